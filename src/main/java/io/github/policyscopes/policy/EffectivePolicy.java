@@ -1,0 +1,140 @@
+package io.github.policyscopes.policy;
+
+import io.github.policyscopes.scope.ConfigScope;
+import io.github.policyscopes.scope.PlainScope;
+import io.github.policyscopes.scope.Scope;
+import io.github.policyscopes.scope.ScopeParseException;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * The policies bound to one client, merged: allowed lists united, deny entries of any of them
+ * apply, {@code reject} if any policy rejects, the shortest lifetime of those that set one.
+ * Malformed config entries are ignored (they carry no power).
+ */
+public final class EffectivePolicy {
+
+  private final List<Scope> allowed;
+  private final List<ConfigScope> grants;
+  private final List<ConfigScope> denies;
+  private final Set<String> plain;
+  private final DisallowedScopesMode mode;
+  private final Integer accessTokenLifetime;
+
+  private EffectivePolicy(
+      Collection<String> entries, DisallowedScopesMode mode, Integer accessTokenLifetime) {
+    List<Scope> allowed = new ArrayList<>();
+    List<ConfigScope> grants = new ArrayList<>();
+    List<ConfigScope> denies = new ArrayList<>();
+    Set<String> plain = new LinkedHashSet<>();
+    Set<String> seen = new LinkedHashSet<>();
+    for (String entry : entries) {
+      if (entry == null || entry.isBlank() || !seen.add(entry)) {
+        continue;
+      }
+      Scope scope;
+      try {
+        scope = Scope.parse(entry);
+      } catch (ScopeParseException e) {
+        continue;
+      }
+      allowed.add(scope);
+      if (scope instanceof ConfigScope c) {
+        if (c.isDeny()) {
+          if (!denies.contains(c)) {
+            denies.add(c);
+          }
+        } else {
+          grants.add(c);
+        }
+      } else {
+        plain.add(((PlainScope) scope).text());
+      }
+    }
+    this.allowed = List.copyOf(allowed);
+    this.grants = List.copyOf(grants);
+    this.denies = List.copyOf(denies);
+    this.plain = Set.copyOf(plain);
+    this.mode = mode == null ? DisallowedScopesMode.IGNORE : mode;
+    this.accessTokenLifetime = accessTokenLifetime;
+  }
+
+  /** Merges the policies bound to a client (none: allows nothing). */
+  public static EffectivePolicy merge(Collection<TokenPolicy> policies) {
+    List<String> entries = new ArrayList<>();
+    DisallowedScopesMode mode = DisallowedScopesMode.IGNORE;
+    Integer lifetime = null;
+    if (policies != null) {
+      for (TokenPolicy p : policies) {
+        if (p == null) {
+          continue;
+        }
+        entries.addAll(p.allowedScopes());
+        if (p.disallowedScopes() == DisallowedScopesMode.REJECT) {
+          mode = DisallowedScopesMode.REJECT;
+        }
+        Integer l = p.accessTokenLifetime();
+        if (l != null && (lifetime == null || l < lifetime)) {
+          lifetime = l;
+        }
+      }
+    }
+    return new EffectivePolicy(entries, mode, lifetime);
+  }
+
+  /** A policy from explicit parts. */
+  public static EffectivePolicy of(
+      Collection<String> allowedScopes, DisallowedScopesMode mode, Integer accessTokenLifetime) {
+    return new EffectivePolicy(
+        allowedScopes == null ? List.of() : allowedScopes, mode, accessTokenLifetime);
+  }
+
+  /**
+   * The "policy" an original grant stands for when a token is refreshed or exchanged: it allows
+   * exactly the original scopes (so a {@code scope} parameter can only narrow), mode ignore. Its
+   * denies are the original's denies, so they come back as sticky denies.
+   */
+  public static EffectivePolicy ofGrantedScopes(Collection<String> originalGrant) {
+    return of(originalGrant, DisallowedScopesMode.IGNORE, null);
+  }
+
+  /** Whether some allowed entry covers {@code requested} (plain: equal; config: covers). */
+  public boolean covers(Scope requested) {
+    if (requested instanceof ConfigScope c) {
+      for (ConfigScope g : grants) {
+        if (g.covers(c)) {
+          return true;
+        }
+      }
+      return false;
+    }
+    return plain.contains(requested.text());
+  }
+
+  /** The allowed entries that parse, first-seen order, without duplicates. */
+  public List<Scope> allowed() {
+    return allowed;
+  }
+
+  /** The config grants among the allowed entries. */
+  public List<ConfigScope> grants() {
+    return grants;
+  }
+
+  /** The deny entries: added to every token that carries a config grant. */
+  public List<ConfigScope> denies() {
+    return denies;
+  }
+
+  public DisallowedScopesMode mode() {
+    return mode;
+  }
+
+  /** Seconds, or null for Keycloak's normal lifetime. */
+  public Integer accessTokenLifetime() {
+    return accessTokenLifetime;
+  }
+}

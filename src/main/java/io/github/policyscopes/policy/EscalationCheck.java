@@ -1,0 +1,58 @@
+package io.github.policyscopes.policy;
+
+import io.github.policyscopes.scope.ConfigScope;
+import io.github.policyscopes.scope.Scope;
+import io.github.policyscopes.scope.ScopeParseException;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.LinkedHashSet;
+import java.util.List;
+
+/** No escalation (SPEC §4): a caller may only hand out config grants its own token covers. */
+public final class EscalationCheck {
+
+  private EscalationCheck() {}
+
+  /**
+   * The config grant entries of {@code entries} the caller may not hand out, in order, without
+   * duplicates. An entry is within the caller's power when some grant of the caller covers it and
+   * no deny of the caller overlaps it (a deny reaching below what it matches). Plain scopes, deny
+   * entries and malformed entries are not powers and are never reported.
+   */
+  public static List<String> exceeding(ScopeSet caller, Collection<String> entries) {
+    List<String> out = new ArrayList<>();
+    if (entries == null) {
+      return out;
+    }
+    for (String entry : new LinkedHashSet<>(entries)) {
+      if (entry == null || !Scope.isConfigScopeSyntax(entry)) {
+        continue;
+      }
+      ConfigScope scope;
+      try {
+        scope = ConfigScope.parse(entry);
+      } catch (ScopeParseException e) {
+        continue;
+      }
+      if (scope.isGrant() && !withinPower(caller, scope)) {
+        out.add(entry);
+      }
+    }
+    return out;
+  }
+
+  /** Whether the caller's token may hand out {@code grant}. */
+  public static boolean withinPower(ScopeSet caller, ConfigScope grant) {
+    for (ConfigScope deny : caller.denies()) {
+      if (deny.overlaps(grant)) {
+        return false;
+      }
+    }
+    for (ConfigScope g : caller.grants()) {
+      if (g.covers(grant)) {
+        return true;
+      }
+    }
+    return false;
+  }
+}

@@ -1,0 +1,105 @@
+package io.github.policyscopes.policy;
+
+import io.github.policyscopes.scope.ConfigScope;
+import io.github.policyscopes.scope.PlainScope;
+import io.github.policyscopes.scope.Scope;
+import io.github.policyscopes.scope.ScopeParseException;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashSet;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+
+/** Requested scopes × policy → granted and dropped scopes (SPEC §3). */
+public final class ScopeGrant {
+
+  private ScopeGrant() {}
+
+  /**
+   * The granted and dropped scopes.
+   *
+   * @param granted in request order, then the sticky denies
+   * @param dropped in request order
+   */
+  public record GrantResult(List<String> granted, List<String> dropped) {
+
+    public GrantResult {
+      granted = List.copyOf(granted);
+      dropped = List.copyOf(dropped);
+    }
+
+    /** The granted scopes, space-separated; "" when none. */
+    public String scopeString() {
+      return String.join(" ", granted);
+    }
+
+    public boolean hasDropped() {
+      return !dropped.isEmpty();
+    }
+  }
+
+  /**
+   * Each requested scope (duplicates and blanks skipped, request order kept) is granted when an
+   * allowed entry covers it, otherwise dropped; malformed config scopes are dropped; a well-formed
+   * requested deny is always granted. When at least one config grant is granted, every deny entry
+   * of the policy is appended (sticky deny), unless already granted.
+   */
+  public static GrantResult compute(Collection<String> requested, EffectivePolicy policy) {
+    List<String> granted = new ArrayList<>();
+    List<String> dropped = new ArrayList<>();
+    Set<ConfigScope> grantedConfig = new HashSet<>();
+    boolean configGrant = false;
+    Set<String> seen = new LinkedHashSet<>();
+    if (requested != null) {
+      for (String s : requested) {
+        if (s == null || s.isBlank() || !seen.add(s)) {
+          continue;
+        }
+        Scope scope;
+        try {
+          scope = Scope.parse(s);
+        } catch (ScopeParseException e) {
+          dropped.add(s);
+          continue;
+        }
+        if (scope instanceof ConfigScope c) {
+          if (c.isDeny()) {
+            granted.add(s);
+            grantedConfig.add(c);
+          } else if (policy.covers(c)) {
+            granted.add(s);
+            grantedConfig.add(c);
+            configGrant = true;
+          } else {
+            dropped.add(s);
+          }
+        } else if (policy.covers((PlainScope) scope)) {
+          granted.add(s);
+        } else {
+          dropped.add(s);
+        }
+      }
+    }
+    if (configGrant) {
+      for (ConfigScope deny : policy.denies()) {
+        if (grantedConfig.add(deny)) {
+          granted.add(deny.text());
+        }
+      }
+    }
+    return new GrantResult(granted, dropped);
+  }
+
+  /**
+   * {@link #compute(Collection, EffectivePolicy)} for a space-separated {@code scope} parameter.
+   */
+  public static GrantResult compute(String scopeParameter, EffectivePolicy policy) {
+    return compute(ScopeSet.split(scopeParameter), policy);
+  }
+
+  /** Same as {@link EffectivePolicy#ofGrantedScopes}: refresh and exchange narrow from this. */
+  public static EffectivePolicy ofGrantedScopes(Collection<String> originalGrant) {
+    return EffectivePolicy.ofGrantedScopes(originalGrant);
+  }
+}

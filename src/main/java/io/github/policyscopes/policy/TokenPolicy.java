@@ -1,0 +1,47 @@
+package io.github.policyscopes.policy;
+
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.LinkedHashSet;
+import java.util.List;
+
+/**
+ * A token policy (SPEC §3).
+ *
+ * @param id the policy id (null before it is stored)
+ * @param title the unique title
+ * @param allowedScopes the allowed entries, duplicates removed, first-seen order kept
+ * @param accessTokenLifetime seconds ({@value #MIN_LIFETIME}-{@value #MAX_LIFETIME}), or null for
+ *     Keycloak's normal lifetime
+ * @param disallowedScopes ignore (default) or reject
+ */
+public record TokenPolicy(
+    String id,
+    String title,
+    List<String> allowedScopes,
+    Integer accessTokenLifetime,
+    DisallowedScopesMode disallowedScopes) {
+
+  public static final int MIN_LIFETIME = 60;
+  public static final int MAX_LIFETIME = 86400;
+
+  public TokenPolicy {
+    allowedScopes = dedupe(allowedScopes);
+    if (disallowedScopes == null) {
+      disallowedScopes = DisallowedScopesMode.IGNORE;
+    }
+  }
+
+  private static List<String> dedupe(Collection<String> scopes) {
+    if (scopes == null) {
+      return List.of();
+    }
+    LinkedHashSet<String> set = new LinkedHashSet<>();
+    for (String s : scopes) {
+      if (s != null) {
+        set.add(s);
+      }
+    }
+    return List.copyOf(new ArrayList<>(set));
+  }
+}
