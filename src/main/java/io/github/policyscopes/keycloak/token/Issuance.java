@@ -1,0 +1,105 @@
+package io.github.policyscopes.keycloak.token;
+
+import io.github.policyscopes.policy.EffectivePolicy;
+import io.github.policyscopes.policy.ScopeGrant;
+import io.github.policyscopes.policy.ScopeGrant.GrantResult;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+import org.keycloak.events.EventBuilder;
+import org.keycloak.models.KeycloakSession;
+
+/**
+ * One token request of a policy-bound client, from the grant wrapper (which knows what was asked)
+ * to the policy mapper (which knows what Keycloak is about to issue) and back to the wrapper (which
+ * writes the same granted set into the response). Kept as a session attribute for the length of the
+ * request.
+ */
+final class Issuance {
+
+  private static final String ATTRIBUTE = Issuance.class.getName();
+
+  /** Event detail keys, next to Keycloak's own ({@code scope}, {@code grant_type}, …). */
+  static final String GRANTED_DETAIL = "granted_scopes";
+
+  static final String DROPPED_DETAIL = "dropped_scopes";
+
+  private final List<String> requested;
+  private final List<String> ceiling;
+  private final EventBuilder event;
+  private GrantResult result;
+  private String resultTokenId;
+
+  /**
+   * @param requested the scopes the client asked for
+   * @param ceiling for refresh and exchange, the original grant the new token may not exceed; null
+   *     for a first issuance
+   * @param event the request's event, still open: the details land in it before it is sent
+   */
+  Issuance(List<String> requested, List<String> ceiling, EventBuilder event) {
+    this.requested = List.copyOf(requested);
+    this.ceiling = ceiling == null ? null : List.copyOf(ceiling);
+    this.event = event;
+  }
+
+  static Issuance current(KeycloakSession session) {
+    return (Issuance) session.getAttribute(ATTRIBUTE);
+  }
+
+  void attach(KeycloakSession session) {
+    session.setAttribute(ATTRIBUTE, this);
+  }
+
+  static void detach(KeycloakSession session) {
+    session.removeAttribute(ATTRIBUTE);
+  }
+
+  /**
+   * The granted set for the scopes Keycloak itself put into the token (its default client scopes
+   * and the requested ones it knows) plus what the client asked for: everything goes through the
+   * policy as it is now, and through the original grant for refresh and exchange.
+   */
+  static GrantResult decide(
+      Collection<String> requested,
+      Collection<String> keycloakScopes,
+      List<String> ceiling,
+      EffectivePolicy policy) {
+    Set<String> candidates = new LinkedHashSet<>(requested);
+    candidates.addAll(keycloakScopes);
+    List<String> asked = new ArrayList<>(candidates);
+    if (ceiling != null) {
+      asked = ScopeGrant.compute(asked, EffectivePolicy.ofGrantedScopes(ceiling)).granted();
+    }
+    List<String> granted = ScopeGrant.compute(asked, policy).granted();
+    List<String> dropped = candidates.stream().filter(s -> !granted.contains(s)).toList();
+    return new GrantResult(granted, dropped);
+  }
+
+  List<String> requested() {
+    return requested;
+  }
+
+  List<String> ceiling() {
+    return ceiling;
+  }
+
+  /** Records the decision for one access token; the mapper may run more than once per token. */
+  void record(String tokenId, GrantResult result) {
+    this.result = result;
+    if (tokenId != null && tokenId.equals(resultTokenId)) {
+      return;
+    }
+    this.resultTokenId = tokenId;
+    if (event != null) {
+      event.detail(GRANTED_DETAIL, result.scopeString());
+      event.detail(DROPPED_DETAIL, String.join(" ", result.dropped()));
+    }
+  }
+
+  /** The decision for the token issued in this request; null before the mapper ran. */
+  GrantResult result() {
+    return result;
+  }
+}

@@ -1,0 +1,55 @@
+package io.github.policyscopes.keycloak.token;
+
+import io.github.policyscopes.keycloak.token.PolicyBoundGrantType.Kind;
+import org.keycloak.models.KeycloakSession;
+import org.keycloak.protocol.oidc.grants.AuthorizationCodeGrantTypeFactory;
+import org.keycloak.protocol.oidc.grants.ClientCredentialsGrantTypeFactory;
+import org.keycloak.protocol.oidc.grants.OAuth2GrantType;
+import org.keycloak.protocol.oidc.grants.RefreshTokenGrantTypeFactory;
+import org.keycloak.protocol.oidc.grants.ResourceOwnerPasswordCredentialsGrantTypeFactory;
+import org.keycloak.protocol.oidc.grants.TokenExchangeGrantTypeFactory;
+
+/**
+ * Factories that take over Keycloak's built-in grant types: same id, shortcut and support checks
+ * (inherited), and a package outside {@code org.keycloak}, so Keycloak prefers them (see
+ * docs/adr/0004-grant-wrapping.md). Each wraps the stock grant it replaces.
+ */
+public final class PolicyBoundGrantTypes {
+
+  private PolicyBoundGrantTypes() {}
+
+  public static final class ClientCredentials extends ClientCredentialsGrantTypeFactory {
+    @Override
+    public OAuth2GrantType create(KeycloakSession session) {
+      return new PolicyBoundGrantType(session, super.create(session), Kind.DIRECT);
+    }
+  }
+
+  public static final class Password extends ResourceOwnerPasswordCredentialsGrantTypeFactory {
+    @Override
+    public OAuth2GrantType create(KeycloakSession session) {
+      return new PolicyBoundGrantType(session, super.create(session), Kind.DIRECT);
+    }
+  }
+
+  public static final class AuthorizationCode extends AuthorizationCodeGrantTypeFactory {
+    @Override
+    public OAuth2GrantType create(KeycloakSession session) {
+      return new PolicyBoundGrantType(session, super.create(session), Kind.CODE);
+    }
+  }
+
+  public static final class RefreshToken extends RefreshTokenGrantTypeFactory {
+    @Override
+    public OAuth2GrantType create(KeycloakSession session) {
+      return new PolicyBoundGrantType(session, super.create(session), Kind.REFRESH);
+    }
+  }
+
+  public static final class TokenExchange extends TokenExchangeGrantTypeFactory {
+    @Override
+    public OAuth2GrantType create(KeycloakSession session) {
+      return new PolicyBoundGrantType(session, super.create(session), Kind.EXCHANGE);
+    }
+  }
+}

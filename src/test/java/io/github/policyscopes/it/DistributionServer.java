@@ -1,0 +1,200 @@
+package io.github.policyscopes.it;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Keycloak started from the distribution zip on Maven Central (unpacked by the build into {@code
+ * target/}), with the freshly built JAR in {@code providers/} and the realms of {@code
+ * realm-export/} imported into an in-memory database. One per test JVM; always stopped, also from a
+ * shutdown hook when the JVM is killed.
+ */
+final class DistributionServer implements KeycloakServer {
+
+  private static final Duration READY_TIMEOUT = Duration.ofMinutes(4);
+
+  private final Process process;
+  private final String baseUrl;
+  private final double startSeconds;
+  private final Thread shutdownHook;
+
+  private DistributionServer(Process process, String baseUrl, double startSeconds) {
+    this.process = process;
+    this.baseUrl = baseUrl;
+    this.startSeconds = startSeconds;
+    this.shutdownHook = new Thread(this::stop, "keycloak-it-shutdown");
+    Runtime.getRuntime().addShutdownHook(shutdownHook);
+  }
+
+  static DistributionServer start(Path home, Path extensionJar, Path realmDir, Path logDir)
+      throws IOException, InterruptedException {
+    Path kcSh = home.resolve("bin/kc.sh");
+    if (!Files.isRegularFile(kcSh)) {
+      throw new IllegalStateException(
+          "No Keycloak distribution at " + home + ": run the ITs through 'mvn verify'.");
+    }
+    if (!Files.isRegularFile(extensionJar)) {
+      throw new IllegalStateException("Extension JAR not built: " + extensionJar);
+    }
+    installExtension(home, extensionJar);
+    installRealms(home, realmDir);
+
+    int httpPort = freePort();
+    int managementPort = freePort();
+    Files.createDirectories(logDir);
+    Path log = logDir.resolve("keycloak.log");
+
+    List<String> command =
+        List.of(
+            "/bin/sh",
+            kcSh.toString(),
+            "start-dev",
+            "--import-realm",
+            "--http-port=" + httpPort,
+            "--http-management-port=" + managementPort,
+            "--health-enabled=true",
+            "--db=dev-mem",
+            "--cache=local");
+    ProcessBuilder builder =
+        new ProcessBuilder(command)
+            .directory(home.toFile())
+            .redirectErrorStream(true)
+            .redirectOutput(log.toFile());
+    Map<String, String> env = builder.environment();
+    env.remove("JAVA_OPTS"); // it would replace every JVM flag kc.sh sets
+    env.put("JAVA_HOME", System.getProperty("java.home"));
+    env.put("KC_BOOTSTRAP_ADMIN_USERNAME", "admin");
+    env.put("KC_BOOTSTRAP_ADMIN_PASSWORD", "admin");
+
+    long started = System.nanoTime();
+    Process process = builder.start();
+    String baseUrl = "http://localhost:" + httpPort;
+    try {
+      awaitReady(process, URI.create("http://localhost:" + managementPort + "/health/ready"), log);
+    } catch (IOException | InterruptedException | RuntimeException e) {
+      destroyTree(process);
+      throw e;
+    }
+    double seconds = (System.nanoTime() - started) / 1e9;
+    return new DistributionServer(process, baseUrl, seconds);
+  }
+
+  private static void installExtension(Path home, Path extensionJar) throws IOException {
+    Path providers = home.resolve("providers");
+    Files.createDirectories(providers);
+    Files.copy(
+        extensionJar,
+        providers.resolve("policy-bound-scopes.jar"),
+        StandardCopyOption.REPLACE_EXISTING);
+  }
+
+  private static void installRealms(Path home, Path realmDir) throws IOException {
+    Path imports = home.resolve("data/import");
+    Files.createDirectories(imports);
+    try (DirectoryStream<Path> realms = Files.newDirectoryStream(realmDir, "*.json")) {
+      for (Path realm : realms) {
+        Files.copy(
+            realm, imports.resolve(realm.getFileName()), StandardCopyOption.REPLACE_EXISTING);
+      }
+    }
+  }
+
+  private static int freePort() throws IOException {
+    try (ServerSocket socket = new ServerSocket(0)) {
+      socket.setReuseAddress(true);
+      return socket.getLocalPort();
+    }
+  }
+
+  private static void awaitReady(Process process, URI health, Path log)
+      throws IOException, InterruptedException {
+    HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+    long deadline = System.nanoTime() + READY_TIMEOUT.toNanos();
+    while (System.nanoTime() < deadline) {
+      if (!process.isAlive()) {
+        throw new IllegalStateException(
+            "Keycloak exited with " + process.exitValue() + " before it was ready:\n" + tail(log));
+      }
+      try {
+        HttpResponse<Void> response =
+            http.send(
+                HttpRequest.newBuilder(health).timeout(Duration.ofSeconds(2)).build(),
+                HttpResponse.BodyHandlers.discarding());
+        if (response.statusCode() == 200) {
+          return;
+        }
+      } catch (IOException notYet) {
+        // not listening yet
+      }
+      Thread.sleep(250);
+    }
+    throw new IllegalStateException(
+        "Keycloak not ready after " + READY_TIMEOUT.toSeconds() + " s:\n" + tail(log));
+  }
+
+  private static String tail(Path log) {
+    try {
+      List<String> lines = Files.readAllLines(log);
+      return String.join("\n", lines.subList(Math.max(0, lines.size() - 60), lines.size()));
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /** kc.sh re-execs Java after augmentation: stop the whole tree, not only the shell. */
+  private static void destroyTree(Process process) {
+    List<ProcessHandle> tree = new ArrayList<>();
+    process.toHandle().descendants().forEach(tree::add);
+    tree.add(process.toHandle());
+    tree.forEach(ProcessHandle::destroy);
+    long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+    for (ProcessHandle handle : tree) {
+      while (handle.isAlive() && System.nanoTime() < deadline) {
+        try {
+          Thread.sleep(100);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          break;
+        }
+      }
+    }
+    tree.stream().filter(ProcessHandle::isAlive).forEach(ProcessHandle::destroyForcibly);
+  }
+
+  private void stop() {
+    destroyTree(process);
+  }
+
+  @Override
+  public String baseUrl() {
+    return baseUrl;
+  }
+
+  @Override
+  public double startSeconds() {
+    return startSeconds;
+  }
+
+  @Override
+  public void close() {
+    stop();
+    try {
+      Runtime.getRuntime().removeShutdownHook(shutdownHook);
+    } catch (IllegalStateException shuttingDown) {
+      // the hook is running or has run
+    }
+  }
+}

@@ -1,0 +1,175 @@
+package io.github.policyscopes.it;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Base64;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.StringJoiner;
+
+/** Plain HTTP against the test server: token requests, introspection, the admin REST API. */
+public final class TestClient {
+
+  public static final String REALM = "demo";
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  private final String baseUrl;
+  private final HttpClient http =
+      HttpClient.newBuilder()
+          .connectTimeout(Duration.ofSeconds(5))
+          .followRedirects(HttpClient.Redirect.NEVER)
+          .build();
+
+  TestClient(String baseUrl) {
+    this.baseUrl = baseUrl;
+  }
+
+  public String baseUrl() {
+    return baseUrl;
+  }
+
+  public String realmUrl(String realm) {
+    return baseUrl + "/realms/" + realm;
+  }
+
+  /** A response: status, headers and the body parsed as JSON when it is JSON. */
+  public record Reply(int status, HttpResponse<String> raw) {
+    public JsonNode json() {
+      try {
+        return JSON.readTree(raw.body());
+      } catch (IOException e) {
+        throw new AssertionError("not JSON (" + status + "): " + raw.body(), e);
+      }
+    }
+
+    public String header(String name) {
+      return raw.headers().firstValue(name).orElse(null);
+    }
+
+    public String body() {
+      return raw.body();
+    }
+
+    @Override
+    public String toString() {
+      return status + " " + raw.body();
+    }
+  }
+
+  /** {@code key, value, key, value…}; null values are left out. */
+  public static Map<String, String> form(String... keysAndValues) {
+    Map<String, String> form = new LinkedHashMap<>();
+    for (int i = 0; i < keysAndValues.length; i += 2) {
+      if (keysAndValues[i + 1] != null) {
+        form.put(keysAndValues[i], keysAndValues[i + 1]);
+      }
+    }
+    return form;
+  }
+
+  public Reply token(String realm, Map<String, String> form) {
+    return postForm(realmUrl(realm) + "/protocol/openid-connect/token", form);
+  }
+
+  public Reply clientCredentials(String clientId, String secret, String scope) {
+    return token(
+        REALM,
+        form(
+            "grant_type", "client_credentials",
+            "client_id", clientId,
+            "client_secret", secret,
+            "scope", scope));
+  }
+
+  public Reply introspect(String realm, String clientId, String secret, String token) {
+    return postForm(
+        realmUrl(realm) + "/protocol/openid-connect/token/introspect",
+        form("client_id", clientId, "client_secret", secret, "token", token));
+  }
+
+  public Reply postForm(String url, Map<String, String> form) {
+    StringJoiner body = new StringJoiner("&");
+    form.forEach((k, v) -> body.add(encode(k) + "=" + encode(v)));
+    return send(
+        HttpRequest.newBuilder(URI.create(url))
+            .header("Content-Type", "application/x-www-form-urlencoded")
+            .POST(HttpRequest.BodyPublishers.ofString(body.toString())));
+  }
+
+  public Reply send(HttpRequest.Builder request) {
+    try {
+      HttpResponse<String> response =
+          http.send(
+              request.timeout(Duration.ofSeconds(30)).build(),
+              HttpResponse.BodyHandlers.ofString());
+      return new Reply(response.statusCode(), response);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+  }
+
+  // ---- the admin REST API (what the admin console calls); paths are relative to /admin/ ----
+
+  public String adminToken() {
+    Reply reply =
+        token(
+            "master",
+            form(
+                "grant_type", "password",
+                "client_id", "admin-cli",
+                "username", "admin",
+                "password", "admin"));
+    if (reply.status() != 200) {
+      throw new AssertionError("admin login failed: " + reply);
+    }
+    return reply.json().get("access_token").asText();
+  }
+
+  public Reply admin(String method, String path, Object body) {
+    HttpRequest.Builder request =
+        HttpRequest.newBuilder(URI.create(baseUrl + "/admin/" + path))
+            .header("Authorization", "Bearer " + adminToken());
+    if (body == null) {
+      request.method(method, HttpRequest.BodyPublishers.noBody());
+    } else {
+      request
+          .header("Content-Type", "application/json")
+          .method(method, HttpRequest.BodyPublishers.ofString(toJson(body)));
+    }
+    return send(request);
+  }
+
+  public static String toJson(Object body) {
+    try {
+      return body instanceof String s ? s : JSON.writeValueAsString(body);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /** The claims of a JWT, unverified (the server's own introspection verifies). */
+  public static JsonNode claims(String jwt) {
+    String[] parts = jwt.split("\\.");
+    try {
+      return JSON.readTree(Base64.getUrlDecoder().decode(parts[1]));
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  private static String encode(String value) {
+    return URLEncoder.encode(value, StandardCharsets.UTF_8);
+  }
+}
