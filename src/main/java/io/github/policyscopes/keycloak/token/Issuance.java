@@ -27,19 +27,24 @@ final class Issuance {
   static final String DROPPED_DETAIL = "dropped_scopes";
 
   private final List<String> requested;
+  private final boolean explicit;
   private final List<String> ceiling;
   private final EventBuilder event;
   private GrantResult result;
   private String resultTokenId;
 
   /**
-   * @param requested the scopes the client asked for
+   * @param requested the scopes the client asked for, or for refresh and exchange without a {@code
+   *     scope} parameter, the original grant
+   * @param explicit whether the client sent a {@code scope} parameter; if so, Keycloak's scopes
+   *     count only where the client asked for them or they are default client scopes
    * @param ceiling for refresh and exchange, the original grant the new token may not exceed; null
    *     for a first issuance
    * @param event the request's event, still open: the details land in it before it is sent
    */
-  Issuance(List<String> requested, List<String> ceiling, EventBuilder event) {
+  Issuance(List<String> requested, boolean explicit, List<String> ceiling, EventBuilder event) {
     this.requested = List.copyOf(requested);
+    this.explicit = explicit;
     this.ceiling = ceiling == null ? null : List.copyOf(ceiling);
     this.event = event;
   }
@@ -79,6 +84,10 @@ final class Issuance {
 
   List<String> requested() {
     return requested;
+  }
+
+  boolean explicit() {
+    return explicit;
   }
 
   List<String> ceiling() {

@@ -8,6 +8,7 @@ import io.github.policyscopes.policy.TokenPolicy;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.stream.Collectors;
 import org.keycloak.models.ClientModel;
 import org.keycloak.models.ClientSessionContext;
@@ -31,6 +32,9 @@ import org.keycloak.representations.AccessToken;
  */
 public final class TokenPolicyMapper extends AbstractOIDCProtocolMapper
     implements OIDCAccessTokenMapper {
+
+  /** Message key of the validation error, resolved from the admin-messages bundle. */
+  static final String INVALID_POLICY_KEY = "pbs.invalidPolicy";
 
   /** Runs after Keycloak's own mappers, which never touch {@code scope}. */
   private static final int PRIORITY = 100;
@@ -108,7 +112,9 @@ public final class TokenPolicyMapper extends AbstractOIDCProtocolMapper
           errors.stream()
               .map(e -> e.field() + ": " + e.message())
               .collect(Collectors.joining("; "));
-      throw new ProtocolMapperConfigException(message, "pbs.invalidPolicy", message);
+      // Keycloak runs the text through MessageFormat: quote what it would read as a pattern
+      String formatSafe = message.replace("'", "''").replace("{", "'{'").replace("}", "'}'");
+      throw new ProtocolMapperConfigException(INVALID_POLICY_KEY, formatSafe, message);
     }
   }
 
@@ -143,8 +149,18 @@ public final class TokenPolicyMapper extends AbstractOIDCProtocolMapper
     Issuance issuance = Issuance.current(session);
     List<String> requested = issuance == null ? List.of() : issuance.requested();
     List<String> ceiling = issuance == null ? null : issuance.ceiling();
+    List<String> keycloakScopes = split(token.getScope());
+    if (issuance != null && issuance.explicit()) {
+      // Keycloak was handed only part of the request (or none of it, and then re-grants what the
+      // refreshed or exchanged token had): count only what was asked and the default client scopes
+      Set<String> defaults = client.getClientScopes(true).keySet();
+      keycloakScopes =
+          keycloakScopes.stream()
+              .filter(s -> requested.contains(s) || defaults.contains(s))
+              .toList();
+    }
 
-    GrantResult result = Issuance.decide(requested, split(token.getScope()), ceiling, policy);
+    GrantResult result = Issuance.decide(requested, keycloakScopes, ceiling, policy);
     token.setScope(result.scopeString().isEmpty() ? null : result.scopeString());
     if (policy.accessTokenLifetime() != null && token.getIat() != null) {
       token.exp(token.getIat() + policy.accessTokenLifetime());

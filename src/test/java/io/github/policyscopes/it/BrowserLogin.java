@@ -1,0 +1,165 @@
+package io.github.policyscopes.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.net.URI;
+import java.net.URLDecoder;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.util.Base64;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.StringJoiner;
+
+/**
+ * The authorization code flow with PKCE as a browser runs it: the authorization request, Keycloak's
+ * login form, the redirect with the code. No browser needed: the login page is plain HTML.
+ */
+final class BrowserLogin {
+
+  private final TestClient http;
+
+  /**
+   * Keycloak marks its login cookies Secure (SameSite=None) even on http://localhost; a browser
+   * sends them to localhost anyway, java.net's CookieManager does not. So: a plain cookie jar.
+   */
+  private final Map<String, String> cookies = new LinkedHashMap<>();
+
+  private final HttpClient browser =
+      HttpClient.newBuilder()
+          .followRedirects(HttpClient.Redirect.NEVER)
+          .connectTimeout(Duration.ofSeconds(5))
+          .build();
+
+  BrowserLogin(TestClient http) {
+    this.http = http;
+  }
+
+  /**
+   * Where the authorization endpoint sent the browser at the end: the redirect URI with its query.
+   */
+  record Redirect(URI location, String verifier) {
+    String param(String name) {
+      for (String pair : location.getRawQuery().split("&")) {
+        String[] kv = pair.split("=", 2);
+        if (kv[0].equals(name)) {
+          return URLDecoder.decode(kv[1], StandardCharsets.UTF_8);
+        }
+      }
+      return null;
+    }
+  }
+
+  /** Runs the browser part of the flow and signs the user in; returns the final redirect. */
+  Redirect authorize(
+      String realm,
+      String clientId,
+      String redirectUri,
+      String scope,
+      String username,
+      String password)
+      throws Exception {
+    String verifier = randomUrlSafe(48);
+    String challenge =
+        Base64.getUrlEncoder()
+            .withoutPadding()
+            .encodeToString(
+                MessageDigest.getInstance("SHA-256")
+                    .digest(verifier.getBytes(StandardCharsets.US_ASCII)));
+    String auth =
+        http.realmUrl(realm)
+            + "/protocol/openid-connect/auth?response_type=code"
+            + "&client_id="
+            + enc(clientId)
+            + "&redirect_uri="
+            + enc(redirectUri)
+            + "&scope="
+            + enc(scope)
+            + "&state="
+            + randomUrlSafe(12)
+            + "&code_challenge="
+            + challenge
+            + "&code_challenge_method=S256";
+    HttpResponse<String> page = get(URI.create(auth));
+    if (page.statusCode() == 302) { // an error goes straight back to the client
+      return new Redirect(
+          URI.create(page.headers().firstValue("Location").orElseThrow()), verifier);
+    }
+    assertThat(page.statusCode()).as(page.body()).isEqualTo(200);
+    String action = formAction(page.body());
+    HttpResponse<String> posted =
+        send(
+            HttpRequest.newBuilder(URI.create(action))
+                .header("Content-Type", "application/x-www-form-urlencoded")
+                .POST(
+                    HttpRequest.BodyPublishers.ofString(
+                        "username=" + enc(username) + "&password=" + enc(password))));
+    assertThat(posted.statusCode()).as("login form answer: " + posted.body()).isEqualTo(302);
+    return new Redirect(
+        URI.create(posted.headers().firstValue("Location").orElseThrow()), verifier);
+  }
+
+  /** Exchanges the code at the token endpoint. */
+  TestClient.Reply exchange(
+      String realm, String clientId, String redirectUri, Redirect redirect, String secret) {
+    return http.token(
+        realm,
+        TestClient.form(
+            "grant_type",
+            "authorization_code",
+            "client_id",
+            clientId,
+            "client_secret",
+            secret,
+            "code",
+            redirect.param("code"),
+            "redirect_uri",
+            redirectUri,
+            "code_verifier",
+            redirect.verifier()));
+  }
+
+  private HttpResponse<String> get(URI uri) throws Exception {
+    return send(HttpRequest.newBuilder(uri).GET());
+  }
+
+  private HttpResponse<String> send(HttpRequest.Builder request) throws Exception {
+    if (!cookies.isEmpty()) {
+      StringJoiner header = new StringJoiner("; ");
+      cookies.forEach((name, value) -> header.add(name + "=" + value));
+      request.header("Cookie", header.toString());
+    }
+    HttpResponse<String> response =
+        browser.send(request.build(), HttpResponse.BodyHandlers.ofString());
+    for (String setCookie : response.headers().allValues("Set-Cookie")) {
+      String pair = setCookie.split(";", 2)[0];
+      int eq = pair.indexOf('=');
+      cookies.put(pair.substring(0, eq).trim(), pair.substring(eq + 1).trim());
+    }
+    return response;
+  }
+
+  private static String formAction(String html) {
+    int form = html.indexOf("id=\"kc-form-login\"");
+    assertThat(form).as("Keycloak login form in:\n" + html).isGreaterThanOrEqualTo(0);
+    int start = html.indexOf("action=\"", form) + "action=\"".length();
+    int end = html.indexOf('"', start);
+    return html.substring(start, end).replace("&amp;", "&");
+  }
+
+  private static String randomUrlSafe(int bytes) {
+    byte[] random = new byte[bytes];
+    new SecureRandom().nextBytes(random);
+    return Base64.getUrlEncoder().withoutPadding().encodeToString(random);
+  }
+
+  private static String enc(String value) {
+    return URLEncoder.encode(value, StandardCharsets.UTF_8);
+  }
+}

@@ -1,0 +1,171 @@
+package io.github.policyscopes.it;
+
+import static io.github.policyscopes.it.TestClient.form;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/** Every standard grant of a bound client; refresh and exchange never widen. */
+@ExtendWith(KeycloakServerExtension.class)
+class GrantTypesIT {
+
+  private static final String SECRET = "s3cret";
+
+  private static String scopeOf(TestClient.Reply reply) {
+    assertThat(reply.status()).as(reply.toString()).isEqualTo(200);
+    JsonNode json = reply.json();
+    String claim = TestClient.claims(json.get("access_token").asText()).path("scope").asText(null);
+    String response = json.has("scope") ? json.get("scope").asText() : null;
+    assertThat(response).as("response scope = token scope").isEqualTo(claim);
+    return claim;
+  }
+
+  private static TestClient.Reply password(TestClient client, String clientId, String scope) {
+    return client.token(
+        TestClient.REALM,
+        form(
+            "grant_type",
+            "password",
+            "client_id",
+            clientId,
+            "client_secret",
+            SECRET,
+            "username",
+            "demo",
+            "password",
+            "demo",
+            "scope",
+            scope));
+  }
+
+  private static TestClient.Reply refresh(
+      TestClient client, String clientId, String refreshToken, String scope) {
+    return client.token(
+        TestClient.REALM,
+        form(
+            "grant_type", "refresh_token",
+            "client_id", clientId,
+            "client_secret", SECRET,
+            "refresh_token", refreshToken,
+            "scope", scope));
+  }
+
+  private record Bound(String clientId, String uuid, String policy) {}
+
+  private static Bound boundClient(TestClient client, List<String> allowed) {
+    RealmAdmin admin = new RealmAdmin(client, TestClient.REALM);
+    String policy = admin.createPolicy(RealmAdmin.unique("grants"), allowed, null, null);
+    String clientId = RealmAdmin.unique("grants-client");
+    String uuid = admin.createClient(clientId, SECRET);
+    admin.bind(uuid, policy);
+    return new Bound(clientId, uuid, policy);
+  }
+
+  @Test
+  void passwordGrantIsBoundToThePolicy(TestClient client) {
+    Bound bound = boundClient(client, List.of("openid", "email", "*:config/**", "-:config/x"));
+
+    assertThat(scopeOf(password(client, bound.clientId(), "openid .:config/clients XXXXX")))
+        .isEqualTo("openid .:config/clients email -:config/x");
+  }
+
+  @Test
+  void refreshKeepsTheGrantNarrowsOnRequestAndNeverWidens(TestClient client) {
+    Bound bound = boundClient(client, List.of("openid", "*:config/**", "-:config/x"));
+    TestClient.Reply first = password(client, bound.clientId(), "openid *:config/clients");
+    assertThat(scopeOf(first)).isEqualTo("openid *:config/clients -:config/x");
+    String refreshToken = first.json().get("refresh_token").asText();
+
+    assertThat(scopeOf(refresh(client, bound.clientId(), refreshToken, null)))
+        .as("no scope: the original grant")
+        .isEqualTo("openid *:config/clients -:config/x");
+    assertThat(scopeOf(refresh(client, bound.clientId(), refreshToken, ".:config/clients")))
+        .as("narrowed to a read of the same path")
+        .isEqualTo(".:config/clients -:config/x");
+    assertThat(scopeOf(refresh(client, bound.clientId(), refreshToken, "*:config/tokenPolicies")))
+        .as("allowed by the policy but never granted: no widening")
+        .isNull();
+  }
+
+  @Test
+  void refreshAfterAPolicyEditLosesWhatThePolicyNoLongerAllows(TestClient client) {
+    Bound bound = boundClient(client, List.of("openid", ".:config/**"));
+    TestClient.Reply first = password(client, bound.clientId(), "openid .:config/clients");
+    assertThat(scopeOf(first)).isEqualTo("openid .:config/clients");
+
+    new RealmAdmin(client, TestClient.REALM)
+        .editPolicy(bound.policy(), List.of("openid", ".:config/tokenPolicies/**"), null, null);
+
+    assertThat(
+            scopeOf(
+                refresh(
+                    client, bound.clientId(), first.json().get("refresh_token").asText(), null)))
+        .isEqualTo("openid");
+  }
+
+  @Test
+  void tokenExchangeCarriesAtMostTheSubjectTokensGrant(TestClient client) {
+    Bound bound = boundClient(client, List.of("openid", "*:config/**"));
+    String subject =
+        client
+            .clientCredentials(bound.clientId(), SECRET, ".:config/clients")
+            .json()
+            .get("access_token")
+            .asText();
+
+    TestClient.Reply narrower = exchange(client, bound.clientId(), subject, null);
+    assertThat(scopeOf(narrower)).isEqualTo(".:config/clients");
+    TestClient.Reply wider = exchange(client, bound.clientId(), subject, "*:config/clients");
+    assertThat(wider.status()).isEqualTo(200);
+    assertThat(scopeOf(wider)).as("the policy allows it, the subject token does not").isNull();
+  }
+
+  private static TestClient.Reply exchange(
+      TestClient client, String clientId, String subject, String scope) {
+    return client.token(
+        TestClient.REALM,
+        form(
+            "grant_type", "urn:ietf:params:oauth:grant-type:token-exchange",
+            "client_id", clientId,
+            "client_secret", SECRET,
+            "subject_token", subject,
+            "subject_token_type", "urn:ietf:params:oauth:token-type:access_token",
+            "scope", scope));
+  }
+
+  @Test
+  void authorizationCodeFiltersTheScopesKeycloakKnows(TestClient client) throws Exception {
+    BrowserLogin browser = new BrowserLogin(client);
+    String redirectUri = "http://localhost:3000/callback";
+
+    BrowserLogin.Redirect redirect =
+        browser.authorize(
+            TestClient.REALM, "web-app", redirectUri, "openid profile email phone", "demo", "demo");
+    assertThat(redirect.param("code")).as(redirect.location().toString()).isNotNull();
+    TestClient.Reply tokens =
+        browser.exchange(TestClient.REALM, "web-app", redirectUri, redirect, null);
+
+    String scope = scopeOf(tokens);
+    assertThat(scope.split(" ")).containsExactlyInAnyOrder("openid", "profile", "email");
+    assertThat(tokens.json().has("id_token")).isTrue();
+  }
+
+  @Test
+  void aConfigScopeOnTheAuthorizationEndpointIsStillKeycloaksInvalidScope(TestClient client)
+      throws Exception {
+    BrowserLogin.Redirect redirect =
+        new BrowserLogin(client)
+            .authorize(
+                TestClient.REALM,
+                "web-app",
+                "http://localhost:3000/callback",
+                "openid .:config/**",
+                "demo",
+                "demo");
+
+    assertThat(redirect.param("error")).isEqualTo("invalid_scope");
+  }
+}

@@ -1,0 +1,134 @@
+package io.github.policyscopes.it;
+
+import static io.github.policyscopes.it.TestClient.form;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.net.URI;
+import java.net.http.HttpRequest;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/**
+ * A client with no token policy behaves exactly like stock Keycloak 26.7.3: same successes, same
+ * errors, byte for byte where Keycloak's answer is fixed text. The expected bodies are what a stock
+ * server answers (keycloak-26.7-internals.md §1.3).
+ */
+@ExtendWith(KeycloakServerExtension.class)
+class UnboundClientsIT {
+
+  private static final String SECRET = "s3cret";
+  private static String clientId;
+
+  @BeforeAll
+  static void createUnboundClient(TestClient client) {
+    clientId = RealmAdmin.unique("unbound");
+    new RealmAdmin(client, TestClient.REALM).createClient(clientId, SECRET);
+  }
+
+  private TestClient.Reply clientCredentials(TestClient client, String scope) {
+    return client.clientCredentials(clientId, SECRET, scope);
+  }
+
+  @Test
+  void anUnknownScopeIsStillInvalidScope(TestClient client) {
+    TestClient.Reply reply = clientCredentials(client, "XXXXX");
+
+    assertThat(reply.status()).isEqualTo(400);
+    assertThat(reply.body())
+        .isEqualTo("{\"error\":\"invalid_scope\",\"error_description\":\"Invalid scopes: XXXXX\"}");
+  }
+
+  @Test
+  void configScopesAreUnknownScopesForAnUnboundClient(TestClient client) {
+    TestClient.Reply reply = clientCredentials(client, "openid .:config/**");
+
+    assertThat(reply.status()).isEqualTo(400);
+    assertThat(reply.body())
+        .isEqualTo(
+            "{\"error\":\"invalid_scope\",\"error_description\":\"Invalid scopes: openid .:config/**\"}");
+  }
+
+  @Test
+  void anEmptyScopeIsStillInvalidScope(TestClient client) {
+    TestClient.Reply reply = clientCredentials(client, "");
+
+    assertThat(reply.status()).isEqualTo(400);
+    assertThat(reply.body())
+        .isEqualTo("{\"error\":\"invalid_scope\",\"error_description\":\"Invalid scopes: \"}");
+  }
+
+  @Test
+  void defaultAndOptionalScopesAreGrantedAsStockDoes(TestClient client) {
+    TestClient.Reply plain = clientCredentials(client, null);
+    assertThat(plain.status()).isEqualTo(200);
+    assertThat(plain.json().get("scope").asText().split(" "))
+        .containsExactlyInAnyOrder("profile", "email");
+
+    TestClient.Reply optional = clientCredentials(client, "openid phone");
+    assertThat(optional.status()).isEqualTo(200);
+    assertThat(optional.json().get("scope").asText().split(" "))
+        .containsExactlyInAnyOrder("openid", "phone", "profile", "email");
+    assertThat(
+            TestClient.claims(optional.json().get("access_token").asText()).path("aud").toString())
+        .as("the policy mapper adds the bound client to aud; an unbound client's token is stock")
+        .doesNotContain(clientId);
+  }
+
+  @Test
+  void passwordAndRefreshBehaveAsStock(TestClient client) {
+    TestClient.Reply login =
+        client.token(
+            TestClient.REALM,
+            form(
+                "grant_type", "password",
+                "client_id", clientId,
+                "client_secret", SECRET,
+                "username", "demo",
+                "password", "demo",
+                "scope", "openid"));
+    assertThat(login.status()).as(login.toString()).isEqualTo(200);
+    assertThat(login.json().get("scope").asText().split(" "))
+        .containsExactlyInAnyOrder("openid", "profile", "email");
+
+    TestClient.Reply refreshed =
+        client.token(
+            TestClient.REALM,
+            form(
+                "grant_type",
+                "refresh_token",
+                "client_id",
+                clientId,
+                "client_secret",
+                SECRET,
+                "refresh_token",
+                login.json().get("refresh_token").asText(),
+                "scope",
+                "XXXXX"));
+    assertThat(refreshed.status()).isEqualTo(400);
+    assertThat(refreshed.body())
+        .isEqualTo("{\"error\":\"invalid_scope\",\"error_description\":\"Invalid scopes: XXXXX\"}");
+  }
+
+  @Test
+  void theAdminConsoleStillLogsIn(TestClient client) throws Exception {
+    BrowserLogin browser = new BrowserLogin(client);
+    String redirectUri = client.baseUrl() + "/admin/master/console/";
+
+    BrowserLogin.Redirect redirect =
+        browser.authorize(
+            "master", "security-admin-console", redirectUri, "openid", "admin", "admin");
+    TestClient.Reply tokens =
+        browser.exchange("master", "security-admin-console", redirectUri, redirect, null);
+
+    assertThat(tokens.status()).as(tokens.toString()).isEqualTo(200);
+    String accessToken = tokens.json().get("access_token").asText();
+    TestClient.Reply realms =
+        client.send(
+            HttpRequest.newBuilder(URI.create(client.baseUrl() + "/admin/realms"))
+                .header("Authorization", "Bearer " + accessToken)
+                .GET());
+    assertThat(realms.status()).isEqualTo(200);
+    assertThat(realms.body()).contains("\"realm\":\"demo\"");
+  }
+}
