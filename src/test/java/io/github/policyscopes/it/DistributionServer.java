@@ -22,7 +22,7 @@ import java.util.Map;
  * realm-export/} imported into an in-memory database. One per test JVM; always stopped, also from a
  * shutdown hook when the JVM is killed.
  */
-final class DistributionServer implements KeycloakServer {
+public final class DistributionServer implements KeycloakServer {
 
   private static final Duration READY_TIMEOUT = Duration.ofMinutes(4);
 
@@ -39,7 +39,7 @@ final class DistributionServer implements KeycloakServer {
     Runtime.getRuntime().addShutdownHook(shutdownHook);
   }
 
-  static DistributionServer start(Path home, Path extensionJar, Path realmDir, Path logDir)
+  public static DistributionServer start(Path home, Path extensionJar, Path realmDir, Path logDir)
       throws IOException, InterruptedException {
     Path kcSh = home.resolve("bin/kc.sh");
     if (!Files.isRegularFile(kcSh)) {

@@ -29,7 +29,7 @@ public final class TestClient {
           .followRedirects(HttpClient.Redirect.NEVER)
           .build();
 
-  TestClient(String baseUrl) {
+  public TestClient(String baseUrl) {
     this.baseUrl = baseUrl;
   }
 

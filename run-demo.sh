@@ -1,0 +1,25 @@
+#!/usr/bin/env bash
+# Builds the extension, fetches Keycloak 26.7.3 through Maven, installs the JAR and the demo realm
+# (realm-export/), and starts Keycloak in dev mode on http://localhost:8080 (admin / admin), with its
+# embedded H2 database under kc-demo/. Needs only Java 17 and Maven.
+#
+#   ./run-demo.sh           start (the realm is imported on the first start, then kept)
+#   ./run-demo.sh --fresh   forget the database and import the demo realm again
+set -euo pipefail
+cd "$(dirname "$0")"
+
+demo_dir="$PWD/kc-demo"
+mvn -B -q -DskipTests -Dkeycloak.dist.dir="$demo_dir" package dependency:unpack@unpack-keycloak
+home="$demo_dir/keycloak-26.7.3"
+
+if [[ "${1:-}" == "--fresh" ]]; then
+  rm -rf "$home/data/h2"
+fi
+cp target/keycloak-policy-bound-scopes-*.jar "$home/providers/policy-bound-scopes.jar"
+mkdir -p "$home/data/import"
+cp realm-export/*.json "$home/data/import/"
+
+export KC_BOOTSTRAP_ADMIN_USERNAME="${KC_BOOTSTRAP_ADMIN_USERNAME:-admin}"
+export KC_BOOTSTRAP_ADMIN_PASSWORD="${KC_BOOTSTRAP_ADMIN_PASSWORD:-admin}"
+unset JAVA_OPTS
+exec "$home/bin/kc.sh" start-dev --import-realm --http-port="${KC_HTTP_PORT:-8080}"
