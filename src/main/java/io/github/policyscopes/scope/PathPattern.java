@@ -38,7 +38,7 @@ public final class PathPattern {
    * How many (position, state set) pairs {@link #contains} may visit before it gives up and answers
    * "not contained" (the sound answer). Real patterns use a handful.
    */
-  static final int CONTAINS_BUDGET = 20_000;
+  static final int CONTAINS_BUDGET = 4096;
 
   /** Shapes with a fast path: every segment literal; literal segments then one trailing **. */
   private static final int LITERAL = 0;

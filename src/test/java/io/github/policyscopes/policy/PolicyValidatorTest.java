@@ -49,6 +49,14 @@ class PolicyValidatorTest {
     assertThat(errors.get(7).message()).isEqualTo("must be ignore or reject");
   }
 
+  @Test
+  void boundedNumberOfEntries() {
+    List<String> many = java.util.Collections.nCopies(257, "openid");
+    assertThat(PolicyValidator.validate("t", many, null, null))
+        .containsExactly(new FieldError("allowedScopes", "must have at most 256 entries"));
+    assertThat(PolicyValidator.validate("t", many.subList(0, 256), null, null)).isEmpty();
+  }
+
   @ParameterizedTest
   @ValueSource(ints = {0, -1, 59, 86401, Integer.MAX_VALUE, Integer.MIN_VALUE})
   void lifetimeOutOfRange(int lifetime) {

@@ -130,4 +130,41 @@ class ScopeSetTest {
     assertThat(ScopeSet.parse(".:** openid").isAllowed(null, "config")).isFalse();
     assertThat(ScopeSet.parse("*:**").isAllowed("GET", null)).isFalse();
   }
+
+  @Test
+  void hotPathDoesNotAllocate() {
+    java.lang.management.ThreadMXBean bean =
+        java.lang.management.ManagementFactory.getThreadMXBean();
+    org.junit.jupiter.api.Assumptions.assumeTrue(
+        bean instanceof com.sun.management.ThreadMXBean tb
+            && tb.isThreadAllocatedMemorySupported());
+    com.sun.management.ThreadMXBean threads = (com.sun.management.ThreadMXBean) bean;
+    ScopeSet set =
+        ScopeSet.parse(
+            "*:config/tokenPolicies/** .:config/clients/* *:config/clients/app-*"
+                + " *:config/clients/*/secret -:config/clients/abc/secret -:config/realms/master"
+                + " .:config/realms/*/users/* *:config/a*b*c/** openid");
+    String[][] requests = {
+      {"GET", "config/tokenPolicies/1"},
+      {"GET", "config/clients/abc/secret"},
+      {"POST", "config/clients/app-x"},
+      {"GET", "config/realms/demo/users/u"},
+      {"PUT", "config/aXbYc/d/e"},
+      {"GET", "config/clients//x"},
+      {"DELETE", "config/realms/master/x"},
+    };
+    boolean sink = false;
+    for (int round = 0; round < 2; round++) {
+      long before = threads.getThreadAllocatedBytes(Thread.currentThread().getId());
+      for (int i = 0; i < 20_000; i++) {
+        String[] r = requests[i % requests.length];
+        sink ^= set.isAllowed(r[0], r[1]);
+      }
+      long allocated = threads.getThreadAllocatedBytes(Thread.currentThread().getId()) - before;
+      if (round == 1) {
+        assertThat(allocated).as("bytes allocated by 20000 decisions").isLessThan(1024);
+      }
+    }
+    assertThat(sink || !sink).isTrue();
+  }
 }
