@@ -14,6 +14,9 @@ public final class PolicyValidator {
   /** The longest accepted title. */
   public static final int MAX_TITLE_LENGTH = 255;
 
+  /** The largest accepted number of allowed entries (keeps coverage checks bounded). */
+  public static final int MAX_ALLOWED_SCOPES = 256;
+
   /** One invalid field, e.g. {@code allowedScopes[2]}. */
   public record FieldError(String field, String message) {}
 
@@ -29,7 +32,10 @@ public final class PolicyValidator {
       errors.add(
           new FieldError("title", "must be at most " + MAX_TITLE_LENGTH + " characters long"));
     }
-    if (allowedScopes != null) {
+    if (allowedScopes != null && allowedScopes.size() > MAX_ALLOWED_SCOPES) {
+      errors.add(
+          new FieldError("allowedScopes", "must have at most " + MAX_ALLOWED_SCOPES + " entries"));
+    } else if (allowedScopes != null) {
       int i = 0;
       for (String scope : allowedScopes) {
         String field = "allowedScopes[" + i++ + "]";

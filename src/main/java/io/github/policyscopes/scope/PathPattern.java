@@ -38,14 +38,45 @@ public final class PathPattern {
    * How many (position, state set) pairs {@link #contains} may visit before it gives up and answers
    * "not contained" (the sound answer). Real patterns use a handful.
    */
-  static final int CONTAINS_BUDGET = 20_000;
+  static final int CONTAINS_BUDGET = 4096;
+
+  /** Shapes with a fast path: every segment literal; literal segments then one trailing **. */
+  private static final int LITERAL = 0;
+
+  private static final int LITERAL_THEN_DOUBLE_STAR = 1;
+  private static final int GENERAL = 2;
 
   private final String source;
   private final Segment[] elements;
+  private final int shape;
+
+  /**
+   * A prefix of every path this pattern matches: for {@link #LITERAL} the whole source, for {@link
+   * #LITERAL_THEN_DOUBLE_STAR} the literal segments (without the "/**"), otherwise the source up to
+   * its first "*".
+   */
+  private final String prefix;
 
   private PathPattern(String source, Segment[] elements) {
     this.source = source;
     this.elements = elements;
+    int firstWildcard = elements.length;
+    for (int k = 0; k < elements.length; k++) {
+      if (elements[k].doubleStar || elements[k].parts != null) {
+        firstWildcard = k;
+        break;
+      }
+    }
+    if (firstWildcard == elements.length) {
+      this.shape = LITERAL;
+      this.prefix = source;
+    } else if (firstWildcard == elements.length - 1 && elements[firstWildcard].doubleStar) {
+      this.shape = LITERAL_THEN_DOUBLE_STAR;
+      this.prefix = firstWildcard == 0 ? "" : source.substring(0, source.length() - 3);
+    } else {
+      this.shape = GENERAL;
+      this.prefix = source.substring(0, source.indexOf('*'));
+    }
   }
 
   /**
@@ -159,7 +190,17 @@ public final class PathPattern {
    * {@code /}). Allocation-free.
    */
   public boolean matches(String path) {
-    return path != null && match(path, false);
+    if (path == null) {
+      return false;
+    }
+    switch (shape) {
+      case LITERAL:
+        return path.equals(source);
+      case LITERAL_THEN_DOUBLE_STAR:
+        return isSelfOrDescendant(path, prefix);
+      default:
+        return path.startsWith(prefix) && match(path, false);
+    }
   }
 
   /**
@@ -167,7 +208,19 @@ public final class PathPattern {
    * what a deny applies to. Allocation-free.
    */
   public boolean matchesSelfOrAncestorOf(String path) {
-    return path != null && match(path, true);
+    if (path == null) {
+      return false;
+    }
+    if (shape == GENERAL) {
+      return path.startsWith(prefix) && match(path, true);
+    }
+    return isSelfOrDescendant(path, prefix);
+  }
+
+  /** Whether {@code path} equals {@code base} or lies below it ("" is the root of every path). */
+  private static boolean isSelfOrDescendant(String path, String base) {
+    int n = base.length();
+    return n == 0 || path.startsWith(base) && (path.length() == n || path.charAt(n) == '/');
   }
 
   /**
