@@ -27,9 +27,9 @@ import java.util.concurrent.atomic.AtomicLong;
 public final class IssuanceThroughput {
 
   private static final int THREADS = Integer.getInteger("bench.threads", 4);
-  private static final Duration WARMUP = Duration.ofSeconds(Long.getLong("bench.warmup", 15));
+  private static final Duration WARMUP = Duration.ofSeconds(Long.getLong("bench.warmup", 40));
   private static final Duration ROUND = Duration.ofSeconds(Long.getLong("bench.round", 5));
-  private static final int ROUNDS = Integer.getInteger("bench.rounds", 6);
+  private static final int ROUNDS = Integer.getInteger("bench.rounds", 8);
   private static final long MAX_REQUESTS_PER_ROUND = 200_000;
 
   private record Target(String name, String form) {}

@@ -26,6 +26,7 @@ final class Issuance {
 
   static final String DROPPED_DETAIL = "dropped_scopes";
 
+  private final EffectivePolicy policy;
   private final List<String> requested;
   private final boolean explicit;
   private final List<String> ceiling;
@@ -34,6 +35,7 @@ final class Issuance {
   private String resultTokenId;
 
   /**
+   * @param policy the client's policies, merged, as read at the start of the request
    * @param requested the scopes the client asked for, or for refresh and exchange without a {@code
    *     scope} parameter, the original grant
    * @param explicit whether the client sent a {@code scope} parameter; if so, Keycloak's scopes
@@ -42,7 +44,13 @@ final class Issuance {
    *     for a first issuance
    * @param event the request's event, still open: the details land in it before it is sent
    */
-  Issuance(List<String> requested, boolean explicit, List<String> ceiling, EventBuilder event) {
+  Issuance(
+      EffectivePolicy policy,
+      List<String> requested,
+      boolean explicit,
+      List<String> ceiling,
+      EventBuilder event) {
+    this.policy = policy;
     this.requested = List.copyOf(requested);
     this.explicit = explicit;
     this.ceiling = ceiling == null ? null : List.copyOf(ceiling);
@@ -80,6 +88,10 @@ final class Issuance {
     List<String> granted = ScopeGrant.compute(asked, policy).granted();
     List<String> dropped = candidates.stream().filter(s -> !granted.contains(s)).toList();
     return new GrantResult(granted, dropped);
+  }
+
+  EffectivePolicy policy() {
+    return policy;
   }
 
   List<String> requested() {

@@ -72,14 +72,14 @@ final class PolicyBoundGrantType implements OAuth2GrantType {
 
     Issuance issuance;
     if (kind == Kind.CODE) {
-      issuance = new Issuance(List.of(), false, null, context.getEvent());
+      issuance = new Issuance(policy, List.of(), false, null, context.getEvent());
     } else {
       GrantResult decided = Issuance.decide(asked, List.of(), ceiling, policy);
       if (policy.mode() == DisallowedScopesMode.REJECT && !decided.dropped().isEmpty()) {
         throw reject(context, decided.dropped());
       }
       keepOnlyKnownGrantedScopes(form, client, asked, decided.granted());
-      issuance = new Issuance(requested, !asked.isEmpty(), ceiling, context.getEvent());
+      issuance = new Issuance(policy, requested, !asked.isEmpty(), ceiling, context.getEvent());
     }
 
     issuance.attach(session);

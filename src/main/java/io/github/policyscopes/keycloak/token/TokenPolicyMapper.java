@@ -141,12 +141,11 @@ public final class TokenPolicyMapper extends AbstractOIDCProtocolMapper
       UserSessionModel userSession,
       ClientSessionContext clientSessionCtx) {
     ClientModel client = clientSessionCtx.getClientSession().getClient();
-    List<TokenPolicy> policies = PolicyStore.boundTo(client);
-    if (policies.isEmpty()) {
+    Issuance issuance = Issuance.current(session);
+    EffectivePolicy policy = issuance != null ? issuance.policy() : policyOf(client);
+    if (policy == null) {
       return token; // e.g. the admin console's token preview of an unbound client
     }
-    EffectivePolicy policy = EffectivePolicy.merge(policies);
-    Issuance issuance = Issuance.current(session);
     List<String> requested = issuance == null ? List.of() : issuance.requested();
     List<String> ceiling = issuance == null ? null : issuance.ceiling();
     List<String> keycloakScopes = split(token.getScope());
@@ -172,6 +171,11 @@ public final class TokenPolicyMapper extends AbstractOIDCProtocolMapper
       issuance.record(token.getId(), result);
     }
     return token;
+  }
+
+  private static EffectivePolicy policyOf(ClientModel client) {
+    List<TokenPolicy> policies = PolicyStore.boundTo(client);
+    return policies.isEmpty() ? null : EffectivePolicy.merge(policies);
   }
 
   static List<String> split(String scope) {
