@@ -18,6 +18,9 @@ class ServerSmokeIT {
     assertThat(providers.path("protocol-mapper").path("providers").has("pbs-token-policy"))
         .as("our protocol mapper is registered")
         .isTrue();
+    assertThat(providers.path("realm-restapi-extension").path("providers").has("config"))
+        .as("the config REST API is registered")
+        .isTrue();
   }
 
   @Test

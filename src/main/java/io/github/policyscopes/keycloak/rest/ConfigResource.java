@@ -1,0 +1,466 @@
+package io.github.policyscopes.keycloak.rest;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.github.policyscopes.policy.Decision;
+import io.github.policyscopes.policy.InvalidPathException;
+import io.github.policyscopes.policy.RequestPaths;
+import io.github.policyscopes.scope.Scope;
+import jakarta.ws.rs.DELETE;
+import jakarta.ws.rs.ForbiddenException;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.HEAD;
+import jakarta.ws.rs.HeaderParam;
+import jakarta.ws.rs.OPTIONS;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.PUT;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.jboss.logging.Logger;
+import org.keycloak.common.util.Time;
+import org.keycloak.models.KeycloakSession;
+import org.keycloak.models.RealmModel;
+import org.keycloak.services.cors.Cors;
+
+/**
+ * {@code /realms/{realm}/config}: every method starts with the bearer and scope check, then calls a
+ * service, then answers with a representation. See docs/config-api.md.
+ */
+public final class ConfigResource {
+
+  private static final Logger LOG = Logger.getLogger(ConfigResource.class);
+  private static final String[] METHODS = {"GET", "HEAD", "POST", "PUT", "DELETE", "OPTIONS"};
+  private static final String[] EXPOSED = {"ETag", "Location", "WWW-Authenticate"};
+  private static final int DEFAULT_MAX = 100;
+  private static final int MAX_MAX = 1000;
+
+  private final KeycloakSession session;
+  private final RealmModel realm;
+  private final BearerGuard guard;
+
+  /** The authenticated caller of this request, once known (for CORS). */
+  private Caller caller;
+
+  public ConfigResource(KeycloakSession session) {
+    this.session = session;
+    this.realm = session.getContext().getRealm();
+    this.guard = new BearerGuard(session);
+  }
+
+  // ---- token policies ----
+
+  @GET
+  @Path("tokenPolicies")
+  public Response listPolicies(@QueryParam("first") String first, @QueryParam("max") String max) {
+    return guarded(
+        "GET", caller -> ok(TokenPolicyService.list(session, realm, first(first), max(max))));
+  }
+
+  @HEAD
+  @Path("tokenPolicies")
+  public Response headPolicies() {
+    return guarded("HEAD", caller -> Response.ok());
+  }
+
+  @POST
+  @Path("tokenPolicies")
+  public Response createPolicy(InputStream body) {
+    return guarded(
+        "POST",
+        caller -> {
+          ObjectNode json = Json.readObject(body);
+          TokenPolicyService.View created =
+              Writes.inTransaction(
+                  session, (s, r) -> TokenPolicyService.create(s, r, caller, json));
+          return created(TokenPolicyService.path(created.id()), created);
+        });
+  }
+
+  @GET
+  @Path("tokenPolicies/{id}")
+  public Response getPolicy(@PathParam("id") String id) {
+    return guarded("GET", caller -> tagged(200, TokenPolicyService.get(session, realm, id)));
+  }
+
+  @HEAD
+  @Path("tokenPolicies/{id}")
+  public Response headPolicy(@PathParam("id") String id) {
+    return guarded(
+        "HEAD",
+        caller ->
+            Response.ok().header("ETag", Json.etag(TokenPolicyService.get(session, realm, id))));
+  }
+
+  @PUT
+  @Path("tokenPolicies/{id}")
+  public Response updatePolicy(
+      @PathParam("id") String id, @HeaderParam("If-Match") String ifMatch, InputStream body) {
+    return guarded(
+        "PUT",
+        caller -> {
+          ObjectNode json = Json.readObject(body);
+          return tagged(
+              200,
+              Writes.inTransaction(
+                  session, (s, r) -> TokenPolicyService.update(s, r, caller, id, ifMatch, json)));
+        });
+  }
+
+  @DELETE
+  @Path("tokenPolicies/{id}")
+  public Response deletePolicy(
+      @PathParam("id") String id, @HeaderParam("If-Match") String ifMatch) {
+    return guarded(
+        "DELETE",
+        caller -> {
+          Writes.inTransaction(
+              session,
+              (s, r) -> {
+                TokenPolicyService.delete(s, r, caller, id, ifMatch);
+                return null;
+              });
+          return Response.noContent();
+        });
+  }
+
+  // ---- managed clients ----
+
+  @GET
+  @Path("clients")
+  public Response listClients(@QueryParam("first") String first, @QueryParam("max") String max) {
+    return guarded(
+        "GET", caller -> ok(ManagedClientService.list(session, realm, first(first), max(max))));
+  }
+
+  @HEAD
+  @Path("clients")
+  public Response headClients() {
+    return guarded("HEAD", caller -> Response.ok());
+  }
+
+  @POST
+  @Path("clients")
+  public Response createClient(InputStream body) {
+    return guarded(
+        "POST",
+        caller -> {
+          ObjectNode json = Json.readObject(body);
+          Map<String, Object> created =
+              Writes.inTransaction(
+                  session, (s, r) -> ManagedClientService.create(s, r, caller, json));
+          String id = (String) created.get("id");
+          Map<String, Object> view = new LinkedHashMap<>(created);
+          view.remove("secret");
+          return Json.response(201, created)
+              .location(location(ManagedClientService.path(id)))
+              .header(
+                  "ETag",
+                  Json.etag(Json.MAPPER.convertValue(view, ManagedClientService.View.class)));
+        });
+  }
+
+  @GET
+  @Path("clients/{id}")
+  public Response getClient(@PathParam("id") String id) {
+    return guarded("GET", caller -> tagged(200, ManagedClientService.get(session, realm, id)));
+  }
+
+  @HEAD
+  @Path("clients/{id}")
+  public Response headClient(@PathParam("id") String id) {
+    return guarded(
+        "HEAD",
+        caller ->
+            Response.ok().header("ETag", Json.etag(ManagedClientService.get(session, realm, id))));
+  }
+
+  @PUT
+  @Path("clients/{id}")
+  public Response updateClient(
+      @PathParam("id") String id, @HeaderParam("If-Match") String ifMatch, InputStream body) {
+    return guarded(
+        "PUT",
+        caller -> {
+          ObjectNode json = Json.readObject(body);
+          return tagged(
+              200,
+              Writes.inTransaction(
+                  session, (s, r) -> ManagedClientService.update(s, r, caller, id, ifMatch, json)));
+        });
+  }
+
+  @DELETE
+  @Path("clients/{id}")
+  public Response deleteClient(
+      @PathParam("id") String id, @HeaderParam("If-Match") String ifMatch) {
+    return guarded(
+        "DELETE",
+        caller -> {
+          Writes.inTransaction(
+              session,
+              (s, r) -> {
+                ManagedClientService.delete(s, r, caller, id, ifMatch);
+                return null;
+              });
+          return Response.noContent();
+        });
+  }
+
+  @GET
+  @Path("clients/{id}/secret")
+  public Response getSecret(@PathParam("id") String id) {
+    return guarded(
+        "GET",
+        caller -> ok(Map.of("secret", ManagedClientService.secret(session, realm, caller, id))));
+  }
+
+  @POST
+  @Path("clients/{id}/secret")
+  public Response newSecret(@PathParam("id") String id) {
+    return guarded(
+        "POST",
+        caller ->
+            ok(
+                Map.of(
+                    "secret",
+                    Writes.inTransaction(
+                        session,
+                        (s, r) -> ManagedClientService.regenerateSecret(s, r, caller, id)))));
+  }
+
+  // ---- whoami, openapi, preflight ----
+
+  @GET
+  @Path("whoami")
+  public Response whoami(@QueryParam("method") String method, @QueryParam("path") String path) {
+    return respond(
+        () -> {
+          caller = guard.authenticateOnly();
+          Map<String, Object> me = new LinkedHashMap<>();
+          me.put("clientId", caller.client().getClientId());
+          me.put("subject", caller.token().getSubject());
+          Map<String, Object> scopes = new LinkedHashMap<>();
+          scopes.put("grants", caller.scopes().grants().stream().map(Scope::text).toList());
+          scopes.put("denies", caller.scopes().denies().stream().map(Scope::text).toList());
+          scopes.put("plain", caller.scopes().plain().stream().map(Scope::text).toList());
+          me.put("scopes", scopes);
+          Long exp = caller.token().getExp();
+          if (exp != null) {
+            me.put("expiresAt", exp);
+            me.put("expiresIn", Math.max(0, exp - Time.currentTime()));
+          }
+          if (path != null) {
+            me.put("decision", explain(caller, method == null ? "GET" : method, path));
+          } else if (method != null) {
+            throw ApiError.invalidField("path", "is required with method");
+          }
+          return ok(me);
+        },
+        true);
+  }
+
+  private static Map<String, Object> explain(Caller who, String method, String path) {
+    if (!method.matches("[A-Z]{1,16}")) {
+      throw ApiError.invalidField("method", "must be an HTTP method in upper case");
+    }
+    try {
+      RequestPaths.validate(path);
+    } catch (InvalidPathException e) {
+      throw ApiError.invalidField("path", e.getMessage());
+    }
+    Decision decision = who.scopes().decide(method, path);
+    Map<String, Object> explained = new LinkedHashMap<>();
+    explained.put("method", method);
+    explained.put("path", path);
+    explained.put("allowed", decision.allowed());
+    explained.put("requiredScope", decision.requiredScope());
+    explained.put("reason", decision.reason());
+    return explained;
+  }
+
+  @GET
+  @Path("openapi.json")
+  @jakarta.ws.rs.Produces(MediaType.APPLICATION_JSON)
+  public Response openApi() {
+    try (InputStream spec = ConfigResource.class.getResourceAsStream("openapi.json")) {
+      String json = new String(spec.readAllBytes(), StandardCharsets.UTF_8);
+      return Cors.builder()
+          .allowAllOrigins()
+          .allowedMethods("GET")
+          .add(Response.ok(json).type(MediaType.APPLICATION_JSON_TYPE));
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  @OPTIONS
+  @Path("{any:.*}")
+  public Response preflight() {
+    return Cors.builder()
+        .auth()
+        .preflight()
+        .allowedMethods(METHODS)
+        .exposedHeaders(EXPOSED)
+        .add(Response.ok());
+  }
+
+  // ---- anything else under config/: the same checks, then 404 ----
+
+  @GET
+  @Path("{any:.*}")
+  public Response unknownGet() {
+    return unknown("GET");
+  }
+
+  @POST
+  @Path("{any:.*}")
+  public Response unknownPost() {
+    return unknown("POST");
+  }
+
+  @PUT
+  @Path("{any:.*}")
+  public Response unknownPut() {
+    return unknown("PUT");
+  }
+
+  @DELETE
+  @Path("{any:.*}")
+  public Response unknownDelete() {
+    return unknown("DELETE");
+  }
+
+  @HEAD
+  @Path("{any:.*}")
+  public Response unknownHead() {
+    return unknown("HEAD");
+  }
+
+  /**
+   * A path no resource serves: a caller still learns nothing before the bearer check, and a
+   * non-canonical spelling is a 400 like everywhere else.
+   */
+  private Response unknown(String method) {
+    return respond(
+        () -> {
+          caller = guard.authenticateOnly();
+          throw ApiError.notFound("no resource " + method + " " + guard.relativePath());
+        },
+        true);
+  }
+
+  // ---- plumbing ----
+
+  @FunctionalInterface
+  private interface Handler {
+    Response.ResponseBuilder handle(Caller caller);
+  }
+
+  @FunctionalInterface
+  private interface Body {
+    Response.ResponseBuilder get();
+  }
+
+  /** Bearer check, path check and decision for {@code method}, then the handler. */
+  private Response guarded(String method, Handler handler) {
+    return respond(
+        () -> {
+          caller = guard.authorize(method);
+          return handler.handle(caller);
+        },
+        true);
+  }
+
+  private Response respond(Body body, boolean withCors) {
+    Response.ResponseBuilder response;
+    try {
+      response = body.get();
+    } catch (ApiError e) {
+      response = e.toResponse();
+    } catch (RuntimeException e) {
+      LOG.error("config API request failed", e);
+      response = new ApiError(500, "server_error", "see the server log").toResponse();
+    }
+    return withCors ? cors(response) : response.build();
+  }
+
+  private Response cors(Response.ResponseBuilder response) {
+    Cors cors = Cors.builder().auth().allowedMethods(METHODS).exposedHeaders(EXPOSED);
+    try {
+      if (caller != null) {
+        cors.checkAllowedOrigins(caller.token());
+      } else {
+        cors.allowAllOrigins();
+      }
+    } catch (ForbiddenException badOrigin) {
+      return Json.response(
+              403,
+              Map.of(
+                  "error",
+                  "invalid_origin",
+                  "error_description",
+                  "origin not allowed for this client"))
+          .build();
+    }
+    return cors.add(response);
+  }
+
+  private static Response.ResponseBuilder ok(Object body) {
+    return Json.response(200, body);
+  }
+
+  private static Response.ResponseBuilder tagged(int status, Object view) {
+    return Json.response(status, view).header("ETag", Json.etag(view));
+  }
+
+  private Response.ResponseBuilder created(String path, Object view) {
+    return tagged(201, view).location(location(path));
+  }
+
+  private URI location(String relative) {
+    return session
+        .getContext()
+        .getUri()
+        .getBaseUriBuilder()
+        .path("realms")
+        .path(realm.getName())
+        .path(relative)
+        .build();
+  }
+
+  private static int first(String value) {
+    int first = parseInt("first", value, 0);
+    if (first < 0) {
+      throw ApiError.invalidField("first", "must be 0 or more");
+    }
+    return first;
+  }
+
+  private static int max(String value) {
+    int max = parseInt("max", value, DEFAULT_MAX);
+    if (max < 1 || max > MAX_MAX) {
+      throw ApiError.invalidField("max", "must be between 1 and " + MAX_MAX);
+    }
+    return max;
+  }
+
+  private static int parseInt(String field, String value, int fallback) {
+    if (value == null) {
+      return fallback;
+    }
+    try {
+      return Integer.parseInt(value);
+    } catch (NumberFormatException e) {
+      throw ApiError.invalidField(field, "must be an integer");
+    }
+  }
+}

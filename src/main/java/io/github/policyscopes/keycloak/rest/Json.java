@@ -1,0 +1,157 @@
+package io.github.policyscopes.keycloak.rest;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Set;
+
+/** JSON in and out: bounded reading, typed field access with errors naming the field, ETags. */
+final class Json {
+
+  /** Request bodies above this are refused with 413. */
+  static final int MAX_BODY_BYTES = 64 * 1024;
+
+  static final ObjectMapper MAPPER = new ObjectMapper();
+
+  private Json() {}
+
+  static Response.ResponseBuilder response(int status, Object body) {
+    return Response.status(status).type(MediaType.APPLICATION_JSON_TYPE).entity(write(body));
+  }
+
+  static String write(Object body) {
+    try {
+      return MAPPER.writeValueAsString(body);
+    } catch (JsonProcessingException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /** A strong ETag of a representation: a hash of its JSON. */
+  static String etag(Object representation) {
+    try {
+      byte[] hash =
+          MessageDigest.getInstance("SHA-256")
+              .digest(write(representation).getBytes(StandardCharsets.UTF_8));
+      return "\"" + HexFormat.of().formatHex(hash, 0, 16) + "\"";
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  /** Reads a JSON object body, at most {@link #MAX_BODY_BYTES}. */
+  static ObjectNode readObject(InputStream body) {
+    byte[] bytes = readBounded(body);
+    if (bytes.length == 0) {
+      throw ApiError.badRequest("a JSON object body is required");
+    }
+    JsonNode node;
+    try {
+      node = MAPPER.readTree(bytes);
+    } catch (IOException e) {
+      throw ApiError.badRequest("the body is not valid JSON");
+    }
+    if (!(node instanceof ObjectNode object)) {
+      throw ApiError.badRequest("the body must be a JSON object");
+    }
+    return object;
+  }
+
+  private static byte[] readBounded(InputStream body) {
+    if (body == null) {
+      return new byte[0];
+    }
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    byte[] buffer = new byte[8192];
+    try {
+      int n;
+      while ((n = body.read(buffer)) != -1) {
+        out.write(buffer, 0, n);
+        if (out.size() > MAX_BODY_BYTES) {
+          throw new ApiError(
+              413, "invalid_request", "the body is larger than " + MAX_BODY_BYTES + " bytes");
+        }
+      }
+    } catch (IOException e) {
+      throw ApiError.badRequest("the body could not be read");
+    }
+    return out.toByteArray();
+  }
+
+  /** Refuses fields that are neither known nor read-only (read-only ones are ignored). */
+  static void onlyFields(ObjectNode body, Set<String> writable, Set<String> readOnly) {
+    for (Iterator<String> names = body.fieldNames(); names.hasNext(); ) {
+      String name = names.next();
+      if (!writable.contains(name) && !readOnly.contains(name)) {
+        throw ApiError.invalidField(name, "unknown field");
+      }
+    }
+  }
+
+  static String text(ObjectNode body, String field) {
+    JsonNode value = body.get(field);
+    if (value == null || value.isNull()) {
+      return null;
+    }
+    if (!value.isTextual()) {
+      throw ApiError.invalidField(field, "must be a string");
+    }
+    return value.asText();
+  }
+
+  static Integer integer(ObjectNode body, String field) {
+    JsonNode value = body.get(field);
+    if (value == null || value.isNull()) {
+      return null;
+    }
+    if (!value.isIntegralNumber() || !value.canConvertToInt()) {
+      throw ApiError.invalidField(field, "must be an integer");
+    }
+    return value.intValue();
+  }
+
+  static Boolean bool(ObjectNode body, String field) {
+    JsonNode value = body.get(field);
+    if (value == null || value.isNull()) {
+      return null;
+    }
+    if (!value.isBoolean()) {
+      throw ApiError.invalidField(field, "must be true or false");
+    }
+    return value.booleanValue();
+  }
+
+  /** A list of strings, or null when absent. */
+  static List<String> strings(ObjectNode body, String field) {
+    JsonNode value = body.get(field);
+    if (value == null || value.isNull()) {
+      return null;
+    }
+    if (!value.isArray()) {
+      throw ApiError.invalidField(field, "must be an array of strings");
+    }
+    List<String> strings = new ArrayList<>(value.size());
+    for (int i = 0; i < value.size(); i++) {
+      JsonNode item = value.get(i);
+      if (!item.isTextual()) {
+        throw ApiError.invalidField(field + "[" + i + "]", "must be a string");
+      }
+      strings.add(item.asText());
+    }
+    return strings;
+  }
+}
