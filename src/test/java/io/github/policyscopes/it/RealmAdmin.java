@@ -14,22 +14,22 @@ import java.util.UUID;
  * create a token policy (a client scope carrying the policy mapper), bind it to a client (a default
  * client scope), edit it.
  */
-final class RealmAdmin {
+public final class RealmAdmin {
 
   private final TestClient http;
   private final String realm;
 
-  RealmAdmin(TestClient http, String realm) {
+  public RealmAdmin(TestClient http, String realm) {
     this.http = http;
     this.realm = realm;
   }
 
-  static String unique(String prefix) {
+  public static String unique(String prefix) {
     return prefix + "-" + UUID.randomUUID().toString().substring(0, 8);
   }
 
   /** Creates a policy and returns its id (the client scope id). */
-  String createPolicy(String name, List<String> allowed, Integer lifetime, String mode) {
+  public String createPolicy(String name, List<String> allowed, Integer lifetime, String mode) {
     Map<String, Object> scope = new LinkedHashMap<>();
     scope.put("name", name);
     scope.put("description", name + " (test policy)");
@@ -49,7 +49,7 @@ final class RealmAdmin {
     return id;
   }
 
-  static Map<String, Object> mapper(List<String> allowed, Integer lifetime, String mode) {
+  public static Map<String, Object> mapper(List<String> allowed, Integer lifetime, String mode) {
     Map<String, String> config = new LinkedHashMap<>();
     config.put("allowedScopes", String.join("##", allowed));
     if (lifetime != null) {
@@ -67,7 +67,7 @@ final class RealmAdmin {
   }
 
   /** Replaces the allowed scopes of a policy, as the console's mapper form does. */
-  TestClient.Reply editPolicy(
+  public TestClient.Reply editPolicy(
       String policyId, List<String> allowed, Integer lifetime, String mode) {
     String models = "realms/" + realm + "/client-scopes/" + policyId + "/protocol-mappers/models";
     JsonNode existing = http.admin("GET", models, null).json().get(0);
@@ -80,7 +80,7 @@ final class RealmAdmin {
    * Creates a confidential client with service account and direct grants, token exchange allowed;
    * returns its internal id.
    */
-  String createClient(String clientId, String secret) {
+  public String createClient(String clientId, String secret) {
     Map<String, Object> client = new LinkedHashMap<>();
     client.put("clientId", clientId);
     client.put("enabled", true);
@@ -99,7 +99,7 @@ final class RealmAdmin {
     return idFrom(created);
   }
 
-  void bind(String clientUuid, String policyId) {
+  public void bind(String clientUuid, String policyId) {
     TestClient.Reply bound =
         http.admin(
             "PUT",
@@ -108,7 +108,7 @@ final class RealmAdmin {
     assertThat(bound.status()).as(bound.toString()).isEqualTo(204);
   }
 
-  void unbind(String clientUuid, String policyId) {
+  public void unbind(String clientUuid, String policyId) {
     TestClient.Reply unbound =
         http.admin(
             "DELETE",
@@ -118,7 +118,7 @@ final class RealmAdmin {
   }
 
   /** The realm's events of one type for one client, newest first. */
-  List<JsonNode> events(String type, String clientId) {
+  public List<JsonNode> events(String type, String clientId) {
     JsonNode events =
         http.admin("GET", "realms/" + realm + "/events?type=" + type + "&client=" + clientId, null)
             .json();

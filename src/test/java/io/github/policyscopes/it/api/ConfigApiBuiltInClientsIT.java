@@ -1,0 +1,123 @@
+package io.github.policyscopes.it.api;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.github.policyscopes.it.KeycloakServerExtension;
+import io.github.policyscopes.it.RealmAdmin;
+import io.github.policyscopes.it.TestClient;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * Managed clients only (SPEC §4): Keycloak's built-in clients are never visible to the API, not in
+ * the list and 404 by their internal ids, whatever the token may do. Writes are sent with a stale
+ * {@code If-Match}, so that a wrong answer cannot change a built-in client.
+ */
+@ExtendWith(KeycloakServerExtension.class)
+class ConfigApiBuiltInClientsIT {
+
+  private static ApiFixtures fixtures;
+  private static ConfigApi api;
+
+  @BeforeAll
+  static void setUp(TestClient client) {
+    fixtures = new ApiFixtures(client);
+    api = fixtures.api();
+  }
+
+  static List<String> builtIns() {
+    return ApiFixtures.BUILT_IN_CLIENTS;
+  }
+
+  private static List<JsonNode> allClients(String token) {
+    ConfigApi.Reply reply = api.get(token, "config/clients?first=0&max=1000");
+    assertThat(reply.status()).as(reply.toString()).isEqualTo(200);
+    List<JsonNode> clients = new ArrayList<>();
+    reply.json().get("clients").forEach(clients::add);
+    assertThat(reply.json().get("total").asInt()).isEqualTo(clients.size());
+    return clients;
+  }
+
+  @Test
+  void theListHasNoBuiltInClientButTheBoundDemoClients() {
+    List<String> internalIds = builtIns().stream().map(fixtures::internalId).toList();
+    for (String token : List.of(fixtures.configReader(), fixtures.allPowerToken())) {
+      List<JsonNode> clients = allClients(token);
+      assertThat(clients)
+          .extracting(c -> c.get("clientId").asText())
+          .doesNotContainAnyElementsOf(builtIns())
+          .contains("config-admin", "config-reader", "web-app");
+      assertThat(clients)
+          .extracting(c -> c.get("id").asText())
+          .doesNotContainAnyElementsOf(internalIds);
+    }
+  }
+
+  @Test
+  void aClientCreatedInKeycloakButNotBoundIsNotManaged() {
+    String clientId = RealmAdmin.unique("unmanaged");
+    String uuid = fixtures.admin().createClient(clientId, ApiFixtures.SECRET);
+    String reader = fixtures.configReader();
+    assertThat(allClients(reader))
+        .extracting(c -> c.get("clientId").asText())
+        .doesNotContain(clientId);
+    assertThat(api.get(reader, "config/clients/" + uuid).status()).isEqualTo(404);
+
+    // bound to a policy, it becomes managed
+    String policy =
+        fixtures.admin().createPolicy(RealmAdmin.unique("managing"), List.of("openid"), null, null);
+    fixtures.admin().bind(uuid, policy);
+    assertThat(allClients(reader)).extracting(c -> c.get("clientId").asText()).contains(clientId);
+    ConfigApi.Reply managed = api.get(reader, "config/clients/" + uuid);
+    assertThat(managed.status()).as(managed.toString()).isEqualTo(200);
+    assertThat(ConfigApi.strings(managed.json(), "tokenPolicies")).containsExactly(policy);
+  }
+
+  @ParameterizedTest
+  @MethodSource("builtIns")
+  void aBuiltInClientIs404ByItsInternalId(String clientId) {
+    String id = fixtures.internalId(clientId);
+    String path = "config/clients/" + id;
+    String all = fixtures.allPowerToken();
+    String stale = "\"stale-built-in-etag\"";
+
+    ConfigApi.Reply read = api.get(fixtures.configReader(), path);
+    assertThat(read.status()).as(read.toString()).isEqualTo(404);
+    assertThat(read.body()).doesNotContain(clientId);
+    assertThat(api.get(all, path).status()).isEqualTo(404);
+
+    ConfigApi.Reply secret = api.get(all, path + "/secret");
+    assertThat(secret.status()).as(secret.toString()).isEqualTo(404);
+    assertThat(secret.body()).doesNotContain("\"secret\"");
+    assertThat(api.send("POST", path + "/secret", all, null, "If-Match", stale).status())
+        .isEqualTo(404);
+
+    ConfigApi.Reply put =
+        api.send(
+            "PUT",
+            path,
+            all,
+            ConfigApi.clientBody(clientId).put("name", "hijacked"),
+            "If-Match",
+            stale);
+    assertThat(put.status()).as(put.toString()).isEqualTo(404);
+    assertThat(api.send("DELETE", path, all, null, "If-Match", stale).status()).isEqualTo(404);
+
+    assertThat(fixtures.keycloakHasClient(clientId)).isTrue();
+  }
+
+  @ParameterizedTest
+  @MethodSource("builtIns")
+  void aBuiltInClientCannotBeTakenOverByCreatingItsClientId(String clientId) {
+    ConfigApi.Reply created =
+        api.post(fixtures.allPowerToken(), "config/clients", ConfigApi.clientBody(clientId));
+    assertThat(created.status()).as(created.toString()).isEqualTo(409);
+    assertThat(created.body()).doesNotContain("\"secret\"");
+  }
+}

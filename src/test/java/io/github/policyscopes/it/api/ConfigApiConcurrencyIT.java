@@ -1,0 +1,160 @@
+package io.github.policyscopes.it.api;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.github.policyscopes.it.KeycloakServerExtension;
+import io.github.policyscopes.it.RealmAdmin;
+import io.github.policyscopes.it.TestClient;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.RepeatedTest;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/**
+ * Writes to one resource are serialised (docs/config-api.md): of N concurrent PUTs with the same
+ * {@code If-Match}, exactly one gets 200, all others 412, and the resource ends as the winner wrote
+ * it.
+ */
+@ExtendWith(KeycloakServerExtension.class)
+class ConfigApiConcurrencyIT {
+
+  private static final int THREADS = 8;
+
+  private static ApiFixtures fixtures;
+  private static ConfigApi api;
+
+  @BeforeAll
+  static void setUp(TestClient client) {
+    fixtures = new ApiFixtures(client);
+    api = fixtures.api();
+  }
+
+  private record Outcome(int writer, ConfigApi.Reply reply) {}
+
+  /** N threads released together, each running {@code request(i)}. */
+  private static List<Outcome> race(java.util.function.IntFunction<ConfigApi.Reply> request)
+      throws Exception {
+    ExecutorService pool = Executors.newFixedThreadPool(THREADS);
+    try {
+      CountDownLatch ready = new CountDownLatch(THREADS);
+      CountDownLatch go = new CountDownLatch(1);
+      List<Future<Outcome>> futures = new ArrayList<>();
+      for (int i = 0; i < THREADS; i++) {
+        int writer = i;
+        futures.add(
+            pool.submit(
+                () -> {
+                  ready.countDown();
+                  go.await();
+                  return new Outcome(writer, request.apply(writer));
+                }));
+      }
+      assertThat(ready.await(10, TimeUnit.SECONDS)).isTrue();
+      go.countDown();
+      List<Outcome> outcomes = new ArrayList<>();
+      for (Future<Outcome> f : futures) {
+        outcomes.add(f.get(60, TimeUnit.SECONDS));
+      }
+      return outcomes;
+    } finally {
+      pool.shutdownNow();
+    }
+  }
+
+  @RepeatedTest(3)
+  void concurrentPutsWithTheSameIfMatchHaveExactlyOneWinner() throws Exception {
+    String token = fixtures.allPowerToken();
+    String title = RealmAdmin.unique("Race");
+    String id = api.createPolicy(token, title, "race-initial").get("id").asText();
+    String path = "config/tokenPolicies/" + id;
+    ConfigApi.Reply current = api.get(token, path);
+    String etag = current.header("ETag");
+    assertThat(etag).isNotNull();
+
+    List<Outcome> outcomes =
+        race(
+            writer ->
+                api.send(
+                    "PUT",
+                    path,
+                    token,
+                    ConfigApi.policyBody(title, "race-writer-" + writer, "race-common"),
+                    "If-Match",
+                    etag));
+
+    List<Outcome> winners = outcomes.stream().filter(o -> o.reply().status() == 200).toList();
+    assertThat(outcomes)
+        .as("only 200 and 412: %s", outcomes)
+        .allMatch(o -> o.reply().status() == 200 || o.reply().status() == 412);
+    assertThat(winners).as("exactly one winner: %s", outcomes).hasSize(1);
+    for (Outcome o : outcomes) {
+      if (o.reply().status() == 412) {
+        assertThat(o.reply().jsonOrEmpty().path("error").asText()).as(o.toString()).isNotBlank();
+      }
+    }
+
+    Outcome winner = winners.get(0);
+    ConfigApi.Reply after = api.get(token, path);
+    assertThat(ConfigApi.strings(after.json(), "allowedScopes"))
+        .containsExactlyInAnyOrder("race-writer-" + winner.writer(), "race-common");
+    assertThat(after.json()).isEqualTo(winner.reply().json());
+    assertThat(after.header("ETag")).isNotEqualTo(etag).isEqualTo(winner.reply().header("ETag"));
+
+    assertThat(api.send("DELETE", path, token, null, "If-Match", after.header("ETag")).status())
+        .isEqualTo(204);
+  }
+
+  @Test
+  void concurrentDeletesWithTheSameIfMatchDeleteOnce() throws Exception {
+    String token = fixtures.allPowerToken();
+    String id = api.createPolicy(token, RealmAdmin.unique("Race delete"), "x").get("id").asText();
+    String path = "config/tokenPolicies/" + id;
+    String etag = api.get(token, path).header("ETag");
+
+    List<Outcome> outcomes =
+        race(writer -> api.send("DELETE", path, token, null, "If-Match", etag));
+
+    assertThat(outcomes.stream().filter(o -> o.reply().status() == 204).count())
+        .as("%s", outcomes)
+        .isEqualTo(1);
+    assertThat(outcomes)
+        .as("the losers see 412 or 404: %s", outcomes)
+        .allMatch(o -> List.of(204, 404, 412).contains(o.reply().status()));
+    assertThat(api.get(token, path).status()).isEqualTo(404);
+  }
+
+  @Test
+  void concurrentCreatesWithTheSameTitleCreateOnce() throws Exception {
+    String token = fixtures.allPowerToken();
+    String title = RealmAdmin.unique("Race create");
+    int before = fixtures.total(token, "config/tokenPolicies");
+
+    List<Outcome> outcomes =
+        race(
+            writer ->
+                api.post(
+                    token,
+                    "config/tokenPolicies",
+                    ConfigApi.policyBody(title, "race-creator-" + writer)));
+
+    assertThat(outcomes.stream().filter(o -> o.reply().status() == 201).count())
+        .as("%s", outcomes)
+        .isEqualTo(1);
+    assertThat(outcomes).allMatch(o -> List.of(201, 409).contains(o.reply().status()));
+    assertThat(fixtures.total(token, "config/tokenPolicies")).isEqualTo(before + 1);
+    assertThat(fixtures.clientScopes())
+        .filteredOn(scope -> title.equals(scope.path("description").asText()))
+        .hasSize(1);
+    JsonNode created =
+        outcomes.stream().filter(o -> o.reply().status() == 201).findFirst().get().reply().json();
+    api.delete(token, "config/tokenPolicies/" + created.get("id").asText());
+  }
+}

@@ -1,0 +1,267 @@
+package io.github.policyscopes.it.api;
+
+import static io.github.policyscopes.it.api.ApiFixtures.READ_ONLY_POLICY_ID;
+import static io.github.policyscopes.it.api.ApiFixtures.STICKY_DENY;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.github.policyscopes.it.KeycloakServerExtension;
+import io.github.policyscopes.it.RealmAdmin;
+import io.github.policyscopes.it.TestClient;
+import java.util.List;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/**
+ * No escalation (SPEC §4, docs/config-api.md): a caller writes or binds only policies whose config
+ * grants its own token covers, with no deny of the caller overlapping them; otherwise 403 {@code
+ * insufficient_scope} listing the {@code exceeding} entries, and nothing is written. Plain scopes
+ * and deny entries are not powers and are never reported.
+ */
+@ExtendWith(KeycloakServerExtension.class)
+class ConfigApiEscalationIT {
+
+  private static final String POLICIES = "config/tokenPolicies";
+  private static final String CLIENTS = "config/clients";
+
+  private static ApiFixtures fixtures;
+  private static ConfigApi api;
+
+  /** {@code *:config/tokenPolicies/**}, nothing else. */
+  private static ApiFixtures.Bound membersCaller;
+
+  /** {@code *:config/clients/**} and {@code .:config/tokenPolicies/**}. */
+  private static ApiFixtures.Bound clientsCaller;
+
+  /** {@code *:**} with the sticky deny {@code -:config/clients/secretive}. */
+  private static ApiFixtures.Bound denyCaller;
+
+  /** An own policy {@code *:**}, {@code openid} (admin REST). */
+  private static String bigPolicy;
+
+  /** An own policy {@code .:config/clients/*}, {@code openid} (admin REST). */
+  private static String smallPolicy;
+
+  @BeforeAll
+  static void setUp(TestClient client) {
+    fixtures = new ApiFixtures(client);
+    api = fixtures.api();
+    membersCaller = fixtures.boundClient("esc-members", List.of("*:config/tokenPolicies/**"));
+    clientsCaller =
+        fixtures.boundClient(
+            "esc-clients", List.of("*:config/clients/**", ".:config/tokenPolicies/**"));
+    denyCaller = fixtures.boundClient("esc-deny", List.of("*:**", "-:config/clients/secretive"));
+    RealmAdmin admin = fixtures.admin();
+    bigPolicy =
+        admin.createPolicy(RealmAdmin.unique("esc-big"), List.of("*:**", "openid"), null, null);
+    smallPolicy =
+        admin.createPolicy(
+            RealmAdmin.unique("esc-small"), List.of(".:config/clients/*", "openid"), null, null);
+  }
+
+  private static void assertExceeding(ConfigApi.Reply reply, String... exceeding) {
+    assertThat(reply.status()).as(reply.toString()).isEqualTo(403);
+    JsonNode body = reply.json();
+    assertThat(body.path("error").asText()).isEqualTo("insufficient_scope");
+    assertThat(body.path("error_description").asText()).isNotBlank();
+    assertThat(ConfigApi.strings(body, "exceeding"))
+        .as(reply.toString())
+        .containsExactlyInAnyOrder(exceeding);
+  }
+
+  private static void assertNoPolicyTitled(String title) {
+    assertThat(fixtures.clientScopes())
+        .as("no client scope written for " + title)
+        .noneMatch(scope -> title.equals(scope.path("description").asText()));
+  }
+
+  private static ConfigApi.Reply createPolicy(String token, String title, String... scopes) {
+    return api.post(token, POLICIES, ConfigApi.policyBody(title, scopes));
+  }
+
+  // ---- a policy writer without *:** ----
+
+  @Test
+  void aPolicyWriterCannotCreateAPolicyGrantingEverything() {
+    String token = membersCaller.token("*:config/tokenPolicies/**");
+    assertThat(ConfigApi.scopeOf(token)).isEqualTo("*:config/tokenPolicies/**");
+    String title = RealmAdmin.unique("Esc all");
+    assertExceeding(createPolicy(token, title, "*:**"), "*:**");
+    assertNoPolicyTitled(title);
+  }
+
+  @Test
+  void aPolicyWriterCannotCreateAPolicyGrantingClients() {
+    String title = RealmAdmin.unique("Esc clients");
+    assertExceeding(
+        createPolicy(
+            membersCaller.token("*:config/tokenPolicies/**"), title, "*:config/clients/**"),
+        "*:config/clients/**");
+    assertNoPolicyTitled(title);
+  }
+
+  @Test
+  void onlyTheExceedingConfigGrantsAreListedNotPlainScopesOrDenies() {
+    String title = RealmAdmin.unique("Esc mixed");
+    assertExceeding(
+        createPolicy(
+            membersCaller.token("*:config/tokenPolicies/**"),
+            title,
+            "openid",
+            "*:config/tokenPolicies/**",
+            ".:config/clients",
+            "-:config/anything",
+            "*.**",
+            ".:**"),
+        ".:config/clients",
+        ".:**");
+    assertNoPolicyTitled(title);
+  }
+
+  @Test
+  void aPolicyWriterCreatesAndUpdatesPoliciesWithinItsPower() {
+    String token = membersCaller.token("*:config/tokenPolicies/**");
+    String title = RealmAdmin.unique("Esc within");
+    ConfigApi.Reply created =
+        createPolicy(
+            token,
+            title,
+            "*:config/tokenPolicies/**",
+            ".:config/tokenPolicies/*",
+            "openid",
+            "-:config/whatever",
+            "*.**");
+    assertThat(created.status()).as(created.toString()).isEqualTo(201);
+    String path = POLICIES + "/" + created.json().get("id").asText();
+
+    ConfigApi.Reply updated =
+        api.put(
+            token,
+            path,
+            ConfigApi.policyBody(title, "*:config/tokenPolicies", ".:config/tokenPolicies"));
+    assertThat(updated.status()).as(updated.toString()).isEqualTo(200);
+    assertThat(ConfigApi.strings(updated.json(), "allowedScopes"))
+        .containsExactlyInAnyOrder("*:config/tokenPolicies", ".:config/tokenPolicies");
+    assertThat(api.delete(token, path).status()).isEqualTo(204);
+  }
+
+  @Test
+  void anUpdateBeyondThePowerIsRefusedAndChangesNothing() {
+    String token = membersCaller.token("*:config/tokenPolicies/**");
+    String title = RealmAdmin.unique("Esc update");
+    JsonNode created = api.createPolicy(token, title, "*:config/tokenPolicies/*");
+    String path = POLICIES + "/" + created.get("id").asText();
+    ConfigApi.Reply before = api.get(token, path);
+
+    assertExceeding(api.put(token, path, ConfigApi.policyBody(title, "*:**")), "*:**");
+    assertExceeding(
+        api.put(
+            token, path, ConfigApi.policyBody(title, "*:config/tokenPolicies/**", "*:config/**")),
+        "*:config/**");
+
+    ConfigApi.Reply after = api.get(token, path);
+    assertThat(after.json()).isEqualTo(before.json());
+    assertThat(after.header("ETag")).isEqualTo(before.header("ETag"));
+  }
+
+  // ---- binding ----
+
+  @Test
+  void bindingAPolicyBeyondThePowerIsRefusedOnCreate() {
+    String token = clientsCaller.token("*:config/clients/** .:config/tokenPolicies/**");
+    String clientId = RealmAdmin.unique("esc-bind");
+    assertExceeding(api.post(token, CLIENTS, ConfigApi.clientBody(clientId, bigPolicy)), "*:**");
+    assertThat(fixtures.keycloakHasClient(clientId)).as("no client created").isFalse();
+  }
+
+  @Test
+  void bindingAPolicyWithinThePowerWorksAndBeyondItIsRefusedOnUpdate() {
+    String token = clientsCaller.token("*:config/clients/** .:config/tokenPolicies/**");
+    String clientId = RealmAdmin.unique("esc-bind-ok");
+    ConfigApi.Reply created = api.post(token, CLIENTS, ConfigApi.clientBody(clientId, smallPolicy));
+    assertThat(created.status()).as(created.toString()).isEqualTo(201);
+    assertThat(ConfigApi.strings(created.json(), "tokenPolicies")).containsExactly(smallPolicy);
+    String path = CLIENTS + "/" + created.json().get("id").asText();
+
+    ObjectNode widen = ConfigApi.clientBody(clientId, smallPolicy, bigPolicy);
+    assertExceeding(api.put(token, path, widen), "*:**");
+    ConfigApi.Reply after = api.get(token, path);
+    assertThat(ConfigApi.strings(after.json(), "tokenPolicies")).containsExactly(smallPolicy);
+
+    assertThat(api.delete(token, path).status()).isEqualTo(204);
+  }
+
+  @Test
+  void theDemoAdminCannotBindTheReadOnlyPolicyBecauseItsStickyDenyOverlapsIt() {
+    // .:** would let the new client read the demo policy, which config-admin itself may not
+    String token = fixtures.allPowerToken();
+    String clientId = RealmAdmin.unique("esc-reader-copy");
+    assertExceeding(
+        api.post(token, CLIENTS, ConfigApi.clientBody(clientId, READ_ONLY_POLICY_ID)), ".:**");
+    assertThat(fixtures.keycloakHasClient(clientId)).isFalse();
+  }
+
+  // ---- denies of the caller ----
+
+  @Test
+  void theDemoAdminCannotHandOutAGrantOverlappingItsStickyDeny() {
+    String token = fixtures.allPowerToken();
+    assertThat(ConfigApi.scopeOf(token).split(" ")).contains(STICKY_DENY);
+    for (String entry :
+        List.of(".:config/**", ".:**", "*:config/tokenPolicies/**", ".:config/tokenPolicies/*")) {
+      String title = RealmAdmin.unique("Esc sticky");
+      assertExceeding(createPolicy(token, title, entry), entry);
+      assertNoPolicyTitled(title);
+    }
+    // the collection itself and everything beside the denied member are fine
+    for (String entry : List.of("*:config/clients/**", "*:config/tokenPolicies")) {
+      ConfigApi.Reply ok = createPolicy(token, RealmAdmin.unique("Esc beside"), entry);
+      assertThat(ok.status()).as(entry + ": " + ok).isEqualTo(201);
+      api.delete(token, POLICIES + "/" + ok.json().get("id").asText());
+    }
+  }
+
+  @Test
+  void aCallerCannotHandOutAGrantOverlappingItsOwnDeny() {
+    String token = denyCaller.token("*:**");
+    assertThat(ConfigApi.scopeOf(token).split(" "))
+        .containsExactlyInAnyOrder("*:**", "-:config/clients/secretive");
+    assertExceeding(
+        createPolicy(token, RealmAdmin.unique("Esc d1"), "*:config/clients/**"),
+        "*:config/clients/**");
+    assertExceeding(
+        createPolicy(token, RealmAdmin.unique("Esc d2"), ".:config/clients/*"),
+        ".:config/clients/*");
+    assertExceeding(createPolicy(token, RealmAdmin.unique("Esc d3"), "*:**"), "*:**");
+
+    for (String entry :
+        List.of(
+            "*:config/tokenPolicies/**",
+            "*:config/clients/other/**",
+            "-:config/clients/secretive",
+            "*:config/clients")) {
+      ConfigApi.Reply ok = createPolicy(token, RealmAdmin.unique("Esc d-ok"), entry);
+      assertThat(ok.status()).as(entry + ": " + ok).isEqualTo(201);
+      api.delete(token, POLICIES + "/" + ok.json().get("id").asText());
+    }
+  }
+
+  @Test
+  void aDenyTheCallerAskedForAlsoLimitsWhatItMayHandOut() {
+    String token = denyCaller.token("*:** -:config/tokenPolicies/x");
+    assertThat(ConfigApi.scopeOf(token).split(" ")).contains("-:config/tokenPolicies/x");
+    assertExceeding(
+        createPolicy(token, RealmAdmin.unique("Esc asked deny"), "*:config/tokenPolicies/**"),
+        "*:config/tokenPolicies/**");
+  }
+
+  @Test
+  void aReadOnlyCallerCannotCreateAnything() {
+    // the decision (write needed on the collection) comes first: 403 insufficient_scope
+    String token = fixtures.configReader();
+    ConfigApi.assertInsufficientScope(
+        createPolicy(token, RealmAdmin.unique("Esc reader"), "openid"), "POST", POLICIES);
+  }
+}

@@ -1,0 +1,260 @@
+package io.github.policyscopes.it.api;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.github.policyscopes.it.KeycloakServerExtension;
+import io.github.policyscopes.it.RealmAdmin;
+import io.github.policyscopes.it.TestClient;
+import java.net.URI;
+import java.net.http.HttpRequest;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * Authentication of the config API (docs/config-api.md, "Request processing" 1): no bearer token is
+ * a 401 {@code invalid_request} with a bare {@code Bearer realm="demo"} challenge; any token
+ * Keycloak would not accept as this realm's access token is a 401 {@code invalid_token}.
+ */
+@ExtendWith(KeycloakServerExtension.class)
+class ConfigApiTokenIT {
+
+  private static final String PATH = "config/tokenPolicies";
+
+  private static TestClient client;
+  private static ApiFixtures fixtures;
+  private static ConfigApi api;
+
+  @BeforeAll
+  static void setUp(TestClient testClient) {
+    client = testClient;
+    fixtures = new ApiFixtures(testClient);
+    api = fixtures.api();
+  }
+
+  private static void assertNoToken(ConfigApi.Reply reply) {
+    assertThat(reply.status()).as(reply.toString()).isEqualTo(401);
+    assertThat(reply.header("WWW-Authenticate")).isEqualTo("Bearer realm=\"demo\"");
+    assertThat(reply.json().path("error").asText()).isEqualTo("invalid_request");
+    assertThat(reply.json().path("error_description").isTextual()).isTrue();
+  }
+
+  @ParameterizedTest
+  @ValueSource(
+      strings = {
+        "config/tokenPolicies",
+        "config/tokenPolicies/8cdb3f99-ceee-403d-a01d-daf392e18350",
+        "config/clients",
+        "config/whoami"
+      })
+  void noAuthorizationHeaderIs401WithABareBearerChallenge(String path) {
+    assertNoToken(api.get(null, path));
+  }
+
+  @Test
+  void aWriteWithoutTokenIs401AndWritesNothing() {
+    String title = RealmAdmin.unique("No token");
+    assertNoToken(api.post(null, PATH, ConfigApi.policyBody(title, "openid")));
+    assertThat(fixtures.clientScopes())
+        .noneMatch(scope -> title.equals(scope.path("description").asText()));
+  }
+
+  @Test
+  void anotherAuthorizationSchemeCountsAsNoBearerToken() {
+    assertNoToken(
+        api.send(
+            "GET",
+            PATH,
+            null,
+            null,
+            "Authorization",
+            "Basic Y29uZmlnLWFkbWluOmNvbmZpZy1hZG1pbi1zZWNyZXQ="));
+  }
+
+  @Test
+  void aTokenInTheQueryStringIsNotAccepted() {
+    String token = fixtures.configReader();
+    assertNoToken(api.get(null, PATH + "?access_token=" + token));
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"garbage", "a.b.c", "eyJhbGciOiJub25lIn0.eyJzY29wZSI6Iio6KioifQ."})
+  void garbageIs401InvalidToken(String token) {
+    ConfigApi.assertInvalidToken(api.get(token, PATH));
+  }
+
+  @Test
+  void aTamperedSignatureIs401InvalidToken() {
+    String token = fixtures.configReader();
+    char last = token.charAt(token.length() - 1);
+    String tampered = token.substring(0, token.length() - 1) + (last == 'A' ? 'B' : 'A');
+    assertThat(api.get(token, PATH).status()).isEqualTo(200);
+    ConfigApi.assertInvalidToken(api.get(tampered, PATH));
+  }
+
+  @Test
+  void aTamperedPayloadIs401InvalidToken() {
+    // a read-only token whose payload claims *:** — the signature no longer matches
+    String token = fixtures.configReader();
+    String[] parts = token.split("\\.");
+    String payload =
+        new String(java.util.Base64.getUrlDecoder().decode(parts[1]))
+            .replace("\".:**\"", "\"*:**\"");
+    String forged =
+        parts[0]
+            + "."
+            + java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(payload.getBytes())
+            + "."
+            + parts[2];
+    ConfigApi.assertInvalidToken(
+        api.post(forged, PATH, ConfigApi.policyBody(RealmAdmin.unique("Forged"), "openid")));
+  }
+
+  @Test
+  void anExpiredTokenIs401InvalidToken() throws InterruptedException {
+    // Keycloak's per-client access token lifespan (seconds): 3 s instead of waiting for 60
+    String clientId = RealmAdmin.unique("short-lived");
+    fixtures.createClientRepresentation(
+        Map.of(
+            "clientId", clientId,
+            "enabled", true,
+            "publicClient", false,
+            "secret", ApiFixtures.SECRET,
+            "serviceAccountsEnabled", true,
+            "standardFlowEnabled", false,
+            "attributes", Map.of("access.token.lifespan", "3")));
+    String token = api.token(clientId, ApiFixtures.SECRET, null);
+    ConfigApi.Reply fresh = api.get(token, "config/whoami");
+    assertThat(fresh.status()).as("the fresh token is valid: " + fresh).isEqualTo(200);
+
+    long exp = TestClient.claims(token).get("exp").asLong();
+    long waitMillis = (exp + 2) * 1000 - System.currentTimeMillis();
+    assertThat(waitMillis).as("lifespan honoured (exp - now)").isLessThanOrEqualTo(62_000);
+    Thread.sleep(Math.max(0, waitMillis));
+
+    ConfigApi.assertInvalidToken(api.get(token, "config/whoami"));
+    ConfigApi.assertInvalidToken(api.get(token, PATH));
+  }
+
+  @Test
+  void aRevokedTokenIs401InvalidToken() {
+    ApiFixtures.Bound bound = fixtures.boundClient("revoked", List.of(".:**"));
+    String token = bound.token(".:**");
+    assertThat(api.get(token, PATH).status()).isEqualTo(200);
+
+    TestClient.Reply revoked =
+        client.postForm(
+            client.realmUrl(TestClient.REALM) + "/protocol/openid-connect/revoke",
+            TestClient.form(
+                "client_id",
+                bound.clientId(),
+                "client_secret",
+                ApiFixtures.SECRET,
+                "token",
+                token,
+                "token_type_hint",
+                "access_token"));
+    assertThat(revoked.status()).as(revoked.toString()).isEqualTo(200);
+
+    ConfigApi.assertInvalidToken(api.get(token, PATH));
+    ConfigApi.assertInvalidToken(api.get(token, "config/whoami"));
+  }
+
+  @Test
+  void aTokenIssuedBeforeTheClientsNotBeforeIs401InvalidToken() throws InterruptedException {
+    ApiFixtures.Bound bound = fixtures.boundClient("not-before", List.of(".:**"));
+    String token = bound.token(".:**");
+    assertThat(api.get(token, PATH).status()).isEqualTo(200);
+    Thread.sleep(1100); // notBefore has a resolution of one second; iat < notBefore is stale
+
+    TestClient.Reply pushed =
+        client.admin(
+            "POST",
+            "realms/" + TestClient.REALM + "/clients/" + bound.uuid() + "/push-revocation",
+            null);
+    assertThat(pushed.status()).as(pushed.toString()).isEqualTo(200);
+
+    ConfigApi.assertInvalidToken(api.get(token, PATH));
+    assertThat(api.get(bound.token(".:**"), PATH).status()).as("a new token works").isEqualTo(200);
+  }
+
+  @Test
+  void aTokenOfADisabledClientIs401InvalidToken() {
+    ApiFixtures.Bound bound = fixtures.boundClient("disabled", List.of(".:**"));
+    String token = bound.token(".:**");
+    assertThat(api.get(token, PATH).status()).isEqualTo(200);
+
+    String clients = "realms/" + TestClient.REALM + "/clients/" + bound.uuid();
+    JsonNode representation = client.admin("GET", clients, null).json();
+    ((com.fasterxml.jackson.databind.node.ObjectNode) representation).put("enabled", false);
+    ((com.fasterxml.jackson.databind.node.ObjectNode) representation).remove("secret");
+    TestClient.Reply disabled = client.admin("PUT", clients, representation.toString());
+    assertThat(disabled.status()).as(disabled.toString()).isEqualTo(204);
+
+    ConfigApi.assertInvalidToken(api.get(token, PATH));
+  }
+
+  @Test
+  void aTokenOfAnotherRealmIs401InvalidToken() {
+    // the master realm's admin: all-powerful there, nothing here
+    ConfigApi.assertInvalidToken(api.get(client.adminToken(), PATH));
+    ConfigApi.assertInvalidToken(api.get(client.adminToken(), "config/whoami"));
+  }
+
+  @Test
+  void anIdTokenAndARefreshTokenAreNotAccessTokens() {
+    ApiFixtures.Bound bound = fixtures.boundClient("id-token", List.of("openid", ".:**"));
+    TestClient.Reply login =
+        client.token(
+            TestClient.REALM,
+            TestClient.form(
+                "grant_type", "password",
+                "client_id", bound.clientId(),
+                "client_secret", ApiFixtures.SECRET,
+                "username", "demo",
+                "password", "demo",
+                "scope", "openid .:**"));
+    assertThat(login.status()).as(login.toString()).isEqualTo(200);
+    JsonNode tokens = login.json();
+    assertThat(tokens.path("id_token").isTextual()).as("an ID token: " + login).isTrue();
+    assertThat(tokens.path("refresh_token").isTextual()).as("a refresh token: " + login).isTrue();
+
+    assertThat(api.get(tokens.get("access_token").asText(), PATH).status())
+        .as("the access token of the same response works")
+        .isEqualTo(200);
+    ConfigApi.assertInvalidToken(api.get(tokens.get("id_token").asText(), PATH));
+    ConfigApi.assertInvalidToken(api.get(tokens.get("id_token").asText(), "config/whoami"));
+    ConfigApi.assertInvalidToken(api.get(tokens.get("refresh_token").asText(), PATH));
+    ConfigApi.assertInvalidToken(api.get(tokens.get("refresh_token").asText(), "config/whoami"));
+  }
+
+  @Test
+  void aValidTokenOfAnUnboundClientIsAuthenticatedButHasNoPower() {
+    String clientId = RealmAdmin.unique("unbound");
+    fixtures.admin().createClient(clientId, ApiFixtures.SECRET);
+    String token = api.token(clientId, ApiFixtures.SECRET, null);
+
+    ConfigApi.Reply whoami = api.get(token, "config/whoami");
+    assertThat(whoami.status()).as(whoami.toString()).isEqualTo(200);
+    assertThat(whoami.json().path("clientId").asText()).isEqualTo(clientId);
+    ConfigApi.assertInsufficientScope(api.get(token, PATH), "GET", PATH);
+  }
+
+  @Test
+  void theBearerSchemeIsCaseInsensitive() {
+    // RFC 7235 §2.1: the auth-scheme is case-insensitive
+    String token = fixtures.configReader();
+    ConfigApi.Reply reply =
+        api.send(
+            HttpRequest.newBuilder(URI.create(api.url(PATH)))
+                .header("Authorization", "bearer " + token)
+                .GET()
+                .build());
+    assertThat(reply.status()).as(reply.toString()).isEqualTo(200);
+  }
+}

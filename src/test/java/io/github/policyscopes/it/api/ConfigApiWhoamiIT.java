@@ -1,0 +1,251 @@
+package io.github.policyscopes.it.api;
+
+import static io.github.policyscopes.it.api.ApiFixtures.CONFIG_POLICY_ID;
+import static io.github.policyscopes.it.api.ApiFixtures.STICKY_DENY;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.github.policyscopes.it.KeycloakServerExtension;
+import io.github.policyscopes.it.RealmAdmin;
+import io.github.policyscopes.it.TestClient;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/**
+ * Why can this token do that: {@code config/whoami} with and without a decision, the OpenAPI
+ * description without a token, and CORS for browser callers.
+ */
+@ExtendWith(KeycloakServerExtension.class)
+class ConfigApiWhoamiIT {
+
+  private static final String ORIGIN = "http://localhost:3000";
+
+  private static ApiFixtures fixtures;
+  private static ConfigApi api;
+
+  @BeforeAll
+  static void setUp(TestClient client) {
+    fixtures = new ApiFixtures(client);
+    api = fixtures.api();
+  }
+
+  private static JsonNode whoami(String token, String query) {
+    ConfigApi.Reply reply = api.get(token, "config/whoami" + query);
+    assertThat(reply.status()).as(reply.toString()).isEqualTo(200);
+    return reply.json();
+  }
+
+  private static String query(String method, String path) {
+    return "?"
+        + (method == null ? "" : "method=" + method + "&")
+        + "path="
+        + URLEncoder.encode(path, StandardCharsets.UTF_8);
+  }
+
+  @Test
+  void whoamiSplitsTheScopesAndStatesTheExpiry() {
+    String token = fixtures.configAdmin("openid *:**");
+    JsonNode me = whoami(token, "");
+    assertThat(me.get("clientId").asText()).isEqualTo("config-admin");
+    assertThat(me.get("subject").asText()).isEqualTo(TestClient.claims(token).get("sub").asText());
+    assertThat(ConfigApi.strings(me.get("scopes"), "grants")).containsExactly("*:**");
+    assertThat(ConfigApi.strings(me.get("scopes"), "denies")).containsExactly(STICKY_DENY);
+    assertThat(ConfigApi.strings(me.get("scopes"), "plain")).containsExactly("openid");
+    assertThat(me.get("expiresAt").asLong())
+        .isEqualTo(TestClient.claims(token).get("exp").asLong());
+    assertThat(me.get("expiresIn").asLong()).isBetween(1L, 300L);
+    assertThat(me.has("decision")).isFalse();
+  }
+
+  @Test
+  void whoamiOfATokenWithoutScope() {
+    JsonNode me = whoami(fixtures.configAdmin("XXXXX"), "");
+    assertThat(me.get("clientId").asText()).isEqualTo("config-admin");
+    assertThat(me.get("scopes").path("grants")).isEmpty();
+    assertThat(me.get("scopes").path("denies")).isEmpty();
+    assertThat(me.get("scopes").path("plain")).isEmpty();
+  }
+
+  @Test
+  void theDecisionExplainsADeny() {
+    String path = "config/tokenPolicies/" + CONFIG_POLICY_ID;
+    JsonNode decision = whoami(fixtures.allPowerToken(), query("GET", path)).get("decision");
+    assertThat(decision.get("method").asText()).isEqualTo("GET");
+    assertThat(decision.get("path").asText()).isEqualTo(path);
+    assertThat(decision.get("allowed").asBoolean()).isFalse();
+    assertThat(decision.get("requiredScope").asText()).isEqualTo(".:" + path);
+    assertThat(decision.get("reason").asText()).contains(STICKY_DENY);
+  }
+
+  @Test
+  void theDecisionExplainsAGrantAndAMissingScope() {
+    JsonNode allowed =
+        whoami(fixtures.allPowerToken(), query("PUT", "config/clients/abc")).get("decision");
+    assertThat(allowed.get("allowed").asBoolean()).isTrue();
+    assertThat(allowed.get("requiredScope").asText()).isEqualTo("*:config/clients/abc");
+    assertThat(allowed.get("reason").asText()).contains("*:**");
+
+    // method defaults to GET; a secret needs write
+    JsonNode secret =
+        whoami(fixtures.configReader(), query(null, "config/clients/abc/secret")).get("decision");
+    assertThat(secret.get("method").asText()).isEqualTo("GET");
+    assertThat(secret.get("allowed").asBoolean()).isFalse();
+    assertThat(secret.get("requiredScope").asText()).isEqualTo("*:config/clients/abc/secret");
+    assertThat(secret.get("reason").asText()).isNotBlank();
+
+    JsonNode collection =
+        whoami(
+                fixtures.configAdmin("*:config/tokenPolicies"),
+                query("GET", "config/tokenPolicies/x"))
+            .get("decision");
+    assertThat(collection.get("allowed").asBoolean()).isFalse();
+    assertThat(collection.get("requiredScope").asText()).isEqualTo(".:config/tokenPolicies/x");
+  }
+
+  @Test
+  void theDecisionAgreesWithTheRealRequest() {
+    String policy =
+        api.createPolicy(fixtures.allPowerToken(), RealmAdmin.unique("Agree"), "openid")
+            .get("id")
+            .asText();
+    List<String[]> requests =
+        List.of(
+            new String[] {"GET", "config/tokenPolicies"},
+            new String[] {"GET", "config/tokenPolicies/" + policy},
+            new String[] {"GET", "config/tokenPolicies/" + CONFIG_POLICY_ID},
+            new String[] {"DELETE", "config/tokenPolicies/" + CONFIG_POLICY_ID},
+            new String[] {"GET", "config/clients"},
+            new String[] {"POST", "config/tokenPolicies"});
+    for (String scope :
+        List.of(".:config/clients/*", "*:config/tokenPolicies", "*:config/tokenPolicies/**")) {
+      String token = fixtures.configAdmin(scope);
+      for (String[] r : requests) {
+        boolean allowed =
+            whoami(token, query(r[0], r[1])).get("decision").get("allowed").asBoolean();
+        ConfigApi.Reply real =
+            "POST".equals(r[0])
+                ? api.post(token, r[1], ConfigApi.policyBody(RealmAdmin.unique("Agree new"), "x"))
+                : api.send(r[0], r[1], token, null, "If-Match", "\"never-matches\"");
+        assertThat(real.status() != 403)
+            .as(scope + " " + r[0] + " " + r[1] + " -> " + real)
+            .isEqualTo(allowed);
+      }
+    }
+  }
+
+  @Test
+  void aNonCanonicalPathInTheQueryIs400() {
+    ConfigApi.assertInvalidRequest(
+        api.get(fixtures.configReader(), "config/whoami" + query("GET", "config//clients")));
+    ConfigApi.assertInvalidRequest(
+        api.get(fixtures.configReader(), "config/whoami" + query("GET", "config/../config")));
+  }
+
+  @Test
+  void theOpenApiDescriptionNeedsNoToken() {
+    ConfigApi.Reply reply = api.get(null, "config/openapi.json");
+    assertThat(reply.status()).as(reply.toString()).isEqualTo(200);
+    assertThat(reply.header("Content-Type")).startsWith("application/json");
+    JsonNode doc = reply.json();
+    assertThat(doc.get("openapi").asText()).startsWith("3.0");
+    List<String> paths = new ArrayList<>();
+    doc.get("paths").fieldNames().forEachRemaining(paths::add);
+    assertThat(paths)
+        .anyMatch(p -> p.contains("tokenPolicies"))
+        .anyMatch(p -> p.contains("clients"))
+        .anyMatch(p -> p.contains("secret"))
+        .anyMatch(p -> p.contains("whoami"));
+  }
+
+  // ---- CORS ----
+
+  /** An own confidential client with web origin {@value #ORIGIN}, bound to {@code .:**}. */
+  private static ApiFixtures.Bound browserClient() {
+    String clientId = RealmAdmin.unique("cors-client");
+    String uuid =
+        fixtures.createClientRepresentation(
+            Map.of(
+                "clientId", clientId,
+                "enabled", true,
+                "publicClient", false,
+                "secret", ApiFixtures.SECRET,
+                "serviceAccountsEnabled", true,
+                "standardFlowEnabled", false,
+                "webOrigins", List.of(ORIGIN)));
+    String policy =
+        fixtures
+            .admin()
+            .createPolicy(RealmAdmin.unique("cors"), List.of(".:**", "web-origins"), null, null);
+    fixtures.admin().bind(uuid, policy);
+    return new ApiFixtures.Bound(clientId, uuid, policy, api);
+  }
+
+  @Test
+  void anAllowedOriginGetsAccessControlAllowOrigin() {
+    ApiFixtures.Bound bound = browserClient();
+    String token = bound.token(".:**");
+    ConfigApi.Reply reply = api.send("GET", "config/tokenPolicies", token, null, "Origin", ORIGIN);
+    assertThat(reply.status()).as(reply.toString()).isEqualTo(200);
+    assertThat(reply.header("Access-Control-Allow-Origin")).isEqualTo(ORIGIN);
+
+    ConfigApi.Reply whoami = api.send("GET", "config/whoami", token, null, "Origin", ORIGIN);
+    assertThat(whoami.header("Access-Control-Allow-Origin")).isEqualTo(ORIGIN);
+
+    // an error the browser app must be able to read
+    ConfigApi.Reply denied =
+        api.send(
+            "DELETE", "config/tokenPolicies/" + CONFIG_POLICY_ID, token, null, "Origin", ORIGIN);
+    assertThat(denied.status()).isEqualTo(403);
+    assertThat(denied.header("Access-Control-Allow-Origin")).isEqualTo(ORIGIN);
+  }
+
+  @Test
+  void anotherOriginGetsNoAccessControlAllowOrigin() {
+    ApiFixtures.Bound bound = browserClient();
+    ConfigApi.Reply reply =
+        api.send(
+            "GET",
+            "config/tokenPolicies",
+            bound.token(".:**"),
+            null,
+            "Origin",
+            "http://evil.example");
+    assertThat(reply.header("Access-Control-Allow-Origin"))
+        .as(reply.toString())
+        .isNotIn("http://evil.example", "*");
+    // the demo reader has no web origins at all
+    ConfigApi.Reply reader =
+        api.send("GET", "config/tokenPolicies", fixtures.configReader(), null, "Origin", ORIGIN);
+    assertThat(reader.status()).isEqualTo(200);
+    assertThat(reader.header("Access-Control-Allow-Origin")).isNotIn(ORIGIN, "*");
+  }
+
+  @Test
+  void aPreflightNeedsNoTokenAndAnswers200() {
+    for (String path :
+        List.of(
+            "config/tokenPolicies",
+            "config/tokenPolicies/" + CONFIG_POLICY_ID,
+            "config/clients/x/secret")) {
+      ConfigApi.Reply preflight =
+          api.send(
+              "OPTIONS",
+              path,
+              null,
+              null,
+              "Origin",
+              ORIGIN,
+              "Access-Control-Request-Method",
+              "PUT",
+              "Access-Control-Request-Headers",
+              "authorization, content-type, if-match");
+      assertThat(preflight.status()).as(path + ": " + preflight).isEqualTo(200);
+    }
+  }
+}
