@@ -51,7 +51,7 @@ final class BearerGuard {
       token =
           AppAuthManager.extractAuthorizationHeaderToken(session.getContext().getRequestHeaders());
     } catch (NotAuthorizedException notBearer) {
-      throw invalidToken("the Authorization header is not a single Bearer token");
+      token = null; // another scheme: no Bearer credentials at all (RFC 6750 §3.1)
     }
     if (token == null) {
       throw new ApiError(401, "invalid_request", "a Bearer access token is required")

@@ -77,7 +77,7 @@ public final class ConfigResource {
     return guarded(
         "POST",
         caller -> {
-          ObjectNode json = Json.readObject(body);
+          ObjectNode json = Json.readObject(session.getContext().getRequestHeaders(), body);
           TokenPolicyService.View created =
               Writes.inTransaction(
                   session, (s, r) -> TokenPolicyService.create(s, r, caller, json));
@@ -107,7 +107,7 @@ public final class ConfigResource {
     return guarded(
         "PUT",
         caller -> {
-          ObjectNode json = Json.readObject(body);
+          ObjectNode json = Json.readObject(session.getContext().getRequestHeaders(), body);
           return tagged(
               200,
               Writes.inTransaction(
@@ -153,7 +153,7 @@ public final class ConfigResource {
     return guarded(
         "POST",
         caller -> {
-          ObjectNode json = Json.readObject(body);
+          ObjectNode json = Json.readObject(session.getContext().getRequestHeaders(), body);
           Map<String, Object> created =
               Writes.inTransaction(
                   session, (s, r) -> ManagedClientService.create(s, r, caller, json));
@@ -190,7 +190,7 @@ public final class ConfigResource {
     return guarded(
         "PUT",
         caller -> {
-          ObjectNode json = Json.readObject(body);
+          ObjectNode json = Json.readObject(session.getContext().getRequestHeaders(), body);
           return tagged(
               200,
               Writes.inTransaction(

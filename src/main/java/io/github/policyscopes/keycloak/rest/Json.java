@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import java.io.ByteArrayOutputStream;
@@ -53,8 +54,14 @@ final class Json {
     }
   }
 
-  /** Reads a JSON object body, at most {@link #MAX_BODY_BYTES}. */
-  static ObjectNode readObject(InputStream body) {
+  /** Reads a JSON object body, at most {@link #MAX_BODY_BYTES}, sent as application/json. */
+  static ObjectNode readObject(HttpHeaders headers, InputStream body) {
+    MediaType type = headers.getMediaType();
+    if (type == null
+        || !(type.isCompatible(MediaType.APPLICATION_JSON_TYPE)
+            || type.getSubtype().endsWith("+json"))) {
+      throw new ApiError(415, "invalid_request", "the body must be sent as application/json");
+    }
     byte[] bytes = readBounded(body);
     if (bytes.length == 0) {
       throw ApiError.badRequest("a JSON object body is required");

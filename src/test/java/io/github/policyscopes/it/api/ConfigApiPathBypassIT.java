@@ -185,12 +185,26 @@ class ConfigApiPathBypassIT {
     assertThat(reply.status()).as(spelling + " -> " + reply).isLessThan(500);
     assertThat(reply.is2xx()).as(spelling + " must not succeed: " + reply).isFalse();
     if (spelling.nonCanonical()) {
+      if (spelling.raw().startsWith("config%2F")) {
+        // the first segment names the extension: Keycloak finds no provider "config/…" (404)
+        assertThat(reply.status()).as(spelling + ": " + reply).isIn(400, 404);
+        return;
+      }
       assertThat(reply.status()).as(spelling + " is not canonical: " + reply).isEqualTo(400);
       assertThat(reply.jsonOrEmpty().path("error").asText())
-          .as(spelling + ": " + reply)
-          .isEqualTo("invalid_request");
+          .as(spelling + ": the API's 400, or Keycloak's own, which refuses it earlier: " + reply)
+          .isIn(KEYCLOAK_PATH_ERRORS);
     }
   }
+
+  /**
+   * Keycloak 26.7 refuses some spellings itself before any extension runs: dot segments, double
+   * slashes and encoded dots ({@code missingNormalization}), {@code ;} ({@code invalidCharacter}),
+   * a raw backslash (an empty 400 from the HTTP layer). The API's own check is {@code
+   * invalid_request}. Every one is a 400 before any decision.
+   */
+  private static final List<String> KEYCLOAK_PATH_ERRORS =
+      List.of("invalid_request", "missingNormalization", "invalidCharacter", "");
 
   // ---- the demo policy behind config-admin's sticky deny ----
 

@@ -172,12 +172,15 @@ class ConfigApiTokenIT {
     assertThat(api.get(token, PATH).status()).isEqualTo(200);
     Thread.sleep(1100); // notBefore has a resolution of one second; iat < notBefore is stale
 
-    TestClient.Reply pushed =
-        client.admin(
-            "POST",
-            "realms/" + TestClient.REALM + "/clients/" + bound.uuid() + "/push-revocation",
-            null);
-    assertThat(pushed.status()).as(pushed.toString()).isEqualTo(200);
+    // the console's Client → Advanced → Revocation → "Set to now"
+    String clients = "realms/" + TestClient.REALM + "/clients/" + bound.uuid();
+    JsonNode representation = client.admin("GET", clients, null).json();
+    ((com.fasterxml.jackson.databind.node.ObjectNode) representation)
+        .put("notBefore", System.currentTimeMillis() / 1000);
+    ((com.fasterxml.jackson.databind.node.ObjectNode) representation).remove("secret");
+    TestClient.Reply revoked = client.admin("PUT", clients, representation.toString());
+    assertThat(revoked.status()).as(revoked.toString()).isEqualTo(204);
+    Thread.sleep(1100); // a new token must be issued after notBefore
 
     ConfigApi.assertInvalidToken(api.get(token, PATH));
     assertThat(api.get(bound.token(".:**"), PATH).status()).as("a new token works").isEqualTo(200);

@@ -216,14 +216,20 @@ class ConfigApiWhoamiIT {
             null,
             "Origin",
             "http://evil.example");
+    // as Keycloak's own endpoints do (Cors.checkAllowedOrigins): 403 for an origin the client
+    // does not allow, with no Access-Control-Allow-Origin
+    assertThat(reply.status()).as(reply.toString()).isEqualTo(403);
+    assertThat(reply.json().path("error").asText()).isEqualTo("invalid_origin");
     assertThat(reply.header("Access-Control-Allow-Origin"))
         .as(reply.toString())
         .isNotIn("http://evil.example", "*");
     // the demo reader has no web origins at all
     ConfigApi.Reply reader =
         api.send("GET", "config/tokenPolicies", fixtures.configReader(), null, "Origin", ORIGIN);
-    assertThat(reader.status()).isEqualTo(200);
+    assertThat(reader.status()).isEqualTo(403);
     assertThat(reader.header("Access-Control-Allow-Origin")).isNotIn(ORIGIN, "*");
+    // and no Origin at all (a server-side caller) is not a CORS request
+    assertThat(api.get(fixtures.configReader(), "config/tokenPolicies").status()).isEqualTo(200);
   }
 
   @Test
