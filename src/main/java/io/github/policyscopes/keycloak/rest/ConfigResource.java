@@ -1,6 +1,5 @@
 package io.github.policyscopes.keycloak.rest;
 
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.github.policyscopes.policy.Decision;
 import io.github.policyscopes.policy.InvalidPathException;
 import io.github.policyscopes.policy.RequestPaths;
@@ -9,7 +8,6 @@ import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.ForbiddenException;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.HEAD;
-import jakarta.ws.rs.HeaderParam;
 import jakarta.ws.rs.OPTIONS;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.PUT;
@@ -40,8 +38,6 @@ public final class ConfigResource {
   private static final Logger LOG = Logger.getLogger(ConfigResource.class);
   private static final String[] METHODS = {"GET", "HEAD", "POST", "PUT", "DELETE", "OPTIONS"};
   private static final String[] EXPOSED = {"ETag", "Location", "WWW-Authenticate"};
-  private static final int DEFAULT_MAX = 100;
-  private static final int MAX_MAX = 1000;
 
   private final KeycloakSession session;
   private final RealmModel realm;
@@ -56,163 +52,16 @@ public final class ConfigResource {
     this.guard = new BearerGuard(session);
   }
 
-  // ---- token policies ----
+  // ---- the collections ----
 
-  @GET
   @Path("tokenPolicies")
-  public Response listPolicies(@QueryParam("first") String first, @QueryParam("max") String max) {
-    return guarded(
-        "GET", caller -> ok(TokenPolicyService.list(session, realm, first(first), max(max))));
+  public CollectionResource tokenPolicies() {
+    return new CollectionResource(this, TokenPolicyService.INSTANCE, session);
   }
 
-  @HEAD
-  @Path("tokenPolicies")
-  public Response headPolicies() {
-    return guarded("HEAD", caller -> Response.ok());
-  }
-
-  @POST
-  @Path("tokenPolicies")
-  public Response createPolicy(InputStream body) {
-    return guarded(
-        "POST",
-        caller -> {
-          ObjectNode json = Json.readObject(session.getContext().getRequestHeaders(), body);
-          TokenPolicyService.View created =
-              Writes.inTransaction(
-                  session, (s, r) -> TokenPolicyService.create(s, r, caller, json));
-          return created(TokenPolicyService.path(created.id()), created);
-        });
-  }
-
-  @GET
-  @Path("tokenPolicies/{id}")
-  public Response getPolicy(@PathParam("id") String id) {
-    return guarded("GET", caller -> tagged(200, TokenPolicyService.get(session, realm, id)));
-  }
-
-  @HEAD
-  @Path("tokenPolicies/{id}")
-  public Response headPolicy(@PathParam("id") String id) {
-    return guarded(
-        "HEAD",
-        caller ->
-            Response.ok().header("ETag", Json.etag(TokenPolicyService.get(session, realm, id))));
-  }
-
-  @PUT
-  @Path("tokenPolicies/{id}")
-  public Response updatePolicy(
-      @PathParam("id") String id, @HeaderParam("If-Match") String ifMatch, InputStream body) {
-    return guarded(
-        "PUT",
-        caller -> {
-          ObjectNode json = Json.readObject(session.getContext().getRequestHeaders(), body);
-          return tagged(
-              200,
-              Writes.inTransaction(
-                  session, (s, r) -> TokenPolicyService.update(s, r, caller, id, ifMatch, json)));
-        });
-  }
-
-  @DELETE
-  @Path("tokenPolicies/{id}")
-  public Response deletePolicy(
-      @PathParam("id") String id, @HeaderParam("If-Match") String ifMatch) {
-    return guarded(
-        "DELETE",
-        caller -> {
-          Writes.inTransaction(
-              session,
-              (s, r) -> {
-                TokenPolicyService.delete(s, r, caller, id, ifMatch);
-                return null;
-              });
-          return Response.noContent();
-        });
-  }
-
-  // ---- managed clients ----
-
-  @GET
   @Path("clients")
-  public Response listClients(@QueryParam("first") String first, @QueryParam("max") String max) {
-    return guarded(
-        "GET", caller -> ok(ManagedClientService.list(session, realm, first(first), max(max))));
-  }
-
-  @HEAD
-  @Path("clients")
-  public Response headClients() {
-    return guarded("HEAD", caller -> Response.ok());
-  }
-
-  @POST
-  @Path("clients")
-  public Response createClient(InputStream body) {
-    return guarded(
-        "POST",
-        caller -> {
-          ObjectNode json = Json.readObject(session.getContext().getRequestHeaders(), body);
-          Map<String, Object> created =
-              Writes.inTransaction(
-                  session, (s, r) -> ManagedClientService.create(s, r, caller, json));
-          String id = (String) created.get("id");
-          Map<String, Object> view = new LinkedHashMap<>(created);
-          view.remove("secret");
-          return Json.response(201, created)
-              .location(location(ManagedClientService.path(id)))
-              .header(
-                  "ETag",
-                  Json.etag(Json.MAPPER.convertValue(view, ManagedClientService.View.class)));
-        });
-  }
-
-  @GET
-  @Path("clients/{id}")
-  public Response getClient(@PathParam("id") String id) {
-    return guarded("GET", caller -> tagged(200, ManagedClientService.get(session, realm, id)));
-  }
-
-  @HEAD
-  @Path("clients/{id}")
-  public Response headClient(@PathParam("id") String id) {
-    return guarded(
-        "HEAD",
-        caller ->
-            Response.ok().header("ETag", Json.etag(ManagedClientService.get(session, realm, id))));
-  }
-
-  @PUT
-  @Path("clients/{id}")
-  public Response updateClient(
-      @PathParam("id") String id, @HeaderParam("If-Match") String ifMatch, InputStream body) {
-    return guarded(
-        "PUT",
-        caller -> {
-          ObjectNode json = Json.readObject(session.getContext().getRequestHeaders(), body);
-          return tagged(
-              200,
-              Writes.inTransaction(
-                  session, (s, r) -> ManagedClientService.update(s, r, caller, id, ifMatch, json)));
-        });
-  }
-
-  @DELETE
-  @Path("clients/{id}")
-  public Response deleteClient(
-      @PathParam("id") String id, @HeaderParam("If-Match") String ifMatch) {
-    return guarded(
-        "DELETE",
-        caller -> {
-          Writes.inTransaction(
-              session,
-              (s, r) -> {
-                ManagedClientService.delete(s, r, caller, id, ifMatch);
-                return null;
-              });
-          return Response.noContent();
-        });
+  public CollectionResource clients() {
+    return new CollectionResource(this, ManagedClientService.INSTANCE, session);
   }
 
   @GET
@@ -361,7 +210,7 @@ public final class ConfigResource {
   // ---- plumbing ----
 
   @FunctionalInterface
-  private interface Handler {
+  interface Handler {
     Response.ResponseBuilder handle(Caller caller);
   }
 
@@ -371,7 +220,7 @@ public final class ConfigResource {
   }
 
   /** Bearer check, path check and decision for {@code method}, then the handler. */
-  private Response guarded(String method, Handler handler) {
+  Response guarded(String method, Handler handler) {
     return respond(
         () -> {
           caller = guard.authorize(method);
@@ -418,49 +267,15 @@ public final class ConfigResource {
     return Json.response(200, body);
   }
 
-  private static Response.ResponseBuilder tagged(int status, Object view) {
-    return Json.response(status, view).header("ETag", Json.etag(view));
-  }
-
-  private Response.ResponseBuilder created(String path, Object view) {
-    return tagged(201, view).location(location(path));
-  }
-
-  private URI location(String relative) {
+  URI location(String relative) {
     return session
         .getContext()
         .getUri()
         .getBaseUriBuilder()
         .path("realms")
         .path(realm.getName())
+        .path("config")
         .path(relative)
         .build();
-  }
-
-  private static int first(String value) {
-    int first = parseInt("first", value, 0);
-    if (first < 0) {
-      throw ApiError.invalidField("first", "must be 0 or more");
-    }
-    return first;
-  }
-
-  private static int max(String value) {
-    int max = parseInt("max", value, DEFAULT_MAX);
-    if (max < 1 || max > MAX_MAX) {
-      throw ApiError.invalidField("max", "must be between 1 and " + MAX_MAX);
-    }
-    return max;
-  }
-
-  private static int parseInt(String field, String value, int fallback) {
-    if (value == null) {
-      return fallback;
-    }
-    try {
-      return Integer.parseInt(value);
-    } catch (NumberFormatException e) {
-      throw ApiError.invalidField(field, "must be an integer");
-    }
   }
 }

@@ -28,7 +28,9 @@ import org.keycloak.services.managers.RealmManager;
  * The clients the config API manages: those it created and those bound to a token policy, never
  * Keycloak's built-in clients.
  */
-final class ManagedClientService {
+final class ManagedClientService implements ResourceCollection {
+
+  static final ManagedClientService INSTANCE = new ManagedClientService();
 
   /** Marks a client created through the config API. */
   static final String MANAGED_ATTRIBUTE = "pbs.managed";
@@ -68,9 +70,15 @@ final class ManagedClientService {
 
   private ManagedClientService() {}
 
+  @Override
+  public String name() {
+    return "clients";
+  }
+
   // ---- reads ----
 
-  static Map<String, Object> list(KeycloakSession session, RealmModel realm, int first, int max) {
+  @Override
+  public Map<String, Object> list(KeycloakSession session, RealmModel realm, int first, int max) {
     List<View> all =
         session
             .clients()
@@ -85,7 +93,8 @@ final class ManagedClientService {
     return page;
   }
 
-  static View get(KeycloakSession session, RealmModel realm, String id) {
+  @Override
+  public View get(KeycloakSession session, RealmModel realm, String id) {
     return view(find(session, realm, id));
   }
 
@@ -99,8 +108,8 @@ final class ManagedClientService {
   // ---- writes ----
 
   /** Creates the client; returns its view and, for a confidential client, its secret. */
-  static Map<String, Object> create(
-      KeycloakSession session, RealmModel realm, Caller caller, ObjectNode body) {
+  @Override
+  public Created create(KeycloakSession session, RealmModel realm, Caller caller, ObjectNode body) {
     Input input = Input.parse(body, null);
     if (input.clientId() == null || input.clientId().isBlank()) {
       throw ApiError.invalidField("clientId", "is required");
@@ -129,14 +138,11 @@ final class ManagedClientService {
         OperationType.CREATE,
         path(client.getId()),
         view);
-    Map<String, Object> created = new LinkedHashMap<>(Json.MAPPER.convertValue(view, Map.class));
-    if (secret != null) {
-      created.put("secret", secret);
-    }
-    return created;
+    return new Created(client.getId(), view, secret == null ? Map.of() : Map.of("secret", secret));
   }
 
-  static View update(
+  @Override
+  public View update(
       KeycloakSession session,
       RealmModel realm,
       Caller caller,
@@ -168,7 +174,8 @@ final class ManagedClientService {
     return view;
   }
 
-  static void delete(
+  @Override
+  public void delete(
       KeycloakSession session, RealmModel realm, Caller caller, String id, String ifMatch) {
     ClientModel client = find(session, realm, id);
     Writes.checkIfMatch(ifMatch, Json.etag(view(client)));

@@ -23,7 +23,9 @@ import org.keycloak.models.RealmModel;
 import org.keycloak.protocol.oidc.OIDCLoginProtocol;
 
 /** Token policies over Keycloak's client scope model (ADR 0003). */
-final class TokenPolicyService {
+final class TokenPolicyService implements ResourceCollection {
+
+  static final TokenPolicyService INSTANCE = new TokenPolicyService();
 
   static final Set<String> WRITABLE =
       Set.of("title", "allowedScopes", "accessTokenLifetime", "disallowedScopes");
@@ -42,9 +44,15 @@ final class TokenPolicyService {
 
   private TokenPolicyService() {}
 
+  @Override
+  public String name() {
+    return "tokenPolicies";
+  }
+
   // ---- reads ----
 
-  static Map<String, Object> list(KeycloakSession session, RealmModel realm, int first, int max) {
+  @Override
+  public Map<String, Object> list(KeycloakSession session, RealmModel realm, int first, int max) {
     Map<String, List<String>> bound = bindings(session, realm);
     List<View> all =
         realm
@@ -59,13 +67,15 @@ final class TokenPolicyService {
     return page;
   }
 
-  static View get(KeycloakSession session, RealmModel realm, String id) {
+  @Override
+  public View get(KeycloakSession session, RealmModel realm, String id) {
     return view(find(realm, id), bindings(session, realm));
   }
 
   // ---- writes ----
 
-  static View create(KeycloakSession session, RealmModel realm, Caller caller, ObjectNode body) {
+  @Override
+  public Created create(KeycloakSession session, RealmModel realm, Caller caller, ObjectNode body) {
     Input input = Input.parse(body);
     checkNoEscalation(caller, input.allowedScopes());
     checkTitleFree(realm, input.title(), null);
@@ -89,10 +99,11 @@ final class TokenPolicyService {
         OperationType.CREATE,
         path(scope.getId()),
         view);
-    return view;
+    return new Created(scope.getId(), view, Map.of());
   }
 
-  static View update(
+  @Override
+  public View update(
       KeycloakSession session,
       RealmModel realm,
       Caller caller,
@@ -115,7 +126,8 @@ final class TokenPolicyService {
     return view;
   }
 
-  static void delete(
+  @Override
+  public void delete(
       KeycloakSession session, RealmModel realm, Caller caller, String id, String ifMatch) {
     ClientScopeModel scope = find(realm, id);
     Map<String, List<String>> bound = bindings(session, realm);

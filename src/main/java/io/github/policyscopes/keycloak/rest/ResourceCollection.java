@@ -1,0 +1,36 @@
+package io.github.policyscopes.keycloak.rest;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.util.Map;
+import org.keycloak.models.KeycloakSession;
+import org.keycloak.models.RealmModel;
+
+/**
+ * A collection of the config API (token policies, managed clients): what {@link CollectionResource}
+ * serves over HTTP. Writes get the session and realm of their own transaction ({@link Writes});
+ * views are the JSON representations, hashed for ETags.
+ */
+interface ResourceCollection {
+
+  /** The collection's path segment under {@code config/}. */
+  String name();
+
+  Map<String, Object> list(KeycloakSession session, RealmModel realm, int first, int max);
+
+  Object get(KeycloakSession session, RealmModel realm, String id);
+
+  Created create(KeycloakSession session, RealmModel realm, Caller caller, ObjectNode body);
+
+  Object update(
+      KeycloakSession session,
+      RealmModel realm,
+      Caller caller,
+      String id,
+      String ifMatch,
+      ObjectNode body);
+
+  void delete(KeycloakSession session, RealmModel realm, Caller caller, String id, String ifMatch);
+
+  /** A created resource: its id, its view, and fields shown only once (a client secret). */
+  record Created(String id, Object view, Map<String, Object> once) {}
+}
