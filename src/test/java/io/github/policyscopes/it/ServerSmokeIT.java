@@ -3,6 +3,11 @@ package io.github.policyscopes.it;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import java.net.URI;
+import java.net.http.HttpRequest;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
@@ -29,5 +34,66 @@ class ServerSmokeIT {
 
     assertThat(realm.status()).isEqualTo(200);
     assertThat(realm.json().path("realm").asText()).isEqualTo("demo");
+  }
+
+  /**
+   * The admin console loads its texts from {@code /resources/{realm}/admin/{locale}}: the theme's
+   * {@code messages} bundle, into which Keycloak merges every provider JAR's {@code
+   * theme-resources/messages/messages_en.properties}.
+   */
+  @Test
+  void theConsoleMessagesCarryOurLabelsAndHelpTexts(TestClient client) {
+    Map<String, String> messages = new HashMap<>();
+    for (String realm : List.of("master", "demo")) {
+      TestClient.Reply reply =
+          client.send(
+              HttpRequest.newBuilder(
+                  URI.create(client.baseUrl() + "/resources/" + realm + "/admin/en")));
+      assertThat(reply.status()).isEqualTo(200);
+      reply.json().forEach(m -> messages.put(m.get("key").asText(), m.get("value").asText()));
+      assertThat(messages)
+          .containsEntry("pbs.allowedScopes.label", "Allowed scopes")
+          .containsEntry("pbs.accessTokenLifetime.label", "Access token lifetime")
+          .containsEntry("pbs.disallowedScopes.label", "Disallowed scopes")
+          .containsKeys(
+              "pbs.allowedScopes.help",
+              "pbs.accessTokenLifetime.help",
+              "pbs.disallowedScopes.help");
+    }
+  }
+
+  /** The console shows a mapper type's name and help text as they are: they arrive resolved. */
+  @Test
+  void theMapperTypeArrivesInEnglish(TestClient client) {
+    JsonNode types = client.admin("GET", "serverinfo", null).json().path("protocolMapperTypes");
+    JsonNode ours = null;
+    for (JsonNode type : types.path("openid-connect")) {
+      if (type.path("id").asText().equals("pbs-token-policy")) {
+        ours = type;
+      }
+    }
+    assertThat(ours).isNotNull();
+    assertThat(ours.path("name").asText()).isEqualTo("Token policy (policy-bound scopes)");
+    assertThat(ours.path("helpText").asText()).startsWith("Binds the scopes");
+    assertThat(ours.path("properties").get(0).path("label").asText())
+        .as("config labels stay keys: the console resolves them")
+        .isEqualTo("pbs.allowedScopes.label");
+  }
+
+  @Test
+  void aMalformedPolicyIsRefusedWithTheBundlesText(TestClient client) {
+    RealmAdmin admin = new RealmAdmin(client, "demo");
+    String policy =
+        admin.createPolicy(RealmAdmin.unique("smoke-policy"), List.of(".:**"), null, null);
+
+    TestClient.Reply refused = admin.editPolicy(policy, List.of("*:a//b"), null, null);
+
+    assertThat(refused.status()).isEqualTo(400);
+    assertThat(refused.json().path("error_description").asText())
+        .isEqualTo(
+            "Invalid token policy: allowedScopes[0]: \"*:a//b\": empty path segment at position 4");
+    assertThat(refused.json().path("error").asText())
+        .isEqualTo("allowedScopes[0]: \"*:a//b\": empty path segment at position 4");
+    client.admin("DELETE", "realms/demo/client-scopes/" + policy, null);
   }
 }

@@ -1,5 +1,6 @@
 package io.github.policyscopes.keycloak.token;
 
+import io.github.policyscopes.keycloak.ProviderMessages;
 import io.github.policyscopes.keycloak.store.PolicyStore;
 import io.github.policyscopes.policy.EffectivePolicy;
 import io.github.policyscopes.policy.PolicyValidator;
@@ -33,8 +34,14 @@ import org.keycloak.representations.AccessToken;
 public final class TokenPolicyMapper extends AbstractOIDCProtocolMapper
     implements OIDCAccessTokenMapper {
 
-  /** Message key of the validation error, resolved from the admin-messages bundle. */
+  /**
+   * Message key of the validation error. Keycloak resolves it from the theme's {@code messages}
+   * bundle, which includes this JAR's {@code theme-resources/messages/messages_en.properties}.
+   */
   static final String INVALID_POLICY_KEY = "pbs.invalidPolicy";
+
+  static final String DISPLAY_TYPE_KEY = "pbs.mapper.displayType";
+  static final String HELP_TEXT_KEY = "pbs.mapper.help";
 
   /** Runs after Keycloak's own mappers, which never touch {@code scope}. */
   private static final int PRIORITY = 100;
@@ -70,7 +77,8 @@ public final class TokenPolicyMapper extends AbstractOIDCProtocolMapper
 
   @Override
   public String getDisplayType() {
-    return "pbs.mapper.displayType";
+    // the console shows a mapper's display type as it is: resolve the key here
+    return ProviderMessages.text(DISPLAY_TYPE_KEY);
   }
 
   @Override
@@ -80,7 +88,7 @@ public final class TokenPolicyMapper extends AbstractOIDCProtocolMapper
 
   @Override
   public String getHelpText() {
-    return "pbs.mapper.help";
+    return ProviderMessages.text(HELP_TEXT_KEY);
   }
 
   @Override
@@ -112,9 +120,9 @@ public final class TokenPolicyMapper extends AbstractOIDCProtocolMapper
           errors.stream()
               .map(e -> e.field() + ": " + e.message())
               .collect(Collectors.joining("; "));
-      // Keycloak runs the text through MessageFormat: quote what it would read as a pattern
-      String formatSafe = message.replace("'", "''").replace("{", "'{'").replace("}", "'}'");
-      throw new ProtocolMapperConfigException(INVALID_POLICY_KEY, formatSafe, message);
+      // The console shows the exception message ("error") in the alert's title and the key's text,
+      // "Invalid token policy: {0}" with the message, as its description ("error_description").
+      throw new ProtocolMapperConfigException(INVALID_POLICY_KEY, message, message);
     }
   }
 
