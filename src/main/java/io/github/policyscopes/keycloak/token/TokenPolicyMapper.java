@@ -122,7 +122,10 @@ public final class TokenPolicyMapper extends AbstractOIDCProtocolMapper
               .collect(Collectors.joining("; "));
       // The console shows the exception message ("error") in the alert's title and the key's text,
       // "Invalid token policy: {0}" with the message, as its description ("error_description").
-      throw new ProtocolMapperConfigException(INVALID_POLICY_KEY, message, message);
+      // Were the key ever missing, Keycloak would use the message itself as a MessageFormat
+      // pattern: quote what MessageFormat would read, so that a scope with ' or { is no 500.
+      String formatSafe = message.replace("'", "''").replace("{", "'{'").replace("}", "'}'");
+      throw new ProtocolMapperConfigException(INVALID_POLICY_KEY, formatSafe, message);
     }
   }
 
