@@ -1,6 +1,7 @@
 package io.github.policyscopes.keycloak.store;
 
 import io.github.policyscopes.policy.DisallowedScopesMode;
+import io.github.policyscopes.policy.EffectivePolicy;
 import io.github.policyscopes.policy.TokenPolicy;
 import io.github.policyscopes.scope.Scope;
 import io.github.policyscopes.scope.ScopeParseException;
@@ -8,6 +9,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.Stream;
 import org.jboss.logging.Logger;
 import org.keycloak.models.ClientModel;
@@ -34,12 +36,21 @@ public final class PolicyStore {
 
   private static final Logger LOG = Logger.getLogger(PolicyStore.class);
 
+  private static final int MAX_CACHED = 4096;
+  private static final Map<List<TokenPolicy>, EffectivePolicy> MERGED = new ConcurrentHashMap<>();
+
   private PolicyStore() {}
 
   /** The policies bound to a client; empty for a client that no policy governs. */
   public static List<TokenPolicy> boundTo(ClientModel client) {
+    return boundTo(client, client.getClientScopes(true));
+  }
+
+  /** As {@link #boundTo(ClientModel)}, given the client's default client scopes. */
+  public static List<TokenPolicy> boundTo(
+      ClientModel client, Map<String, ClientScopeModel> defaultScopes) {
     List<TokenPolicy> policies = new ArrayList<>(1);
-    for (ClientScopeModel scope : client.getClientScopes(true).values()) {
+    for (ClientScopeModel scope : defaultScopes.values()) {
       policyMappers(scope.getProtocolMappersStream())
           .forEach(m -> policies.add(toPolicy(scope.getId(), titleOf(scope), m)));
     }
@@ -66,28 +77,42 @@ public final class PolicyStore {
     return mappers.filter(m -> MAPPER_PROVIDER_ID.equals(m.getProtocolMapper()));
   }
 
-  /**
-   * Reads a policy from a mapper's config. Stored config is validated on every write through the
-   * admin API; anything that still does not parse (a hand-edited import, say) is left out of the
-   * policy and logged: a broken entry grants nothing.
-   */
+  /** Reads a policy from a mapper's config, as stored (entries are parsed by {@link #merged}). */
   public static TokenPolicy toPolicy(String id, String title, ProtocolMapperModel mapper) {
     Map<String, String> config = mapper.getConfig();
-    List<String> allowed = new ArrayList<>();
-    for (String entry : splitMultivalue(config.get(ALLOWED_SCOPES))) {
-      try {
-        Scope.parse(entry);
-        allowed.add(entry);
-      } catch (ScopeParseException e) {
-        LOG.warnf("Token policy %s: ignoring malformed entry: %s", title, e.getMessage());
-      }
-    }
     return new TokenPolicy(
         id,
         title,
-        allowed,
+        splitMultivalue(config.get(ALLOWED_SCOPES)),
         parseLifetime(config.get(ACCESS_TOKEN_LIFETIME), title),
         parseMode(config.get(DISALLOWED_SCOPES), title));
+  }
+
+  /**
+   * The policies of a client merged and parsed, cached by their content: a policy is parsed once
+   * per version, not once per token. Stored config is validated on every write through the admin
+   * API; an entry that still does not parse (a hand-edited import, say) is logged and grants
+   * nothing.
+   */
+  public static EffectivePolicy merged(List<TokenPolicy> policies) {
+    if (MERGED.size() > MAX_CACHED) {
+      MERGED.clear(); // policies are few; this only bounds memory against churn
+    }
+    return MERGED.computeIfAbsent(List.copyOf(policies), PolicyStore::parse);
+  }
+
+  private static EffectivePolicy parse(List<TokenPolicy> policies) {
+    for (TokenPolicy policy : policies) {
+      for (String entry : policy.allowedScopes()) {
+        try {
+          Scope.parse(entry);
+        } catch (ScopeParseException e) {
+          LOG.warnf(
+              "Token policy %s: ignoring malformed entry: %s", policy.title(), e.getMessage());
+        }
+      }
+    }
+    return EffectivePolicy.merge(policies);
   }
 
   public static List<String> splitMultivalue(String value) {

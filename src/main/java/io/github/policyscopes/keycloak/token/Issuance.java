@@ -27,6 +27,7 @@ final class Issuance {
   static final String DROPPED_DETAIL = "dropped_scopes";
 
   private final EffectivePolicy policy;
+  private final Set<String> defaultScopes;
   private final List<String> requested;
   private final boolean explicit;
   private final List<String> ceiling;
@@ -36,6 +37,7 @@ final class Issuance {
 
   /**
    * @param policy the client's policies, merged, as read at the start of the request
+   * @param defaultScopes the names of the client's default client scopes
    * @param requested the scopes the client asked for, or for refresh and exchange without a {@code
    *     scope} parameter, the original grant
    * @param explicit whether the client sent a {@code scope} parameter; if so, Keycloak's scopes
@@ -46,11 +48,13 @@ final class Issuance {
    */
   Issuance(
       EffectivePolicy policy,
+      Set<String> defaultScopes,
       List<String> requested,
       boolean explicit,
       List<String> ceiling,
       EventBuilder event) {
     this.policy = policy;
+    this.defaultScopes = Set.copyOf(defaultScopes);
     this.requested = List.copyOf(requested);
     this.explicit = explicit;
     this.ceiling = ceiling == null ? null : List.copyOf(ceiling);
@@ -92,6 +96,10 @@ final class Issuance {
 
   EffectivePolicy policy() {
     return policy;
+  }
+
+  Set<String> defaultScopes() {
+    return defaultScopes;
   }
 
   List<String> requested() {

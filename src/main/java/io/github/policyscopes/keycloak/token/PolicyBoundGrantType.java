@@ -9,6 +9,7 @@ import jakarta.ws.rs.core.MultivaluedMap;
 import jakarta.ws.rs.core.Response;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import org.keycloak.OAuth2Constants;
 import org.keycloak.OAuthErrorException;
@@ -18,6 +19,7 @@ import org.keycloak.events.EventType;
 import org.keycloak.jose.jws.JWSInput;
 import org.keycloak.jose.jws.JWSInputException;
 import org.keycloak.models.ClientModel;
+import org.keycloak.models.ClientScopeModel;
 import org.keycloak.models.KeycloakSession;
 import org.keycloak.protocol.oidc.grants.OAuth2GrantType;
 import org.keycloak.representations.AccessToken;
@@ -59,11 +61,14 @@ final class PolicyBoundGrantType implements OAuth2GrantType {
   @Override
   public Response process(Context context) {
     ClientModel client = context.getClient();
-    List<TokenPolicy> policies = client == null ? List.of() : PolicyStore.boundTo(client);
+    Map<String, ClientScopeModel> defaultScopes =
+        client == null ? Map.of() : client.getClientScopes(true);
+    List<TokenPolicy> policies =
+        client == null ? List.of() : PolicyStore.boundTo(client, defaultScopes);
     if (policies.isEmpty()) {
       return delegate.process(context);
     }
-    EffectivePolicy policy = EffectivePolicy.merge(policies);
+    EffectivePolicy policy = PolicyStore.merged(policies);
     MultivaluedMap<String, String> form = context.getFormParams();
     String scopeParam = form.getFirst(OAuth2Constants.SCOPE);
     List<String> asked = TokenPolicyMapper.split(scopeParam);
@@ -72,14 +77,22 @@ final class PolicyBoundGrantType implements OAuth2GrantType {
 
     Issuance issuance;
     if (kind == Kind.CODE) {
-      issuance = new Issuance(policy, List.of(), false, null, context.getEvent());
+      issuance =
+          new Issuance(policy, defaultScopes.keySet(), List.of(), false, null, context.getEvent());
     } else {
       GrantResult decided = Issuance.decide(asked, List.of(), ceiling, policy);
       if (policy.mode() == DisallowedScopesMode.REJECT && !decided.dropped().isEmpty()) {
         throw reject(context, decided.dropped());
       }
-      keepOnlyKnownGrantedScopes(form, client, asked, decided.granted());
-      issuance = new Issuance(policy, requested, !asked.isEmpty(), ceiling, context.getEvent());
+      keepOnlyKnownGrantedScopes(form, client, defaultScopes, asked, decided.granted());
+      issuance =
+          new Issuance(
+              policy,
+              defaultScopes.keySet(),
+              requested,
+              !asked.isEmpty(),
+              ceiling,
+              context.getEvent());
     }
 
     issuance.attach(session);
@@ -102,6 +115,7 @@ final class PolicyBoundGrantType implements OAuth2GrantType {
   private static void keepOnlyKnownGrantedScopes(
       MultivaluedMap<String, String> form,
       ClientModel client,
+      Map<String, ClientScopeModel> defaultScopes,
       List<String> asked,
       List<String> granted) {
     if (asked.isEmpty()) {
@@ -110,7 +124,7 @@ final class PolicyBoundGrantType implements OAuth2GrantType {
       }
       return;
     }
-    Set<String> known = new HashSet<>(client.getClientScopes(true).keySet());
+    Set<String> known = new HashSet<>(defaultScopes.keySet());
     known.addAll(client.getClientScopes(false).keySet());
     known.add(OAuth2Constants.SCOPE_OPENID);
     List<String> kept = asked.stream().filter(known::contains).filter(granted::contains).toList();

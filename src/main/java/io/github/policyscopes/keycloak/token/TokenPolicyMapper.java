@@ -163,7 +163,7 @@ public final class TokenPolicyMapper extends AbstractOIDCProtocolMapper
     if (issuance != null && issuance.explicit()) {
       // Keycloak was handed only part of the request (or none of it, and then re-grants what the
       // refreshed or exchanged token had): count only what was asked and the default client scopes
-      Set<String> defaults = client.getClientScopes(true).keySet();
+      Set<String> defaults = issuance.defaultScopes();
       keycloakScopes =
           keycloakScopes.stream()
               .filter(s -> requested.contains(s) || defaults.contains(s))
@@ -186,7 +186,7 @@ public final class TokenPolicyMapper extends AbstractOIDCProtocolMapper
 
   private static EffectivePolicy policyOf(ClientModel client) {
     List<TokenPolicy> policies = PolicyStore.boundTo(client);
-    return policies.isEmpty() ? null : EffectivePolicy.merge(policies);
+    return policies.isEmpty() ? null : PolicyStore.merged(policies);
   }
 
   static List<String> split(String scope) {
