@@ -98,6 +98,31 @@ public final class ScopeGrant {
     return compute(ScopeSet.split(scopeParameter), policy);
   }
 
+  /**
+   * The grant of a token that may not exceed an earlier one (refresh, token exchange): the
+   * requested scopes are first narrowed by the original grant {@code ceiling} (as if it were the
+   * policy, so its denies come back as sticky), then decided by the policy as it is now. A null
+   * ceiling means a first issuance: just {@link #compute(Collection, EffectivePolicy)}. {@code
+   * dropped} lists every requested scope that is not granted, whichever step dropped it.
+   */
+  public static GrantResult computeWithin(
+      Collection<String> requested, Collection<String> ceiling, EffectivePolicy policy) {
+    if (ceiling == null) {
+      return compute(requested, policy);
+    }
+    List<String> narrowed = compute(requested, EffectivePolicy.ofGrantedScopes(ceiling)).granted();
+    List<String> granted = compute(narrowed, policy).granted();
+    Set<String> kept = new HashSet<>(granted);
+    List<String> dropped =
+        requested == null
+            ? List.of()
+            : requested.stream()
+                .filter(s -> s != null && !s.isBlank() && !kept.contains(s))
+                .distinct()
+                .toList();
+    return new GrantResult(granted, dropped);
+  }
+
   /** Same as {@link EffectivePolicy#ofGrantedScopes}: refresh and exchange narrow from this. */
   public static EffectivePolicy ofGrantedScopes(Collection<String> originalGrant) {
     return EffectivePolicy.ofGrantedScopes(originalGrant);

@@ -120,6 +120,27 @@ class ScopeGrantTest {
   }
 
   @Test
+  void withinAnOriginalGrantNeverWidensAndReportsEveryDrop() {
+    EffectivePolicy policy = EffectivePolicy.merge(List.of(CONFIG_POLICY));
+    List<String> original = List.of("openid", ".:config/clients/**", DENY);
+
+    GrantResult refreshed =
+        ScopeGrant.computeWithin(
+            List.of(".:config/clients/abc", "*:config/clients", "openid", "email"),
+            original,
+            policy);
+
+    // narrower than the original: kept; wider (write) or never granted (email): dropped
+    assertThat(refreshed.granted()).containsExactly(".:config/clients/abc", "openid", DENY);
+    assertThat(refreshed.dropped()).containsExactly("*:config/clients", "email");
+    // no ceiling: a first issuance, the policy alone decides
+    assertThat(ScopeGrant.computeWithin(List.of("*:config/clients"), null, policy).granted())
+        .containsExactly("*:config/clients", DENY);
+    // an empty original grant grants nothing
+    assertThat(ScopeGrant.computeWithin(List.of("openid"), List.of(), policy).granted()).isEmpty();
+  }
+
+  @Test
   void mergedPoliciesUniteAllowedListsAndDenies() {
     TokenPolicy a = new TokenPolicy("a", "A", List.of(".:config/clients/**"), 600, null);
     TokenPolicy b =

@@ -12,6 +12,7 @@ import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.Response;
 import java.io.InputStream;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.RealmModel;
@@ -38,9 +39,15 @@ public final class CollectionResource {
   public Response list(@QueryParam("first") String first, @QueryParam("max") String max) {
     return root.guarded(
         "GET",
-        caller ->
-            Json.response(
-                200, collection.list(session, realm, Paging.first(first), Paging.max(max))));
+        caller -> {
+          int from = Paging.first(first);
+          int size = Paging.max(max);
+          List<?> all = collection.all(session, realm);
+          Map<String, Object> page = new LinkedHashMap<>();
+          page.put("total", all.size());
+          page.put(collection.name(), all.stream().skip(from).limit(size).toList());
+          return Json.response(200, page);
+        });
   }
 
   @HEAD

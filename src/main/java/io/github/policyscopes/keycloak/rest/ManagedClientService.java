@@ -5,7 +5,6 @@ import io.github.policyscopes.keycloak.store.PolicyStore;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -78,19 +77,14 @@ final class ManagedClientService implements ResourceCollection {
   // ---- reads ----
 
   @Override
-  public Map<String, Object> list(KeycloakSession session, RealmModel realm, int first, int max) {
-    List<View> all =
-        session
-            .clients()
-            .getClientsStream(realm)
-            .filter(ManagedClientService::isManaged)
-            .map(ManagedClientService::view)
-            .sorted((a, b) -> a.clientId().compareTo(b.clientId()))
-            .toList();
-    Map<String, Object> page = new LinkedHashMap<>();
-    page.put("total", all.size());
-    page.put("clients", all.stream().skip(first).limit(max).toList());
-    return page;
+  public List<View> all(KeycloakSession session, RealmModel realm) {
+    return session
+        .clients()
+        .getClientsStream(realm)
+        .filter(ManagedClientService::isManaged)
+        .map(ManagedClientService::view)
+        .sorted((a, b) -> a.clientId().compareTo(b.clientId()))
+        .toList();
   }
 
   @Override

@@ -1,6 +1,7 @@
 package io.github.policyscopes.keycloak.rest;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.util.List;
 import java.util.Map;
 import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.RealmModel;
@@ -12,10 +13,11 @@ import org.keycloak.models.RealmModel;
  */
 interface ResourceCollection {
 
-  /** The collection's path segment under {@code config/}. */
+  /** The collection's path segment under {@code config/}, and its key in a list answer. */
   String name();
 
-  Map<String, Object> list(KeycloakSession session, RealmModel realm, int first, int max);
+  /** Every resource's view, in the order the list shows them. */
+  List<?> all(KeycloakSession session, RealmModel realm);
 
   Object get(KeycloakSession session, RealmModel realm, String id);
 

@@ -52,19 +52,14 @@ final class TokenPolicyService implements ResourceCollection {
   // ---- reads ----
 
   @Override
-  public Map<String, Object> list(KeycloakSession session, RealmModel realm, int first, int max) {
+  public List<View> all(KeycloakSession session, RealmModel realm) {
     Map<String, List<String>> bound = bindings(session, realm);
-    List<View> all =
-        realm
-            .getClientScopesStream()
-            .filter(PolicyStore::isPolicy)
-            .map(scope -> view(scope, bound))
-            .sorted((a, b) -> a.title().compareToIgnoreCase(b.title()))
-            .toList();
-    Map<String, Object> page = new java.util.LinkedHashMap<>();
-    page.put("total", all.size());
-    page.put("tokenPolicies", all.stream().skip(first).limit(max).toList());
-    return page;
+    return realm
+        .getClientScopesStream()
+        .filter(PolicyStore::isPolicy)
+        .map(scope -> view(scope, bound))
+        .sorted((a, b) -> a.title().compareToIgnoreCase(b.title()))
+        .toList();
   }
 
   @Override

@@ -3,7 +3,6 @@ package io.github.policyscopes.keycloak.token;
 import io.github.policyscopes.policy.EffectivePolicy;
 import io.github.policyscopes.policy.ScopeGrant;
 import io.github.policyscopes.policy.ScopeGrant.GrantResult;
-import java.util.ArrayList;
 import java.util.Collection;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -85,13 +84,7 @@ final class Issuance {
       EffectivePolicy policy) {
     Set<String> candidates = new LinkedHashSet<>(requested);
     candidates.addAll(keycloakScopes);
-    List<String> asked = new ArrayList<>(candidates);
-    if (ceiling != null) {
-      asked = ScopeGrant.compute(asked, EffectivePolicy.ofGrantedScopes(ceiling)).granted();
-    }
-    List<String> granted = ScopeGrant.compute(asked, policy).granted();
-    List<String> dropped = candidates.stream().filter(s -> !granted.contains(s)).toList();
-    return new GrantResult(granted, dropped);
+    return ScopeGrant.computeWithin(candidates, ceiling, policy);
   }
 
   EffectivePolicy policy() {
