@@ -32,7 +32,6 @@ final class Issuance {
   private final List<String> ceiling;
   private final EventBuilder event;
   private GrantResult result;
-  private String resultTokenId;
 
   /**
    * @param policy the client's policies, merged, as read at the start of the request
@@ -107,13 +106,12 @@ final class Issuance {
     return ceiling;
   }
 
-  /** Records the decision for one access token; the mapper may run more than once per token. */
-  void record(String tokenId, GrantResult result) {
+  /**
+   * Records the decision for the access token and puts it into the request's event (the mapper runs
+   * once per bound policy: later calls write the same values again).
+   */
+  void record(GrantResult result) {
     this.result = result;
-    if (tokenId != null && tokenId.equals(resultTokenId)) {
-      return;
-    }
-    this.resultTokenId = tokenId;
     if (event != null) {
       event.detail(GRANTED_DETAIL, result.scopeString());
       event.detail(DROPPED_DETAIL, String.join(" ", result.dropped()));

@@ -179,7 +179,7 @@ public final class TokenPolicyMapper extends AbstractOIDCProtocolMapper
       token.addAudience(client.getClientId());
     }
     if (issuance != null) {
-      issuance.record(token.getId(), result);
+      issuance.record(result);
     }
     return token;
   }
