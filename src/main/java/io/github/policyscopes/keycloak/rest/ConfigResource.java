@@ -113,8 +113,7 @@ public final class ConfigResource {
             throw ApiError.invalidField("path", "is required with method");
           }
           return ok(me);
-        },
-        true);
+        });
   }
 
   private static Map<String, Object> explain(Caller who, String method, String path) {
@@ -203,8 +202,7 @@ public final class ConfigResource {
         () -> {
           caller = guard.authenticateOnly();
           throw ApiError.notFound("no resource " + method + " " + guard.relativePath());
-        },
-        true);
+        });
   }
 
   // ---- plumbing ----
@@ -225,11 +223,10 @@ public final class ConfigResource {
         () -> {
           caller = guard.authorize(method);
           return handler.handle(caller);
-        },
-        true);
+        });
   }
 
-  private Response respond(Body body, boolean withCors) {
+  private Response respond(Body body) {
     Response.ResponseBuilder response;
     try {
       response = body.get();
@@ -239,7 +236,7 @@ public final class ConfigResource {
       LOG.error("config API request failed", e);
       response = new ApiError(500, "server_error", "see the server log").toResponse();
     }
-    return withCors ? cors(response) : response.build();
+    return cors(response);
   }
 
   private Response cors(Response.ResponseBuilder response) {

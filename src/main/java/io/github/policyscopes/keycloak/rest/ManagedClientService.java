@@ -235,7 +235,11 @@ final class ManagedClientService implements ResourceCollection {
         .forEach(
             scope ->
                 TokenPolicyService.checkNoEscalation(
-                    caller, TokenPolicyService.policy(scope).allowedScopes()));
+                    caller,
+                    TokenPolicyService.policy(scope).allowedScopes(),
+                    "the token cannot act as client "
+                        + client.getClientId()
+                        + ", whose policy grants more than it has"));
   }
 
   private static void requireConfidential(ClientModel client) {

@@ -204,14 +204,21 @@ final class TokenPolicyService implements ResourceCollection {
 
   /** Writing or binding a policy needs the caller's own token to cover its config grants. */
   static void checkNoEscalation(Caller caller, List<String> allowedScopes) {
+    checkNoEscalation(caller, allowedScopes, "the token cannot hand out what it does not have");
+  }
+
+  /**
+   * Refuses with 403 when the caller's token does not cover the config grants of {@code
+   * allowedScopes}; {@code what} says what the caller tried, the body lists the {@code exceeding}
+   * entries.
+   */
+  static void checkNoEscalation(Caller caller, List<String> allowedScopes, String what) {
     List<String> exceeding = EscalationCheck.exceeding(caller.scopes(), allowedScopes);
     if (!exceeding.isEmpty()) {
       throw new ApiError(
               403,
               "insufficient_scope",
-              "the token cannot hand out what it does not have: "
-                  + String.join(" ", exceeding)
-                  + " exceed(s) its scopes")
+              what + ": " + String.join(" ", exceeding) + " exceed(s) its scopes")
           .with("exceeding", exceeding);
     }
   }

@@ -4,6 +4,7 @@ import io.github.policyscopes.keycloak.store.PolicyStore;
 import io.github.policyscopes.policy.DisallowedScopesMode;
 import io.github.policyscopes.policy.EffectivePolicy;
 import io.github.policyscopes.policy.ScopeGrant.GrantResult;
+import io.github.policyscopes.policy.ScopeSet;
 import io.github.policyscopes.policy.TokenPolicy;
 import jakarta.ws.rs.core.MultivaluedMap;
 import jakarta.ws.rs.core.Response;
@@ -71,7 +72,7 @@ final class PolicyBoundGrantType implements OAuth2GrantType {
     EffectivePolicy policy = PolicyStore.merged(policies);
     MultivaluedMap<String, String> form = context.getFormParams();
     String scopeParam = form.getFirst(OAuth2Constants.SCOPE);
-    List<String> asked = TokenPolicyMapper.split(scopeParam);
+    List<String> asked = ScopeSet.split(scopeParam);
     List<String> ceiling = ceiling(form);
     List<String> requested = asked.isEmpty() && ceiling != null ? ceiling : asked;
 
@@ -127,7 +128,8 @@ final class PolicyBoundGrantType implements OAuth2GrantType {
     Set<String> known = new HashSet<>(defaultScopes.keySet());
     known.addAll(client.getClientScopes(false).keySet());
     known.add(OAuth2Constants.SCOPE_OPENID);
-    List<String> kept = asked.stream().filter(known::contains).filter(granted::contains).toList();
+    List<String> kept =
+        asked.stream().filter(known::contains).filter(granted::contains).distinct().toList();
     if (kept.isEmpty()) {
       form.remove(OAuth2Constants.SCOPE);
     } else {
@@ -155,7 +157,7 @@ final class PolicyBoundGrantType implements OAuth2GrantType {
     }
     try {
       AccessToken presented = new JWSInput(token).readJsonContent(AccessToken.class);
-      return TokenPolicyMapper.split(presented.getScope());
+      return ScopeSet.split(presented.getScope());
     } catch (JWSInputException | RuntimeException unreadable) {
       return List.of(); // fail closed: nothing to inherit
     }

@@ -1,6 +1,7 @@
 package io.github.policyscopes.keycloak.token;
 
 import io.github.policyscopes.policy.ScopeGrant.GrantResult;
+import io.github.policyscopes.policy.ScopeSet;
 import java.util.LinkedHashSet;
 import java.util.Set;
 import org.keycloak.models.KeycloakSession;
@@ -32,7 +33,7 @@ final class RefreshTokenScopeProcessor implements TokenPostProcessor {
       return;
     }
     GrantResult result = issuance.result();
-    Set<String> scopes = new LinkedHashSet<>(TokenPolicyMapper.split(refreshToken.getScope()));
+    Set<String> scopes = new LinkedHashSet<>(ScopeSet.split(refreshToken.getScope()));
     scopes.addAll(result.granted());
     refreshToken.setScope(String.join(" ", scopes));
   }

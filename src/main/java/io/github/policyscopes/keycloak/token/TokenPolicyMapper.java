@@ -5,8 +5,8 @@ import io.github.policyscopes.keycloak.store.PolicyStore;
 import io.github.policyscopes.policy.EffectivePolicy;
 import io.github.policyscopes.policy.PolicyValidator;
 import io.github.policyscopes.policy.ScopeGrant.GrantResult;
+import io.github.policyscopes.policy.ScopeSet;
 import io.github.policyscopes.policy.TokenPolicy;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -159,7 +159,7 @@ public final class TokenPolicyMapper extends AbstractOIDCProtocolMapper
     }
     List<String> requested = issuance == null ? List.of() : issuance.requested();
     List<String> ceiling = issuance == null ? null : issuance.ceiling();
-    List<String> keycloakScopes = split(token.getScope());
+    List<String> keycloakScopes = ScopeSet.split(token.getScope());
     if (issuance != null && issuance.explicit()) {
       // Keycloak was handed only part of the request (or none of it, and then re-grants what the
       // refreshed or exchanged token had): count only what was asked and the default client scopes
@@ -187,12 +187,5 @@ public final class TokenPolicyMapper extends AbstractOIDCProtocolMapper
   private static EffectivePolicy policyOf(ClientModel client) {
     List<TokenPolicy> policies = PolicyStore.boundTo(client);
     return policies.isEmpty() ? null : PolicyStore.merged(policies);
-  }
-
-  static List<String> split(String scope) {
-    if (scope == null || scope.isBlank()) {
-      return List.of();
-    }
-    return Arrays.stream(scope.trim().split("\\s+")).distinct().toList();
   }
 }

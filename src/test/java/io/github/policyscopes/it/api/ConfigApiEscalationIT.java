@@ -258,6 +258,28 @@ class ConfigApiEscalationIT {
   }
 
   @Test
+  void aClientWhosePolicyExceedsTheCallerCannotBeTakenOver() {
+    // a managed client bound to *:** (bound through Keycloak's admin REST, as an operator would)
+    ApiFixtures.Bound powerful = fixtures.boundClient("esc-powerful", List.of("*:**"));
+    String path = CLIENTS + "/" + powerful.uuid();
+    String token = clientsCaller.token("*:config/clients/** .:config/tokenPolicies/**");
+
+    // *:config/clients/** may read the client, but not become it
+    assertThat(api.get(token, path).status()).isEqualTo(200);
+    assertExceeding(api.get(token, path + "/secret"), "*:**");
+    assertExceeding(api.post(token, path + "/secret", null), "*:**");
+    assertExceeding(
+        api.put(token, path, ConfigApi.clientBody(powerful.clientId()).put("name", "hijacked")),
+        "*:**");
+    assertExceeding(api.delete(token, path), "*:**");
+    assertThat(api.get(token, path).json().path("name").asText()).isNotEqualTo("hijacked");
+
+    // the same caller may act as a client whose policy it covers
+    ApiFixtures.Bound modest = fixtures.boundClient("esc-modest", List.of(".:config/clients/*"));
+    assertThat(api.get(token, CLIENTS + "/" + modest.uuid() + "/secret").status()).isEqualTo(200);
+  }
+
+  @Test
   void aReadOnlyCallerCannotCreateAnything() {
     // the decision (write needed on the collection) comes first: 403 insufficient_scope
     String token = fixtures.configReader();
