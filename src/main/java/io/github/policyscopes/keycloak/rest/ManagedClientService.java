@@ -77,7 +77,7 @@ final class ManagedClientService implements ResourceCollection {
   // ---- reads ----
 
   @Override
-  public List<View> all(KeycloakSession session, RealmModel realm) {
+  public List<View> all(KeycloakSession session, RealmModel realm, Caller caller) {
     return session
         .clients()
         .getClientsStream(realm)
@@ -88,7 +88,7 @@ final class ManagedClientService implements ResourceCollection {
   }
 
   @Override
-  public View get(KeycloakSession session, RealmModel realm, String id) {
+  public View get(KeycloakSession session, RealmModel realm, Caller caller, String id) {
     return view(find(session, realm, id));
   }
 
@@ -230,13 +230,12 @@ final class ManagedClientService implements ResourceCollection {
    * token to cover the client's policies, as binding them would (docs/adr/0007-config-api.md).
    */
   private static void checkCanActAs(Caller caller, ClientModel client) {
-    client.getClientScopes(true).values().stream()
-        .filter(PolicyStore::isPolicy)
+    PolicyStore.boundTo(client)
         .forEach(
-            scope ->
+            policy ->
                 TokenPolicyService.checkNoEscalation(
                     caller,
-                    TokenPolicyService.policy(scope).allowedScopes(),
+                    policy.allowedScopes(),
                     "the token cannot act as client "
                         + client.getClientId()
                         + ", whose policy grants more than it has"));
