@@ -24,7 +24,9 @@ import java.util.Map;
  */
 public final class DistributionServer implements KeycloakServer {
 
-  private static final Duration READY_TIMEOUT = Duration.ofMinutes(4);
+  /** 4 minutes; more with -Dkeycloak.ready.timeout=SECONDS on a loaded machine. */
+  private static final Duration READY_TIMEOUT =
+      Duration.ofSeconds(Long.getLong("keycloak.ready.timeout", 240));
 
   private final Process process;
   private final String baseUrl;

@@ -46,7 +46,7 @@ class ClaimsFollowScopesIT {
     return java.util.Arrays.stream(lists).flatMap(List::stream).toList();
   }
 
-  private record Fixture(String clientId, String username) {}
+  private record Fixture(String clientId, String uuid, String username, String policy) {}
 
   /** A user with names and an email, and a confidential client bound to a policy. */
   private static Fixture fixture(TestClient http, List<String> allowed) {
@@ -84,7 +84,74 @@ class ClaimsFollowScopesIT {
 
     String policy = admin.createPolicy(RealmAdmin.unique("claims"), allowed, null, null);
     admin.bind(uuid, policy);
-    return new Fixture(clientId, username);
+    return new Fixture(clientId, uuid, username, policy);
+  }
+
+  /**
+   * A client scope of the operator's own, made a default scope of the client: a hardcoded claim (in
+   * every token, userinfo, introspection and the token response) and an extra audience. Returns its
+   * name.
+   */
+  private static String extraDefaultScope(TestClient http, Fixture f) {
+    String realm = "realms/" + TestClient.REALM;
+    String name = RealmAdmin.unique("claims-extra");
+    Map<String, Object> scope = new LinkedHashMap<>();
+    scope.put("name", name);
+    scope.put("protocol", "openid-connect");
+    scope.put("attributes", Map.of("include.in.token.scope", "true"));
+    TestClient.Reply created = http.admin("POST", realm + "/client-scopes", scope);
+    assertThat(created.status()).as(created.toString()).isEqualTo(201);
+    String location = created.header("Location");
+    String id = location.substring(location.lastIndexOf('/') + 1);
+    String models = realm + "/client-scopes/" + id + "/protocol-mappers/models";
+    Map<String, String> claim = new LinkedHashMap<>();
+    claim.put("claim.name", "extra_claim");
+    claim.put("claim.value", "extra");
+    claim.put("jsonType.label", "String");
+    claim.put("access.token.claim", "true");
+    claim.put("id.token.claim", "true");
+    claim.put("userinfo.token.claim", "true");
+    claim.put("introspection.token.claim", "true");
+    claim.put("access.tokenResponse.claim", "true");
+    TestClient.Reply hardcoded =
+        http.admin(
+            "POST",
+            models,
+            Map.of(
+                "name", "extra claim",
+                "protocol", "openid-connect",
+                "protocolMapper", "oidc-hardcoded-claim-mapper",
+                "config", claim));
+    assertThat(hardcoded.status()).as(hardcoded.toString()).isEqualTo(201);
+    TestClient.Reply audience =
+        http.admin(
+            "POST",
+            models,
+            Map.of(
+                "name", "extra audience",
+                "protocol", "openid-connect",
+                "protocolMapper", "oidc-audience-mapper",
+                "config",
+                    Map.of(
+                        "included.custom.audience", "extra-api",
+                        "access.token.claim", "true",
+                        "introspection.token.claim", "true")));
+    assertThat(audience.status()).as(audience.toString()).isEqualTo(201);
+    TestClient.Reply bound =
+        http.admin("PUT", realm + "/clients/" + f.uuid() + "/default-client-scopes/" + id, null);
+    assertThat(bound.status()).as(bound.toString()).isEqualTo(204);
+    return name;
+  }
+
+  private static List<String> audience(JsonNode claims) {
+    List<String> aud = new java.util.ArrayList<>();
+    JsonNode node = claims.path("aud");
+    if (node.isArray()) {
+      node.forEach(a -> aud.add(a.asText()));
+    } else if (node.isTextual()) {
+      aud.add(node.asText());
+    }
+    return aud;
   }
 
   private static TestClient.Reply password(TestClient http, Fixture f, String scope) {
@@ -260,6 +327,37 @@ class ClaimsFollowScopesIT {
         .containsExactlyInAnyOrder("openid", "email");
     assertEverywhere("password", http, f, tokens, EMAIL_CLAIMS);
     assertNowhere("password", http, f, tokens, concat(PROFILE_CLAIMS, MICROPROFILE_CLAIMS));
+  }
+
+  @Test
+  void aDroppedScopeOfTheOperatorsOwnAddsNoClaimNoAudienceAndNothingToTheTokenResponse(
+      TestClient http) {
+    Fixture f = fixture(http, List.of("openid"));
+    extraDefaultScope(http, f);
+
+    TestClient.Reply tokens = password(http, f, "openid");
+    assertNowhere("password", http, f, tokens, List.of("extra_claim"));
+    assertThat(audience(accessClaims(tokens)))
+        .as("the dropped audience goes, the client's own stays")
+        .contains(f.clientId())
+        .doesNotContain("extra-api");
+    assertThat(audience(introspection(http, f, tokens))).doesNotContain("extra-api");
+  }
+
+  @Test
+  void aScopeOfTheOperatorsOwnThatThePolicyAllowsKeepsItsClaimsAudienceAndResponseClaim(
+      TestClient http) {
+    Fixture f = fixture(http, List.of("openid"));
+    String extra = extraDefaultScope(http, f);
+    TestClient.Reply edited =
+        new RealmAdmin(http, TestClient.REALM)
+            .editPolicy(f.policy(), List.of("openid", extra), null, null);
+    assertThat(edited.status()).as(edited.toString()).isEqualTo(204);
+
+    TestClient.Reply tokens = password(http, f, "openid");
+    assertEverywhere("password", http, f, tokens, List.of("extra_claim"));
+    assertHas("password token response", tokens.json(), List.of("extra_claim"));
+    assertThat(audience(accessClaims(tokens))).contains(f.clientId(), "extra-api");
   }
 
   @Test
