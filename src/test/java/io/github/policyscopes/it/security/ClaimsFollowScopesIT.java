@@ -361,6 +361,19 @@ class ClaimsFollowScopesIT {
   }
 
   @Test
+  void anUnboundClientKeepsEveryClaimAsStockKeycloakIssuesIt(TestClient http) {
+    Fixture bound = fixture(http, List.of("openid"));
+    String clientId = RealmAdmin.unique("claims-unbound");
+    new RealmAdmin(http, TestClient.REALM).createClient(clientId, SECRET);
+    Fixture unbound = new Fixture(clientId, null, bound.username(), null);
+
+    TestClient.Reply tokens = password(http, unbound, ASKED);
+    assertHas("unbound access token", accessClaims(tokens), all());
+    assertHas("unbound ID token", idClaims(tokens), all());
+    assertHas("unbound userinfo", userinfo(http, tokens), concat(PROFILE_CLAIMS, EMAIL_CLAIMS));
+  }
+
+  @Test
   void positiveControlAPolicyAllowingTheScopesGetsTheirClaims(TestClient http) throws Exception {
     Fixture f = fixture(http, List.of("openid", "profile", "email", "microprofile-jwt"));
 
