@@ -21,7 +21,7 @@ import java.util.StringJoiner;
  * The authorization code flow with PKCE as a browser runs it: the authorization request, Keycloak's
  * login form, the redirect with the code. No browser needed: the login page is plain HTML.
  */
-final class BrowserLogin {
+public final class BrowserLogin {
 
   private final TestClient http;
 
@@ -37,15 +37,15 @@ final class BrowserLogin {
           .connectTimeout(Duration.ofSeconds(5))
           .build();
 
-  BrowserLogin(TestClient http) {
+  public BrowserLogin(TestClient http) {
     this.http = http;
   }
 
   /**
    * Where the authorization endpoint sent the browser at the end: the redirect URI with its query.
    */
-  record Redirect(URI location, String verifier) {
-    String param(String name) {
+  public record Redirect(URI location, String verifier) {
+    public String param(String name) {
       for (String pair : location.getRawQuery().split("&")) {
         String[] kv = pair.split("=", 2);
         if (kv[0].equals(name)) {
@@ -57,7 +57,7 @@ final class BrowserLogin {
   }
 
   /** Runs the browser part of the flow and signs the user in; returns the final redirect. */
-  Redirect authorize(
+  public Redirect authorize(
       String realm,
       String clientId,
       String redirectUri,
@@ -106,7 +106,7 @@ final class BrowserLogin {
   }
 
   /** Exchanges the code at the token endpoint. */
-  TestClient.Reply exchange(
+  public TestClient.Reply exchange(
       String realm, String clientId, String redirectUri, Redirect redirect, String secret) {
     return http.token(
         realm,

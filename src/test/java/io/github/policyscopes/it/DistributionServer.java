@@ -24,7 +24,9 @@ import java.util.Map;
  */
 public final class DistributionServer implements KeycloakServer {
 
-  private static final Duration READY_TIMEOUT = Duration.ofMinutes(8);
+  /** 8 minutes (a loaded 2-core machine needs them); -Dkeycloak.ready.timeout=SECONDS to change. */
+  private static final Duration READY_TIMEOUT =
+      Duration.ofSeconds(Long.getLong("keycloak.ready.timeout", 480));
 
   private final Process process;
   private final String baseUrl;

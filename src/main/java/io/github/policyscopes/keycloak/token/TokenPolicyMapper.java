@@ -24,8 +24,14 @@ import org.keycloak.models.utils.SessionExpirationUtils;
 import org.keycloak.protocol.ProtocolMapperConfigException;
 import org.keycloak.protocol.oidc.mappers.AbstractOIDCProtocolMapper;
 import org.keycloak.protocol.oidc.mappers.OIDCAccessTokenMapper;
+import org.keycloak.protocol.oidc.mappers.OIDCAccessTokenResponseMapper;
+import org.keycloak.protocol.oidc.mappers.OIDCIDTokenMapper;
+import org.keycloak.protocol.oidc.mappers.TokenIntrospectionTokenMapper;
+import org.keycloak.protocol.oidc.mappers.UserInfoTokenMapper;
 import org.keycloak.provider.ProviderConfigProperty;
 import org.keycloak.representations.AccessToken;
+import org.keycloak.representations.AccessTokenResponse;
+import org.keycloak.representations.IDToken;
 
 /**
  * The token policy as Keycloak sees it: a protocol mapper whose config is the policy. It runs for
@@ -34,7 +40,11 @@ import org.keycloak.representations.AccessToken;
  * client can introspect its own tokens).
  */
 public final class TokenPolicyMapper extends AbstractOIDCProtocolMapper
-    implements OIDCAccessTokenMapper {
+    implements OIDCAccessTokenMapper,
+        OIDCIDTokenMapper,
+        UserInfoTokenMapper,
+        TokenIntrospectionTokenMapper,
+        OIDCAccessTokenResponseMapper {
 
   /**
    * Message key of the validation error. Keycloak resolves it from the theme's {@code messages}
@@ -143,6 +153,7 @@ public final class TokenPolicyMapper extends AbstractOIDCProtocolMapper
     }
 
     GrantResult result = Issuance.decide(requested, keycloakScopes, ceiling, policy);
+    ClaimFilter.accessToken(token, session, userSession, clientSessionCtx, result.granted());
     token.setScope(result.scopeString().isEmpty() ? null : result.scopeString());
     token.exp(expiry(token, policy, issuance, userSession, clientSessionCtx));
     if (!token.hasAudience(client.getClientId())) {
@@ -193,6 +204,46 @@ public final class TokenPolicyMapper extends AbstractOIDCProtocolMapper
             clientSession.getRealm(),
             clientSession.getClient());
     return end > 0 ? TimeUnit.MILLISECONDS.toSeconds(end) : end;
+  }
+
+  @Override
+  public IDToken transformIDToken(
+      IDToken token,
+      ProtocolMapperModel mapper,
+      KeycloakSession session,
+      UserSessionModel userSession,
+      ClientSessionContext clientSessionCtx) {
+    return ClaimFilter.idToken(token, session, userSession, clientSessionCtx);
+  }
+
+  @Override
+  public AccessToken transformUserInfoToken(
+      AccessToken token,
+      ProtocolMapperModel mapper,
+      KeycloakSession session,
+      UserSessionModel userSession,
+      ClientSessionContext clientSessionCtx) {
+    return ClaimFilter.userInfo(token, session, userSession, clientSessionCtx);
+  }
+
+  @Override
+  public AccessToken transformIntrospectionToken(
+      AccessToken token,
+      ProtocolMapperModel mapper,
+      KeycloakSession session,
+      UserSessionModel userSession,
+      ClientSessionContext clientSessionCtx) {
+    return ClaimFilter.introspection(token, session, userSession, clientSessionCtx);
+  }
+
+  @Override
+  public AccessTokenResponse transformAccessTokenResponse(
+      AccessTokenResponse response,
+      ProtocolMapperModel mapper,
+      KeycloakSession session,
+      UserSessionModel userSession,
+      ClientSessionContext clientSessionCtx) {
+    return ClaimFilter.tokenResponse(response, session, userSession, clientSessionCtx);
   }
 
   private static EffectivePolicy policyOf(ClientModel client) {

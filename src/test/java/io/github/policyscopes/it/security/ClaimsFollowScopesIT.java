@@ -1,0 +1,394 @@
+package io.github.policyscopes.it.security;
+
+import static io.github.policyscopes.it.TestClient.form;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.github.policyscopes.it.BrowserLogin;
+import io.github.policyscopes.it.KeycloakServerExtension;
+import io.github.policyscopes.it.RealmAdmin;
+import io.github.policyscopes.it.TestClient;
+import java.net.URI;
+import java.net.http.HttpRequest;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/**
+ * I4 Claims follow scopes: a client scope the policy drops (a default one like {@code profile} or
+ * {@code email}, or a requested optional one like {@code microprofile-jwt}) contributes no claim to
+ * the access token, the ID token, userinfo or introspection, in every grant and after refresh. The
+ * positive controls show that the same claims do appear when the policy allows their scopes.
+ */
+@ExtendWith(KeycloakServerExtension.class)
+class ClaimsFollowScopesIT {
+
+  private static final String SECRET = "claims-secret";
+  private static final String PASSWORD = "claims-pass";
+  private static final String REDIRECT = "http://localhost:3000/callback";
+  private static final String ASKED = "openid profile email microprofile-jwt";
+
+  /** What profile (name, given/family name, username), email and microprofile-jwt (upn) add. */
+  private static final List<String> PROFILE_CLAIMS =
+      List.of("name", "given_name", "family_name", "preferred_username");
+
+  private static final List<String> EMAIL_CLAIMS = List.of("email", "email_verified");
+  private static final List<String> MICROPROFILE_CLAIMS = List.of("upn", "groups");
+
+  private static List<String> all() {
+    return concat(PROFILE_CLAIMS, EMAIL_CLAIMS, MICROPROFILE_CLAIMS);
+  }
+
+  @SafeVarargs
+  private static List<String> concat(List<String>... lists) {
+    return java.util.Arrays.stream(lists).flatMap(List::stream).toList();
+  }
+
+  private record Fixture(String clientId, String uuid, String username, String policy) {}
+
+  /** A user with names and an email, and a confidential client bound to a policy. */
+  private static Fixture fixture(TestClient http, List<String> allowed) {
+    RealmAdmin admin = new RealmAdmin(http, TestClient.REALM);
+    String username = RealmAdmin.unique("claims-user");
+    Map<String, Object> user = new LinkedHashMap<>();
+    user.put("username", username);
+    user.put("email", username + "@example.com");
+    user.put("emailVerified", true);
+    user.put("firstName", "Claire");
+    user.put("lastName", "Claims");
+    user.put("enabled", true);
+    user.put(
+        "credentials", List.of(Map.of("type", "password", "value", PASSWORD, "temporary", false)));
+    TestClient.Reply createdUser =
+        http.admin("POST", "realms/" + TestClient.REALM + "/users", user);
+    assertThat(createdUser.status()).as(createdUser.toString()).isEqualTo(201);
+
+    String clientId = RealmAdmin.unique("claims-client");
+    Map<String, Object> client = new LinkedHashMap<>();
+    client.put("clientId", clientId);
+    client.put("enabled", true);
+    client.put("publicClient", false);
+    client.put("secret", SECRET);
+    client.put("serviceAccountsEnabled", true);
+    client.put("directAccessGrantsEnabled", true);
+    client.put("standardFlowEnabled", true);
+    client.put("redirectUris", List.of(REDIRECT));
+    client.put("attributes", Map.of("standard.token.exchange.enabled", "true"));
+    TestClient.Reply created =
+        http.admin("POST", "realms/" + TestClient.REALM + "/clients", client);
+    assertThat(created.status()).as(created.toString()).isEqualTo(201);
+    String location = created.header("Location");
+    String uuid = location.substring(location.lastIndexOf('/') + 1);
+
+    String policy = admin.createPolicy(RealmAdmin.unique("claims"), allowed, null, null);
+    admin.bind(uuid, policy);
+    return new Fixture(clientId, uuid, username, policy);
+  }
+
+  /**
+   * A client scope of the operator's own, made a default scope of the client: a hardcoded claim (in
+   * every token, userinfo, introspection and the token response) and an extra audience. Returns its
+   * name.
+   */
+  private static String extraDefaultScope(TestClient http, Fixture f) {
+    String realm = "realms/" + TestClient.REALM;
+    String name = RealmAdmin.unique("claims-extra");
+    Map<String, Object> scope = new LinkedHashMap<>();
+    scope.put("name", name);
+    scope.put("protocol", "openid-connect");
+    scope.put("attributes", Map.of("include.in.token.scope", "true"));
+    TestClient.Reply created = http.admin("POST", realm + "/client-scopes", scope);
+    assertThat(created.status()).as(created.toString()).isEqualTo(201);
+    String location = created.header("Location");
+    String id = location.substring(location.lastIndexOf('/') + 1);
+    String models = realm + "/client-scopes/" + id + "/protocol-mappers/models";
+    Map<String, String> claim = new LinkedHashMap<>();
+    claim.put("claim.name", "extra_claim");
+    claim.put("claim.value", "extra");
+    claim.put("jsonType.label", "String");
+    claim.put("access.token.claim", "true");
+    claim.put("id.token.claim", "true");
+    claim.put("userinfo.token.claim", "true");
+    claim.put("introspection.token.claim", "true");
+    claim.put("access.tokenResponse.claim", "true");
+    TestClient.Reply hardcoded =
+        http.admin(
+            "POST",
+            models,
+            Map.of(
+                "name", "extra claim",
+                "protocol", "openid-connect",
+                "protocolMapper", "oidc-hardcoded-claim-mapper",
+                "config", claim));
+    assertThat(hardcoded.status()).as(hardcoded.toString()).isEqualTo(201);
+    TestClient.Reply audience =
+        http.admin(
+            "POST",
+            models,
+            Map.of(
+                "name", "extra audience",
+                "protocol", "openid-connect",
+                "protocolMapper", "oidc-audience-mapper",
+                "config",
+                    Map.of(
+                        "included.custom.audience", "extra-api",
+                        "access.token.claim", "true",
+                        "introspection.token.claim", "true")));
+    assertThat(audience.status()).as(audience.toString()).isEqualTo(201);
+    TestClient.Reply bound =
+        http.admin("PUT", realm + "/clients/" + f.uuid() + "/default-client-scopes/" + id, null);
+    assertThat(bound.status()).as(bound.toString()).isEqualTo(204);
+    return name;
+  }
+
+  private static List<String> audience(JsonNode claims) {
+    List<String> aud = new java.util.ArrayList<>();
+    JsonNode node = claims.path("aud");
+    if (node.isArray()) {
+      node.forEach(a -> aud.add(a.asText()));
+    } else if (node.isTextual()) {
+      aud.add(node.asText());
+    }
+    return aud;
+  }
+
+  private static TestClient.Reply password(TestClient http, Fixture f, String scope) {
+    return ok(
+        http.token(
+            TestClient.REALM,
+            form(
+                "grant_type",
+                "password",
+                "client_id",
+                f.clientId(),
+                "client_secret",
+                SECRET,
+                "username",
+                f.username(),
+                "password",
+                PASSWORD,
+                "scope",
+                scope)));
+  }
+
+  private static TestClient.Reply refresh(TestClient http, Fixture f, TestClient.Reply tokens) {
+    return ok(
+        http.token(
+            TestClient.REALM,
+            form(
+                "grant_type",
+                "refresh_token",
+                "client_id",
+                f.clientId(),
+                "client_secret",
+                SECRET,
+                "refresh_token",
+                tokens.json().get("refresh_token").asText())));
+  }
+
+  private static TestClient.Reply exchange(TestClient http, Fixture f, TestClient.Reply tokens) {
+    return ok(
+        http.token(
+            TestClient.REALM,
+            form(
+                "grant_type",
+                "urn:ietf:params:oauth:grant-type:token-exchange",
+                "client_id",
+                f.clientId(),
+                "client_secret",
+                SECRET,
+                "subject_token",
+                accessToken(tokens),
+                "subject_token_type",
+                "urn:ietf:params:oauth:token-type:access_token",
+                "scope",
+                ASKED)));
+  }
+
+  private static TestClient.Reply ok(TestClient.Reply reply) {
+    assertThat(reply.status()).as(reply.toString()).isEqualTo(200);
+    return reply;
+  }
+
+  private static String accessToken(TestClient.Reply tokens) {
+    return tokens.json().get("access_token").asText();
+  }
+
+  private static JsonNode accessClaims(TestClient.Reply tokens) {
+    return TestClient.claims(accessToken(tokens));
+  }
+
+  private static JsonNode idClaims(TestClient.Reply tokens) {
+    assertThat(tokens.json().has("id_token")).as(tokens.toString()).isTrue();
+    return TestClient.claims(tokens.json().get("id_token").asText());
+  }
+
+  private static JsonNode userinfo(TestClient http, TestClient.Reply tokens) {
+    TestClient.Reply reply =
+        http.send(
+            HttpRequest.newBuilder(
+                    URI.create(
+                        http.realmUrl(TestClient.REALM) + "/protocol/openid-connect/userinfo"))
+                .header("Authorization", "Bearer " + accessToken(tokens))
+                .GET());
+    return ok(reply).json();
+  }
+
+  private static JsonNode introspection(TestClient http, Fixture f, TestClient.Reply tokens) {
+    JsonNode json =
+        ok(http.introspect(TestClient.REALM, f.clientId(), SECRET, accessToken(tokens))).json();
+    assertThat(json.path("active").asBoolean()).as(json.toString()).isTrue();
+    return json;
+  }
+
+  private static void assertLacks(String where, JsonNode claims, List<String> names) {
+    for (String name : names) {
+      assertThat(claims.has(name))
+          .as(where + " must not carry '" + name + "': " + claims)
+          .isFalse();
+    }
+  }
+
+  private static void assertHas(String where, JsonNode claims, List<String> names) {
+    for (String name : names) {
+      assertThat(claims.has(name)).as(where + " must carry '" + name + "': " + claims).isTrue();
+    }
+  }
+
+  /** Every place a claim can show up for one token response of a user. */
+  private static void assertNowhere(
+      String grant, TestClient http, Fixture f, TestClient.Reply tokens, List<String> names) {
+    assertLacks(grant + " access token", accessClaims(tokens), names);
+    assertLacks(grant + " ID token", idClaims(tokens), names);
+    assertLacks(grant + " userinfo", userinfo(http, tokens), names);
+    assertLacks(grant + " introspection", introspection(http, f, tokens), names);
+    assertLacks(grant + " token response", tokens.json(), names);
+  }
+
+  private static void assertEverywhere(
+      String grant, TestClient http, Fixture f, TestClient.Reply tokens, List<String> names) {
+    assertHas(grant + " access token", accessClaims(tokens), names);
+    assertHas(grant + " ID token", idClaims(tokens), names);
+    assertHas(grant + " userinfo", userinfo(http, tokens), names);
+    assertHas(grant + " introspection", introspection(http, f, tokens), names);
+  }
+
+  @Test
+  void aPolicyOfOnlyOpenidGetsNoProfileEmailOrUpnClaimInThePasswordGrantRefreshAndExchange(
+      TestClient http) {
+    Fixture f = fixture(http, List.of("openid"));
+
+    TestClient.Reply tokens = password(http, f, ASKED);
+    assertThat(accessClaims(tokens).path("scope").asText()).isEqualTo("openid");
+    assertNowhere("password", http, f, tokens, all());
+
+    TestClient.Reply refreshed = refresh(http, f, tokens);
+    assertNowhere("refresh", http, f, refreshed, all());
+
+    TestClient.Reply exchanged = exchange(http, f, tokens);
+    assertLacks("exchange access token", accessClaims(exchanged), all());
+  }
+
+  @Test
+  void aPolicyOfOnlyOpenidGetsNoProfileEmailOrUpnClaimInTheCodeFlow(TestClient http)
+      throws Exception {
+    Fixture f = fixture(http, List.of("openid"));
+    BrowserLogin browser = new BrowserLogin(http);
+    BrowserLogin.Redirect redirect =
+        browser.authorize(TestClient.REALM, f.clientId(), REDIRECT, ASKED, f.username(), PASSWORD);
+    assertThat(redirect.param("code")).as(redirect.location().toString()).isNotNull();
+
+    TestClient.Reply tokens =
+        ok(browser.exchange(TestClient.REALM, f.clientId(), REDIRECT, redirect, SECRET));
+    assertThat(accessClaims(tokens).path("scope").asText()).isEqualTo("openid");
+    assertNowhere("code", http, f, tokens, all());
+
+    TestClient.Reply refreshed = refresh(http, f, tokens);
+    assertNowhere("refresh after code", http, f, refreshed, all());
+  }
+
+  @Test
+  void aServiceAccountTokenCarriesNoClaimOfADroppedScope(TestClient http) {
+    Fixture f = fixture(http, List.of("openid"));
+
+    TestClient.Reply tokens = ok(http.clientCredentials(f.clientId(), SECRET, ASKED));
+    assertLacks("client_credentials access token", accessClaims(tokens), all());
+    assertLacks("client_credentials introspection", introspection(http, f, tokens), PROFILE_CLAIMS);
+  }
+
+  @Test
+  void aScopeThePolicyAllowsKeepsItsClaimsWhileADroppedOneLosesThem(TestClient http) {
+    Fixture f = fixture(http, List.of("openid", "email"));
+
+    TestClient.Reply tokens = password(http, f, ASKED);
+    assertThat(accessClaims(tokens).path("scope").asText().split(" "))
+        .containsExactlyInAnyOrder("openid", "email");
+    assertEverywhere("password", http, f, tokens, EMAIL_CLAIMS);
+    assertNowhere("password", http, f, tokens, concat(PROFILE_CLAIMS, MICROPROFILE_CLAIMS));
+  }
+
+  @Test
+  void aDroppedScopeOfTheOperatorsOwnAddsNoClaimNoAudienceAndNothingToTheTokenResponse(
+      TestClient http) {
+    Fixture f = fixture(http, List.of("openid"));
+    extraDefaultScope(http, f);
+
+    TestClient.Reply tokens = password(http, f, "openid");
+    assertNowhere("password", http, f, tokens, List.of("extra_claim"));
+    assertThat(audience(accessClaims(tokens)))
+        .as("the dropped audience goes, the client's own stays")
+        .contains(f.clientId())
+        .doesNotContain("extra-api");
+    assertThat(audience(introspection(http, f, tokens))).doesNotContain("extra-api");
+  }
+
+  @Test
+  void aScopeOfTheOperatorsOwnThatThePolicyAllowsKeepsItsClaimsAudienceAndResponseClaim(
+      TestClient http) {
+    Fixture f = fixture(http, List.of("openid"));
+    String extra = extraDefaultScope(http, f);
+    TestClient.Reply edited =
+        new RealmAdmin(http, TestClient.REALM)
+            .editPolicy(f.policy(), List.of("openid", extra), null, null);
+    assertThat(edited.status()).as(edited.toString()).isEqualTo(204);
+
+    TestClient.Reply tokens = password(http, f, "openid");
+    assertEverywhere("password", http, f, tokens, List.of("extra_claim"));
+    assertHas("password token response", tokens.json(), List.of("extra_claim"));
+    assertThat(audience(accessClaims(tokens))).contains(f.clientId(), "extra-api");
+  }
+
+  @Test
+  void anUnboundClientKeepsEveryClaimAsStockKeycloakIssuesIt(TestClient http) {
+    Fixture bound = fixture(http, List.of("openid"));
+    String clientId = RealmAdmin.unique("claims-unbound");
+    new RealmAdmin(http, TestClient.REALM).createClient(clientId, SECRET);
+    Fixture unbound = new Fixture(clientId, null, bound.username(), null);
+
+    TestClient.Reply tokens = password(http, unbound, ASKED);
+    assertHas("unbound access token", accessClaims(tokens), all());
+    assertHas("unbound ID token", idClaims(tokens), all());
+    assertHas("unbound userinfo", userinfo(http, tokens), concat(PROFILE_CLAIMS, EMAIL_CLAIMS));
+  }
+
+  @Test
+  void positiveControlAPolicyAllowingTheScopesGetsTheirClaims(TestClient http) throws Exception {
+    Fixture f = fixture(http, List.of("openid", "profile", "email", "microprofile-jwt"));
+
+    TestClient.Reply tokens = password(http, f, ASKED);
+    assertEverywhere("password", http, f, tokens, concat(PROFILE_CLAIMS, EMAIL_CLAIMS));
+    assertHas("password access token", accessClaims(tokens), MICROPROFILE_CLAIMS);
+    assertHas("password ID token", idClaims(tokens), MICROPROFILE_CLAIMS);
+    assertEverywhere("refresh", http, f, refresh(http, f, tokens), PROFILE_CLAIMS);
+
+    BrowserLogin browser = new BrowserLogin(http);
+    BrowserLogin.Redirect redirect =
+        browser.authorize(TestClient.REALM, f.clientId(), REDIRECT, ASKED, f.username(), PASSWORD);
+    TestClient.Reply code =
+        ok(browser.exchange(TestClient.REALM, f.clientId(), REDIRECT, redirect, SECRET));
+    assertEverywhere("code", http, f, code, concat(PROFILE_CLAIMS, EMAIL_CLAIMS));
+    assertHas("code access token", accessClaims(code), MICROPROFILE_CLAIMS);
+  }
+}
