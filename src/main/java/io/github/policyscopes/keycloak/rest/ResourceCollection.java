@@ -21,6 +21,11 @@ interface ResourceCollection {
 
   Object get(KeycloakSession session, RealmModel realm, String id);
 
+  /** The id of a view (its {@code id} field), to decide whether a caller may read it. */
+  default String idOf(Object view) {
+    return Json.MAPPER.valueToTree(view).path("id").asText("");
+  }
+
   Created create(KeycloakSession session, RealmModel realm, Caller caller, ObjectNode body);
 
   Object update(
