@@ -24,7 +24,9 @@ import java.util.Map;
  */
 public final class DistributionServer implements KeycloakServer {
 
-  private static final Duration READY_TIMEOUT = Duration.ofMinutes(4);
+  /** How long to wait for readiness; {@code -Dkeycloak.ready.timeout.seconds} on a busy machine. */
+  private static final Duration READY_TIMEOUT =
+      Duration.ofSeconds(Long.getLong("keycloak.ready.timeout.seconds", 240));
 
   private final Process process;
   private final String baseUrl;

@@ -50,6 +50,7 @@ public final class ConfigResource {
     this.session = session;
     this.realm = session.getContext().getRealm();
     this.guard = new BearerGuard(session);
+    SecurityHeaders.prepare(session);
   }
 
   // ---- the collections ----
@@ -106,7 +107,7 @@ public final class ConfigResource {
           scopes.put("grants", caller.scopes().grants().stream().map(Scope::text).toList());
           scopes.put("denies", caller.scopes().denies().stream().map(Scope::text).toList());
           scopes.put("plain", caller.scopes().plain().stream().map(Scope::text).toList());
-          // the token's config grants that its client's current policies no longer give
+          // the token's config grants its client's current policies do not give (or only in part)
           scopes.put("ignored", caller.ignored());
           me.put("scopes", scopes);
           Long exp = caller.token().getExp();
@@ -222,7 +223,6 @@ public final class ConfigResource {
     return respond(
         () -> {
           caller = guard.authenticate();
-          guard.relativePath();
           throw ApiError.notFound("no resource " + method + " " + guard.relativePath());
         });
   }

@@ -12,8 +12,9 @@ import org.keycloak.models.KeycloakSession;
  * KeycloakSecurityHeadersFilter} → {@code DefaultSecurityHeadersProvider}) parses the request's
  * media type after the resource has answered, and an empty or unparseable {@code Content-Type}
  * (e.g. {@code "Content-Type:"}, {@code ";"}, {@code application/}) makes it throw, which turns any
- * answer (our 415 included) into a 500. For such a request only, the filter is told to skip, and
- * the same headers it adds to a REST answer are added here, from the realm's settings.
+ * answer (our 415, RESTEasy's own 400) into a 500. For such a request only, the filter is told to
+ * skip, and on our own answers the same headers it adds to a REST answer are added here, from the
+ * realm's settings.
  */
 final class SecurityHeaders {
 
@@ -28,14 +29,22 @@ final class SecurityHeaders {
 
   private SecurityHeaders() {}
 
+  /**
+   * Called when the API's resource is created, before RESTEasy reads a request body: RESTEasy
+   * itself refuses an unparseable media type with a 400 before any method of ours runs, and that
+   * answer must survive Keycloak's filter too.
+   */
+  static void prepare(KeycloakSession session) {
+    if (unparseableMediaType(session)) {
+      session.getProvider(SecurityHeadersProvider.class).options().skipHeaders();
+    }
+  }
+
   /** Makes {@code response} survive Keycloak's filters when the request's media type does not. */
   static Response.ResponseBuilder survivable(
       KeycloakSession session, Response.ResponseBuilder response) {
-    try {
-      session.getContext().getRequestHeaders().getMediaType();
+    if (!unparseableMediaType(session)) {
       return response; // parseable or absent: Keycloak's filter does its normal work
-    } catch (RuntimeException unparseable) {
-      // fall through
     }
     session.getProvider(SecurityHeadersProvider.class).options().skipHeaders();
     var realm = session.getContext().getRealm();
@@ -47,5 +56,14 @@ final class SecurityHeaders {
       }
     }
     return response;
+  }
+
+  private static boolean unparseableMediaType(KeycloakSession session) {
+    try {
+      session.getContext().getRequestHeaders().getMediaType();
+      return false;
+    } catch (RuntimeException unparseable) {
+      return true;
+    }
   }
 }
