@@ -4,18 +4,24 @@ import io.github.policyscopes.policy.Decision;
 import io.github.policyscopes.policy.InvalidPathException;
 import io.github.policyscopes.policy.RequestPaths;
 import io.github.policyscopes.policy.ScopeSet;
+import jakarta.ws.rs.ForbiddenException;
 import jakarta.ws.rs.NotAuthorizedException;
 import java.net.URI;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.RealmModel;
+import org.keycloak.representations.AccessToken;
+import org.keycloak.services.cors.Cors;
 import org.keycloak.services.managers.AppAuthManager;
 import org.keycloak.services.managers.AuthenticationManager.AuthResult;
 
 /**
- * The first step of every config API request: Keycloak verifies the bearer token (401), the raw
- * path must be canonical (400), and the token's scopes must allow the method on that path (403).
+ * The first step of every config API request, all before any work is done (SPEC §7 I11): Keycloak
+ * verifies the bearer token (401), the {@code Origin} must be one the token's client allows (403
+ * {@code invalid_origin}), the raw path must be canonical (400), and the caller's effective scopes
+ * (the token's, as far as its client's current policies still give them: {@link CallerScopes}) must
+ * allow the method on that path (403).
  */
 final class BearerGuard {
 
@@ -27,25 +33,11 @@ final class BearerGuard {
     this.realm = session.getContext().getRealm();
   }
 
-  /** Authenticates, checks the path, and decides; returns the caller when allowed. */
-  Caller authorize(String method) {
-    Caller caller = authenticate();
-    String path = relativePath();
-    Decision decision = caller.scopes().decide(method, path);
-    if (!decision.allowed()) {
-      throw forbidden(caller, decision);
-    }
-    return caller;
-  }
-
-  /** Authenticates and checks the path, with no scope decision (whoami). */
-  Caller authenticateOnly() {
-    Caller caller = authenticate();
-    relativePath();
-    return caller;
-  }
-
-  private Caller authenticate() {
+  /**
+   * Verifies the token and the request's {@code Origin}; the caller it returns has passed both, so
+   * a response to it may carry CORS headers. No path check and no decision yet.
+   */
+  Caller authenticate() {
     String token;
     try {
       token =
@@ -67,8 +59,36 @@ final class BearerGuard {
     if (result == null) {
       throw invalidToken("the access token is invalid, expired or revoked");
     }
+    checkOrigin(result.token());
+    ScopeSet tokenScopes = ScopeSet.parse(result.token().getScope());
     return new Caller(
-        result.token(), result.client(), result.user(), ScopeSet.parse(result.token().getScope()));
+        result.token(),
+        result.client(),
+        result.user(),
+        CallerScopes.effective(result.token().getScope(), tokenScopes, result.client()),
+        tokenScopes);
+  }
+
+  /**
+   * Keycloak's own origin check for bearer requests ({@link Cors#checkAllowedOrigins(AccessToken)}:
+   * the token's {@code allowed-origins}, else its client's web origins, and the server's own
+   * origin). No {@code Origin} header: not a browser cross-origin request, nothing to check.
+   */
+  private void checkOrigin(AccessToken token) {
+    try {
+      Cors.builder().checkAllowedOrigins(token);
+    } catch (ForbiddenException badOrigin) {
+      throw new ApiError(403, "invalid_origin", "origin not allowed for this client");
+    }
+  }
+
+  /** Checks the path and decides for an authenticated caller; returns when allowed. */
+  void authorize(Caller caller, String method) {
+    String path = relativePath();
+    Decision decision = caller.scopes().decide(method, path);
+    if (!decision.allowed()) {
+      throw forbidden(caller, decision);
+    }
   }
 
   /**
@@ -117,6 +137,11 @@ final class BearerGuard {
             + decision.reason()
             + "; token scopes: "
             + (tokenScopes.isEmpty() ? "(none)" : tokenScopes);
+    if (!caller.ignored().isEmpty()) {
+      description +=
+          "; ignored (not given by the client's current policies): "
+              + String.join(" ", caller.ignored());
+    }
     return new ApiError(403, "insufficient_scope", description)
         .with("required_scope", decision.requiredScope())
         .header(

@@ -1,9 +1,39 @@
 package io.github.policyscopes.keycloak.rest;
 
 import io.github.policyscopes.policy.ScopeSet;
+import io.github.policyscopes.scope.ConfigScope;
+import java.util.List;
 import org.keycloak.models.ClientModel;
 import org.keycloak.models.UserModel;
 import org.keycloak.representations.AccessToken;
 
-/** The verified bearer of a config API request and what its scopes allow. */
-record Caller(AccessToken token, ClientModel client, UserModel user, ScopeSet scopes) {}
+/**
+ * The verified bearer of a config API request.
+ *
+ * @param scopes what the caller may do: the token's scopes as far as its client's current policies
+ *     give them, plus those policies' denies ({@link CallerScopes}); every decision and escalation
+ *     check uses these
+ * @param tokenScopes the token's {@code scope} claim as issued, for explanations only
+ */
+record Caller(
+    AccessToken token, ClientModel client, UserModel user, ScopeSet scopes, ScopeSet tokenScopes) {
+
+  /**
+   * The token's config grants that do not count as issued: no current policy of its client gives
+   * them, or only part of them (see {@link CallerScopes}).
+   */
+  List<String> ignored() {
+    return tokenScopes.grants().stream()
+        .filter(grant -> !scopes.grants().contains(grant))
+        .map(ConfigScope::text)
+        .toList();
+  }
+
+  /** The user's name when a user (not a client's service account) is the caller, else null. */
+  String username() {
+    if (user == null || user.getServiceAccountClientLink() != null) {
+      return null;
+    }
+    return user.getUsername();
+  }
+}

@@ -4,6 +4,7 @@ import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.HEAD;
 import jakarta.ws.rs.HeaderParam;
+import jakarta.ws.rs.OPTIONS;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.PUT;
 import jakarta.ws.rs.Path;
@@ -42,10 +43,10 @@ public final class CollectionResource {
         caller -> {
           int from = Paging.first(first);
           int size = Paging.max(max);
-          List<?> all = collection.all(session, realm, caller);
+          List<?> readable = readable(caller, collection.all(session, realm, caller));
           Map<String, Object> page = new LinkedHashMap<>();
-          page.put("total", all.size());
-          page.put(collection.name(), all.stream().skip(from).limit(size).toList());
+          page.put("total", readable.size());
+          page.put(collection.name(), readable.stream().skip(from).limit(size).toList());
           return Json.response(200, page);
         });
   }
@@ -73,47 +74,151 @@ public final class CollectionResource {
 
   @GET
   @Path("{id}")
-  public Response get(@PathParam("id") String id) {
-    return root.guarded("GET", caller -> tagged(collection.get(session, realm, caller, id)));
+  public Response get(
+      @PathParam("id") String id, @HeaderParam("If-None-Match") String ifNoneMatch) {
+    return root.guarded(
+        "GET",
+        caller -> {
+          Object view = collection.get(session, realm, caller, id);
+          String etag = Json.etag(view);
+          if (Conditions.noneMatchFails(ifNoneMatch, etag)) {
+            return Conditions.notModified(etag);
+          }
+          return Json.response(200, view).header("ETag", etag);
+        });
   }
 
   @HEAD
   @Path("{id}")
-  public Response headOne(@PathParam("id") String id) {
+  public Response headOne(
+      @PathParam("id") String id, @HeaderParam("If-None-Match") String ifNoneMatch) {
     return root.guarded(
         "HEAD",
-        caller ->
-            Response.ok().header("ETag", Json.etag(collection.get(session, realm, caller, id))));
+        caller -> {
+          String etag = Json.etag(collection.get(session, realm, caller, id));
+          if (Conditions.noneMatchFails(ifNoneMatch, etag)) {
+            return Conditions.notModified(etag);
+          }
+          return Response.ok().header("ETag", etag);
+        });
   }
 
   @PUT
   @Path("{id}")
   public Response update(
-      @PathParam("id") String id, @HeaderParam("If-Match") String ifMatch, InputStream body) {
+      @PathParam("id") String id,
+      @HeaderParam("If-Match") String ifMatch,
+      @HeaderParam("If-None-Match") String ifNoneMatch,
+      InputStream body) {
     return root.guarded(
         "PUT",
         caller -> {
+          // preconditions before the content is even read (RFC 9110 §13.2.2) …
+          checkIfNoneMatch(session, realm, caller, id, ifNoneMatch);
           var json = Json.readObject(session.getContext().getRequestHeaders(), body);
           return tagged(
               Writes.inTransaction(
-                  session, (s, r) -> collection.update(s, r, caller, id, ifMatch, json)));
+                  session,
+                  (s, r) -> {
+                    // … and again where the write is serialised, against the state it changes
+                    checkIfNoneMatch(s, r, caller, id, ifNoneMatch);
+                    return collection.update(s, r, caller, id, ifMatch, json);
+                  }));
         });
   }
 
   @DELETE
   @Path("{id}")
-  public Response delete(@PathParam("id") String id, @HeaderParam("If-Match") String ifMatch) {
+  public Response delete(
+      @PathParam("id") String id,
+      @HeaderParam("If-Match") String ifMatch,
+      @HeaderParam("If-None-Match") String ifNoneMatch) {
     return root.guarded(
         "DELETE",
         caller -> {
           Writes.inTransaction(
               session,
               (s, r) -> {
+                checkIfNoneMatch(s, r, caller, id, ifNoneMatch);
                 collection.delete(s, r, caller, id, ifMatch);
                 return null;
               });
           return Response.noContent();
         });
+  }
+
+  // ---- preflight and paths below a member: the same as anywhere under config/ ----
+
+  @OPTIONS
+  public Response preflight() {
+    return root.preflight();
+  }
+
+  @OPTIONS
+  @Path("{id}")
+  public Response preflightMember() {
+    return root.preflight();
+  }
+
+  @OPTIONS
+  @Path("{id}/{rest:.+}")
+  public Response preflightBelow() {
+    return root.preflight();
+  }
+
+  @GET
+  @Path("{id}/{rest:.+}")
+  public Response unknownGet() {
+    return root.unknown("GET");
+  }
+
+  @HEAD
+  @Path("{id}/{rest:.+}")
+  public Response unknownHead() {
+    return root.unknown("HEAD");
+  }
+
+  @POST
+  @Path("{id}/{rest:.+}")
+  public Response unknownPost() {
+    return root.unknown("POST");
+  }
+
+  @PUT
+  @Path("{id}/{rest:.+}")
+  public Response unknownPut() {
+    return root.unknown("PUT");
+  }
+
+  @DELETE
+  @Path("{id}/{rest:.+}")
+  public Response unknownDelete() {
+    return root.unknown("DELETE");
+  }
+
+  /**
+   * SPEC §7 I2, deny wins in lists: the members the caller may read, decided for {@code GET
+   * config/{collection}/{id}} by the same decision the guard applies to that request.
+   */
+  private List<?> readable(Caller caller, List<?> all) {
+    String prefix = "config/" + collection.name() + "/";
+    return all.stream()
+        .filter(view -> caller.scopes().decide("GET", prefix + collection.idOf(view)).allowed())
+        .toList();
+  }
+
+  /** {@code If-None-Match} on a write: any match (or {@code *}) on the existing resource is 412. */
+  private void checkIfNoneMatch(
+      KeycloakSession session, RealmModel realm, Caller caller, String id, String ifNoneMatch) {
+    if (ifNoneMatch == null || ifNoneMatch.isBlank()) {
+      return;
+    }
+    String etag = Json.etag(collection.get(session, realm, caller, id));
+    if (Conditions.noneMatchFails(ifNoneMatch, etag)) {
+      throw ApiError.preconditionFailed(
+              "If-None-Match " + ifNoneMatch.trim() + " matches the current ETag " + etag)
+          .with("etag", etag);
+    }
   }
 
   private static Response.ResponseBuilder tagged(Object view) {

@@ -43,13 +43,14 @@ public final class ConfigResource {
   private final RealmModel realm;
   private final BearerGuard guard;
 
-  /** The authenticated caller of this request, once known (for CORS). */
+  /** The caller once its token and origin are verified (for CORS); null before. */
   private Caller caller;
 
   public ConfigResource(KeycloakSession session) {
     this.session = session;
     this.realm = session.getContext().getRealm();
     this.guard = new BearerGuard(session);
+    SecurityHeaders.prepare(session);
   }
 
   // ---- the collections ----
@@ -93,14 +94,21 @@ public final class ConfigResource {
   public Response whoami(@QueryParam("method") String method, @QueryParam("path") String path) {
     return respond(
         () -> {
-          caller = guard.authenticateOnly();
+          caller = guard.authenticate();
+          guard.relativePath();
           Map<String, Object> me = new LinkedHashMap<>();
           me.put("clientId", caller.client().getClientId());
           me.put("subject", caller.token().getSubject());
+          String username = caller.username();
+          if (username != null) {
+            me.put("username", username);
+          }
           Map<String, Object> scopes = new LinkedHashMap<>();
           scopes.put("grants", caller.scopes().grants().stream().map(Scope::text).toList());
           scopes.put("denies", caller.scopes().denies().stream().map(Scope::text).toList());
           scopes.put("plain", caller.scopes().plain().stream().map(Scope::text).toList());
+          // the token's config grants its client's current policies do not give (or only in part)
+          scopes.put("ignored", caller.ignored());
           me.put("scopes", scopes);
           Long exp = caller.token().getExp();
           if (exp != null) {
@@ -144,12 +152,20 @@ public final class ConfigResource {
       return Cors.builder()
           .allowAllOrigins()
           .allowedMethods("GET")
-          .add(Response.ok(json).type(MediaType.APPLICATION_JSON_TYPE));
+          .add(
+              SecurityHeaders.survivable(
+                  session, Response.ok(json).type(MediaType.APPLICATION_JSON_TYPE)));
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
   }
 
+  /**
+   * CORS preflight, on every path under {@code config/} (the collections and the secret route
+   * delegate here). A preflight carries no token, so it cannot know the client: it is answered as
+   * Keycloak answers its own (admin) preflights; the actual request is then checked against the
+   * token's client's origins before anything runs ({@link BearerGuard#authenticate}).
+   */
   @OPTIONS
   @Path("{any:.*}")
   public Response preflight() {
@@ -158,7 +174,13 @@ public final class ConfigResource {
         .preflight()
         .allowedMethods(METHODS)
         .exposedHeaders(EXPOSED)
-        .add(Response.ok());
+        .add(SecurityHeaders.survivable(session, Response.ok()));
+  }
+
+  @OPTIONS
+  @Path("clients/{id}/secret")
+  public Response secretPreflight() {
+    return preflight();
   }
 
   // ---- anything else under config/: the same checks, then 404 ----
@@ -197,10 +219,10 @@ public final class ConfigResource {
    * A path no resource serves: a caller still learns nothing before the bearer check, and a
    * non-canonical spelling is a 400 like everywhere else.
    */
-  private Response unknown(String method) {
+  Response unknown(String method) {
     return respond(
         () -> {
-          caller = guard.authenticateOnly();
+          caller = guard.authenticate();
           throw ApiError.notFound("no resource " + method + " " + guard.relativePath());
         });
   }
@@ -217,11 +239,15 @@ public final class ConfigResource {
     Response.ResponseBuilder get();
   }
 
-  /** Bearer check, path check and decision for {@code method}, then the handler. */
+  /**
+   * Every check first, then the handler (SPEC §7 I11): bearer token (401), origin (403), path
+   * (400), decision for {@code method} (403). Only a request that passed them all does any work.
+   */
   Response guarded(String method, Handler handler) {
     return respond(
         () -> {
-          caller = guard.authorize(method);
+          caller = guard.authenticate();
+          guard.authorize(caller, method);
           return handler.handle(caller);
         });
   }
@@ -236,26 +262,25 @@ public final class ConfigResource {
       LOG.error("config API request failed", e);
       response = new ApiError(500, "server_error", "see the server log").toResponse();
     }
-    return cors(response);
+    return cors(SecurityHeaders.survivable(session, response));
   }
 
+  /**
+   * CORS headers for an actual response: only for a caller whose token and origin passed the guard,
+   * and only naming an origin its client allows. No caller (a 401, or the origin itself refused):
+   * no client is known, so no {@code Access-Control-Allow-Origin} at all.
+   */
   private Response cors(Response.ResponseBuilder response) {
+    if (caller == null) {
+      return response.build();
+    }
     Cors cors = Cors.builder().auth().allowedMethods(METHODS).exposedHeaders(EXPOSED);
     try {
-      if (caller != null) {
-        cors.checkAllowedOrigins(caller.token());
-      } else {
-        cors.allowAllOrigins();
-      }
-    } catch (ForbiddenException badOrigin) {
-      return Json.response(
-              403,
-              Map.of(
-                  "error",
-                  "invalid_origin",
-                  "error_description",
-                  "origin not allowed for this client"))
-          .build();
+      cors.checkAllowedOrigins(caller.token());
+    } catch (ForbiddenException cannotHappen) {
+      // the guard ran the same check before any work; answer what happened, without CORS
+      LOG.error("config API: origin refused after the guard accepted it");
+      return response.build();
     }
     return cors.add(response);
   }

@@ -18,6 +18,7 @@ import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.Iterator;
 import java.util.List;
+import java.util.Locale;
 import java.util.Set;
 
 /** JSON in and out: bounded reading, typed field access with errors naming the field, ETags. */
@@ -56,10 +57,7 @@ final class Json {
 
   /** Reads a JSON object body, at most {@link #MAX_BODY_BYTES}, sent as application/json. */
   static ObjectNode readObject(HttpHeaders headers, InputStream body) {
-    MediaType type = headers.getMediaType();
-    if (type == null
-        || !(type.isCompatible(MediaType.APPLICATION_JSON_TYPE)
-            || type.getSubtype().endsWith("+json"))) {
+    if (!isJson(headers)) {
       throw new ApiError(415, "invalid_request", "the body must be sent as application/json");
     }
     byte[] bytes = readBounded(body);
@@ -76,6 +74,31 @@ final class Json {
       throw ApiError.badRequest("the body must be a JSON object");
     }
     return object;
+  }
+
+  /**
+   * Whether the request's {@code Content-Type} is {@code application/json} or {@code
+   * application/*+json}. Read from the raw header: an absent, empty or unparseable value (which
+   * JAX-RS's own parsing turns into an exception) is simply not JSON, so a 415, never a 500.
+   */
+  static boolean isJson(HttpHeaders headers) {
+    String value;
+    MediaType type;
+    try {
+      value = headers.getHeaderString(HttpHeaders.CONTENT_TYPE);
+      if (value == null || value.isBlank()) {
+        return false;
+      }
+      type = MediaType.valueOf(value.trim());
+    } catch (RuntimeException unparseable) {
+      return false;
+    }
+    if (type == null || type.isWildcardType() || type.isWildcardSubtype()) {
+      return false;
+    }
+    String main = type.getType().toLowerCase(Locale.ROOT);
+    String sub = type.getSubtype().toLowerCase(Locale.ROOT);
+    return main.equals("application") && (sub.equals("json") || sub.endsWith("+json"));
   }
 
   private static byte[] readBounded(InputStream body) {

@@ -22,6 +22,11 @@ interface ResourceCollection {
   /** One resource's view as the caller may see it. */
   Object get(KeycloakSession session, RealmModel realm, Caller caller, String id);
 
+  /** The id of a view (its {@code id} field), to decide whether a caller may read it. */
+  default String idOf(Object view) {
+    return Json.MAPPER.valueToTree(view).path("id").asText("");
+  }
+
   Created create(KeycloakSession session, RealmModel realm, Caller caller, ObjectNode body);
 
   Object update(

@@ -64,6 +64,30 @@ class ConfigApiWhoamiIT {
   }
 
   @Test
+  void whoamiNamesTheUserOfAUserToken() {
+    ApiFixtures.Bound bound = fixtures.boundClient("whoami-user", List.of(".:**"));
+    TestClient.Reply login =
+        api.client()
+            .token(
+                TestClient.REALM,
+                TestClient.form(
+                    "grant_type", "password",
+                    "client_id", bound.clientId(),
+                    "client_secret", ApiFixtures.SECRET,
+                    "username", "demo",
+                    "password", "demo",
+                    "scope", ".:**"));
+    assertThat(login.status()).as(login.toString()).isEqualTo(200);
+    JsonNode me = whoami(login.json().get("access_token").asText(), "");
+    assertThat(me.get("clientId").asText()).isEqualTo(bound.clientId());
+    assertThat(me.path("username").asText()).isEqualTo("demo");
+    assertThat(ConfigApi.strings(me.get("scopes"), "grants")).containsExactly(".:**");
+
+    // a service account is no user: no username
+    assertThat(whoami(bound.token(".:**"), "").has("username")).isFalse();
+  }
+
+  @Test
   void whoamiOfATokenWithoutScope() {
     JsonNode me = whoami(fixtures.configAdmin("XXXXX"), "");
     assertThat(me.get("clientId").asText()).isEqualTo("config-admin");

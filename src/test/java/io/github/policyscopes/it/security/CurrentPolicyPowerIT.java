@@ -1,0 +1,187 @@
+package io.github.policyscopes.it.security;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.github.policyscopes.it.KeycloakServerExtension;
+import io.github.policyscopes.it.RealmAdmin;
+import io.github.policyscopes.it.TestClient;
+import io.github.policyscopes.it.api.ApiFixtures;
+import io.github.policyscopes.it.api.ConfigApi;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/**
+ * SPEC §7 I14, power is what the policy gives now: at the config API a token's config scopes count
+ * only as far as its client is bound, at request time, to policies that cover them. A client scope
+ * that merely looks like a config scope gives nothing; a narrowed or removed policy takes effect on
+ * the next request, not when the token expires.
+ */
+@ExtendWith(KeycloakServerExtension.class)
+class CurrentPolicyPowerIT {
+
+  private static TestClient client;
+  private static ApiFixtures fixtures;
+  private static ConfigApi api;
+
+  @BeforeAll
+  static void setUp(TestClient testClient) {
+    client = testClient;
+    fixtures = new ApiFixtures(testClient);
+    api = fixtures.api();
+  }
+
+  /** A plain Keycloak client scope (no policy mapper) literally named {@code name}. */
+  private static String createLookalikeScope(String name) {
+    Map<String, Object> scope = new LinkedHashMap<>();
+    scope.put("name", name);
+    scope.put("protocol", "openid-connect");
+    scope.put("attributes", Map.of("include.in.token.scope", "true"));
+    TestClient.Reply created = client.admin("POST", "realms/demo/client-scopes", scope);
+    assertThat(created.status()).as(created.toString()).isEqualTo(201);
+    String location = created.header("Location");
+    return location.substring(location.lastIndexOf('/') + 1);
+  }
+
+  private static void delete(String path) {
+    client.admin("DELETE", "realms/demo/" + path, null);
+  }
+
+  private static JsonNode whoami(String token) {
+    ConfigApi.Reply reply = api.get(token, "config/whoami");
+    assertThat(reply.status()).as(reply.toString()).isEqualTo(200);
+    return reply.json();
+  }
+
+  @Test
+  void clientScopesNamedLikeConfigScopesGiveAnUnboundClientNothing() {
+    List<String> created = new ArrayList<>();
+    String clientUuid = null;
+    try {
+      created.add(createLookalikeScope("*:**"));
+      created.add(createLookalikeScope(".:**"));
+      String clientId = RealmAdmin.unique("lookalike");
+      clientUuid = fixtures.admin().createClient(clientId, ApiFixtures.SECRET);
+      for (String scope : created) {
+        fixtures.admin().bind(clientUuid, scope);
+      }
+      String token = api.token(clientId, ApiFixtures.SECRET, null);
+      assertThat(ConfigApi.scopeOf(token).split(" "))
+          .as("Keycloak issues the look-alike scopes to the unbound client")
+          .contains("*:**", ".:**");
+
+      ConfigApi.Reply list = api.get(token, "config/tokenPolicies");
+      assertThat(list.status()).as(list.toString()).isEqualTo(403);
+      ConfigApi.Reply write =
+          api.post(
+              token,
+              "config/tokenPolicies",
+              ConfigApi.policyBody(RealmAdmin.unique("Lookalike"), "openid"));
+      assertThat(write.status()).as(write.toString()).isEqualTo(403);
+
+      JsonNode me = whoami(token);
+      assertThat(me.path("scopes").path("grants")).isEmpty();
+      assertThat(ConfigApi.strings(me.path("scopes"), "ignored")).contains("*:**", ".:**");
+    } finally {
+      if (clientUuid != null) {
+        delete("clients/" + clientUuid);
+      }
+      created.forEach(id -> delete("client-scopes/" + id));
+    }
+  }
+
+  @Test
+  void aNarrowedPolicyNarrowsTheSameTokenAndUnbindingRemovesItsPower() {
+    ApiFixtures.Bound bound = fixtures.boundClient("narrowed", List.of("*:config/clients/**"));
+    try {
+      String token = bound.token("*:config/clients/**");
+      String before = RealmAdmin.unique("before-narrowing");
+      assertThat(api.post(token, "config/clients", ConfigApi.clientBody(before)).status())
+          .as("the token can write while its policy allows it")
+          .isEqualTo(201);
+
+      assertThat(
+              fixtures
+                  .admin()
+                  .editPolicy(bound.policyId(), List.of(".:config/clients/**"), null, null)
+                  .status())
+          .isEqualTo(204);
+
+      ConfigApi.Reply write =
+          api.post(
+              token, "config/clients", ConfigApi.clientBody(RealmAdmin.unique("after-narrowing")));
+      assertThat(write.status()).as(write.toString()).isEqualTo(403);
+      assertThat(api.get(token, "config/clients").status())
+          .as("the token still reads")
+          .isEqualTo(200);
+      JsonNode me = whoami(token);
+      assertThat(ConfigApi.strings(me.path("scopes"), "grants"))
+          .containsExactly(".:config/clients/**");
+      assertThat(ConfigApi.strings(me.path("scopes"), "ignored")).contains("*:config/clients/**");
+
+      fixtures.admin().unbind(bound.uuid(), bound.policyId());
+      ConfigApi.Reply read = api.get(token, "config/clients");
+      assertThat(read.status()).as(read.toString()).isEqualTo(403);
+    } finally {
+      delete("clients/" + bound.uuid());
+      delete("client-scopes/" + bound.policyId());
+    }
+  }
+
+  @Test
+  void aNewDenyInThePolicyAppliesToAnExistingToken() {
+    ApiFixtures.Bound bound = fixtures.boundClient("new-deny", List.of(".:config/**"));
+    try {
+      String token = bound.token(".:config/**");
+      assertThat(api.get(token, "config/clients").status()).isEqualTo(200);
+      fixtures
+          .admin()
+          .editPolicy(bound.policyId(), List.of(".:config/**", "-:config/clients"), null, null);
+      ConfigApi.Reply denied = api.get(token, "config/clients");
+      assertThat(denied.status()).as(denied.toString()).isEqualTo(403);
+      assertThat(ConfigApi.strings(whoami(token).path("scopes"), "denies"))
+          .contains("-:config/clients");
+    } finally {
+      delete("clients/" + bound.uuid());
+      delete("client-scopes/" + bound.policyId());
+    }
+  }
+
+  @Test
+  void aPublicClientHasNoConfigPower() {
+    String clientId = RealmAdmin.unique("public-direct");
+    Map<String, Object> rep = new LinkedHashMap<>();
+    rep.put("clientId", clientId);
+    rep.put("enabled", true);
+    rep.put("publicClient", true);
+    rep.put("directAccessGrantsEnabled", true);
+    rep.put("standardFlowEnabled", false);
+    String uuid = fixtures.createClientRepresentation(rep);
+    String policy =
+        fixtures.admin().createPolicy(RealmAdmin.unique("public"), List.of(".:**"), null, null);
+    try {
+      fixtures.admin().bind(uuid, policy);
+      TestClient.Reply login =
+          client.token(
+              "demo",
+              TestClient.form(
+                  "grant_type", "password",
+                  "client_id", clientId,
+                  "username", "demo",
+                  "password", "demo",
+                  "scope", ".:**"));
+      assertThat(login.status()).as(login.toString()).isEqualTo(200);
+      String token = login.json().get("access_token").asText();
+      ConfigApi.Reply read = api.get(token, "config/tokenPolicies");
+      assertThat(read.status()).as(read.toString()).isEqualTo(403);
+    } finally {
+      delete("clients/" + uuid);
+      delete("client-scopes/" + policy);
+    }
+  }
+}

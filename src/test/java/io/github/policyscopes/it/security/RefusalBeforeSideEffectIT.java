@@ -1,0 +1,147 @@
+package io.github.policyscopes.it.security;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.github.policyscopes.it.KeycloakServerExtension;
+import io.github.policyscopes.it.RealmAdmin;
+import io.github.policyscopes.it.TestClient;
+import io.github.policyscopes.it.api.ApiFixtures;
+import io.github.policyscopes.it.api.ConfigApi;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/**
+ * SPEC §7 I11, a refusal means nothing happened: a write sent with an {@code Origin} the caller's
+ * client does not allow is refused with 403 {@code invalid_origin} before it runs. For each kind of
+ * write (create a policy, update a client, delete a policy, rotate a secret) the resource is
+ * unchanged afterwards and no admin event was recorded.
+ */
+@ExtendWith(KeycloakServerExtension.class)
+class RefusalBeforeSideEffectIT {
+
+  /** config-admin has no web origins: any foreign origin is refused for it. */
+  private static final String EVIL = "http://evil.example";
+
+  private static TestClient client;
+  private static ApiFixtures fixtures;
+  private static ConfigApi api;
+
+  @BeforeAll
+  static void setUp(TestClient testClient) {
+    client = testClient;
+    fixtures = new ApiFixtures(testClient);
+    api = fixtures.api();
+  }
+
+  private static void assertOriginRefused(ConfigApi.Reply reply) {
+    assertThat(reply.status()).as(reply.toString()).isEqualTo(403);
+    assertThat(reply.json().path("error").asText()).isEqualTo("invalid_origin");
+    assertThat(reply.header("Access-Control-Allow-Origin")).as(reply.toString()).isNull();
+  }
+
+  private static int events(String resourcePath) {
+    return fixtures.adminEvents(resourcePath).size();
+  }
+
+  @Test
+  void aCreateWithADisallowedOriginCreatesNothing() {
+    String token = fixtures.allPowerToken();
+    String title = RealmAdmin.unique("Evil origin");
+    assertOriginRefused(
+        api.send(
+            "POST",
+            "config/tokenPolicies",
+            token,
+            ConfigApi.policyBody(title, "openid"),
+            "Origin",
+            EVIL));
+    assertThat(fixtures.clientScopes())
+        .noneMatch(scope -> scope.path("description").asText().contains(title));
+    ConfigApi.Reply list = api.get(token, "config/tokenPolicies?max=1000");
+    assertThat(list.body()).doesNotContain(title);
+
+    String clientId = RealmAdmin.unique("evil-origin-client");
+    assertOriginRefused(
+        api.send("POST", "config/clients", token, ConfigApi.clientBody(clientId), "Origin", EVIL));
+    assertThat(fixtures.keycloakHasClient(clientId)).isFalse();
+  }
+
+  @Test
+  void anUpdateWithADisallowedOriginChangesNothing() {
+    String token = fixtures.allPowerToken();
+    String clientId = RealmAdmin.unique("origin-update");
+    String id = api.createClient(token, clientId).get("id").asText();
+    String path = "config/clients/" + id;
+    JsonNode before = api.get(token, path).json();
+    int eventsBefore = events(path);
+
+    // a change the same token may make: only the origin is wrong
+    ObjectNode changed = before.deepCopy();
+    changed.put("name", "renamed by a foreign origin");
+    changed.put("enabled", false);
+    assertOriginRefused(api.send("PUT", path, token, changed, "Origin", EVIL));
+
+    assertThat(api.get(token, path).json()).isEqualTo(before);
+    assertThat(events(path)).isEqualTo(eventsBefore);
+
+    ConfigApi.Reply sameWithoutOrigin = api.put(token, path, changed);
+    assertThat(sameWithoutOrigin.status()).as(sameWithoutOrigin.toString()).isEqualTo(200);
+    assertThat(sameWithoutOrigin.json().path("enabled").asBoolean()).isFalse();
+  }
+
+  @Test
+  void aDeleteWithADisallowedOriginDeletesNothing() {
+    String token = fixtures.allPowerToken();
+    String id =
+        api.createPolicy(token, RealmAdmin.unique("Origin delete"), "openid").get("id").asText();
+    String path = "config/tokenPolicies/" + id;
+    int eventsBefore = events(path);
+
+    assertOriginRefused(api.send("DELETE", path, token, null, "Origin", EVIL));
+
+    assertThat(api.get(token, path).status()).isEqualTo(200);
+    assertThat(events(path)).isEqualTo(eventsBefore);
+
+    // the same policy deleted by the same token without the foreign origin: it was only the origin
+    assertThat(api.delete(token, path).status()).isEqualTo(204);
+  }
+
+  @Test
+  void aSecretRotationWithADisallowedOriginKeepsTheOldSecret() {
+    String token = fixtures.allPowerToken();
+    String clientId = RealmAdmin.unique("origin-rotate");
+    JsonNode created = api.createClient(token, clientId);
+    String id = created.get("id").asText();
+    String secret = created.get("secret").asText();
+    String path = "config/clients/" + id + "/secret";
+    int eventsBefore = events("config/clients/" + id + "*");
+
+    assertOriginRefused(api.send("POST", path, token, null, "Origin", EVIL));
+    // reading the secret is a write-level request too
+    assertOriginRefused(api.send("GET", path, token, null, "Origin", EVIL));
+
+    assertThat(client.clientCredentials(clientId, secret, null).status())
+        .as("the old secret still works")
+        .isEqualTo(200);
+    assertThat(api.get(token, path).json().path("secret").asText()).isEqualTo(secret);
+    assertThat(events("config/clients/" + id + "*")).isEqualTo(eventsBefore);
+  }
+
+  @Test
+  void theOriginIsRefusedBeforeTheBodyIsEvenRead() {
+    // a body that would be a 400 or 415: the origin refusal comes first, like every other check
+    assertOriginRefused(
+        api.send(
+            "POST",
+            "config/tokenPolicies",
+            fixtures.allPowerToken(),
+            "not json",
+            "Origin",
+            EVIL,
+            "Content-Type",
+            "text/plain"));
+  }
+}

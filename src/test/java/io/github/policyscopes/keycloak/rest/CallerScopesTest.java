@@ -1,0 +1,59 @@
+package io.github.policyscopes.keycloak.rest;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.github.policyscopes.policy.DisallowedScopesMode;
+import io.github.policyscopes.policy.EffectivePolicy;
+import io.github.policyscopes.policy.ScopeSet;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** The caller's effective scopes: the token's grants as far as the current policy covers them. */
+class CallerScopesTest {
+
+  private static EffectivePolicy policy(String... entries) {
+    return EffectivePolicy.of(List.of(entries), DisallowedScopesMode.IGNORE, null);
+  }
+
+  private static String effective(String token, EffectivePolicy policy) {
+    return CallerScopes.within(ScopeSet.parse(token), policy).toString();
+  }
+
+  @Test
+  void grantsCountOnlyAsFarAsThePolicyGivesThem() {
+    // covered: as issued
+    assertThat(effective(".:config/clients/x", policy("*:config/**")))
+        .isEqualTo(".:config/clients/x");
+    // narrowed to read: still reads
+    assertThat(effective("*:config/clients/** openid", policy(".:config/clients/**")))
+        .isEqualTo(".:config/clients/** openid");
+    // narrowed to a part: only that part
+    assertThat(effective("*:config/**", policy("*:config/clients/abc", ".:config/tokenPolicies")))
+        .isEqualTo("*:config/clients/abc .:config/tokenPolicies");
+    // merely overlapping: nothing (fail closed)
+    assertThat(effective(".:config/*/abc", policy(".:config/clients/*"))).isEmpty();
+    // no policy grant: nothing
+    assertThat(effective("*:** .:**", policy("openid"))).isEmpty();
+    assertThat(effective("*:** .:**", policy())).isEmpty();
+  }
+
+  @Test
+  void tokenDeniesStayAndThePolicysDeniesComeWithAnyGrant() {
+    EffectivePolicy withDeny = policy("*:**", "-:config/tokenPolicies/p");
+    assertThat(effective("*:** -:config/clients", withDeny))
+        .isEqualTo("*:** -:config/clients -:config/tokenPolicies/p");
+    // no grant left: no sticky deny added, the token's own denies stay
+    assertThat(effective("-:config/clients openid", policy("email")))
+        .isEqualTo("-:config/clients openid");
+  }
+
+  @Test
+  void theResultDecidesLikeTheNarrowedToken() {
+    ScopeSet scopes =
+        CallerScopes.within(
+            ScopeSet.parse("*:config/clients/**"), policy(".:config/clients/**", "*:config/x"));
+    assertThat(scopes.isAllowed("GET", "config/clients")).isTrue();
+    assertThat(scopes.isAllowed("POST", "config/clients")).isFalse();
+    assertThat(scopes.isAllowed("PUT", "config/x")).isFalse();
+  }
+}
