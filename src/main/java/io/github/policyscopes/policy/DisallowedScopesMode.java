@@ -1,7 +1,5 @@
 package io.github.policyscopes.policy;
 
-import java.util.Locale;
-
 /** What happens to requested scopes a policy does not allow. */
 public enum DisallowedScopesMode {
   /** Silently left out; the token is still issued. */
@@ -21,18 +19,18 @@ public enum DisallowedScopesMode {
   }
 
   /**
-   * Parses a configuration value, ignoring case and surrounding blanks; null or blank is the
-   * default {@link #IGNORE}.
+   * Parses a configuration value, exactly {@code ignore} or {@code reject} (case-sensitive, like
+   * every other value of the API: what is stored is what was sent); null or empty is the default
+   * {@link #IGNORE}.
    *
    * @throws IllegalArgumentException for any other value
    */
   public static DisallowedScopesMode parse(String s) {
-    if (s == null || s.isBlank()) {
+    if (s == null || s.isEmpty()) {
       return IGNORE;
     }
-    String v = s.strip().toLowerCase(Locale.ROOT);
     for (DisallowedScopesMode mode : values()) {
-      if (mode.value.equals(v)) {
+      if (mode.value.equals(s)) {
         return mode;
       }
     }

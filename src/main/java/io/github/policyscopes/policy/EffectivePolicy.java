@@ -13,7 +13,11 @@ import java.util.Set;
 /**
  * The policies bound to one client, merged: allowed lists united, deny entries of any of them
  * apply, {@code reject} if any policy rejects, the shortest lifetime of those that set one.
- * Malformed config entries are ignored (they carry no power).
+ *
+ * <p>Denies fail closed: when any merged policy holds an entry that is not valid (does not parse,
+ * or exceeds the limits, however it was stored), the merged policy grants no config scope at all;
+ * its plain scopes and its well-formed denies still apply. A broken deny must never turn into more
+ * power.
  */
 public final class EffectivePolicy {
 
@@ -23,9 +27,13 @@ public final class EffectivePolicy {
   private final Set<String> plain;
   private final DisallowedScopesMode mode;
   private final Integer accessTokenLifetime;
+  private final List<String> broken;
 
   private EffectivePolicy(
-      Collection<String> entries, DisallowedScopesMode mode, Integer accessTokenLifetime) {
+      Collection<String> entries,
+      DisallowedScopesMode mode,
+      Integer accessTokenLifetime,
+      List<String> broken) {
     List<Scope> allowed = new ArrayList<>();
     List<ConfigScope> grants = new ArrayList<>();
     List<ConfigScope> denies = new ArrayList<>();
@@ -41,18 +49,20 @@ public final class EffectivePolicy {
       } catch (ScopeParseException e) {
         continue;
       }
-      allowed.add(scope);
       if (scope instanceof ConfigScope c) {
         if (c.isDeny()) {
           if (!denies.contains(c)) {
             denies.add(c);
           }
-        } else {
+        } else if (broken.isEmpty()) {
           grants.add(c);
+        } else {
+          continue; // fail closed: a broken policy grants no config scope
         }
       } else {
         plain.add(((PlainScope) scope).text());
       }
+      allowed.add(scope);
     }
     this.allowed = List.copyOf(allowed);
     this.grants = List.copyOf(grants);
@@ -60,17 +70,22 @@ public final class EffectivePolicy {
     this.plain = Set.copyOf(plain);
     this.mode = mode == null ? DisallowedScopesMode.IGNORE : mode;
     this.accessTokenLifetime = accessTokenLifetime;
+    this.broken = List.copyOf(broken);
   }
 
   /** Merges the policies bound to a client (none: allows nothing). */
   public static EffectivePolicy merge(Collection<TokenPolicy> policies) {
     List<String> entries = new ArrayList<>();
+    List<String> broken = new ArrayList<>();
     DisallowedScopesMode mode = DisallowedScopesMode.IGNORE;
     Integer lifetime = null;
     if (policies != null) {
       for (TokenPolicy p : policies) {
         if (p == null) {
           continue;
+        }
+        if (!PolicyValidator.entryErrors(p.allowedScopes()).isEmpty()) {
+          broken.add(p.title() == null ? String.valueOf(p.id()) : p.title());
         }
         entries.addAll(p.allowedScopes());
         if (p.disallowedScopes() == DisallowedScopesMode.REJECT) {
@@ -82,14 +97,39 @@ public final class EffectivePolicy {
         }
       }
     }
-    return new EffectivePolicy(entries, mode, lifetime);
+    return new EffectivePolicy(entries, mode, lifetime, broken);
   }
 
   /** A policy from explicit parts. */
   public static EffectivePolicy of(
       Collection<String> allowedScopes, DisallowedScopesMode mode, Integer accessTokenLifetime) {
     return new EffectivePolicy(
-        allowedScopes == null ? List.of() : allowedScopes, mode, accessTokenLifetime);
+        allowedScopes == null ? List.of() : allowedScopes, mode, accessTokenLifetime, List.of());
+  }
+
+  /**
+   * This policy without its config grants: what a public client may use (config power is for
+   * confidential clients). Plain scopes, denies, mode and lifetime stay.
+   */
+  public EffectivePolicy withoutConfigGrants() {
+    if (grants.isEmpty()) {
+      return this;
+    }
+    List<String> kept = new ArrayList<>();
+    for (Scope s : allowed) {
+      if (!(s instanceof ConfigScope c) || c.isDeny()) {
+        kept.add(s.text());
+      }
+    }
+    return new EffectivePolicy(kept, mode, accessTokenLifetime, broken);
+  }
+
+  /**
+   * The titles of the merged policies that hold an invalid entry; when not empty, this policy
+   * grants no config scope (it fails closed).
+   */
+  public List<String> broken() {
+    return broken;
   }
 
   /**

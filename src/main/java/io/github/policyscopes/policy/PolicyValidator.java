@@ -14,8 +14,11 @@ public final class PolicyValidator {
   /** The longest accepted title. */
   public static final int MAX_TITLE_LENGTH = 255;
 
-  /** The largest accepted number of allowed entries (keeps coverage checks bounded). */
-  public static final int MAX_ALLOWED_SCOPES = 256;
+  /**
+   * The largest accepted number of allowed entries. With the per-entry limits of {@link
+   * io.github.policyscopes.scope.PathPattern} it bounds every check on a policy.
+   */
+  public static final int MAX_ALLOWED_SCOPES = 64;
 
   /** One invalid field, e.g. {@code allowedScopes[2]}. */
   public record FieldError(String field, String message) {}
@@ -25,29 +28,37 @@ public final class PolicyValidator {
   /** All problems of the given policy fields; empty when the policy is valid. */
   public static List<FieldError> validate(
       String title, Collection<String> allowedScopes, Integer lifetime, String disallowedScopes) {
-    List<FieldError> errors = new ArrayList<>();
+    List<FieldError> errors = new ArrayList<>(titleErrors(title));
+    errors.addAll(entryErrors(allowedScopes));
+    errors.addAll(lifetimeErrors(lifetime));
+    try {
+      DisallowedScopesMode.parse(disallowedScopes);
+    } catch (IllegalArgumentException e) {
+      errors.add(new FieldError("disallowedScopes", "must be ignore or reject"));
+    }
+    return errors;
+  }
+
+  /** The problem of a title: blank, too long, or holding a control character. */
+  public static List<FieldError> titleErrors(String title) {
     if (title == null || title.isBlank()) {
-      errors.add(new FieldError("title", "must not be blank"));
-    } else if (title.length() > MAX_TITLE_LENGTH) {
-      errors.add(
+      return List.of(new FieldError("title", "must not be blank"));
+    }
+    if (title.length() > MAX_TITLE_LENGTH) {
+      return List.of(
           new FieldError("title", "must be at most " + MAX_TITLE_LENGTH + " characters long"));
     }
-    if (allowedScopes != null && allowedScopes.size() > MAX_ALLOWED_SCOPES) {
-      errors.add(
-          new FieldError("allowedScopes", "must have at most " + MAX_ALLOWED_SCOPES + " entries"));
-    } else if (allowedScopes != null) {
-      int i = 0;
-      for (String scope : allowedScopes) {
-        String field = "allowedScopes[" + i++ + "]";
-        String problem = scopeProblem(scope);
-        if (problem != null) {
-          errors.add(new FieldError(field, problem));
-        }
-      }
+    if (hasControlCharacter(title)) {
+      return List.of(new FieldError("title", "must not contain control characters"));
     }
+    return List.of();
+  }
+
+  /** The problem of an access token lifetime (null: Keycloak's normal lifetime, valid). */
+  public static List<FieldError> lifetimeErrors(Integer lifetime) {
     if (lifetime != null
         && (lifetime < TokenPolicy.MIN_LIFETIME || lifetime > TokenPolicy.MAX_LIFETIME)) {
-      errors.add(
+      return List.of(
           new FieldError(
               "accessTokenLifetime",
               "must be between "
@@ -56,10 +67,44 @@ public final class PolicyValidator {
                   + TokenPolicy.MAX_LIFETIME
                   + " seconds"));
     }
-    try {
-      DisallowedScopesMode.parse(disallowedScopes);
-    } catch (IllegalArgumentException e) {
-      errors.add(new FieldError("disallowedScopes", "must be ignore or reject"));
+    return List.of();
+  }
+
+  /** Whether {@code s} holds a control or line-breaking character (CR, LF, ESC, U+2028, …). */
+  public static boolean hasControlCharacter(String s) {
+    for (int i = 0; i < s.length(); i++) {
+      char c = s.charAt(i);
+      if (Character.isISOControl(c)
+          || c == '\u2028'
+          || c == '\u2029'
+          || Character.getType(c) == Character.FORMAT) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /**
+   * The problems of a list of allowed entries: its size, then each entry ({@code
+   * allowedScopes[i]}); empty when every entry is valid.
+   */
+  public static List<FieldError> entryErrors(Collection<String> allowedScopes) {
+    List<FieldError> errors = new ArrayList<>();
+    if (allowedScopes == null) {
+      return errors;
+    }
+    if (allowedScopes.size() > MAX_ALLOWED_SCOPES) {
+      errors.add(
+          new FieldError("allowedScopes", "must have at most " + MAX_ALLOWED_SCOPES + " entries"));
+      return errors;
+    }
+    int i = 0;
+    for (String scope : allowedScopes) {
+      String problem = scopeProblem(scope);
+      if (problem != null) {
+        errors.add(new FieldError("allowedScopes[" + i + "]", problem));
+      }
+      i++;
     }
     return errors;
   }

@@ -38,6 +38,11 @@ public enum Access {
     }
   }
 
+  /** Whether this access grants something (read or write), as opposed to deny. */
+  public boolean isGrant() {
+    return this != DENY;
+  }
+
   /** Whether this access grants at least {@code other}: write includes read, deny includes none. */
   public boolean includes(Access other) {
     switch (this) {

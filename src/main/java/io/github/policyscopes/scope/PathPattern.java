@@ -28,11 +28,17 @@ import java.util.Set;
  */
 public final class PathPattern {
 
-  /** The longest accepted pattern (and config scope), in characters. */
-  public static final int MAX_LENGTH = 1024;
+  /**
+   * The longest accepted pattern (and config scope), in characters. With {@link #MAX_WILDCARDS} it
+   * bounds what any containment or overlap check can cost (docs/security.md, "Limits").
+   */
+  public static final int MAX_LENGTH = 256;
 
   /** The largest accepted number of segments. */
-  public static final int MAX_SEGMENTS = 64;
+  public static final int MAX_SEGMENTS = 32;
+
+  /** The largest accepted number of wildcards ({@code *} runs and {@code **} segments). */
+  public static final int MAX_WILDCARDS = 8;
 
   /**
    * How many (position, state set) pairs {@link #contains} may visit before it gives up and answers
@@ -100,6 +106,7 @@ public final class PathPattern {
     }
     List<Segment> segments = new ArrayList<>();
     int count = 0;
+    int wildcards = 0;
     int segStart = offset;
     for (int i = offset; i <= len; i++) {
       if (i == len || input.charAt(i) == '/') {
@@ -131,6 +138,9 @@ public final class PathPattern {
         throw new ScopeParseException(input, i, Reason.INVALID_CHARACTER);
       }
       if (c == '*') {
+        if (++wildcards > MAX_WILDCARDS) {
+          throw new ScopeParseException(input, i, Reason.TOO_MANY_WILDCARDS);
+        }
         int run = i;
         while (run < len && input.charAt(run) == '*') {
           run++;

@@ -18,7 +18,8 @@ public final class ScopeParseException extends IllegalArgumentException {
     INVALID_WILDCARD("\"**\" must be a whole segment and \"***\" is not allowed"),
     INVALID_ACCESS("a config scope starts with \"*:\", \".:\" or \"-:\""),
     TOO_LONG("too long (at most " + PathPattern.MAX_LENGTH + " characters)"),
-    TOO_MANY_SEGMENTS("too many segments (at most " + PathPattern.MAX_SEGMENTS + ")");
+    TOO_MANY_SEGMENTS("too many segments (at most " + PathPattern.MAX_SEGMENTS + ")"),
+    TOO_MANY_WILDCARDS("too many wildcards (at most " + PathPattern.MAX_WILDCARDS + ")");
 
     private final String message;
 

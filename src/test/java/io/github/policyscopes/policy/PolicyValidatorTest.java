@@ -22,8 +22,15 @@ class PolicyValidatorTest {
                 "reject"))
         .isEmpty();
     assertThat(PolicyValidator.validate("t", List.of(), null, null)).isEmpty();
-    assertThat(PolicyValidator.validate("t", null, 60, "IGNORE")).isEmpty();
-    assertThat(PolicyValidator.validate("t", List.of(".:**"), 86400, " Reject ")).isEmpty();
+    assertThat(PolicyValidator.validate("t", null, 60, "ignore")).isEmpty();
+    assertThat(PolicyValidator.validate("t", List.of(".:**"), 86400, "reject")).isEmpty();
+    // case-sensitive, like every value of the API: what is stored is what was sent
+    assertThat(PolicyValidator.validate("t", null, 60, "IGNORE"))
+        .extracting(FieldError::field)
+        .containsExactly("disallowedScopes");
+    assertThat(PolicyValidator.validate("t", null, 60, " reject"))
+        .extracting(FieldError::field)
+        .containsExactly("disallowedScopes");
   }
 
   @Test
@@ -51,10 +58,21 @@ class PolicyValidatorTest {
 
   @Test
   void boundedNumberOfEntries() {
-    List<String> many = java.util.Collections.nCopies(257, "openid");
+    int max = PolicyValidator.MAX_ALLOWED_SCOPES;
+    List<String> many = java.util.Collections.nCopies(max + 1, "openid");
     assertThat(PolicyValidator.validate("t", many, null, null))
-        .containsExactly(new FieldError("allowedScopes", "must have at most 256 entries"));
-    assertThat(PolicyValidator.validate("t", many.subList(0, 256), null, null)).isEmpty();
+        .containsExactly(new FieldError("allowedScopes", "must have at most " + max + " entries"));
+    assertThat(PolicyValidator.validate("t", many.subList(0, max), null, null)).isEmpty();
+  }
+
+  @Test
+  void titleWithControlCharacters() {
+    for (String title :
+        List.of("a\nb", "a\rb", "a\u001b[31mb", "a\u2028b", "a\u0000b", "a\u200eb")) {
+      assertThat(PolicyValidator.validate(title, List.of(), null, null))
+          .as(title)
+          .containsExactly(new FieldError("title", "must not contain control characters"));
+    }
   }
 
   @ParameterizedTest
@@ -96,8 +114,10 @@ class PolicyValidatorTest {
 
   @Test
   void modes() {
-    assertThat(DisallowedScopesMode.parse("IGNORE")).isEqualTo(DisallowedScopesMode.IGNORE);
-    assertThat(DisallowedScopesMode.parse("Reject")).isEqualTo(DisallowedScopesMode.REJECT);
+    assertThat(DisallowedScopesMode.parse("ignore")).isEqualTo(DisallowedScopesMode.IGNORE);
+    assertThat(DisallowedScopesMode.parse("reject")).isEqualTo(DisallowedScopesMode.REJECT);
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> DisallowedScopesMode.parse("REJECT"))
+        .isInstanceOf(IllegalArgumentException.class);
     assertThat(DisallowedScopesMode.parse(null)).isEqualTo(DisallowedScopesMode.IGNORE);
     assertThat(DisallowedScopesMode.REJECT.value()).isEqualTo("reject");
     assertThat(DisallowedScopesMode.IGNORE.value()).isEqualTo("ignore");

@@ -24,7 +24,22 @@ class ScopePropertiesTest {
 
   @Provide
   Arbitrary<String> patterns() {
-    return Arbitraries.of(SEGMENTS).list().ofMinSize(1).ofMaxSize(5).map(l -> String.join("/", l));
+    return Arbitraries.of(SEGMENTS)
+        .list()
+        .ofMinSize(1)
+        .ofMaxSize(5)
+        .map(l -> String.join("/", l))
+        .filter(ScopePropertiesTest::withinLimits);
+  }
+
+  /** Patterns the parser accepts: at most {@link PathPattern#MAX_WILDCARDS} wildcards. */
+  static boolean withinLimits(String pattern) {
+    try {
+      PathPattern.parse(pattern);
+      return true;
+    } catch (ScopeParseException tooManyWildcards) {
+      return false;
+    }
   }
 
   @Provide

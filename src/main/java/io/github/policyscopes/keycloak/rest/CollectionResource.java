@@ -42,7 +42,7 @@ public final class CollectionResource {
         caller -> {
           int from = Paging.first(first);
           int size = Paging.max(max);
-          List<?> all = collection.all(session, realm);
+          List<?> all = collection.all(session, realm, caller);
           Map<String, Object> page = new LinkedHashMap<>();
           page.put("total", all.size());
           page.put(collection.name(), all.stream().skip(from).limit(size).toList());
@@ -74,7 +74,7 @@ public final class CollectionResource {
   @GET
   @Path("{id}")
   public Response get(@PathParam("id") String id) {
-    return root.guarded("GET", caller -> tagged(collection.get(session, realm, id)));
+    return root.guarded("GET", caller -> tagged(collection.get(session, realm, caller, id)));
   }
 
   @HEAD
@@ -82,7 +82,8 @@ public final class CollectionResource {
   public Response headOne(@PathParam("id") String id) {
     return root.guarded(
         "HEAD",
-        caller -> Response.ok().header("ETag", Json.etag(collection.get(session, realm, id))));
+        caller ->
+            Response.ok().header("ETag", Json.etag(collection.get(session, realm, caller, id))));
   }
 
   @PUT

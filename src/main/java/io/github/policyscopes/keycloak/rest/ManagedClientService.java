@@ -90,7 +90,7 @@ final class ManagedClientService implements ResourceCollection {
   // ---- reads ----
 
   @Override
-  public List<View> all(KeycloakSession session, RealmModel realm) {
+  public List<View> all(KeycloakSession session, RealmModel realm, Caller caller) {
     return session
         .clients()
         .getClientsStream(realm)
@@ -101,7 +101,7 @@ final class ManagedClientService implements ResourceCollection {
   }
 
   @Override
-  public View get(KeycloakSession session, RealmModel realm, String id) {
+  public View get(KeycloakSession session, RealmModel realm, Caller caller, String id) {
     return view(find(session, realm, id));
   }
 

@@ -16,10 +16,11 @@ interface ResourceCollection {
   /** The collection's path segment under {@code config/}, and its key in a list answer. */
   String name();
 
-  /** Every resource's view, in the order the list shows them. */
-  List<?> all(KeycloakSession session, RealmModel realm);
+  /** Every resource's view as the caller may see it, in the order the list shows them. */
+  List<?> all(KeycloakSession session, RealmModel realm, Caller caller);
 
-  Object get(KeycloakSession session, RealmModel realm, String id);
+  /** One resource's view as the caller may see it. */
+  Object get(KeycloakSession session, RealmModel realm, Caller caller, String id);
 
   Created create(KeycloakSession session, RealmModel realm, Caller caller, ObjectNode body);
 

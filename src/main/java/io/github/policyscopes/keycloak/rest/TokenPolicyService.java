@@ -2,14 +2,17 @@ package io.github.policyscopes.keycloak.rest;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import com.github.benmanes.caffeine.cache.LoadingCache;
+import io.github.policyscopes.keycloak.store.PolicyConfig;
 import io.github.policyscopes.keycloak.store.PolicyStore;
-import io.github.policyscopes.policy.DisallowedScopesMode;
 import io.github.policyscopes.policy.EscalationCheck;
 import io.github.policyscopes.policy.PolicyLinter;
 import io.github.policyscopes.policy.PolicyValidator;
 import io.github.policyscopes.policy.TokenPolicy;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -18,9 +21,7 @@ import java.util.UUID;
 import org.keycloak.events.admin.OperationType;
 import org.keycloak.models.ClientScopeModel;
 import org.keycloak.models.KeycloakSession;
-import org.keycloak.models.ProtocolMapperModel;
 import org.keycloak.models.RealmModel;
-import org.keycloak.protocol.oidc.OIDCLoginProtocol;
 
 /** Token policies over Keycloak's client scope model (ADR 0003). */
 final class TokenPolicyService implements ResourceCollection {
@@ -42,6 +43,13 @@ final class TokenPolicyService implements ResourceCollection {
       List<String> clients,
       List<String> warnings) {}
 
+  /**
+   * Lint warnings per entry list: the pairwise checks run once per policy version, not per read
+   * (bounded: entries and their wildcards are limited at write time).
+   */
+  private static final LoadingCache<List<String>, List<String>> LINT =
+      Caffeine.newBuilder().maximumSize(4096).build(PolicyLinter::lint);
+
   private TokenPolicyService() {}
 
   @Override
@@ -52,19 +60,20 @@ final class TokenPolicyService implements ResourceCollection {
   // ---- reads ----
 
   @Override
-  public List<View> all(KeycloakSession session, RealmModel realm) {
+  public List<View> all(KeycloakSession session, RealmModel realm, Caller caller) {
     Map<String, List<String>> bound = bindings(session, realm);
+    Set<String> realmDefaults = realmDefaults(realm);
     return realm
         .getClientScopesStream()
         .filter(PolicyStore::isPolicy)
-        .map(scope -> view(scope, bound))
+        .map(scope -> view(scope, bound, realmDefaults, caller))
         .sorted((a, b) -> a.title().compareToIgnoreCase(b.title()))
         .toList();
   }
 
   @Override
-  public View get(KeycloakSession session, RealmModel realm, String id) {
-    return view(find(realm, id), bindings(session, realm));
+  public View get(KeycloakSession session, RealmModel realm, Caller caller, String id) {
+    return view(session, realm, find(realm, id), caller);
   }
 
   // ---- writes ----
@@ -72,20 +81,11 @@ final class TokenPolicyService implements ResourceCollection {
   @Override
   public Created create(KeycloakSession session, RealmModel realm, Caller caller, ObjectNode body) {
     Input input = Input.parse(body);
-    checkNoEscalation(caller, input.allowedScopes());
+    checkNoEscalation(caller, input.config().allowedScopes());
     checkTitleFree(realm, input.title(), null);
-    ClientScopeModel scope = realm.addClientScope(freeName(realm, input.title()));
-    scope.setProtocol(OIDCLoginProtocol.LOGIN_PROTOCOL);
-    scope.setDescription(input.title());
-    scope.setIncludeInTokenScope(false);
-    scope.setDisplayOnConsentScreen(false);
-    ProtocolMapperModel mapper = new ProtocolMapperModel();
-    mapper.setName("token policy");
-    mapper.setProtocol(OIDCLoginProtocol.LOGIN_PROTOCOL);
-    mapper.setProtocolMapper(PolicyStore.MAPPER_PROVIDER_ID);
-    mapper.setConfig(input.config());
-    scope.addProtocolMapper(mapper);
-    View view = view(scope, Map.of());
+    ClientScopeModel scope =
+        PolicyStore.create(realm, freeName(realm, input.title()), input.title(), input.config());
+    View view = view(session, realm, scope, caller);
     AdminEvents.record(
         session,
         realm,
@@ -106,16 +106,12 @@ final class TokenPolicyService implements ResourceCollection {
       String ifMatch,
       ObjectNode body) {
     ClientScopeModel scope = find(realm, id);
-    Map<String, List<String>> bound = bindings(session, realm);
-    Writes.checkIfMatch(ifMatch, Json.etag(view(scope, bound)));
+    Writes.checkIfMatch(ifMatch, Json.etag(view(session, realm, scope, caller)));
     Input input = Input.parse(body);
-    checkNoEscalation(caller, input.allowedScopes());
+    checkNoEscalation(caller, input.config().allowedScopes());
     checkTitleFree(realm, input.title(), scope.getId());
-    scope.setDescription(input.title());
-    ProtocolMapperModel mapper = policyMapper(scope);
-    mapper.setConfig(input.config());
-    scope.updateProtocolMapper(mapper);
-    View view = view(scope, bound);
+    PolicyStore.update(scope, input.title(), input.config());
+    View view = view(session, realm, scope, caller);
     AdminEvents.record(
         session, realm, caller, AdminEvents.TOKEN_POLICY, OperationType.UPDATE, path(id), view);
     return view;
@@ -125,13 +121,11 @@ final class TokenPolicyService implements ResourceCollection {
   public void delete(
       KeycloakSession session, RealmModel realm, Caller caller, String id, String ifMatch) {
     ClientScopeModel scope = find(realm, id);
-    Map<String, List<String>> bound = bindings(session, realm);
-    Writes.checkIfMatch(ifMatch, Json.etag(view(scope, bound)));
-    List<String> clients = bound.getOrDefault(scope.getId(), List.of());
-    if (!clients.isEmpty()) {
-      throw ApiError.conflict(
-              "the policy is bound to " + clients.size() + " client(s); unbind it first")
-          .with("clients", clients);
+    Writes.checkIfMatch(ifMatch, Json.etag(view(session, realm, scope, caller)));
+    if (!boundClients(session, realm, scope).isEmpty()) {
+      // only the clients the caller may read are named (errors obey denies)
+      throw ApiError.conflict("the policy is bound to clients; unbind it first")
+          .with("clients", readable(caller, boundClients(session, realm, scope)));
     }
     realm.removeClientScope(scope.getId());
     AdminEvents.record(
@@ -153,16 +147,9 @@ final class TokenPolicyService implements ResourceCollection {
     return scope;
   }
 
-  static ProtocolMapperModel policyMapper(ClientScopeModel scope) {
-    return scope
-        .getProtocolMappersStream()
-        .filter(m -> PolicyStore.MAPPER_PROVIDER_ID.equals(m.getProtocolMapper()))
-        .findFirst()
-        .orElseThrow(() -> ApiError.notFound("no token policy " + scope.getId()));
-  }
-
+  /** The policy a policy scope stands for: every policy mapper on it counts. */
   static TokenPolicy policy(ClientScopeModel scope) {
-    return PolicyStore.toPolicy(scope.getId(), PolicyStore.titleOf(scope), policyMapper(scope));
+    return PolicyStore.policyOf(scope);
   }
 
   /** Policy id → ids of the clients it is bound to (as a default client scope). */
@@ -184,22 +171,70 @@ final class TokenPolicyService implements ResourceCollection {
     return bound;
   }
 
-  static View view(ClientScopeModel scope, Map<String, List<String>> bound) {
-    TokenPolicy policy = policy(scope);
-    List<String> allowed =
-        PolicyStore.splitMultivalue(policyMapper(scope).getConfig().get(PolicyStore.ALLOWED_SCOPES))
-            .stream()
-            .distinct()
-            .sorted()
-            .toList();
+  private static List<String> boundClients(
+      KeycloakSession session, RealmModel realm, ClientScopeModel scope) {
+    return bindings(session, realm).getOrDefault(scope.getId(), List.of());
+  }
+
+  /** The ids of the policies that are realm default client scopes (default or optional). */
+  private static Set<String> realmDefaults(RealmModel realm) {
+    Set<String> ids = new HashSet<>();
+    realm.getDefaultClientScopesStream(true).forEach(s -> ids.add(s.getId()));
+    realm.getDefaultClientScopesStream(false).forEach(s -> ids.add(s.getId()));
+    return ids;
+  }
+
+  /** The client ids the caller may read: a reference it may not read is not shown. */
+  private static List<String> readable(Caller caller, List<String> clientIds) {
+    return clientIds.stream()
+        .filter(id -> caller.scopes().decide("GET", ManagedClientService.path(id)).allowed())
+        .sorted()
+        .toList();
+  }
+
+  static View view(
+      KeycloakSession session, RealmModel realm, ClientScopeModel scope, Caller caller) {
+    return view(scope, bindings(session, realm), realmDefaults(realm), caller);
+  }
+
+  private static View view(
+      ClientScopeModel scope,
+      Map<String, List<String>> bound,
+      Set<String> realmDefaults,
+      Caller caller) {
+    PolicyConfig config = PolicyStore.configOf(scope);
+    List<String> allowed = config.allowedScopes().stream().sorted().toList();
+    List<String> warnings = new ArrayList<>(LINT.get(allowed));
+    config
+        .problems()
+        .forEach(
+            p ->
+                warnings.add(
+                    "Broken: "
+                        + p.field()
+                        + " "
+                        + p.message()
+                        + ". The policy grants no config scope until this is fixed."));
+    if (PolicyStore.mapperCount(scope) > 1) {
+      warnings.add(
+          "The client scope carries "
+              + PolicyStore.mapperCount(scope)
+              + " token policy mappers: all of them grant; saving the policy here merges them"
+              + " into one.");
+    }
+    if (realmDefaults.contains(scope.getId())) {
+      warnings.add(
+          "This policy is a realm default client scope: every new client, however it is"
+              + " registered, gets it.");
+    }
     return new View(
         scope.getId(),
-        policy.title(),
+        PolicyStore.titleOf(scope),
         allowed,
-        policy.accessTokenLifetime(),
-        policy.disallowedScopes().value(),
-        bound.getOrDefault(scope.getId(), List.of()).stream().sorted().toList(),
-        PolicyLinter.lint(allowed));
+        config.accessTokenLifetime(),
+        config.disallowedScopes().value(),
+        readable(caller, bound.getOrDefault(scope.getId(), List.of())),
+        List.copyOf(warnings));
   }
 
   /** Writing or binding a policy needs the caller's own token to cover its config grants. */
@@ -253,9 +288,8 @@ final class TokenPolicyService implements ResourceCollection {
     return name;
   }
 
-  /** A validated policy body. */
-  record Input(
-      String title, List<String> allowedScopes, Integer lifetime, DisallowedScopesMode mode) {
+  /** A validated policy body: the title and exactly the config that will be stored. */
+  record Input(String title, PolicyConfig config) {
 
     static Input parse(ObjectNode body) {
       Json.onlyFields(body, WRITABLE, READ_ONLY);
@@ -263,30 +297,18 @@ final class TokenPolicyService implements ResourceCollection {
       List<String> allowed = Json.strings(body, "allowedScopes");
       Integer lifetime = Json.integer(body, "accessTokenLifetime");
       String mode = Json.text(body, "disallowedScopes");
-      List<PolicyValidator.FieldError> errors = new ArrayList<>();
+      List<PolicyValidator.FieldError> errors = new ArrayList<>(PolicyValidator.titleErrors(title));
       if (allowed == null) {
         errors.add(new PolicyValidator.FieldError("allowedScopes", "is required"));
-        allowed = List.of();
       }
-      errors.addAll(PolicyValidator.validate(title, allowed, lifetime, mode));
+      PolicyConfig config =
+          PolicyConfig.of(
+              allowed == null ? List.of() : allowed.stream().distinct().toList(), lifetime, mode);
+      errors.addAll(config.problems());
       if (!errors.isEmpty()) {
         throw ApiError.invalidFields(errors);
       }
-      return new Input(
-          title.trim(),
-          allowed.stream().distinct().toList(),
-          lifetime,
-          DisallowedScopesMode.parse(mode));
-    }
-
-    Map<String, String> config() {
-      Map<String, String> config = new HashMap<>();
-      config.put(PolicyStore.ALLOWED_SCOPES, PolicyStore.joinMultivalue(allowedScopes));
-      if (lifetime != null) {
-        config.put(PolicyStore.ACCESS_TOKEN_LIFETIME, lifetime.toString());
-      }
-      config.put(PolicyStore.DISALLOWED_SCOPES, mode.value());
-      return config;
+      return new Input(title.trim(), config);
     }
   }
 }

@@ -1,47 +1,51 @@
 package io.github.policyscopes.keycloak.store;
 
-import io.github.policyscopes.policy.DisallowedScopesMode;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import com.github.benmanes.caffeine.cache.LoadingCache;
 import io.github.policyscopes.policy.EffectivePolicy;
 import io.github.policyscopes.policy.TokenPolicy;
-import io.github.policyscopes.scope.Scope;
-import io.github.policyscopes.scope.ScopeParseException;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.Stream;
 import org.jboss.logging.Logger;
 import org.keycloak.models.ClientModel;
 import org.keycloak.models.ClientScopeModel;
+import org.keycloak.models.ProtocolMapperContainerModel;
 import org.keycloak.models.ProtocolMapperModel;
+import org.keycloak.models.RealmModel;
+import org.keycloak.protocol.oidc.OIDCLoginProtocol;
 
 /**
- * Token policies live in Keycloak's own model: a policy is a client scope carrying one protocol
- * mapper of this project, whose config holds the policy; binding a policy to a client makes it one
- * of the client's default client scopes. A mapper put straight on a client is a per-client policy.
- * See docs/adr/0003-policy-storage.md.
+ * Token policies in Keycloak's own model: a policy is a client scope carrying this project's
+ * protocol mapper ({@value #MAPPER_PROVIDER_ID}), whose config ({@link PolicyConfig}) holds the
+ * policy; binding a policy to a client makes it one of the client's default client scopes. A mapper
+ * put straight on a client is a per-client policy. See docs/adr/0003-policy-storage.md.
+ *
+ * <p>One definition of "the policies that govern a client" serves issuance, the API's views and
+ * every check: every policy mapper on the client's default client scopes and on the client itself
+ * (docs/adr/0008-every-policy-mapper-grants.md). Nothing outside this package knows the mapper's
+ * config keys or the multivalue encoding.
  */
 public final class PolicyStore {
 
   /** Provider id of the protocol mapper that carries a policy. */
   public static final String MAPPER_PROVIDER_ID = "pbs-token-policy";
 
-  public static final String ALLOWED_SCOPES = "allowedScopes";
-  public static final String ACCESS_TOKEN_LIFETIME = "accessTokenLifetime";
-  public static final String DISALLOWED_SCOPES = "disallowedScopes";
-
-  /** How the admin console joins the values of a multivalued mapper field. */
-  public static final String MULTIVALUE_SEPARATOR = "##";
+  /** The name the config API gives the mapper it creates. */
+  private static final String MAPPER_NAME = "token policy";
 
   private static final Logger LOG = Logger.getLogger(PolicyStore.class);
 
-  private static final int MAX_CACHED = 4096;
-  private static final Map<List<TokenPolicy>, EffectivePolicy> MERGED = new ConcurrentHashMap<>();
+  /** Merged policies by content: a new version of a policy is a new key, the old one ages out. */
+  private static final LoadingCache<List<TokenPolicy>, EffectivePolicy> MERGED =
+      Caffeine.newBuilder().maximumSize(4096).build(PolicyStore::parse);
 
   private PolicyStore() {}
 
-  /** The policies bound to a client; empty for a client that no policy governs. */
+  // ---- what governs a client ----
+
+  /** The policies that govern a client, one per policy mapper; empty for an unbound client. */
   public static List<TokenPolicy> boundTo(ClientModel client) {
     return boundTo(client, client.getClientScopes(true));
   }
@@ -51,13 +55,61 @@ public final class PolicyStore {
       ClientModel client, Map<String, ClientScopeModel> defaultScopes) {
     List<TokenPolicy> policies = new ArrayList<>(1);
     for (ClientScopeModel scope : defaultScopes.values()) {
-      policyMappers(scope.getProtocolMappersStream())
-          .forEach(m -> policies.add(toPolicy(scope.getId(), titleOf(scope), m)));
+      policyMappers(scope)
+          .forEach(
+              m ->
+                  policies.add(
+                      PolicyConfig.read(m.getConfig()).toPolicy(scope.getId(), titleOf(scope))));
     }
-    policyMappers(client.getProtocolMappersStream())
-        .forEach(m -> policies.add(toPolicy(client.getId(), client.getClientId(), m)));
+    policyMappers(client)
+        .forEach(
+            m ->
+                policies.add(
+                    PolicyConfig.read(m.getConfig())
+                        .toPolicy(client.getId(), client.getClientId())));
     return policies;
   }
+
+  /**
+   * What the client's tokens may carry now: its policies merged, without config grants for a public
+   * client (config power is for confidential clients); null for a client that no policy governs.
+   */
+  public static EffectivePolicy effectiveFor(ClientModel client) {
+    return effectiveFor(client, client.getClientScopes(true));
+  }
+
+  /** As {@link #effectiveFor(ClientModel)}, given the client's default client scopes. */
+  public static EffectivePolicy effectiveFor(
+      ClientModel client, Map<String, ClientScopeModel> defaultScopes) {
+    List<TokenPolicy> policies = boundTo(client, defaultScopes);
+    if (policies.isEmpty()) {
+      return null;
+    }
+    EffectivePolicy merged = merged(policies);
+    return client.isPublicClient() || client.isBearerOnly() ? merged.withoutConfigGrants() : merged;
+  }
+
+  /**
+   * The policies merged and parsed, cached by their content: a policy is parsed and validated once
+   * per version, not once per token. A policy with an invalid entry grants no config scope (logged
+   * once per version).
+   */
+  public static EffectivePolicy merged(List<TokenPolicy> policies) {
+    return MERGED.get(List.copyOf(policies));
+  }
+
+  private static EffectivePolicy parse(List<TokenPolicy> policies) {
+    EffectivePolicy merged = EffectivePolicy.merge(policies);
+    for (String title : merged.broken()) {
+      LOG.errorf(
+          "Token policy \"%s\" holds an invalid entry: it grants no config scope until it is"
+              + " fixed (see the policy's warnings in the config API)",
+          printable(title));
+    }
+    return merged;
+  }
+
+  // ---- one policy ----
 
   /**
    * A policy's title is its client scope's description, or its name when there is none: Keycloak
@@ -70,91 +122,90 @@ public final class PolicyStore {
 
   /** True when the client scope is a token policy, i.e. carries this project's mapper. */
   public static boolean isPolicy(ClientScopeModel scope) {
-    return policyMappers(scope.getProtocolMappersStream()).findAny().isPresent();
+    return policyMappers(scope).findAny().isPresent();
   }
 
-  private static Stream<ProtocolMapperModel> policyMappers(Stream<ProtocolMapperModel> mappers) {
-    return mappers.filter(m -> MAPPER_PROVIDER_ID.equals(m.getProtocolMapper()));
+  /** How many policy mappers the client scope carries (more than one: all of them grant). */
+  public static long mapperCount(ClientScopeModel scope) {
+    return policyMappers(scope).count();
   }
 
-  /** Reads a policy from a mapper's config, as stored (entries are parsed by {@link #merged}). */
-  public static TokenPolicy toPolicy(String id, String title, ProtocolMapperModel mapper) {
-    Map<String, String> config = mapper.getConfig();
-    return new TokenPolicy(
-        id,
-        title,
-        splitMultivalue(config.get(ALLOWED_SCOPES)),
-        parseLifetime(config.get(ACCESS_TOKEN_LIFETIME), title),
-        parseMode(config.get(DISALLOWED_SCOPES), title));
+  /** A policy scope's config: every policy mapper on it, merged. Null when it is no policy. */
+  public static PolicyConfig configOf(ClientScopeModel scope) {
+    return policyMappers(scope)
+        .map(m -> PolicyConfig.read(m.getConfig()))
+        .reduce(PolicyConfig::mergedWith)
+        .orElse(null);
+  }
+
+  /** The policy a policy scope stands for (all its mappers merged). */
+  public static TokenPolicy policyOf(ClientScopeModel scope) {
+    PolicyConfig config = configOf(scope);
+    return config == null ? null : config.toPolicy(scope.getId(), titleOf(scope));
+  }
+
+  /** Creates a policy: a client scope named {@code name}, titled, with one policy mapper. */
+  public static ClientScopeModel create(
+      RealmModel realm, String name, String title, PolicyConfig config) {
+    requireValid(config);
+    ClientScopeModel scope = realm.addClientScope(name);
+    scope.setProtocol(OIDCLoginProtocol.LOGIN_PROTOCOL);
+    scope.setDescription(title);
+    scope.setIncludeInTokenScope(false);
+    scope.setDisplayOnConsentScreen(false);
+    ProtocolMapperModel mapper = new ProtocolMapperModel();
+    mapper.setName(MAPPER_NAME);
+    mapper.setProtocol(OIDCLoginProtocol.LOGIN_PROTOCOL);
+    mapper.setProtocolMapper(MAPPER_PROVIDER_ID);
+    mapper.setConfig(config.toConfig());
+    scope.addProtocolMapper(mapper);
+    return scope;
   }
 
   /**
-   * The policies of a client merged and parsed, cached by their content: a policy is parsed once
-   * per version, not once per token. Stored config is validated on every write through the admin
-   * API; an entry that still does not parse (a hand-edited import, say) is logged and grants
-   * nothing.
+   * Replaces a policy: its title and config; a scope that carried several policy mappers keeps one,
+   * holding the whole new policy.
    */
-  public static EffectivePolicy merged(List<TokenPolicy> policies) {
-    if (MERGED.size() > MAX_CACHED) {
-      MERGED.clear(); // policies are few; this only bounds memory against churn
-    }
-    return MERGED.computeIfAbsent(List.copyOf(policies), PolicyStore::parse);
+  public static void update(ClientScopeModel scope, String title, PolicyConfig config) {
+    requireValid(config);
+    scope.setDescription(title);
+    List<ProtocolMapperModel> mappers = policyMappers(scope).toList();
+    ProtocolMapperModel kept = mappers.get(0);
+    kept.setConfig(config.toConfig());
+    scope.updateProtocolMapper(kept);
+    mappers.stream().skip(1).forEach(scope::removeProtocolMapper);
   }
 
-  private static EffectivePolicy parse(List<TokenPolicy> policies) {
-    for (TokenPolicy policy : policies) {
-      for (String entry : policy.allowedScopes()) {
-        try {
-          Scope.parse(entry);
-        } catch (ScopeParseException e) {
-          LOG.warnf(
-              "Token policy %s: ignoring malformed entry: %s", policy.title(), e.getMessage());
-        }
+  private static void requireValid(PolicyConfig config) {
+    if (!config.isValid()) {
+      throw new IllegalArgumentException("invalid policy config: " + config.problems());
+    }
+  }
+
+  private static Stream<ProtocolMapperModel> policyMappers(ProtocolMapperContainerModel container) {
+    return container
+        .getProtocolMappersStream()
+        .filter(m -> MAPPER_PROVIDER_ID.equals(m.getProtocolMapper()));
+  }
+
+  /** A value made safe for one log line: control characters escaped as {@code \\uXXXX}. */
+  public static String printable(String value) {
+    if (value == null) {
+      return "null";
+    }
+    StringBuilder out = new StringBuilder(value.length());
+    for (int i = 0; i < value.length(); i++) {
+      char c = value.charAt(i);
+      if (Character.isISOControl(c)
+          || Character.getType(c) == Character.FORMAT
+          || c > 0x7E && c < 0xA0
+          || c == '\u2028'
+          || c == '\u2029') {
+        out.append(String.format("\\u%04x", (int) c));
+      } else {
+        out.append(c);
       }
     }
-    return EffectivePolicy.merge(policies);
-  }
-
-  public static List<String> splitMultivalue(String value) {
-    if (value == null || value.isBlank()) {
-      return List.of();
-    }
-    return Arrays.stream(value.split(MULTIVALUE_SEPARATOR))
-        .map(String::trim)
-        .filter(s -> !s.isEmpty())
-        .toList();
-  }
-
-  public static String joinMultivalue(List<String> values) {
-    return String.join(MULTIVALUE_SEPARATOR, values);
-  }
-
-  private static Integer parseLifetime(String value, String title) {
-    if (value == null || value.isBlank()) {
-      return null;
-    }
-    try {
-      int seconds = Integer.parseInt(value.trim());
-      if (seconds >= TokenPolicy.MIN_LIFETIME && seconds <= TokenPolicy.MAX_LIFETIME) {
-        return seconds;
-      }
-    } catch (NumberFormatException ignored) {
-      // logged below
-    }
-    LOG.warnf("Token policy %s: ignoring invalid access token lifetime '%s'", title, value);
-    return null;
-  }
-
-  private static DisallowedScopesMode parseMode(String value, String title) {
-    if (value == null || value.isBlank()) {
-      return DisallowedScopesMode.IGNORE;
-    }
-    try {
-      return DisallowedScopesMode.parse(value);
-    } catch (IllegalArgumentException e) {
-      // fail closed: an unreadable mode rejects rather than silently granting less than asked
-      LOG.warnf("Token policy %s: unknown disallowed-scopes mode '%s', using reject", title, value);
-      return DisallowedScopesMode.REJECT;
-    }
+    return out.toString();
   }
 }

@@ -25,11 +25,15 @@ final class Issuance {
 
   static final String DROPPED_DETAIL = "dropped_scopes";
 
+  static final String GRANTED_COUNT_DETAIL = "granted_count";
+  static final String DROPPED_COUNT_DETAIL = "dropped_count";
+
   private final EffectivePolicy policy;
   private final Set<String> defaultScopes;
   private final List<String> requested;
   private final boolean explicit;
   private final List<String> ceiling;
+  private final Long notAfter;
   private final EventBuilder event;
   private GrantResult result;
 
@@ -42,6 +46,7 @@ final class Issuance {
    *     count only where the client asked for them or they are default client scopes
    * @param ceiling for refresh and exchange, the original grant the new token may not exceed; null
    *     for a first issuance
+   * @param notAfter for exchange, the subject token's expiry: the new token never outlives it
    * @param event the request's event, still open: the details land in it before it is sent
    */
   Issuance(
@@ -50,12 +55,14 @@ final class Issuance {
       List<String> requested,
       boolean explicit,
       List<String> ceiling,
+      Long notAfter,
       EventBuilder event) {
     this.policy = policy;
     this.defaultScopes = Set.copyOf(defaultScopes);
     this.requested = List.copyOf(requested);
     this.explicit = explicit;
     this.ceiling = ceiling == null ? null : List.copyOf(ceiling);
+    this.notAfter = notAfter;
     this.event = event;
   }
 
@@ -106,6 +113,23 @@ final class Issuance {
     return ceiling;
   }
 
+  /** The expiry the new token may not pass (exchange), or null. */
+  Long notAfter() {
+    return notAfter;
+  }
+
+  /**
+   * The grant a refresh token issued now may not exceed later: the original grant (for a refresh,
+   * the presented one) decided by the policy as it is now, never narrowed by this request's {@code
+   * scope} (Keycloak keeps a refresh token's scope when one access token is narrowed).
+   */
+  List<String> refreshCeiling() {
+    if (ceiling == null) {
+      return result == null ? List.of() : result.granted();
+    }
+    return ScopeGrant.computeWithin(ceiling, ceiling, policy).granted();
+  }
+
   /**
    * Records the decision for the access token and puts it into the request's event (the mapper runs
    * once per bound policy: later calls write the same values again).
@@ -113,8 +137,11 @@ final class Issuance {
   void record(GrantResult result) {
     this.result = result;
     if (event != null) {
+      // Keycloak leaves out empty details: the counts tell "nothing granted" from "not recorded"
       event.detail(GRANTED_DETAIL, result.scopeString());
+      event.detail(GRANTED_COUNT_DETAIL, String.valueOf(result.granted().size()));
       event.detail(DROPPED_DETAIL, String.join(" ", result.dropped()));
+      event.detail(DROPPED_COUNT_DETAIL, String.valueOf(result.dropped().size()));
     }
   }
 

@@ -5,13 +5,15 @@ import io.github.policyscopes.policy.DisallowedScopesMode;
 import io.github.policyscopes.policy.EffectivePolicy;
 import io.github.policyscopes.policy.ScopeGrant.GrantResult;
 import io.github.policyscopes.policy.ScopeSet;
-import io.github.policyscopes.policy.TokenPolicy;
+import io.github.policyscopes.scope.Scope;
+import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MultivaluedMap;
 import jakarta.ws.rs.core.Response;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import org.jboss.logging.Logger;
 import org.keycloak.OAuth2Constants;
 import org.keycloak.OAuthErrorException;
 import org.keycloak.events.Details;
@@ -25,6 +27,7 @@ import org.keycloak.models.KeycloakSession;
 import org.keycloak.protocol.oidc.grants.OAuth2GrantType;
 import org.keycloak.representations.AccessToken;
 import org.keycloak.representations.AccessTokenResponse;
+import org.keycloak.representations.RefreshToken;
 import org.keycloak.services.CorsErrorResponseException;
 import org.keycloak.services.clientpolicy.ClientPolicyException;
 
@@ -37,6 +40,8 @@ import org.keycloak.services.clientpolicy.ClientPolicyException;
  */
 final class PolicyBoundGrantType implements OAuth2GrantType {
 
+  private static final Logger LOG = Logger.getLogger(PolicyBoundGrantType.class);
+
   /** Where a grant finds the original grant that a new token may not exceed. */
   enum Kind {
     /** client_credentials, password: the request's {@code scope}. */
@@ -45,9 +50,18 @@ final class PolicyBoundGrantType implements OAuth2GrantType {
     CODE,
     /** refresh_token: at most the refresh token's grant. */
     REFRESH,
-    /** token exchange: at most the subject token's grant. */
-    EXCHANGE
+    /** token exchange: at most the subject token's grant, never past its expiry. */
+    EXCHANGE,
+    /** UMA ticket: not available to policy-bound clients (docs/adr/0011-uma.md). */
+    REFUSED
   }
+
+  /**
+   * The claim of a refresh token issued to a bound client that holds the grant a refresh may not
+   * exceed. Keycloak's own {@code scope} of a refresh token is its client-scope bookkeeping, never
+   * a ceiling.
+   */
+  static final String GRANT_CLAIM = "policy_grant";
 
   private final KeycloakSession session;
   private final OAuth2GrantType delegate;
@@ -61,25 +75,30 @@ final class PolicyBoundGrantType implements OAuth2GrantType {
 
   @Override
   public Response process(Context context) {
+    if (kind == Kind.REFUSED) {
+      return processRefused(context);
+    }
     ClientModel client = context.getClient();
     Map<String, ClientScopeModel> defaultScopes =
         client == null ? Map.of() : client.getClientScopes(true);
-    List<TokenPolicy> policies =
-        client == null ? List.of() : PolicyStore.boundTo(client, defaultScopes);
-    if (policies.isEmpty()) {
+    EffectivePolicy policy =
+        client == null ? null : PolicyStore.effectiveFor(client, defaultScopes);
+    if (policy == null) {
       return delegate.process(context);
     }
-    EffectivePolicy policy = PolicyStore.merged(policies);
     MultivaluedMap<String, String> form = context.getFormParams();
+    refuseDroppedScopeParameter(context, form);
     String scopeParam = form.getFirst(OAuth2Constants.SCOPE);
     List<String> asked = ScopeSet.split(scopeParam);
-    List<String> ceiling = ceiling(form);
+    Presented presented = presented(form);
+    List<String> ceiling = presented == null ? null : presented.grant();
     List<String> requested = asked.isEmpty() && ceiling != null ? ceiling : asked;
 
     Issuance issuance;
     if (kind == Kind.CODE) {
       issuance =
-          new Issuance(policy, defaultScopes.keySet(), List.of(), false, null, context.getEvent());
+          new Issuance(
+              policy, defaultScopes.keySet(), List.of(), false, null, null, context.getEvent());
     } else {
       GrantResult decided = Issuance.decide(asked, List.of(), ceiling, policy);
       if (policy.mode() == DisallowedScopesMode.REJECT && !decided.dropped().isEmpty()) {
@@ -93,6 +112,7 @@ final class PolicyBoundGrantType implements OAuth2GrantType {
               requested,
               !asked.isEmpty(),
               ceiling,
+              kind == Kind.EXCHANGE ? presented.expiry() : null,
               context.getEvent());
     }
 
@@ -106,6 +126,75 @@ final class PolicyBoundGrantType implements OAuth2GrantType {
       return response;
     } finally {
       Issuance.detach(session);
+    }
+  }
+
+  /**
+   * Keycloak silently drops a {@code scope} parameter longer than its limit (4,000 characters by
+   * default) before any grant runs. For a bound client that would turn "these scopes" into "the
+   * default ones", and a narrowing refresh into none: refuse it instead.
+   */
+  private void refuseDroppedScopeParameter(Context context, MultivaluedMap<String, String> form) {
+    if (form.containsKey(OAuth2Constants.SCOPE)) {
+      return;
+    }
+    MultivaluedMap<String, String> sent =
+        session.getContext().getHttpRequest().getDecodedFormParameters();
+    if (sent != null && sent.containsKey(OAuth2Constants.SCOPE)) {
+      String description = "The scope parameter is longer than the server accepts";
+      context.getEvent().detail(Details.REASON, description);
+      context.getEvent().error(Errors.INVALID_REQUEST);
+      throw new CorsErrorResponseException(
+          context.getCors(),
+          OAuthErrorException.INVALID_SCOPE,
+          description,
+          Response.Status.BAD_REQUEST);
+    }
+  }
+
+  /**
+   * UMA tickets are not wrapped: a policy-bound client is refused before anything is issued. The
+   * client is found the way the UMA grant finds it (the bearer token's {@code azp}, else the
+   * authenticated client); should the grant still end with a bound client, its answer is refused.
+   */
+  private Response processRefused(Context context) {
+    ClientModel client = context.getClient();
+    if (client == null) {
+      client = bearerClient();
+    }
+    refuseIfBound(context, client);
+    Response response = delegate.process(context);
+    refuseIfBound(context, session.getContext().getClient());
+    return response;
+  }
+
+  private ClientModel bearerClient() {
+    try {
+      String header =
+          session.getContext().getRequestHeaders().getHeaderString(HttpHeaders.AUTHORIZATION);
+      if (header == null || !header.regionMatches(true, 0, "Bearer ", 0, 7)) {
+        return null;
+      }
+      AccessToken token =
+          new JWSInput(header.substring(7).trim()).readJsonContent(AccessToken.class);
+      return token.getIssuedFor() == null
+          ? null
+          : session.getContext().getRealm().getClientByClientId(token.getIssuedFor());
+    } catch (JWSInputException | RuntimeException unreadable) {
+      return null; // the grant itself refuses a token it cannot read
+    }
+  }
+
+  private static void refuseIfBound(Context context, ClientModel client) {
+    if (client != null && !PolicyStore.boundTo(client).isEmpty()) {
+      String description = "UMA tickets are not available to clients bound to a token policy";
+      context.getEvent().detail(Details.REASON, description);
+      context.getEvent().error(Errors.NOT_ALLOWED);
+      throw new CorsErrorResponseException(
+          context.getCors(),
+          OAuthErrorException.UNAUTHORIZED_CLIENT,
+          description,
+          Response.Status.BAD_REQUEST);
     }
   }
 
@@ -137,29 +226,44 @@ final class PolicyBoundGrantType implements OAuth2GrantType {
     }
   }
 
+  /** What a refresh or exchange presents: the grant it may not exceed, and when it expires. */
+  record Presented(List<String> grant, Long expiry) {}
+
   /**
-   * The grant a refreshed or exchanged token may not exceed, read from the presented token. It is
-   * read before Keycloak verifies that token; if the token is not valid, Keycloak refuses the
-   * request and nothing read here is used.
+   * The grant a refreshed or exchanged token may not exceed, read from the presented token, or null
+   * for a first issuance. It is read before Keycloak verifies that token; if the token is not
+   * valid, Keycloak refuses the request and nothing read here is used. A refresh token's ceiling is
+   * its {@value #GRANT_CLAIM} claim; one without it (issued before the client was bound) yields its
+   * plain scopes at most, never a config scope; an unreadable token yields nothing.
    */
-  private List<String> ceiling(MultivaluedMap<String, String> form) {
-    String token =
-        switch (kind) {
-          case REFRESH -> form.getFirst(OAuth2Constants.REFRESH_TOKEN);
-          case EXCHANGE -> form.getFirst(OAuth2Constants.SUBJECT_TOKEN);
-          default -> null;
-        };
+  private Presented presented(MultivaluedMap<String, String> form) {
     if (kind != Kind.REFRESH && kind != Kind.EXCHANGE) {
       return null;
     }
+    String token =
+        form.getFirst(
+            kind == Kind.REFRESH ? OAuth2Constants.REFRESH_TOKEN : OAuth2Constants.SUBJECT_TOKEN);
     if (token == null) {
-      return List.of();
+      return new Presented(List.of(), null);
     }
     try {
-      AccessToken presented = new JWSInput(token).readJsonContent(AccessToken.class);
-      return ScopeSet.split(presented.getScope());
+      if (kind == Kind.EXCHANGE) {
+        AccessToken subject = new JWSInput(token).readJsonContent(AccessToken.class);
+        return new Presented(ScopeSet.split(subject.getScope()), subject.getExp());
+      }
+      RefreshToken refresh = new JWSInput(token).readJsonContent(RefreshToken.class);
+      Object grant = refresh.getOtherClaims().get(GRANT_CLAIM);
+      if (grant instanceof String granted) {
+        return new Presented(ScopeSet.split(granted), null);
+      }
+      List<String> plainOnly =
+          ScopeSet.split(refresh.getScope()).stream()
+              .filter(s -> !Scope.isConfigScopeSyntax(s))
+              .toList();
+      return new Presented(plainOnly, null);
     } catch (JWSInputException | RuntimeException unreadable) {
-      return List.of(); // fail closed: nothing to inherit
+      LOG.debugf("unreadable %s token: nothing to inherit (%s)", kind, unreadable.toString());
+      return new Presented(List.of(), null); // fail closed: nothing to inherit
     }
   }
 

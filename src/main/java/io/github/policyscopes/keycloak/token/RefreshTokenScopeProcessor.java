@@ -1,18 +1,15 @@
 package io.github.policyscopes.keycloak.token;
 
-import io.github.policyscopes.policy.ScopeGrant.GrantResult;
-import io.github.policyscopes.policy.ScopeSet;
-import java.util.LinkedHashSet;
-import java.util.Set;
 import org.keycloak.models.KeycloakSession;
 import org.keycloak.protocol.oidc.token.TokenPostProcessor;
 import org.keycloak.protocol.oidc.token.TokenPostProcessorContext;
 import org.keycloak.representations.RefreshToken;
 
 /**
- * Keeps the granted scopes in a newly issued refresh token, so that a refresh can find the original
- * grant (Keycloak copies a refresh token's {@code scope} verbatim to the refreshed one). Does
- * nothing outside a policy-bound issuance.
+ * Writes the grant a refresh may not exceed into every refresh token issued to a policy-bound
+ * client, as the claim {@value PolicyBoundGrantType#GRANT_CLAIM}: Keycloak's own {@code scope} of a
+ * refresh token is its client-scope bookkeeping, and Keycloak builds a refreshed refresh token
+ * afresh. Does nothing outside a policy-bound issuance.
  */
 final class RefreshTokenScopeProcessor implements TokenPostProcessor {
 
@@ -26,15 +23,11 @@ final class RefreshTokenScopeProcessor implements TokenPostProcessor {
   public void process(TokenPostProcessorContext context) {
     Issuance issuance = Issuance.current(session);
     RefreshToken refreshToken = context.refreshToken();
-    if (issuance == null
-        || issuance.result() == null
-        || refreshToken == null
-        || context.requestRefreshToken() != null) {
+    if (issuance == null || issuance.result() == null || refreshToken == null) {
       return;
     }
-    GrantResult result = issuance.result();
-    Set<String> scopes = new LinkedHashSet<>(ScopeSet.split(refreshToken.getScope()));
-    scopes.addAll(result.granted());
-    refreshToken.setScope(String.join(" ", scopes));
+    refreshToken
+        .getOtherClaims()
+        .put(PolicyBoundGrantType.GRANT_CLAIM, String.join(" ", issuance.refreshCeiling()));
   }
 }

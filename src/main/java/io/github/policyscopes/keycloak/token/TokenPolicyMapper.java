@@ -1,16 +1,18 @@
 package io.github.policyscopes.keycloak.token;
 
 import io.github.policyscopes.keycloak.ProviderMessages;
+import io.github.policyscopes.keycloak.store.PolicyConfig;
 import io.github.policyscopes.keycloak.store.PolicyStore;
 import io.github.policyscopes.policy.EffectivePolicy;
-import io.github.policyscopes.policy.PolicyValidator;
+import io.github.policyscopes.policy.PolicyValidator.FieldError;
 import io.github.policyscopes.policy.ScopeGrant.GrantResult;
 import io.github.policyscopes.policy.ScopeSet;
-import io.github.policyscopes.policy.TokenPolicy;
+import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
+import org.keycloak.models.AuthenticatedClientSessionModel;
 import org.keycloak.models.ClientModel;
 import org.keycloak.models.ClientSessionContext;
 import org.keycloak.models.KeycloakSession;
@@ -18,11 +20,11 @@ import org.keycloak.models.ProtocolMapperContainerModel;
 import org.keycloak.models.ProtocolMapperModel;
 import org.keycloak.models.RealmModel;
 import org.keycloak.models.UserSessionModel;
+import org.keycloak.models.utils.SessionExpirationUtils;
 import org.keycloak.protocol.ProtocolMapperConfigException;
 import org.keycloak.protocol.oidc.mappers.AbstractOIDCProtocolMapper;
 import org.keycloak.protocol.oidc.mappers.OIDCAccessTokenMapper;
 import org.keycloak.provider.ProviderConfigProperty;
-import org.keycloak.provider.ProviderConfigurationBuilder;
 import org.keycloak.representations.AccessToken;
 
 /**
@@ -43,32 +45,11 @@ public final class TokenPolicyMapper extends AbstractOIDCProtocolMapper
   static final String DISPLAY_TYPE_KEY = "pbs.mapper.displayType";
   static final String HELP_TEXT_KEY = "pbs.mapper.help";
 
-  /** Runs after Keycloak's own mappers, which never touch {@code scope}. */
-  private static final int PRIORITY = 100;
-
-  private static final List<ProviderConfigProperty> CONFIG =
-      ProviderConfigurationBuilder.create()
-          .property()
-          .name(PolicyStore.ALLOWED_SCOPES)
-          .label("pbs.allowedScopes.label")
-          .helpText("pbs.allowedScopes.help")
-          .type(ProviderConfigProperty.MULTIVALUED_STRING_TYPE)
-          .add()
-          .property()
-          .name(PolicyStore.ACCESS_TOKEN_LIFETIME)
-          .label("pbs.accessTokenLifetime.label")
-          .helpText("pbs.accessTokenLifetime.help")
-          .type(ProviderConfigProperty.STRING_TYPE)
-          .add()
-          .property()
-          .name(PolicyStore.DISALLOWED_SCOPES)
-          .label("pbs.disallowedScopes.label")
-          .helpText("pbs.disallowedScopes.help")
-          .type(ProviderConfigProperty.LIST_TYPE)
-          .options("ignore", "reject")
-          .defaultValue("ignore")
-          .add()
-          .build();
+  /**
+   * Runs after every other mapper (Keycloak's own use at most a few dozen): the granted set and the
+   * claims of dropped scopes are settled last.
+   */
+  static final int PRIORITY = 100_000;
 
   @Override
   public String getId() {
@@ -93,7 +74,7 @@ public final class TokenPolicyMapper extends AbstractOIDCProtocolMapper
 
   @Override
   public List<ProviderConfigProperty> getConfigProperties() {
-    return CONFIG;
+    return PolicyConfig.PROPERTIES;
   }
 
   @Override
@@ -108,13 +89,15 @@ public final class TokenPolicyMapper extends AbstractOIDCProtocolMapper
       ProtocolMapperContainerModel container,
       ProtocolMapperModel mapper)
       throws ProtocolMapperConfigException {
-    Map<String, String> config = mapper.getConfig();
-    List<PolicyValidator.FieldError> errors =
-        PolicyValidator.validate(
-            mapper.getName(),
-            PolicyStore.splitMultivalue(config.get(PolicyStore.ALLOWED_SCOPES)),
-            lifetime(config.get(PolicyStore.ACCESS_TOKEN_LIFETIME)),
-            config.get(PolicyStore.DISALLOWED_SCOPES));
+    PolicyConfig config = PolicyConfig.read(mapper.getConfig());
+    List<FieldError> errors = new ArrayList<>(config.problems());
+    if (container instanceof ClientModel client
+        && (client.isPublicClient() || client.isBearerOnly())
+        && config.hasConfigGrant()) {
+      errors.add(
+          new FieldError(
+              "allowedScopes", "config grants are for confidential clients only, not public ones"));
+    }
     if (!errors.isEmpty()) {
       String message =
           errors.stream()
@@ -126,17 +109,6 @@ public final class TokenPolicyMapper extends AbstractOIDCProtocolMapper
       // pattern: quote what MessageFormat would read, so that a scope with ' or { is no 500.
       String formatSafe = message.replace("'", "''").replace("{", "'{'").replace("}", "'}'");
       throw new ProtocolMapperConfigException(INVALID_POLICY_KEY, formatSafe, message);
-    }
-  }
-
-  private static Integer lifetime(String value) {
-    if (value == null || value.isBlank()) {
-      return null;
-    }
-    try {
-      return Integer.valueOf(value.trim());
-    } catch (NumberFormatException e) {
-      return Integer.MIN_VALUE; // reported by the validator as out of range
     }
   }
 
@@ -172,9 +144,7 @@ public final class TokenPolicyMapper extends AbstractOIDCProtocolMapper
 
     GrantResult result = Issuance.decide(requested, keycloakScopes, ceiling, policy);
     token.setScope(result.scopeString().isEmpty() ? null : result.scopeString());
-    if (policy.accessTokenLifetime() != null && token.getIat() != null) {
-      token.exp(token.getIat() + policy.accessTokenLifetime());
-    }
+    token.exp(expiry(token, policy, issuance, userSession, clientSessionCtx));
     if (!token.hasAudience(client.getClientId())) {
       token.addAudience(client.getClientId());
     }
@@ -184,8 +154,48 @@ public final class TokenPolicyMapper extends AbstractOIDCProtocolMapper
     return token;
   }
 
+  /**
+   * The token's expiry: the policy's lifetime when it sets one, never past the end of the session
+   * (Keycloak caps a client's own lifespan there too), and for an exchanged token never past the
+   * subject token's expiry.
+   */
+  private static Long expiry(
+      AccessToken token,
+      EffectivePolicy policy,
+      Issuance issuance,
+      UserSessionModel userSession,
+      ClientSessionContext ctx) {
+    Long exp = token.getExp();
+    if (policy.accessTokenLifetime() != null && token.getIat() != null) {
+      exp = token.getIat() + policy.accessTokenLifetime();
+      long sessionEnd = sessionEnd(userSession, ctx);
+      if (sessionEnd > 0) {
+        exp = Math.min(exp, sessionEnd);
+      }
+    }
+    Long notAfter = issuance == null ? null : issuance.notAfter();
+    if (notAfter != null && (exp == null || notAfter < exp)) {
+      exp = notAfter;
+    }
+    return exp;
+  }
+
+  /** When the client session must end, in seconds, as Keycloak computes it; ≤ 0: no limit. */
+  private static long sessionEnd(UserSessionModel userSession, ClientSessionContext ctx) {
+    AuthenticatedClientSessionModel clientSession = ctx.getClientSession();
+    boolean offline = userSession.isOffline() || ctx.isOfflineTokenRequested();
+    long end =
+        SessionExpirationUtils.calculateClientSessionMaxLifespanTimestamp(
+            offline,
+            userSession.isRememberMe(),
+            TimeUnit.SECONDS.toMillis(clientSession.getStarted()),
+            TimeUnit.SECONDS.toMillis(userSession.getStarted()),
+            clientSession.getRealm(),
+            clientSession.getClient());
+    return end > 0 ? TimeUnit.MILLISECONDS.toSeconds(end) : end;
+  }
+
   private static EffectivePolicy policyOf(ClientModel client) {
-    List<TokenPolicy> policies = PolicyStore.boundTo(client);
-    return policies.isEmpty() ? null : PolicyStore.merged(policies);
+    return PolicyStore.effectiveFor(client);
   }
 }
