@@ -182,6 +182,76 @@ class ManagedClientsSecurityIT {
     assertThat(fixtures.keycloakHasClient(clientId)).isTrue();
   }
 
+  @Test
+  void aClientNamedByFineGrainedAdminPermissionsIsRefused() {
+    // a realm of its own with admin permissions (v2) on, so the demo realm is left as it is
+    String realm = RealmAdmin.unique("pbs-fgap");
+    TestClient.Reply createdRealm =
+        http.admin(
+            "POST",
+            "realms",
+            Map.of("realm", realm, "enabled", true, "adminPermissionsEnabled", true));
+    assertThat(createdRealm.status()).as(createdRealm.toString()).isEqualTo(201);
+    try {
+      RealmAdmin operator = new RealmAdmin(http, realm);
+      String policy = operator.createPolicy("all-power", List.of("*:**"), null, null);
+      String callerUuid = operator.createClient("caller", ApiFixtures.SECRET);
+      operator.bind(callerUuid, policy);
+      String target = operator.createClient("target", ApiFixtures.SECRET);
+      TestClient.Reply handOver =
+          http.admin(
+              "POST",
+              "realms/" + realm + "/clients/" + target + "/roles",
+              Map.of("name", ApiFixtures.HAND_OVER_ROLE));
+      assertThat(handOver.status()).as(handOver.toString()).isEqualTo(201);
+      TestClient.Reply issued =
+          http.token(
+              realm,
+              TestClient.form(
+                  "grant_type", "client_credentials",
+                  "client_id", "caller",
+                  "client_secret", ApiFixtures.SECRET,
+                  "scope", "*:**"));
+      assertThat(issued.status()).as(issued.toString()).isEqualTo(200);
+      String token = issued.json().get("access_token").asText();
+      String secretUrl = http.realmUrl(realm) + "/config/clients/" + target + "/secret";
+
+      // before: the secret is served
+      assertThat(secretRequest(secretUrl, token, "GET").status()).isEqualTo(200);
+
+      // an admin permission policy names the client: from now on it holds Keycloak power
+      TestClient.Reply permissions =
+          http.admin("GET", "realms/" + realm + "/clients?clientId=admin-permissions", null);
+      assertThat(permissions.status()).as(permissions.toString()).isEqualTo(200);
+      String server = permissions.json().get(0).get("id").asText();
+      TestClient.Reply named =
+          http.admin(
+              "POST",
+              "realms/" + realm + "/clients/" + server + "/authz/resource-server/policy/client",
+              Map.of("name", "target acts as admin", "clients", List.of(target)));
+      assertThat(named.status()).as(named.toString()).isEqualTo(201);
+
+      for (String method : List.of("GET", "POST")) {
+        TestClient.Reply refused = secretRequest(secretUrl, token, method);
+        assertThat(refused.status()).as(method + " " + refused).isEqualTo(403);
+        assertThat(refused.json().path("error").asText()).isEqualTo("privileged_client");
+        assertThat(refused.body()).doesNotContain(ApiFixtures.SECRET);
+      }
+      TestClient.Reply secret =
+          http.admin("GET", "realms/" + realm + "/clients/" + target + "/client-secret", null);
+      assertThat(secret.json().path("value").asText()).isEqualTo(ApiFixtures.SECRET);
+    } finally {
+      http.admin("DELETE", "realms/" + realm, null);
+    }
+  }
+
+  private static TestClient.Reply secretRequest(String url, String token, String method) {
+    return http.send(
+        java.net.http.HttpRequest.newBuilder(java.net.URI.create(url))
+            .header("Authorization", "Bearer " + token)
+            .method(method, java.net.http.HttpRequest.BodyPublishers.noBody()));
+  }
+
   // ---- 8.8, 13.7: a clientId the API will not create says nothing more ----
 
   @Test
