@@ -24,7 +24,7 @@ import java.util.Map;
  */
 public final class DistributionServer implements KeycloakServer {
 
-  private static final Duration READY_TIMEOUT = Duration.ofMinutes(4);
+  private static final Duration READY_TIMEOUT = Duration.ofMinutes(8);
 
   private final Process process;
   private final String baseUrl;

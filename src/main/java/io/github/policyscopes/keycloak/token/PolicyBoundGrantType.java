@@ -9,6 +9,9 @@ import io.github.policyscopes.scope.Scope;
 import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MultivaluedMap;
 import jakarta.ws.rs.core.Response;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.util.Base64;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -162,6 +165,9 @@ final class PolicyBoundGrantType implements OAuth2GrantType {
     if (client == null) {
       client = bearerClient();
     }
+    if (client == null) {
+      client = namedClient(context.getFormParams());
+    }
     refuseIfBound(context, client);
     Response response = delegate.process(context);
     refuseIfBound(context, session.getContext().getClient());
@@ -183,6 +189,27 @@ final class PolicyBoundGrantType implements OAuth2GrantType {
     } catch (JWSInputException | RuntimeException unreadable) {
       return null; // the grant itself refuses a token it cannot read
     }
+  }
+
+  /** The client a request names: {@code client_id}, else the user of HTTP Basic. */
+  private ClientModel namedClient(MultivaluedMap<String, String> form) {
+    String clientId = form.getFirst(OAuth2Constants.CLIENT_ID);
+    String header =
+        session.getContext().getRequestHeaders().getHeaderString(HttpHeaders.AUTHORIZATION);
+    if (clientId == null && header != null && header.regionMatches(true, 0, "Basic ", 0, 6)) {
+      try {
+        String decoded =
+            new String(
+                Base64.getDecoder().decode(header.substring(6).trim()), StandardCharsets.UTF_8);
+        int colon = decoded.indexOf(':');
+        clientId =
+            URLDecoder.decode(
+                colon < 0 ? decoded : decoded.substring(0, colon), StandardCharsets.UTF_8);
+      } catch (IllegalArgumentException unreadable) {
+        return null; // the grant itself refuses credentials it cannot read
+      }
+    }
+    return clientId == null ? null : session.getContext().getRealm().getClientByClientId(clientId);
   }
 
   private static void refuseIfBound(Context context, ClientModel client) {

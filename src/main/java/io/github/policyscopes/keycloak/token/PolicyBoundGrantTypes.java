@@ -5,6 +5,7 @@ import org.keycloak.models.KeycloakSession;
 import org.keycloak.protocol.oidc.grants.AuthorizationCodeGrantTypeFactory;
 import org.keycloak.protocol.oidc.grants.ClientCredentialsGrantTypeFactory;
 import org.keycloak.protocol.oidc.grants.OAuth2GrantType;
+import org.keycloak.protocol.oidc.grants.PermissionGrantTypeFactory;
 import org.keycloak.protocol.oidc.grants.RefreshTokenGrantTypeFactory;
 import org.keycloak.protocol.oidc.grants.ResourceOwnerPasswordCredentialsGrantTypeFactory;
 import org.keycloak.protocol.oidc.grants.TokenExchangeGrantTypeFactory;
@@ -50,6 +51,14 @@ public final class PolicyBoundGrantTypes {
     @Override
     public OAuth2GrantType create(KeycloakSession session) {
       return new PolicyBoundGrantType(session, super.create(session), Kind.EXCHANGE);
+    }
+  }
+
+  /** UMA tickets: refused for policy-bound clients, untouched for every other client. */
+  public static final class Uma extends PermissionGrantTypeFactory {
+    @Override
+    public OAuth2GrantType create(KeycloakSession session) {
+      return new PolicyBoundGrantType(session, super.create(session), Kind.REFUSED);
     }
   }
 }

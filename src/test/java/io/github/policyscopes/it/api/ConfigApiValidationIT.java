@@ -306,10 +306,10 @@ class ConfigApiValidationIT {
             "{\"title\": \""
                 + RealmAdmin.unique("Many")
                 + "\", \"allowedScopes\": ["
-                + scopes(256)
+                + scopes(64)
                 + "]}");
     assertThat(many.status()).as(many.toString()).isEqualTo(201);
-    assertThat(ConfigApi.strings(many.json(), "allowedScopes")).hasSize(256);
+    assertThat(ConfigApi.strings(many.json(), "allowedScopes")).hasSize(64);
     api.delete(token, POLICIES + "/" + many.json().get("id").asText());
   }
 

@@ -1,0 +1,264 @@
+package io.github.policyscopes.it.security;
+
+import static io.github.policyscopes.it.TestClient.form;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.github.policyscopes.it.KeycloakServerExtension;
+import io.github.policyscopes.it.RealmAdmin;
+import io.github.policyscopes.it.TestClient;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/**
+ * The token side of the security model: the refresh ceiling is the grant (I5), config power is for
+ * confidential clients (I13), an exchanged token never outlives its subject (I14), a policy's
+ * lifetime never outlives the session, an oversized scope is refused, not ignored, UMA is refused
+ * to bound clients, and "nothing granted" is visible in the events.
+ */
+@ExtendWith(KeycloakServerExtension.class)
+class IssuanceSecurityIT {
+
+  private static final String SECRET = "s3cret";
+
+  private static TestClient http;
+  private static RealmAdmin admin;
+
+  @BeforeAll
+  static void setUp(TestClient client) {
+    http = client;
+    admin = new RealmAdmin(client, TestClient.REALM);
+  }
+
+  private record Bound(String clientId, String uuid, String policy) {}
+
+  private static Bound bound(List<String> allowed, Integer lifetime) {
+    String policy = admin.createPolicy(RealmAdmin.unique("issuance"), allowed, lifetime, null);
+    String clientId = RealmAdmin.unique("issuance-client");
+    String uuid = admin.createClient(clientId, SECRET);
+    admin.bind(uuid, policy);
+    return new Bound(clientId, uuid, policy);
+  }
+
+  private static TestClient.Reply password(String clientId, String secret, String scope) {
+    return http.token(
+        TestClient.REALM,
+        form(
+            "grant_type",
+            "password",
+            "client_id",
+            clientId,
+            "client_secret",
+            secret,
+            "username",
+            "demo",
+            "password",
+            "demo",
+            "scope",
+            scope));
+  }
+
+  private static TestClient.Reply refresh(String clientId, String refreshToken, String scope) {
+    return http.token(
+        TestClient.REALM,
+        form(
+            "grant_type", "refresh_token",
+            "client_id", clientId,
+            "client_secret", SECRET,
+            "refresh_token", refreshToken,
+            "scope", scope));
+  }
+
+  private static JsonNode accessClaims(TestClient.Reply reply) {
+    assertThat(reply.status()).as(reply.toString()).isEqualTo(200);
+    return TestClient.claims(reply.json().get("access_token").asText());
+  }
+
+  // ---- I5 ----
+
+  @Test
+  void aPolicyWidenedAfterLoginDoesNotWidenTheNextRefresh() {
+    Bound client = bound(List.of("openid"), null);
+    TestClient.Reply first = password(client.clientId(), SECRET, "openid profile email");
+    assertThat(accessClaims(first).path("scope").asText()).isEqualTo("openid");
+    String refreshToken = first.json().get("refresh_token").asText();
+
+    admin.editPolicy(client.policy(), List.of("openid", "profile", "email", "*:**"), null, null);
+
+    JsonNode refreshed = accessClaims(refresh(client.clientId(), refreshToken, null));
+    assertThat(refreshed.path("scope").asText())
+        .as("the ceiling is what was granted, not Keycloak's client-scope bookkeeping")
+        .isEqualTo("openid");
+    // and the refreshed refresh token keeps that ceiling
+    TestClient.Reply again = refresh(client.clientId(), refreshToken, null);
+    String second = again.json().get("refresh_token").asText();
+    assertThat(accessClaims(refresh(client.clientId(), second, null)).path("scope").asText())
+        .isEqualTo("openid");
+  }
+
+  // ---- I13 ----
+
+  @Test
+  void aPublicClientGetsNoConfigGrantEvenWhenItsPolicyHasOne() {
+    String policy =
+        admin.createPolicy(RealmAdmin.unique("public"), List.of("openid", "*:**"), null, null);
+    String clientId = RealmAdmin.unique("public-client");
+    Map<String, Object> rep = new LinkedHashMap<>();
+    rep.put("clientId", clientId);
+    rep.put("publicClient", true);
+    rep.put("directAccessGrantsEnabled", true);
+    rep.put("standardFlowEnabled", false);
+    TestClient.Reply created = http.admin("POST", "realms/demo/clients", rep);
+    assertThat(created.status()).as(created.toString()).isEqualTo(201);
+    String uuid = created.header("Location").replaceAll(".*/", "");
+    admin.bind(uuid, policy);
+
+    TestClient.Reply token = password(clientId, null, "openid *:**");
+    assertThat(accessClaims(token).path("scope").asText()).isEqualTo("openid");
+
+    // a per-client policy with a config grant is refused on a public client
+    TestClient.Reply mapper =
+        http.admin(
+            "POST",
+            "realms/demo/clients/" + uuid + "/protocol-mappers/models",
+            RealmAdmin.mapper(List.of("*:**"), null, null));
+    assertThat(mapper.status()).as(mapper.toString()).isEqualTo(400);
+  }
+
+  // ---- I14 ----
+
+  @Test
+  void anExchangedTokenNeverOutlivesItsSubjectToken() throws InterruptedException {
+    Bound client = bound(List.of("openid", ".:config/**"), 600);
+    TestClient.Reply subjectReply =
+        http.clientCredentials(client.clientId(), SECRET, ".:config/**");
+    JsonNode subject = accessClaims(subjectReply);
+    Thread.sleep(2100);
+
+    TestClient.Reply exchanged =
+        http.token(
+            TestClient.REALM,
+            form(
+                "grant_type",
+                "urn:ietf:params:oauth:grant-type:token-exchange",
+                "client_id",
+                client.clientId(),
+                "client_secret",
+                SECRET,
+                "subject_token",
+                subjectReply.json().get("access_token").asText(),
+                "subject_token_type",
+                "urn:ietf:params:oauth:token-type:access_token"));
+    JsonNode renewed = accessClaims(exchanged);
+    assertThat(renewed.get("exp").asLong()).isLessThanOrEqualTo(subject.get("exp").asLong());
+    assertThat(exchanged.json().get("expires_in").asLong())
+        .isLessThanOrEqualTo(subject.get("exp").asLong() - renewed.get("iat").asLong());
+  }
+
+  // ---- smaller holes ----
+
+  @Test
+  void aPolicyLifetimeNeverOutlivesTheSession() {
+    Bound client = bound(List.of("openid"), 3600);
+    JsonNode rep = http.admin("GET", "realms/demo/clients/" + client.uuid(), null).json();
+    Map<String, Object> update =
+        new LinkedHashMap<>(Map.of("clientId", client.clientId(), "id", client.uuid()));
+    Map<String, Object> attributes =
+        http.admin("GET", "realms/demo/clients/" + client.uuid(), null).json().has("attributes")
+            ? new LinkedHashMap<>(
+                io.github.policyscopes.it.api.ConfigApi.JSON.convertValue(
+                    rep.get("attributes"),
+                    new com.fasterxml.jackson.core.type.TypeReference<Map<String, Object>>() {}))
+            : new LinkedHashMap<>();
+    attributes.put("client.session.max.lifespan", "300");
+    update.put("attributes", attributes);
+    TestClient.Reply put = http.admin("PUT", "realms/demo/clients/" + client.uuid(), update);
+    assertThat(put.status()).as(put.toString()).isEqualTo(204);
+
+    JsonNode token = accessClaims(password(client.clientId(), SECRET, "openid"));
+    assertThat(token.get("exp").asLong() - token.get("iat").asLong())
+        .as("capped at the client session's end, as Keycloak caps its own lifespans")
+        .isLessThanOrEqualTo(300);
+  }
+
+  @Test
+  void aScopeParameterKeycloakDropsAsTooLongIsRefusedNotIgnored() {
+    Bound client = bound(List.of("openid", ".:config/**"), null);
+    String huge = ".:config/clients " + "x".repeat(4100);
+    TestClient.Reply reply = http.clientCredentials(client.clientId(), SECRET, huge);
+    assertThat(reply.status()).as(reply.toString()).isEqualTo(400);
+    assertThat(reply.json().get("error").asText()).isEqualTo("invalid_scope");
+
+    // a narrowing refresh with it is refused too, never silently "no narrowing"
+    TestClient.Reply first = password(client.clientId(), SECRET, "openid .:config/**");
+    TestClient.Reply narrowed =
+        refresh(client.clientId(), first.json().get("refresh_token").asText(), huge);
+    assertThat(narrowed.status()).as(narrowed.toString()).isEqualTo(400);
+    assertThat(narrowed.json().get("error").asText()).isEqualTo("invalid_scope");
+  }
+
+  @Test
+  void umaTicketsAreRefusedToBoundClients() {
+    // a resource server with Keycloak's default resource, policy and permission
+    String rsId = RealmAdmin.unique("resource-server");
+    Map<String, Object> rs = new LinkedHashMap<>();
+    rs.put("clientId", rsId);
+    rs.put("publicClient", false);
+    rs.put("secret", SECRET);
+    rs.put("serviceAccountsEnabled", true);
+    rs.put("authorizationServicesEnabled", true);
+    TestClient.Reply created = http.admin("POST", "realms/demo/clients", rs);
+    assertThat(created.status()).as(created.toString()).isEqualTo(201);
+
+    Bound client = bound(List.of("openid"), null);
+    TestClient.Reply uma =
+        http.token(
+            TestClient.REALM,
+            form(
+                "grant_type",
+                "urn:ietf:params:oauth:grant-type:uma-ticket",
+                "client_id",
+                client.clientId(),
+                "client_secret",
+                SECRET,
+                "audience",
+                rsId));
+    assertThat(uma.status()).as(uma.toString()).isEqualTo(400);
+    assertThat(uma.json().get("error").asText()).isEqualTo("unauthorized_client");
+
+    // an unbound client gets Keycloak's own answer
+    String unbound = RealmAdmin.unique("uma-unbound");
+    admin.createClient(unbound, SECRET);
+    TestClient.Reply stock =
+        http.token(
+            TestClient.REALM,
+            form(
+                "grant_type", "urn:ietf:params:oauth:grant-type:uma-ticket",
+                "client_id", unbound,
+                "client_secret", SECRET,
+                "audience", rsId));
+    assertThat(stock.toString())
+        .as("stock UMA, not our refusal")
+        .doesNotContain("unauthorized_client");
+  }
+
+  @Test
+  void nothingGrantedIsVisibleInTheEvent() {
+    Bound client = bound(List.of(".:config/**"), null);
+    TestClient.Reply reply = http.clientCredentials(client.clientId(), SECRET, "XXXXX");
+    assertThat(reply.status()).as(reply.toString()).isEqualTo(200);
+
+    List<JsonNode> events = admin.events("CLIENT_LOGIN", client.clientId());
+    assertThat(events).isNotEmpty();
+    JsonNode details = events.get(0).get("details");
+    assertThat(details.path("granted_count").asText()).isEqualTo("0");
+    assertThat(details.path("granted_scopes").isMissingNode()).isTrue();
+    assertThat(details.path("dropped_scopes").asText().split(" ")).contains("XXXXX");
+    assertThat(details.path("dropped_count").asInt())
+        .isEqualTo(details.path("dropped_scopes").asText().split(" ").length);
+  }
+}

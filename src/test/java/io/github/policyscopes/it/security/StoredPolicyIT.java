@@ -1,0 +1,312 @@
+package io.github.policyscopes.it.security;
+
+import static io.github.policyscopes.it.api.ConfigApi.policyBody;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.github.policyscopes.it.KeycloakServerExtension;
+import io.github.policyscopes.it.RealmAdmin;
+import io.github.policyscopes.it.TestClient;
+import io.github.policyscopes.it.api.ApiFixtures;
+import io.github.policyscopes.it.api.ConfigApi;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.IntStream;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/**
+ * What is stored is what was checked (I1), every policy mapper grants, denies fail closed (I10),
+ * and the cost of a policy is bounded at write time (I6).
+ */
+@ExtendWith(KeycloakServerExtension.class)
+class StoredPolicyIT {
+
+  private static final String POLICIES = "config/tokenPolicies";
+
+  private static ApiFixtures fixtures;
+  private static ConfigApi api;
+  private static RealmAdmin admin;
+  private static TestClient http;
+
+  @BeforeAll
+  static void setUp(TestClient client) {
+    http = client;
+    fixtures = new ApiFixtures(client);
+    api = fixtures.api();
+    admin = fixtures.admin();
+  }
+
+  // ---- I1: the multivalue separator never splits an entry ----
+
+  @Test
+  void anEntryHoldingTheStorageSeparatorIsRefusedAndNothingIsStored() {
+    String token = fixtures.allPowerToken(); // *:** with the sticky deny on policy 8cdb…
+    String title = RealmAdmin.unique("separator");
+
+    ConfigApi.Reply created = api.post(token, POLICIES, policyBody(title, "openid##*:**"));
+
+    assertThat(created.status()).as(created.toString()).isEqualTo(400);
+    assertThat(created.json().get("field").asText()).isEqualTo("allowedScopes[0]");
+    assertThat(created.json().get("error_description").asText()).contains("##");
+    assertThat(fixtures.clientScopes())
+        .noneMatch(s -> title.equals(s.path("description").asText()));
+
+    // and on update: the stored policy is unchanged
+    JsonNode policy = api.createPolicy(token, RealmAdmin.unique("separator"), "openid");
+    String id = policy.get("id").asText();
+    for (String entry : List.of("openid##*:**", "*:config/x#", "#*:**", " openid")) {
+      ConfigApi.Reply updated =
+          api.put(token, POLICIES + "/" + id, policyBody(policy.get("title").asText(), entry));
+      assertThat(updated.status()).as(entry + ": " + updated).isEqualTo(400);
+    }
+    assertThat(ConfigApi.strings(api.get(token, POLICIES + "/" + id).json(), "allowedScopes"))
+        .containsExactly("openid");
+  }
+
+  // ---- every policy mapper grants: scope form and per-client form ----
+
+  @Test
+  void aSecondMapperOnAPolicyScopeCountsForTheViewAndEveryCheck() {
+    String policy =
+        admin.createPolicy(RealmAdmin.unique("two-mappers"), List.of("openid"), null, null);
+    Map<String, Object> second = RealmAdmin.mapper(List.of("*:**"), null, null);
+    second.put("name", "second token policy");
+    TestClient.Reply added =
+        http.admin(
+            "POST", "realms/demo/client-scopes/" + policy + "/protocol-mappers/models", second);
+    assertThat(added.status()).as(added.toString()).isEqualTo(201);
+
+    JsonNode view = api.get(fixtures.allPowerToken(), POLICIES + "/" + policy).json();
+    assertThat(ConfigApi.strings(view, "allowedScopes")).contains("openid", "*:**");
+    assertThat(view.get("warnings").toString()).contains("mappers");
+
+    // a caller who can hand out client powers only may not bind it
+    ApiFixtures.Bound clientsOnly =
+        fixtures.boundClient("clients-only", List.of("*:config/clients/**"));
+    ConfigApi.Reply bind =
+        api.post(
+            clientsOnly.token("*:config/clients/**"),
+            "config/clients",
+            ConfigApi.clientBody(RealmAdmin.unique("binds-two"), policy));
+    assertThat(bind.status()).as(bind.toString()).isEqualTo(403);
+  }
+
+  @Test
+  void aPerClientPolicyMapperCountsWhenActingAsTheClient() {
+    String clientId = RealmAdmin.unique("per-client");
+    String uuid = admin.createClient(clientId, ApiFixtures.SECRET);
+    handOver(uuid);
+    TestClient.Reply mapper =
+        http.admin(
+            "POST",
+            "realms/demo/clients/" + uuid + "/protocol-mappers/models",
+            RealmAdmin.mapper(List.of("*:**"), null, null));
+    assertThat(mapper.status()).as(mapper.toString()).isEqualTo(201);
+    // the per-client policy grants: its tokens carry *:**
+    assertThat(ConfigApi.scopeOf(api.token(clientId, ApiFixtures.SECRET, "*:**")))
+        .isEqualTo("*:**");
+
+    ApiFixtures.Bound clientsOnly =
+        fixtures.boundClient("clients-only", List.of("*:config/clients/**"));
+    String token = clientsOnly.token("*:config/clients/**");
+    ConfigApi.Reply rotate = api.post(token, "config/clients/" + uuid + "/secret", null);
+    assertThat(rotate.status()).as(rotate.toString()).isEqualTo(403);
+    ConfigApi.Reply read = api.get(token, "config/clients/" + uuid + "/secret");
+    assertThat(read.status()).as(read.toString()).isEqualTo(403);
+    // the secret still works: nothing was rotated
+    assertThat(api.token(clientId, ApiFixtures.SECRET, "*:**")).isNotNull();
+  }
+
+  // ---- I10: a policy stored without validation fails closed ----
+
+  @Test
+  void aMalformedDenyStoredThroughTheAdminApiGrantsNoConfigScope() {
+    Map<String, Object> scope = new LinkedHashMap<>();
+    String name = RealmAdmin.unique("unvalidated");
+    scope.put("name", name);
+    scope.put("protocol", "openid-connect");
+    scope.put("attributes", Map.of("include.in.token.scope", "false"));
+    scope.put(
+        "protocolMappers",
+        List.of(
+            RealmAdmin.mapper(
+                List.of("openid", "*:config/**", "-:config/clients/**/"), null, null)));
+    TestClient.Reply created = http.admin("POST", "realms/demo/client-scopes", scope);
+    if (created.status() != 201) {
+      return; // refused at the door: as good
+    }
+    String policy = idFrom(created);
+    String clientId = RealmAdmin.unique("unvalidated-client");
+    String uuid = admin.createClient(clientId, ApiFixtures.SECRET);
+    admin.bind(uuid, policy);
+
+    String granted =
+        ConfigApi.scopeOf(api.token(clientId, ApiFixtures.SECRET, "openid *:config/**"));
+    assertThat(Arrays.asList(granted.split(" ")))
+        .as("no config grant from a broken policy; plain scopes stay")
+        .doesNotContain("*:config/**")
+        .contains("openid");
+
+    JsonNode view = api.get(fixtures.allPowerToken(), POLICIES + "/" + policy).json();
+    assertThat(view.get("warnings").toString()).contains("Broken");
+  }
+
+  @Test
+  void aPolicyImportedPastTheLimitsGrantsNoConfigScope() {
+    // a realm import (what --import-realm and POST /admin/realms do) calls no mapper validation
+    List<String> entries = new ArrayList<>(List.of("openid", "*:**"));
+    IntStream.range(0, 10_000).forEach(i -> entries.add("s" + i));
+    String realm = RealmAdmin.unique("imported").toLowerCase(java.util.Locale.ROOT);
+    Map<String, Object> scope = new LinkedHashMap<>();
+    scope.put("name", "too-big");
+    scope.put("protocol", "openid-connect");
+    scope.put("attributes", Map.of("include.in.token.scope", "false"));
+    scope.put("protocolMappers", List.of(RealmAdmin.mapper(entries, null, null)));
+    Map<String, Object> client = new LinkedHashMap<>();
+    client.put("clientId", "importer");
+    client.put("secret", ApiFixtures.SECRET);
+    client.put("publicClient", false);
+    client.put("serviceAccountsEnabled", true);
+    client.put("defaultClientScopes", List.of("too-big"));
+    TestClient.Reply imported =
+        http.admin(
+            "POST",
+            "realms",
+            Map.of(
+                "realm",
+                realm,
+                "enabled",
+                true,
+                "clientScopes",
+                List.of(scope),
+                "clients",
+                List.of(client)));
+    assertThat(imported.status()).as(imported.toString()).isEqualTo(201);
+    try {
+      TestClient.Reply token =
+          http.postForm(
+              http.realmUrl(realm) + "/protocol/openid-connect/token",
+              TestClient.form(
+                  "grant_type", "client_credentials",
+                  "client_id", "importer",
+                  "client_secret", ApiFixtures.SECRET,
+                  "scope", "openid *:**"));
+      assertThat(token.status()).as(token.toString()).isEqualTo(200);
+      assertThat(ConfigApi.scopeOf(token.json().get("access_token").asText()))
+          .as("plain scopes stay, no config grant")
+          .isEqualTo("openid");
+    } finally {
+      http.admin("DELETE", "realms/" + realm, null);
+    }
+  }
+
+  // ---- I6: limits at write time; reads do not degrade at the maximum size ----
+
+  @Test
+  void policiesPastTheLimitsAreRefusedNamingTheField() {
+    String token = fixtures.allPowerToken();
+    String[] tooMany = IntStream.range(0, 65).mapToObj(i -> "s" + i).toArray(String[]::new);
+    assertField(
+        api.post(token, POLICIES, policyBody(RealmAdmin.unique("many"), tooMany)), "allowedScopes");
+    assertField(
+        api.post(
+            token,
+            POLICIES,
+            policyBody(RealmAdmin.unique("stars"), "openid", "*:*a*a*a*a*a*a*a*a*a")),
+        "allowedScopes[1]");
+    assertField(
+        api.post(token, POLICIES, policyBody(RealmAdmin.unique("long"), "*:" + "a".repeat(255))),
+        "allowedScopes[0]");
+  }
+
+  @Test
+  void aMaximumSizeAdversarialPolicyDoesNotSlowReads() {
+    String token = fixtures.allPowerToken();
+    String plain = api.createPolicy(token, RealmAdmin.unique("small"), "openid").get("id").asText();
+    // 64 entries of 8 wildcards each, overlapping every way the linter compares them
+    String[] adversarial =
+        IntStream.range(0, 64)
+            .mapToObj(i -> ".:config/clients/**/*" + (char) ('a' + i % 3) + "*/**/x" + i + "*/**/*")
+            .toArray(String[]::new);
+    ConfigApi.Reply created =
+        api.post(token, POLICIES, policyBody(RealmAdmin.unique("adversarial"), adversarial));
+    assertThat(created.status()).as(created.toString()).isEqualTo(201);
+    String big = created.json().get("id").asText();
+
+    long small = medianMillis(() -> api.get(token, POLICIES + "/" + plain));
+    long large = medianMillis(() -> api.get(token, POLICIES + "/" + big));
+    long list = medianMillis(() -> api.get(token, POLICIES + "?max=100"));
+    System.out.printf(
+        "StoredPolicyIT: GET small policy p50 %d ms, maximum-size adversarial policy p50 %d ms,"
+            + " list p50 %d ms%n",
+        small, large, list);
+    // generous bounds: lint and containment run at write time, not per read
+    assertThat(large).isLessThan(small * 5 + 100);
+    assertThat(list).isLessThan(1000);
+  }
+
+  @Test
+  void theModeIsCaseSensitiveAndTitlesHoldNoControlCharacters() {
+    String token = fixtures.allPowerToken();
+    ConfigApi.Reply upper =
+        api.post(
+            token,
+            POLICIES,
+            ConfigApi.map(
+                "title", RealmAdmin.unique("mode"),
+                "allowedScopes", List.of("openid"),
+                "disallowedScopes", "REJECT"));
+    assertField(upper, "disallowedScopes");
+    for (String title : List.of("forged\r\nINFO line", "esc\u001b[31m", "sep\u2028x")) {
+      assertField(api.post(token, POLICIES, policyBody(title, "openid")), "title");
+    }
+  }
+
+  // ---- helpers ----
+
+  private static void assertField(ConfigApi.Reply reply, String field) {
+    assertThat(reply.status()).as(reply.toString()).isEqualTo(400);
+    assertThat(reply.json().get("field").asText()).as(reply.toString()).isEqualTo(field);
+  }
+
+  private static long medianMillis(Runnable request) {
+    request.run(); // warm
+    long[] times = new long[15];
+    for (int i = 0; i < times.length; i++) {
+      long start = System.nanoTime();
+      request.run();
+      times[i] = (System.nanoTime() - start) / 1_000_000;
+    }
+    Arrays.sort(times);
+    return times[times.length / 2];
+  }
+
+  /** Hands a client over to the config API the way an operator does in the console. */
+  static void handOver(String uuid) {
+    TestClient.Reply role =
+        http.admin(
+            "POST", "realms/demo/clients/" + uuid + "/roles", Map.of("name", "config-api-managed"));
+    assertThat(role.status()).as(role.toString()).isIn(201, 409);
+    JsonNode client = http.admin("GET", "realms/demo/clients/" + uuid, null).json();
+    Map<String, Object> rep =
+        ConfigApi.JSON.convertValue(
+            client, new com.fasterxml.jackson.core.type.TypeReference<>() {});
+    @SuppressWarnings("unchecked")
+    Map<String, Object> attributes =
+        new LinkedHashMap<>((Map<String, Object>) rep.getOrDefault("attributes", Map.of()));
+    attributes.put("pbs.managed", "true"); // the legacy marker, for the code before the role
+    rep.put("attributes", attributes);
+    TestClient.Reply updated = http.admin("PUT", "realms/demo/clients/" + uuid, rep);
+    assertThat(updated.status()).as(updated.toString()).isEqualTo(204);
+  }
+
+  private static String idFrom(TestClient.Reply created) {
+    String location = created.header("Location");
+    return location.substring(location.lastIndexOf('/') + 1);
+  }
+}
