@@ -8,6 +8,7 @@ import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.ForbiddenException;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.HEAD;
+import jakarta.ws.rs.HeaderParam;
 import jakarta.ws.rs.OPTIONS;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.PUT;
@@ -69,22 +70,23 @@ public final class ConfigResource {
   @Path("clients/{id}/secret")
   public Response getSecret(@PathParam("id") String id) {
     return guarded(
-        "GET",
-        caller -> ok(Map.of("secret", ManagedClientService.secret(session, realm, caller, id))));
+        "GET", caller -> secret(ManagedClientService.secret(session, realm, caller, id)));
   }
 
   @POST
   @Path("clients/{id}/secret")
-  public Response newSecret(@PathParam("id") String id) {
+  public Response newSecret(@PathParam("id") String id, @HeaderParam("If-Match") String ifMatch) {
     return guarded(
         "POST",
         caller ->
-            ok(
-                Map.of(
-                    "secret",
-                    Writes.inTransaction(
-                        session,
-                        (s, r) -> ManagedClientService.regenerateSecret(s, r, caller, id)))));
+            secret(
+                Writes.inTransaction(
+                    session,
+                    (s, r) -> ManagedClientService.regenerateSecret(s, r, caller, id, ifMatch))));
+  }
+
+  private static Response.ResponseBuilder secret(ManagedClientService.Secret secret) {
+    return ok(Map.of("secret", secret.value())).header("ETag", secret.etag());
   }
 
   // ---- whoami, openapi, preflight ----

@@ -2,10 +2,19 @@ package io.github.policyscopes.keycloak.rest;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.github.policyscopes.keycloak.store.PolicyStore;
+import io.github.policyscopes.scope.ConfigScope;
+import io.github.policyscopes.scope.Scope;
+import io.github.policyscopes.scope.ScopeParseException;
 import java.net.URI;
 import java.net.URISyntaxException;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
-import java.util.LinkedHashSet;
+import java.util.Arrays;
+import java.util.Base64;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -14,37 +23,38 @@ import org.keycloak.OAuth2Constants;
 import org.keycloak.events.admin.OperationType;
 import org.keycloak.models.ClientModel;
 import org.keycloak.models.ClientScopeModel;
-import org.keycloak.models.Constants;
+import org.keycloak.models.ClientSecretConstants;
 import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.RealmModel;
 import org.keycloak.models.utils.KeycloakModelUtils;
+import org.keycloak.models.utils.ModelToRepresentation;
+import org.keycloak.models.utils.RepresentationToModel;
+import org.keycloak.protocol.oidc.OIDCClientSecretConfigWrapper;
 import org.keycloak.protocol.oidc.OIDCLoginProtocol;
 import org.keycloak.representations.idm.ClientRepresentation;
+import org.keycloak.services.clientpolicy.ClientPolicyException;
+import org.keycloak.services.clientpolicy.context.AdminClientRegisterContext;
+import org.keycloak.services.clientpolicy.context.AdminClientRegisteredContext;
+import org.keycloak.services.clientpolicy.context.AdminClientUnregisterContext;
+import org.keycloak.services.clientpolicy.context.AdminClientUpdateContext;
+import org.keycloak.services.clientpolicy.context.AdminClientUpdatedContext;
+import org.keycloak.services.clientpolicy.context.ClientSecretRotationContext;
 import org.keycloak.services.managers.ClientManager;
 import org.keycloak.services.managers.RealmManager;
+import org.keycloak.services.resources.admin.AdminAuth;
+import org.keycloak.validation.ValidationUtil;
 
 /**
- * The clients the config API manages: those it created and those bound to a token policy, never
- * Keycloak's built-in clients.
+ * The clients the config API manages: those handed over to it ({@link HandOver}), never Keycloak's
+ * built-in clients. Client writes go through Keycloak's own representation code and client
+ * policies, as the admin REST API's do.
  */
 final class ManagedClientService implements ResourceCollection {
 
   static final ManagedClientService INSTANCE = new ManagedClientService();
 
-  /** Marks a client created through the config API. */
-  static final String MANAGED_ATTRIBUTE = "pbs.managed";
-
   static final String TOKEN_EXCHANGE = OAuth2Constants.TOKEN_EXCHANGE_GRANT_TYPE;
   static final String TOKEN_EXCHANGE_ATTRIBUTE = "standard.token.exchange.enabled";
-
-  static final Set<String> BUILT_IN =
-      Set.of(
-          Constants.ADMIN_CLI_CLIENT_ID,
-          Constants.ADMIN_CONSOLE_CLIENT_ID,
-          Constants.REALM_MANAGEMENT_CLIENT_ID,
-          Constants.BROKER_SERVICE_CLIENT_ID,
-          Constants.ACCOUNT_MANAGEMENT_CLIENT_ID,
-          Constants.ACCOUNT_CONSOLE_CLIENT_ID);
 
   static final Set<String> GRANT_TYPES =
       Set.of(
@@ -67,6 +77,9 @@ final class ManagedClientService implements ResourceCollection {
       List<String> tokenPolicies,
       boolean enabled) {}
 
+  /** A client's secret and its strong ETag (If-Match of a rotation). */
+  record Secret(String value, String etag) {}
+
   private ManagedClientService() {}
 
   @Override
@@ -81,7 +94,7 @@ final class ManagedClientService implements ResourceCollection {
     return session
         .clients()
         .getClientsStream(realm)
-        .filter(ManagedClientService::isManaged)
+        .filter(HandOver::isHandedOver)
         .map(ManagedClientService::view)
         .sorted((a, b) -> a.clientId().compareTo(b.clientId()))
         .toList();
@@ -92,11 +105,12 @@ final class ManagedClientService implements ResourceCollection {
     return view(find(session, realm, id));
   }
 
-  static String secret(KeycloakSession session, RealmModel realm, Caller caller, String id) {
+  static Secret secret(KeycloakSession session, RealmModel realm, Caller caller, String id) {
     ClientModel client = find(session, realm, id);
+    KeycloakPower.refuseIfPrivileged(session, realm, client);
     requireConfidential(client);
     checkCanActAs(caller, client);
-    return client.getSecret();
+    return new Secret(client.getSecret(), secretEtag(client));
   }
 
   // ---- writes ----
@@ -108,20 +122,32 @@ final class ManagedClientService implements ResourceCollection {
     if (input.clientId() == null || input.clientId().isBlank()) {
       throw ApiError.invalidField("clientId", "is required");
     }
-    if (session.clients().getClientByClientId(realm, input.clientId()) != null) {
-      throw ApiError.conflict("a client with clientId " + input.clientId() + " already exists")
-          .with("field", "clientId");
+    if (HandOver.isReserved(input.clientId())
+        || session.clients().getClientByClientId(realm, input.clientId()) != null) {
+      throw unavailable();
     }
     List<ClientScopeModel> policies = policies(realm, caller, input.tokenPolicies());
+    checkConfigPowerIsConfidential(null, input, policies);
 
     ClientRepresentation rep = new ClientRepresentation();
     rep.setClientId(input.clientId());
     rep.setProtocol(OIDCLoginProtocol.LOGIN_PROTOCOL);
-    ClientModel client = ClientManager.createClient(session, realm, rep);
-    client.setAttribute(MANAGED_ATTRIBUTE, "true");
-    apply(session, client, input);
-    String secret = input.confidential() ? KeycloakModelUtils.generateSecret(client) : null;
-    bind(client, policies);
+    input.applyTo(rep);
+    AdminAuth auth = adminAuth(realm, caller);
+    ClientModel client;
+    try {
+      session.clientPolicy().triggerOnEvent(new AdminClientRegisterContext(rep, auth));
+      client = ClientManager.createClient(session, realm, rep);
+      ClientManager.updateClientServiceAccount(session, client, rep.isServiceAccountsEnabled());
+      HandOver.handOver(client);
+      bindExactly(client, policies);
+      validate(session, client, true);
+      session.getContext().setClient(client);
+      session.clientPolicy().triggerOnEvent(new AdminClientRegisteredContext(client, auth));
+    } catch (ClientPolicyException e) {
+      throw refusedByClientPolicy(e);
+    }
+    String secret = client.isPublicClient() || client.isBearerOnly() ? null : client.getSecret();
 
     View view = view(client);
     AdminEvents.record(
@@ -145,23 +171,31 @@ final class ManagedClientService implements ResourceCollection {
       ObjectNode body) {
     ClientModel client = find(session, realm, id);
     Writes.checkIfMatch(ifMatch, Json.etag(view(client)));
+    KeycloakPower.refuseIfPrivileged(session, realm, client);
     checkCanActAs(caller, client);
     Input input = Input.parse(body, client);
     if (input.clientId() != null && !input.clientId().equals(client.getClientId())) {
       throw ApiError.invalidField("clientId", "cannot be changed");
     }
     List<ClientScopeModel> policies = policies(realm, caller, input.tokenPolicies());
-    boolean wasPublic = client.isPublicClient();
-    apply(session, client, input);
-    if (wasPublic && input.confidential() && client.getSecret() == null) {
-      KeycloakModelUtils.generateSecret(client);
+    checkConfigPowerIsConfidential(client, input, policies);
+
+    // Keycloak's own representation of the client, changed as the body says (ClientResource)
+    ClientRepresentation rep = ModelToRepresentation.toRepresentation(client, session);
+    input.applyTo(rep);
+    AdminAuth auth = adminAuth(realm, caller);
+    try {
+      session.setAttribute(ClientSecretConstants.CLIENT_SECRET_ROTATION_ENABLED, Boolean.FALSE);
+      session.clientPolicy().triggerOnEvent(new AdminClientUpdateContext(rep, client, auth));
+      ClientManager.updateClientServiceAccount(session, client, rep.isServiceAccountsEnabled());
+      RepresentationToModel.updateClient(rep, client, session);
+      bindExactly(client, policies);
+      validate(session, client, false);
+      session.clientPolicy().triggerOnEvent(new AdminClientUpdatedContext(rep, client, auth));
+      forgetRotationUnlessAPolicyRotates(session, client);
+    } catch (ClientPolicyException e) {
+      throw refusedByClientPolicy(e);
     }
-    // rebind: policies the caller leaves out are unbound, the ones it names are bound
-    client.getClientScopes(true).values().stream()
-        .filter(PolicyStore::isPolicy)
-        .filter(scope -> policies.stream().noneMatch(p -> p.getId().equals(scope.getId())))
-        .forEach(client::removeClientScope);
-    bind(client, policies);
     View view = view(client);
     AdminEvents.record(
         session, realm, caller, AdminEvents.CLIENT, OperationType.UPDATE, path(id), view);
@@ -173,18 +207,41 @@ final class ManagedClientService implements ResourceCollection {
       KeycloakSession session, RealmModel realm, Caller caller, String id, String ifMatch) {
     ClientModel client = find(session, realm, id);
     Writes.checkIfMatch(ifMatch, Json.etag(view(client)));
+    KeycloakPower.refuseIfPrivileged(session, realm, client);
     checkCanActAs(caller, client);
+    try {
+      session
+          .clientPolicy()
+          .triggerOnEvent(new AdminClientUnregisterContext(client, adminAuth(realm, caller)));
+    } catch (ClientPolicyException e) {
+      throw refusedByClientPolicy(e);
+    }
     new ClientManager(new RealmManager(session)).removeClient(realm, client);
     AdminEvents.record(
         session, realm, caller, AdminEvents.CLIENT, OperationType.DELETE, path(id), null);
   }
 
-  static String regenerateSecret(
-      KeycloakSession session, RealmModel realm, Caller caller, String id) {
+  /** A new secret, if {@code ifMatch} (absent, {@code *} or the secret's ETag) allows. */
+  static Secret regenerateSecret(
+      KeycloakSession session, RealmModel realm, Caller caller, String id, String ifMatch) {
     ClientModel client = find(session, realm, id);
+    KeycloakPower.refuseIfPrivileged(session, realm, client);
     requireConfidential(client);
     checkCanActAs(caller, client);
-    String secret = KeycloakModelUtils.generateSecret(client);
+    Writes.checkIfMatch(ifMatch, secretEtag(client));
+    try {
+      session.setAttribute(ClientSecretConstants.CLIENT_SECRET_ROTATION_ENABLED, Boolean.FALSE);
+      ClientRepresentation rep = ModelToRepresentation.toRepresentation(client, session);
+      String previous = client.getSecret();
+      KeycloakModelUtils.generateSecret(client);
+      session
+          .clientPolicy()
+          .triggerOnEvent(
+              new ClientSecretRotationContext(rep, client, previous, adminAuth(realm, caller)));
+      forgetRotationUnlessAPolicyRotates(session, client);
+    } catch (ClientPolicyException e) {
+      throw refusedByClientPolicy(e);
+    }
     AdminEvents.record(
         session,
         realm,
@@ -193,7 +250,7 @@ final class ManagedClientService implements ResourceCollection {
         OperationType.ACTION,
         path(id) + "/secret",
         null);
-    return secret;
+    return new Secret(client.getSecret(), secretEtag(client));
   }
 
   // ---- helpers ----
@@ -202,48 +259,60 @@ final class ManagedClientService implements ResourceCollection {
     return "config/clients/" + id;
   }
 
-  static boolean isManaged(ClientModel client) {
-    if (BUILT_IN.contains(client.getClientId())
-        || !OIDCLoginProtocol.LOGIN_PROTOCOL.equals(protocolOf(client))) {
-      return false;
-    }
-    return "true".equals(client.getAttribute(MANAGED_ATTRIBUTE))
-        || client.getClientScopes(true).values().stream().anyMatch(PolicyStore::isPolicy);
-  }
-
-  private static String protocolOf(ClientModel client) {
-    return client.getProtocol() == null ? OIDCLoginProtocol.LOGIN_PROTOCOL : client.getProtocol();
-  }
-
-  /** A managed client by id; unmanaged and built-in clients do not exist for this API. */
+  /** A handed-over client by id; other clients do not exist for this API. */
   static ClientModel find(KeycloakSession session, RealmModel realm, String id) {
     ClientModel client = session.clients().getClientById(realm, id);
-    if (client == null || !client.getId().equals(id) || !isManaged(client)) {
+    if (client == null || !client.getId().equals(id) || !HandOver.isHandedOver(client)) {
       throw ApiError.notFound("no managed client " + id);
     }
     return client;
   }
 
   /**
+   * The one answer for a clientId the API will not create, whether it is taken (by a managed client
+   * or not) or reserved: it tells nothing about clients the API does not manage.
+   */
+  private static ApiError unavailable() {
+    return ApiError.conflict("clientId is not available").with("field", "clientId");
+  }
+
+  /**
    * Whoever holds a client's secret, or can change its grants and redirect URIs, can get its
    * tokens: so reading or rotating the secret, changing or deleting a client needs the caller's
-   * token to cover the client's policies, as binding them would (docs/adr/0007-config-api.md).
+   * token to cover every config grant of every policy that governs the client (on its client scopes
+   * and on the client itself), as binding them would (docs/adr/0007-config-api.md).
    */
   private static void checkCanActAs(Caller caller, ClientModel client) {
-    PolicyStore.boundTo(client)
-        .forEach(
-            policy ->
-                TokenPolicyService.checkNoEscalation(
-                    caller,
-                    policy.allowedScopes(),
-                    "the token cannot act as client "
-                        + client.getClientId()
-                        + ", whose policy grants more than it has"));
+    List<String> allowed =
+        PolicyStore.boundTo(client).stream().flatMap(p -> p.allowedScopes().stream()).toList();
+    TokenPolicyService.checkNoEscalation(
+        caller,
+        allowed,
+        "the token cannot act as client "
+            + client.getClientId()
+            + ", whose policy grants more than it has");
   }
 
   private static void requireConfidential(ClientModel client) {
     if (client.isPublicClient() || client.isBearerOnly()) {
       throw ApiError.conflict("client " + client.getClientId() + " is public: it has no secret");
+    }
+  }
+
+  /** A strong ETag of the client's current secret: a hash, never the secret itself. */
+  static String secretEtag(ClientModel client) {
+    String secret = client.getSecret() == null ? "" : client.getSecret();
+    try {
+      byte[] hash =
+          MessageDigest.getInstance("SHA-256")
+              .digest(
+                  ("config-api-secret\0" + client.getId() + "\0" + secret)
+                      .getBytes(StandardCharsets.UTF_8));
+      return "\""
+          + Base64.getUrlEncoder().withoutPadding().encodeToString(Arrays.copyOf(hash, 18))
+          + "\"";
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("SHA-256 is always available", e);
     }
   }
 
@@ -276,14 +345,21 @@ final class ManagedClientService implements ResourceCollection {
         client.isEnabled());
   }
 
-  /** The named policies, each covered by the caller's own token (no escalation by binding). */
+  /**
+   * The named policies, each readable by the caller and covered by its token (no escalation by
+   * binding). A policy the caller may not read answers exactly as an unknown one (I15).
+   */
   private static List<ClientScopeModel> policies(
       RealmModel realm, Caller caller, List<String> ids) {
     List<ClientScopeModel> policies = new ArrayList<>();
     for (int i = 0; i < ids.size(); i++) {
-      ClientScopeModel scope = realm.getClientScopeById(ids.get(i));
-      if (scope == null || !scope.getId().equals(ids.get(i)) || !PolicyStore.isPolicy(scope)) {
-        throw ApiError.invalidField("tokenPolicies[" + i + "]", "no token policy " + ids.get(i));
+      String id = ids.get(i);
+      ClientScopeModel scope =
+          caller.scopes().isAllowed("GET", TokenPolicyService.path(id))
+              ? realm.getClientScopeById(id)
+              : null;
+      if (scope == null || !scope.getId().equals(id) || !PolicyStore.isPolicy(scope)) {
+        throw ApiError.invalidField("tokenPolicies[" + i + "]", "no token policy " + id);
       }
       TokenPolicyService.checkNoEscalation(
           caller, TokenPolicyService.policy(scope).allowedScopes());
@@ -292,29 +368,107 @@ final class ManagedClientService implements ResourceCollection {
     return policies;
   }
 
-  private static void bind(ClientModel client, List<ClientScopeModel> policies) {
+  /**
+   * Config power is for confidential clients (I13): a public client has no secret, so whoever runs
+   * it (any user, for the password grant) would hold its policy's config grants. Binding a policy
+   * with a config grant to a public client is refused, and so is turning such a client public.
+   */
+  private static void checkConfigPowerIsConfidential(
+      ClientModel current, Input input, List<ClientScopeModel> policies) {
+    if (input.confidential()) {
+      return;
+    }
+    boolean turningPublic = current != null && !current.isPublicClient();
+    String why = "grants config scopes, which only a confidential client may hold";
+    if (current != null
+        && PolicyStore.boundTo(current, Map.of()).stream()
+            .anyMatch(p -> hasConfigGrant(p.allowedScopes()))) {
+      throw ApiError.invalidField("type", "the client's own policy " + why);
+    }
+    Set<String> bound = current == null ? Set.of() : current.getClientScopes(true).keySet();
+    for (int i = 0; i < policies.size(); i++) {
+      ClientScopeModel scope = policies.get(i);
+      if (hasConfigGrant(TokenPolicyService.policy(scope).allowedScopes())) {
+        boolean kept = turningPublic && bound.contains(scope.getName());
+        throw ApiError.invalidField(
+            kept ? "type" : "tokenPolicies[" + i + "]",
+            "token policy " + scope.getId() + " " + why);
+      }
+    }
+  }
+
+  /** Whether an entry list holds a config grant; a malformed non-deny entry counts as one. */
+  static boolean hasConfigGrant(List<String> entries) {
+    for (String entry : entries) {
+      if (Scope.isConfigScopeSyntax(entry)) {
+        try {
+          if (ConfigScope.parse(entry).isGrant()) {
+            return true;
+          }
+        } catch (ScopeParseException e) {
+          if (entry.charAt(0) != '-') {
+            return true;
+          }
+        }
+      }
+    }
+    return false;
+  }
+
+  /**
+   * Binds exactly the named policies (I9): Keycloak gives a new client the realm's default client
+   * scopes, default and optional, and a policy among them would reach the client though nobody
+   * named it. Every other policy scope is removed, as default and as optional scope.
+   */
+  private static void bindExactly(ClientModel client, List<ClientScopeModel> policies) {
+    Set<String> named = new HashSet<>();
+    policies.forEach(p -> named.add(p.getId()));
+    client.getClientScopes(true).values().stream()
+        .filter(PolicyStore::isPolicy)
+        .filter(scope -> !named.contains(scope.getId()))
+        .toList()
+        .forEach(client::removeClientScope);
+    client.getClientScopes(false).values().stream()
+        .filter(PolicyStore::isPolicy)
+        .toList()
+        .forEach(client::removeClientScope);
     Set<String> current = client.getClientScopes(true).keySet();
     policies.stream()
         .filter(p -> !current.contains(p.getName()))
         .forEach(p -> client.addClientScope(p, true));
   }
 
-  private static void apply(KeycloakSession session, ClientModel client, Input input) {
-    client.setName(input.name());
-    client.setEnabled(input.enabled());
-    client.setPublicClient(!input.confidential());
-    client.setStandardFlowEnabled(input.grantTypes().contains(OAuth2Constants.AUTHORIZATION_CODE));
-    client.setDirectAccessGrantsEnabled(input.grantTypes().contains(OAuth2Constants.PASSWORD));
-    client.setImplicitFlowEnabled(false);
-    client.setAttribute(
-        TOKEN_EXCHANGE_ATTRIBUTE, String.valueOf(input.grantTypes().contains(TOKEN_EXCHANGE)));
-    client.setRedirectUris(new LinkedHashSet<>(input.redirectUris()));
-    boolean serviceAccount = input.grantTypes().contains(OAuth2Constants.CLIENT_CREDENTIALS);
-    if (serviceAccount && !client.isServiceAccountsEnabled()) {
-      new ClientManager(new RealmManager(session)).enableServiceAccount(client);
-    } else {
-      client.setServiceAccountsEnabled(serviceAccount);
+  /** Keycloak's client validation (redirect URIs, URLs…), as the admin REST API runs it. */
+  private static void validate(KeycloakSession session, ClientModel client, boolean create) {
+    ValidationUtil.validateClient(
+        session,
+        client,
+        create,
+        result -> {
+          throw new ApiError(400, "invalid_client_metadata", result.getAllErrorsAsString());
+        });
+  }
+
+  /** As ClientResource: a rotation left by an earlier policy is forgotten unless one rotates. */
+  private static void forgetRotationUnlessAPolicyRotates(
+      KeycloakSession session, ClientModel client) {
+    if (!Boolean.TRUE.equals(
+        session.getAttribute(ClientSecretConstants.CLIENT_SECRET_ROTATION_ENABLED))) {
+      OIDCClientSecretConfigWrapper.fromClientModel(client).removeClientSecretRotationInfo();
     }
+    session.removeAttribute(ClientSecretConstants.CLIENT_SECRET_ROTATION_ENABLED);
+  }
+
+  /** The caller as Keycloak's client policies see an admin: its token, user and client. */
+  private static AdminAuth adminAuth(RealmModel realm, Caller caller) {
+    return new AdminAuth(realm, caller.token(), caller.user(), caller.client());
+  }
+
+  /** A realm client policy refused the write: 400 with its error, as the admin REST API says. */
+  private static ApiError refusedByClientPolicy(ClientPolicyException e) {
+    String error = e.getError() == null ? "invalid_client_metadata" : e.getError();
+    String detail = e.getErrorDetail() == null ? e.getMessage() : e.getErrorDetail();
+    return new ApiError(400, error, detail);
   }
 
   /** A validated client body; on update, absent fields keep the client's current values. */
@@ -385,6 +539,23 @@ final class ManagedClientService implements ResourceCollection {
           redirects.stream().distinct().toList(),
           policies.stream().distinct().toList(),
           enabled);
+    }
+
+    /** Writes the body's fields onto Keycloak's representation of the client. */
+    void applyTo(ClientRepresentation rep) {
+      rep.setName(name);
+      rep.setEnabled(enabled);
+      rep.setPublicClient(!confidential);
+      rep.setBearerOnly(false);
+      rep.setStandardFlowEnabled(grantTypes.contains(OAuth2Constants.AUTHORIZATION_CODE));
+      rep.setDirectAccessGrantsEnabled(grantTypes.contains(OAuth2Constants.PASSWORD));
+      rep.setImplicitFlowEnabled(false);
+      rep.setServiceAccountsEnabled(grantTypes.contains(OAuth2Constants.CLIENT_CREDENTIALS));
+      Map<String, String> attributes =
+          rep.getAttributes() == null ? new HashMap<>() : new HashMap<>(rep.getAttributes());
+      attributes.put(TOKEN_EXCHANGE_ATTRIBUTE, String.valueOf(grantTypes.contains(TOKEN_EXCHANGE)));
+      rep.setAttributes(attributes);
+      rep.setRedirectUris(new ArrayList<>(redirectUris));
     }
 
     private static <T> T orElse(T value, T fallback) {

@@ -78,6 +78,48 @@ public final class ApiFixtures {
     return new Bound(clientId, uuid, policy, api);
   }
 
+  /** The client role that hands a client over to the config API (SPEC §4). */
+  public static final String HAND_OVER_ROLE = "config-api-managed";
+
+  /** Hands a client over to the config API, as an operator does in the console (a client role). */
+  public void handOver(String clientUuid) {
+    TestClient.Reply created =
+        client.admin(
+            "POST",
+            "realms/" + TestClient.REALM + "/clients/" + clientUuid + "/roles",
+            Map.of("name", HAND_OVER_ROLE));
+    assertThat(created.status()).as(created.toString()).isEqualTo(201);
+  }
+
+  /** Takes a client back from the config API: deletes the hand-over role. */
+  public void takeBack(String clientUuid) {
+    TestClient.Reply deleted =
+        client.admin(
+            "DELETE",
+            "realms/" + TestClient.REALM + "/clients/" + clientUuid + "/roles/" + HAND_OVER_ROLE,
+            null);
+    assertThat(deleted.status()).as(deleted.toString()).isEqualTo(204);
+  }
+
+  /** Keycloak's representation of a client, read through admin REST. */
+  public JsonNode keycloakClient(String clientUuid) {
+    TestClient.Reply reply =
+        client.admin("GET", "realms/" + TestClient.REALM + "/clients/" + clientUuid, null);
+    assertThat(reply.status()).as(reply.toString()).isEqualTo(200);
+    return reply.json();
+  }
+
+  /** A client's secret, read through admin REST. */
+  public String keycloakSecret(String clientUuid) {
+    TestClient.Reply reply =
+        client.admin(
+            "GET",
+            "realms/" + TestClient.REALM + "/clients/" + clientUuid + "/client-secret",
+            null);
+    assertThat(reply.status()).as(reply.toString()).isEqualTo(200);
+    return reply.json().path("value").asText(null);
+  }
+
   /** Creates a client through admin REST from a full representation; returns its internal id. */
   public String createClientRepresentation(Map<String, Object> representation) {
     TestClient.Reply created =

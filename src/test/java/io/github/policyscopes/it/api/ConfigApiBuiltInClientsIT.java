@@ -8,6 +8,7 @@ import io.github.policyscopes.it.RealmAdmin;
 import io.github.policyscopes.it.TestClient;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -45,7 +46,7 @@ class ConfigApiBuiltInClientsIT {
   }
 
   @Test
-  void theListHasNoBuiltInClientButTheBoundDemoClients() {
+  void theListHasNoBuiltInClientButTheHandedOverDemoClients() {
     List<String> internalIds = builtIns().stream().map(fixtures::internalId).toList();
     for (String token : List.of(fixtures.configReader(), fixtures.allPowerToken())) {
       List<JsonNode> clients = allClients(token);
@@ -60,7 +61,7 @@ class ConfigApiBuiltInClientsIT {
   }
 
   @Test
-  void aClientCreatedInKeycloakButNotBoundIsNotManaged() {
+  void aClientCreatedInKeycloakIsManagedOnlyOnceHandedOver() {
     String clientId = RealmAdmin.unique("unmanaged");
     String uuid = fixtures.admin().createClient(clientId, ApiFixtures.SECRET);
     String reader = fixtures.configReader();
@@ -69,14 +70,56 @@ class ConfigApiBuiltInClientsIT {
         .doesNotContain(clientId);
     assertThat(api.get(reader, "config/clients/" + uuid).status()).isEqualTo(404);
 
-    // bound to a policy, it becomes managed
+    // bound to a policy, it is still not managed: a binding is not a hand-over
     String policy =
         fixtures.admin().createPolicy(RealmAdmin.unique("managing"), List.of("openid"), null, null);
     fixtures.admin().bind(uuid, policy);
+    assertThat(allClients(reader))
+        .extracting(c -> c.get("clientId").asText())
+        .doesNotContain(clientId);
+    assertThat(api.get(reader, "config/clients/" + uuid).status()).isEqualTo(404);
+
+    // handed over (the client role config-api-managed), it is managed
+    fixtures.handOver(uuid);
     assertThat(allClients(reader)).extracting(c -> c.get("clientId").asText()).contains(clientId);
     ConfigApi.Reply managed = api.get(reader, "config/clients/" + uuid);
     assertThat(managed.status()).as(managed.toString()).isEqualTo(200);
     assertThat(ConfigApi.strings(managed.json(), "tokenPolicies")).containsExactly(policy);
+
+    // taken back (the role deleted), it is gone again
+    fixtures.takeBack(uuid);
+    assertThat(api.get(reader, "config/clients/" + uuid).status()).isEqualTo(404);
+  }
+
+  @Test
+  void theLegacyAttributeStillHandsAClientOver() {
+    String clientId = RealmAdmin.unique("legacy");
+    String uuid =
+        fixtures.createClientRepresentation(
+            Map.of(
+                "clientId",
+                clientId,
+                "publicClient",
+                false,
+                "attributes",
+                Map.of("pbs.managed", "true")));
+    ConfigApi.Reply managed = api.get(fixtures.configReader(), "config/clients/" + uuid);
+    assertThat(managed.status()).as(managed.toString()).isEqualTo(200);
+  }
+
+  @Test
+  void aBuiltInClientStaysInvisibleEvenWithTheMarker() {
+    String broker = fixtures.internalId("broker");
+    fixtures.handOver(broker);
+    try {
+      ConfigApi.Reply read = api.get(fixtures.allPowerToken(), "config/clients/" + broker);
+      assertThat(read.status()).as(read.toString()).isEqualTo(404);
+      assertThat(allClients(fixtures.configReader()))
+          .extracting(c -> c.get("clientId").asText())
+          .doesNotContain("broker");
+    } finally {
+      fixtures.takeBack(broker);
+    }
   }
 
   @ParameterizedTest
@@ -118,6 +161,8 @@ class ConfigApiBuiltInClientsIT {
     ConfigApi.Reply created =
         api.post(fixtures.allPowerToken(), "config/clients", ConfigApi.clientBody(clientId));
     assertThat(created.status()).as(created.toString()).isEqualTo(409);
+    assertThat(created.json().path("error_description").asText())
+        .isEqualTo("clientId is not available");
     assertThat(created.body()).doesNotContain("\"secret\"");
   }
 }

@@ -259,8 +259,9 @@ class ConfigApiEscalationIT {
 
   @Test
   void aClientWhosePolicyExceedsTheCallerCannotBeTakenOver() {
-    // a managed client bound to *:** (bound through Keycloak's admin REST, as an operator would)
+    // a client bound to *:** and handed over, through Keycloak's admin REST, as an operator would
     ApiFixtures.Bound powerful = fixtures.boundClient("esc-powerful", List.of("*:**"));
+    fixtures.handOver(powerful.uuid());
     String path = CLIENTS + "/" + powerful.uuid();
     String token = clientsCaller.token("*:config/clients/** .:config/tokenPolicies/**");
 
@@ -276,6 +277,7 @@ class ConfigApiEscalationIT {
 
     // the same caller may act as a client whose policy it covers
     ApiFixtures.Bound modest = fixtures.boundClient("esc-modest", List.of(".:config/clients/*"));
+    fixtures.handOver(modest.uuid());
     assertThat(api.get(token, CLIENTS + "/" + modest.uuid() + "/secret").status()).isEqualTo(200);
   }
 

@@ -1,0 +1,50 @@
+package io.github.policyscopes.keycloak.rest;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The pure rules behind managed clients: which policies hold config power, which ids are
+ * Keycloak's.
+ */
+class ManagedClientRulesTest {
+
+  @Test
+  void aConfigGrantIsAReadOrWriteConfigScope() {
+    assertThat(ManagedClientService.hasConfigGrant(List.of("openid", "*:**"))).isTrue();
+    assertThat(ManagedClientService.hasConfigGrant(List.of(".:config/clients/*"))).isTrue();
+    assertThat(ManagedClientService.hasConfigGrant(List.of("openid", "profile", "email")))
+        .isFalse();
+    assertThat(ManagedClientService.hasConfigGrant(List.of("-:config/**"))).as("a deny").isFalse();
+    assertThat(ManagedClientService.hasConfigGrant(List.of())).isFalse();
+  }
+
+  @Test
+  void aMalformedGrantCountsAsAGrant() {
+    // fail closed: an entry that looks like a grant but does not parse is treated as one
+    assertThat(ManagedClientService.hasConfigGrant(List.of("*:config//x"))).isTrue();
+    assertThat(ManagedClientService.hasConfigGrant(List.of("-:config//x"))).isFalse();
+  }
+
+  @Test
+  void keycloakOwnedClientIdsAreReserved() {
+    for (String id :
+        List.of(
+            "admin-permissions",
+            "realm-management",
+            "broker",
+            "account",
+            "account-console",
+            "admin-cli",
+            "security-admin-console",
+            "master-realm",
+            "demo-realm")) {
+      assertThat(HandOver.isReserved(id)).as(id).isTrue();
+    }
+    for (String id : List.of("config-admin", "web-app", "realm", "my-realm-app")) {
+      assertThat(HandOver.isReserved(id)).as(id).isFalse();
+    }
+  }
+}
