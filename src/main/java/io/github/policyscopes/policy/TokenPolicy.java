@@ -1,5 +1,7 @@
 package io.github.policyscopes.policy;
 
+import io.github.policyscopes.scope.Access;
+import io.github.policyscopes.scope.Scope;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.LinkedHashSet;
@@ -30,6 +32,16 @@ public record TokenPolicy(
     if (disallowedScopes == null) {
       disallowedScopes = DisallowedScopesMode.IGNORE;
     }
+  }
+
+  /**
+   * Whether the policy holds a config grant: an entry that starts like {@code *:} or {@code .:},
+   * well-formed or not (a malformed grant counts: fail closed). Config power is for confidential
+   * clients only.
+   */
+  public boolean hasConfigGrant() {
+    return allowedScopes.stream()
+        .anyMatch(e -> Scope.isConfigScopeSyntax(e) && Access.ofSymbol(e.charAt(0)).isGrant());
   }
 
   private static List<String> dedupe(Collection<String> scopes) {

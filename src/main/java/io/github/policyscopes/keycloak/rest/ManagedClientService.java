@@ -1,5 +1,7 @@
 package io.github.policyscopes.keycloak.rest;
 
+import io.github.policyscopes.policy.TokenPolicy;
+
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.github.policyscopes.keycloak.store.PolicyStore;
 import io.github.policyscopes.scope.ConfigScope;
@@ -382,37 +384,19 @@ final class ManagedClientService implements ResourceCollection {
     String why = "grants config scopes, which only a confidential client may hold";
     if (current != null
         && PolicyStore.boundTo(current, Map.of()).stream()
-            .anyMatch(p -> hasConfigGrant(p.allowedScopes()))) {
+            .anyMatch(TokenPolicy::hasConfigGrant)) {
       throw ApiError.invalidField("type", "the client's own policy " + why);
     }
     Set<String> bound = current == null ? Set.of() : current.getClientScopes(true).keySet();
     for (int i = 0; i < policies.size(); i++) {
       ClientScopeModel scope = policies.get(i);
-      if (hasConfigGrant(TokenPolicyService.policy(scope).allowedScopes())) {
+      if (TokenPolicyService.policy(scope).hasConfigGrant()) {
         boolean kept = turningPublic && bound.contains(scope.getName());
         throw ApiError.invalidField(
             kept ? "type" : "tokenPolicies[" + i + "]",
             "token policy " + scope.getId() + " " + why);
       }
     }
-  }
-
-  /** Whether an entry list holds a config grant; a malformed non-deny entry counts as one. */
-  static boolean hasConfigGrant(List<String> entries) {
-    for (String entry : entries) {
-      if (Scope.isConfigScopeSyntax(entry)) {
-        try {
-          if (ConfigScope.parse(entry).isGrant()) {
-            return true;
-          }
-        } catch (ScopeParseException e) {
-          if (entry.charAt(0) != '-') {
-            return true;
-          }
-        }
-      }
-    }
-    return false;
   }
 
   /**

@@ -4,8 +4,6 @@ import io.github.policyscopes.policy.DisallowedScopesMode;
 import io.github.policyscopes.policy.PolicyValidator;
 import io.github.policyscopes.policy.PolicyValidator.FieldError;
 import io.github.policyscopes.policy.TokenPolicy;
-import io.github.policyscopes.scope.Access;
-import io.github.policyscopes.scope.Scope;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -158,8 +156,7 @@ public record PolicyConfig(
 
   /** Whether the policy holds a config grant ({@code *:…} or {@code .:…}). */
   public boolean hasConfigGrant() {
-    return allowedScopes.stream()
-        .anyMatch(e -> Scope.isConfigScopeSyntax(e) && Access.ofSymbol(e.charAt(0)).isGrant());
+    return toPolicy(null, null).hasConfigGrant();
   }
 
   /**
