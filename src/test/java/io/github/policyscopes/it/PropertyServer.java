@@ -1,0 +1,75 @@
+package io.github.policyscopes.it;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
+
+/**
+ * The real server for jqwik property classes. jqwik runs on its own JUnit Platform engine, which
+ * does not run Jupiter extensions, so a property class cannot get the server of {@link
+ * KeycloakServerExtension}. It starts the same server the same way (distribution or container, same
+ * system properties), with its own log directory, and closes it in its {@code @AfterContainer}. The
+ * JUnit Platform runs engines one after the other, so this server and the extension's never run at
+ * the same time.
+ */
+public final class PropertyServer {
+
+  private PropertyServer() {}
+
+  /**
+   * Starts a server; the caller closes it. With {@code -Dkeycloak.url=http://localhost:8080} it
+   * uses that running server instead (the demo realm imported, bootstrap admin {@code admin}), and
+   * closing it leaves it running: for repeating a property quickly while developing.
+   */
+  public static KeycloakServer start(String name) {
+    String external = System.getProperty("keycloak.url");
+    if (external != null && !external.isBlank()) {
+      String url = external.endsWith("/") ? external.substring(0, external.length() - 1) : external;
+      return new KeycloakServer() {
+        @Override
+        public String baseUrl() {
+          return url;
+        }
+
+        @Override
+        public double startSeconds() {
+          return 0;
+        }
+
+        @Override
+        public void close() {
+          // not ours
+        }
+      };
+    }
+    Path jar = Path.of(required("extension.jar"));
+    try {
+      if ("container".equals(System.getProperty("keycloak.server", "dist"))) {
+        return ContainerServer.start(jar);
+      }
+      KeycloakServer server =
+          DistributionServer.start(
+              Path.of(required("keycloak.home")),
+              jar,
+              Path.of(required("realm.export.dir")),
+              Path.of(required("keycloak.log.dir")).resolve(name));
+      System.out.printf(
+          "Keycloak for %s ready at %s in %.1f s%n", name, server.baseUrl(), server.startSeconds());
+      return server;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  private static String required(String property) {
+    String value = System.getProperty(property);
+    if (value == null || value.isBlank()) {
+      throw new IllegalStateException(
+          "System property " + property + " is not set: run the ITs through 'mvn verify'.");
+    }
+    return value;
+  }
+}
