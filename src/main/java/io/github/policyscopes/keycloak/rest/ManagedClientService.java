@@ -1,12 +1,8 @@
 package io.github.policyscopes.keycloak.rest;
 
-import io.github.policyscopes.policy.TokenPolicy;
-
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.github.policyscopes.keycloak.store.PolicyStore;
-import io.github.policyscopes.scope.ConfigScope;
-import io.github.policyscopes.scope.Scope;
-import io.github.policyscopes.scope.ScopeParseException;
+import io.github.policyscopes.policy.TokenPolicy;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
@@ -383,8 +379,7 @@ final class ManagedClientService implements ResourceCollection {
     boolean turningPublic = current != null && !current.isPublicClient();
     String why = "grants config scopes, which only a confidential client may hold";
     if (current != null
-        && PolicyStore.boundTo(current, Map.of()).stream()
-            .anyMatch(TokenPolicy::hasConfigGrant)) {
+        && PolicyStore.boundTo(current, Map.of()).stream().anyMatch(TokenPolicy::hasConfigGrant)) {
       throw ApiError.invalidField("type", "the client's own policy " + why);
     }
     Set<String> bound = current == null ? Set.of() : current.getClientScopes(true).keySet();

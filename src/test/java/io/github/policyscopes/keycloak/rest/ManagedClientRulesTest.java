@@ -15,8 +15,7 @@ class ManagedClientRulesTest {
   void aConfigGrantIsAReadOrWriteConfigScope() {
     assertThat(grants(List.of("openid", "*:**"))).isTrue();
     assertThat(grants(List.of(".:config/clients/*"))).isTrue();
-    assertThat(grants(List.of("openid", "profile", "email")))
-        .isFalse();
+    assertThat(grants(List.of("openid", "profile", "email"))).isFalse();
     assertThat(grants(List.of("-:config/**"))).as("a deny").isFalse();
     assertThat(grants(List.of())).isFalse();
   }
