@@ -55,4 +55,44 @@ public final class EscalationCheck {
     }
     return false;
   }
+
+  /**
+   * The deny entries of {@code before} that {@code after} no longer holds and that the caller could
+   * not lift: lifting a deny gives back everything below it, so the caller must hold write power on
+   * all of it ({@code *:} the deny's pattern and everything below) with no deny of its own in the
+   * way. A deny whose reach cannot even be written as a scope within the limits is never liftable.
+   */
+  public static List<String> unliftable(
+      ScopeSet caller, Collection<String> before, Collection<String> after) {
+    java.util.Set<ConfigScope> kept = new java.util.HashSet<>();
+    for (String entry : after == null ? List.<String>of() : after) {
+      ConfigScope scope = parseOrNull(entry);
+      if (scope != null && scope.isDeny()) {
+        kept.add(scope);
+      }
+    }
+    List<String> out = new ArrayList<>();
+    for (String entry : before == null ? List.<String>of() : new LinkedHashSet<>(before)) {
+      ConfigScope deny = parseOrNull(entry);
+      if (deny == null || !deny.isDeny() || kept.contains(deny)) {
+        continue;
+      }
+      ConfigScope reach = parseOrNull("*:" + deny.pattern().withDescendants());
+      if (reach == null || !withinPower(caller, reach)) {
+        out.add(entry);
+      }
+    }
+    return out;
+  }
+
+  private static ConfigScope parseOrNull(String entry) {
+    if (entry == null || !Scope.isConfigScopeSyntax(entry)) {
+      return null;
+    }
+    try {
+      return ConfigScope.parse(entry);
+    } catch (ScopeParseException e) {
+      return null;
+    }
+  }
 }

@@ -89,6 +89,9 @@ public final class RealmAdmin {
     client.put("serviceAccountsEnabled", true);
     client.put("directAccessGrantsEnabled", true);
     client.put("standardFlowEnabled", false);
+    // users signing in through a full-scope client could bring admin roles: the config API
+    // refuses to act on such a client (KeycloakPower), so test clients map no role scope
+    client.put("fullScopeAllowed", false);
     client.put(
         "attributes",
         Map.of(

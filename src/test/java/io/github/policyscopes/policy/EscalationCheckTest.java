@@ -141,6 +141,30 @@ class EscalationCheckTest {
         .containsExactlyElementsOf(split(exceeding));
   }
 
+  @ParameterizedTest(name = "{0} rewriting [{1}] as [{2}] cannot lift [{3}]")
+  @CsvSource(
+      delimiter = '|',
+      textBlock =
+          """
+          # the caller's own carve-out, kept in a deny-only policy: it cannot lift it
+          *:config/** -:config/clients/z          | -:config/clients/z         | openid                 | -:config/clients/z
+          # a caller holding write power on all below the deny may drop it
+          *:**                                    | -:config/clients/z         | openid                 | ''
+          *:config/clients/**                     | -:config/clients/z         | ''                     | ''
+          # read power is not enough: the deny also takes writes away
+          .:**                                    | -:config/clients/z         | ''                     | -:config/clients/z
+          # kept (in any spelling of the same pattern) is not lifted
+          .:config/x                              | -:config/clients/z openid  | openid -:config/clients/z | ''
+          # narrowing a deny lifts what it no longer reaches
+          *:config/tokenPolicies/**               | -:config/**                | -:config/clients/**    | -:config/**
+          *:config/** -:config/clients/**         | -:config/**                | -:config/clients/**    | -:config/**
+          """)
+  void liftingADenyNeedsWritePowerBelowIt(
+      String caller, String before, String after, String unliftable) {
+    assertThat(EscalationCheck.unliftable(ScopeSet.parse(caller), split(before), split(after)))
+        .containsExactlyElementsOf(split(unliftable));
+  }
+
   @Test
   void scopeParseNeverGivesPowerToLookAlikes() {
     for (String s : List.of("*.**", ".*", "*;**", "-.x", "*config/**", "**", "*", ":*:**")) {

@@ -62,6 +62,19 @@ final class KeycloakPower {
       }
     }
 
+    // users who sign in through it: their tokens carry whatever admin role of theirs it has in
+    // scope
+    if (client.isStandardFlowEnabled()
+        || client.isDirectAccessGrantsEnabled()
+        || client.isImplicitFlowEnabled()) {
+      RoleModel reachable = adminRoleInScope(session, realm, client);
+      if (reachable != null) {
+        return "users signing in through it can bring the role "
+            + describe(reachable)
+            + (client.isFullScopeAllowed() ? " (full scope allowed)" : " (in its scope)");
+      }
+    }
+
     // conservative: any admin-permission policy whose configuration mentions the client, its
     // service account, or a role or group the service account holds
     Set<String> ids = new HashSet<>();
@@ -73,6 +86,22 @@ final class KeycloakPower {
     }
     String policy = permissionNaming(session, realm, ids);
     return policy == null ? null : "fine-grained admin permission policy " + policy + " names it";
+  }
+
+  /** A role of Keycloak's admin clients that the client's tokens may carry, or null. */
+  private static RoleModel adminRoleInScope(
+      KeycloakSession session, RealmModel realm, ClientModel client) {
+    for (String adminClientId : PERMISSION_SERVERS) {
+      ClientModel admin = session.clients().getClientByClientId(realm, adminClientId);
+      if (admin == null) {
+        continue;
+      }
+      RoleModel found = admin.getRolesStream().filter(client::hasScope).findFirst().orElse(null);
+      if (found != null) {
+        return found;
+      }
+    }
+    return null;
   }
 
   private static String permissionNaming(

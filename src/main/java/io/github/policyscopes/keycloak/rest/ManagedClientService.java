@@ -2,6 +2,7 @@ package io.github.policyscopes.keycloak.rest;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.github.policyscopes.keycloak.store.PolicyStore;
+import io.github.policyscopes.policy.EscalationCheck;
 import io.github.policyscopes.policy.TokenPolicy;
 import java.net.URI;
 import java.net.URISyntaxException;
@@ -53,6 +54,12 @@ final class ManagedClientService implements ResourceCollection {
 
   static final String TOKEN_EXCHANGE = OAuth2Constants.TOKEN_EXCHANGE_GRANT_TYPE;
   static final String TOKEN_EXCHANGE_ATTRIBUTE = "standard.token.exchange.enabled";
+
+  /**
+   * The longest clientId: Keycloak names a service account {@code service-account-<clientId>} and
+   * stores user names in 255 characters.
+   */
+  static final int MAX_CLIENT_ID = 255 - "service-account-".length();
 
   static final Set<String> GRANT_TYPES =
       Set.of(
@@ -130,6 +137,8 @@ final class ManagedClientService implements ResourceCollection {
     ClientRepresentation rep = new ClientRepresentation();
     rep.setClientId(input.clientId());
     rep.setProtocol(OIDCLoginProtocol.LOGIN_PROTOCOL);
+    // its users' tokens carry only roles an operator maps to it, never Keycloak's admin roles
+    rep.setFullScopeAllowed(false);
     input.applyTo(rep);
     AdminAuth auth = adminAuth(realm, caller);
     ClientModel client;
@@ -140,6 +149,8 @@ final class ManagedClientService implements ResourceCollection {
       HandOver.handOver(client);
       bindExactly(client, policies);
       validate(session, client, true);
+      // a new service account joins the realm's default groups: it may hold power already
+      KeycloakPower.refuseIfPrivileged(session, realm, client);
       session.getContext().setClient(client);
       session.clientPolicy().triggerOnEvent(new AdminClientRegisteredContext(client, auth));
     } catch (ClientPolicyException e) {
@@ -189,6 +200,8 @@ final class ManagedClientService implements ResourceCollection {
       RepresentationToModel.updateClient(rep, client, session);
       bindExactly(client, policies);
       validate(session, client, false);
+      // a change (a new service account, a sign-in flow) must not leave it with Keycloak power
+      KeycloakPower.refuseIfPrivileged(session, realm, client);
       session.clientPolicy().triggerOnEvent(new AdminClientUpdatedContext(rep, client, auth));
       forgetRotationUnlessAPolicyRotates(session, client);
     } catch (ClientPolicyException e) {
@@ -281,14 +294,25 @@ final class ManagedClientService implements ResourceCollection {
    * and on the client itself), as binding them would (docs/adr/0007-config-api.md).
    */
   private static void checkCanActAs(Caller caller, ClientModel client) {
-    List<String> allowed =
-        PolicyStore.boundTo(client).stream().flatMap(p -> p.allowedScopes().stream()).toList();
-    TokenPolicyService.checkNoEscalation(
-        caller,
-        allowed,
-        "the token cannot act as client "
-            + client.getClientId()
-            + ", whose policy grants more than it has");
+    List<String> shown = new ArrayList<>();
+    boolean exceeds = false;
+    for (TokenPolicy policy : PolicyStore.boundTo(client)) {
+      List<String> exceeding = EscalationCheck.exceeding(caller.scopes(), policy.allowedScopes());
+      exceeds |= !exceeding.isEmpty();
+      // errors obey denies: only a policy the caller may read has its entries named
+      if (caller.scopes().decide("GET", TokenPolicyService.path(policy.id())).allowed()) {
+        exceeding.stream().filter(e -> !shown.contains(e)).forEach(shown::add);
+      }
+    }
+    if (exceeds) {
+      throw new ApiError(
+              403,
+              "insufficient_scope",
+              "the token cannot act as client "
+                  + client.getClientId()
+                  + ", whose policies grant more than it has")
+          .with("exceeding", shown);
+    }
   }
 
   private static void requireConfidential(ClientModel client) {
@@ -466,7 +490,7 @@ final class ManagedClientService implements ResourceCollection {
       String clientId = Json.text(body, "clientId");
       if (clientId != null && !isClientId(clientId)) {
         throw ApiError.invalidField(
-            "clientId", "must be 1-255 visible ASCII characters without spaces");
+            "clientId", "must be 1-" + MAX_CLIENT_ID + " visible ASCII characters without spaces");
       }
       String name = orElse(Json.text(body, "name"), now == null ? null : now.name());
       if (name != null && name.length() > 255) {
@@ -543,12 +567,15 @@ final class ManagedClientService implements ResourceCollection {
 
     private static boolean isClientId(String clientId) {
       return !clientId.isEmpty()
-          && clientId.length() <= 255
+          && clientId.length() <= MAX_CLIENT_ID
           && clientId.chars().allMatch(c -> c > 0x20 && c < 0x7f);
     }
 
     /** An absolute http(s) URI, optionally ending in Keycloak's {@code *} wildcard; no fragment. */
     private static String redirectProblem(String uri) {
+      if (uri.length() > 255) {
+        return "must be at most 255 characters long"; // Keycloak stores it in 255 characters
+      }
       String check = uri.endsWith("*") ? uri.substring(0, uri.length() - 1) : uri;
       if (Stream.of(" ", "#", "\\").anyMatch(check::contains)) {
         return "must be an absolute http(s) URI without fragment";

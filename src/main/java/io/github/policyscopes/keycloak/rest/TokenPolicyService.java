@@ -19,6 +19,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import org.keycloak.events.admin.OperationType;
+import org.keycloak.models.ClientModel;
 import org.keycloak.models.ClientScopeModel;
 import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.RealmModel;
@@ -61,7 +62,7 @@ final class TokenPolicyService implements ResourceCollection {
 
   @Override
   public List<View> all(KeycloakSession session, RealmModel realm, Caller caller) {
-    Map<String, List<String>> bound = bindings(session, realm);
+    Map<String, List<String>> bound = bindings(session, realm, true);
     Set<String> realmDefaults = realmDefaults(realm);
     return realm
         .getClientScopesStream()
@@ -109,6 +110,7 @@ final class TokenPolicyService implements ResourceCollection {
     Writes.checkIfMatch(ifMatch, Json.etag(view(session, realm, scope, caller)));
     Input input = Input.parse(body);
     checkNoEscalation(caller, input.config().allowedScopes());
+    checkNoLiftedPower(session, realm, caller, scope, input.config());
     checkTitleFree(realm, input.title(), scope.getId());
     PolicyStore.update(scope, input.title(), input.config());
     View view = view(session, realm, scope, caller);
@@ -125,7 +127,10 @@ final class TokenPolicyService implements ResourceCollection {
     if (!boundClients(session, realm, scope).isEmpty()) {
       // only the clients the caller may read are named (errors obey denies)
       throw ApiError.conflict("the policy is bound to clients; unbind it first")
-          .with("clients", readable(caller, boundClients(session, realm, scope)));
+          .with(
+              "clients",
+              readable(
+                  caller, bindings(session, realm, true).getOrDefault(scope.getId(), List.of())));
     }
     realm.removeClientScope(scope.getId());
     AdminEvents.record(
@@ -154,10 +159,20 @@ final class TokenPolicyService implements ResourceCollection {
 
   /** Policy id → ids of the clients it is bound to (as a default client scope). */
   static Map<String, List<String>> bindings(KeycloakSession session, RealmModel realm) {
+    return bindings(session, realm, false);
+  }
+
+  /**
+   * As {@link #bindings(KeycloakSession, RealmModel)}, with only the clients handed over to the API
+   * when {@code handedOverOnly}: what a view may name.
+   */
+  static Map<String, List<String>> bindings(
+      KeycloakSession session, RealmModel realm, boolean handedOverOnly) {
     Map<String, List<String>> bound = new HashMap<>();
     session
         .clients()
         .getClientsStream(realm)
+        .filter(client -> !handedOverOnly || HandOver.isHandedOver(client))
         .forEach(
             client ->
                 client
@@ -184,7 +199,10 @@ final class TokenPolicyService implements ResourceCollection {
     return ids;
   }
 
-  /** The client ids the caller may read: a reference it may not read is not shown. */
+  /**
+   * The client ids the caller may read (of clients handed over to the API): a reference it may not
+   * read is not shown.
+   */
   private static List<String> readable(Caller caller, List<String> clientIds) {
     return clientIds.stream()
         .filter(id -> caller.scopes().decide("GET", ManagedClientService.path(id)).allowed())
@@ -194,7 +212,7 @@ final class TokenPolicyService implements ResourceCollection {
 
   static View view(
       KeycloakSession session, RealmModel realm, ClientScopeModel scope, Caller caller) {
-    return view(scope, bindings(session, realm), realmDefaults(realm), caller);
+    return view(scope, bindings(session, realm, true), realmDefaults(realm), caller);
   }
 
   private static View view(
@@ -204,7 +222,8 @@ final class TokenPolicyService implements ResourceCollection {
       Caller caller) {
     PolicyConfig config = PolicyStore.configOf(scope);
     List<String> allowed = config.allowedScopes().stream().sorted().toList();
-    List<String> warnings = new ArrayList<>(LINT.get(allowed));
+    // a broken policy (an import past the limits, say) is not linted: its warning says it all
+    List<String> warnings = new ArrayList<>(config.isValid() ? LINT.get(allowed) : List.of());
     config
         .problems()
         .forEach(
@@ -235,6 +254,44 @@ final class TokenPolicyService implements ResourceCollection {
         config.disallowedScopes().value(),
         readable(caller, bound.getOrDefault(scope.getId(), List.of())),
         List.copyOf(warnings));
+  }
+
+  /**
+   * A new version of a policy must not give back what the old one took away: a deny it drops needs
+   * the caller to hold write power on all it protected; and a broken policy (which today keeps
+   * every client bound to it from any config grant) or one of several mappers (which all grant and
+   * deny) may only be rewritten by a caller who could act as every client bound to it.
+   */
+  private static void checkNoLiftedPower(
+      KeycloakSession session,
+      RealmModel realm,
+      Caller caller,
+      ClientScopeModel scope,
+      PolicyConfig next) {
+    PolicyConfig before = PolicyStore.configOf(scope);
+    List<String> lifted =
+        EscalationCheck.unliftable(caller.scopes(), before.allowedScopes(), next.allowedScopes());
+    if (!lifted.isEmpty()) {
+      throw new ApiError(
+              403,
+              "insufficient_scope",
+              "the token cannot lift a deny it does not cover: " + String.join(" ", lifted))
+          .with("exceeding", lifted);
+    }
+    if (!before.isValid() || PolicyStore.mapperCount(scope) > 1) {
+      for (String clientId : boundClients(session, realm, scope)) {
+        ClientModel client = session.clients().getClientById(realm, clientId);
+        List<String> governing =
+            PolicyStore.boundTo(client).stream().flatMap(p -> p.allowedScopes().stream()).toList();
+        if (!EscalationCheck.exceeding(caller.scopes(), governing).isEmpty()) {
+          throw new ApiError(
+              403,
+              "insufficient_scope",
+              "the policy is broken or carries several mappers: only a token that could act as"
+                  + " every client bound to it may rewrite it");
+        }
+      }
+    }
   }
 
   /** Writing or binding a policy needs the caller's own token to cover its config grants. */
@@ -271,10 +328,15 @@ final class TokenPolicyService implements ResourceCollection {
     }
   }
 
+  private static final int MAX_SLUG = 200;
+
   /** A client scope name for a title: a slug, since Keycloak allows no spaces in scope names. */
   static String freeName(RealmModel realm, String title) {
     String slug =
         title.toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9]+", "-").replaceAll("(^-+|-+$)", "");
+    if (slug.length() > MAX_SLUG) {
+      slug = slug.substring(0, MAX_SLUG); // lower case can lengthen a title; the column holds 255
+    }
     String name = slug.isEmpty() ? "token-policy" : slug;
     Set<String> taken =
         new java.util.HashSet<>(

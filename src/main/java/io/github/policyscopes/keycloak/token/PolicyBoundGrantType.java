@@ -66,6 +66,12 @@ final class PolicyBoundGrantType implements OAuth2GrantType {
    */
   static final String GRANT_CLAIM = "policy_grant";
 
+  /**
+   * The claim of a refresh token issued with an exchanged token: the subject token's expiry, which
+   * no token refreshed from it may pass.
+   */
+  static final String NOT_AFTER_CLAIM = "policy_not_after";
+
   private final KeycloakSession session;
   private final OAuth2GrantType delegate;
   private final Kind kind;
@@ -115,7 +121,7 @@ final class PolicyBoundGrantType implements OAuth2GrantType {
               requested,
               !asked.isEmpty(),
               ceiling,
-              kind == Kind.EXCHANGE ? presented.expiry() : null,
+              presented == null ? null : presented.expiry(),
               context.getEvent());
     }
 
@@ -280,14 +286,16 @@ final class PolicyBoundGrantType implements OAuth2GrantType {
       }
       RefreshToken refresh = new JWSInput(token).readJsonContent(RefreshToken.class);
       Object grant = refresh.getOtherClaims().get(GRANT_CLAIM);
+      Object notAfter = refresh.getOtherClaims().get(NOT_AFTER_CLAIM);
+      Long expiry = notAfter instanceof Number n ? n.longValue() : null;
       if (grant instanceof String granted) {
-        return new Presented(ScopeSet.split(granted), null);
+        return new Presented(ScopeSet.split(granted), expiry);
       }
       List<String> plainOnly =
           ScopeSet.split(refresh.getScope()).stream()
               .filter(s -> !Scope.isConfigScopeSyntax(s))
               .toList();
-      return new Presented(plainOnly, null);
+      return new Presented(plainOnly, expiry);
     } catch (JWSInputException | RuntimeException unreadable) {
       LOG.debugf("unreadable %s token: nothing to inherit (%s)", kind, unreadable.toString());
       return new Presented(List.of(), null); // fail closed: nothing to inherit

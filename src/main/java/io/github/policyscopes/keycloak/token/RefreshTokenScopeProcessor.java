@@ -29,5 +29,13 @@ final class RefreshTokenScopeProcessor implements TokenPostProcessor {
     refreshToken
         .getOtherClaims()
         .put(PolicyBoundGrantType.GRANT_CLAIM, String.join(" ", issuance.refreshCeiling()));
+    Long notAfter = issuance.notAfter();
+    if (notAfter != null) {
+      // an exchanged token never outlives its subject, through a refresh neither
+      refreshToken.getOtherClaims().put(PolicyBoundGrantType.NOT_AFTER_CLAIM, notAfter);
+      if (refreshToken.getExp() == null || refreshToken.getExp() > notAfter) {
+        refreshToken.exp(notAfter);
+      }
+    }
   }
 }

@@ -85,12 +85,13 @@ class StoredPolicyIT {
     assertThat(ConfigApi.strings(view, "allowedScopes")).contains("openid", "*:**");
     assertThat(view.get("warnings").toString()).contains("mappers");
 
-    // a caller who can hand out client powers only may not bind it
+    // a caller who can read policies but hand out client powers only may not bind it
     ApiFixtures.Bound clientsOnly =
-        fixtures.boundClient("clients-only", List.of("*:config/clients/**"));
+        fixtures.boundClient(
+            "clients-only", List.of("*:config/clients/**", ".:config/tokenPolicies/**"));
     ConfigApi.Reply bind =
         api.post(
-            clientsOnly.token("*:config/clients/**"),
+            clientsOnly.token("*:config/clients/** .:config/tokenPolicies/**"),
             "config/clients",
             ConfigApi.clientBody(RealmAdmin.unique("binds-two"), policy));
     assertThat(bind.status()).as(bind.toString()).isEqualTo(403);
@@ -265,6 +266,98 @@ class StoredPolicyIT {
     for (String title : List.of("forged\r\nINFO line", "esc\u001b[31m", "sep\u2028x")) {
       assertField(api.post(token, POLICIES, policyBody(title, "openid")), "title");
     }
+  }
+
+  // ---- a policy update may not give back what a deny took away ----
+
+  @Test
+  void aTokenCannotLiftItsOwnCarveOutKeptInASeparatePolicy() {
+    String protectedId = admin.createClient(RealmAdmin.unique("carved-out"), ApiFixtures.SECRET);
+    String grants =
+        admin.createPolicy(RealmAdmin.unique("grants"), List.of("*:config/**"), null, null);
+    String carveOut =
+        admin.createPolicy(
+            RealmAdmin.unique("carve-out"), List.of("-:config/clients/" + protectedId), null, null);
+    String clientId = RealmAdmin.unique("carved");
+    String uuid = admin.createClient(clientId, ApiFixtures.SECRET);
+    admin.bind(uuid, grants);
+    admin.bind(uuid, carveOut);
+    String token = api.token(clientId, ApiFixtures.SECRET, "*:config/**");
+    assertThat(ConfigApi.scopeOf(token)).contains("-:config/clients/" + protectedId);
+
+    JsonNode before = api.get(token, POLICIES + "/" + carveOut).json();
+    ConfigApi.Reply lifted =
+        api.put(
+            token, POLICIES + "/" + carveOut, policyBody(before.get("title").asText(), "openid"));
+
+    assertThat(lifted.status()).as(lifted.toString()).isEqualTo(403);
+    assertThat(ConfigApi.strings(api.get(token, POLICIES + "/" + carveOut).json(), "allowedScopes"))
+        .containsExactly("-:config/clients/" + protectedId);
+    // the same edit by a token that holds write power on all below the deny is fine
+    ConfigApi.Reply byAll =
+        api.put(
+            fixtures.allPowerToken(),
+            POLICIES + "/" + carveOut,
+            policyBody(before.get("title").asText(), "-:config/clients/" + protectedId, "openid"));
+    assertThat(byAll.status()).as(byAll.toString()).isEqualTo(200);
+  }
+
+  // ---- I3: a client users sign in through must not bring their admin roles ----
+
+  @Test
+  void aFullScopeSignInClientIsPrivileged() {
+    String clientId = RealmAdmin.unique("full-scope");
+    Map<String, Object> rep = new LinkedHashMap<>();
+    rep.put("clientId", clientId);
+    rep.put("publicClient", false);
+    rep.put("secret", ApiFixtures.SECRET);
+    rep.put("directAccessGrantsEnabled", true);
+    rep.put("standardFlowEnabled", true);
+    rep.put("redirectUris", List.of("https://app.example/*"));
+    TestClient.Reply created = http.admin("POST", "realms/demo/clients", rep);
+    assertThat(created.status()).as(created.toString()).isEqualTo(201);
+    String uuid = idFrom(created);
+    handOver(uuid);
+
+    ConfigApi.Reply hijack =
+        api.put(
+            fixtures.allPowerToken(),
+            "config/clients/" + uuid,
+            ConfigApi.map("redirectUris", List.of("https://evil.example/*")));
+    assertThat(hijack.status()).as(hijack.toString()).isEqualTo(403);
+    assertThat(hijack.json().get("error").asText()).isEqualTo("privileged_client");
+    assertThat(
+            http.admin("GET", "realms/demo/clients/" + uuid, null)
+                .json()
+                .get("redirectUris")
+                .toString())
+        .doesNotContain("evil");
+  }
+
+  // ---- I7: values past what Keycloak's columns hold are 400s, never 500s ----
+
+  @Test
+  void valuesPastKeycloaksColumnsAreRefusedNotStored() {
+    String token = fixtures.allPowerToken();
+    ConfigApi.Reply title = api.post(token, POLICIES, policyBody("\u0130".repeat(255), "openid"));
+    assertThat(title.status()).as(title.toString()).isEqualTo(201);
+
+    ConfigApi.Reply longId =
+        api.post(token, "config/clients", ConfigApi.clientBody("c".repeat(240)));
+    assertThat(longId.status()).as(longId.toString()).isEqualTo(400);
+    assertThat(longId.json().get("field").asText()).isEqualTo("clientId");
+
+    ConfigApi.Reply longUri =
+        api.post(
+            token,
+            "config/clients",
+            ConfigApi.map(
+                "clientId", RealmAdmin.unique("long-uri"),
+                "type", "public",
+                "grantTypes", List.of("authorization_code"),
+                "redirectUris", List.of("https://app.example/" + "p".repeat(300))));
+    assertThat(longUri.status()).as(longUri.toString()).isEqualTo(400);
+    assertThat(longUri.json().get("field").asText()).isEqualTo("redirectUris[0]");
   }
 
   // ---- helpers ----
