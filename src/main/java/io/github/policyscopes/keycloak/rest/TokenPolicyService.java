@@ -257,10 +257,11 @@ final class TokenPolicyService implements ResourceCollection {
   }
 
   /**
-   * A new version of a policy must not give back what the old one took away: a deny it drops needs
-   * the caller to hold write power on all it protected; and a broken policy (which today keeps
-   * every client bound to it from any config grant) or one of several mappers (which all grant and
-   * deny) may only be rewritten by a caller who could act as every client bound to it.
+   * A new version of a policy must not give back what the old one took away: a deny it drops, while
+   * the policy is bound, needs the caller to hold write power on all it protected; and a broken
+   * policy (which today keeps every client bound to it from any config grant) or one of several
+   * mappers (which all grant and deny) may only be rewritten by a caller who could act as every
+   * client bound to it.
    */
   private static void checkNoLiftedPower(
       KeycloakSession session,
@@ -269,9 +270,11 @@ final class TokenPolicyService implements ResourceCollection {
       ClientScopeModel scope,
       PolicyConfig next) {
     PolicyConfig before = PolicyStore.configOf(scope);
+    List<String> bound = boundClients(session, realm, scope);
     List<String> lifted =
         EscalationCheck.unliftable(caller.scopes(), before.allowedScopes(), next.allowedScopes());
-    if (!lifted.isEmpty()) {
+    // a policy bound to no client restricts nobody yet: binding it later is checked on its grants
+    if (!lifted.isEmpty() && !bound.isEmpty()) {
       throw new ApiError(
               403,
               "insufficient_scope",
@@ -279,7 +282,7 @@ final class TokenPolicyService implements ResourceCollection {
           .with("exceeding", lifted);
     }
     if (!before.isValid() || PolicyStore.mapperCount(scope) > 1) {
-      for (String clientId : boundClients(session, realm, scope)) {
+      for (String clientId : bound) {
         ClientModel client = session.clients().getClientById(realm, clientId);
         List<String> governing =
             PolicyStore.boundTo(client).stream().flatMap(p -> p.allowedScopes().stream()).toList();

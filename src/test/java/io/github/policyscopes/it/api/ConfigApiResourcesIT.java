@@ -230,7 +230,12 @@ class ConfigApiResourcesIT {
     fixtures.admin().bind(uuid, policyId);
     ConfigApi.Reply conflict = api.delete(token, POLICIES + "/" + policyId);
     assertThat(conflict.status()).isEqualTo(409);
-    assertThat(ConfigApi.strings(conflict.json(), "clients")).containsExactly(uuid);
+    // a client not handed over to the API does not exist for it: bound, but never named
+    assertThat(ConfigApi.strings(conflict.json(), "clients")).isEmpty();
+    fixtures.handOver(uuid);
+    ConfigApi.Reply named = api.delete(token, POLICIES + "/" + policyId);
+    assertThat(named.status()).isEqualTo(409);
+    assertThat(ConfigApi.strings(named.json(), "clients")).containsExactly(uuid);
   }
 
   @Test

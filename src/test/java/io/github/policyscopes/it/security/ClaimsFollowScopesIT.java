@@ -364,7 +364,14 @@ class ClaimsFollowScopesIT {
   void anUnboundClientKeepsEveryClaimAsStockKeycloakIssuesIt(TestClient http) {
     Fixture bound = fixture(http, List.of("openid"));
     String clientId = RealmAdmin.unique("claims-unbound");
-    new RealmAdmin(http, TestClient.REALM).createClient(clientId, SECRET);
+    String uuid = new RealmAdmin(http, TestClient.REALM).createClient(clientId, SECRET);
+    // stock Keycloak's default: full scope, so that the role-based claims (groups) are there too
+    TestClient.Reply fullScope =
+        http.admin(
+            "PUT",
+            "realms/" + TestClient.REALM + "/clients/" + uuid,
+            java.util.Map.of("id", uuid, "clientId", clientId, "fullScopeAllowed", true));
+    assertThat(fullScope.status()).as(fullScope.toString()).isEqualTo(204);
     Fixture unbound = new Fixture(clientId, null, bound.username(), null);
 
     TestClient.Reply tokens = password(http, unbound, ASKED);

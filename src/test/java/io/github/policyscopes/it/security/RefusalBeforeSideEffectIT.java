@@ -130,6 +130,50 @@ class RefusalBeforeSideEffectIT {
     assertThat(events("config/clients/" + id + "*")).isEqualTo(eventsBefore);
   }
 
+  /**
+   * Every other kind of refusal against the two writes with the worst side effects (a secret
+   * rotation, a client update): token, path, scope, escalation, validation, precondition. After
+   * each, the secret, the client and the admin events are as before.
+   */
+  @Test
+  void everyKindOfRefusalLeavesTheSecretTheClientAndTheEventsAsTheyWere() {
+    String token = fixtures.allPowerToken();
+    String policy =
+        api.createPolicy(token, RealmAdmin.unique("Refusals"), "*:config/**").get("id").asText();
+    String clientId = RealmAdmin.unique("refusals");
+    JsonNode created = api.createClient(token, clientId, policy);
+    String id = created.get("id").asText();
+    String path = "config/clients/" + id;
+    String secretBefore = fixtures.keycloakSecret(id);
+    JsonNode clientBefore = fixtures.keycloakClient(id);
+    int eventsBefore = events(path + "*");
+    // a token that may write clients, but not one whose policy grants more than it has
+    ApiFixtures.Bound narrow =
+        fixtures.boundClient("narrow", java.util.List.of("*:config/clients/**", ".:config/**"));
+    String narrowToken = narrow.token("*:config/clients/** .:config/**");
+    ObjectNode renamed = api.get(token, path).json().deepCopy();
+    renamed.put("name", "renamed by a refused request");
+
+    java.util.Map<String, ConfigApi.Reply> refusals = new java.util.LinkedHashMap<>();
+    refusals.put("no token", api.send("POST", path + "/secret", null, null));
+    refusals.put("bad token", api.send("POST", path + "/secret", "garbage", null));
+    refusals.put("path", api.raw("POST", "config/clients/x/../" + id + "/secret", token));
+    refusals.put("scope", api.post(fixtures.configReader(), path + "/secret", null));
+    refusals.put("escalation", api.post(narrowToken, path + "/secret", null));
+    refusals.put("escalation (update)", api.put(narrowToken, path, renamed));
+    refusals.put("validation", api.put(token, path, renamed.deepCopy().put("type", "sometimes")));
+    refusals.put(
+        "precondition", api.send("POST", path + "/secret", token, null, "If-Match", "\"stale\""));
+    refusals.put(
+        "precondition (update)", api.send("PUT", path, token, renamed, "If-Match", "\"stale\""));
+
+    refusals.forEach(
+        (kind, reply) -> assertThat(reply.status()).as(kind + ": " + reply).isBetween(400, 499));
+    assertThat(fixtures.keycloakSecret(id)).isEqualTo(secretBefore);
+    assertThat(fixtures.keycloakClient(id)).isEqualTo(clientBefore);
+    assertThat(events(path + "*")).isEqualTo(eventsBefore);
+  }
+
   @Test
   void theOriginIsRefusedBeforeTheBodyIsEvenRead() {
     // a body that would be a 400 or 415: the origin refusal comes first, like every other check

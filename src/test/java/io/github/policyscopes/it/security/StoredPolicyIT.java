@@ -293,6 +293,9 @@ class StoredPolicyIT {
     assertThat(lifted.status()).as(lifted.toString()).isEqualTo(403);
     assertThat(ConfigApi.strings(api.get(token, POLICIES + "/" + carveOut).json(), "allowedScopes"))
         .containsExactly("-:config/clients/" + protectedId);
+    assertThat(ConfigApi.scopeOf(api.token(clientId, ApiFixtures.SECRET, "*:config/**")))
+        .as("the carve-out still sticks")
+        .contains("-:config/clients/" + protectedId);
     // the same edit by a token that holds write power on all below the deny is fine
     ConfigApi.Reply byAll =
         api.put(
