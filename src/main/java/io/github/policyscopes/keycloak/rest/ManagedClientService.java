@@ -100,14 +100,14 @@ final class ManagedClientService implements ResourceCollection {
         .clients()
         .getClientsStream(realm)
         .filter(HandOver::isHandedOver)
-        .map(ManagedClientService::view)
+        .map(client -> view(client, caller))
         .sorted((a, b) -> a.clientId().compareTo(b.clientId()))
         .toList();
   }
 
   @Override
   public View get(KeycloakSession session, RealmModel realm, Caller caller, String id) {
-    return view(find(session, realm, id));
+    return view(find(session, realm, id), caller);
   }
 
   static Secret secret(KeycloakSession session, RealmModel realm, Caller caller, String id) {
@@ -123,7 +123,7 @@ final class ManagedClientService implements ResourceCollection {
   /** Creates the client; returns its view and, for a confidential client, its secret. */
   @Override
   public Created create(KeycloakSession session, RealmModel realm, Caller caller, ObjectNode body) {
-    Input input = Input.parse(body, null);
+    Input input = Input.parse(body, null, caller);
     if (input.clientId() == null || input.clientId().isBlank()) {
       throw ApiError.invalidField("clientId", "is required");
     }
@@ -132,7 +132,7 @@ final class ManagedClientService implements ResourceCollection {
       throw unavailable();
     }
     List<ClientScopeModel> policies = policies(realm, caller, input.tokenPolicies());
-    checkConfigPowerIsConfidential(null, input, policies);
+    checkConfigPowerIsConfidential(null, input, policies, caller);
 
     ClientRepresentation rep = new ClientRepresentation();
     rep.setClientId(input.clientId());
@@ -147,7 +147,7 @@ final class ManagedClientService implements ResourceCollection {
       client = ClientManager.createClient(session, realm, rep);
       ClientManager.updateClientServiceAccount(session, client, rep.isServiceAccountsEnabled());
       HandOver.handOver(client);
-      bindExactly(client, policies);
+      bindExactly(client, policies, null);
       validate(session, client, true);
       // a new service account joins the realm's default groups: it may hold power already
       KeycloakPower.refuseIfPrivileged(session, realm, client);
@@ -158,7 +158,7 @@ final class ManagedClientService implements ResourceCollection {
     }
     String secret = client.isPublicClient() || client.isBearerOnly() ? null : client.getSecret();
 
-    View view = view(client);
+    View view = view(client, caller);
     AdminEvents.record(
         session,
         realm,
@@ -179,15 +179,15 @@ final class ManagedClientService implements ResourceCollection {
       String ifMatch,
       ObjectNode body) {
     ClientModel client = find(session, realm, id);
-    Writes.checkIfMatch(ifMatch, Json.etag(view(client)));
+    Writes.checkIfMatch(ifMatch, Json.etag(view(client, caller)));
     KeycloakPower.refuseIfPrivileged(session, realm, client);
     checkCanActAs(caller, client);
-    Input input = Input.parse(body, client);
+    Input input = Input.parse(body, client, caller);
     if (input.clientId() != null && !input.clientId().equals(client.getClientId())) {
       throw ApiError.invalidField("clientId", "cannot be changed");
     }
     List<ClientScopeModel> policies = policies(realm, caller, input.tokenPolicies());
-    checkConfigPowerIsConfidential(client, input, policies);
+    checkConfigPowerIsConfidential(client, input, policies, caller);
 
     // Keycloak's own representation of the client, changed as the body says (ClientResource)
     ClientRepresentation rep = ModelToRepresentation.toRepresentation(client, session);
@@ -198,7 +198,7 @@ final class ManagedClientService implements ResourceCollection {
       session.clientPolicy().triggerOnEvent(new AdminClientUpdateContext(rep, client, auth));
       ClientManager.updateClientServiceAccount(session, client, rep.isServiceAccountsEnabled());
       RepresentationToModel.updateClient(rep, client, session);
-      bindExactly(client, policies);
+      bindExactly(client, policies, caller);
       validate(session, client, false);
       // a change (a new service account, a sign-in flow) must not leave it with Keycloak power
       KeycloakPower.refuseIfPrivileged(session, realm, client);
@@ -207,7 +207,7 @@ final class ManagedClientService implements ResourceCollection {
     } catch (ClientPolicyException e) {
       throw refusedByClientPolicy(e);
     }
-    View view = view(client);
+    View view = view(client, caller);
     AdminEvents.record(
         session, realm, caller, AdminEvents.CLIENT, OperationType.UPDATE, path(id), view);
     return view;
@@ -217,7 +217,7 @@ final class ManagedClientService implements ResourceCollection {
   public void delete(
       KeycloakSession session, RealmModel realm, Caller caller, String id, String ifMatch) {
     ClientModel client = find(session, realm, id);
-    Writes.checkIfMatch(ifMatch, Json.etag(view(client)));
+    Writes.checkIfMatch(ifMatch, Json.etag(view(client, caller)));
     KeycloakPower.refuseIfPrivileged(session, realm, client);
     checkCanActAs(caller, client);
     try {
@@ -338,7 +338,11 @@ final class ManagedClientService implements ResourceCollection {
     }
   }
 
-  static View view(ClientModel client) {
+  /**
+   * The client as the caller may see it: its {@code tokenPolicies} name only the policies the
+   * caller may read (errors and views obey denies).
+   */
+  static View view(ClientModel client, Caller caller) {
     List<String> grants = new ArrayList<>();
     if (client.isServiceAccountsEnabled()) {
       grants.add(OAuth2Constants.CLIENT_CREDENTIALS);
@@ -362,9 +366,14 @@ final class ManagedClientService implements ResourceCollection {
         client.getClientScopes(true).values().stream()
             .filter(PolicyStore::isPolicy)
             .map(ClientScopeModel::getId)
+            .filter(id -> readable(caller, id))
             .sorted()
             .toList(),
         client.isEnabled());
+  }
+
+  private static boolean readable(Caller caller, String policyId) {
+    return caller.scopes().isAllowed("GET", TokenPolicyService.path(policyId));
   }
 
   /**
@@ -396,7 +405,7 @@ final class ManagedClientService implements ResourceCollection {
    * with a config grant to a public client is refused, and so is turning such a client public.
    */
   private static void checkConfigPowerIsConfidential(
-      ClientModel current, Input input, List<ClientScopeModel> policies) {
+      ClientModel current, Input input, List<ClientScopeModel> policies, Caller caller) {
     if (input.confidential()) {
       return;
     }
@@ -405,6 +414,14 @@ final class ManagedClientService implements ResourceCollection {
     if (current != null
         && PolicyStore.boundTo(current, Map.of()).stream().anyMatch(TokenPolicy::hasConfigGrant)) {
       throw ApiError.invalidField("type", "the client's own policy " + why);
+    }
+    if (turningPublic
+        && current.getClientScopes(true).values().stream()
+            .filter(scope -> !readable(caller, scope.getId()))
+            .map(PolicyStore::policyOf)
+            .anyMatch(policy -> policy != null && policy.hasConfigGrant())) {
+      // a binding the caller cannot see stays, so it counts too
+      throw ApiError.invalidField("type", "a token policy bound to it " + why);
     }
     Set<String> bound = current == null ? Set.of() : current.getClientScopes(true).keySet();
     for (int i = 0; i < policies.size(); i++) {
@@ -421,18 +438,23 @@ final class ManagedClientService implements ResourceCollection {
   /**
    * Binds exactly the named policies (I9): Keycloak gives a new client the realm's default client
    * scopes, default and optional, and a policy among them would reach the client though nobody
-   * named it. Every other policy scope is removed, as default and as optional scope.
+   * named it. Every other policy scope is removed, as default and as optional scope. On an update
+   * ({@code caller} not null), a binding to a policy the caller may not read is neither shown to it
+   * nor touched: the caller cannot name what it cannot see.
    */
-  private static void bindExactly(ClientModel client, List<ClientScopeModel> policies) {
+  private static void bindExactly(
+      ClientModel client, List<ClientScopeModel> policies, Caller caller) {
     Set<String> named = new HashSet<>();
     policies.forEach(p -> named.add(p.getId()));
     client.getClientScopes(true).values().stream()
         .filter(PolicyStore::isPolicy)
         .filter(scope -> !named.contains(scope.getId()))
+        .filter(scope -> caller == null || readable(caller, scope.getId()))
         .toList()
         .forEach(client::removeClientScope);
     client.getClientScopes(false).values().stream()
         .filter(PolicyStore::isPolicy)
+        .filter(scope -> caller == null || readable(caller, scope.getId()))
         .toList()
         .forEach(client::removeClientScope);
     Set<String> current = client.getClientScopes(true).keySet();
@@ -484,9 +506,9 @@ final class ManagedClientService implements ResourceCollection {
       List<String> tokenPolicies,
       boolean enabled) {
 
-    static Input parse(ObjectNode body, ClientModel current) {
+    static Input parse(ObjectNode body, ClientModel current, Caller caller) {
       Json.onlyFields(body, WRITABLE, READ_ONLY);
-      View now = current == null ? null : view(current);
+      View now = current == null ? null : view(current, caller);
       String clientId = Json.text(body, "clientId");
       if (clientId != null && !isClientId(clientId)) {
         throw ApiError.invalidField(

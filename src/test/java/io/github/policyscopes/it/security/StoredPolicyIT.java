@@ -4,6 +4,7 @@ import static io.github.policyscopes.it.api.ConfigApi.policyBody;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.github.policyscopes.it.KeycloakServerExtension;
 import io.github.policyscopes.it.RealmAdmin;
 import io.github.policyscopes.it.TestClient;
@@ -335,6 +336,50 @@ class StoredPolicyIT {
                 .get("redirectUris")
                 .toString())
         .doesNotContain("evil");
+  }
+
+  // ---- I15: a client's view and errors name only policies the caller may read ----
+
+  @Test
+  void aClientsHiddenPoliciesAreNeitherShownNorTouchedNorQuoted() {
+    String visible =
+        admin.createPolicy(RealmAdmin.unique("visible"), List.of("openid"), null, null);
+    String hidden = admin.createPolicy(RealmAdmin.unique("hidden"), List.of("openid"), null, null);
+    String powerful =
+        admin.createPolicy(
+            RealmAdmin.unique("hidden-power"), List.of("*:config/tokenPolicies/**"), null, null);
+    String quiet = admin.createClient(RealmAdmin.unique("two-policies"), ApiFixtures.SECRET);
+    admin.bind(quiet, visible);
+    admin.bind(quiet, hidden);
+    handOver(quiet);
+    String loud = admin.createClient(RealmAdmin.unique("hidden-power"), ApiFixtures.SECRET);
+    admin.bind(loud, powerful);
+    handOver(loud);
+    ApiFixtures.Bound caller =
+        fixtures.boundClient(
+            "partly-blind",
+            List.of(
+                "*:config/clients/**",
+                ".:config/tokenPolicies/**",
+                "-:config/tokenPolicies/" + hidden,
+                "-:config/tokenPolicies/" + powerful));
+    String token = caller.token("*:config/clients/** .:config/tokenPolicies/**");
+
+    JsonNode view = api.get(token, "config/clients/" + quiet).json();
+    assertThat(ConfigApi.strings(view, "tokenPolicies")).containsExactly(visible);
+    ObjectNode renamed = view.deepCopy();
+    renamed.put("name", "renamed, hidden binding kept");
+    ConfigApi.Reply updated = api.put(token, "config/clients/" + quiet, renamed);
+    assertThat(updated.status()).as(updated.toString()).isEqualTo(200);
+    assertThat(
+            http.admin("GET", "realms/demo/clients/" + quiet + "/default-client-scopes", null)
+                .body())
+        .as("the binding the caller cannot see is untouched")
+        .contains(hidden, visible);
+
+    ConfigApi.Reply actAs = api.get(token, "config/clients/" + loud + "/secret");
+    assertThat(actAs.status()).as(actAs.toString()).isEqualTo(403);
+    assertThat(actAs.body()).doesNotContain("config/tokenPolicies/**");
   }
 
   // ---- I7: values past what Keycloak's columns hold are 400s, never 500s ----
