@@ -139,7 +139,10 @@ class RefusalBeforeSideEffectIT {
   void everyKindOfRefusalLeavesTheSecretTheClientAndTheEventsAsTheyWere() {
     String token = fixtures.allPowerToken();
     String policy =
-        api.createPolicy(token, RealmAdmin.unique("Refusals"), "*:config/**").get("id").asText();
+        api.createPolicy(
+                token, RealmAdmin.unique("Refusals"), "*:config/clients/**", "*:config/x/**")
+            .get("id")
+            .asText();
     String clientId = RealmAdmin.unique("refusals");
     JsonNode created = api.createClient(token, clientId, policy);
     String id = created.get("id").asText();
