@@ -25,16 +25,8 @@ public final class EscalationCheck {
       return out;
     }
     for (String entry : new LinkedHashSet<>(entries)) {
-      if (entry == null || !Scope.isConfigScopeSyntax(entry)) {
-        continue;
-      }
-      ConfigScope scope;
-      try {
-        scope = ConfigScope.parse(entry);
-      } catch (ScopeParseException e) {
-        continue;
-      }
-      if (scope.isGrant() && !withinPower(caller, scope)) {
+      ConfigScope scope = parseOrNull(entry);
+      if (scope != null && scope.isGrant() && !withinPower(caller, scope)) {
         out.add(entry);
       }
     }

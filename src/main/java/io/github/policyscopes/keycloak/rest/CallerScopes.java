@@ -5,7 +5,6 @@ import com.github.benmanes.caffeine.cache.Caffeine;
 import io.github.policyscopes.keycloak.store.PolicyStore;
 import io.github.policyscopes.policy.EffectivePolicy;
 import io.github.policyscopes.policy.ScopeSet;
-import io.github.policyscopes.policy.TokenPolicy;
 import io.github.policyscopes.scope.Access;
 import io.github.policyscopes.scope.ConfigScope;
 import io.github.policyscopes.scope.PlainScope;
@@ -29,24 +28,26 @@ final class CallerScopes {
 
   static final int MAX_CACHED = 4096;
 
-  private record Key(String scope, List<TokenPolicy> policies) {}
+  /** A scope claim met with one version of a client's effective policy (cached by identity). */
+  private record Key(String scope, EffectivePolicy policy) {}
 
   private static final Cache<Key, ScopeSet> CACHE =
       Caffeine.newBuilder().maximumSize(MAX_CACHED).build();
 
   private CallerScopes() {}
 
-  /** The caller's effective scopes; {@code tokenScopes} is {@code scopeClaim} compiled. */
+  /**
+   * The caller's effective scopes; {@code tokenScopes} is {@code scopeClaim} compiled. What the
+   * client's tokens may carry now is {@link PolicyStore#effectiveFor}, the same answer issuance
+   * uses: none for an unbound client, no config grant for a public one or a broken policy.
+   */
   static ScopeSet effective(String scopeClaim, ScopeSet tokenScopes, ClientModel client) {
-    if (client == null || client.isPublicClient() || client.isBearerOnly()) {
+    EffectivePolicy policy = client == null ? null : PolicyStore.effectiveFor(client);
+    if (policy == null || policy.grants().isEmpty()) {
       return withoutGrants(tokenScopes);
     }
-    List<TokenPolicy> policies = PolicyStore.boundTo(client);
-    if (policies.isEmpty()) {
-      return withoutGrants(tokenScopes);
-    }
-    Key key = new Key(scopeClaim == null ? "" : scopeClaim, List.copyOf(policies));
-    return CACHE.get(key, k -> within(tokenScopes, PolicyStore.merged(policies)));
+    return CACHE.get(
+        new Key(scopeClaim == null ? "" : scopeClaim, policy), k -> within(tokenScopes, policy));
   }
 
   /**
