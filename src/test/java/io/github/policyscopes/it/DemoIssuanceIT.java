@@ -4,10 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.util.List;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 /** SPEC §3 on the demo realm's clients, through plain client_credentials requests. */
+@Tag("compat") // also runs on every other supported Keycloak version (pom.xml)
 @ExtendWith(KeycloakServerExtension.class)
 class DemoIssuanceIT {
 

@@ -8,9 +8,11 @@ import java.net.http.HttpRequest;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
+@Tag("compat") // also runs on every other supported Keycloak version (pom.xml)
 @ExtendWith(KeycloakServerExtension.class)
 class ServerSmokeIT {
 

@@ -4,7 +4,6 @@ import io.github.policyscopes.policy.Decision;
 import io.github.policyscopes.policy.InvalidPathException;
 import io.github.policyscopes.policy.RequestPaths;
 import io.github.policyscopes.policy.ScopeSet;
-import jakarta.ws.rs.ForbiddenException;
 import jakarta.ws.rs.NotAuthorizedException;
 import java.net.URI;
 import java.util.stream.Collectors;
@@ -12,7 +11,6 @@ import java.util.stream.Stream;
 import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.RealmModel;
 import org.keycloak.representations.AccessToken;
-import org.keycloak.services.cors.Cors;
 import org.keycloak.services.managers.AppAuthManager;
 import org.keycloak.services.managers.AuthenticationManager.AuthResult;
 
@@ -37,6 +35,7 @@ final class BearerGuard {
    * Verifies the token and the request's {@code Origin}; the caller it returns has passed both, so
    * a response to it may carry CORS headers. No path check and no decision yet.
    */
+  @SuppressWarnings("deprecation") // the getters are deprecated since 26.5, not removed (26.7)
   Caller authenticate() {
     String token;
     try {
@@ -59,27 +58,18 @@ final class BearerGuard {
     if (result == null) {
       throw invalidToken("the access token is invalid, expired or revoked");
     }
-    checkOrigin(result.token());
-    ScopeSet tokenScopes = ScopeSet.parse(result.token().getScope());
-    return new Caller(
-        result.token(),
-        result.client(),
-        result.user(),
-        CallerScopes.effective(result.token().getScope(), tokenScopes, result.client()),
-        tokenScopes);
-  }
-
-  /**
-   * Keycloak's own origin check for bearer requests ({@link Cors#checkAllowedOrigins(AccessToken)}:
-   * the token's {@code allowed-origins}, else its client's web origins, and the server's own
-   * origin). No {@code Origin} header: not a browser cross-origin request, nothing to check.
-   */
-  private void checkOrigin(AccessToken token) {
-    try {
-      Cors.builder().checkAllowedOrigins(token);
-    } catch (ForbiddenException badOrigin) {
+    // AuthResult's getters: the record accessors of 26.5+ do not exist on 26.4
+    AccessToken accessToken = result.getToken();
+    if (!Origins.allowed(session, accessToken)) {
       throw new ApiError(403, "invalid_origin", "origin not allowed for this client");
     }
+    ScopeSet tokenScopes = ScopeSet.parse(accessToken.getScope());
+    return new Caller(
+        accessToken,
+        result.getClient(),
+        result.getUser(),
+        CallerScopes.effective(accessToken.getScope(), tokenScopes, result.getClient()),
+        tokenScopes);
   }
 
   /** Checks the path and decides for an authenticated caller; returns when allowed. */

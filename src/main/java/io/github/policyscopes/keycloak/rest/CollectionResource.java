@@ -1,5 +1,6 @@
 package io.github.policyscopes.keycloak.rest;
 
+import io.github.policyscopes.keycloak.store.Revisions;
 import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.HEAD;
@@ -67,7 +68,7 @@ public final class CollectionResource {
           Map<String, Object> shown = Json.MAPPER.convertValue(created.view(), LinkedHashMap.class);
           shown.putAll(created.once());
           return Json.response(201, shown)
-              .header("ETag", Json.etag(created.view()))
+              .header("ETag", Json.etag(created.view(), 0))
               .location(root.location(collection.name() + "/" + created.id()));
         });
   }
@@ -80,7 +81,7 @@ public final class CollectionResource {
         "GET",
         caller -> {
           Object view = collection.get(session, realm, caller, id);
-          String etag = Json.etag(view);
+          String etag = Json.etag(view, Revisions.current(session, id));
           if (Conditions.noneMatchFails(ifNoneMatch, etag)) {
             return Conditions.notModified(etag);
           }
@@ -95,7 +96,8 @@ public final class CollectionResource {
     return root.guarded(
         "HEAD",
         caller -> {
-          String etag = Json.etag(collection.get(session, realm, caller, id));
+          String etag =
+              Json.etag(collection.get(session, realm, caller, id), Revisions.current(session, id));
           if (Conditions.noneMatchFails(ifNoneMatch, etag)) {
             return Conditions.notModified(etag);
           }
@@ -116,14 +118,17 @@ public final class CollectionResource {
           // preconditions before the content is even read (RFC 9110 §13.2.2) …
           checkIfNoneMatch(session, realm, caller, id, ifNoneMatch);
           var json = Json.readObject(session.getContext().getRequestHeaders(), body);
-          return tagged(
+          Tagged written =
               Writes.inTransaction(
                   session,
                   (s, r) -> {
                     // … and again where the write is serialised, against the state it changes
                     checkIfNoneMatch(s, r, caller, id, ifNoneMatch);
-                    return collection.update(s, r, caller, id, ifMatch, json);
-                  }));
+                    Object view = collection.update(s, r, caller, id, ifMatch, json);
+                    // the revision this write claimed, as it will be committed
+                    return new Tagged(view, Json.etag(view, Revisions.current(s, id)));
+                  });
+          return Json.response(200, written.view()).header("ETag", written.etag());
         });
   }
 
@@ -213,7 +218,8 @@ public final class CollectionResource {
     if (ifNoneMatch == null || ifNoneMatch.isBlank()) {
       return;
     }
-    String etag = Json.etag(collection.get(session, realm, caller, id));
+    String etag =
+        Json.etag(collection.get(session, realm, caller, id), Revisions.current(session, id));
     if (Conditions.noneMatchFails(ifNoneMatch, etag)) {
       throw ApiError.preconditionFailed(
               "If-None-Match " + ifNoneMatch.trim() + " matches the current ETag " + etag)
@@ -221,7 +227,5 @@ public final class CollectionResource {
     }
   }
 
-  private static Response.ResponseBuilder tagged(Object view) {
-    return Json.response(200, view).header("ETag", Json.etag(view));
-  }
+  private record Tagged(Object view, String etag) {}
 }

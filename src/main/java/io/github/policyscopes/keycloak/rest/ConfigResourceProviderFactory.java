@@ -1,5 +1,6 @@
 package io.github.policyscopes.keycloak.rest;
 
+import io.github.policyscopes.keycloak.compat.KeycloakRuntime;
 import org.keycloak.Config;
 import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.KeycloakSessionFactory;
@@ -13,6 +14,9 @@ public final class ConfigResourceProviderFactory implements RealmResourceProvide
 
   @Override
   public RealmResourceProvider create(KeycloakSession session) {
+    if (!KeycloakRuntime.active()) {
+      return null; // an unsupported Keycloak: /realms/{realm}/config answers 404 as without us
+    }
     return new RealmResourceProvider() {
       @Override
       public Object getResource() {
@@ -28,7 +32,9 @@ public final class ConfigResourceProviderFactory implements RealmResourceProvide
   public void init(Config.Scope config) {}
 
   @Override
-  public void postInit(KeycloakSessionFactory factory) {}
+  public void postInit(KeycloakSessionFactory factory) {
+    KeycloakRuntime.announce();
+  }
 
   @Override
   public void close() {}

@@ -43,12 +43,17 @@ final class Json {
     }
   }
 
-  /** A strong ETag of a representation: a hash of its JSON. */
-  static String etag(Object representation) {
+  /**
+   * A strong ETag of a resource: a hash of its representation's JSON and of its revision ({@link
+   * io.github.policyscopes.keycloak.store.Revisions}). The representation changes it whoever writes
+   * (the console too); the revision makes two config API writes never share one, so that the
+   * compare-and-set holds across nodes whose caches lag.
+   */
+  static String etag(Object representation, long revision) {
     try {
       byte[] hash =
           MessageDigest.getInstance("SHA-256")
-              .digest(write(representation).getBytes(StandardCharsets.UTF_8));
+              .digest((write(representation) + "\n" + revision).getBytes(StandardCharsets.UTF_8));
       return "\"" + HexFormat.of().formatHex(hash, 0, 16) + "\"";
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException(e);

@@ -1,7 +1,9 @@
 package io.github.policyscopes.keycloak.rest;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.github.policyscopes.keycloak.compat.ClientPolicyContexts;
 import io.github.policyscopes.keycloak.store.PolicyStore;
+import io.github.policyscopes.keycloak.store.Revisions;
 import io.github.policyscopes.policy.EscalationCheck;
 import io.github.policyscopes.policy.TokenPolicy;
 import java.net.URI;
@@ -19,6 +21,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.stream.Stream;
 import org.keycloak.OAuth2Constants;
+import org.keycloak.common.constants.ServiceAccountConstants;
 import org.keycloak.events.admin.OperationType;
 import org.keycloak.models.ClientModel;
 import org.keycloak.models.ClientScopeModel;
@@ -37,7 +40,6 @@ import org.keycloak.services.clientpolicy.context.AdminClientRegisteredContext;
 import org.keycloak.services.clientpolicy.context.AdminClientUnregisterContext;
 import org.keycloak.services.clientpolicy.context.AdminClientUpdateContext;
 import org.keycloak.services.clientpolicy.context.AdminClientUpdatedContext;
-import org.keycloak.services.clientpolicy.context.ClientSecretRotationContext;
 import org.keycloak.services.managers.ClientManager;
 import org.keycloak.services.managers.RealmManager;
 import org.keycloak.services.resources.admin.AdminAuth;
@@ -115,7 +117,7 @@ final class ManagedClientService implements ResourceCollection {
     KeycloakPower.refuseIfPrivileged(session, realm, client);
     requireConfidential(client);
     checkCanActAs(caller, client);
-    return new Secret(client.getSecret(), secretEtag(client));
+    return new Secret(client.getSecret(), secretEtag(session, client));
   }
 
   // ---- writes ----
@@ -145,7 +147,7 @@ final class ManagedClientService implements ResourceCollection {
     try {
       session.clientPolicy().triggerOnEvent(new AdminClientRegisterContext(rep, auth));
       client = ClientManager.createClient(session, realm, rep);
-      ClientManager.updateClientServiceAccount(session, client, rep.isServiceAccountsEnabled());
+      serviceAccount(session, client, rep.isServiceAccountsEnabled());
       HandOver.handOver(client);
       bindExactly(client, policies, null);
       validate(session, client, true);
@@ -179,7 +181,7 @@ final class ManagedClientService implements ResourceCollection {
       String ifMatch,
       ObjectNode body) {
     ClientModel client = find(session, realm, id);
-    Writes.checkIfMatch(ifMatch, Json.etag(view(client, caller)));
+    Writes.claim(session, realm, id, ifMatch, view(client, caller));
     KeycloakPower.refuseIfPrivileged(session, realm, client);
     checkCanActAs(caller, client);
     Input input = Input.parse(body, client, caller);
@@ -196,7 +198,7 @@ final class ManagedClientService implements ResourceCollection {
     try {
       session.setAttribute(ClientSecretConstants.CLIENT_SECRET_ROTATION_ENABLED, Boolean.FALSE);
       session.clientPolicy().triggerOnEvent(new AdminClientUpdateContext(rep, client, auth));
-      ClientManager.updateClientServiceAccount(session, client, rep.isServiceAccountsEnabled());
+      serviceAccount(session, client, rep.isServiceAccountsEnabled());
       RepresentationToModel.updateClient(rep, client, session);
       bindExactly(client, policies, caller);
       validate(session, client, false);
@@ -217,7 +219,7 @@ final class ManagedClientService implements ResourceCollection {
   public void delete(
       KeycloakSession session, RealmModel realm, Caller caller, String id, String ifMatch) {
     ClientModel client = find(session, realm, id);
-    Writes.checkIfMatch(ifMatch, Json.etag(view(client, caller)));
+    Writes.claim(session, realm, id, ifMatch, view(client, caller));
     KeycloakPower.refuseIfPrivileged(session, realm, client);
     checkCanActAs(caller, client);
     try {
@@ -239,7 +241,8 @@ final class ManagedClientService implements ResourceCollection {
     KeycloakPower.refuseIfPrivileged(session, realm, client);
     requireConfidential(client);
     checkCanActAs(caller, client);
-    Writes.checkIfMatch(ifMatch, secretEtag(client));
+    Writes.claim(
+        session, realm, Revisions.secretOf(id), ifMatch, revision -> secretEtag(client, revision));
     try {
       session.setAttribute(ClientSecretConstants.CLIENT_SECRET_ROTATION_ENABLED, Boolean.FALSE);
       ClientRepresentation rep = ModelToRepresentation.toRepresentation(client, session);
@@ -248,7 +251,7 @@ final class ManagedClientService implements ResourceCollection {
       session
           .clientPolicy()
           .triggerOnEvent(
-              new ClientSecretRotationContext(rep, client, previous, adminAuth(realm, caller)));
+              ClientPolicyContexts.secretRotation(rep, client, previous, adminAuth(realm, caller)));
       forgetRotationUnlessAPolicyRotates(session, client);
     } catch (ClientPolicyException e) {
       throw refusedByClientPolicy(e);
@@ -261,7 +264,7 @@ final class ManagedClientService implements ResourceCollection {
         OperationType.ACTION,
         path(id) + "/secret",
         null);
-    return new Secret(client.getSecret(), secretEtag(client));
+    return new Secret(client.getSecret(), secretEtag(session, client));
   }
 
   // ---- helpers ----
@@ -321,14 +324,19 @@ final class ManagedClientService implements ResourceCollection {
     }
   }
 
-  /** A strong ETag of the client's current secret: a hash, never the secret itself. */
-  static String secretEtag(ClientModel client) {
+  /** The strong ETag of the client's current secret at its current revision. */
+  private static String secretEtag(KeycloakSession session, ClientModel client) {
+    return secretEtag(client, Revisions.current(session, Revisions.secretOf(client.getId())));
+  }
+
+  /** A strong ETag of the client's secret: a hash with the revision, never the secret itself. */
+  private static String secretEtag(ClientModel client, long revision) {
     String secret = client.getSecret() == null ? "" : client.getSecret();
     try {
       byte[] hash =
           MessageDigest.getInstance("SHA-256")
               .digest(
-                  ("config-api-secret\0" + client.getId() + "\0" + secret)
+                  ("config-api-secret\0" + client.getId() + "\0" + secret + "\0" + revision)
                       .getBytes(StandardCharsets.UTF_8));
       return "\""
           + Base64.getUrlEncoder().withoutPadding().encodeToString(Arrays.copyOf(hash, 18))
@@ -485,6 +493,28 @@ final class ManagedClientService implements ResourceCollection {
   }
 
   /** The caller as Keycloak's client policies see an admin: its token, user and client. */
+  /**
+   * Creates or removes the client's service account as the admin REST API does for {@code
+   * serviceAccountsEnabled} (26.7's {@code ClientManager.updateClientServiceAccount}, which 26.4
+   * lacks; the same steps through {@link ClientManager}'s methods that every supported version
+   * has).
+   */
+  private static void serviceAccount(KeycloakSession session, ClientModel client, Boolean enabled) {
+    boolean exists = session.users().getServiceAccount(client) != null;
+    boolean scopeAssigned =
+        client.getClientScopes(true).containsKey(ServiceAccountConstants.SERVICE_ACCOUNT_SCOPE);
+    ClientManager manager = new ClientManager(new RealmManager(session));
+    if (Boolean.TRUE.equals(enabled)) {
+      if (!exists || !scopeAssigned) {
+        manager.enableServiceAccount(client);
+      }
+    } else if (Boolean.FALSE.equals(enabled) || !client.isServiceAccountsEnabled()) {
+      if (exists || scopeAssigned) {
+        manager.disableServiceAccount(client);
+      }
+    }
+  }
+
   private static AdminAuth adminAuth(RealmModel realm, Caller caller) {
     return new AdminAuth(realm, caller.token(), caller.user(), caller.client());
   }

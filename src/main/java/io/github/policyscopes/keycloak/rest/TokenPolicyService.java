@@ -107,7 +107,7 @@ final class TokenPolicyService implements ResourceCollection {
       String ifMatch,
       ObjectNode body) {
     ClientScopeModel scope = find(realm, id);
-    Writes.checkIfMatch(ifMatch, Json.etag(view(session, realm, scope, caller)));
+    Writes.claim(session, realm, id, ifMatch, view(session, realm, scope, caller));
     Input input = Input.parse(body);
     checkNoEscalation(caller, input.config().allowedScopes());
     checkNoLiftedPower(session, realm, caller, scope, input.config());
@@ -123,7 +123,7 @@ final class TokenPolicyService implements ResourceCollection {
   public void delete(
       KeycloakSession session, RealmModel realm, Caller caller, String id, String ifMatch) {
     ClientScopeModel scope = find(realm, id);
-    Writes.checkIfMatch(ifMatch, Json.etag(view(session, realm, scope, caller)));
+    Writes.claim(session, realm, id, ifMatch, view(session, realm, scope, caller));
     if (!boundClients(session, realm, scope).isEmpty()) {
       // only the clients the caller may read are named (errors obey denies)
       throw ApiError.conflict("the policy is bound to clients; unbind it first")

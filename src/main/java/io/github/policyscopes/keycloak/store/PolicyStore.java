@@ -2,6 +2,7 @@ package io.github.policyscopes.keycloak.store;
 
 import com.github.benmanes.caffeine.cache.Caffeine;
 import com.github.benmanes.caffeine.cache.LoadingCache;
+import io.github.policyscopes.keycloak.compat.KeycloakRuntime;
 import io.github.policyscopes.policy.EffectivePolicy;
 import io.github.policyscopes.policy.TokenPolicy;
 import java.util.ArrayList;
@@ -81,6 +82,9 @@ public final class PolicyStore {
   /** As {@link #effectiveFor(ClientModel)}, given the client's default client scopes. */
   public static EffectivePolicy effectiveFor(
       ClientModel client, Map<String, ClientScopeModel> defaultScopes) {
+    if (!KeycloakRuntime.active()) {
+      return null; // an unsupported Keycloak: every client is issued tokens as in stock Keycloak
+    }
     List<TokenPolicy> policies = boundTo(client, defaultScopes);
     if (policies.isEmpty()) {
       return null;

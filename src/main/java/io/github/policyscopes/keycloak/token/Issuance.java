@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Set;
 import org.keycloak.events.EventBuilder;
 import org.keycloak.models.KeycloakSession;
+import org.keycloak.representations.RefreshToken;
 
 /**
  * One token request of a policy-bound client, from the grant wrapper (which knows what was asked)
@@ -128,6 +129,31 @@ final class Issuance {
       return result == null ? List.of() : result.granted();
     }
     return ScopeGrant.computeWithin(ceiling, ceiling, policy).granted();
+  }
+
+  /**
+   * Writes into a refresh token of this issuance the grant a refresh may not exceed ({@value
+   * PolicyBoundGrantType#GRANT_CLAIM}) and, for an exchange, the subject token's expiry ({@value
+   * PolicyBoundGrantType#NOT_AFTER_CLAIM}), capping the refresh token's own expiry there: an
+   * exchanged token never outlives its subject, through a refresh neither. Nothing before the
+   * mapper decided.
+   *
+   * @return whether the token was changed
+   */
+  boolean stamp(RefreshToken refreshToken) {
+    if (result == null || refreshToken == null) {
+      return false;
+    }
+    refreshToken
+        .getOtherClaims()
+        .put(PolicyBoundGrantType.GRANT_CLAIM, String.join(" ", refreshCeiling()));
+    if (notAfter != null) {
+      refreshToken.getOtherClaims().put(PolicyBoundGrantType.NOT_AFTER_CLAIM, notAfter);
+      if (refreshToken.getExp() == null || refreshToken.getExp() > notAfter) {
+        refreshToken.exp(notAfter);
+      }
+    }
+    return true;
   }
 
   /**

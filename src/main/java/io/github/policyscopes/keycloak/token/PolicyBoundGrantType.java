@@ -1,5 +1,6 @@
 package io.github.policyscopes.keycloak.token;
 
+import io.github.policyscopes.keycloak.compat.KeycloakRuntime;
 import io.github.policyscopes.keycloak.store.PolicyStore;
 import io.github.policyscopes.policy.DisallowedScopesMode;
 import io.github.policyscopes.policy.EffectivePolicy;
@@ -72,6 +73,13 @@ final class PolicyBoundGrantType implements OAuth2GrantType {
    */
   static final String NOT_AFTER_CLAIM = "policy_not_after";
 
+  /**
+   * The longest {@code scope} a bound client may send: Keycloak 26.7's default for the token
+   * endpoint's standard parameters ({@code req-params-default-max-size}), which 26.7 enforces by
+   * dropping the parameter and 26.4 not at all. Every version refuses longer ones the same way.
+   */
+  static final int MAX_SCOPE_PARAMETER = 4000;
+
   private final KeycloakSession session;
   private final OAuth2GrantType delegate;
   private final Kind kind;
@@ -84,6 +92,9 @@ final class PolicyBoundGrantType implements OAuth2GrantType {
 
   @Override
   public Response process(Context context) {
+    if (!KeycloakRuntime.active()) {
+      return delegate.process(context);
+    }
     if (kind == Kind.REFUSED) {
       return processRefused(context);
     }
@@ -131,6 +142,9 @@ final class PolicyBoundGrantType implements OAuth2GrantType {
       GrantResult result = issuance.result();
       if (result != null && response.getEntity() instanceof AccessTokenResponse tokenResponse) {
         tokenResponse.setScope(result.granted().isEmpty() ? null : result.scopeString());
+        if (!KeycloakRuntime.tokenPostProcessors()) {
+          stampRefreshToken(tokenResponse, issuance);
+        }
       }
       return response;
     } finally {
@@ -139,18 +153,24 @@ final class PolicyBoundGrantType implements OAuth2GrantType {
   }
 
   /**
-   * Keycloak silently drops a {@code scope} parameter longer than its limit (4,000 characters by
-   * default) before any grant runs. For a bound client that would turn "these scopes" into "the
-   * default ones", and a narrowing refresh into none: refuse it instead.
+   * A {@code scope} parameter longer than {@link #MAX_SCOPE_PARAMETER} is refused. Keycloak 26.7
+   * silently drops one longer than its own limit before any grant runs (for a bound client that
+   * would turn "these scopes" into "the default ones", and a narrowing refresh into none); 26.4
+   * passes any length on. Both end here as {@code invalid_scope}.
    */
   private void refuseDroppedScopeParameter(Context context, MultivaluedMap<String, String> form) {
-    if (form.containsKey(OAuth2Constants.SCOPE)) {
-      return;
+    String scope = form.getFirst(OAuth2Constants.SCOPE);
+    boolean dropped = false;
+    if (scope == null) {
+      MultivaluedMap<String, String> sent =
+          session.getContext().getHttpRequest().getDecodedFormParameters();
+      dropped = sent != null && sent.containsKey(OAuth2Constants.SCOPE);
     }
-    MultivaluedMap<String, String> sent =
-        session.getContext().getHttpRequest().getDecodedFormParameters();
-    if (sent != null && sent.containsKey(OAuth2Constants.SCOPE)) {
-      String description = "The scope parameter is longer than the server accepts";
+    if (dropped || (scope != null && scope.length() > MAX_SCOPE_PARAMETER)) {
+      String description =
+          "The scope parameter is longer than the server accepts ("
+              + MAX_SCOPE_PARAMETER
+              + " characters)";
       context.getEvent().detail(Details.REASON, description);
       context.getEvent().error(Errors.INVALID_REQUEST);
       throw new CorsErrorResponseException(
@@ -216,6 +236,31 @@ final class PolicyBoundGrantType implements OAuth2GrantType {
       }
     }
     return clientId == null ? null : session.getContext().getRealm().getClientByClientId(clientId);
+  }
+
+  /**
+   * Before Keycloak 26.6 no token post-processor can reach the refresh token before it is signed:
+   * decode the one Keycloak signed, stamp it as the post-processor would, and sign it again with
+   * the realm's key for refresh tokens. Its id, session and expiry stay Keycloak's.
+   */
+  private void stampRefreshToken(AccessTokenResponse tokenResponse, Issuance issuance) {
+    String encoded = tokenResponse.getRefreshToken();
+    if (encoded == null) {
+      return;
+    }
+    RefreshToken refreshToken = session.tokens().decode(encoded, RefreshToken.class);
+    if (refreshToken == null) {
+      LOG.warn("could not read the refresh token Keycloak just issued: left as issued");
+      return;
+    }
+    Long exp = refreshToken.getExp();
+    if (issuance.stamp(refreshToken)) {
+      tokenResponse.setRefreshToken(session.tokens().encode(refreshToken));
+      Long capped = refreshToken.getExp();
+      if (capped != null && !capped.equals(exp) && refreshToken.getIat() != null) {
+        tokenResponse.setRefreshExpiresIn(Math.max(0, capped - refreshToken.getIat()));
+      }
+    }
   }
 
   private static void refuseIfBound(Context context, ClientModel client) {

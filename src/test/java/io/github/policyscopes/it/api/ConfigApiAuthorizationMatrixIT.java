@@ -18,6 +18,7 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -33,6 +34,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  * stale {@code If-Match}, so that even a wrong authorization decision cannot change it). Write
  * cells that would change or destroy a fixture work on a throwaway resource created for the cell.
  */
+@Tag("compat") // also runs on every other supported Keycloak version (pom.xml)
 @ExtendWith(KeycloakServerExtension.class)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class ConfigApiAuthorizationMatrixIT {

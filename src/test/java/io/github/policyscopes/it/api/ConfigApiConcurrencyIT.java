@@ -21,7 +21,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 /**
  * Writes to one resource are serialised (docs/config-api.md): of N concurrent PUTs with the same
  * {@code If-Match}, exactly one gets 200, all others 412, and the resource ends as the winner wrote
- * it.
+ * it. Across cluster nodes: ClusterIT.
  */
 @ExtendWith(KeycloakServerExtension.class)
 class ConfigApiConcurrencyIT {
@@ -110,6 +110,30 @@ class ConfigApiConcurrencyIT {
 
     assertThat(api.send("DELETE", path, token, null, "If-Match", after.header("ETag")).status())
         .isEqualTo(204);
+  }
+
+  @Test
+  void everyWriteMovesTheEtagEvenWhenItLeavesTheRepresentationAsItWas() {
+    // the ETag carries the resource's revision (docs/adr/0017): a writer that saw the state before
+    // another write never wins, even when that write changed nothing visible; this is what makes
+    // the compare-and-set hold across cluster nodes whose caches lag
+    String token = fixtures.allPowerToken();
+    String title = RealmAdmin.unique("Revision");
+    String id = api.createPolicy(token, title, "same").get("id").asText();
+    String path = "config/tokenPolicies/" + id;
+    String before = api.get(token, path).header("ETag");
+    Object body = ConfigApi.policyBody(title, "same");
+
+    ConfigApi.Reply first = api.send("PUT", path, token, body, "If-Match", before);
+    assertThat(first.status()).as(first.toString()).isEqualTo(200);
+    String after = first.header("ETag");
+    assertThat(after).isNotEqualTo(before);
+    assertThat(api.get(token, path).header("ETag")).isEqualTo(after);
+
+    ConfigApi.Reply stale = api.send("PUT", path, token, body, "If-Match", before);
+    assertThat(stale.status()).as(stale.toString()).isEqualTo(412);
+    assertThat(api.send("PUT", path, token, body, "If-Match", after).status()).isEqualTo(200);
+    api.delete(token, path);
   }
 
   @Test

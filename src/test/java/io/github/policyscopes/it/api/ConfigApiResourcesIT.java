@@ -14,6 +14,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
@@ -21,6 +22,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * The resources of docs/config-api.md as an automation client sees them: representations, Location,
  * ETag and If-Match, conflicts, paging, secrets, and the admin events of every write.
  */
+@Tag("compat") // also runs on every other supported Keycloak version (pom.xml)
 @ExtendWith(KeycloakServerExtension.class)
 class ConfigApiResourcesIT {
 

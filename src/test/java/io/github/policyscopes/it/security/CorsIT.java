@@ -11,6 +11,7 @@ import io.github.policyscopes.it.api.ConfigApi;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -22,6 +23,7 @@ import org.junit.jupiter.params.provider.ValueSource;
  * caller's client allows, never on a 401 (no client is known) and never for a foreign origin; the
  * OpenAPI description may be read from anywhere, but without credentials.
  */
+@Tag("compat") // also runs on every other supported Keycloak version (pom.xml)
 @ExtendWith(KeycloakServerExtension.class)
 class CorsIT {
 

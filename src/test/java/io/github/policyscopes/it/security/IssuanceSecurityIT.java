@@ -11,6 +11,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
@@ -20,6 +21,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * lifetime never outlives the session, an oversized scope is refused, not ignored, UMA is refused
  * to bound clients, and "nothing granted" is visible in the events.
  */
+@Tag("compat") // also runs on every other supported Keycloak version (pom.xml)
 @ExtendWith(KeycloakServerExtension.class)
 class IssuanceSecurityIT {
 
@@ -98,6 +100,28 @@ class IssuanceSecurityIT {
     String second = again.json().get("refresh_token").asText();
     assertThat(accessClaims(refresh(client.clientId(), second, null)).path("scope").asText())
         .isEqualTo("openid");
+  }
+
+  @Test
+  void aRefreshKeepsTheConfigScopesGrantedAtLoginOnEveryVersion() {
+    // Keycloak 26.6+ stamps the ceiling through a token post-processor, 26.4/26.5 through the
+    // grant wrapper: either way the refresh token carries the grant and a refresh keeps it
+    Bound client = bound(List.of("openid", ".:config/**"), null);
+    TestClient.Reply first = password(client.clientId(), SECRET, "openid .:config/clients");
+    assertThat(accessClaims(first).path("scope").asText()).isEqualTo("openid .:config/clients");
+    String refreshToken = first.json().get("refresh_token").asText();
+    assertThat(TestClient.claims(refreshToken).path("policy_grant").asText())
+        .isEqualTo("openid .:config/clients");
+
+    TestClient.Reply refreshed = refresh(client.clientId(), refreshToken, null);
+    assertThat(accessClaims(refreshed).path("scope").asText())
+        .as("a refresh without scope re-grants the presented grant, config scope included")
+        .isEqualTo("openid .:config/clients");
+    assertThat(
+            TestClient.claims(refreshed.json().get("refresh_token").asText())
+                .path("policy_grant")
+                .asText())
+        .isEqualTo("openid .:config/clients");
   }
 
   // ---- I13 ----
