@@ -38,14 +38,17 @@ public final class Revisions {
     return clientId + "/secret";
   }
 
-  /** The resource's current revision; 0 while no write through the config API recorded one. */
+  /**
+   * The resource's current revision: 0 while no write through the config API recorded one, then the
+   * row's version + 1 (a new row has version 0), so that every write moves it.
+   */
   public static long current(KeycloakSession session, String key) {
     List<Long> found =
         em(session)
             .createQuery("select r.version from RevisionEntity r where r.id = :id", Long.class)
             .setParameter("id", key)
             .getResultList();
-    return found.isEmpty() ? 0 : found.get(0);
+    return found.isEmpty() ? 0 : found.get(0) + 1;
   }
 
   /**
@@ -61,7 +64,7 @@ public final class Revisions {
     try {
       RevisionEntity row = em.find(RevisionEntity.class, key, LockModeType.PESSIMISTIC_WRITE);
       if (row != null) {
-        long before = row.version();
+        long before = row.version() + 1;
         row.touch(now);
         em.flush();
         return before;
