@@ -40,6 +40,7 @@ public final class CollectionResource {
   public Response list(@QueryParam("first") String first, @QueryParam("max") String max) {
     return root.guarded(
         "GET",
+        collection.name(),
         caller -> {
           int from = Paging.first(first);
           int size = Paging.max(max);
@@ -53,13 +54,14 @@ public final class CollectionResource {
 
   @HEAD
   public Response head() {
-    return root.guarded("HEAD", caller -> Response.ok());
+    return root.guarded("HEAD", collection.name(), caller -> Response.ok());
   }
 
   @POST
   public Response create(InputStream body) {
     return root.guarded(
         "POST",
+        collection.name(),
         caller -> {
           var json = Json.readObject(session.getContext().getRequestHeaders(), body);
           ResourceCollection.Created created =
@@ -78,6 +80,7 @@ public final class CollectionResource {
       @PathParam("id") String id, @HeaderParam("If-None-Match") String ifNoneMatch) {
     return root.guarded(
         "GET",
+        collection.memberRoute(),
         caller -> {
           Object view = collection.get(session, realm, caller, id);
           String etag = Json.etag(view);
@@ -94,6 +97,7 @@ public final class CollectionResource {
       @PathParam("id") String id, @HeaderParam("If-None-Match") String ifNoneMatch) {
     return root.guarded(
         "HEAD",
+        collection.memberRoute(),
         caller -> {
           String etag = Json.etag(collection.get(session, realm, caller, id));
           if (Conditions.noneMatchFails(ifNoneMatch, etag)) {
@@ -112,6 +116,7 @@ public final class CollectionResource {
       InputStream body) {
     return root.guarded(
         "PUT",
+        collection.memberRoute(),
         caller -> {
           // preconditions before the content is even read (RFC 9110 §13.2.2) …
           checkIfNoneMatch(session, realm, caller, id, ifNoneMatch);
@@ -135,6 +140,7 @@ public final class CollectionResource {
       @HeaderParam("If-None-Match") String ifNoneMatch) {
     return root.guarded(
         "DELETE",
+        collection.memberRoute(),
         caller -> {
           Writes.inTransaction(
               session,

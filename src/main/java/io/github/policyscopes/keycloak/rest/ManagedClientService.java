@@ -1,6 +1,7 @@
 package io.github.policyscopes.keycloak.rest;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.github.policyscopes.keycloak.metrics.PolicyMetrics.Refusal;
 import io.github.policyscopes.keycloak.store.PolicyStore;
 import io.github.policyscopes.policy.EscalationCheck;
 import io.github.policyscopes.policy.TokenPolicy;
@@ -90,6 +91,11 @@ final class ManagedClientService implements ResourceCollection {
   @Override
   public String name() {
     return "clients";
+  }
+
+  @Override
+  public String memberRoute() {
+    return "clients/{id}";
   }
 
   // ---- reads ----
@@ -311,6 +317,7 @@ final class ManagedClientService implements ResourceCollection {
               "the token cannot act as client "
                   + client.getClientId()
                   + ", whose policies grant more than it has")
+          .because(Refusal.ESCALATION)
           .with("exceeding", shown);
     }
   }

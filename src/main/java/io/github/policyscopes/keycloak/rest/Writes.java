@@ -1,5 +1,6 @@
 package io.github.policyscopes.keycloak.rest;
 
+import io.github.policyscopes.keycloak.metrics.PolicyMetrics.Refusal;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -63,6 +64,7 @@ final class Writes {
     }
     throw ApiError.preconditionFailed(
             "If-Match " + ifMatch.trim() + " does not match the current ETag " + currentEtag)
+        .because(Refusal.IF_MATCH)
         .with("etag", currentEtag);
   }
 }

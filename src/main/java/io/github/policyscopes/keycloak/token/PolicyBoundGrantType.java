@@ -1,8 +1,10 @@
 package io.github.policyscopes.keycloak.token;
 
+import io.github.policyscopes.keycloak.metrics.PolicyMetrics;
 import io.github.policyscopes.keycloak.store.PolicyStore;
-import io.github.policyscopes.policy.DisallowedScopesMode;
 import io.github.policyscopes.policy.EffectivePolicy;
+import io.github.policyscopes.policy.IssuanceDecision;
+import io.github.policyscopes.policy.IssuanceDecision.Outcome;
 import io.github.policyscopes.policy.ScopeGrant.GrantResult;
 import io.github.policyscopes.policy.ScopeSet;
 import io.github.policyscopes.scope.Scope;
@@ -72,14 +74,25 @@ final class PolicyBoundGrantType implements OAuth2GrantType {
    */
   static final String NOT_AFTER_CLAIM = "policy_not_after";
 
+  /**
+   * The event error of a refused scope: {@code invalid_scope}, as the OAuth error. Keycloak 26.7's
+   * {@code Errors.INVALID_SCOPE} has the same value, but 26.4 has no such constant.
+   */
+  static final String INVALID_SCOPE_EVENT = OAuthErrorException.INVALID_SCOPE;
+
   private final KeycloakSession session;
   private final OAuth2GrantType delegate;
   private final Kind kind;
 
-  PolicyBoundGrantType(KeycloakSession session, OAuth2GrantType delegate, Kind kind) {
+  /** The grant type's id ({@code client_credentials}, …): a bounded metrics tag. */
+  private final String grantType;
+
+  PolicyBoundGrantType(
+      KeycloakSession session, OAuth2GrantType delegate, Kind kind, String grantType) {
     this.session = session;
     this.delegate = delegate;
     this.kind = kind;
+    this.grantType = grantType;
   }
 
   @Override
@@ -96,7 +109,7 @@ final class PolicyBoundGrantType implements OAuth2GrantType {
       return delegate.process(context);
     }
     MultivaluedMap<String, String> form = context.getFormParams();
-    refuseDroppedScopeParameter(context, form);
+    refuseDroppedScopeParameter(context, client, form);
     String scopeParam = form.getFirst(OAuth2Constants.SCOPE);
     List<String> asked = ScopeSet.split(scopeParam);
     Presented presented = presented(form);
@@ -109,9 +122,9 @@ final class PolicyBoundGrantType implements OAuth2GrantType {
           new Issuance(
               policy, defaultScopes.keySet(), List.of(), false, null, null, context.getEvent());
     } else {
-      GrantResult decided = Issuance.decide(asked, List.of(), ceiling, policy);
-      if (policy.mode() == DisallowedScopesMode.REJECT && !decided.dropped().isEmpty()) {
-        throw reject(context, decided.dropped());
+      GrantResult decided = IssuanceDecision.decide(asked, List.of(), ceiling, policy);
+      if (IssuanceDecision.rejects(decided, policy)) {
+        throw reject(context, client, decided.dropped());
       }
       keepOnlyKnownGrantedScopes(form, client, defaultScopes, asked, decided.granted());
       issuance =
@@ -132,6 +145,9 @@ final class PolicyBoundGrantType implements OAuth2GrantType {
       if (result != null && response.getEntity() instanceof AccessTokenResponse tokenResponse) {
         tokenResponse.setScope(result.granted().isEmpty() ? null : result.scopeString());
       }
+      if (result != null) {
+        count(client, IssuanceDecision.outcome(result), result.dropped().size());
+      }
       return response;
     } finally {
       Issuance.detach(session);
@@ -143,7 +159,8 @@ final class PolicyBoundGrantType implements OAuth2GrantType {
    * default) before any grant runs. For a bound client that would turn "these scopes" into "the
    * default ones", and a narrowing refresh into none: refuse it instead.
    */
-  private void refuseDroppedScopeParameter(Context context, MultivaluedMap<String, String> form) {
+  private void refuseDroppedScopeParameter(
+      Context context, ClientModel client, MultivaluedMap<String, String> form) {
     if (form.containsKey(OAuth2Constants.SCOPE)) {
       return;
     }
@@ -152,7 +169,8 @@ final class PolicyBoundGrantType implements OAuth2GrantType {
     if (sent != null && sent.containsKey(OAuth2Constants.SCOPE)) {
       String description = "The scope parameter is longer than the server accepts";
       context.getEvent().detail(Details.REASON, description);
-      context.getEvent().error(Errors.INVALID_REQUEST);
+      context.getEvent().error(INVALID_SCOPE_EVENT);
+      count(client, Outcome.REJECTED, 0);
       throw new CorsErrorResponseException(
           context.getCors(),
           OAuthErrorException.INVALID_SCOPE,
@@ -302,17 +320,35 @@ final class PolicyBoundGrantType implements OAuth2GrantType {
     }
   }
 
-  private static CorsErrorResponseException reject(Context context, List<String> dropped) {
+  /**
+   * Reject mode: a {@code 400 invalid_scope} naming the dropped scopes, and the request's event
+   * sent as an error with {@code error=invalid_scope}, the way Keycloak's own grants refuse scopes
+   * (detail {@code reason}, then {@code error}), so Keycloak's {@code keycloak_user_events_total}
+   * counts it.
+   */
+  private CorsErrorResponseException reject(
+      Context context, ClientModel client, List<String> dropped) {
     String description =
         "Scopes not allowed by the client's token policy: " + String.join(" ", dropped);
     context.getEvent().detail(Details.REASON, description);
     context.getEvent().detail(Issuance.DROPPED_DETAIL, String.join(" ", dropped));
-    context.getEvent().error(Errors.INVALID_REQUEST);
+    context.getEvent().detail(Issuance.DROPPED_COUNT_DETAIL, String.valueOf(dropped.size()));
+    context.getEvent().error(INVALID_SCOPE_EVENT);
+    count(client, Outcome.REJECTED, dropped.size());
     return new CorsErrorResponseException(
         context.getCors(),
         OAuthErrorException.INVALID_SCOPE,
         description,
         Response.Status.BAD_REQUEST);
+  }
+
+  private void count(ClientModel client, Outcome outcome, int dropped) {
+    PolicyMetrics.issuance(
+        session.getContext().getRealm().getName(),
+        grantType,
+        client.getClientId(),
+        outcome,
+        dropped);
   }
 
   @Override
