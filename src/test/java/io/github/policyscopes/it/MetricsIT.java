@@ -220,7 +220,7 @@ class MetricsIT {
                   "status",
                   c[2]))
           .as(String.join(" ", c))
-          .isEqualTo(e.getValue());
+          .isEqualTo(e.getValue().doubleValue());
     }
     assertThat(delta.of("keycloak_config_api_requests_total", "realm", "demo"))
         .isEqualTo(calls.size());

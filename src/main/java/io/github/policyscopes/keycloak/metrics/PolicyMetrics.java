@@ -106,6 +106,11 @@ public final class PolicyMetrics {
     LOG.debugf("policy-bound scopes metrics: %s", enabled ? "on" : "off");
   }
 
+  /** Whether metrics are on: call sites skip even gathering tag values when they are not. */
+  public static boolean enabled() {
+    return current != null;
+  }
+
   // ---- token issuance ----
 
   /**

@@ -315,14 +315,16 @@ public final class ConfigResource {
       response = new ApiError(500, "server_error", "see the server log").toResponse();
     }
     Response answer = cors(SecurityHeaders.survivable(session, response));
-    PolicyMetrics.configApi(
-        realm.getName(),
-        route,
-        method,
-        answer.getStatus(),
-        caller == null ? null : caller.client().getClientId(),
-        refusal,
-        started);
+    if (PolicyMetrics.enabled()) {
+      PolicyMetrics.configApi(
+          realm.getName(),
+          route,
+          method,
+          answer.getStatus(),
+          caller == null ? null : caller.client().getClientId(),
+          refusal,
+          started);
+    }
     return answer;
   }
 

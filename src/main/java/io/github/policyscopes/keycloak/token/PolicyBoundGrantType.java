@@ -343,6 +343,9 @@ final class PolicyBoundGrantType implements OAuth2GrantType {
   }
 
   private void count(ClientModel client, Outcome outcome, int dropped) {
+    if (!PolicyMetrics.enabled()) {
+      return;
+    }
     PolicyMetrics.issuance(
         session.getContext().getRealm().getName(),
         grantType,

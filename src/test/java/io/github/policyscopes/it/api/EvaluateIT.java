@@ -118,7 +118,9 @@ class EvaluateIT {
 
   @Test
   void stickyDeniesAreListedWithTheirPolicyAndMatchARealToken() {
-    JsonNode e = evaluated(fixtures.configReader(), configAdminUuid, "*:config/clients/**");
+    // the README's example: config-reader asks what config-admin would get
+    JsonNode e = evaluated(fixtures.configReader(), configAdminUuid, "*:config/clients/** XXXXX");
+    System.out.println("evaluate config-admin: " + e.toPrettyString());
 
     assertThat(e.path("stickyDenies").size()).isEqualTo(1);
     JsonNode deny = e.path("stickyDenies").get(0);
@@ -127,8 +129,9 @@ class EvaluateIT {
     assertThat(deny.path("policies").get(0).path("title").asText())
         .isEqualTo("Configuration token policy");
     assertThat(e.path("scope").asText())
-        .isEqualTo(realScope("config-admin", "config-admin-secret", "*:config/clients/**"))
+        .isEqualTo(realScope("config-admin", "config-admin-secret", "*:config/clients/** XXXXX"))
         .isEqualTo("*:config/clients/** " + STICKY_DENY);
+    assertThat(scope(e, "XXXXX").path("granted").asBoolean()).isFalse();
     // nothing asked: no config grant, so no sticky deny
     assertThat(
             evaluated(fixtures.configReader(), configAdminUuid, "openid")
