@@ -143,15 +143,24 @@ public final class EffectivePolicy {
 
   /** Whether some allowed entry covers {@code requested} (plain: equal; config: covers). */
   public boolean covers(Scope requested) {
+    return coveringEntry(requested) != null;
+  }
+
+  /**
+   * The allowed entry that covers {@code requested}: for a config scope the first config grant that
+   * covers it, for a plain scope the equal entry; null when none does. The one coverage rule of
+   * issuance, the API and the dry run. Allocation-free.
+   */
+  public Scope coveringEntry(Scope requested) {
     if (requested instanceof ConfigScope c) {
       for (ConfigScope g : grants) {
         if (g.covers(c)) {
-          return true;
+          return g;
         }
       }
-      return false;
+      return null;
     }
-    return plain.contains(requested.text());
+    return plain.contains(requested.text()) ? requested : null;
   }
 
   /** The allowed entries that parse, first-seen order, without duplicates. */

@@ -8,7 +8,9 @@ import com.tngtech.archunit.core.importer.ImportOption;
 import com.tngtech.archunit.lang.ArchRule;
 import org.junit.jupiter.api.Test;
 
-/** The pure core (scope/, policy/) knows nothing of Keycloak, JAX-RS, Jackson or JBoss. */
+/**
+ * The pure core (scope/, policy/) knows nothing of Keycloak, JAX-RS, Jackson, JBoss or Micrometer.
+ */
 class PureCoreArchitectureTest {
 
   private static final JavaClasses CORE =
@@ -25,7 +27,12 @@ class PureCoreArchitectureTest {
             .should()
             .dependOnClassesThat()
             .resideInAnyPackage(
-                "org.keycloak..", "jakarta..", "javax..", "com.fasterxml..", "org.jboss..");
+                "org.keycloak..",
+                "jakarta..",
+                "javax..",
+                "com.fasterxml..",
+                "org.jboss..",
+                "io.micrometer..");
     rule.check(CORE);
   }
 

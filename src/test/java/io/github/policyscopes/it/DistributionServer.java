@@ -30,18 +30,32 @@ public final class DistributionServer implements KeycloakServer {
 
   private final Process process;
   private final String baseUrl;
+  private final String managementUrl;
   private final double startSeconds;
   private final Thread shutdownHook;
 
-  private DistributionServer(Process process, String baseUrl, double startSeconds) {
+  private DistributionServer(
+      Process process, String baseUrl, String managementUrl, double startSeconds) {
     this.process = process;
     this.baseUrl = baseUrl;
+    this.managementUrl = managementUrl;
     this.startSeconds = startSeconds;
     this.shutdownHook = new Thread(this::stop, "keycloak-it-shutdown");
     Runtime.getRuntime().addShutdownHook(shutdownHook);
   }
 
   public static DistributionServer start(Path home, Path extensionJar, Path realmDir, Path logDir)
+      throws IOException, InterruptedException {
+    return start(home, extensionJar, realmDir, logDir, List.of());
+  }
+
+  /**
+   * As {@link #start(Path, Path, Path, Path)}, with more options for {@code kc.sh start-dev} (e.g.
+   * {@code --metrics-enabled=true}). Build options make Keycloak re-augment: give such a server a
+   * home of its own, never the one a running server uses.
+   */
+  public static DistributionServer start(
+      Path home, Path extensionJar, Path realmDir, Path logDir, List<String> extraOptions)
       throws IOException, InterruptedException {
     Path kcSh = home.resolve("bin/kc.sh");
     if (!Files.isRegularFile(kcSh)) {
@@ -60,16 +74,18 @@ public final class DistributionServer implements KeycloakServer {
     Path log = logDir.resolve("keycloak.log");
 
     List<String> command =
-        List.of(
-            "/bin/sh",
-            kcSh.toString(),
-            "start-dev",
-            "--import-realm",
-            "--http-port=" + httpPort,
-            "--http-management-port=" + managementPort,
-            "--health-enabled=true",
-            "--db=dev-mem",
-            "--cache=local");
+        new ArrayList<>(
+            List.of(
+                "/bin/sh",
+                kcSh.toString(),
+                "start-dev",
+                "--import-realm",
+                "--http-port=" + httpPort,
+                "--http-management-port=" + managementPort,
+                "--health-enabled=true",
+                "--db=dev-mem",
+                "--cache=local"));
+    command.addAll(extraOptions);
     ProcessBuilder builder =
         new ProcessBuilder(command)
             .directory(home.toFile())
@@ -91,7 +107,7 @@ public final class DistributionServer implements KeycloakServer {
       throw e;
     }
     double seconds = (System.nanoTime() - started) / 1e9;
-    return new DistributionServer(process, baseUrl, seconds);
+    return new DistributionServer(process, baseUrl, "http://localhost:" + managementPort, seconds);
   }
 
   private static void installExtension(Path home, Path extensionJar) throws IOException {
@@ -183,6 +199,14 @@ public final class DistributionServer implements KeycloakServer {
   @Override
   public String baseUrl() {
     return baseUrl;
+  }
+
+  /**
+   * The management interface ({@code /health}, {@code /metrics}), e.g. {@code
+   * http://localhost:9000}.
+   */
+  public String managementUrl() {
+    return managementUrl;
   }
 
   @Override

@@ -1,5 +1,6 @@
 package io.github.policyscopes.keycloak.rest;
 
+import io.github.policyscopes.keycloak.metrics.PolicyMetrics.Refusal;
 import io.github.policyscopes.policy.PolicyValidator.FieldError;
 import jakarta.ws.rs.core.Response;
 import java.util.LinkedHashMap;
@@ -19,6 +20,7 @@ final class ApiError extends RuntimeException {
   private final String error;
   private final transient Map<String, Object> extra = new LinkedHashMap<>();
   private final transient Map<String, String> headers = new LinkedHashMap<>();
+  private Refusal refusal;
 
   ApiError(int status, String error, String description) {
     super(description, null, false, false);
@@ -60,6 +62,16 @@ final class ApiError extends RuntimeException {
   ApiError with(String key, Object value) {
     extra.put(key, value);
     return this;
+  }
+
+  /** Why the request was refused, for the meters ({@code keycloak_config_api_forbidden_total}…). */
+  ApiError because(Refusal why) {
+    this.refusal = why;
+    return this;
+  }
+
+  Refusal refusal() {
+    return refusal;
   }
 
   ApiError header(String name, String value) {

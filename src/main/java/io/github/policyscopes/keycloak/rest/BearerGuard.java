@@ -1,5 +1,6 @@
 package io.github.policyscopes.keycloak.rest;
 
+import io.github.policyscopes.keycloak.metrics.PolicyMetrics.Refusal;
 import io.github.policyscopes.policy.Decision;
 import io.github.policyscopes.policy.InvalidPathException;
 import io.github.policyscopes.policy.RequestPaths;
@@ -74,7 +75,15 @@ final class BearerGuard {
 
   /** Checks the path and decides for an authenticated caller; returns when allowed. */
   void authorize(Caller caller, String method) {
-    String path = relativePath();
+    authorize(caller, method, relativePath());
+  }
+
+  /**
+   * Decides {@code method} on {@code path} (canonical, relative to the realm) for an authenticated
+   * caller: a route that stands for another request (the dry run reads its client) asks for that
+   * request's decision, and gets that request's 403.
+   */
+  void authorize(Caller caller, String method, String path) {
     Decision decision = caller.scopes().decide(method, path);
     if (!decision.allowed()) {
       throw forbidden(caller, decision);
@@ -133,6 +142,7 @@ final class BearerGuard {
               + String.join(" ", caller.ignored());
     }
     return new ApiError(403, "insufficient_scope", description)
+        .because(decision.deniedBy() != null ? Refusal.DENY : Refusal.NOT_GRANTED)
         .with("required_scope", decision.requiredScope())
         .header(
             "WWW-Authenticate",

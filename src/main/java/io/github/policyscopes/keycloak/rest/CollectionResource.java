@@ -41,6 +41,7 @@ public final class CollectionResource {
   public Response list(@QueryParam("first") String first, @QueryParam("max") String max) {
     return root.guarded(
         "GET",
+        collection.name(),
         caller -> {
           int from = Paging.first(first);
           int size = Paging.max(max);
@@ -54,13 +55,14 @@ public final class CollectionResource {
 
   @HEAD
   public Response head() {
-    return root.guarded("HEAD", caller -> Response.ok());
+    return root.guarded("HEAD", collection.name(), caller -> Response.ok());
   }
 
   @POST
   public Response create(InputStream body) {
     return root.guarded(
         "POST",
+        collection.name(),
         caller -> {
           var json = Json.readObject(session.getContext().getRequestHeaders(), body);
           ResourceCollection.Created created =
@@ -79,6 +81,7 @@ public final class CollectionResource {
       @PathParam("id") String id, @HeaderParam("If-None-Match") String ifNoneMatch) {
     return root.guarded(
         "GET",
+        collection.memberRoute(),
         caller -> {
           Object view = collection.get(session, realm, caller, id);
           String etag = Json.etag(view, Revisions.current(session, id));
@@ -95,6 +98,7 @@ public final class CollectionResource {
       @PathParam("id") String id, @HeaderParam("If-None-Match") String ifNoneMatch) {
     return root.guarded(
         "HEAD",
+        collection.memberRoute(),
         caller -> {
           String etag =
               Json.etag(collection.get(session, realm, caller, id), Revisions.current(session, id));
@@ -114,6 +118,7 @@ public final class CollectionResource {
       InputStream body) {
     return root.guarded(
         "PUT",
+        collection.memberRoute(),
         caller -> {
           // preconditions before the content is even read (RFC 9110 §13.2.2) …
           checkIfNoneMatch(session, realm, caller, id, ifNoneMatch);
@@ -140,6 +145,7 @@ public final class CollectionResource {
       @HeaderParam("If-None-Match") String ifNoneMatch) {
     return root.guarded(
         "DELETE",
+        collection.memberRoute(),
         caller -> {
           Writes.inTransaction(
               session,

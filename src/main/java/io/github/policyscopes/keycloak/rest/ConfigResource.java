@@ -1,5 +1,7 @@
 package io.github.policyscopes.keycloak.rest;
 
+import io.github.policyscopes.keycloak.metrics.PolicyMetrics;
+import io.github.policyscopes.keycloak.metrics.PolicyMetrics.Refusal;
 import io.github.policyscopes.policy.Decision;
 import io.github.policyscopes.policy.InvalidPathException;
 import io.github.policyscopes.policy.RequestPaths;
@@ -39,6 +41,12 @@ public final class ConfigResource {
   private static final String[] METHODS = {"GET", "HEAD", "POST", "PUT", "DELETE", "OPTIONS"};
   private static final String[] EXPOSED = {"ETag", "Location", "WWW-Authenticate"};
 
+  /** Route templates, the {@code resource} tag of the meters: never a raw id. */
+  static final String SECRET_ROUTE = "clients/{id}/secret";
+
+  static final String EVALUATE_ROUTE = "clients/{id}/evaluate";
+  static final String UNKNOWN_ROUTE = "unknown";
+
   private final KeycloakSession session;
   private final RealmModel realm;
   private final BearerGuard guard;
@@ -69,7 +77,9 @@ public final class ConfigResource {
   @Path("clients/{id}/secret")
   public Response getSecret(@PathParam("id") String id) {
     return guarded(
-        "GET", caller -> secret(ManagedClientService.secret(session, realm, caller, id)));
+        "GET",
+        SECRET_ROUTE,
+        caller -> secret(ManagedClientService.secret(session, realm, caller, id)));
   }
 
   @POST
@@ -77,11 +87,32 @@ public final class ConfigResource {
   public Response newSecret(@PathParam("id") String id, @HeaderParam("If-Match") String ifMatch) {
     return guarded(
         "POST",
+        SECRET_ROUTE,
         caller ->
             secret(
                 Writes.inTransaction(
                     session,
                     (s, r) -> ManagedClientService.regenerateSecret(s, r, caller, id, ifMatch))));
+  }
+
+  /**
+   * The dry run: what a token request of the client would get now, and why. Evaluating is reading
+   * the client: the decision is the one for {@code GET config/clients/{id}}, so a caller refused
+   * that GET gets the same 403 here. It issues no token and writes nothing.
+   */
+  @POST
+  @Path("clients/{id}/evaluate")
+  public Response evaluate(@PathParam("id") String id, InputStream body) {
+    return respond(
+        "POST",
+        EVALUATE_ROUTE,
+        () -> {
+          caller = guard.authenticate();
+          String path = guard.relativePath();
+          guard.authorize(caller, "GET", path.substring(0, path.lastIndexOf('/')));
+          var json = Json.readObject(session.getContext().getRequestHeaders(), body);
+          return ok(ClientEvaluation.evaluate(session, realm, caller, id, json));
+        });
   }
 
   private static Response.ResponseBuilder secret(ManagedClientService.Secret secret) {
@@ -94,6 +125,8 @@ public final class ConfigResource {
   @Path("whoami")
   public Response whoami(@QueryParam("method") String method, @QueryParam("path") String path) {
     return respond(
+        "GET",
+        "whoami",
         () -> {
           caller = guard.authenticate();
           guard.relativePath();
@@ -184,6 +217,12 @@ public final class ConfigResource {
     return preflight();
   }
 
+  @OPTIONS
+  @Path("clients/{id}/evaluate")
+  public Response evaluatePreflight() {
+    return preflight();
+  }
+
   // ---- anything else under config/: the same checks, then 404 ----
 
   @GET
@@ -222,6 +261,8 @@ public final class ConfigResource {
    */
   Response unknown(String method) {
     return respond(
+        method,
+        UNKNOWN_ROUTE,
         () -> {
           caller = guard.authenticate();
           throw ApiError.notFound("no resource " + method + " " + guard.relativePath());
@@ -244,8 +285,10 @@ public final class ConfigResource {
    * Every check first, then the handler (SPEC §7 I11): bearer token (401), origin (403), path
    * (400), decision for {@code method} (403). Only a request that passed them all does any work.
    */
-  Response guarded(String method, Handler handler) {
+  Response guarded(String method, String route, Handler handler) {
     return respond(
+        method,
+        route,
         () -> {
           caller = guard.authenticate();
           guard.authorize(caller, method);
@@ -253,17 +296,35 @@ public final class ConfigResource {
         });
   }
 
-  private Response respond(Body body) {
+  /**
+   * Runs a request and answers it; {@code method} and {@code route} (the route template, {@code
+   * clients/{id}}) only name it for the meters.
+   */
+  private Response respond(String method, String route, Body body) {
+    long started = PolicyMetrics.start();
     Response.ResponseBuilder response;
+    Refusal refusal = null;
     try {
       response = body.get();
     } catch (ApiError e) {
+      refusal = e.refusal();
       response = e.toResponse();
     } catch (RuntimeException e) {
       LOG.error("config API request failed", e);
       response = new ApiError(500, "server_error", "see the server log").toResponse();
     }
-    return cors(SecurityHeaders.survivable(session, response));
+    Response answer = cors(SecurityHeaders.survivable(session, response));
+    if (PolicyMetrics.enabled()) {
+      PolicyMetrics.configApi(
+          realm.getName(),
+          route,
+          method,
+          answer.getStatus(),
+          caller == null ? null : caller.client().getClientId(),
+          refusal,
+          started);
+    }
+    return answer;
   }
 
   /**

@@ -1,13 +1,20 @@
 package io.github.policyscopes.keycloak.rest;
 
 import io.github.policyscopes.keycloak.compat.KeycloakRuntime;
+import io.github.policyscopes.keycloak.metrics.PolicyMetrics;
+import java.util.List;
 import org.keycloak.Config;
 import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.KeycloakSessionFactory;
+import org.keycloak.provider.ProviderConfigProperty;
+import org.keycloak.provider.ProviderConfigurationBuilder;
 import org.keycloak.services.resource.RealmResourceProvider;
 import org.keycloak.services.resource.RealmResourceProviderFactory;
 
-/** Serves {@code /realms/{realm}/config}. */
+/**
+ * Serves {@code /realms/{realm}/config}, and holds the extension's one option: whether its meters
+ * carry a {@code client_id} tag ({@link PolicyMetrics}).
+ */
 public final class ConfigResourceProviderFactory implements RealmResourceProviderFactory {
 
   public static final String PROVIDER_ID = "config";
@@ -29,7 +36,23 @@ public final class ConfigResourceProviderFactory implements RealmResourceProvide
   }
 
   @Override
-  public void init(Config.Scope config) {}
+  public void init(Config.Scope config) {
+    PolicyMetrics.configure(config);
+  }
+
+  @Override
+  public List<ProviderConfigProperty> getConfigMetadata() {
+    return ProviderConfigurationBuilder.create()
+        .property()
+        .name(PolicyMetrics.CLIENT_ID_TAG_OPTION)
+        .type(ProviderConfigProperty.BOOLEAN_TYPE)
+        .helpText(
+            "Tag the token policy and config API meters with the client's clientId (one series"
+                + " per client). Needs --metrics-enabled=true.")
+        .defaultValue(false)
+        .add()
+        .build();
+  }
 
   @Override
   public void postInit(KeycloakSessionFactory factory) {

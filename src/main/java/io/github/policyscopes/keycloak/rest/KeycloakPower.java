@@ -1,5 +1,6 @@
 package io.github.policyscopes.keycloak.rest;
 
+import io.github.policyscopes.keycloak.metrics.PolicyMetrics.Refusal;
 import java.util.Collection;
 import java.util.HashSet;
 import java.util.List;
@@ -36,14 +37,15 @@ final class KeycloakPower {
     String why = reason(session, realm, client);
     if (why != null) {
       throw new ApiError(
-          403,
-          "privileged_client",
-          "client "
-              + client.getClientId()
-              + " holds Keycloak power ("
-              + why
-              + "): the config API does not read its secret, rotate it, change or delete it;"
-              + " an operator manages it in Keycloak");
+              403,
+              "privileged_client",
+              "client "
+                  + client.getClientId()
+                  + " holds Keycloak power ("
+                  + why
+                  + "): the config API does not read its secret, rotate it, change or delete it;"
+                  + " an operator manages it in Keycloak")
+          .because(Refusal.PRIVILEGED_CLIENT);
     }
   }
 

@@ -2,6 +2,7 @@ package io.github.policyscopes.keycloak.rest;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.github.policyscopes.keycloak.compat.ClientPolicyContexts;
+import io.github.policyscopes.keycloak.metrics.PolicyMetrics.Refusal;
 import io.github.policyscopes.keycloak.store.PolicyStore;
 import io.github.policyscopes.keycloak.store.Revisions;
 import io.github.policyscopes.policy.EscalationCheck;
@@ -92,6 +93,11 @@ final class ManagedClientService implements ResourceCollection {
   @Override
   public String name() {
     return "clients";
+  }
+
+  @Override
+  public String memberRoute() {
+    return "clients/{id}";
   }
 
   // ---- reads ----
@@ -314,6 +320,7 @@ final class ManagedClientService implements ResourceCollection {
               "the token cannot act as client "
                   + client.getClientId()
                   + ", whose policies grant more than it has")
+          .because(Refusal.ESCALATION)
           .with("exceeding", shown);
     }
   }

@@ -16,6 +16,9 @@ interface ResourceCollection {
   /** The collection's path segment under {@code config/}, and its key in a list answer. */
   String name();
 
+  /** The route template of a member, {@code name() + "/{id}"}: the meters' {@code resource} tag. */
+  String memberRoute();
+
   /** Every resource's view as the caller may see it, in the order the list shows them. */
   List<?> all(KeycloakSession session, RealmModel realm, Caller caller);
 

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import com.github.benmanes.caffeine.cache.LoadingCache;
+import io.github.policyscopes.keycloak.metrics.PolicyMetrics.Refusal;
 import io.github.policyscopes.keycloak.store.PolicyConfig;
 import io.github.policyscopes.keycloak.store.PolicyStore;
 import io.github.policyscopes.policy.EscalationCheck;
@@ -56,6 +57,11 @@ final class TokenPolicyService implements ResourceCollection {
   @Override
   public String name() {
     return "tokenPolicies";
+  }
+
+  @Override
+  public String memberRoute() {
+    return "tokenPolicies/{id}";
   }
 
   // ---- reads ----
@@ -127,6 +133,7 @@ final class TokenPolicyService implements ResourceCollection {
     if (!boundClients(session, realm, scope).isEmpty()) {
       // only the clients the caller may read are named (errors obey denies)
       throw ApiError.conflict("the policy is bound to clients; unbind it first")
+          .because(Refusal.BOUND)
           .with(
               "clients",
               readable(
@@ -279,6 +286,7 @@ final class TokenPolicyService implements ResourceCollection {
               403,
               "insufficient_scope",
               "the token cannot lift a deny it does not cover: " + String.join(" ", lifted))
+          .because(Refusal.ESCALATION)
           .with("exceeding", lifted);
     }
     if (!before.isValid() || PolicyStore.mapperCount(scope) > 1) {
@@ -288,10 +296,11 @@ final class TokenPolicyService implements ResourceCollection {
             PolicyStore.boundTo(client).stream().flatMap(p -> p.allowedScopes().stream()).toList();
         if (!EscalationCheck.exceeding(caller.scopes(), governing).isEmpty()) {
           throw new ApiError(
-              403,
-              "insufficient_scope",
-              "the policy is broken or carries several mappers: only a token that could act as"
-                  + " every client bound to it may rewrite it");
+                  403,
+                  "insufficient_scope",
+                  "the policy is broken or carries several mappers: only a token that could act as"
+                      + " every client bound to it may rewrite it")
+              .because(Refusal.ESCALATION);
         }
       }
     }
@@ -314,6 +323,7 @@ final class TokenPolicyService implements ResourceCollection {
               403,
               "insufficient_scope",
               what + ": " + String.join(" ", exceeding) + " exceed(s) its scopes")
+          .because(Refusal.ESCALATION)
           .with("exceeding", exceeding);
     }
   }

@@ -1,5 +1,6 @@
 package io.github.policyscopes.keycloak.rest;
 
+import io.github.policyscopes.keycloak.metrics.PolicyMetrics.Refusal;
 import io.github.policyscopes.keycloak.store.Revisions;
 import java.util.List;
 import java.util.Map;
@@ -77,9 +78,10 @@ final class Writes {
       before = Revisions.claim(session, realm, key);
     } catch (Revisions.Conflict concurrent) {
       throw ApiError.preconditionFailed(
-          "If-Match "
-              + (ifMatch == null ? "(none)" : ifMatch.trim())
-              + ": the resource was changed by a concurrent write");
+              "If-Match "
+                  + (ifMatch == null ? "(none)" : ifMatch.trim())
+                  + ": the resource was changed by a concurrent write")
+          .because(Refusal.IF_MATCH);
     }
     checkIfMatch(ifMatch, etagAt.apply(before));
   }
@@ -98,6 +100,7 @@ final class Writes {
     }
     throw ApiError.preconditionFailed(
             "If-Match " + ifMatch.trim() + " does not match the current ETag " + currentEtag)
+        .because(Refusal.IF_MATCH)
         .with("etag", currentEtag);
   }
 }

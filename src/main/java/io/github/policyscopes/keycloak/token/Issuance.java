@@ -3,8 +3,6 @@ package io.github.policyscopes.keycloak.token;
 import io.github.policyscopes.policy.EffectivePolicy;
 import io.github.policyscopes.policy.ScopeGrant;
 import io.github.policyscopes.policy.ScopeGrant.GrantResult;
-import java.util.Collection;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
 import org.keycloak.events.EventBuilder;
@@ -77,21 +75,6 @@ final class Issuance {
 
   static void detach(KeycloakSession session) {
     session.removeAttribute(ATTRIBUTE);
-  }
-
-  /**
-   * The granted set for the scopes Keycloak itself put into the token (its default client scopes
-   * and the requested ones it knows) plus what the client asked for: everything goes through the
-   * policy as it is now, and through the original grant for refresh and exchange.
-   */
-  static GrantResult decide(
-      Collection<String> requested,
-      Collection<String> keycloakScopes,
-      List<String> ceiling,
-      EffectivePolicy policy) {
-    Set<String> candidates = new LinkedHashSet<>(requested);
-    candidates.addAll(keycloakScopes);
-    return ScopeGrant.computeWithin(candidates, ceiling, policy);
   }
 
   EffectivePolicy policy() {

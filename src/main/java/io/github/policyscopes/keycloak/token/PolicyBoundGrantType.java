@@ -1,9 +1,11 @@
 package io.github.policyscopes.keycloak.token;
 
 import io.github.policyscopes.keycloak.compat.KeycloakRuntime;
+import io.github.policyscopes.keycloak.metrics.PolicyMetrics;
 import io.github.policyscopes.keycloak.store.PolicyStore;
-import io.github.policyscopes.policy.DisallowedScopesMode;
 import io.github.policyscopes.policy.EffectivePolicy;
+import io.github.policyscopes.policy.IssuanceDecision;
+import io.github.policyscopes.policy.IssuanceDecision.Outcome;
 import io.github.policyscopes.policy.ScopeGrant.GrantResult;
 import io.github.policyscopes.policy.ScopeSet;
 import io.github.policyscopes.scope.Scope;
@@ -74,20 +76,24 @@ final class PolicyBoundGrantType implements OAuth2GrantType {
   static final String NOT_AFTER_CLAIM = "policy_not_after";
 
   /**
-   * The longest {@code scope} a bound client may send: Keycloak 26.7's default for the token
-   * endpoint's standard parameters ({@code req-params-default-max-size}), which 26.7 enforces by
-   * dropping the parameter and 26.4 not at all. Every version refuses longer ones the same way.
+   * The event error of a refused scope: {@code invalid_scope}, as the OAuth error. Keycloak 26.7's
+   * {@code Errors.INVALID_SCOPE} has the same value, but 26.4 has no such constant.
    */
-  static final int MAX_SCOPE_PARAMETER = 4000;
+  static final String INVALID_SCOPE_EVENT = OAuthErrorException.INVALID_SCOPE;
 
   private final KeycloakSession session;
   private final OAuth2GrantType delegate;
   private final Kind kind;
 
-  PolicyBoundGrantType(KeycloakSession session, OAuth2GrantType delegate, Kind kind) {
+  /** The grant type's id ({@code client_credentials}, …): a bounded metrics tag. */
+  private final String grantType;
+
+  PolicyBoundGrantType(
+      KeycloakSession session, OAuth2GrantType delegate, Kind kind, String grantType) {
     this.session = session;
     this.delegate = delegate;
     this.kind = kind;
+    this.grantType = grantType;
   }
 
   @Override
@@ -107,7 +113,7 @@ final class PolicyBoundGrantType implements OAuth2GrantType {
       return delegate.process(context);
     }
     MultivaluedMap<String, String> form = context.getFormParams();
-    refuseDroppedScopeParameter(context, form);
+    refuseDroppedScopeParameter(context, client, form);
     String scopeParam = form.getFirst(OAuth2Constants.SCOPE);
     List<String> asked = ScopeSet.split(scopeParam);
     Presented presented = presented(form);
@@ -120,9 +126,9 @@ final class PolicyBoundGrantType implements OAuth2GrantType {
           new Issuance(
               policy, defaultScopes.keySet(), List.of(), false, null, null, context.getEvent());
     } else {
-      GrantResult decided = Issuance.decide(asked, List.of(), ceiling, policy);
-      if (policy.mode() == DisallowedScopesMode.REJECT && !decided.dropped().isEmpty()) {
-        throw reject(context, decided.dropped());
+      GrantResult decided = IssuanceDecision.decide(asked, List.of(), ceiling, policy);
+      if (IssuanceDecision.rejects(decided, policy)) {
+        throw reject(context, client, decided.dropped());
       }
       keepOnlyKnownGrantedScopes(form, client, defaultScopes, asked, decided.granted());
       issuance =
@@ -146,6 +152,9 @@ final class PolicyBoundGrantType implements OAuth2GrantType {
           stampRefreshToken(tokenResponse, issuance);
         }
       }
+      if (result != null) {
+        count(client, IssuanceDecision.outcome(result), result.dropped().size());
+      }
       return response;
     } finally {
       Issuance.detach(session);
@@ -153,12 +162,13 @@ final class PolicyBoundGrantType implements OAuth2GrantType {
   }
 
   /**
-   * A {@code scope} parameter longer than {@link #MAX_SCOPE_PARAMETER} is refused. Keycloak 26.7
-   * silently drops one longer than its own limit before any grant runs (for a bound client that
-   * would turn "these scopes" into "the default ones", and a narrowing refresh into none); 26.4
-   * passes any length on. Both end here as {@code invalid_scope}.
+   * A {@code scope} parameter longer than {@link IssuanceDecision#MAX_SCOPE_PARAMETER} is refused.
+   * Keycloak 26.7 silently drops one longer than its own limit before any grant runs (for a bound
+   * client that would turn "these scopes" into "the default ones", and a narrowing refresh into
+   * none); 26.4 passes any length on. Both end here as {@code invalid_scope}.
    */
-  private void refuseDroppedScopeParameter(Context context, MultivaluedMap<String, String> form) {
+  private void refuseDroppedScopeParameter(
+      Context context, ClientModel client, MultivaluedMap<String, String> form) {
     String scope = form.getFirst(OAuth2Constants.SCOPE);
     boolean dropped = false;
     if (scope == null) {
@@ -166,13 +176,14 @@ final class PolicyBoundGrantType implements OAuth2GrantType {
           session.getContext().getHttpRequest().getDecodedFormParameters();
       dropped = sent != null && sent.containsKey(OAuth2Constants.SCOPE);
     }
-    if (dropped || (scope != null && scope.length() > MAX_SCOPE_PARAMETER)) {
+    if (dropped || (scope != null && scope.length() > IssuanceDecision.MAX_SCOPE_PARAMETER)) {
       String description =
           "The scope parameter is longer than the server accepts ("
-              + MAX_SCOPE_PARAMETER
+              + IssuanceDecision.MAX_SCOPE_PARAMETER
               + " characters)";
       context.getEvent().detail(Details.REASON, description);
-      context.getEvent().error(Errors.INVALID_REQUEST);
+      context.getEvent().error(INVALID_SCOPE_EVENT);
+      count(client, Outcome.REJECTED, 0);
       throw new CorsErrorResponseException(
           context.getCors(),
           OAuthErrorException.INVALID_SCOPE,
@@ -347,17 +358,38 @@ final class PolicyBoundGrantType implements OAuth2GrantType {
     }
   }
 
-  private static CorsErrorResponseException reject(Context context, List<String> dropped) {
+  /**
+   * Reject mode: a {@code 400 invalid_scope} naming the dropped scopes, and the request's event
+   * sent as an error with {@code error=invalid_scope}, the way Keycloak's own grants refuse scopes
+   * (detail {@code reason}, then {@code error}), so Keycloak's {@code keycloak_user_events_total}
+   * counts it.
+   */
+  private CorsErrorResponseException reject(
+      Context context, ClientModel client, List<String> dropped) {
     String description =
         "Scopes not allowed by the client's token policy: " + String.join(" ", dropped);
     context.getEvent().detail(Details.REASON, description);
     context.getEvent().detail(Issuance.DROPPED_DETAIL, String.join(" ", dropped));
-    context.getEvent().error(Errors.INVALID_REQUEST);
+    context.getEvent().detail(Issuance.DROPPED_COUNT_DETAIL, String.valueOf(dropped.size()));
+    context.getEvent().error(INVALID_SCOPE_EVENT);
+    count(client, Outcome.REJECTED, dropped.size());
     return new CorsErrorResponseException(
         context.getCors(),
         OAuthErrorException.INVALID_SCOPE,
         description,
         Response.Status.BAD_REQUEST);
+  }
+
+  private void count(ClientModel client, Outcome outcome, int dropped) {
+    if (!PolicyMetrics.enabled()) {
+      return;
+    }
+    PolicyMetrics.issuance(
+        session.getContext().getRealm().getName(),
+        grantType,
+        client.getClientId(),
+        outcome,
+        dropped);
   }
 
   @Override

@@ -22,35 +22,35 @@ public final class PolicyBoundGrantTypes {
   public static final class ClientCredentials extends ClientCredentialsGrantTypeFactory {
     @Override
     public OAuth2GrantType create(KeycloakSession session) {
-      return new PolicyBoundGrantType(session, super.create(session), Kind.DIRECT);
+      return new PolicyBoundGrantType(session, super.create(session), Kind.DIRECT, getId());
     }
   }
 
   public static final class Password extends ResourceOwnerPasswordCredentialsGrantTypeFactory {
     @Override
     public OAuth2GrantType create(KeycloakSession session) {
-      return new PolicyBoundGrantType(session, super.create(session), Kind.DIRECT);
+      return new PolicyBoundGrantType(session, super.create(session), Kind.DIRECT, getId());
     }
   }
 
   public static final class AuthorizationCode extends AuthorizationCodeGrantTypeFactory {
     @Override
     public OAuth2GrantType create(KeycloakSession session) {
-      return new PolicyBoundGrantType(session, super.create(session), Kind.CODE);
+      return new PolicyBoundGrantType(session, super.create(session), Kind.CODE, getId());
     }
   }
 
   public static final class RefreshToken extends RefreshTokenGrantTypeFactory {
     @Override
     public OAuth2GrantType create(KeycloakSession session) {
-      return new PolicyBoundGrantType(session, super.create(session), Kind.REFRESH);
+      return new PolicyBoundGrantType(session, super.create(session), Kind.REFRESH, getId());
     }
   }
 
   public static final class TokenExchange extends TokenExchangeGrantTypeFactory {
     @Override
     public OAuth2GrantType create(KeycloakSession session) {
-      return new PolicyBoundGrantType(session, super.create(session), Kind.EXCHANGE);
+      return new PolicyBoundGrantType(session, super.create(session), Kind.EXCHANGE, getId());
     }
   }
 
@@ -58,7 +58,7 @@ public final class PolicyBoundGrantTypes {
   public static final class Uma extends PermissionGrantTypeFactory {
     @Override
     public OAuth2GrantType create(KeycloakSession session) {
-      return new PolicyBoundGrantType(session, super.create(session), Kind.REFUSED);
+      return new PolicyBoundGrantType(session, super.create(session), Kind.REFUSED, getId());
     }
   }
 }

@@ -4,6 +4,7 @@ import io.github.policyscopes.keycloak.ProviderMessages;
 import io.github.policyscopes.keycloak.store.PolicyConfig;
 import io.github.policyscopes.keycloak.store.PolicyStore;
 import io.github.policyscopes.policy.EffectivePolicy;
+import io.github.policyscopes.policy.IssuanceDecision;
 import io.github.policyscopes.policy.PolicyValidator.FieldError;
 import io.github.policyscopes.policy.ScopeGrant.GrantResult;
 import io.github.policyscopes.policy.ScopeSet;
@@ -152,7 +153,7 @@ public final class TokenPolicyMapper extends AbstractOIDCProtocolMapper
               .toList();
     }
 
-    GrantResult result = Issuance.decide(requested, keycloakScopes, ceiling, policy);
+    GrantResult result = IssuanceDecision.decide(requested, keycloakScopes, ceiling, policy);
     ClaimFilter.accessToken(token, session, userSession, clientSessionCtx, result.granted());
     token.setScope(result.scopeString().isEmpty() ? null : result.scopeString());
     token.exp(expiry(token, policy, issuance, userSession, clientSessionCtx));

@@ -1,0 +1,209 @@
+package io.github.policyscopes.keycloak.rest;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.github.policyscopes.keycloak.metrics.PolicyMetrics.Refusal;
+import io.github.policyscopes.keycloak.store.PolicyStore;
+import io.github.policyscopes.policy.EffectivePolicy;
+import io.github.policyscopes.policy.IssuanceDecision;
+import io.github.policyscopes.policy.IssuanceDecision.Explained;
+import io.github.policyscopes.policy.IssuanceDecision.Outcome;
+import io.github.policyscopes.policy.ScopeGrant.GrantResult;
+import io.github.policyscopes.policy.ScopeSet;
+import io.github.policyscopes.policy.TokenPolicy;
+import io.github.policyscopes.scope.Scope;
+import io.github.policyscopes.scope.ScopeParseException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.keycloak.OAuth2Constants;
+import org.keycloak.models.ClientModel;
+import org.keycloak.models.ClientScopeModel;
+import org.keycloak.models.KeycloakSession;
+import org.keycloak.models.RealmModel;
+
+/**
+ * {@code POST config/clients/{id}/evaluate}, the dry run: what a token request of that client would
+ * be granted and dropped right now, and why. It calls the decision the grant wrapper and the policy
+ * mapper apply ({@link IssuanceDecision}) on the same inputs they get (the client's policies as
+ * {@link PolicyStore#effectiveFor} reads them, the requested scopes, Keycloak's default client
+ * scopes); it issues no token and writes nothing (docs/adr/0021-issuance-dry-run.md).
+ */
+final class ClientEvaluation {
+
+  /** The grants that decide the request's {@code scope} as it is sent (SPEC §3). */
+  static final Set<String> GRANT_TYPES =
+      Set.of(OAuth2Constants.CLIENT_CREDENTIALS, OAuth2Constants.PASSWORD);
+
+  static final Set<String> FIELDS = Set.of("scope", "grantType");
+
+  /** The answer. */
+  @JsonInclude(JsonInclude.Include.NON_NULL)
+  record View(
+      String clientId,
+      String grantType,
+      boolean bound,
+      String outcome,
+      String scope,
+      String error,
+      List<ScopeView> scopes,
+      List<DenyView> stickyDenies,
+      Integer accessTokenLifetime,
+      String disallowedScopes,
+      List<String> notes) {}
+
+  /**
+   * One scope: asked for ({@code requested}) or added by Keycloak ({@code default}, a default
+   * client scope of the client).
+   */
+  @JsonInclude(JsonInclude.Include.NON_NULL)
+  record ScopeView(
+      String scope,
+      String source,
+      boolean granted,
+      String entry,
+      List<PolicyRef> policies,
+      String reason) {}
+
+  /** A deny the token would carry without asking for it. */
+  record DenyView(String scope, List<PolicyRef> policies) {}
+
+  /** A policy that holds an entry. */
+  record PolicyRef(String id, String title) {}
+
+  private ClientEvaluation() {}
+
+  /**
+   * Evaluates for a caller that may read the client; the caller must also be able to read every
+   * policy that governs it, since the answer depends on all of them (I15: nothing hidden shows).
+   */
+  static View evaluate(
+      KeycloakSession session, RealmModel realm, Caller caller, String id, ObjectNode body) {
+    Json.onlyFields(body, FIELDS, Set.of());
+    String scope = Json.text(body, "scope");
+    String grantType = Json.text(body, "grantType");
+    grantType = grantType == null ? OAuth2Constants.CLIENT_CREDENTIALS : grantType;
+    if (!GRANT_TYPES.contains(grantType)) {
+      throw ApiError.invalidField(
+          "grantType", "must be client_credentials or password (the grants a scope decides)");
+    }
+    if (scope != null && scope.length() > IssuanceDecision.MAX_SCOPE_PARAMETER) {
+      throw ApiError.invalidField(
+          "scope",
+          "must be at most "
+              + IssuanceDecision.MAX_SCOPE_PARAMETER
+              + " characters long (Keycloak's limit)");
+    }
+
+    ClientModel client = ManagedClientService.find(session, realm, id);
+    Map<String, ClientScopeModel> defaultScopes = client.getClientScopes(true);
+    List<TokenPolicy> governing = PolicyStore.boundTo(client, defaultScopes);
+    if (governing.stream().anyMatch(p -> !readable(caller, p))) {
+      throw new ApiError(
+              403,
+              "insufficient_scope",
+              "evaluating client "
+                  + client.getClientId()
+                  + " needs read access to every token policy that governs it")
+          .because(Refusal.NOT_GRANTED);
+    }
+    List<String> notes = notes(client, grantType);
+    EffectivePolicy policy = PolicyStore.effectiveFor(client, defaultScopes);
+    if (policy == null) {
+      notes.add(0, "no token policy governs this client: Keycloak decides as it always does");
+      return new View(
+          client.getClientId(), grantType, false, null, null, null, null, null, null, null, notes);
+    }
+
+    // the same inputs the grant wrapper and the mapper get (PolicyBoundGrantType,
+    // TokenPolicyMapper)
+    List<String> asked = ScopeSet.split(scope);
+    List<String> keycloakScopes =
+        defaultScopes.values().stream()
+            .filter(ClientScopeModel::isIncludeInTokenScope)
+            .map(ClientScopeModel::getName)
+            .sorted()
+            .toList();
+    GrantResult askedOnly = IssuanceDecision.decide(asked, List.of(), null, policy);
+    boolean rejected = IssuanceDecision.rejects(askedOnly, policy);
+    GrantResult result =
+        rejected ? askedOnly : IssuanceDecision.decide(asked, keycloakScopes, null, policy);
+    Outcome outcome = rejected ? Outcome.REJECTED : IssuanceDecision.outcome(result);
+    List<String> candidates = new ArrayList<>(asked);
+    if (!rejected) {
+      keycloakScopes.stream().filter(s -> !asked.contains(s)).forEach(candidates::add);
+    }
+
+    List<ScopeView> scopes = new ArrayList<>();
+    for (Explained e : IssuanceDecision.explain(candidates, result, policy)) {
+      scopes.add(
+          new ScopeView(
+              e.scope(),
+              asked.contains(e.scope()) ? "requested" : "default",
+              e.granted(),
+              e.entry(),
+              e.entry() == null ? null : holders(governing, e.entry()),
+              e.reason()));
+    }
+    List<DenyView> sticky =
+        rejected
+            ? List.of()
+            : IssuanceDecision.stickyDenies(candidates, result).stream()
+                .map(deny -> new DenyView(deny, holders(governing, deny)))
+                .toList();
+    if (client.isPublicClient() || client.isBearerOnly()) {
+      notes.add("config grants are for confidential clients: this public client gets none");
+    }
+    return new View(
+        client.getClientId(),
+        grantType,
+        true,
+        outcome.tag(),
+        rejected || result.granted().isEmpty() ? null : result.scopeString(),
+        rejected ? "invalid_scope" : null,
+        scopes,
+        sticky,
+        policy.accessTokenLifetime(),
+        policy.mode().name().toLowerCase(java.util.Locale.ROOT),
+        notes);
+  }
+
+  /** Whether the caller may read a policy (a per-client policy has the client's id). */
+  private static boolean readable(Caller caller, TokenPolicy policy) {
+    return caller.scopes().isAllowed("GET", TokenPolicyService.path(policy.id()));
+  }
+
+  /** The governing policies that hold {@code entry} (compared in canonical form). */
+  private static List<PolicyRef> holders(List<TokenPolicy> governing, String entry) {
+    return governing.stream()
+        .filter(p -> p.allowedScopes().stream().anyMatch(e -> canonical(e).equals(entry)))
+        .map(p -> new PolicyRef(p.id(), p.title()))
+        .distinct()
+        .toList();
+  }
+
+  private static String canonical(String entry) {
+    try {
+      return Scope.parse(entry).text();
+    } catch (ScopeParseException e) {
+      return entry;
+    }
+  }
+
+  /** What Keycloak itself would refuse before any policy is asked. */
+  private static List<String> notes(ClientModel client, String grantType) {
+    List<String> notes = new ArrayList<>();
+    if (!client.isEnabled()) {
+      notes.add("the client is disabled: Keycloak refuses its token requests");
+    }
+    if (OAuth2Constants.CLIENT_CREDENTIALS.equals(grantType)
+        && !client.isServiceAccountsEnabled()) {
+      notes.add("the client has no service account: Keycloak refuses client_credentials");
+    }
+    if (OAuth2Constants.PASSWORD.equals(grantType) && !client.isDirectAccessGrantsEnabled()) {
+      notes.add("direct access grants are off for the client: Keycloak refuses password");
+    }
+    return notes;
+  }
+}

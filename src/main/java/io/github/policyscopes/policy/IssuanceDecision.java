@@ -1,0 +1,159 @@
+package io.github.policyscopes.policy;
+
+import io.github.policyscopes.policy.ScopeGrant.GrantResult;
+import io.github.policyscopes.scope.Access;
+import io.github.policyscopes.scope.ConfigScope;
+import io.github.policyscopes.scope.Scope;
+import io.github.policyscopes.scope.ScopeParseException;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashSet;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+
+/**
+ * What a token request of a policy-bound client gets (SPEC §3): the one decision that the grant
+ * wrapper and the policy mapper apply to a real request, and that the dry run ({@code
+ * config/clients/{id}/evaluate}) applies without issuing anything. Nothing here is computed twice:
+ * the dry run calls the same {@link #decide}, {@link #rejects} and {@link #outcome}, and only adds
+ * {@link #explain}, which says for each scope which entry covers it or why none does.
+ */
+public final class IssuanceDecision {
+
+  /**
+   * The longest {@code scope} parameter a bound client may send (and the dry run accepts): Keycloak
+   * 26.7's default for the token endpoint's standard parameters ({@code
+   * req-params-default-max-size}). Longer ones are {@code invalid_scope}.
+   */
+  public static final int MAX_SCOPE_PARAMETER = 4000;
+
+  private IssuanceDecision() {}
+
+  /** How a token request ended, for metrics and for the dry run. */
+  public enum Outcome {
+    /** A token with every candidate scope. */
+    GRANTED_ALL,
+    /** A token without some of them (ignore mode). */
+    DROPPED_SOME,
+    /** No token: reject mode, and the policy drops a requested scope ({@code invalid_scope}). */
+    REJECTED,
+    /** A token with no scope at all: active, and able to do nothing. */
+    EMPTY;
+
+    /**
+     * The tag value: {@code granted_all}, {@code dropped_some}, {@code rejected}, {@code empty}.
+     */
+    public String tag() {
+      return name().toLowerCase(Locale.ROOT);
+    }
+  }
+
+  /**
+   * The granted set for the scopes Keycloak itself puts into the token (its default client scopes
+   * and the requested ones it knows) plus what the client asked for: everything goes through the
+   * policy as it is now, and through the original grant ({@code ceiling}) for refresh and exchange.
+   */
+  public static GrantResult decide(
+      Collection<String> requested,
+      Collection<String> keycloakScopes,
+      List<String> ceiling,
+      EffectivePolicy policy) {
+    Set<String> candidates = new LinkedHashSet<>(requested);
+    candidates.addAll(keycloakScopes);
+    return ScopeGrant.computeWithin(candidates, ceiling, policy);
+  }
+
+  /**
+   * Whether the request fails with {@code invalid_scope}: the policy is in {@code reject} mode and
+   * drops a scope the client asked for; {@code asked} is {@link #decide} of the asked scopes alone.
+   */
+  public static boolean rejects(GrantResult asked, EffectivePolicy policy) {
+    return policy.mode() == DisallowedScopesMode.REJECT && asked.hasDropped();
+  }
+
+  /** How an issued token came out: empty, some dropped, or everything granted. */
+  public static Outcome outcome(GrantResult issued) {
+    if (issued.granted().isEmpty()) {
+      return Outcome.EMPTY;
+    }
+    return issued.hasDropped() ? Outcome.DROPPED_SOME : Outcome.GRANTED_ALL;
+  }
+
+  /**
+   * One candidate scope of the dry run.
+   *
+   * @param scope the scope as asked (or as Keycloak adds it)
+   * @param granted whether the token would carry it
+   * @param entry the allowed entry that covers it, or null (not granted, or a requested deny)
+   * @param reason a sentence: which entry covers it, or why none does
+   */
+  public record Explained(String scope, boolean granted, String entry, String reason) {}
+
+  /**
+   * Explains {@code result} (what {@link #decide} gave for {@code candidates}): for each candidate,
+   * in order and once, whether it is granted, and the covering entry or why there is none. Whether
+   * a scope is granted is read from {@code result}, never decided again.
+   */
+  public static List<Explained> explain(
+      Collection<String> candidates, GrantResult result, EffectivePolicy policy) {
+    Set<String> granted = new HashSet<>(result.granted());
+    Set<String> seen = new HashSet<>();
+    List<Explained> out = new ArrayList<>();
+    for (String s : candidates) {
+      if (s == null || s.isBlank() || !seen.add(s)) {
+        continue;
+      }
+      boolean isGranted = granted.contains(s);
+      Scope scope;
+      try {
+        scope = Scope.parse(s);
+      } catch (ScopeParseException e) {
+        out.add(new Explained(s, isGranted, null, "malformed config scope: " + e.getMessage()));
+        continue;
+      }
+      Scope entry = policy.coveringEntry(scope);
+      if (isGranted && scope instanceof ConfigScope c && c.isDeny()) {
+        out.add(new Explained(s, true, null, "a requested deny is always granted"));
+      } else if (isGranted && entry != null) {
+        out.add(new Explained(s, true, entry.text(), "covered by " + entry.text()));
+      } else if (isGranted) {
+        out.add(new Explained(s, true, null, "granted"));
+      } else {
+        out.add(new Explained(s, false, null, whyNot(scope, entry, policy)));
+      }
+    }
+    return out;
+  }
+
+  /**
+   * The denies the token would carry without anyone asking for them (sticky deny): the granted
+   * scopes that are not candidates.
+   */
+  public static List<String> stickyDenies(Collection<String> candidates, GrantResult result) {
+    Set<String> asked = new HashSet<>(candidates);
+    return result.granted().stream().filter(s -> !asked.contains(s)).toList();
+  }
+
+  private static String whyNot(Scope scope, Scope entry, EffectivePolicy policy) {
+    if (entry != null) {
+      // covered, yet not granted: only a refresh or exchange ceiling does that
+      return "not within the original grant";
+    }
+    if (!(scope instanceof ConfigScope c)) {
+      return "no allowed entry is " + scope.text();
+    }
+    if (policy.grants().isEmpty()) {
+      return policy.broken().isEmpty()
+          ? "the client's policies give no config grant"
+          : "a policy bound to the client holds an invalid entry: no config grant is given";
+    }
+    for (ConfigScope g : policy.grants()) {
+      if (g.pattern().contains(c.pattern()) && c.access() == Access.WRITE) {
+        return "only read access: " + g.text() + " covers the path, not write";
+      }
+    }
+    return "no allowed entry covers it";
+  }
+}

@@ -1,0 +1,429 @@
+package io.github.policyscopes.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.github.policyscopes.it.api.ApiFixtures;
+import io.github.policyscopes.it.api.ConfigApi;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.http.HttpRequest;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The meters on Keycloak's own {@code /metrics}: a server of its own with {@code
+ * --metrics-enabled=true} (and Keycloak's user event metrics), token requests and config API calls
+ * of known outcome, and {@code /metrics} scraped on the management port before and after. Every
+ * meter must have moved by exactly what was driven. The scrapes are kept in {@code
+ * target/metrics-it/} (docs/dashboard/render-chart.py draws the README's chart from them).
+ */
+class MetricsIT {
+
+  private static DistributionServer server;
+  private static TestClient http;
+  private static ApiFixtures fixtures;
+  private static ConfigApi api;
+
+  @BeforeAll
+  static void start() throws IOException, InterruptedException {
+    Path shared = Path.of(required("keycloak.home"));
+    // metrics-enabled is a build option: Keycloak re-augments, so never in the shared server's home
+    Path home = shared.getParent().resolveSibling("keycloak-metrics").resolve(shared.getFileName());
+    copyDistribution(shared, home);
+    server =
+        DistributionServer.start(
+            home,
+            Path.of(required("extension.jar")),
+            Path.of(required("realm.export.dir")),
+            Path.of(required("keycloak.log.dir")).resolve("metrics"),
+            List.of("--metrics-enabled=true", "--event-metrics-user-enabled=true"));
+    System.out.printf(
+        "Keycloak with metrics ready at %s in %.1f s%n", server.baseUrl(), server.startSeconds());
+    http = new TestClient(server.baseUrl());
+    fixtures = new ApiFixtures(http);
+    api = fixtures.api();
+  }
+
+  @AfterAll
+  static void stop() {
+    if (server != null) {
+      server.close();
+    }
+  }
+
+  @Test
+  void everyMeterMovesByExactlyWhatWasDriven() throws IOException {
+    // ---- set-up, before the first scrape: clients, policies and the tokens the API calls use ----
+    ApiFixtures.Bound open =
+        fixtures.boundClient("m-open", List.of(".:config/**", "profile", "email"));
+    ApiFixtures.Bound plain = fixtures.boundClient("m-plain", List.of("openid"));
+    ApiFixtures.Bound strict = fixtures.boundClient("m-strict", List.of(".:config/**"));
+    fixtures.admin().editPolicy(strict.policyId(), List.of(".:config/**"), null, "reject");
+    ApiFixtures.Bound narrow = fixtures.boundClient("m-narrow", List.of("*:config/tokenPolicies"));
+    ApiFixtures.Bound privileged = fixtures.boundClient("m-privileged", List.of("openid"));
+    fixtures.handOver(privileged.uuid());
+    givePower(privileged.uuid());
+    String reader = fixtures.configReader();
+    String admin = fixtures.allPowerToken();
+    String narrowToken = narrow.token("*:config/tokenPolicies");
+    String configPolicy = ApiFixtures.CONFIG_POLICY_ID;
+    String readerUuid = fixtures.internalId("config-reader");
+
+    Map<String, Double> before = scrape("before");
+
+    // ---- token requests of known outcome ----
+    for (int i = 0; i < 2; i++) {
+      tokenStatus(open.clientId(), ".:config/clients", 200); // granted_all
+    }
+    tokenStatus(open.clientId(), ".:config/clients XXXXX", 200); // dropped_some, 1 dropped
+    tokenStatus(plain.clientId(), "XXXXX", 200); // empty: XXXXX, profile, email dropped
+    tokenStatus(strict.clientId(), "*:config/x", 400); // rejected: 1 dropped
+    TestClient.Reply password =
+        http.token(
+            TestClient.REALM,
+            TestClient.form(
+                "grant_type", "password",
+                "client_id", open.clientId(),
+                "client_secret", ApiFixtures.SECRET,
+                "username", "demo",
+                "password", "demo",
+                "scope", ".:config/clients"));
+    assertThat(password.status()).as(password.toString()).isEqualTo(200); // granted_all, password
+    // a client without a policy is stock Keycloak: not counted
+    String unbound = RealmAdmin.unique("m-unbound");
+    fixtures.admin().createClient(unbound, "s3cret");
+    assertThat(http.clientCredentials(unbound, "s3cret", "profile").status()).isEqualTo(200);
+
+    // ---- config API calls of known outcome, each recorded with its route template ----
+    List<String[]> calls = new ArrayList<>();
+    call(calls, "tokenPolicies", "GET", api.get(reader, "config/tokenPolicies"), 200);
+    call(calls, "tokenPolicies", "GET", api.get(reader, "config/tokenPolicies"), 200);
+    call(calls, "tokenPolicies", "GET", api.get(null, "config/tokenPolicies"), 401);
+    call(
+        calls,
+        "tokenPolicies/{id}",
+        "GET",
+        api.get(admin, "config/tokenPolicies/" + configPolicy),
+        403); // deny
+    call(
+        calls,
+        "tokenPolicies",
+        "POST",
+        api.post(reader, "config/tokenPolicies", ConfigApi.policyBody("m-read", ".:x")),
+        403); // not_granted
+    call(
+        calls,
+        "tokenPolicies",
+        "POST",
+        api.post(narrowToken, "config/tokenPolicies", ConfigApi.policyBody("m-more", "*:**")),
+        403); // escalation
+    call(
+        calls,
+        "clients/{id}/secret",
+        "GET",
+        api.get(admin, "config/clients/" + privileged.uuid() + "/secret"),
+        403); // privileged_client
+    ConfigApi.Reply created =
+        api.post(admin, "config/tokenPolicies", ConfigApi.policyBody("m-bound", ".:config/x"));
+    call(calls, "tokenPolicies", "POST", created, 201);
+    String policyId = created.json().path("id").asText();
+    call(
+        calls,
+        "tokenPolicies/{id}",
+        "PUT",
+        api.send(
+            "PUT",
+            "config/tokenPolicies/" + policyId,
+            admin,
+            ConfigApi.policyBody("m-bound", ".:config/y"),
+            "If-Match",
+            "\"stale\""),
+        412); // if_match
+    ConfigApi.Reply client =
+        api.post(admin, "config/clients", ConfigApi.clientBody(RealmAdmin.unique("m-c"), policyId));
+    call(calls, "clients", "POST", client, 201);
+    call(
+        calls,
+        "tokenPolicies/{id}",
+        "DELETE",
+        api.delete(admin, "config/tokenPolicies/" + policyId),
+        409); // bound
+    call(
+        calls,
+        "clients/{id}/evaluate",
+        "POST",
+        api.post(reader, "config/clients/" + readerUuid + "/evaluate", Map.of("scope", ".:**")),
+        200);
+    call(calls, "whoami", "GET", api.get(reader, "config/whoami"), 200);
+    call(calls, "unknown", "GET", api.get(reader, "config/nothing/here"), 404);
+
+    Map<String, Double> after = scrape("after");
+    Delta delta = new Delta(before, after);
+
+    // issuance: the bound clients' requests only
+    assertThat(delta.of("keycloak_token_policy_issuance_total", "realm", "demo")).isEqualTo(6);
+    assertThat(issuance(delta, "client_credentials", "granted_all")).isEqualTo(2);
+    assertThat(issuance(delta, "client_credentials", "dropped_some")).isEqualTo(1);
+    assertThat(issuance(delta, "client_credentials", "empty")).isEqualTo(1);
+    assertThat(issuance(delta, "client_credentials", "rejected")).isEqualTo(1);
+    assertThat(issuance(delta, "password", "granted_all")).isEqualTo(1);
+    assertThat(
+            delta.of(
+                "keycloak_token_policy_dropped_scopes_total",
+                "realm",
+                "demo",
+                "grant_type",
+                "client_credentials"))
+        .isEqualTo(1 + 3 + 1);
+    assertThat(
+            delta.of(
+                "keycloak_token_policy_dropped_scopes_total",
+                "realm",
+                "demo",
+                "grant_type",
+                "password"))
+        .isZero();
+    // the rejection is a Keycloak event with error=invalid_scope, counted by Keycloak's own meter
+    assertThat(
+            delta.of(
+                "keycloak_user_events_total", "event", "client_login", "error", "invalid_scope"))
+        .isEqualTo(1);
+
+    // config API: every request by route template, method and status, exactly as sent
+    Map<List<String>, Integer> expected = new LinkedHashMap<>();
+    calls.forEach(c -> expected.merge(List.of(c), 1, Integer::sum));
+    for (Map.Entry<List<String>, Integer> e : expected.entrySet()) {
+      String[] c = e.getKey().toArray(String[]::new);
+      assertThat(
+              delta.of(
+                  "keycloak_config_api_requests_total",
+                  "realm",
+                  "demo",
+                  "resource",
+                  c[0],
+                  "method",
+                  c[1],
+                  "status",
+                  c[2]))
+          .as(String.join(" ", c))
+          .isEqualTo(e.getValue().doubleValue());
+    }
+    assertThat(delta.of("keycloak_config_api_requests_total", "realm", "demo"))
+        .isEqualTo(calls.size());
+    for (String reason : List.of("deny", "not_granted", "escalation", "privileged_client")) {
+      assertThat(delta.of("keycloak_config_api_forbidden_total", "realm", "demo", "reason", reason))
+          .as(reason)
+          .isEqualTo(1);
+    }
+    assertThat(delta.of("keycloak_config_api_conflicts_total", "realm", "demo", "kind", "if_match"))
+        .isEqualTo(1);
+    assertThat(delta.of("keycloak_config_api_conflicts_total", "realm", "demo", "kind", "bound"))
+        .isEqualTo(1);
+    // the latency timer: one observation per request
+    assertThat(
+            delta.of(
+                "keycloak_config_api_request_duration_seconds_count",
+                "resource",
+                "tokenPolicies",
+                "method",
+                "GET"))
+        .isEqualTo(3);
+    assertThat(delta.of("keycloak_config_api_request_duration_seconds_count", "realm", "demo"))
+        .isEqualTo(calls.size());
+    assertThat(
+            delta.of(
+                "keycloak_config_api_request_duration_seconds_bucket",
+                "resource",
+                "tokenPolicies",
+                "method",
+                "GET",
+                "le",
+                "+Inf"))
+        .isEqualTo(3);
+
+    // bounded tags: route templates only, no client id by default
+    List<String> ours =
+        after.keySet().stream()
+            .filter(
+                k -> k.startsWith("keycloak_token_policy_") || k.startsWith("keycloak_config_api_"))
+            .toList();
+    assertThat(ours).isNotEmpty().noneMatch(k -> k.contains("client_id="));
+    assertThat(ours)
+        .allSatisfy(
+            k ->
+                assertThat(labels(k).getOrDefault("resource", "tokenPolicies"))
+                    .isIn(
+                        "tokenPolicies",
+                        "tokenPolicies/{id}",
+                        "clients",
+                        "clients/{id}",
+                        "clients/{id}/secret",
+                        "clients/{id}/evaluate",
+                        "whoami",
+                        "unknown"));
+  }
+
+  private static double issuance(Delta delta, String grantType, String outcome) {
+    return delta.of(
+        "keycloak_token_policy_issuance_total",
+        "realm",
+        "demo",
+        "grant_type",
+        grantType,
+        "outcome",
+        outcome);
+  }
+
+  private static void tokenStatus(String clientId, String scope, int status) {
+    TestClient.Reply reply = http.clientCredentials(clientId, ApiFixtures.SECRET, scope);
+    assertThat(reply.status()).as(clientId + " " + scope + ": " + reply).isEqualTo(status);
+  }
+
+  private static void call(
+      List<String[]> calls, String route, String method, ConfigApi.Reply reply, int status) {
+    assertThat(reply.status()).as(method + " " + route + ": " + reply).isEqualTo(status);
+    calls.add(new String[] {route, method, String.valueOf(status)});
+  }
+
+  /** A realm role beyond the default roles on the client's service account: Keycloak power. */
+  private static void givePower(String clientUuid) {
+    String realm = "realms/" + TestClient.REALM + "/";
+    String role = RealmAdmin.unique("m-power");
+    assertThat(http.admin("POST", realm + "roles", Map.of("name", role)).status()).isEqualTo(201);
+    JsonNode rep = http.admin("GET", realm + "roles/" + role, null).json();
+    String account =
+        http.admin("GET", realm + "clients/" + clientUuid + "/service-account-user", null)
+            .json()
+            .path("id")
+            .asText();
+    assertThat(
+            http.admin("POST", realm + "users/" + account + "/role-mappings/realm", List.of(rep))
+                .status())
+        .isEqualTo(204);
+  }
+
+  // ---- the scrape ----
+
+  private static final Pattern SAMPLE =
+      Pattern.compile("^([a-zA-Z_:][a-zA-Z0-9_:]*)(?:\\{(.*)\\})?\\s+(\\S+)(?:\\s+\\d+)?$");
+  private static final Pattern LABEL =
+      Pattern.compile("([a-zA-Z_][a-zA-Z0-9_]*)=\"((?:[^\"\\\\]|\\\\.)*)\"");
+
+  /** {@code /metrics} on the management port, kept in target/metrics-it/{name}.prom. */
+  private static Map<String, Double> scrape(String name) throws IOException {
+    TestClient.Reply reply =
+        http.send(HttpRequest.newBuilder(URI.create(server.managementUrl() + "/metrics")).GET());
+    assertThat(reply.status()).as("GET /metrics").isEqualTo(200);
+    Path out = Path.of(required("keycloak.log.dir")).resolveSibling("metrics-it");
+    Files.createDirectories(out);
+    Files.writeString(out.resolve(name + ".prom"), reply.body());
+    Map<String, Double> samples = new HashMap<>();
+    for (String line : reply.body().split("\n")) {
+      Matcher m = SAMPLE.matcher(line.trim());
+      if (line.startsWith("#") || !m.matches()) {
+        continue;
+      }
+      Map<String, String> labels = new java.util.TreeMap<>();
+      if (m.group(2) != null) {
+        Matcher l = LABEL.matcher(m.group(2));
+        while (l.find()) {
+          labels.put(l.group(1), l.group(2));
+        }
+      }
+      samples.merge(key(m.group(1), labels), Double.parseDouble(m.group(3)), Double::sum);
+    }
+    return samples;
+  }
+
+  private static String key(String name, Map<String, String> labels) {
+    StringBuilder key = new StringBuilder(name).append('{');
+    labels.forEach((k, v) -> key.append(k).append("=\"").append(v).append("\","));
+    return key.append('}').toString();
+  }
+
+  private static Map<String, String> labels(String key) {
+    Map<String, String> labels = new HashMap<>();
+    Matcher l = LABEL.matcher(key.substring(key.indexOf('{')));
+    while (l.find()) {
+      labels.put(l.group(1), l.group(2));
+    }
+    return labels;
+  }
+
+  /** Sums, per metric name and label subset, of {@code after − before}. */
+  private record Delta(Map<String, Double> before, Map<String, Double> after) {
+    double of(String name, String... labelPairs) {
+      return sum(after, name, labelPairs) - sum(before, name, labelPairs);
+    }
+
+    private static double sum(Map<String, Double> samples, String name, String... labelPairs) {
+      double total = 0;
+      for (Map.Entry<String, Double> e : samples.entrySet()) {
+        if (!e.getKey().startsWith(name + "{")) {
+          continue;
+        }
+        Map<String, String> labels = labels(e.getKey());
+        boolean match = true;
+        for (int i = 0; i < labelPairs.length; i += 2) {
+          match &= labelPairs[i + 1].equals(labels.get(labelPairs[i]));
+        }
+        if (match) {
+          total += e.getValue();
+        }
+      }
+      return total;
+    }
+  }
+
+  // ---- a home of its own ----
+
+  /** Copies the unpacked distribution (not its data) unless the copy is there already. */
+  private static void copyDistribution(Path from, Path to) throws IOException {
+    if (Files.isRegularFile(to.resolve("bin/kc.sh"))) {
+      return;
+    }
+    try (Stream<Path> files = Files.walk(from)) {
+      for (Path source : (Iterable<Path>) files::iterator) {
+        Path relative = from.relativize(source);
+        if (relative.startsWith("data")) {
+          continue;
+        }
+        Path target = to.resolve(relative.toString());
+        if (Files.isDirectory(source)) {
+          Files.createDirectories(target);
+        } else {
+          Files.copy(
+              source,
+              target,
+              StandardCopyOption.REPLACE_EXISTING,
+              StandardCopyOption.COPY_ATTRIBUTES);
+        }
+      }
+    } catch (UncheckedIOException e) {
+      throw e.getCause();
+    }
+  }
+
+  private static String required(String property) {
+    String value = System.getProperty(property);
+    if (value == null || value.isBlank()) {
+      throw new IllegalStateException(
+          "System property " + property + " is not set: run the ITs through 'mvn verify'.");
+    }
+    return value;
+  }
+}

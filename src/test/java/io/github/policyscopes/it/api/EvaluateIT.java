@@ -1,0 +1,263 @@
+package io.github.policyscopes.it.api;
+
+import static io.github.policyscopes.it.api.ApiFixtures.CONFIG_POLICY_ID;
+import static io.github.policyscopes.it.api.ApiFixtures.STICKY_DENY;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.github.policyscopes.it.KeycloakServerExtension;
+import io.github.policyscopes.it.RealmAdmin;
+import io.github.policyscopes.it.TestClient;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/**
+ * {@code POST config/clients/{id}/evaluate}, the dry run: it answers what a real token request of
+ * the client gets (compared with one), names the covering entry or why none covers, the sticky
+ * denies, and obeys the API's security rules; it issues no token and writes nothing.
+ */
+@ExtendWith(KeycloakServerExtension.class)
+class EvaluateIT {
+
+  private static ApiFixtures fixtures;
+  private static ConfigApi api;
+  private static TestClient http;
+  private static String configAdminUuid;
+
+  @BeforeAll
+  static void setUp(TestClient client) {
+    fixtures = new ApiFixtures(client);
+    api = fixtures.api();
+    http = client;
+    configAdminUuid = fixtures.internalId("config-admin");
+  }
+
+  private static ConfigApi.Reply evaluate(String token, String clientUuid, Object body) {
+    return api.post(token, "config/clients/" + clientUuid + "/evaluate", body);
+  }
+
+  private static JsonNode evaluated(String token, String clientUuid, String scope) {
+    ConfigApi.Reply reply = evaluate(token, clientUuid, Map.of("scope", scope));
+    assertThat(reply.status()).as(reply.toString()).isEqualTo(200);
+    return reply.json();
+  }
+
+  /** The explanation of one scope in an evaluation. */
+  private static JsonNode scope(JsonNode evaluation, String scope) {
+    for (JsonNode s : evaluation.path("scopes")) {
+      if (s.path("scope").asText().equals(scope)) {
+        return s;
+      }
+    }
+    throw new AssertionError("no " + scope + " in " + evaluation);
+  }
+
+  /** The {@code scope} of a real token response, "" when absent. */
+  private static String realScope(String clientId, String secret, String scope) {
+    TestClient.Reply reply = http.clientCredentials(clientId, secret, scope);
+    assertThat(reply.status()).as(reply.toString()).isEqualTo(200);
+    return reply.json().path("scope").asText("");
+  }
+
+  /** A bound client with {@code allowed}, handed over to the API. */
+  private static ApiFixtures.Bound handedOver(String prefix, List<String> allowed) {
+    ApiFixtures.Bound bound = fixtures.boundClient(prefix, allowed);
+    fixtures.handOver(bound.uuid());
+    return bound;
+  }
+
+  @Test
+  void allowedScopesNameTheirEntryAndPolicyAndMatchARealToken() {
+    ApiFixtures.Bound bound =
+        handedOver("eval-allowed", List.of(".:config/**", "profile", "email"));
+    JsonNode e = evaluated(fixtures.configReader(), bound.uuid(), ".:config/clients profile");
+
+    assertThat(e.path("clientId").asText()).isEqualTo(bound.clientId());
+    assertThat(e.path("grantType").asText()).isEqualTo("client_credentials");
+    assertThat(e.path("bound").asBoolean()).isTrue();
+    assertThat(e.path("outcome").asText()).isEqualTo("granted_all");
+    JsonNode clients = scope(e, ".:config/clients");
+    assertThat(clients.path("granted").asBoolean()).isTrue();
+    assertThat(clients.path("source").asText()).isEqualTo("requested");
+    assertThat(clients.path("entry").asText()).isEqualTo(".:config/**");
+    assertThat(clients.path("policies").get(0).path("id").asText()).isEqualTo(bound.policyId());
+    // email is a default client scope of the client: Keycloak adds it, the policy allows it
+    assertThat(scope(e, "email").path("source").asText()).isEqualTo("default");
+    assertThat(scope(e, "email").path("granted").asBoolean()).isTrue();
+    assertThat(e.path("stickyDenies").size()).isZero();
+
+    String real = realScope(bound.clientId(), ApiFixtures.SECRET, ".:config/clients profile");
+    assertThat(List.of(e.path("scope").asText().split(" ")))
+        .containsExactlyInAnyOrderElementsOf(List.of(real.split(" ")));
+  }
+
+  @Test
+  void droppedScopesSayWhyAndTheRealTokenLacksThem() {
+    String reader = fixtures.internalId("config-reader");
+    String asked = "*:config/tokenPolicies XXXXX .:config/clients *:a//b";
+    JsonNode e = evaluated(fixtures.configReader(), reader, asked);
+
+    assertThat(e.path("outcome").asText()).isEqualTo("dropped_some");
+    assertThat(scope(e, "*:config/tokenPolicies").path("granted").asBoolean()).isFalse();
+    assertThat(scope(e, "*:config/tokenPolicies").path("reason").asText())
+        .isEqualTo("only read access: .:** covers the path, not write");
+    assertThat(scope(e, "XXXXX").path("reason").asText()).isEqualTo("no allowed entry is XXXXX");
+    assertThat(scope(e, "*:a//b").path("reason").asText()).startsWith("malformed config scope");
+    assertThat(scope(e, ".:config/clients").path("entry").asText()).isEqualTo(".:**");
+    // Keycloak's default scopes of config-reader, dropped by its read-only policy
+    assertThat(scope(e, "profile").path("granted").asBoolean()).isFalse();
+    assertThat(scope(e, "profile").path("source").asText()).isEqualTo("default");
+    assertThat(e.path("scope").asText())
+        .isEqualTo(realScope("config-reader", "config-reader-secret", asked))
+        .isEqualTo(".:config/clients");
+  }
+
+  @Test
+  void stickyDeniesAreListedWithTheirPolicyAndMatchARealToken() {
+    // the README's example: config-reader asks what config-admin would get
+    JsonNode e = evaluated(fixtures.configReader(), configAdminUuid, "*:config/clients/** XXXXX");
+    System.out.println("evaluate config-admin: " + e.toPrettyString());
+
+    assertThat(e.path("stickyDenies").size()).isEqualTo(1);
+    JsonNode deny = e.path("stickyDenies").get(0);
+    assertThat(deny.path("scope").asText()).isEqualTo(STICKY_DENY);
+    assertThat(deny.path("policies").get(0).path("id").asText()).isEqualTo(CONFIG_POLICY_ID);
+    assertThat(deny.path("policies").get(0).path("title").asText())
+        .isEqualTo("Configuration token policy");
+    assertThat(e.path("scope").asText())
+        .isEqualTo(realScope("config-admin", "config-admin-secret", "*:config/clients/** XXXXX"))
+        .isEqualTo("*:config/clients/** " + STICKY_DENY);
+    assertThat(scope(e, "XXXXX").path("granted").asBoolean()).isFalse();
+    // nothing asked: no config grant, so no sticky deny
+    assertThat(
+            evaluated(fixtures.configReader(), configAdminUuid, "openid")
+                .path("stickyDenies")
+                .size())
+        .isZero();
+  }
+
+  @Test
+  void rejectModeIsARejectionAsARealRequestIs() {
+    ApiFixtures.Bound strict = fixtures.boundClient("eval-strict", List.of(".:config/**"));
+    fixtures.admin().editPolicy(strict.policyId(), List.of(".:config/**"), null, "reject");
+    fixtures.handOver(strict.uuid());
+    JsonNode e = evaluated(fixtures.configReader(), strict.uuid(), "*:config/x");
+    assertThat(e.path("outcome").asText()).isEqualTo("rejected");
+    assertThat(e.path("error").asText()).isEqualTo("invalid_scope");
+    assertThat(e.has("scope")).isFalse();
+    assertThat(e.path("disallowedScopes").asText()).isEqualTo("reject");
+
+    TestClient.Reply real =
+        http.clientCredentials(strict.clientId(), ApiFixtures.SECRET, "*:config/x");
+    assertThat(real.status()).isEqualTo(400);
+    assertThat(real.json().path("error").asText()).isEqualTo("invalid_scope");
+  }
+
+  @Test
+  void aDeniedClientIsThe403OfItsGet() {
+    ApiFixtures.Bound denied =
+        handedOver(
+            "eval-denied", List.of(".:config/clients/**", "-:config/clients/" + configAdminUuid));
+    String token = denied.token(".:config/clients/**");
+
+    ConfigApi.Reply get = api.get(token, "config/clients/" + configAdminUuid);
+    ConfigApi.Reply post = evaluate(token, configAdminUuid, Map.of("scope", "openid"));
+    ConfigApi.assertInsufficientScope(get, "GET", "config/clients/" + configAdminUuid);
+    assertThat(post.status()).isEqualTo(403);
+    assertThat(post.body()).isEqualTo(get.body());
+    assertThat(post.header("WWW-Authenticate")).isEqualTo(get.header("WWW-Authenticate"));
+
+    // a token that may not read clients at all: the same, too
+    String policiesOnly = fixtures.configAdmin("*:config/tokenPolicies");
+    assertThat(evaluate(policiesOnly, configAdminUuid, Map.of()).body())
+        .isEqualTo(api.get(policiesOnly, "config/clients/" + configAdminUuid).body());
+  }
+
+  @Test
+  void anUnknownOrUnmanagedClientIsThe404OfItsGet() {
+    String reader = fixtures.configReader();
+    ConfigApi.Reply unknown = evaluate(reader, "no-such-client", Map.of("scope", "openid"));
+    assertThat(unknown.status()).isEqualTo(404);
+    assertThat(unknown.json().path("error").asText()).isEqualTo("not_found");
+
+    // a bound client nobody handed over does not exist for the API
+    ApiFixtures.Bound notHanded = fixtures.boundClient("eval-unmanaged", List.of(".:**"));
+    assertThat(api.get(reader, "config/clients/" + notHanded.uuid()).status()).isEqualTo(404);
+    ConfigApi.Reply unmanaged = evaluate(reader, notHanded.uuid(), Map.of("scope", "openid"));
+    assertThat(unmanaged.status()).isEqualTo(404);
+    assertThat(unmanaged.body()).doesNotContain(notHanded.clientId());
+  }
+
+  @Test
+  void aPolicyTheCallerCannotReadIsNeitherEvaluatedNorNamed() {
+    // config-admin's token carries the sticky deny on its own policy: it reads the client, not
+    // the policy that governs it
+    String admin = fixtures.allPowerToken();
+    assertThat(api.get(admin, "config/clients/" + configAdminUuid).status()).isEqualTo(200);
+    ConfigApi.Reply reply = evaluate(admin, configAdminUuid, Map.of("scope", "*:**"));
+    assertThat(reply.status()).as(reply.toString()).isEqualTo(403);
+    assertThat(reply.json().path("error").asText()).isEqualTo("insufficient_scope");
+    assertThat(reply.body()).doesNotContain(CONFIG_POLICY_ID).doesNotContain("Configuration");
+  }
+
+  @Test
+  void anUnboundClientIsLeftToKeycloak() {
+    String uuid = fixtures.admin().createClient(RealmAdmin.unique("eval-unbound"), "s3cret-x");
+    fixtures.handOver(uuid);
+    JsonNode e = evaluated(fixtures.configReader(), uuid, "XXXXX");
+    assertThat(e.path("bound").asBoolean()).isFalse();
+    assertThat(e.has("outcome")).isFalse();
+    assertThat(e.path("notes").get(0).asText()).contains("no token policy");
+  }
+
+  @Test
+  void theBodyIsValidatedLikeTheRestOfTheApi() {
+    String reader = fixtures.configReader();
+    String path = "config/clients/" + configAdminUuid + "/evaluate";
+
+    assertThat(
+            api.send("POST", path, reader, "{\"scope\":\"openid\"}", "Content-Type", "text/plain")
+                .status())
+        .isEqualTo(415);
+    ConfigApi.Reply unknownField = evaluate(reader, configAdminUuid, Map.of("scopes", "openid"));
+    ConfigApi.assertInvalidRequest(unknownField);
+    assertThat(unknownField.json().path("field").asText()).isEqualTo("scopes");
+    ConfigApi.Reply grant = evaluate(reader, configAdminUuid, Map.of("grantType", "implicit"));
+    ConfigApi.assertInvalidRequest(grant);
+    assertThat(grant.json().path("field").asText()).isEqualTo("grantType");
+    ConfigApi.Reply notText = evaluate(reader, configAdminUuid, Map.of("scope", List.of("a")));
+    assertThat(notText.json().path("field").asText()).isEqualTo("scope");
+    ConfigApi.Reply tooLong = evaluate(reader, configAdminUuid, Map.of("scope", "a".repeat(4001)));
+    ConfigApi.assertInvalidRequest(tooLong);
+    assertThat(tooLong.json().path("field").asText()).isEqualTo("scope");
+    assertThat(api.send("POST", path, reader, "[1]").status()).isEqualTo(400);
+    // password: the same decision, and Keycloak's own switch is mentioned when it is off
+    JsonNode password =
+        evaluate(reader, configAdminUuid, Map.of("scope", ".:**", "grantType", "password")).json();
+    assertThat(password.path("grantType").asText()).isEqualTo("password");
+    assertThat(password.path("notes").toString()).contains("direct access grants are off");
+  }
+
+  @Test
+  void itIssuesNoTokenAndWritesNothing() {
+    ApiFixtures.Bound fresh = handedOver("eval-nothing", List.of("*:config/**", "-:config/x"));
+    List<Integer> statuses = new ArrayList<>();
+    for (String scope : List.of("*:config/clients", "XXXXX", "")) {
+      statuses.add(
+          evaluate(fixtures.configReader(), fresh.uuid(), Map.of("scope", scope)).status());
+    }
+    assertThat(statuses).containsOnly(200);
+    // no token request ever happened for this client, and nothing was written
+    assertThat(fixtures.admin().events("CLIENT_LOGIN", fresh.clientId())).isEmpty();
+    assertThat(fixtures.adminEvents("config/clients/" + fresh.uuid())).isEmpty();
+    // the client can still get exactly what the evaluation said
+    assertThat(realScope(fresh.clientId(), ApiFixtures.SECRET, "*:config/clients"))
+        .contains("*:config/clients")
+        .contains("-:config/x");
+    assertThat(fixtures.admin().events("CLIENT_LOGIN", fresh.clientId())).hasSize(1);
+  }
+}

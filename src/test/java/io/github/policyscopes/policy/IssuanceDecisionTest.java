@@ -1,0 +1,137 @@
+package io.github.policyscopes.policy;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.github.policyscopes.policy.IssuanceDecision.Explained;
+import io.github.policyscopes.policy.IssuanceDecision.Outcome;
+import io.github.policyscopes.policy.ScopeGrant.GrantResult;
+import java.util.List;
+import net.jqwik.api.Arbitraries;
+import net.jqwik.api.Arbitrary;
+import net.jqwik.api.ForAll;
+import net.jqwik.api.From;
+import net.jqwik.api.Property;
+import net.jqwik.api.Provide;
+import net.jqwik.api.constraints.Size;
+import org.junit.jupiter.api.Test;
+
+/** The decision shared by issuance and the dry run, and the dry run's explanations of it. */
+class IssuanceDecisionTest {
+
+  private static final String DENY = "-:config/tokenPolicies/8cdb";
+
+  private static final EffectivePolicy CONFIG =
+      EffectivePolicy.of(List.of("openid", "*:**", DENY), DisallowedScopesMode.IGNORE, null);
+  private static final EffectivePolicy READ_ONLY =
+      EffectivePolicy.of(List.of(".:**"), DisallowedScopesMode.IGNORE, null);
+  private static final EffectivePolicy STRICT =
+      EffectivePolicy.of(List.of(".:config/**"), DisallowedScopesMode.REJECT, null);
+
+  @Test
+  void outcomesFollowTheGrantedAndDroppedSets() {
+    assertThat(outcome(List.of("*:**"), List.of(), CONFIG)).isEqualTo(Outcome.GRANTED_ALL);
+    assertThat(outcome(List.of("*:**", "XXXXX"), List.of(), CONFIG))
+        .isEqualTo(Outcome.DROPPED_SOME);
+    assertThat(outcome(List.of("XXXXX"), List.of(), CONFIG)).isEqualTo(Outcome.EMPTY);
+    assertThat(outcome(List.of(), List.of(), CONFIG)).isEqualTo(Outcome.EMPTY);
+    // Keycloak's default scopes count: profile is dropped by a read-only policy
+    assertThat(outcome(List.of(".:**"), List.of("profile"), READ_ONLY))
+        .isEqualTo(Outcome.DROPPED_SOME);
+    assertThat(Outcome.DROPPED_SOME.tag()).isEqualTo("dropped_some");
+  }
+
+  @Test
+  void rejectModeRejectsOnlyWhatWasAsked() {
+    GrantResult asked = IssuanceDecision.decide(List.of("*:config/x"), List.of(), null, STRICT);
+    assertThat(IssuanceDecision.rejects(asked, STRICT)).isTrue();
+    GrantResult fine = IssuanceDecision.decide(List.of(".:config/x"), List.of(), null, STRICT);
+    assertThat(IssuanceDecision.rejects(fine, STRICT)).isFalse();
+    // the same drop in ignore mode is no rejection
+    GrantResult ignored = IssuanceDecision.decide(List.of("*:config/x"), List.of(), null, CONFIG);
+    assertThat(IssuanceDecision.rejects(ignored, READ_ONLY)).isFalse();
+  }
+
+  @Test
+  void explainNamesTheCoveringEntryOrWhyNone() {
+    List<String> asked =
+        List.of(".:config/clients/*", "openid", "XXXXX", "*:a//b", "-:config/clients");
+    GrantResult result = IssuanceDecision.decide(asked, List.of(), null, CONFIG);
+    List<Explained> explained = IssuanceDecision.explain(asked, result, CONFIG);
+    assertThat(explained)
+        .containsExactly(
+            new Explained(".:config/clients/*", true, "*:**", "covered by *:**"),
+            new Explained("openid", true, "openid", "covered by openid"),
+            new Explained("XXXXX", false, null, "no allowed entry is XXXXX"),
+            new Explained(
+                "*:a//b",
+                false,
+                null,
+                explained.get(3).reason()), // the parser's message, with its position
+            new Explained("-:config/clients", true, null, "a requested deny is always granted"));
+    assertThat(explained.get(3).reason()).startsWith("malformed config scope: ").contains("4");
+    assertThat(IssuanceDecision.stickyDenies(asked, result)).containsExactly(DENY);
+  }
+
+  @Test
+  void explainTellsReadOnlyFromNothingAndBrokenPolicies() {
+    GrantResult write = IssuanceDecision.decide(List.of("*:config/x"), List.of(), null, READ_ONLY);
+    assertThat(IssuanceDecision.explain(List.of("*:config/x"), write, READ_ONLY).get(0).reason())
+        .isEqualTo("only read access: .:** covers the path, not write");
+    assertThat(IssuanceDecision.stickyDenies(List.of("*:config/x"), write)).isEmpty();
+
+    EffectivePolicy broken =
+        EffectivePolicy.merge(
+            List.of(new TokenPolicy("b", "Broken", List.of("*:**", "-:a//b"), null, null)));
+    GrantResult none = IssuanceDecision.decide(List.of("*:x"), List.of(), null, broken);
+    assertThat(IssuanceDecision.explain(List.of("*:x"), none, broken).get(0).reason())
+        .contains("invalid entry");
+
+    EffectivePolicy plainOnly = EffectivePolicy.of(List.of("email"), null, null);
+    GrantResult noGrant = IssuanceDecision.decide(List.of(".:x"), List.of(), null, plainOnly);
+    assertThat(IssuanceDecision.explain(List.of(".:x"), noGrant, plainOnly).get(0).reason())
+        .isEqualTo("the client's policies give no config grant");
+  }
+
+  /** The explanation never contradicts the decision, and names only entries of the policy. */
+  @Property(tries = 300)
+  void explanationAgreesWithTheDecision(
+      @ForAll @Size(max = 6) List<@From("scopes") String> asked,
+      @ForAll @Size(max = 3) List<@From("scopes") String> defaults,
+      @ForAll @Size(max = 5) List<@From("scopes") String> entries) {
+    EffectivePolicy policy = EffectivePolicy.of(entries, DisallowedScopesMode.IGNORE, null);
+    GrantResult result = IssuanceDecision.decide(asked, defaults, null, policy);
+    List<String> candidates =
+        java.util.stream.Stream.concat(asked.stream(), defaults.stream()).toList();
+    for (Explained e : IssuanceDecision.explain(candidates, result, policy)) {
+      assertThat(e.granted()).as(e.toString()).isEqualTo(result.granted().contains(e.scope()));
+      assertThat(!e.granted()).as(e.toString()).isEqualTo(result.dropped().contains(e.scope()));
+      if (e.entry() != null) {
+        assertThat(policy.allowed().stream().map(s -> s.text())).contains(e.entry());
+      }
+    }
+    assertThat(IssuanceDecision.stickyDenies(candidates, result))
+        .allMatch(s -> policy.denies().stream().anyMatch(d -> d.text().equals(s)));
+  }
+
+  @Provide
+  Arbitrary<String> scopes() {
+    return Arbitraries.of(
+        "openid",
+        "email",
+        "XXXXX",
+        "*:**",
+        ".:**",
+        "*:config/**",
+        ".:config/clients/*",
+        "*:config/clients/abc",
+        "-:config/clients/abc",
+        "-:config/tokenPolicies",
+        "*:a//b",
+        "*:");
+  }
+
+  private static Outcome outcome(
+      List<String> asked, List<String> defaults, EffectivePolicy policy) {
+    return IssuanceDecision.outcome(IssuanceDecision.decide(asked, defaults, null, policy));
+  }
+}
