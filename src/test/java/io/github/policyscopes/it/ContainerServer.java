@@ -34,7 +34,9 @@ final class ContainerServer implements KeycloakServer {
             .withAdminUsername("admin")
             .withAdminPassword("admin")
             .withProviderLibsFrom(List.of(new File(extensionJar.toString())))
-            .withRealmImportFile("/realm-export/demo-realm.json");
+            .withRealmImportFile("/realm-export/demo-realm.json")
+            .withEnabledMetrics()
+            .withEnv("KC_EVENT_METRICS_USER_ENABLED", "true");
     long started = System.nanoTime();
     container.start();
     return new ContainerServer(container, (System.nanoTime() - started) / 1e9);
@@ -43,6 +45,12 @@ final class ContainerServer implements KeycloakServer {
   @Override
   public String baseUrl() {
     String url = container.getAuthServerUrl();
+    return url.endsWith("/") ? url.substring(0, url.length() - 1) : url;
+  }
+
+  @Override
+  public String managementUrl() {
+    String url = container.getMgmtServerUrl();
     return url.endsWith("/") ? url.substring(0, url.length() - 1) : url;
   }
 

@@ -44,9 +44,17 @@ public final class DistributionServer implements KeycloakServer {
     Runtime.getRuntime().addShutdownHook(shutdownHook);
   }
 
+  /**
+   * Keycloak's metrics and its user event metrics, on for every test server started from a home:
+   * they are build options, and servers that share a home must share them (MetricsIT scrapes them).
+   */
+  public static final List<String> METRICS =
+      List.of("--metrics-enabled=true", "--event-metrics-user-enabled=true");
+
+  /** A test server: {@link #METRICS} on. */
   public static DistributionServer start(Path home, Path extensionJar, Path realmDir, Path logDir)
       throws IOException, InterruptedException {
-    return start(home, extensionJar, realmDir, logDir, List.of());
+    return start(home, extensionJar, realmDir, logDir, METRICS);
   }
 
   /**
@@ -205,6 +213,7 @@ public final class DistributionServer implements KeycloakServer {
    * The management interface ({@code /health}, {@code /metrics}), e.g. {@code
    * http://localhost:9000}.
    */
+  @Override
   public String managementUrl() {
     return managementUrl;
   }

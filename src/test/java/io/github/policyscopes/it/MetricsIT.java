@@ -6,12 +6,10 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.github.policyscopes.it.api.ApiFixtures;
 import io.github.policyscopes.it.api.ConfigApi;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.net.URI;
 import java.net.http.HttpRequest;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -19,50 +17,32 @@ import java.util.List;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
- * The meters on Keycloak's own {@code /metrics}: a server of its own with {@code
- * --metrics-enabled=true} (and Keycloak's user event metrics), token requests and config API calls
- * of known outcome, and {@code /metrics} scraped on the management port before and after. Every
- * meter must have moved by exactly what was driven. The scrapes are kept in {@code
+ * The meters on Keycloak's own {@code /metrics}: the shared server runs with {@code
+ * --metrics-enabled=true} (and Keycloak's user event metrics, {@link DistributionServer#METRICS});
+ * token requests and config API calls of known outcome, and {@code /metrics} scraped on the
+ * management port before and after (test classes run one at a time, so nothing else moves them).
+ * Every meter must have moved by exactly what was driven. The scrapes are kept in {@code
  * target/metrics-it/} (docs/dashboard/render-chart.py draws the README's chart from them).
  */
+@ExtendWith(KeycloakServerExtension.class)
 class MetricsIT {
 
-  private static DistributionServer server;
+  private static KeycloakServer server;
   private static TestClient http;
   private static ApiFixtures fixtures;
   private static ConfigApi api;
 
   @BeforeAll
-  static void start() throws IOException, InterruptedException {
-    Path shared = Path.of(required("keycloak.home"));
-    // metrics-enabled is a build option: Keycloak re-augments, so never in the shared server's home
-    Path home = shared.getParent().resolveSibling("keycloak-metrics").resolve(shared.getFileName());
-    copyDistribution(shared, home);
-    server =
-        DistributionServer.start(
-            home,
-            Path.of(required("extension.jar")),
-            Path.of(required("realm.export.dir")),
-            Path.of(required("keycloak.log.dir")).resolve("metrics"),
-            List.of("--metrics-enabled=true", "--event-metrics-user-enabled=true"));
-    System.out.printf(
-        "Keycloak with metrics ready at %s in %.1f s%n", server.baseUrl(), server.startSeconds());
-    http = new TestClient(server.baseUrl());
+  static void setUp(KeycloakServer shared, TestClient client) {
+    server = shared;
+    http = client;
     fixtures = new ApiFixtures(http);
     api = fixtures.api();
-  }
-
-  @AfterAll
-  static void stop() {
-    if (server != null) {
-      server.close();
-    }
   }
 
   @Test
@@ -386,35 +366,6 @@ class MetricsIT {
         }
       }
       return total;
-    }
-  }
-
-  // ---- a home of its own ----
-
-  /** Copies the unpacked distribution (not its data) unless the copy is there already. */
-  private static void copyDistribution(Path from, Path to) throws IOException {
-    if (Files.isRegularFile(to.resolve("bin/kc.sh"))) {
-      return;
-    }
-    try (Stream<Path> files = Files.walk(from)) {
-      for (Path source : (Iterable<Path>) files::iterator) {
-        Path relative = from.relativize(source);
-        if (relative.startsWith("data")) {
-          continue;
-        }
-        Path target = to.resolve(relative.toString());
-        if (Files.isDirectory(source)) {
-          Files.createDirectories(target);
-        } else {
-          Files.copy(
-              source,
-              target,
-              StandardCopyOption.REPLACE_EXISTING,
-              StandardCopyOption.COPY_ATTRIBUTES);
-        }
-      }
-    } catch (UncheckedIOException e) {
-      throw e.getCause();
     }
   }
 

@@ -32,6 +32,11 @@ public final class PropertyServer {
         }
 
         @Override
+        public String managementUrl() {
+          return System.getProperty("keycloak.management.url", "http://localhost:9000");
+        }
+
+        @Override
         public double startSeconds() {
           return 0;
         }
