@@ -208,7 +208,9 @@ class ClusterIT {
         .contains(".:config/tokenPolicies")
         .doesNotContain(".:config/clients");
     System.out.printf(
-        "Propagation: edit on kc-A, read + token on kc-B %.3f s later: %s%n", seconds, grantedOnB);
+        "Propagation: right after the edit on kc-A, kc-B read it and issued by it (%.3f s for the"
+            + " read and the token request): %s%n",
+        seconds, grantedOnB);
   }
 
   private static List<String> grantedOn(
@@ -390,15 +392,26 @@ class ClusterIT {
             "crash-writer");
     writer.start();
     boolean reached = enough.await(300, TimeUnit.SECONDS);
+    // a random moment of the next writes: the kill lands in a policy create or a client create
+    // (client, service account, hand-over role, binding), wherever it happens to be
+    long jitter = new java.util.Random().nextInt(600);
+    Thread.sleep(jitter);
     long t = System.nanoTime();
     cluster.a().kill();
     double killSeconds = (System.nanoTime() - t) / 1e9;
     writer.join(60_000);
     assertThat(writer.isAlive()).as("the writer stops when its node dies").isFalse();
     System.out.printf(
-        "kill -9 of kc-A (%.2f s) after %d acknowledged policies and %d acknowledged clients;"
-            + " in flight: %s; answers before the kill: %s%n",
-        killSeconds, ackPolicies.size(), ackClients.size(), inFlight[0], answers);
+        "kill -9 of kc-A (%.2f s, %d ms into the writes after the %dth client) after %d"
+            + " acknowledged policies and %d acknowledged clients; in flight: %s; answers before"
+            + " the kill: %s%n",
+        killSeconds,
+        jitter,
+        CRASH_CLIENTS,
+        ackPolicies.size(),
+        ackClients.size(),
+        inFlight[0],
+        answers);
     assertThat(reached).as("node A took %d client creates before the kill", CRASH_CLIENTS).isTrue();
     assertThat(answers)
         .as("every answer before the kill is a 201")
@@ -473,7 +486,7 @@ class ClusterIT {
           .containsExactly("pbs-token-policy");
     }
     TestClient.Reply clients =
-        http.admin("GET", realm + "/clients?search=true&max=1000&clientId=" + crashRun, null);
+        admin(http, "GET", realm + "/clients?search=true&max=1000&clientId=" + crashRun, null);
     assertThat(clients.status()).as(clients.toString()).isEqualTo(200);
     List<JsonNode> found = new ArrayList<>();
     clients.json().forEach(found::add);
@@ -483,7 +496,7 @@ class ClusterIT {
     for (JsonNode client : found) {
       String uuid = client.get("id").asText();
       TestClient.Reply scopes =
-          http.admin("GET", realm + "/clients/" + uuid + "/default-client-scopes", null);
+          admin(http, "GET", realm + "/clients/" + uuid + "/default-client-scopes", null);
       List<String> bound = new ArrayList<>();
       scopes.json().forEach(s -> bound.add(s.get("id").asText()));
       assertThat(bound)
@@ -508,6 +521,7 @@ class ClusterIT {
     assertThat(ackClients).as("the kill -9 test ran").isNotEmpty();
     cluster.a().start(false);
     timings.put("node A restart after kill -9", cluster.a().lastStartSeconds());
+    adminTokens.clear();
     List<List<String>> views = cluster.awaitViews(2, VIEW_TIMEOUT);
     System.out.println(
         "Cluster view on kc-A after restart: " + cluster.a().lastViewLine().orElse(""));
@@ -545,11 +559,12 @@ class ClusterIT {
     timings.put("uninstall: remove the JAR, kc.sh build", (System.nanoTime() - t) / 1e9);
     cluster.a().start(false);
     timings.put("uninstall: node A start without the extension", cluster.a().lastStartSeconds());
+    adminTokens.clear();
     TestClient http = new TestClient(cluster.a().baseUrl());
     List<String> probes = new ArrayList<>();
 
     // every realm loads, and its clients and client scopes (policies included) read back
-    TestClient.Reply realms = probe(probes, http.admin("GET", "realms", null), "GET admin realms");
+    TestClient.Reply realms = probe(probes, admin(http, "GET", "realms", null), "GET admin realms");
     assertThat(realms.status()).isEqualTo(200);
     List<String> realmNames = new ArrayList<>();
     realms.json().forEach(r -> realmNames.add(r.get("realm").asText()));
@@ -560,18 +575,19 @@ class ClusterIT {
           probes,
           http.send(get(http.realmUrl(realm) + "/.well-known/openid-configuration")),
           "GET /realms/" + realm + "/.well-known/openid-configuration");
-      probe(probes, http.admin("GET", "realms/" + realm, null), "GET admin realm " + realm);
+      probe(probes, admin(http, "GET", "realms/" + realm, null), "GET admin realm " + realm);
       probe(
-          probes, http.admin("GET", "realms/" + realm + "/clients", null), "GET clients " + realm);
+          probes, admin(http, "GET", "realms/" + realm + "/clients", null), "GET clients " + realm);
       TestClient.Reply scopes =
           probe(
               probes,
-              http.admin("GET", "realms/" + realm + "/client-scopes", null),
+              admin(http, "GET", "realms/" + realm + "/client-scopes", null),
               "GET client-scopes " + realm);
       for (JsonNode scope : scopes.json()) {
         probe(
             probes,
-            http.admin(
+            admin(
+                http,
                 "GET",
                 "realms/"
                     + realm
@@ -583,7 +599,8 @@ class ClusterIT {
       }
     }
     assertThat(
-            http.admin(
+            admin(
+                    http,
                     "POST",
                     "realms/"
                         + TestClient.REALM
@@ -656,6 +673,34 @@ class ClusterIT {
     System.out.println("Uninstalled, on kc-A: " + probes.size() + " requests:");
     probes.forEach(p -> System.out.println("  " + p));
     assertThat(probes).as("nothing answers 5xx").noneMatch(p -> p.startsWith("5"));
+  }
+
+  /**
+   * Keycloak's admin REST API with one admin token per node, renewed every 30 s ({@link
+   * TestClient#admin} signs in for every call: a password hash each time).
+   */
+  private static final Map<String, String[]> adminTokens =
+      new java.util.concurrent.ConcurrentHashMap<>();
+
+  private static TestClient.Reply admin(TestClient http, String method, String path, Object body) {
+    String[] cached = adminTokens.get(http.baseUrl());
+    long now = System.currentTimeMillis();
+    if (cached == null || now - Long.parseLong(cached[1]) > 30_000) {
+      cached = new String[] {http.adminToken(), Long.toString(now)};
+      adminTokens.put(http.baseUrl(), cached);
+    }
+    java.net.http.HttpRequest.Builder request =
+        java.net.http.HttpRequest.newBuilder(java.net.URI.create(http.baseUrl() + "/admin/" + path))
+            .header("Authorization", "Bearer " + cached[0]);
+    if (body == null) {
+      request.method(method, java.net.http.HttpRequest.BodyPublishers.noBody());
+    } else {
+      request
+          .header("Content-Type", "application/json")
+          .method(
+              method, java.net.http.HttpRequest.BodyPublishers.ofString(TestClient.toJson(body)));
+    }
+    return http.send(request);
   }
 
   private static java.net.http.HttpRequest.Builder get(String url) {
