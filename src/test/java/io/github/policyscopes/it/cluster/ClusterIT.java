@@ -49,6 +49,7 @@ class ClusterIT {
   private static final int ROUNDS = Integer.getInteger("cluster.rounds", 10);
   private static final int WRITERS = 8;
   private static final int CRASH_CLIENTS = 8;
+  private static final int CRASH_WRITERS = 3;
 
   private static KeycloakCluster cluster;
   private static TestClient httpA;
@@ -347,50 +348,57 @@ class ClusterIT {
     String token = fixturesA.allPowerToken();
     crashRun = RealmAdmin.unique("crash");
     List<String> answers = Collections.synchronizedList(new ArrayList<>());
-    String[] inFlight = {"nothing"};
+    Map<Integer, String> inFlight = new java.util.concurrent.ConcurrentSkipListMap<>();
     CountDownLatch enough = new CountDownLatch(CRASH_CLIENTS);
-    Thread writer =
-        new Thread(
-            () -> {
-              for (int i = 0; ; i++) {
-                String title = crashRun + "-policy-" + i;
-                List<String> allowed = List.of(".:config/tokenPolicies", crashRun + "-scope-" + i);
-                try {
-                  inFlight[0] = "create of policy " + i;
-                  ConfigApi.Reply policy =
-                      apiA.post(
-                          token,
-                          "config/tokenPolicies",
-                          ConfigApi.policyBody(title, allowed.toArray(String[]::new)));
-                  answers.add("policy " + i + ": " + policy.status());
-                  if (policy.status() != 201) {
-                    continue;
+    List<Thread> writers = new ArrayList<>();
+    for (int w = 0; w < CRASH_WRITERS; w++) {
+      int first = w * 1000;
+      writers.add(
+          new Thread(
+              () -> {
+                for (int i = first; ; i++) {
+                  String title = crashRun + "-policy-" + i;
+                  List<String> allowed =
+                      List.of(".:config/tokenPolicies", crashRun + "-scope-" + i);
+                  try {
+                    inFlight.put(first, "create of policy " + i);
+                    ConfigApi.Reply policy =
+                        apiA.post(
+                            token,
+                            "config/tokenPolicies",
+                            ConfigApi.policyBody(title, allowed.toArray(String[]::new)));
+                    answers.add("policy " + i + ": " + policy.status());
+                    if (policy.status() != 201) {
+                      continue;
+                    }
+                    String policyId = policy.json().get("id").asText();
+                    ackPolicies.add(new AckPolicy(policyId, title, allowed));
+                    inFlight.put(first, "create of client " + i);
+                    String clientId = crashRun + "-client-" + i;
+                    ConfigApi.Reply client =
+                        apiA.post(
+                            token, "config/clients", ConfigApi.clientBody(clientId, policyId));
+                    answers.add("client " + i + ": " + client.status());
+                    if (client.status() == 201) {
+                      JsonNode json = client.json();
+                      ackClients.add(
+                          new AckClient(
+                              json.get("id").asText(),
+                              clientId,
+                              policyId,
+                              json.get("secret").asText()));
+                      enough.countDown();
+                    }
+                  } catch (RuntimeException killed) {
+                    inFlight.computeIfPresent(
+                        first, (k, v) -> v + " (" + killed.getClass().getSimpleName() + ")");
+                    return;
                   }
-                  String policyId = policy.json().get("id").asText();
-                  ackPolicies.add(new AckPolicy(policyId, title, allowed));
-                  inFlight[0] = "create of client " + i;
-                  String clientId = crashRun + "-client-" + i;
-                  ConfigApi.Reply client =
-                      apiA.post(token, "config/clients", ConfigApi.clientBody(clientId, policyId));
-                  answers.add("client " + i + ": " + client.status());
-                  if (client.status() == 201) {
-                    JsonNode json = client.json();
-                    ackClients.add(
-                        new AckClient(
-                            json.get("id").asText(),
-                            clientId,
-                            policyId,
-                            json.get("secret").asText()));
-                    enough.countDown();
-                  }
-                } catch (RuntimeException killed) {
-                  inFlight[0] += " (" + killed.getClass().getSimpleName() + ")";
-                  return;
                 }
-              }
-            },
-            "crash-writer");
-    writer.start();
+              },
+              "crash-writer-" + w));
+    }
+    writers.forEach(Thread::start);
     boolean reached = enough.await(300, TimeUnit.SECONDS);
     // a random moment of the next writes: the kill lands in a policy create or a client create
     // (client, service account, hand-over role, binding), wherever it happens to be
@@ -399,18 +407,21 @@ class ClusterIT {
     long t = System.nanoTime();
     cluster.a().kill();
     double killSeconds = (System.nanoTime() - t) / 1e9;
-    writer.join(60_000);
-    assertThat(writer.isAlive()).as("the writer stops when its node dies").isFalse();
+    for (Thread writer : writers) {
+      writer.join(60_000);
+      assertThat(writer.isAlive()).as("a writer stops when its node dies").isFalse();
+    }
     System.out.printf(
-        "kill -9 of kc-A (%.2f s, %d ms into the writes after the %dth client) after %d"
-            + " acknowledged policies and %d acknowledged clients; in flight: %s; answers before"
-            + " the kill: %s%n",
+        "kill -9 of kc-A (%.2f s, %d ms into the writes after the %dth client; %d writers) after"
+            + " %d acknowledged policies and %d acknowledged clients; in flight: %s; answers"
+            + " before the kill: %s%n",
         killSeconds,
         jitter,
         CRASH_CLIENTS,
+        CRASH_WRITERS,
         ackPolicies.size(),
         ackClients.size(),
-        inFlight[0],
+        inFlight.values(),
         answers);
     assertThat(reached).as("node A took %d client creates before the kill", CRASH_CLIENTS).isTrue();
     assertThat(answers)
