@@ -5,12 +5,25 @@
 #
 #   ./run-demo.sh           start (the realm is imported on the first start, then kept)
 #   ./run-demo.sh --fresh   forget the database and import the demo realm again
+#   ./run-demo.sh --cluster production mode instead: PostgreSQL (a Maven artifact, no Docker) and
+#                           two clustered nodes on :8080 and :8081, as ClusterIT runs them; the
+#                           database is discarded on Ctrl-C
 set -euo pipefail
 cd "$(dirname "$0")"
 
 demo_dir="$PWD/kc-demo"
 mvn -B -q -DskipTests -Dkeycloak.dist.dir="$demo_dir" package dependency:unpack@unpack-keycloak
 home="$demo_dir/keycloak-26.7.3"
+
+if [[ "${1:-}" == "--cluster" ]]; then
+  mvn -B -q -Dmdep.includeScope=test -Dmdep.outputFile=target/test-classpath.txt \
+    dependency:build-classpath
+  unset JAVA_OPTS
+  exec java -cp "target/test-classes:$(cat target/test-classpath.txt)" \
+    io.github.policyscopes.it.cluster.ClusterDemo "$home" "$demo_dir/cluster" \
+    "$(ls target/keycloak-policy-bound-scopes-*.jar)" realm-export "$demo_dir/cluster-logs" \
+    "${KC_HTTP_PORT:-8080}" "${KC_HTTP_PORT_B:-8081}"
+fi
 
 if [[ "${1:-}" == "--fresh" ]]; then
   rm -rf "$home/data/h2"

@@ -1,0 +1,767 @@
+package io.github.policyscopes.it.cluster;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.github.policyscopes.it.BrowserLogin;
+import io.github.policyscopes.it.RealmAdmin;
+import io.github.policyscopes.it.TestClient;
+import io.github.policyscopes.it.api.ApiFixtures;
+import io.github.policyscopes.it.api.ConfigApi;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInfo;
+import org.junit.jupiter.api.TestMethodOrder;
+
+/**
+ * Issue 9 and SPEC §8, I8: two Keycloak nodes on one PostgreSQL, clustered (Infinispan, jdbc-ping),
+ * with the extension; then the same data without the extension. The tests run in order, on one
+ * cluster: they form one cluster; an edit on one node is enforced on the other at once; concurrent
+ * {@code If-Match} writes spread over both nodes have one winner; a kill -9 loses no acknowledged
+ * write and leaves nothing half-written; the killed node rejoins; uninstalled, every realm keeps
+ * working. Every phase prints its figures and its wall time.
+ */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class ClusterIT {
+
+  private static final Duration VIEW_TIMEOUT = Duration.ofSeconds(180);
+  private static final int ROUNDS = Integer.getInteger("cluster.rounds", 10);
+  private static final int WRITERS = 8;
+  private static final int CRASH_CLIENTS = 8;
+  private static final int CRASH_WRITERS = 3;
+
+  private static KeycloakCluster cluster;
+  private static TestClient httpA;
+  private static TestClient httpB;
+  private static ApiFixtures fixturesA;
+  private static ApiFixtures fixturesB;
+  private static ConfigApi apiA;
+  private static ConfigApi apiB;
+  private static final Map<String, Double> timings = new LinkedHashMap<>();
+  private static long testStarted;
+
+  /** What node A acknowledged before the kill: read again after the restart and uninstalled. */
+  private record AckPolicy(String id, String title, List<String> allowed) {}
+
+  private record AckClient(String id, String clientId, String policyId, String secret) {}
+
+  private static final List<AckPolicy> ackPolicies =
+      Collections.synchronizedList(new ArrayList<>());
+  private static final List<AckClient> ackClients = Collections.synchronizedList(new ArrayList<>());
+  private static String crashRun;
+
+  @BeforeAll
+  static void startCluster() throws Exception {
+    Path logDir = Path.of(required("keycloak.log.dir")).resolve("cluster");
+    cluster =
+        KeycloakCluster.start(
+            Path.of(required("keycloak.home")),
+            Path.of(required("keycloak.cluster.dir")),
+            Path.of(required("extension.jar")),
+            Path.of(required("realm.export.dir")),
+            logDir,
+            null);
+    timings.putAll(cluster.timings());
+    System.out.printf(
+        "Cluster: PostgreSQL %s on 127.0.0.1:%d (as %s); kc-A %s, kc-B %s; hostname %s; logs %s%n",
+        "17",
+        cluster.database().port(),
+        PostgresServer.runsAs(),
+        cluster.a().baseUrl(),
+        cluster.b().baseUrl(),
+        cluster.hostname(),
+        logDir);
+    printTimings();
+    httpA = new TestClient(cluster.a().baseUrl());
+    httpB = new TestClient(cluster.b().baseUrl());
+    fixturesA = new ApiFixtures(httpA);
+    fixturesB = new ApiFixtures(httpB);
+    apiA = fixturesA.api();
+    apiB = fixturesB.api();
+  }
+
+  @AfterAll
+  static void stopCluster() {
+    printTimings();
+    if (cluster != null) {
+      cluster.close();
+    }
+  }
+
+  @BeforeEach
+  void startClock() {
+    testStarted = System.nanoTime();
+  }
+
+  @AfterEach
+  void stopClock(TestInfo info) {
+    timings.put(
+        "test " + info.getTestMethod().orElseThrow().getName(),
+        (System.nanoTime() - testStarted) / 1e9);
+  }
+
+  private static void printTimings() {
+    StringBuilder out = new StringBuilder("Cluster timings:\n");
+    timings.forEach(
+        (phase, seconds) -> out.append(String.format("  %6.1f s  %s%n", seconds, phase)));
+    System.out.print(out);
+  }
+
+  // ---- 1. one cluster ----
+
+  @Test
+  @Order(1)
+  void theTwoNodesFormOneCluster() throws Exception {
+    List<List<String>> views = cluster.awaitViews(2, VIEW_TIMEOUT);
+    System.out.println("Cluster view on kc-A: " + cluster.a().lastViewLine().orElse("(none)"));
+    System.out.println("Cluster view on kc-B: " + cluster.b().lastViewLine().orElse("(none)"));
+    for (List<String> view : views) {
+      assertThat(view).as("the cluster view").hasSize(2);
+      assertThat(view).anyMatch(member -> member.startsWith("kc-A"));
+      assertThat(view).anyMatch(member -> member.startsWith("kc-B"));
+    }
+  }
+
+  // ---- 2. an edit on one node is enforced on the other at once ----
+
+  @Test
+  @Order(2)
+  void aPolicyEditedOnOneNodeIsReadAndEnforcedOnTheOtherAtOnce() {
+    String token = fixturesA.allPowerToken();
+    String title = RealmAdmin.unique("Cluster propagation");
+    String id = apiA.createPolicy(token, title, ".:config/tokenPolicies").get("id").asText();
+    String path = "config/tokenPolicies/" + id;
+
+    ConfigApi.Reply onB = apiB.get(token, path);
+    assertThat(onB.status()).as("created on A, read on B: " + onB).isEqualTo(200);
+    assertThat(ConfigApi.strings(onB.json(), "allowedScopes"))
+        .containsExactly(".:config/tokenPolicies");
+
+    String clientId = RealmAdmin.unique("cluster-propagation");
+    JsonNode client = apiA.createClient(token, clientId, id);
+    String secret = client.get("secret").asText();
+    String requested = ".:config/tokenPolicies .:config/clients";
+    assertThat(grantedOn(httpB, clientId, secret, requested))
+        .as("a token on B follows the policy created on A")
+        .contains(".:config/tokenPolicies")
+        .doesNotContain(".:config/clients");
+
+    // edit on A, with the ETag read on B (binding a client changed it): B reads the new policy
+    // and issues by it at once (no wait, no retry)
+    String etagOnB = apiB.get(token, path).header("ETag");
+    ConfigApi.Reply edited =
+        apiA.send(
+            "PUT",
+            path,
+            token,
+            ConfigApi.policyBody(title, ".:config/clients"),
+            "If-Match",
+            etagOnB);
+    assertThat(edited.status()).as(edited.toString()).isEqualTo(200);
+    long t = System.nanoTime();
+    ConfigApi.Reply readOnB = apiB.get(token, path);
+    List<String> grantedOnB = grantedOn(httpB, clientId, secret, requested);
+    double seconds = (System.nanoTime() - t) / 1e9;
+    assertThat(readOnB.status()).isEqualTo(200);
+    assertThat(ConfigApi.strings(readOnB.json(), "allowedScopes"))
+        .containsExactly(".:config/clients");
+    assertThat(readOnB.header("ETag")).isEqualTo(edited.header("ETag"));
+    assertThat(grantedOnB)
+        .as("a token on B follows the edit made on A")
+        .contains(".:config/clients")
+        .doesNotContain(".:config/tokenPolicies");
+
+    // and the other way round: edit on B, enforced on A
+    ConfigApi.Reply back =
+        apiB.send(
+            "PUT",
+            path,
+            token,
+            ConfigApi.policyBody(title, ".:config/tokenPolicies"),
+            "If-Match",
+            readOnB.header("ETag"));
+    assertThat(back.status()).as(back.toString()).isEqualTo(200);
+    assertThat(ConfigApi.strings(apiA.get(token, path).json(), "allowedScopes"))
+        .containsExactly(".:config/tokenPolicies");
+    assertThat(grantedOn(httpA, clientId, secret, requested))
+        .as("a token on A follows the edit made on B")
+        .contains(".:config/tokenPolicies")
+        .doesNotContain(".:config/clients");
+    System.out.printf(
+        "Propagation: right after the edit on kc-A, kc-B read it and issued by it (%.3f s for the"
+            + " read and the token request): %s%n",
+        seconds, grantedOnB);
+  }
+
+  private static List<String> grantedOn(
+      TestClient node, String clientId, String secret, String scope) {
+    TestClient.Reply reply = node.clientCredentials(clientId, secret, scope);
+    assertThat(reply.status()).as("token of " + clientId + ": " + reply).isEqualTo(200);
+    String granted = ConfigApi.scopeOf(reply.json().get("access_token").asText());
+    return granted.isEmpty() ? List.of() : Arrays.asList(granted.split(" "));
+  }
+
+  // ---- 3. one winner across nodes ----
+
+  private record Outcome(int writer, String node, int status, String body) {}
+
+  @Test
+  @Order(3)
+  void concurrentIfMatchPutsSpreadOverBothNodesHaveExactlyOneWinner() throws Exception {
+    String token = fixturesA.allPowerToken();
+    List<String> failures = new ArrayList<>();
+    int totalWinners = 0;
+    int total412 = 0;
+    int total5xx = 0;
+    int roundsWithOneWinner = 0;
+    ExecutorService pool = Executors.newFixedThreadPool(WRITERS);
+    try {
+      for (int round = 1; round <= ROUNDS; round++) {
+        String title = RealmAdmin.unique("Cluster race");
+        String id = apiA.createPolicy(token, title, "race-initial").get("id").asText();
+        String path = "config/tokenPolicies/" + id;
+        String etag = apiB.get(token, path).header("ETag");
+        assertThat(etag).isNotNull();
+
+        CountDownLatch ready = new CountDownLatch(WRITERS);
+        CountDownLatch go = new CountDownLatch(1);
+        List<Future<Outcome>> futures = new ArrayList<>();
+        for (int i = 0; i < WRITERS; i++) {
+          int writer = i;
+          ConfigApi api = writer % 2 == 0 ? apiA : apiB;
+          String node = writer % 2 == 0 ? "A" : "B";
+          futures.add(
+              pool.submit(
+                  () -> {
+                    ready.countDown();
+                    go.await();
+                    try {
+                      ConfigApi.Reply reply =
+                          api.send(
+                              "PUT",
+                              path,
+                              token,
+                              ConfigApi.policyBody(title, "race-writer-" + writer, "race-common"),
+                              "If-Match",
+                              etag);
+                      return new Outcome(writer, node, reply.status(), reply.body());
+                    } catch (UncheckedIOException e) {
+                      return new Outcome(writer, node, 0, e.toString());
+                    }
+                  }));
+        }
+        assertThat(ready.await(10, TimeUnit.SECONDS)).isTrue();
+        go.countDown();
+        List<Outcome> outcomes = new ArrayList<>();
+        for (Future<Outcome> future : futures) {
+          outcomes.add(future.get(120, TimeUnit.SECONDS));
+        }
+
+        List<Outcome> winners = outcomes.stream().filter(o -> o.status() == 200).toList();
+        long precondition = outcomes.stream().filter(o -> o.status() == 412).count();
+        long serverErrors = outcomes.stream().filter(o -> o.status() >= 500).count();
+        List<Outcome> other =
+            outcomes.stream()
+                .filter(o -> o.status() != 200 && o.status() != 412 && o.status() < 500)
+                .toList();
+        totalWinners += winners.size();
+        total412 += precondition;
+        total5xx += serverErrors;
+        // both nodes read the same stored state afterwards
+        ConfigApi.Reply onA = apiA.get(token, path);
+        ConfigApi.Reply onB = apiB.get(token, path);
+        List<String> stored = ConfigApi.strings(onA.json(), "allowedScopes");
+        System.out.printf(
+            "Cross-node race round %2d/%d: %d × 200 (writers %s), %d × 412, %d × 5xx%s;"
+                + " stored %s%n",
+            round,
+            ROUNDS,
+            winners.size(),
+            winners.stream().map(o -> o.writer() + "@" + o.node()).toList(),
+            precondition,
+            serverErrors,
+            other.isEmpty()
+                ? ""
+                : ", other " + other.stream().map(o -> o.status() + ":" + o.body()).toList(),
+            stored);
+        if (winners.size() == 1 && precondition == WRITERS - 1) {
+          roundsWithOneWinner++;
+        } else {
+          failures.add(
+              "round "
+                  + round
+                  + ": "
+                  + winners.size()
+                  + " × 200, "
+                  + precondition
+                  + " × 412, "
+                  + serverErrors
+                  + " × 5xx, other "
+                  + other);
+        }
+        assertThat(onB.json()).as("A and B read the same policy").isEqualTo(onA.json());
+        if (winners.size() == 1) {
+          assertThat(stored)
+              .containsExactlyInAnyOrder("race-writer-" + winners.get(0).writer(), "race-common");
+        }
+        apiA.send("DELETE", path, token, null, "If-Match", onA.header("ETag"));
+      }
+    } finally {
+      pool.shutdownNow();
+    }
+    System.out.printf(
+        "Cross-node race: %d rounds × %d writers (4 on kc-A, 4 on kc-B), same If-Match: %d rounds"
+            + " with exactly one winner; %d × 200, %d × 412, %d × 5xx in all%n",
+        ROUNDS, WRITERS, roundsWithOneWinner, totalWinners, total412, total5xx);
+    assertThat(failures)
+        .as("every round: exactly one 200, 412 for all others, no 5xx (I8)")
+        .isEmpty();
+  }
+
+  // ---- 4. kill -9 during writes ----
+
+  @Test
+  @Order(4)
+  void killMinus9OfANodeWhileItWritesLosesNoAcknowledgedWriteAndHalfWritesNothing()
+      throws Exception {
+    String token = fixturesA.allPowerToken();
+    crashRun = RealmAdmin.unique("crash");
+    List<String> answers = Collections.synchronizedList(new ArrayList<>());
+    Map<Integer, String> inFlight = new java.util.concurrent.ConcurrentSkipListMap<>();
+    CountDownLatch enough = new CountDownLatch(CRASH_CLIENTS);
+    List<Thread> writers = new ArrayList<>();
+    for (int w = 0; w < CRASH_WRITERS; w++) {
+      int first = w * 1000;
+      writers.add(
+          new Thread(
+              () -> {
+                for (int i = first; ; i++) {
+                  String title = crashRun + "-policy-" + i;
+                  List<String> allowed =
+                      List.of(".:config/tokenPolicies", crashRun + "-scope-" + i);
+                  try {
+                    inFlight.put(first, "create of policy " + i);
+                    ConfigApi.Reply policy =
+                        apiA.post(
+                            token,
+                            "config/tokenPolicies",
+                            ConfigApi.policyBody(title, allowed.toArray(String[]::new)));
+                    answers.add("policy " + i + ": " + policy.status());
+                    if (policy.status() != 201) {
+                      continue;
+                    }
+                    String policyId = policy.json().get("id").asText();
+                    ackPolicies.add(new AckPolicy(policyId, title, allowed));
+                    inFlight.put(first, "create of client " + i);
+                    String clientId = crashRun + "-client-" + i;
+                    ConfigApi.Reply client =
+                        apiA.post(
+                            token, "config/clients", ConfigApi.clientBody(clientId, policyId));
+                    answers.add("client " + i + ": " + client.status());
+                    if (client.status() == 201) {
+                      JsonNode json = client.json();
+                      ackClients.add(
+                          new AckClient(
+                              json.get("id").asText(),
+                              clientId,
+                              policyId,
+                              json.get("secret").asText()));
+                      enough.countDown();
+                    }
+                  } catch (RuntimeException killed) {
+                    inFlight.computeIfPresent(
+                        first, (k, v) -> v + " (" + killed.getClass().getSimpleName() + ")");
+                    return;
+                  }
+                }
+              },
+              "crash-writer-" + w));
+    }
+    writers.forEach(Thread::start);
+    boolean reached = enough.await(300, TimeUnit.SECONDS);
+    // a random moment of the next writes: the kill lands in a policy create or a client create
+    // (client, service account, hand-over role, binding), wherever it happens to be
+    long jitter = new java.util.Random().nextInt(600);
+    Thread.sleep(jitter);
+    long t = System.nanoTime();
+    cluster.a().kill();
+    double killSeconds = (System.nanoTime() - t) / 1e9;
+    for (Thread writer : writers) {
+      writer.join(60_000);
+      assertThat(writer.isAlive()).as("a writer stops when its node dies").isFalse();
+    }
+    System.out.printf(
+        "kill -9 of kc-A (%.2f s, %d ms into the writes after the %dth client; %d writers) after"
+            + " %d acknowledged policies and %d acknowledged clients; in flight: %s; answers"
+            + " before the kill: %s%n",
+        killSeconds,
+        jitter,
+        CRASH_CLIENTS,
+        CRASH_WRITERS,
+        ackPolicies.size(),
+        ackClients.size(),
+        inFlight.values(),
+        answers);
+    assertThat(reached).as("node A took %d client creates before the kill", CRASH_CLIENTS).isTrue();
+    assertThat(answers)
+        .as("every answer before the kill is a 201")
+        .allMatch(answer -> answer.endsWith(": 201"));
+
+    List<String> viewB = cluster.b().awaitView(1, VIEW_TIMEOUT);
+    System.out.println(
+        "Cluster view on kc-B after the kill: " + cluster.b().lastViewLine().orElse(""));
+    assertThat(viewB).as("kc-B sees kc-A gone").hasSize(1);
+
+    assertAcknowledgedWritesComplete(apiB, httpB, "kc-B");
+    int[] found = assertNothingHalfWritten(httpB, fixturesB, apiB);
+    System.out.printf(
+        "On kc-B after the kill: %d/%d acknowledged policies and %d/%d acknowledged clients present"
+            + " and complete; %d policies and %d clients of the run in all, none half-written%n",
+        ackPolicies.size(),
+        ackPolicies.size(),
+        ackClients.size(),
+        ackClients.size(),
+        found[0],
+        found[1]);
+  }
+
+  /** Every acknowledged policy and client, read through the config API and used for a token. */
+  private static void assertAcknowledgedWritesComplete(
+      ConfigApi api, TestClient http, String node) {
+    String token = api.token("config-admin", "config-admin-secret", "*:**");
+    for (AckPolicy policy : ackPolicies) {
+      ConfigApi.Reply read = api.get(token, "config/tokenPolicies/" + policy.id());
+      assertThat(read.status())
+          .as("acknowledged policy %s on %s", policy.title(), node)
+          .isEqualTo(200);
+      assertThat(read.json().path("title").asText()).isEqualTo(policy.title());
+      assertThat(ConfigApi.strings(read.json(), "allowedScopes"))
+          .as("policy %s on %s", policy.title(), node)
+          .containsExactlyInAnyOrderElementsOf(policy.allowed());
+    }
+    for (AckClient client : ackClients) {
+      ConfigApi.Reply read = api.get(token, "config/clients/" + client.id());
+      assertThat(read.status())
+          .as("acknowledged client %s on %s", client.clientId(), node)
+          .isEqualTo(200);
+      assertThat(ConfigApi.strings(read.json(), "tokenPolicies"))
+          .as("binding of %s on %s", client.clientId(), node)
+          .containsExactly(client.policyId());
+      assertThat(grantedOn(http, client.clientId(), client.secret(), ".:config/tokenPolicies"))
+          .as("a token of %s on %s", client.clientId(), node)
+          .containsExactly(".:config/tokenPolicies");
+    }
+  }
+
+  /**
+   * Every client scope and client of the crash run, acknowledged or not, as Keycloak's admin REST
+   * API lists them: a policy always has its mapper, a client always its binding and the config
+   * API's view. Returns the numbers found.
+   */
+  private static int[] assertNothingHalfWritten(
+      TestClient http, ApiFixtures fixtures, ConfigApi api) {
+    String realm = "realms/" + TestClient.REALM;
+    List<JsonNode> policies =
+        fixtures.clientScopes().stream()
+            .filter(scope -> scope.path("description").asText().startsWith(crashRun))
+            .toList();
+    Set<String> policyIds =
+        policies.stream().map(p -> p.get("id").asText()).collect(Collectors.toSet());
+    assertThat(policyIds).containsAll(ackPolicies.stream().map(AckPolicy::id).toList());
+    for (JsonNode policy : policies) {
+      List<String> mappers = new ArrayList<>();
+      policy.path("protocolMappers").forEach(m -> mappers.add(m.path("protocolMapper").asText()));
+      assertThat(mappers)
+          .as("client scope %s carries the policy mapper", policy.path("name").asText())
+          .containsExactly("pbs-token-policy");
+    }
+    TestClient.Reply clients =
+        admin(http, "GET", realm + "/clients?search=true&max=1000&clientId=" + crashRun, null);
+    assertThat(clients.status()).as(clients.toString()).isEqualTo(200);
+    List<JsonNode> found = new ArrayList<>();
+    clients.json().forEach(found::add);
+    assertThat(found.stream().map(c -> c.get("clientId").asText()).toList())
+        .containsAll(ackClients.stream().map(AckClient::clientId).toList());
+    String token = api.token("config-admin", "config-admin-secret", "*:**");
+    for (JsonNode client : found) {
+      String uuid = client.get("id").asText();
+      TestClient.Reply scopes =
+          admin(http, "GET", realm + "/clients/" + uuid + "/default-client-scopes", null);
+      List<String> bound = new ArrayList<>();
+      scopes.json().forEach(s -> bound.add(s.get("id").asText()));
+      assertThat(bound)
+          .as("client %s is bound to its policy", client.get("clientId").asText())
+          .anyMatch(policyIds::contains);
+      ConfigApi.Reply view = api.get(token, "config/clients/" + uuid);
+      assertThat(view.status())
+          .as("the config API's view of " + client.get("clientId"))
+          .isEqualTo(200);
+      assertThat(ConfigApi.strings(view.json(), "tokenPolicies"))
+          .hasSize(1)
+          .allMatch(policyIds::contains);
+    }
+    return new int[] {policies.size(), found.size()};
+  }
+
+  // ---- 5. the killed node comes back ----
+
+  @Test
+  @Order(5)
+  void theKilledNodeRestartsRejoinsAndServesTheSameData() throws Exception {
+    assertThat(ackClients).as("the kill -9 test ran").isNotEmpty();
+    cluster.a().start(false);
+    timings.put("node A restart after kill -9", cluster.a().lastStartSeconds());
+    adminTokens.clear();
+    List<List<String>> views = cluster.awaitViews(2, VIEW_TIMEOUT);
+    System.out.println(
+        "Cluster view on kc-A after restart: " + cluster.a().lastViewLine().orElse(""));
+    System.out.println(
+        "Cluster view on kc-B after restart: " + cluster.b().lastViewLine().orElse(""));
+    for (List<String> view : views) {
+      assertThat(view).as("kc-A rejoined").hasSize(2);
+    }
+    assertAcknowledgedWritesComplete(apiA, httpA, "kc-A (restarted)");
+    String token = fixturesA.allPowerToken();
+    for (AckPolicy policy : ackPolicies) {
+      String path = "config/tokenPolicies/" + policy.id();
+      assertThat(apiA.get(token, path).json()).isEqualTo(apiB.get(token, path).json());
+    }
+    for (AckClient client : ackClients) {
+      String path = "config/clients/" + client.id();
+      assertThat(apiA.get(token, path).json()).isEqualTo(apiB.get(token, path).json());
+    }
+    System.out.printf(
+        "kc-A restarted in %.1f s, rejoined, serves the %d policies and %d clients as kc-B does%n",
+        cluster.a().lastStartSeconds(), ackPolicies.size(), ackClients.size());
+  }
+
+  // ---- 6. an unsupported Keycloak version: inactive, stock behaviour ----
+
+  @Test
+  @Order(6)
+  void onAnUnsupportedKeycloakVersionTheExtensionIsInactiveAndKeycloakStock() throws Exception {
+    long t = System.nanoTime();
+    cluster.b().stop();
+    cluster.a().stop();
+    timings.put("unsupported: graceful stop of both nodes", (System.nanoTime() - t) / 1e9);
+    // the same JAR and build; the extension is told it runs on Keycloak 25.0.6
+    cluster.a().jvmOptions("-Dpolicyscopes.keycloak.version=25.0.6");
+    cluster.a().start(false);
+    timings.put("unsupported: node A start", cluster.a().lastStartSeconds());
+    adminTokens.clear();
+    List<String> errors =
+        Files.readAllLines(cluster.a().log()).stream()
+            .filter(line -> line.contains("ERROR") && line.contains("Policy-bound scopes"))
+            .toList();
+    System.out.println("Unsupported version, kc-A logged: " + errors);
+    assertThat(errors).as("one clear error at start").hasSize(1);
+    assertThat(errors.get(0)).contains("does not support Keycloak 25.0.6", "INACTIVE");
+    assertStockKeycloak(new TestClient(cluster.a().baseUrl()), "Unsupported version");
+    cluster.a().jvmOptions("");
+  }
+
+  // ---- 7. uninstall ----
+
+  @Test
+  @Order(7)
+  void withoutTheExtensionEveryRealmKeepsWorkingAndBoundClientsGetStockTokens() throws Exception {
+    long t = System.nanoTime();
+    cluster.a().stop();
+    timings.put("uninstall: graceful stop", (System.nanoTime() - t) / 1e9);
+    t = System.nanoTime();
+    cluster.uninstallExtension();
+    timings.put("uninstall: remove the JAR, kc.sh build", (System.nanoTime() - t) / 1e9);
+    cluster.a().start(false);
+    timings.put("uninstall: node A start without the extension", cluster.a().lastStartSeconds());
+    adminTokens.clear();
+    assertStockKeycloak(new TestClient(cluster.a().baseUrl()), "Uninstalled");
+  }
+
+  /**
+   * Every realm loads and reads back (policies included), bound clients get stock tokens, a user
+   * signs in through the bound public client with stock scopes, {@code /config} is 404, and nothing
+   * answers 5xx.
+   */
+  private void assertStockKeycloak(TestClient http, String label) throws Exception {
+    List<String> probes = new ArrayList<>();
+
+    // every realm loads, and its clients and client scopes (policies included) read back
+    TestClient.Reply realms = probe(probes, admin(http, "GET", "realms", null), "GET admin realms");
+    assertThat(realms.status()).isEqualTo(200);
+    List<String> realmNames = new ArrayList<>();
+    realms.json().forEach(r -> realmNames.add(r.get("realm").asText()));
+    assertThat(realmNames).contains("master", TestClient.REALM);
+    for (String realm : realmNames) {
+      probe(probes, http.send(get(http.realmUrl(realm))), "GET /realms/" + realm);
+      probe(
+          probes,
+          http.send(get(http.realmUrl(realm) + "/.well-known/openid-configuration")),
+          "GET /realms/" + realm + "/.well-known/openid-configuration");
+      probe(probes, admin(http, "GET", "realms/" + realm, null), "GET admin realm " + realm);
+      probe(
+          probes, admin(http, "GET", "realms/" + realm + "/clients", null), "GET clients " + realm);
+      TestClient.Reply scopes =
+          probe(
+              probes,
+              admin(http, "GET", "realms/" + realm + "/client-scopes", null),
+              "GET client-scopes " + realm);
+      for (JsonNode scope : scopes.json()) {
+        probe(
+            probes,
+            admin(
+                http,
+                "GET",
+                "realms/"
+                    + realm
+                    + "/client-scopes/"
+                    + scope.get("id").asText()
+                    + "/protocol-mappers/models",
+                null),
+            "GET mappers of " + scope.get("name").asText());
+      }
+    }
+    assertThat(
+            admin(
+                    http,
+                    "POST",
+                    "realms/"
+                        + TestClient.REALM
+                        + "/partial-export?exportClients=true&exportGroupsAndRoles=true",
+                    null)
+                .status())
+        .as("partial export of the demo realm")
+        .isEqualTo(200);
+
+    // bound clients: stock tokens (the policy no longer filters Keycloak's default scopes)
+    for (String demoClient : List.of("config-admin", "config-reader")) {
+      TestClient.Reply stock =
+          probe(
+              probes,
+              http.clientCredentials(demoClient, demoClient + "-secret", null),
+              "token " + demoClient);
+      assertThat(stock.status()).as(stock.toString()).isEqualTo(200);
+      JsonNode claims = TestClient.claims(stock.json().get("access_token").asText());
+      assertThat(claims.path("scope").asText().split(" "))
+          .as("Keycloak's own default scopes, no longer filtered by the policy")
+          .contains("profile", "email");
+      assertThat(claims.has("policy_grant")).isFalse();
+      TestClient.Reply configScope =
+          probe(
+              probes,
+              http.clientCredentials(demoClient, demoClient + "-secret", ".:**"),
+              "token " + demoClient + " scope .:**");
+      assertThat(configScope.status())
+          .as("a config scope is an unknown scope to stock Keycloak: " + configScope)
+          .isEqualTo(400);
+      assertThat(configScope.json().path("error").asText()).isEqualTo("invalid_scope");
+    }
+    for (AckClient client : ackClients) {
+      TestClient.Reply stock =
+          probe(
+              probes,
+              http.clientCredentials(client.clientId(), client.secret(), null),
+              "token " + client.clientId());
+      assertThat(stock.status()).as(stock.toString()).isEqualTo(200);
+      String scope =
+          TestClient.claims(stock.json().get("access_token").asText()).path("scope").asText();
+      assertThat(scope).as("no config scope in a stock token").doesNotContain(":");
+    }
+    // a user signs in through the bound public client: stock scopes (phone is no longer dropped)
+    BrowserLogin browser = new BrowserLogin(http);
+    String redirectUri = "http://localhost:3000/callback";
+    BrowserLogin.Redirect redirect =
+        browser.authorize(
+            TestClient.REALM, "web-app", redirectUri, "openid profile email phone", "demo", "demo");
+    TestClient.Reply code =
+        probe(
+            probes,
+            browser.exchange(TestClient.REALM, "web-app", redirectUri, redirect, null),
+            "authorization_code web-app");
+    assertThat(code.status()).as(code.toString()).isEqualTo(200);
+    String userScope =
+        TestClient.claims(code.json().get("access_token").asText()).path("scope").asText();
+    assertThat(userScope.split(" ")).contains("openid", "profile", "email", "phone");
+
+    // the config API is gone: not found, never 500
+    String stockToken =
+        http.clientCredentials("config-admin", "config-admin-secret", null)
+            .json()
+            .get("access_token")
+            .asText();
+    ConfigApi.Reply api = new ConfigApi(http).get(stockToken, "config/tokenPolicies");
+    probes.add(api.status() + " GET /realms/demo/config/tokenPolicies");
+    assertThat(api.status()).isEqualTo(404);
+
+    System.out.println(label + ", on kc-A: " + probes.size() + " requests:");
+    probes.forEach(p -> System.out.println("  " + p));
+    assertThat(probes).as("nothing answers 5xx").noneMatch(p -> p.startsWith("5"));
+  }
+
+  /**
+   * Keycloak's admin REST API with one admin token per node, renewed every 30 s ({@link
+   * TestClient#admin} signs in for every call: a password hash each time).
+   */
+  private static final Map<String, String[]> adminTokens =
+      new java.util.concurrent.ConcurrentHashMap<>();
+
+  private static TestClient.Reply admin(TestClient http, String method, String path, Object body) {
+    String[] cached = adminTokens.get(http.baseUrl());
+    long now = System.currentTimeMillis();
+    if (cached == null || now - Long.parseLong(cached[1]) > 30_000) {
+      cached = new String[] {http.adminToken(), Long.toString(now)};
+      adminTokens.put(http.baseUrl(), cached);
+    }
+    java.net.http.HttpRequest.Builder request =
+        java.net.http.HttpRequest.newBuilder(java.net.URI.create(http.baseUrl() + "/admin/" + path))
+            .header("Authorization", "Bearer " + cached[0]);
+    if (body == null) {
+      request.method(method, java.net.http.HttpRequest.BodyPublishers.noBody());
+    } else {
+      request
+          .header("Content-Type", "application/json")
+          .method(
+              method, java.net.http.HttpRequest.BodyPublishers.ofString(TestClient.toJson(body)));
+    }
+    return http.send(request);
+  }
+
+  private static java.net.http.HttpRequest.Builder get(String url) {
+    return java.net.http.HttpRequest.newBuilder(java.net.URI.create(url)).GET();
+  }
+
+  private static TestClient.Reply probe(List<String> probes, TestClient.Reply reply, String what) {
+    probes.add(reply.status() + " " + what);
+    return reply;
+  }
+
+  private static String required(String property) {
+    String value = System.getProperty(property);
+    if (value == null || value.isBlank()) {
+      throw new IllegalStateException(
+          "System property " + property + " is not set: run the ITs through 'mvn verify'.");
+    }
+    return value;
+  }
+}
