@@ -8,6 +8,7 @@ import java.lang.invoke.MethodHandles;
 import java.lang.invoke.MethodType;
 import java.util.List;
 import org.keycloak.models.KeycloakSession;
+import org.keycloak.models.ModelDuplicateException;
 import org.keycloak.models.RealmModel;
 import org.keycloak.provider.Provider;
 
@@ -72,7 +73,8 @@ public final class Revisions {
       em.persist(new RevisionEntity(key, realm.getId(), now));
       em.flush(); // a concurrent first writer waits on the key here, then fails
       return 0;
-    } catch (PersistenceException concurrent) {
+    } catch (PersistenceException | ModelDuplicateException concurrent) {
+      // Keycloak's entity manager reports the primary key taken as ModelDuplicateException
       throw new Conflict(concurrent);
     }
   }
