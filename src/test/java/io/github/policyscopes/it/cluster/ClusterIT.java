@@ -36,13 +36,13 @@ import org.junit.jupiter.api.TestInfo;
 import org.junit.jupiter.api.TestMethodOrder;
 
 /**
- * Two Keycloak nodes on one PostgreSQL, clustered (Infinispan, jdbc-ping),
- * with the extension; then the same data without the extension. The tests run in order, on one
- * cluster: they form one cluster; an edit on one node is enforced on the other at once; concurrent
- * {@code If-Match} writes spread over both nodes have one winner; a kill -9 loses no acknowledged
- * write and leaves nothing half-written; the killed node rejoins; told it runs on an unsupported
- * Keycloak, the extension stays inactive (one error, stock behaviour); uninstalled, every realm
- * keeps working. Every phase prints its figures and its wall time.
+ * Two Keycloak nodes on one PostgreSQL, clustered (Infinispan, jdbc-ping), with the extension; then
+ * the same data without the extension. The tests run in order, on one cluster: they form one
+ * cluster; an edit on one node is enforced on the other at once; concurrent {@code If-Match} writes
+ * spread over both nodes have one winner; a kill -9 loses no acknowledged write and leaves nothing
+ * half-written; the killed node rejoins; told it runs on an unsupported Keycloak, the extension
+ * stays inactive (one error, stock behaviour); uninstalled, every realm keeps working. Every phase
+ * prints its figures and its wall time.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class ClusterIT {
