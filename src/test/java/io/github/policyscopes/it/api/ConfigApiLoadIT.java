@@ -24,7 +24,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
- * A bounded load run on loopback: 6 readers and 2 writers for {@code -Dload.seconds} (default 60)
+ * A bounded load run on loopback: 6 readers and 2 writers for {@code -Dload.seconds} (default 30)
  * against a few shared policies. Writers update with {@code If-Match} and retry on 412. Asserted:
  * no 5xx, no unexpected status, and no lost update — every policy carries a shared counter {@code
  * counter-<n>} that each successful write increments, so the final n equals the number of
@@ -81,7 +81,7 @@ class ConfigApiLoadIT {
 
   @Test
   void readersAndWritersUnderLoadSeeNo5xxAndLoseNoUpdate(TestClient client) throws Exception {
-    int seconds = Integer.getInteger("load.seconds", 60);
+    int seconds = Integer.getInteger("load.seconds", 30);
     String host = URI.create(client.baseUrl()).getHost();
     assertThat(host).as("loopback only").isIn("localhost", "127.0.0.1", "[::1]", "::1");
 

@@ -11,7 +11,6 @@ import java.net.http.HttpRequest;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -22,7 +21,6 @@ import org.junit.jupiter.params.provider.ValueSource;
  * a 401 {@code invalid_request} with a bare {@code Bearer realm="demo"} challenge; any token
  * Keycloak would not accept as this realm's access token is a 401 {@code invalid_token}.
  */
-@Tag("compat") // also runs on every other supported Keycloak version (pom.xml)
 @ExtendWith(KeycloakServerExtension.class)
 class ConfigApiTokenIT {
 

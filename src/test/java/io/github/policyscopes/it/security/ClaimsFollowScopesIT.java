@@ -13,7 +13,6 @@ import java.net.http.HttpRequest;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
@@ -23,7 +22,6 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * the access token, the ID token, userinfo or introspection, in every grant and after refresh. The
  * positive controls show that the same claims do appear when the policy allows their scopes.
  */
-@Tag("compat") // also runs on every other supported Keycloak version (pom.xml)
 @ExtendWith(KeycloakServerExtension.class)
 class ClaimsFollowScopesIT {
 
