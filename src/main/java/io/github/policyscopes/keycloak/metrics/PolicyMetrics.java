@@ -14,7 +14,7 @@ import org.keycloak.Config;
 /**
  * The extension's meters, in Keycloak's own Micrometer registry ({@link Metrics#globalRegistry}, as
  * Keycloak's own providers register theirs), so they appear on the management port's {@code
- * /metrics} with {@code --metrics-enabled=true}. Names and tags: docs/adr/0020-metrics.md.
+ * /metrics} with {@code --metrics-enabled=true}. Names and tags: docs/adr/0019-metrics.md.
  *
  * <p>Keycloak decides as its own providers do ({@code PasswordCredentialProviderFactory}): the
  * option {@code metrics-enabled}, read once at start. When it is off nothing is registered, and

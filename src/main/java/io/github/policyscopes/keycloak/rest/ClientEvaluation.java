@@ -28,7 +28,7 @@ import org.keycloak.models.RealmModel;
  * be granted and dropped right now, and why. It calls the decision the grant wrapper and the policy
  * mapper apply ({@link IssuanceDecision}) on the same inputs they get (the client's policies as
  * {@link PolicyStore#effectiveFor} reads them, the requested scopes, Keycloak's default client
- * scopes); it issues no token and writes nothing (docs/adr/0021-issuance-dry-run.md).
+ * scopes); it issues no token and writes nothing (docs/adr/0020-issuance-dry-run.md).
  */
 final class ClientEvaluation {
 
