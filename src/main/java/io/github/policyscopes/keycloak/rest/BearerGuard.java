@@ -113,6 +113,17 @@ final class BearerGuard {
     }
   }
 
+  /**
+   * Refuses a request whose own path a deny of the caller names, when the decision that let it in
+   * was taken on another path (the dry run is decided as a read of its client): deny wins below.
+   */
+  void refuseDenied(Caller caller, String method, String path) {
+    Decision decision = caller.scopes().decide(method, path);
+    if (!decision.allowed() && decision.deniedBy() != null) {
+      throw forbidden(caller, decision);
+    }
+  }
+
   private ApiError invalidToken(String description) {
     return new ApiError(401, "invalid_token", description)
         .header(

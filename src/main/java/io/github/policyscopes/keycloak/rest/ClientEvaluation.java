@@ -14,6 +14,7 @@ import io.github.policyscopes.policy.TokenPolicy;
 import io.github.policyscopes.scope.Scope;
 import io.github.policyscopes.scope.ScopeParseException;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -135,6 +136,7 @@ final class ClientEvaluation {
       keycloakScopes.stream().filter(s -> !asked.contains(s)).forEach(candidates::add);
     }
 
+    Map<String, List<PolicyRef>> holders = holders(governing);
     List<ScopeView> scopes = new ArrayList<>();
     for (Explained e : IssuanceDecision.explain(candidates, result, policy)) {
       scopes.add(
@@ -143,14 +145,14 @@ final class ClientEvaluation {
               asked.contains(e.scope()) ? "requested" : "default",
               e.granted(),
               e.entry(),
-              e.entry() == null ? null : holders(governing, e.entry()),
+              e.entry() == null ? null : holders.getOrDefault(e.entry(), List.of()),
               e.reason()));
     }
     List<DenyView> sticky =
         rejected
             ? List.of()
             : IssuanceDecision.stickyDenies(candidates, result).stream()
-                .map(deny -> new DenyView(deny, holders(governing, deny)))
+                .map(deny -> new DenyView(deny, holders.getOrDefault(deny, List.of())))
                 .toList();
     if (client.isPublicClient() || client.isBearerOnly()) {
       notes.add("config grants are for confidential clients: this public client gets none");
@@ -174,13 +176,22 @@ final class ClientEvaluation {
     return caller.scopes().isAllowed("GET", TokenPolicyService.path(policy.id()));
   }
 
-  /** The governing policies that hold {@code entry} (compared in canonical form). */
-  private static List<PolicyRef> holders(List<TokenPolicy> governing, String entry) {
-    return governing.stream()
-        .filter(p -> p.allowedScopes().stream().anyMatch(e -> canonical(e).equals(entry)))
-        .map(p -> new PolicyRef(p.id(), p.title()))
-        .distinct()
-        .toList();
+  /**
+   * For each entry (in canonical form) the governing policies that hold it: every entry is parsed
+   * once per request, so the cost grows with the entries, never with entries × scopes.
+   */
+  private static Map<String, List<PolicyRef>> holders(List<TokenPolicy> governing) {
+    Map<String, List<PolicyRef>> holders = new HashMap<>();
+    for (TokenPolicy p : governing) {
+      PolicyRef ref = new PolicyRef(p.id(), p.title());
+      for (String entry : p.allowedScopes()) {
+        List<PolicyRef> refs = holders.computeIfAbsent(canonical(entry), k -> new ArrayList<>());
+        if (!refs.contains(ref)) {
+          refs.add(ref);
+        }
+      }
+    }
+    return holders;
   }
 
   private static String canonical(String entry) {

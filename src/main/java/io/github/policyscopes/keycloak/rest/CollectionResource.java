@@ -84,7 +84,7 @@ public final class CollectionResource {
         collection.memberRoute(),
         caller -> {
           Object view = collection.get(session, realm, caller, id);
-          String etag = Json.etag(view, Revisions.current(session, id));
+          String etag = Json.etag(view, Revisions.current(session, realm, collection.kind(), id));
           if (Conditions.noneMatchFails(ifNoneMatch, etag)) {
             return Conditions.notModified(etag);
           }
@@ -101,7 +101,9 @@ public final class CollectionResource {
         collection.memberRoute(),
         caller -> {
           String etag =
-              Json.etag(collection.get(session, realm, caller, id), Revisions.current(session, id));
+              Json.etag(
+                  collection.get(session, realm, caller, id),
+                  Revisions.current(session, realm, collection.kind(), id));
           if (Conditions.noneMatchFails(ifNoneMatch, etag)) {
             return Conditions.notModified(etag);
           }
@@ -131,7 +133,8 @@ public final class CollectionResource {
                     checkIfNoneMatch(s, r, caller, id, ifNoneMatch);
                     Object view = collection.update(s, r, caller, id, ifMatch, json);
                     // the revision this write claimed, as it will be committed
-                    return new Tagged(view, Json.etag(view, Revisions.current(s, id)));
+                    return new Tagged(
+                        view, Json.etag(view, Revisions.current(s, r, collection.kind(), id)));
                   });
           return Json.response(200, written.view()).header("ETag", written.etag());
         });
@@ -225,7 +228,9 @@ public final class CollectionResource {
       return;
     }
     String etag =
-        Json.etag(collection.get(session, realm, caller, id), Revisions.current(session, id));
+        Json.etag(
+            collection.get(session, realm, caller, id),
+            Revisions.current(session, realm, collection.kind(), id));
     if (Conditions.noneMatchFails(ifNoneMatch, etag)) {
       throw ApiError.preconditionFailed(
               "If-None-Match " + ifNoneMatch.trim() + " matches the current ETag " + etag)

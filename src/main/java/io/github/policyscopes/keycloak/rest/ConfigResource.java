@@ -110,6 +110,7 @@ public final class ConfigResource {
           caller = guard.authenticate();
           String path = guard.relativePath();
           guard.authorize(caller, "GET", path.substring(0, path.lastIndexOf('/')));
+          guard.refuseDenied(caller, "POST", path);
           var json = Json.readObject(session.getContext().getRequestHeaders(), body);
           return ok(ClientEvaluation.evaluate(session, realm, caller, id, json));
         });

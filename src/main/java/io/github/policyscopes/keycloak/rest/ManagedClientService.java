@@ -96,6 +96,11 @@ final class ManagedClientService implements ResourceCollection {
   }
 
   @Override
+  public Revisions.Kind kind() {
+    return Revisions.Kind.CLIENT;
+  }
+
+  @Override
   public String memberRoute() {
     return "clients/{id}";
   }
@@ -139,6 +144,7 @@ final class ManagedClientService implements ResourceCollection {
         || session.clients().getClientByClientId(realm, input.clientId()) != null) {
       throw unavailable();
     }
+    claimNewBindings(session, realm, null, input.tokenPolicies());
     List<ClientScopeModel> policies = policies(realm, caller, input.tokenPolicies());
     checkConfigPowerIsConfidential(null, input, policies, caller);
 
@@ -165,6 +171,7 @@ final class ManagedClientService implements ResourceCollection {
       throw refusedByClientPolicy(e);
     }
     String secret = client.isPublicClient() || client.isBearerOnly() ? null : client.getSecret();
+    Revisions.created(session, realm, Revisions.Kind.CLIENT, client.getId());
 
     View view = view(client, caller);
     AdminEvents.record(
@@ -186,14 +193,16 @@ final class ManagedClientService implements ResourceCollection {
       String id,
       String ifMatch,
       ObjectNode body) {
+    long revision = Writes.claim(session, realm, Revisions.Kind.CLIENT, id, ifMatch);
     ClientModel client = find(session, realm, id);
-    Writes.claim(session, realm, id, ifMatch, view(client, caller));
+    Writes.checkIfMatch(ifMatch, Json.etag(view(client, caller), revision));
     KeycloakPower.refuseIfPrivileged(session, realm, client);
     checkCanActAs(caller, client);
     Input input = Input.parse(body, client, caller);
     if (input.clientId() != null && !input.clientId().equals(client.getClientId())) {
       throw ApiError.invalidField("clientId", "cannot be changed");
     }
+    claimNewBindings(session, realm, client, input.tokenPolicies());
     List<ClientScopeModel> policies = policies(realm, caller, input.tokenPolicies());
     checkConfigPowerIsConfidential(client, input, policies, caller);
 
@@ -224,8 +233,9 @@ final class ManagedClientService implements ResourceCollection {
   @Override
   public void delete(
       KeycloakSession session, RealmModel realm, Caller caller, String id, String ifMatch) {
+    long revision = Writes.claim(session, realm, Revisions.Kind.CLIENT, id, ifMatch);
     ClientModel client = find(session, realm, id);
-    Writes.claim(session, realm, id, ifMatch, view(client, caller));
+    Writes.checkIfMatch(ifMatch, Json.etag(view(client, caller), revision));
     KeycloakPower.refuseIfPrivileged(session, realm, client);
     checkCanActAs(caller, client);
     try {
@@ -236,6 +246,7 @@ final class ManagedClientService implements ResourceCollection {
       throw refusedByClientPolicy(e);
     }
     new ClientManager(new RealmManager(session)).removeClient(realm, client);
+    Revisions.deleted(session, realm, Revisions.Kind.CLIENT, id);
     AdminEvents.record(
         session, realm, caller, AdminEvents.CLIENT, OperationType.DELETE, path(id), null);
   }
@@ -243,12 +254,14 @@ final class ManagedClientService implements ResourceCollection {
   /** A new secret, if {@code ifMatch} (absent, {@code *} or the secret's ETag) allows. */
   static Secret regenerateSecret(
       KeycloakSession session, RealmModel realm, Caller caller, String id, String ifMatch) {
+    // the client's own revision: a rotation and a client update never interleave (the update
+    // writes Keycloak's whole representation, secret included)
+    long revision = Writes.claim(session, realm, Revisions.Kind.CLIENT, id, ifMatch);
     ClientModel client = find(session, realm, id);
     KeycloakPower.refuseIfPrivileged(session, realm, client);
     requireConfidential(client);
     checkCanActAs(caller, client);
-    Writes.claim(
-        session, realm, Revisions.secretOf(id), ifMatch, revision -> secretEtag(client, revision));
+    Writes.checkIfMatch(ifMatch, secretEtag(client, revision));
     try {
       session.setAttribute(ClientSecretConstants.CLIENT_SECRET_ROTATION_ENABLED, Boolean.FALSE);
       ClientRepresentation rep = ModelToRepresentation.toRepresentation(client, session);
@@ -331,9 +344,11 @@ final class ManagedClientService implements ResourceCollection {
     }
   }
 
-  /** The strong ETag of the client's current secret at its current revision. */
+  /** The strong ETag of the client's current secret at the client's current revision. */
   private static String secretEtag(KeycloakSession session, ClientModel client) {
-    return secretEtag(client, Revisions.current(session, Revisions.secretOf(client.getId())));
+    return secretEtag(
+        client,
+        Revisions.current(session, client.getRealm(), Revisions.Kind.CLIENT, client.getId()));
   }
 
   /** A strong ETag of the client's secret: a hash with the revision, never the secret itself. */
@@ -500,6 +515,27 @@ final class ManagedClientService implements ResourceCollection {
   }
 
   /** The caller as Keycloak's client policies see an admin: its token, user and client. */
+  /**
+   * Claims every policy the write binds anew ({@link Revisions}, in id order so that two writers
+   * never wait on each other): a policy deleted on another node meanwhile is then found missing
+   * (400), and a delete that comes after sees the binding in the database (409).
+   */
+  private static void claimNewBindings(
+      KeycloakSession session, RealmModel realm, ClientModel client, List<String> ids) {
+    if (ids == null) {
+      return;
+    }
+    Set<String> boundIds = new HashSet<>();
+    if (client != null) {
+      client.getClientScopes(true).values().forEach(scope -> boundIds.add(scope.getId()));
+    }
+    ids.stream()
+        .filter(id -> id != null && !boundIds.contains(id))
+        .distinct()
+        .sorted()
+        .forEach(id -> Writes.claim(session, realm, Revisions.Kind.POLICY, id, null));
+  }
+
   /**
    * Creates or removes the client's service account as the admin REST API does for {@code
    * serviceAccountsEnabled} (26.7's {@code ClientManager.updateClientServiceAccount}, which 26.4

@@ -1,6 +1,7 @@
 package io.github.policyscopes.keycloak.rest;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.github.policyscopes.keycloak.store.Revisions;
 import java.util.List;
 import java.util.Map;
 import org.keycloak.models.KeycloakSession;
@@ -15,6 +16,9 @@ interface ResourceCollection {
 
   /** The collection's path segment under {@code config/}, and its key in a list answer. */
   String name();
+
+  /** Whose revisions its members have ({@link Revisions}). */
+  Revisions.Kind kind();
 
   /** The route template of a member, {@code name() + "/{id}"}: the meters' {@code resource} tag. */
   String memberRoute();

@@ -7,6 +7,7 @@ import com.github.benmanes.caffeine.cache.LoadingCache;
 import io.github.policyscopes.keycloak.metrics.PolicyMetrics.Refusal;
 import io.github.policyscopes.keycloak.store.PolicyConfig;
 import io.github.policyscopes.keycloak.store.PolicyStore;
+import io.github.policyscopes.keycloak.store.Revisions;
 import io.github.policyscopes.policy.EscalationCheck;
 import io.github.policyscopes.policy.PolicyLinter;
 import io.github.policyscopes.policy.PolicyValidator;
@@ -60,6 +61,11 @@ final class TokenPolicyService implements ResourceCollection {
   }
 
   @Override
+  public Revisions.Kind kind() {
+    return Revisions.Kind.POLICY;
+  }
+
+  @Override
   public String memberRoute() {
     return "tokenPolicies/{id}";
   }
@@ -101,6 +107,7 @@ final class TokenPolicyService implements ResourceCollection {
         OperationType.CREATE,
         path(scope.getId()),
         view);
+    Revisions.created(session, realm, Revisions.Kind.POLICY, scope.getId());
     return new Created(scope.getId(), view, Map.of());
   }
 
@@ -112,8 +119,9 @@ final class TokenPolicyService implements ResourceCollection {
       String id,
       String ifMatch,
       ObjectNode body) {
+    long revision = Writes.claim(session, realm, Revisions.Kind.POLICY, id, ifMatch);
     ClientScopeModel scope = find(realm, id);
-    Writes.claim(session, realm, id, ifMatch, view(session, realm, scope, caller));
+    Writes.checkIfMatch(ifMatch, Json.etag(view(session, realm, scope, caller), revision));
     Input input = Input.parse(body);
     checkNoEscalation(caller, input.config().allowedScopes());
     checkNoLiftedPower(session, realm, caller, scope, input.config());
@@ -128,9 +136,13 @@ final class TokenPolicyService implements ResourceCollection {
   @Override
   public void delete(
       KeycloakSession session, RealmModel realm, Caller caller, String id, String ifMatch) {
+    long revision = Writes.claim(session, realm, Revisions.Kind.POLICY, id, ifMatch);
     ClientScopeModel scope = find(realm, id);
-    Writes.claim(session, realm, id, ifMatch, view(session, realm, scope, caller));
-    if (!boundClients(session, realm, scope).isEmpty()) {
+    Writes.checkIfMatch(ifMatch, Json.etag(view(session, realm, scope, caller), revision));
+    // the database's bindings: a client bound on another node a moment ago counts (it claimed
+    // this policy to bind it, so its binding has committed before this claim was granted)
+    if (!boundClients(session, realm, scope).isEmpty()
+        || PolicyStore.isBoundInDatabase(session, id)) {
       // only the clients the caller may read are named (errors obey denies)
       throw ApiError.conflict("the policy is bound to clients; unbind it first")
           .because(Refusal.BOUND)
@@ -140,6 +152,7 @@ final class TokenPolicyService implements ResourceCollection {
                   caller, bindings(session, realm, true).getOrDefault(scope.getId(), List.of())));
     }
     realm.removeClientScope(scope.getId());
+    Revisions.deleted(session, realm, Revisions.Kind.POLICY, id);
     AdminEvents.record(
         session, realm, caller, AdminEvents.TOKEN_POLICY, OperationType.DELETE, path(id), null);
   }

@@ -6,7 +6,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.locks.ReentrantLock;
-import java.util.function.LongFunction;
+import org.jboss.logging.Logger;
 import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.ModelDuplicateException;
 import org.keycloak.models.RealmModel;
@@ -21,6 +21,8 @@ import org.keycloak.models.utils.KeycloakModelUtils;
  * (docs/adr/0017-cluster-compare-and-set.md).
  */
 final class Writes {
+
+  private static final Logger LOG = Logger.getLogger(Writes.class);
 
   /** One lock per realm id; realms are few, writes are admin-rate. */
   private static final Map<String, ReentrantLock> LOCKS = new ConcurrentHashMap<>();
@@ -54,40 +56,32 @@ final class Writes {
   }
 
   /**
-   * The compare-and-set of a write to one resource, before anything is written: claims the
-   * resource's revision in this transaction ({@link Revisions#claim}: any other writer of it, on
-   * any node, commits first or waits) and checks {@code If-Match} against the resource as it stood
-   * at that revision.
-   *
-   * @param current the resource's representation now, from which its ETag is computed
+   * The compare-and-set of a write to one resource, before anything is read or written: claims the
+   * resource ({@link Revisions#claim}: any other writer of it, on any node, commits first or waits;
+   * Keycloak's cache forgets it for this transaction). The caller then finds the resource afresh
+   * and checks {@code If-Match} against its representation at the returned revision.
    */
-  static void claim(
-      KeycloakSession session, RealmModel realm, String key, String ifMatch, Object current) {
-    claim(session, realm, key, ifMatch, revision -> Json.etag(current, revision));
-  }
-
-  /** As {@link #claim(KeycloakSession, RealmModel, String, String, Object)}, any ETag form. */
-  static void claim(
-      KeycloakSession session,
-      RealmModel realm,
-      String key,
-      String ifMatch,
-      LongFunction<String> etagAt) {
-    long before;
+  static long claim(
+      KeycloakSession session, RealmModel realm, Revisions.Kind kind, String id, String ifMatch) {
     try {
-      before = Revisions.claim(session, realm, key);
+      return Revisions.claim(session, realm, kind, id);
     } catch (Revisions.Conflict concurrent) {
+      if (ifMatch == null || ifMatch.isBlank()) {
+        // no precondition was sent: not a 412 (RFC 9110), but the write did not happen
+        throw ApiError.conflict("the resource was changed by a concurrent write; send it again");
+      }
       throw ApiError.preconditionFailed(
-              "If-Match "
-                  + (ifMatch == null ? "(none)" : ifMatch.trim())
-                  + ": the resource was changed by a concurrent write")
+              "If-Match " + ifMatch.trim() + ": the resource was changed by a concurrent write")
           .because(Refusal.IF_MATCH);
+    } catch (Revisions.Busy busy) {
+      LOG.debugf(busy, "config API write: no lock on %s %s", kind, id);
+      throw new ApiError(503, "temporarily_unavailable", "the resource is busy; send it again")
+          .header("Retry-After", "1");
     }
-    checkIfMatch(ifMatch, etagAt.apply(before));
   }
 
   /** RFC 9110 If-Match: absent = no condition; {@code *} = any; else one of the listed tags. */
-  private static void checkIfMatch(String ifMatch, String currentEtag) {
+  static void checkIfMatch(String ifMatch, String currentEtag) {
     if (ifMatch == null || ifMatch.isBlank()) {
       return;
     }

@@ -7,7 +7,7 @@ import jakarta.persistence.Table;
 import jakarta.persistence.Version;
 
 /**
- * The revision of one config API resource (a token policy, a managed client, a client's secret):
+ * The revision of one config API resource (a token policy, or a managed client with its secret):
  * the extension's own row, because Keycloak's entities carry no version. Every write through the
  * config API takes this row's lock and bumps {@link #version} in the transaction that writes the
  * resource, so across every node of a cluster exactly one of two writers that saw the same revision
@@ -19,7 +19,7 @@ import jakarta.persistence.Version;
 public class RevisionEntity {
 
   @Id
-  @Column(name = "ID", length = 64)
+  @Column(name = "ID", length = 128)
   private String id;
 
   @Column(name = "REALM_ID", length = 36, nullable = false)

@@ -98,9 +98,6 @@ final class PolicyBoundGrantType implements OAuth2GrantType {
 
   @Override
   public Response process(Context context) {
-    if (!KeycloakRuntime.active()) {
-      return delegate.process(context);
-    }
     if (kind == Kind.REFUSED) {
       return processRefused(context);
     }

@@ -1,5 +1,6 @@
 package io.github.policyscopes.keycloak.token;
 
+import io.github.policyscopes.keycloak.compat.KeycloakRuntime;
 import io.github.policyscopes.keycloak.token.PolicyBoundGrantType.Kind;
 import org.keycloak.models.KeycloakSession;
 import org.keycloak.protocol.oidc.grants.AuthorizationCodeGrantTypeFactory;
@@ -13,44 +14,53 @@ import org.keycloak.protocol.oidc.grants.TokenExchangeGrantTypeFactory;
 /**
  * Factories that take over Keycloak's built-in grant types: same id, shortcut and support checks
  * (inherited), and a package outside {@code org.keycloak}, so Keycloak prefers them (see
- * docs/adr/0004-grant-wrapping.md). Each wraps the stock grant it replaces.
+ * docs/adr/0004-grant-wrapping.md). Each wraps the stock grant it replaces; on a Keycloak version
+ * the extension does not support, each hands out the stock grant itself.
  */
 public final class PolicyBoundGrantTypes {
 
   private PolicyBoundGrantTypes() {}
 
+  /** The stock grant wrapped, or the stock grant itself where the extension is inactive. */
+  private static OAuth2GrantType wrap(
+      KeycloakSession session, OAuth2GrantType stock, Kind kind, String grantType) {
+    return KeycloakRuntime.active()
+        ? new PolicyBoundGrantType(session, stock, kind, grantType)
+        : stock;
+  }
+
   public static final class ClientCredentials extends ClientCredentialsGrantTypeFactory {
     @Override
     public OAuth2GrantType create(KeycloakSession session) {
-      return new PolicyBoundGrantType(session, super.create(session), Kind.DIRECT, getId());
+      return wrap(session, super.create(session), Kind.DIRECT, getId());
     }
   }
 
   public static final class Password extends ResourceOwnerPasswordCredentialsGrantTypeFactory {
     @Override
     public OAuth2GrantType create(KeycloakSession session) {
-      return new PolicyBoundGrantType(session, super.create(session), Kind.DIRECT, getId());
+      return wrap(session, super.create(session), Kind.DIRECT, getId());
     }
   }
 
   public static final class AuthorizationCode extends AuthorizationCodeGrantTypeFactory {
     @Override
     public OAuth2GrantType create(KeycloakSession session) {
-      return new PolicyBoundGrantType(session, super.create(session), Kind.CODE, getId());
+      return wrap(session, super.create(session), Kind.CODE, getId());
     }
   }
 
   public static final class RefreshToken extends RefreshTokenGrantTypeFactory {
     @Override
     public OAuth2GrantType create(KeycloakSession session) {
-      return new PolicyBoundGrantType(session, super.create(session), Kind.REFRESH, getId());
+      return wrap(session, super.create(session), Kind.REFRESH, getId());
     }
   }
 
   public static final class TokenExchange extends TokenExchangeGrantTypeFactory {
     @Override
     public OAuth2GrantType create(KeycloakSession session) {
-      return new PolicyBoundGrantType(session, super.create(session), Kind.EXCHANGE, getId());
+      return wrap(session, super.create(session), Kind.EXCHANGE, getId());
     }
   }
 
@@ -58,7 +68,7 @@ public final class PolicyBoundGrantTypes {
   public static final class Uma extends PermissionGrantTypeFactory {
     @Override
     public OAuth2GrantType create(KeycloakSession session) {
-      return new PolicyBoundGrantType(session, super.create(session), Kind.REFUSED, getId());
+      return wrap(session, super.create(session), Kind.REFUSED, getId());
     }
   }
 }

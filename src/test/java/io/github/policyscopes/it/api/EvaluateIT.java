@@ -180,6 +180,20 @@ class EvaluateIT {
   }
 
   @Test
+  void aDenyOfTheDryRunItselfWinsOverReadingItsClient() {
+    ApiFixtures.Bound target = handedOver("eval-target", List.of("openid"));
+    String evaluatePath = "config/clients/" + target.uuid() + "/evaluate";
+    ApiFixtures.Bound caller =
+        handedOver("eval-nodry", List.of(".:config/**", "-:" + evaluatePath));
+    String token = caller.token(".:config/**");
+    assertThat(api.get(token, "config/clients/" + target.uuid()).status()).isEqualTo(200);
+
+    ConfigApi.Reply post = evaluate(token, target.uuid(), Map.of("scope", "openid"));
+    assertThat(post.status()).as(post.toString()).isEqualTo(403);
+    assertThat(post.jsonOrEmpty().path("error").asText()).isEqualTo("insufficient_scope");
+  }
+
+  @Test
   void anUnknownOrUnmanagedClientIsThe404OfItsGet() {
     String reader = fixtures.configReader();
     ConfigApi.Reply unknown = evaluate(reader, "no-such-client", Map.of("scope", "openid"));

@@ -341,10 +341,65 @@ class ClusterIT {
         .isEmpty();
   }
 
-  // ---- 4. kill -9 during writes ----
+  // ---- 4. a secret rotation and a client update on two nodes ----
 
   @Test
   @Order(4)
+  void aSecretRotationAndAClientUpdateOnTwoNodesNeverUndoEachOther() throws Exception {
+    // the update writes Keycloak's whole client representation, secret included: without one
+    // claim for both, the update on B could write back the secret the rotation on A replaced
+    String token = fixturesA.allPowerToken();
+    String policy =
+        apiA.createPolicy(token, RealmAdmin.unique("Cluster rotation"), "openid")
+            .get("id")
+            .asText();
+    ExecutorService pool = Executors.newFixedThreadPool(2);
+    int rounds = Math.max(3, ROUNDS / 2);
+    try {
+      for (int round = 1; round <= rounds; round++) {
+        String clientId = RealmAdmin.unique("cluster-rotation");
+        JsonNode created = apiA.createClient(token, clientId, policy);
+        String id = created.get("id").asText();
+        String first = created.get("secret").asText();
+        CountDownLatch go = new CountDownLatch(1);
+        Future<ConfigApi.Reply> rotation =
+            pool.submit(
+                () -> {
+                  go.await();
+                  return apiA.send("POST", "config/clients/" + id + "/secret", token, null);
+                });
+        Future<ConfigApi.Reply> update =
+            pool.submit(
+                () -> {
+                  go.await();
+                  return apiB.send(
+                      "PUT", "config/clients/" + id, token, ConfigApi.clientBody(clientId, policy));
+                });
+        go.countDown();
+        ConfigApi.Reply rotated = rotation.get(60, TimeUnit.SECONDS);
+        ConfigApi.Reply updated = update.get(60, TimeUnit.SECONDS);
+        System.out.printf(
+            "Rotation on kc-A vs update on kc-B, round %d: %d and %d%n",
+            round, rotated.status(), updated.status());
+        assertThat(rotated.status()).as(rotated.toString()).isEqualTo(200);
+        assertThat(updated.status()).as(updated.toString()).isIn(200, 409);
+        String second = rotated.json().get("secret").asText();
+        assertThat(httpB.clientCredentials(clientId, second, "openid").status())
+            .as("round %d: the rotated secret works on B", round)
+            .isEqualTo(200);
+        assertThat(httpA.clientCredentials(clientId, first, "openid").status())
+            .as("round %d: the replaced secret no longer works", round)
+            .isEqualTo(401);
+      }
+    } finally {
+      pool.shutdownNow();
+    }
+  }
+
+  // ---- 4. kill -9 during writes ----
+
+  @Test
+  @Order(5)
   void killMinus9OfANodeWhileItWritesLosesNoAcknowledgedWriteAndHalfWritesNothing()
       throws Exception {
     String token = fixturesA.allPowerToken();
@@ -529,7 +584,7 @@ class ClusterIT {
   // ---- 5. the killed node comes back ----
 
   @Test
-  @Order(5)
+  @Order(6)
   void theKilledNodeRestartsRejoinsAndServesTheSameData() throws Exception {
     assertThat(ackClients).as("the kill -9 test ran").isNotEmpty();
     cluster.a().start(false);
@@ -561,7 +616,7 @@ class ClusterIT {
   // ---- 6. an unsupported Keycloak version: inactive, stock behaviour ----
 
   @Test
-  @Order(6)
+  @Order(7)
   void onAnUnsupportedKeycloakVersionTheExtensionIsInactiveAndKeycloakStock() throws Exception {
     long t = System.nanoTime();
     cluster.b().stop();
@@ -586,7 +641,7 @@ class ClusterIT {
   // ---- 7. uninstall ----
 
   @Test
-  @Order(7)
+  @Order(8)
   void withoutTheExtensionEveryRealmKeepsWorkingAndBoundClientsGetStockTokens() throws Exception {
     long t = System.nanoTime();
     cluster.a().stop();
