@@ -70,7 +70,7 @@ public final class CollectionResource {
           Map<String, Object> shown = Json.MAPPER.convertValue(created.view(), LinkedHashMap.class);
           shown.putAll(created.once());
           return Json.response(201, shown)
-              .header("ETag", Json.etag(created.view(), 0))
+              .header("ETag", Json.etag(created.view(), Revisions.FIRST))
               .location(root.location(collection.name() + "/" + created.id()));
         });
   }

@@ -75,7 +75,10 @@ public final class Revisions {
     return found.isEmpty() ? 0 : found.get(0) + 1;
   }
 
-  /** The first revision of a resource this transaction creates (it has no row yet: 0). */
+  /** The revision of a resource just created through the API ({@link #created}). */
+  public static final long FIRST = 1;
+
+  /** Records the {@link #FIRST} revision of a resource this transaction creates. */
   public static void created(KeycloakSession session, RealmModel realm, Kind kind, String id) {
     EntityManager em = em(session);
     em.persist(new RevisionEntity(key(realm, kind, id), realm.getId(), System.currentTimeMillis()));
