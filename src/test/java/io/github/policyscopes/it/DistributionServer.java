@@ -145,7 +145,11 @@ public final class DistributionServer implements KeycloakServer {
     }
   }
 
-  private static void awaitReady(Process process, URI health, Path log)
+  /**
+   * Waits until {@code health} answers 200, within {@code keycloak.ready.timeout}; fails with the
+   * log's tail when the process exits first or the time is up.
+   */
+  public static void awaitReady(Process process, URI health, Path log)
       throws IOException, InterruptedException {
     HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
     long deadline = System.nanoTime() + READY_TIMEOUT.toNanos();

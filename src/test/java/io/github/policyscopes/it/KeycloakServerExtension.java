@@ -60,7 +60,8 @@ public final class KeycloakServerExtension implements ParameterResolver {
     }
   }
 
-  private static String required(String property) {
+  /** A system property the build sets for the ITs (pom.xml), or a clear error. */
+  public static String required(String property) {
     String value = System.getProperty(property);
     if (value == null || value.isBlank()) {
       throw new IllegalStateException(

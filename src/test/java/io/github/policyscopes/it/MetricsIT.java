@@ -308,7 +308,8 @@ class MetricsIT {
     TestClient.Reply reply =
         http.send(HttpRequest.newBuilder(URI.create(server.managementUrl() + "/metrics")).GET());
     assertThat(reply.status()).as("GET /metrics").isEqualTo(200);
-    Path out = Path.of(required("keycloak.log.dir")).resolveSibling("metrics-it");
+    Path out =
+        Path.of(KeycloakServerExtension.required("keycloak.log.dir")).resolveSibling("metrics-it");
     Files.createDirectories(out);
     Files.writeString(out.resolve(name + ".prom"), reply.body());
     Map<String, Double> samples = new HashMap<>();
@@ -367,14 +368,5 @@ class MetricsIT {
       }
       return total;
     }
-  }
-
-  private static String required(String property) {
-    String value = System.getProperty(property);
-    if (value == null || value.isBlank()) {
-      throw new IllegalStateException(
-          "System property " + property + " is not set: run the ITs through 'mvn verify'.");
-    }
-    return value;
   }
 }

@@ -47,17 +47,17 @@ public final class PropertyServer {
         }
       };
     }
-    Path jar = Path.of(required("extension.jar"));
+    Path jar = Path.of(KeycloakServerExtension.required("extension.jar"));
     try {
       if ("container".equals(System.getProperty("keycloak.server", "dist"))) {
         return ContainerServer.start(jar);
       }
       KeycloakServer server =
           DistributionServer.start(
-              Path.of(required("keycloak.home")),
+              Path.of(KeycloakServerExtension.required("keycloak.home")),
               jar,
-              Path.of(required("realm.export.dir")),
-              Path.of(required("keycloak.log.dir")).resolve(name));
+              Path.of(KeycloakServerExtension.required("realm.export.dir")),
+              Path.of(KeycloakServerExtension.required("keycloak.log.dir")).resolve(name));
       System.out.printf(
           "Keycloak for %s ready at %s in %.1f s%n", name, server.baseUrl(), server.startSeconds());
       return server;
@@ -67,14 +67,5 @@ public final class PropertyServer {
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
-  }
-
-  private static String required(String property) {
-    String value = System.getProperty(property);
-    if (value == null || value.isBlank()) {
-      throw new IllegalStateException(
-          "System property " + property + " is not set: run the ITs through 'mvn verify'.");
-    }
-    return value;
   }
 }

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.github.policyscopes.it.BrowserLogin;
+import io.github.policyscopes.it.KeycloakServerExtension;
 import io.github.policyscopes.it.RealmAdmin;
 import io.github.policyscopes.it.TestClient;
 import io.github.policyscopes.it.api.ApiFixtures;
@@ -75,13 +76,13 @@ class ClusterIT {
 
   @BeforeAll
   static void startCluster() throws Exception {
-    Path logDir = Path.of(required("keycloak.log.dir")).resolve("cluster");
+    Path logDir = Path.of(KeycloakServerExtension.required("keycloak.log.dir")).resolve("cluster");
     cluster =
         KeycloakCluster.start(
-            Path.of(required("keycloak.home")),
-            Path.of(required("keycloak.cluster.dir")),
-            Path.of(required("extension.jar")),
-            Path.of(required("realm.export.dir")),
+            Path.of(KeycloakServerExtension.required("keycloak.home")),
+            Path.of(KeycloakServerExtension.required("keycloak.cluster.dir")),
+            Path.of(KeycloakServerExtension.required("extension.jar")),
+            Path.of(KeycloakServerExtension.required("realm.export.dir")),
             logDir,
             null);
     timings.putAll(cluster.timings());
@@ -810,14 +811,5 @@ class ClusterIT {
   private static TestClient.Reply probe(List<String> probes, TestClient.Reply reply, String what) {
     probes.add(reply.status() + " " + what);
     return reply;
-  }
-
-  private static String required(String property) {
-    String value = System.getProperty(property);
-    if (value == null || value.isBlank()) {
-      throw new IllegalStateException(
-          "System property " + property + " is not set: run the ITs through 'mvn verify'.");
-    }
-    return value;
   }
 }

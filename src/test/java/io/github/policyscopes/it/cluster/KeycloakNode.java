@@ -1,10 +1,8 @@
 package io.github.policyscopes.it.cluster;
 
+import io.github.policyscopes.it.DistributionServer;
 import java.io.IOException;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -169,37 +167,8 @@ public final class KeycloakNode {
   }
 
   private void awaitReady() throws IOException, InterruptedException {
-    URI health = URI.create("http://127.0.0.1:" + managementPort + "/health/ready");
-    HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
-    long deadline = System.nanoTime() + READY_TIMEOUT.toNanos();
-    while (System.nanoTime() < deadline) {
-      if (!process.isAlive()) {
-        throw new IllegalStateException(
-            name
-                + " exited with "
-                + process.exitValue()
-                + " before it was ready:\n"
-                + PostgresServer.tail(log));
-      }
-      try {
-        HttpResponse<Void> response =
-            http.send(
-                HttpRequest.newBuilder(health).timeout(Duration.ofSeconds(2)).build(),
-                HttpResponse.BodyHandlers.discarding());
-        if (response.statusCode() == 200) {
-          return;
-        }
-      } catch (IOException notYet) {
-        // not listening yet
-      }
-      Thread.sleep(250);
-    }
-    throw new IllegalStateException(
-        name
-            + " not ready after "
-            + READY_TIMEOUT.toSeconds()
-            + " s:\n"
-            + PostgresServer.tail(log));
+    DistributionServer.awaitReady(
+        process, URI.create("http://127.0.0.1:" + managementPort + "/health/ready"), log);
   }
 
   /** kill -9 of the whole process tree (kc.sh and the Java it runs), then waits for the exit. */
