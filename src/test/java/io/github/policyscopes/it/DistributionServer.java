@@ -127,7 +127,8 @@ public final class DistributionServer implements KeycloakServer {
         StandardCopyOption.REPLACE_EXISTING);
   }
 
-  private static void installRealms(Path home, Path realmDir) throws IOException {
+  /** Copies the realm files of {@code realmDir} into the home's import folder. */
+  public static void installRealms(Path home, Path realmDir) throws IOException {
     Path imports = home.resolve("data/import");
     Files.createDirectories(imports);
     try (DirectoryStream<Path> realms = Files.newDirectoryStream(realmDir, "*.json")) {

@@ -1,5 +1,6 @@
 package io.github.policyscopes.it.cluster;
 
+import io.github.policyscopes.it.DistributionServer;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
@@ -111,7 +112,7 @@ public final class KeycloakCluster implements AutoCloseable {
       t = System.nanoTime();
       copyTree(homeA, homeB, Set.of());
       timings.put("copy of the built home for node B", seconds(t));
-      installRealms(homeA, realmDir);
+      DistributionServer.installRealms(homeA, realmDir);
 
       Set<Integer> taken = new HashSet<>();
       int httpA = httpPorts == null ? freePort(taken) : httpPorts[0];
@@ -250,17 +251,6 @@ public final class KeycloakCluster implements AutoCloseable {
   }
 
   // ---- files and ports ----
-
-  private static void installRealms(Path home, Path realmDir) throws IOException {
-    Path imports = home.resolve("data/import");
-    Files.createDirectories(imports);
-    try (DirectoryStream<Path> realms = Files.newDirectoryStream(realmDir, "*.json")) {
-      for (Path realm : realms) {
-        Files.copy(
-            realm, imports.resolve(realm.getFileName()), StandardCopyOption.REPLACE_EXISTING);
-      }
-    }
-  }
 
   /** Copies a tree with its permissions (kc.sh must stay executable), skipping {@code skip}. */
   static void copyTree(Path from, Path to, Set<Path> skip) throws IOException {
