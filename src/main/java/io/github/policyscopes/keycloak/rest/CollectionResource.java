@@ -14,7 +14,6 @@ import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.Response;
 import java.io.InputStream;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.RealmModel;
@@ -45,11 +44,11 @@ public final class CollectionResource {
         caller -> {
           int from = Paging.first(first);
           int size = Paging.max(max);
-          List<?> readable = readable(caller, collection.all(session, realm, caller));
-          Map<String, Object> page = new LinkedHashMap<>();
-          page.put("total", readable.size());
-          page.put(collection.name(), readable.stream().skip(from).limit(size).toList());
-          return Json.response(200, page);
+          ResourceCollection.Page page = collection.page(session, realm, caller, from, size);
+          Map<String, Object> body = new LinkedHashMap<>();
+          body.put("total", page.total());
+          body.put(collection.name(), page.members());
+          return Json.response(200, body);
         });
   }
 
@@ -208,17 +207,6 @@ public final class CollectionResource {
   @Path("{id}/{rest:.+}")
   public Response unknownDelete() {
     return root.unknown("DELETE");
-  }
-
-  /**
-   * SPEC §7 I2, deny wins in lists: the members the caller may read, decided for {@code GET
-   * config/{collection}/{id}} by the same decision the guard applies to that request.
-   */
-  private List<?> readable(Caller caller, List<?> all) {
-    String prefix = "config/" + collection.name() + "/";
-    return all.stream()
-        .filter(view -> caller.scopes().decide("GET", prefix + collection.idOf(view)).allowed())
-        .toList();
   }
 
   /** {@code If-None-Match} on a write: any match (or {@code *}) on the existing resource is 412. */

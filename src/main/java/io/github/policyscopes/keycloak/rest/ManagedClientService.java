@@ -15,6 +15,7 @@ import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Base64;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -116,6 +117,25 @@ final class ManagedClientService implements ResourceCollection {
         .map(client -> view(client, caller))
         .sorted((a, b) -> a.clientId().compareTo(b.clientId()))
         .toList();
+  }
+
+  /**
+   * The handed-over clients the caller may read, in clientId order; only the page's views are
+   * built.
+   */
+  @Override
+  public Page page(KeycloakSession session, RealmModel realm, Caller caller, int first, int max) {
+    List<ClientModel> readable =
+        session
+            .clients()
+            .getClientsStream(realm)
+            .filter(HandOver::isHandedOver)
+            .filter(client -> caller.scopes().decide("GET", path(client.getId())).allowed())
+            .sorted(Comparator.comparing(ClientModel::getClientId))
+            .toList();
+    return new Page(
+        readable.size(),
+        readable.stream().skip(first).limit(max).map(client -> view(client, caller)).toList());
   }
 
   @Override

@@ -26,6 +26,23 @@ interface ResourceCollection {
   /** Every resource's view as the caller may see it, in the order the list shows them. */
   List<?> all(KeycloakSession session, RealmModel realm, Caller caller);
 
+  /**
+   * One page of the members the caller may read (invariant I2: a deny hides a member from the list
+   * as from a GET, decided for {@code GET config/{collection}/{id}}), in list order, and how many
+   * there are in all. By default: every view, filtered, then paged.
+   */
+  default Page page(KeycloakSession session, RealmModel realm, Caller caller, int first, int max) {
+    String prefix = "config/" + name() + "/";
+    List<?> readable =
+        all(session, realm, caller).stream()
+            .filter(view -> caller.scopes().decide("GET", prefix + idOf(view)).allowed())
+            .toList();
+    return new Page(readable.size(), readable.stream().skip(first).limit(max).toList());
+  }
+
+  /** A page of a list: the members shown and how many the caller may read in all. */
+  record Page(int total, List<?> members) {}
+
   /** One resource's view as the caller may see it. */
   Object get(KeycloakSession session, RealmModel realm, Caller caller, String id);
 

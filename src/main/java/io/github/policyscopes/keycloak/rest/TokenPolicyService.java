@@ -6,12 +6,14 @@ import com.github.benmanes.caffeine.cache.Caffeine;
 import com.github.benmanes.caffeine.cache.LoadingCache;
 import io.github.policyscopes.keycloak.metrics.PolicyMetrics.Refusal;
 import io.github.policyscopes.keycloak.store.PolicyConfig;
+import io.github.policyscopes.keycloak.store.PolicyIndex;
 import io.github.policyscopes.keycloak.store.PolicyStore;
 import io.github.policyscopes.keycloak.store.Revisions;
 import io.github.policyscopes.policy.EscalationCheck;
 import io.github.policyscopes.policy.PolicyLinter;
 import io.github.policyscopes.policy.PolicyValidator;
 import io.github.policyscopes.policy.TokenPolicy;
+import io.github.policyscopes.scope.ConfigScope;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -74,14 +76,51 @@ final class TokenPolicyService implements ResourceCollection {
 
   @Override
   public List<View> all(KeycloakSession session, RealmModel realm, Caller caller) {
-    Map<String, List<String>> bound = bindings(session, realm, true);
+    return views(session, realm, caller, PolicyIndex.ids(session, realm));
+  }
+
+  /**
+   * A page costs a page of work: the index finds the page's policies in the database, and only
+   * their views are built. When the caller may read every policy (no deny reaches one), the
+   * database pages too; otherwise the ids, in list order, are filtered by the same decision a GET
+   * of each would get, then paged.
+   */
+  @Override
+  public Page page(KeycloakSession session, RealmModel realm, Caller caller, int first, int max) {
+    if (EscalationCheck.withinPower(caller.scopes(), EVERY_MEMBER)) {
+      int total = Math.toIntExact(PolicyIndex.count(session, realm));
+      List<String> ids = first >= total ? List.of() : PolicyIndex.ids(session, realm, first, max);
+      // an id no request path can name (an import's odd id) is never shown, not even here
+      return new Page(total, views(session, realm, caller, readable(caller, ids)));
+    }
+    List<String> ids = readable(caller, PolicyIndex.ids(session, realm));
+    List<String> shown =
+        ids.subList(Math.min(first, ids.size()), Math.min(first + max, ids.size()));
+    return new Page(ids.size(), views(session, realm, caller, shown));
+  }
+
+  /** Read access to every policy: what makes the list the database's own paging. */
+  private static final ConfigScope EVERY_MEMBER = ConfigScope.parse(".:config/tokenPolicies/*");
+
+  /** The ids of {@code ids} the caller may read, in order. */
+  private static List<String> readable(Caller caller, List<String> ids) {
+    return ids.stream().filter(id -> caller.scopes().decide("GET", path(id)).allowed()).toList();
+  }
+
+  /** The views of the given policies, in order; one that vanished meanwhile is left out. */
+  private static List<View> views(
+      KeycloakSession session, RealmModel realm, Caller caller, List<String> ids) {
+    Map<String, List<String>> bound =
+        handedOver(session, realm, PolicyIndex.boundClients(session, ids));
     Set<String> realmDefaults = realmDefaults(realm);
-    return realm
-        .getClientScopesStream()
-        .filter(PolicyStore::isPolicy)
-        .map(scope -> view(scope, bound, realmDefaults, caller))
-        .sorted((a, b) -> a.title().compareToIgnoreCase(b.title()))
-        .toList();
+    List<View> views = new ArrayList<>(ids.size());
+    for (String id : ids) {
+      ClientScopeModel scope = realm.getClientScopeById(id);
+      if (scope != null && PolicyStore.isPolicy(scope)) {
+        views.add(view(scope, bound, realmDefaults, caller));
+      }
+    }
+    return views;
   }
 
   @Override
@@ -95,9 +134,10 @@ final class TokenPolicyService implements ResourceCollection {
   public Created create(KeycloakSession session, RealmModel realm, Caller caller, ObjectNode body) {
     Input input = Input.parse(body);
     checkNoEscalation(caller, input.config().allowedScopes());
-    checkTitleFree(realm, input.title(), null);
+    checkTitleFree(session, realm, input.title(), null);
     ClientScopeModel scope =
-        PolicyStore.create(realm, freeName(realm, input.title()), input.title(), input.config());
+        PolicyStore.create(
+            realm, freeName(session, realm, input.title()), input.title(), input.config());
     View view = view(session, realm, scope, caller);
     AdminEvents.record(
         session,
@@ -125,7 +165,7 @@ final class TokenPolicyService implements ResourceCollection {
     Input input = Input.parse(body);
     checkNoEscalation(caller, input.config().allowedScopes());
     checkNoLiftedPower(session, realm, caller, scope, input.config());
-    checkTitleFree(realm, input.title(), scope.getId());
+    checkTitleFree(session, realm, input.title(), scope.getId());
     PolicyStore.update(scope, input.title(), input.config());
     View view = view(session, realm, scope, caller);
     AdminEvents.record(
@@ -141,15 +181,16 @@ final class TokenPolicyService implements ResourceCollection {
     Writes.checkIfMatch(ifMatch, Json.etag(view(session, realm, scope, caller), revision));
     // the database's bindings: a client bound on another node a moment ago counts (it claimed
     // this policy to bind it, so its binding has committed before this claim was granted)
-    if (!boundClients(session, realm, scope).isEmpty()
-        || PolicyStore.isBoundInDatabase(session, id)) {
+    List<String> bound = boundClients(session, scope);
+    if (!bound.isEmpty()) {
       // only the clients the caller may read are named (errors obey denies)
       throw ApiError.conflict("the policy is bound to clients; unbind it first")
           .because(Refusal.BOUND)
           .with(
               "clients",
-              readable(
-                  caller, bindings(session, realm, true).getOrDefault(scope.getId(), List.of())));
+              readableClients(
+                  caller,
+                  handedOver(session, realm, Map.of(id, bound)).getOrDefault(id, List.of())));
     }
     realm.removeClientScope(scope.getId());
     Revisions.deleted(session, realm, Revisions.Kind.POLICY, id);
@@ -177,38 +218,28 @@ final class TokenPolicyService implements ResourceCollection {
     return PolicyStore.policyOf(scope);
   }
 
-  /** Policy id → ids of the clients it is bound to (as a default client scope). */
-  static Map<String, List<String>> bindings(KeycloakSession session, RealmModel realm) {
-    return bindings(session, realm, false);
+  /** The ids of the clients the policy is bound to (as a default client scope), as stored. */
+  private static List<String> boundClients(KeycloakSession session, ClientScopeModel scope) {
+    return PolicyIndex.boundClients(session, List.of(scope.getId()))
+        .getOrDefault(scope.getId(), List.of());
   }
 
-  /**
-   * As {@link #bindings(KeycloakSession, RealmModel)}, with only the clients handed over to the API
-   * when {@code handedOverOnly}: what a view may name.
-   */
-  static Map<String, List<String>> bindings(
-      KeycloakSession session, RealmModel realm, boolean handedOverOnly) {
-    Map<String, List<String>> bound = new HashMap<>();
-    session
-        .clients()
-        .getClientsStream(realm)
-        .filter(client -> !handedOverOnly || HandOver.isHandedOver(client))
-        .forEach(
-            client ->
-                client
-                    .getClientScopes(true)
-                    .values()
-                    .forEach(
-                        scope ->
-                            bound
-                                .computeIfAbsent(scope.getId(), k -> new ArrayList<>())
-                                .add(client.getId())));
-    return bound;
-  }
-
-  private static List<String> boundClients(
-      KeycloakSession session, RealmModel realm, ClientScopeModel scope) {
-    return bindings(session, realm).getOrDefault(scope.getId(), List.of());
+  /** The bindings with only the clients handed over to the API: what a view may name. */
+  private static Map<String, List<String>> handedOver(
+      KeycloakSession session, RealmModel realm, Map<String, List<String>> bound) {
+    Map<String, List<String>> shown = new HashMap<>();
+    bound.forEach(
+        (policy, clients) ->
+            shown.put(
+                policy,
+                clients.stream()
+                    .filter(
+                        id -> {
+                          ClientModel client = session.clients().getClientById(realm, id);
+                          return client != null && HandOver.isHandedOver(client);
+                        })
+                    .toList()));
+    return shown;
   }
 
   /** The ids of the policies that are realm default client scopes (default or optional). */
@@ -223,7 +254,7 @@ final class TokenPolicyService implements ResourceCollection {
    * The client ids the caller may read (of clients handed over to the API): a reference it may not
    * read is not shown.
    */
-  private static List<String> readable(Caller caller, List<String> clientIds) {
+  private static List<String> readableClients(Caller caller, List<String> clientIds) {
     return clientIds.stream()
         .filter(id -> caller.scopes().decide("GET", ManagedClientService.path(id)).allowed())
         .sorted()
@@ -232,7 +263,11 @@ final class TokenPolicyService implements ResourceCollection {
 
   static View view(
       KeycloakSession session, RealmModel realm, ClientScopeModel scope, Caller caller) {
-    return view(scope, bindings(session, realm, true), realmDefaults(realm), caller);
+    return view(
+        scope,
+        handedOver(session, realm, Map.of(scope.getId(), boundClients(session, scope))),
+        realmDefaults(realm),
+        caller);
   }
 
   private static View view(
@@ -272,7 +307,7 @@ final class TokenPolicyService implements ResourceCollection {
         allowed,
         config.accessTokenLifetime(),
         config.disallowedScopes().value(),
-        readable(caller, bound.getOrDefault(scope.getId(), List.of())),
+        readableClients(caller, bound.getOrDefault(scope.getId(), List.of())),
         List.copyOf(warnings));
   }
 
@@ -290,7 +325,7 @@ final class TokenPolicyService implements ResourceCollection {
       ClientScopeModel scope,
       PolicyConfig next) {
     PolicyConfig before = PolicyStore.configOf(scope);
-    List<String> bound = boundClients(session, realm, scope);
+    List<String> bound = boundClients(session, scope);
     List<String> lifted =
         EscalationCheck.unliftable(caller.scopes(), before.allowedScopes(), next.allowedScopes());
     // a policy bound to no client restricts nobody yet: binding it later is checked on its grants
@@ -341,14 +376,9 @@ final class TokenPolicyService implements ResourceCollection {
     }
   }
 
-  private static void checkTitleFree(RealmModel realm, String title, String exceptId) {
-    boolean taken =
-        realm
-            .getClientScopesStream()
-            .filter(PolicyStore::isPolicy)
-            .filter(s -> !s.getId().equals(exceptId))
-            .anyMatch(s -> PolicyStore.titleOf(s).equalsIgnoreCase(title));
-    if (taken) {
+  private static void checkTitleFree(
+      KeycloakSession session, RealmModel realm, String title, String exceptId) {
+    if (PolicyIndex.titleTaken(session, realm, title, exceptId)) {
       throw ApiError.conflict("a token policy titled \"" + title + "\" already exists")
           .with("field", "title");
     }
@@ -357,21 +387,16 @@ final class TokenPolicyService implements ResourceCollection {
   private static final int MAX_SLUG = 200;
 
   /** A client scope name for a title: a slug, since Keycloak allows no spaces in scope names. */
-  static String freeName(RealmModel realm, String title) {
+  static String freeName(KeycloakSession session, RealmModel realm, String title) {
     String slug =
         title.toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9]+", "-").replaceAll("(^-+|-+$)", "");
     if (slug.length() > MAX_SLUG) {
       slug = slug.substring(0, MAX_SLUG); // lower case can lengthen a title; the column holds 255
     }
-    String name = slug.isEmpty() ? "token-policy" : slug;
-    Set<String> taken =
-        new java.util.HashSet<>(
-            realm.getClientScopesStream().map(ClientScopeModel::getName).toList());
-    while (taken.contains(name)) {
-      name =
-          (slug.isEmpty() ? "token-policy" : slug)
-              + "-"
-              + UUID.randomUUID().toString().substring(0, 6);
+    String base = slug.isEmpty() ? "token-policy" : slug;
+    String name = base;
+    while (PolicyIndex.nameTaken(session, realm, name)) {
+      name = base + "-" + UUID.randomUUID().toString().substring(0, 6);
     }
     return name;
   }
