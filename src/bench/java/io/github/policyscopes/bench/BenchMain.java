@@ -55,7 +55,11 @@ public final class BenchMain {
         "%-28s %16s %12s %18s %12s%n", "benchmark", "ops/s", "± error", "decisions/s", "B/op");
     for (String name :
         new String[] {
-          "ours", "springAntPathMatcher", "springPathPattern", "springPathPatternPreparsed"
+          "ours",
+          "oursUncached",
+          "springAntPathMatcher",
+          "springPathPattern",
+          "springPathPatternPreparsed"
         }) {
       double[] v = byName.get(name);
       if (v != null) {
@@ -73,6 +77,9 @@ public final class BenchMain {
     System.out.printf(
         "ours / PathPattern (pre-parsed)    = %.2fx%n",
         ours / score(byName, "springPathPatternPreparsed"));
+    System.out.printf(
+        "ours / ours uncached (claim parsed per request) = %.2fx%n",
+        ours / score(byName, "oursUncached"));
     System.out.printf(
         "ours allocation                    = %.1f B/op (target 0)%n", byName.get("ours")[2]);
   }
