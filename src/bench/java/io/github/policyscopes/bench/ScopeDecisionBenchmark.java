@@ -1,7 +1,7 @@
 package io.github.policyscopes.bench;
 
-import io.github.policyscopes.policy.RequestAccess;
-import io.github.policyscopes.policy.ScopeSet;
+import io.github.policyscopes.access.RequestAccess;
+import io.github.policyscopes.access.ScopeSet;
 import io.github.policyscopes.scope.Access;
 import java.util.ArrayList;
 import java.util.List;
@@ -132,7 +132,7 @@ public class ScopeDecisionBenchmark {
     }
     // the three implementations must agree, or the comparison is meaningless
     for (int i = 0; i < REQUESTS.length; i++) {
-      boolean a = scopes.isAllowed(methods[i], paths[i]);
+      boolean a = scopes.decide(methods[i], paths[i]).allowed();
       boolean b = antAllowed(methods[i], paths[i]);
       boolean c = pathPatternAllowed(methods[i], PathContainer.parsePath(slashPaths[i]));
       if (a != b || a != c) {
@@ -172,12 +172,12 @@ public class ScopeDecisionBenchmark {
     return false;
   }
 
-  /** Ours: {@code ScopeSet.isAllowed} (includes the canonical-path check). */
+  /** Ours: {@code ScopeSet.decide(...).allowed()} (includes the canonical-path check). */
   @Benchmark
   public int ours() {
     int allowed = 0;
     for (int i = 0; i < paths.length; i++) {
-      if (scopes.isAllowed(methods[i], paths[i])) {
+      if (scopes.decide(methods[i], paths[i]).allowed()) {
         allowed++;
       }
     }
