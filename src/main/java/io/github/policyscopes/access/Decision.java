@@ -100,7 +100,7 @@ public sealed interface Decision
   }
 
   /** {@link #requiredScope(String, String)} for a known required access. */
-  static String requiredScope(Access required, String path) {
+  private static String requiredScope(Access required, String path) {
     ConfigScope scope = Scopes.configOrNull(required.symbol() + ":" + sanitize(path));
     return scope != null ? scope.text() : required.symbol() + ":**";
   }

@@ -2,6 +2,7 @@ package io.github.policyscopes.policy;
 
 import java.util.Collection;
 import java.util.List;
+import java.util.Objects;
 
 /**
  * What a new token may not exceed: {@link #NONE} for a first issuance, or the original grant for a
@@ -44,12 +45,12 @@ public final class Ceiling {
 
   @Override
   public boolean equals(Object o) {
-    return o instanceof Ceiling c && java.util.Objects.equals(c.scopes, scopes);
+    return o instanceof Ceiling c && Objects.equals(c.scopes, scopes);
   }
 
   @Override
   public int hashCode() {
-    return java.util.Objects.hashCode(scopes);
+    return Objects.hashCode(scopes);
   }
 
   @Override
