@@ -64,13 +64,13 @@ final class BearerGuard {
     if (!Origins.allowed(session, accessToken)) {
       throw new ApiError(403, "invalid_origin", "origin not allowed for this client");
     }
-    ScopeSet tokenScopes = ScopeSet.parse(accessToken.getScope());
+    String claim = accessToken.getScope();
     return new Caller(
         accessToken,
         result.getClient(),
         result.getUser(),
-        CallerScopes.effective(accessToken.getScope(), tokenScopes, result.getClient()),
-        tokenScopes);
+        CallerScopes.forClient(claim, result.getClient()),
+        CallerScopes.token(claim));
   }
 
   /** Checks the path and decides for an authenticated caller; returns when allowed. */

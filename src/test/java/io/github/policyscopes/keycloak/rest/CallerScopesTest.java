@@ -56,4 +56,35 @@ class CallerScopesTest {
     assertThat(scopes.decide("POST", "config/clients").allowed()).isFalse();
     assertThat(scopes.decide("PUT", "config/x").allowed()).isFalse();
   }
+
+  @Test
+  void aClaimSeenBeforeIsServedFromTheCacheAndAChangedPolicyIsANewAnswer() {
+    String claim = "*:config/** -:config/clients/abc openid";
+    EffectivePolicy v1 = policy("*:config/**", "openid");
+    EffectivePolicy v2 = policy(".:config/clients/**", "openid");
+    ScopeSet first = CallerScopes.effective(claim, v1);
+    assertThat(CallerScopes.effective(claim, v1)).isSameAs(first);
+    assertThat(first.toString()).isEqualTo(effective(claim, v1));
+    // a new policy version is a new key: never the answer of the old one
+    assertThat(CallerScopes.effective(claim, v2).toString())
+        .isEqualTo(".:config/clients/** -:config/clients/abc openid");
+    assertThat(CallerScopes.effective(claim, v1)).isSameAs(first);
+    // no policy, or one without config grants: the token's grants count for nothing
+    assertThat(CallerScopes.effective(claim, (EffectivePolicy) null).toString())
+        .isEqualTo("-:config/clients/abc openid");
+    assertThat(CallerScopes.effective(claim, policy("openid")).toString())
+        .isEqualTo("-:config/clients/abc openid");
+    assertThat(CallerScopes.token(claim)).isSameAs(CallerScopes.token(claim));
+    assertThat(CallerScopes.token(null).isEmpty()).isTrue();
+  }
+
+  @Test
+  void manyPolicyVersionsForOneClaimStayBoundedAndCorrect() {
+    String claim = "*:config/**";
+    for (int i = 0; i < 3 * CallerScopes.MAX_POLICIES_PER_CLAIM; i++) {
+      EffectivePolicy version = policy("*:config/clients/c" + i);
+      assertThat(CallerScopes.effective(claim, version).toString())
+          .isEqualTo("*:config/clients/c" + i);
+    }
+  }
 }
