@@ -1,10 +1,10 @@
 package io.github.policyscopes.keycloak.rest;
 
+import io.github.policyscopes.access.Decision;
+import io.github.policyscopes.access.InvalidPathException;
+import io.github.policyscopes.access.RequestPaths;
+import io.github.policyscopes.access.ScopeSet;
 import io.github.policyscopes.keycloak.metrics.PolicyMetrics.Refusal;
-import io.github.policyscopes.policy.Decision;
-import io.github.policyscopes.policy.InvalidPathException;
-import io.github.policyscopes.policy.RequestPaths;
-import io.github.policyscopes.policy.ScopeSet;
 import jakarta.ws.rs.NotAuthorizedException;
 import java.net.URI;
 import java.util.stream.Collectors;
@@ -86,7 +86,7 @@ final class BearerGuard {
   void authorize(Caller caller, String method, String path) {
     Decision decision = caller.scopes().decide(method, path);
     if (!decision.allowed()) {
-      throw forbidden(caller, decision);
+      throw forbidden(caller, method, path, decision);
     }
   }
 
@@ -119,8 +119,8 @@ final class BearerGuard {
    */
   void refuseDenied(Caller caller, String method, String path) {
     Decision decision = caller.scopes().decide(method, path);
-    if (!decision.allowed() && decision.deniedBy() != null) {
-      throw forbidden(caller, decision);
+    if (decision instanceof Decision.Denied) {
+      throw forbidden(caller, method, path, decision);
     }
   }
 
@@ -135,16 +135,17 @@ final class BearerGuard {
                 + "\"");
   }
 
-  private ApiError forbidden(Caller caller, Decision decision) {
+  private ApiError forbidden(Caller caller, String method, String path, Decision decision) {
     String tokenScopes = scopeList(caller.scopes());
+    String requiredScope = decision.requiredScope(method, path);
     String description =
-        decision.method()
+        method
             + " "
-            + decision.path()
+            + path
             + " needs "
-            + decision.requiredScope()
+            + requiredScope
             + "; "
-            + decision.reason()
+            + decision.reason(path)
             + "; token scopes: "
             + (tokenScopes.isEmpty() ? "(none)" : tokenScopes);
     if (!caller.ignored().isEmpty()) {
@@ -153,14 +154,14 @@ final class BearerGuard {
               + String.join(" ", caller.ignored());
     }
     return new ApiError(403, "insufficient_scope", description)
-        .because(decision.deniedBy() != null ? Refusal.DENY : Refusal.NOT_GRANTED)
-        .with("required_scope", decision.requiredScope())
+        .because(decision instanceof Decision.Denied ? Refusal.DENY : Refusal.NOT_GRANTED)
+        .with("required_scope", requiredScope)
         .header(
             "WWW-Authenticate",
             "Bearer realm=\""
                 + quoted(realm.getName())
                 + "\", error=\"insufficient_scope\", scope=\""
-                + quoted(decision.requiredScope())
+                + quoted(requiredScope)
                 + "\"");
   }
 

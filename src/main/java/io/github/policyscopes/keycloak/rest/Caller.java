@@ -1,6 +1,6 @@
 package io.github.policyscopes.keycloak.rest;
 
-import io.github.policyscopes.policy.ScopeSet;
+import io.github.policyscopes.access.ScopeSet;
 import io.github.policyscopes.scope.ConfigScope;
 import java.util.List;
 import org.keycloak.models.ClientModel;

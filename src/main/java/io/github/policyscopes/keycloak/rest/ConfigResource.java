@@ -1,10 +1,10 @@
 package io.github.policyscopes.keycloak.rest;
 
+import io.github.policyscopes.access.Decision;
+import io.github.policyscopes.access.InvalidPathException;
+import io.github.policyscopes.access.RequestPaths;
 import io.github.policyscopes.keycloak.metrics.PolicyMetrics;
 import io.github.policyscopes.keycloak.metrics.PolicyMetrics.Refusal;
-import io.github.policyscopes.policy.Decision;
-import io.github.policyscopes.policy.InvalidPathException;
-import io.github.policyscopes.policy.RequestPaths;
 import io.github.policyscopes.scope.Scope;
 import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.GET;
@@ -173,8 +173,8 @@ public final class ConfigResource {
     explained.put("method", method);
     explained.put("path", path);
     explained.put("allowed", decision.allowed());
-    explained.put("requiredScope", decision.requiredScope());
-    explained.put("reason", decision.reason());
+    explained.put("requiredScope", decision.requiredScope(method, path));
+    explained.put("reason", decision.reason(path));
     return explained;
   }
 

@@ -1,11 +1,12 @@
 package io.github.policyscopes.keycloak.rest;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.github.policyscopes.access.ApiLayout;
+import io.github.policyscopes.access.EscalationCheck;
 import io.github.policyscopes.keycloak.compat.ClientPolicyContexts;
 import io.github.policyscopes.keycloak.metrics.PolicyMetrics.Refusal;
 import io.github.policyscopes.keycloak.store.PolicyStore;
 import io.github.policyscopes.keycloak.store.Revisions;
-import io.github.policyscopes.policy.EscalationCheck;
 import io.github.policyscopes.policy.TokenPolicy;
 import java.net.URI;
 import java.net.URISyntaxException;
@@ -301,7 +302,7 @@ final class ManagedClientService implements ResourceCollection {
         caller,
         AdminEvents.CLIENT,
         OperationType.ACTION,
-        path(id) + "/secret",
+        ApiLayout.secretPath(id),
         null);
     return new Secret(client.getSecret(), secretEtag(session, client));
   }
@@ -309,7 +310,7 @@ final class ManagedClientService implements ResourceCollection {
   // ---- helpers ----
 
   static String path(String id) {
-    return "config/clients/" + id;
+    return ApiLayout.clientPath(id);
   }
 
   /** A handed-over client by id; other clients do not exist for this API. */
@@ -423,7 +424,7 @@ final class ManagedClientService implements ResourceCollection {
   }
 
   private static boolean readable(Caller caller, String policyId) {
-    return caller.scopes().isAllowed("GET", TokenPolicyService.path(policyId));
+    return caller.scopes().decide("GET", TokenPolicyService.path(policyId)).allowed();
   }
 
   /**
@@ -436,7 +437,7 @@ final class ManagedClientService implements ResourceCollection {
     for (int i = 0; i < ids.size(); i++) {
       String id = ids.get(i);
       ClientScopeModel scope =
-          caller.scopes().isAllowed("GET", TokenPolicyService.path(id))
+          caller.scopes().decide("GET", TokenPolicyService.path(id)).allowed()
               ? realm.getClientScopeById(id)
               : null;
       if (scope == null || !scope.getId().equals(id) || !PolicyStore.isPolicy(scope)) {

@@ -4,12 +4,13 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import com.github.benmanes.caffeine.cache.LoadingCache;
+import io.github.policyscopes.access.ApiLayout;
+import io.github.policyscopes.access.EscalationCheck;
 import io.github.policyscopes.keycloak.metrics.PolicyMetrics.Refusal;
 import io.github.policyscopes.keycloak.store.PolicyConfig;
 import io.github.policyscopes.keycloak.store.PolicyIndex;
 import io.github.policyscopes.keycloak.store.PolicyStore;
 import io.github.policyscopes.keycloak.store.Revisions;
-import io.github.policyscopes.policy.EscalationCheck;
 import io.github.policyscopes.policy.PolicyLinter;
 import io.github.policyscopes.policy.PolicyValidator;
 import io.github.policyscopes.policy.TokenPolicy;
@@ -201,7 +202,7 @@ final class TokenPolicyService implements ResourceCollection {
   // ---- helpers ----
 
   static String path(String id) {
-    return "config/tokenPolicies/" + id;
+    return ApiLayout.tokenPolicyPath(id);
   }
 
   /** A policy by id; ids are compared exactly, whatever the database's collation. */
