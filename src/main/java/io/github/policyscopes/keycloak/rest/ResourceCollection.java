@@ -9,10 +9,14 @@ import org.keycloak.models.RealmModel;
 
 /**
  * A collection of the config API (token policies, managed clients): what {@link CollectionResource}
- * serves over HTTP. Writes get the session and realm of their own transaction ({@link Writes});
- * views are the JSON representations, hashed for ETags.
+ * and {@link MemberResource} serve over HTTP. Writes get the session and realm of their own
+ * transaction ({@link Writes}); views are the JSON representations, hashed for ETags. Every method
+ * gets the request's {@link Permissions}: the route has decided the request itself, the collection
+ * asks the rest (what a view may name, no escalation).
+ *
+ * @param <V> the view of one resource
  */
-interface ResourceCollection {
+interface ResourceCollection<V> {
 
   /** The collection's path segment under {@code config/}, and its key in a list answer. */
   String name();
@@ -24,28 +28,32 @@ interface ResourceCollection {
   String memberRoute();
 
   /** Every resource's view as the caller may see it, in the order the list shows them. */
-  List<?> all(KeycloakSession session, RealmModel realm, Caller caller);
+  List<V> all(KeycloakSession session, RealmModel realm, Permissions permissions);
 
   /** One resource's view as the caller may see it. */
-  Object get(KeycloakSession session, RealmModel realm, Caller caller, String id);
+  V get(KeycloakSession session, RealmModel realm, Permissions permissions, String id);
 
-  /** The id of a view (its {@code id} field), to decide whether a caller may read it. */
-  default String idOf(Object view) {
-    return Json.MAPPER.valueToTree(view).path("id").asText("");
-  }
+  /** The id of a view, to decide whether a caller may read it. */
+  String idOf(V view);
 
-  Created create(KeycloakSession session, RealmModel realm, Caller caller, ObjectNode body);
+  Created<V> create(
+      KeycloakSession session, RealmModel realm, Permissions permissions, ObjectNode body);
 
-  Object update(
+  V update(
       KeycloakSession session,
       RealmModel realm,
-      Caller caller,
+      Permissions permissions,
       String id,
       String ifMatch,
       ObjectNode body);
 
-  void delete(KeycloakSession session, RealmModel realm, Caller caller, String id, String ifMatch);
+  void delete(
+      KeycloakSession session,
+      RealmModel realm,
+      Permissions permissions,
+      String id,
+      String ifMatch);
 
   /** A created resource: its id, its view, and fields shown only once (a client secret). */
-  record Created(String id, Object view, Map<String, Object> once) {}
+  record Created<V>(String id, V view, Map<String, Object> once) {}
 }

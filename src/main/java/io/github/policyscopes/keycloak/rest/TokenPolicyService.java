@@ -8,7 +8,6 @@ import io.github.policyscopes.keycloak.metrics.PolicyMetrics.Refusal;
 import io.github.policyscopes.keycloak.store.PolicyConfig;
 import io.github.policyscopes.keycloak.store.PolicyStore;
 import io.github.policyscopes.keycloak.store.Revisions;
-import io.github.policyscopes.policy.EscalationCheck;
 import io.github.policyscopes.policy.PolicyLinter;
 import io.github.policyscopes.policy.PolicyValidator;
 import io.github.policyscopes.policy.TokenPolicy;
@@ -27,7 +26,7 @@ import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.RealmModel;
 
 /** Token policies over Keycloak's client scope model (ADR 0003). */
-final class TokenPolicyService implements ResourceCollection {
+final class TokenPolicyService implements ResourceCollection<TokenPolicyService.View> {
 
   static final TokenPolicyService INSTANCE = new TokenPolicyService();
 
@@ -73,72 +72,88 @@ final class TokenPolicyService implements ResourceCollection {
   // ---- reads ----
 
   @Override
-  public List<View> all(KeycloakSession session, RealmModel realm, Caller caller) {
+  public List<View> all(KeycloakSession session, RealmModel realm, Permissions permissions) {
     Map<String, List<String>> bound = bindings(session, realm, true);
     Set<String> realmDefaults = realmDefaults(realm);
     return realm
         .getClientScopesStream()
         .filter(PolicyStore::isPolicy)
-        .map(scope -> view(scope, bound, realmDefaults, caller))
+        .map(scope -> view(scope, bound, realmDefaults, permissions))
         .sorted((a, b) -> a.title().compareToIgnoreCase(b.title()))
         .toList();
   }
 
   @Override
-  public View get(KeycloakSession session, RealmModel realm, Caller caller, String id) {
-    return view(session, realm, find(realm, id), caller);
+  public View get(KeycloakSession session, RealmModel realm, Permissions permissions, String id) {
+    return view(session, realm, find(realm, id), permissions);
   }
 
   // ---- writes ----
 
   @Override
-  public Created create(KeycloakSession session, RealmModel realm, Caller caller, ObjectNode body) {
+  public String idOf(View view) {
+    return view.id();
+  }
+
+  @Override
+  public Created<View> create(
+      KeycloakSession session, RealmModel realm, Permissions permissions, ObjectNode body) {
     Input input = Input.parse(body);
-    checkNoEscalation(caller, input.config().allowedScopes());
+    permissions.requireCanHandOut(input.config().allowedScopes());
     checkTitleFree(realm, input.title(), null);
     ClientScopeModel scope =
         PolicyStore.create(realm, freeName(realm, input.title()), input.title(), input.config());
-    View view = view(session, realm, scope, caller);
+    View view = view(session, realm, scope, permissions);
     AdminEvents.record(
         session,
         realm,
-        caller,
+        permissions,
         AdminEvents.TOKEN_POLICY,
         OperationType.CREATE,
         path(scope.getId()),
         view);
     Revisions.created(session, realm, Revisions.Kind.POLICY, scope.getId());
-    return new Created(scope.getId(), view, Map.of());
+    return new Created<>(scope.getId(), view, Map.of());
   }
 
   @Override
   public View update(
       KeycloakSession session,
       RealmModel realm,
-      Caller caller,
+      Permissions permissions,
       String id,
       String ifMatch,
       ObjectNode body) {
     long revision = Writes.claim(session, realm, Revisions.Kind.POLICY, id, ifMatch);
     ClientScopeModel scope = find(realm, id);
-    Writes.checkIfMatch(ifMatch, Json.etag(view(session, realm, scope, caller), revision));
+    Writes.checkIfMatch(ifMatch, Json.etag(view(session, realm, scope, permissions), revision));
     Input input = Input.parse(body);
-    checkNoEscalation(caller, input.config().allowedScopes());
-    checkNoLiftedPower(session, realm, caller, scope, input.config());
+    permissions.requireCanHandOut(input.config().allowedScopes());
+    checkNoLiftedPower(session, realm, permissions, scope, input.config());
     checkTitleFree(realm, input.title(), scope.getId());
     PolicyStore.update(scope, input.title(), input.config());
-    View view = view(session, realm, scope, caller);
+    View view = view(session, realm, scope, permissions);
     AdminEvents.record(
-        session, realm, caller, AdminEvents.TOKEN_POLICY, OperationType.UPDATE, path(id), view);
+        session,
+        realm,
+        permissions,
+        AdminEvents.TOKEN_POLICY,
+        OperationType.UPDATE,
+        path(id),
+        view);
     return view;
   }
 
   @Override
   public void delete(
-      KeycloakSession session, RealmModel realm, Caller caller, String id, String ifMatch) {
+      KeycloakSession session,
+      RealmModel realm,
+      Permissions permissions,
+      String id,
+      String ifMatch) {
     long revision = Writes.claim(session, realm, Revisions.Kind.POLICY, id, ifMatch);
     ClientScopeModel scope = find(realm, id);
-    Writes.checkIfMatch(ifMatch, Json.etag(view(session, realm, scope, caller), revision));
+    Writes.checkIfMatch(ifMatch, Json.etag(view(session, realm, scope, permissions), revision));
     // the database's bindings: a client bound on another node a moment ago counts (it claimed
     // this policy to bind it, so its binding has committed before this claim was granted)
     if (!boundClients(session, realm, scope).isEmpty()
@@ -149,12 +164,19 @@ final class TokenPolicyService implements ResourceCollection {
           .with(
               "clients",
               readable(
-                  caller, bindings(session, realm, true).getOrDefault(scope.getId(), List.of())));
+                  permissions,
+                  bindings(session, realm, true).getOrDefault(scope.getId(), List.of())));
     }
     realm.removeClientScope(scope.getId());
     Revisions.deleted(session, realm, Revisions.Kind.POLICY, id);
     AdminEvents.record(
-        session, realm, caller, AdminEvents.TOKEN_POLICY, OperationType.DELETE, path(id), null);
+        session,
+        realm,
+        permissions,
+        AdminEvents.TOKEN_POLICY,
+        OperationType.DELETE,
+        path(id),
+        null);
   }
 
   // ---- helpers ----
@@ -223,23 +245,23 @@ final class TokenPolicyService implements ResourceCollection {
    * The client ids the caller may read (of clients handed over to the API): a reference it may not
    * read is not shown.
    */
-  private static List<String> readable(Caller caller, List<String> clientIds) {
+  private static List<String> readable(Permissions permissions, List<String> clientIds) {
     return clientIds.stream()
-        .filter(id -> caller.scopes().decide("GET", ManagedClientService.path(id)).allowed())
+        .filter(id -> permissions.canRead(ManagedClientService.path(id)))
         .sorted()
         .toList();
   }
 
   static View view(
-      KeycloakSession session, RealmModel realm, ClientScopeModel scope, Caller caller) {
-    return view(scope, bindings(session, realm, true), realmDefaults(realm), caller);
+      KeycloakSession session, RealmModel realm, ClientScopeModel scope, Permissions permissions) {
+    return view(scope, bindings(session, realm, true), realmDefaults(realm), permissions);
   }
 
   private static View view(
       ClientScopeModel scope,
       Map<String, List<String>> bound,
       Set<String> realmDefaults,
-      Caller caller) {
+      Permissions permissions) {
     PolicyConfig config = PolicyStore.configOf(scope);
     List<String> allowed = config.allowedScopes().stream().sorted().toList();
     // a broken policy (an import past the limits, say) is not linted: its warning says it all
@@ -272,42 +294,33 @@ final class TokenPolicyService implements ResourceCollection {
         allowed,
         config.accessTokenLifetime(),
         config.disallowedScopes().value(),
-        readable(caller, bound.getOrDefault(scope.getId(), List.of())),
+        readable(permissions, bound.getOrDefault(scope.getId(), List.of())),
         List.copyOf(warnings));
   }
 
   /**
    * A new version of a policy must not give back what the old one took away: a deny it drops, while
-   * the policy is bound, needs the caller to hold write power on all it protected; and a broken
-   * policy (which today keeps every client bound to it from any config grant) or one of several
-   * mappers (which all grant and deny) may only be rewritten by a caller who could act as every
-   * client bound to it.
+   * the policy is bound, needs the caller to hold write power on all it protected ({@link
+   * Permissions#requireCanLift}); and a broken policy (which today keeps every client bound to it
+   * from any config grant) or one of several mappers (which all grant and deny) may only be
+   * rewritten by a caller who could act as every client bound to it.
    */
   private static void checkNoLiftedPower(
       KeycloakSession session,
       RealmModel realm,
-      Caller caller,
+      Permissions permissions,
       ClientScopeModel scope,
       PolicyConfig next) {
     PolicyConfig before = PolicyStore.configOf(scope);
     List<String> bound = boundClients(session, realm, scope);
-    List<String> lifted =
-        EscalationCheck.unliftable(caller.scopes(), before.allowedScopes(), next.allowedScopes());
     // a policy bound to no client restricts nobody yet: binding it later is checked on its grants
-    if (!lifted.isEmpty() && !bound.isEmpty()) {
-      throw new ApiError(
-              403,
-              "insufficient_scope",
-              "the token cannot lift a deny it does not cover: " + String.join(" ", lifted))
-          .because(Refusal.ESCALATION)
-          .with("exceeding", lifted);
+    if (!bound.isEmpty()) {
+      permissions.requireCanLift(before.allowedScopes(), next.allowedScopes());
     }
     if (!before.isValid() || PolicyStore.mapperCount(scope) > 1) {
       for (String clientId : bound) {
         ClientModel client = session.clients().getClientById(realm, clientId);
-        List<String> governing =
-            PolicyStore.boundTo(client).stream().flatMap(p -> p.allowedScopes().stream()).toList();
-        if (!EscalationCheck.exceeding(caller.scopes(), governing).isEmpty()) {
+        if (!permissions.coversPoliciesOf(client)) {
           throw new ApiError(
                   403,
                   "insufficient_scope",
@@ -316,28 +329,6 @@ final class TokenPolicyService implements ResourceCollection {
               .because(Refusal.ESCALATION);
         }
       }
-    }
-  }
-
-  /** Writing or binding a policy needs the caller's own token to cover its config grants. */
-  static void checkNoEscalation(Caller caller, List<String> allowedScopes) {
-    checkNoEscalation(caller, allowedScopes, "the token cannot hand out what it does not have");
-  }
-
-  /**
-   * Refuses with 403 when the caller's token does not cover the config grants of {@code
-   * allowedScopes}; {@code what} says what the caller tried, the body lists the {@code exceeding}
-   * entries.
-   */
-  static void checkNoEscalation(Caller caller, List<String> allowedScopes, String what) {
-    List<String> exceeding = EscalationCheck.exceeding(caller.scopes(), allowedScopes);
-    if (!exceeding.isEmpty()) {
-      throw new ApiError(
-              403,
-              "insufficient_scope",
-              what + ": " + String.join(" ", exceeding) + " exceed(s) its scopes")
-          .because(Refusal.ESCALATION)
-          .with("exceeding", exceeding);
     }
   }
 
