@@ -48,7 +48,7 @@ public final class BenchMain {
     int requests = ScopeDecisionBenchmark.REQUESTS.length;
     System.out.println();
     System.out.println(
-        "=== SPEC §2 decision, 20-scope token, "
+        "=== config API decision from the token scope claim, 20-scope token, "
             + requests
             + " requests per op (1 fork, 3x1s warmup, 5x1s measurement) ===");
     System.out.printf(

@@ -80,7 +80,11 @@ final class ClientEvaluation {
    * policy that governs it, since the answer depends on all of them (I15: nothing hidden shows).
    */
   static View evaluate(
-      KeycloakSession session, RealmModel realm, Caller caller, String id, ObjectNode body) {
+      KeycloakSession session,
+      RealmModel realm,
+      Permissions permissions,
+      String id,
+      ObjectNode body) {
     Json.onlyFields(body, FIELDS, Set.of());
     String scope = Json.text(body, "scope");
     String grantType = Json.text(body, "grantType");
@@ -100,7 +104,7 @@ final class ClientEvaluation {
     ClientModel client = ManagedClientService.find(session, realm, id);
     Map<String, ClientScopeModel> defaultScopes = client.getClientScopes(true);
     List<TokenPolicy> governing = PolicyStore.boundTo(client, defaultScopes);
-    if (governing.stream().anyMatch(p -> !readable(caller, p))) {
+    if (governing.stream().anyMatch(p -> !readable(permissions, p))) {
       throw new ApiError(
               403,
               "insufficient_scope",
@@ -172,8 +176,8 @@ final class ClientEvaluation {
   }
 
   /** Whether the caller may read a policy (a per-client policy has the client's id). */
-  private static boolean readable(Caller caller, TokenPolicy policy) {
-    return caller.scopes().decide("GET", TokenPolicyService.path(policy.id())).allowed();
+  private static boolean readable(Permissions permissions, TokenPolicy policy) {
+    return permissions.canRead(TokenPolicyService.path(policy.id()));
   }
 
   /**

@@ -5,7 +5,6 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import com.github.benmanes.caffeine.cache.LoadingCache;
 import io.github.policyscopes.access.ApiLayout;
-import io.github.policyscopes.access.EscalationCheck;
 import io.github.policyscopes.keycloak.metrics.PolicyMetrics.Refusal;
 import io.github.policyscopes.keycloak.store.PolicyConfig;
 import io.github.policyscopes.keycloak.store.PolicyIndex;
@@ -30,7 +29,7 @@ import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.RealmModel;
 
 /** Token policies over Keycloak's client scope model (ADR 0003). */
-final class TokenPolicyService implements ResourceCollection {
+final class TokenPolicyService implements ResourceCollection<TokenPolicyService.View> {
 
   static final TokenPolicyService INSTANCE = new TokenPolicyService();
 
@@ -75,11 +74,6 @@ final class TokenPolicyService implements ResourceCollection {
 
   // ---- reads ----
 
-  @Override
-  public List<View> all(KeycloakSession session, RealmModel realm, Caller caller) {
-    return views(session, realm, caller, PolicyIndex.ids(session, realm));
-  }
-
   /**
    * A page costs a page of work: the index finds the page's policies in the database, and only
    * their views are built. When the caller may read every policy (no deny reaches one), the
@@ -87,30 +81,31 @@ final class TokenPolicyService implements ResourceCollection {
    * of each would get, then paged.
    */
   @Override
-  public Page page(KeycloakSession session, RealmModel realm, Caller caller, int first, int max) {
-    if (EscalationCheck.withinPower(caller.scopes(), EVERY_MEMBER)) {
+  public Page<View> page(
+      KeycloakSession session, RealmModel realm, Permissions permissions, int first, int max) {
+    if (permissions.canReadAll(EVERY_MEMBER)) {
       int total = Math.toIntExact(PolicyIndex.count(session, realm));
       List<String> ids = first >= total ? List.of() : PolicyIndex.ids(session, realm, first, max);
       // an id no request path can name (an import's odd id) is never shown, not even here
-      return new Page(total, views(session, realm, caller, readable(caller, ids)));
+      return new Page<>(total, views(session, realm, permissions, readable(permissions, ids)));
     }
-    List<String> ids = readable(caller, PolicyIndex.ids(session, realm));
+    List<String> ids = readable(permissions, PolicyIndex.ids(session, realm));
     List<String> shown =
         ids.subList(Math.min(first, ids.size()), Math.min(first + max, ids.size()));
-    return new Page(ids.size(), views(session, realm, caller, shown));
+    return new Page<>(ids.size(), views(session, realm, permissions, shown));
   }
 
   /** Read access to every policy: what makes the list the database's own paging. */
   private static final ConfigScope EVERY_MEMBER = ConfigScope.parse(".:config/tokenPolicies/*");
 
   /** The ids of {@code ids} the caller may read, in order. */
-  private static List<String> readable(Caller caller, List<String> ids) {
-    return ids.stream().filter(id -> caller.scopes().decide("GET", path(id)).allowed()).toList();
+  private static List<String> readable(Permissions permissions, List<String> ids) {
+    return ids.stream().filter(id -> permissions.canRead(path(id))).toList();
   }
 
   /** The views of the given policies, in order; one that vanished meanwhile is left out. */
   private static List<View> views(
-      KeycloakSession session, RealmModel realm, Caller caller, List<String> ids) {
+      KeycloakSession session, RealmModel realm, Permissions permissions, List<String> ids) {
     Map<String, List<String>> bound =
         handedOver(session, realm, PolicyIndex.boundClients(session, ids));
     Set<String> realmDefaults = realmDefaults(realm);
@@ -118,68 +113,79 @@ final class TokenPolicyService implements ResourceCollection {
     for (String id : ids) {
       ClientScopeModel scope = realm.getClientScopeById(id);
       if (scope != null && PolicyStore.isPolicy(scope)) {
-        views.add(view(scope, bound, realmDefaults, caller));
+        views.add(view(scope, bound, realmDefaults, permissions));
       }
     }
     return views;
   }
 
   @Override
-  public View get(KeycloakSession session, RealmModel realm, Caller caller, String id) {
-    return view(session, realm, find(realm, id), caller);
+  public View get(KeycloakSession session, RealmModel realm, Permissions permissions, String id) {
+    return view(session, realm, find(realm, id), permissions);
   }
 
   // ---- writes ----
 
   @Override
-  public Created create(KeycloakSession session, RealmModel realm, Caller caller, ObjectNode body) {
+  public Created<View> create(
+      KeycloakSession session, RealmModel realm, Permissions permissions, ObjectNode body) {
     Input input = Input.parse(body);
-    checkNoEscalation(caller, input.config().allowedScopes());
+    permissions.requireCanHandOut(input.config().allowedScopes());
     checkTitleFree(session, realm, input.title(), null);
     ClientScopeModel scope =
         PolicyStore.create(
             realm, freeName(session, realm, input.title()), input.title(), input.config());
-    View view = view(session, realm, scope, caller);
+    View view = view(session, realm, scope, permissions);
     AdminEvents.record(
         session,
         realm,
-        caller,
+        permissions,
         AdminEvents.TOKEN_POLICY,
         OperationType.CREATE,
         path(scope.getId()),
         view);
     Revisions.created(session, realm, Revisions.Kind.POLICY, scope.getId());
-    return new Created(scope.getId(), view, Map.of());
+    return new Created<>(scope.getId(), view, Map.of());
   }
 
   @Override
   public View update(
       KeycloakSession session,
       RealmModel realm,
-      Caller caller,
+      Permissions permissions,
       String id,
       String ifMatch,
       ObjectNode body) {
     long revision = Writes.claim(session, realm, Revisions.Kind.POLICY, id, ifMatch);
     ClientScopeModel scope = find(realm, id);
-    Writes.checkIfMatch(ifMatch, Json.etag(view(session, realm, scope, caller), revision));
+    Writes.checkIfMatch(ifMatch, Json.etag(view(session, realm, scope, permissions), revision));
     Input input = Input.parse(body);
-    checkNoEscalation(caller, input.config().allowedScopes());
-    checkNoLiftedPower(session, realm, caller, scope, input.config());
+    permissions.requireCanHandOut(input.config().allowedScopes());
+    checkNoLiftedPower(session, realm, permissions, scope, input.config());
     checkTitleFree(session, realm, input.title(), scope.getId());
     PolicyStore.update(scope, input.title(), input.config());
-    View view = view(session, realm, scope, caller);
+    View view = view(session, realm, scope, permissions);
     AdminEvents.record(
-        session, realm, caller, AdminEvents.TOKEN_POLICY, OperationType.UPDATE, path(id), view);
+        session,
+        realm,
+        permissions,
+        AdminEvents.TOKEN_POLICY,
+        OperationType.UPDATE,
+        path(id),
+        view);
     return view;
   }
 
   @Override
   public void delete(
-      KeycloakSession session, RealmModel realm, Caller caller, String id, String ifMatch) {
+      KeycloakSession session,
+      RealmModel realm,
+      Permissions permissions,
+      String id,
+      String ifMatch) {
     long revision = Writes.claim(session, realm, Revisions.Kind.POLICY, id, ifMatch);
     ClientScopeModel scope = find(realm, id);
-    Writes.checkIfMatch(ifMatch, Json.etag(view(session, realm, scope, caller), revision));
+    Writes.checkIfMatch(ifMatch, Json.etag(view(session, realm, scope, permissions), revision));
     // the database's bindings: a client bound on another node a moment ago counts (it claimed
     // this policy to bind it, so its binding has committed before this claim was granted)
     List<String> bound = boundClients(session, scope);
@@ -190,13 +196,19 @@ final class TokenPolicyService implements ResourceCollection {
           .with(
               "clients",
               readableClients(
-                  caller,
+                  permissions,
                   handedOver(session, realm, Map.of(id, bound)).getOrDefault(id, List.of())));
     }
     realm.removeClientScope(scope.getId());
     Revisions.deleted(session, realm, Revisions.Kind.POLICY, id);
     AdminEvents.record(
-        session, realm, caller, AdminEvents.TOKEN_POLICY, OperationType.DELETE, path(id), null);
+        session,
+        realm,
+        permissions,
+        AdminEvents.TOKEN_POLICY,
+        OperationType.DELETE,
+        path(id),
+        null);
   }
 
   // ---- helpers ----
@@ -255,27 +267,27 @@ final class TokenPolicyService implements ResourceCollection {
    * The client ids the caller may read (of clients handed over to the API): a reference it may not
    * read is not shown.
    */
-  private static List<String> readableClients(Caller caller, List<String> clientIds) {
+  private static List<String> readableClients(Permissions permissions, List<String> clientIds) {
     return clientIds.stream()
-        .filter(id -> caller.scopes().decide("GET", ManagedClientService.path(id)).allowed())
+        .filter(id -> permissions.canRead(ManagedClientService.path(id)))
         .sorted()
         .toList();
   }
 
   static View view(
-      KeycloakSession session, RealmModel realm, ClientScopeModel scope, Caller caller) {
+      KeycloakSession session, RealmModel realm, ClientScopeModel scope, Permissions permissions) {
     return view(
         scope,
         handedOver(session, realm, Map.of(scope.getId(), boundClients(session, scope))),
         realmDefaults(realm),
-        caller);
+        permissions);
   }
 
   private static View view(
       ClientScopeModel scope,
       Map<String, List<String>> bound,
       Set<String> realmDefaults,
-      Caller caller) {
+      Permissions permissions) {
     PolicyConfig config = PolicyStore.configOf(scope);
     List<String> allowed = config.allowedScopes().stream().sorted().toList();
     // a broken policy (an import past the limits, say) is not linted: its warning says it all
@@ -308,42 +320,33 @@ final class TokenPolicyService implements ResourceCollection {
         allowed,
         config.accessTokenLifetime(),
         config.disallowedScopes().value(),
-        readableClients(caller, bound.getOrDefault(scope.getId(), List.of())),
+        readableClients(permissions, bound.getOrDefault(scope.getId(), List.of())),
         List.copyOf(warnings));
   }
 
   /**
    * A new version of a policy must not give back what the old one took away: a deny it drops, while
-   * the policy is bound, needs the caller to hold write power on all it protected; and a broken
-   * policy (which today keeps every client bound to it from any config grant) or one of several
-   * mappers (which all grant and deny) may only be rewritten by a caller who could act as every
-   * client bound to it.
+   * the policy is bound, needs the caller to hold write power on all it protected ({@link
+   * Permissions#requireCanLift}); and a broken policy (which today keeps every client bound to it
+   * from any config grant) or one of several mappers (which all grant and deny) may only be
+   * rewritten by a caller who could act as every client bound to it.
    */
   private static void checkNoLiftedPower(
       KeycloakSession session,
       RealmModel realm,
-      Caller caller,
+      Permissions permissions,
       ClientScopeModel scope,
       PolicyConfig next) {
     PolicyConfig before = PolicyStore.configOf(scope);
     List<String> bound = boundClients(session, scope);
-    List<String> lifted =
-        EscalationCheck.unliftable(caller.scopes(), before.allowedScopes(), next.allowedScopes());
     // a policy bound to no client restricts nobody yet: binding it later is checked on its grants
-    if (!lifted.isEmpty() && !bound.isEmpty()) {
-      throw new ApiError(
-              403,
-              "insufficient_scope",
-              "the token cannot lift a deny it does not cover: " + String.join(" ", lifted))
-          .because(Refusal.ESCALATION)
-          .with("exceeding", lifted);
+    if (!bound.isEmpty()) {
+      permissions.requireCanLift(before.allowedScopes(), next.allowedScopes());
     }
     if (!before.isValid() || PolicyStore.mapperCount(scope) > 1) {
       for (String clientId : bound) {
         ClientModel client = session.clients().getClientById(realm, clientId);
-        List<String> governing =
-            PolicyStore.boundTo(client).stream().flatMap(p -> p.allowedScopes().stream()).toList();
-        if (!EscalationCheck.exceeding(caller.scopes(), governing).isEmpty()) {
+        if (!permissions.coversPoliciesOf(client)) {
           throw new ApiError(
                   403,
                   "insufficient_scope",
@@ -352,28 +355,6 @@ final class TokenPolicyService implements ResourceCollection {
               .because(Refusal.ESCALATION);
         }
       }
-    }
-  }
-
-  /** Writing or binding a policy needs the caller's own token to cover its config grants. */
-  static void checkNoEscalation(Caller caller, List<String> allowedScopes) {
-    checkNoEscalation(caller, allowedScopes, "the token cannot hand out what it does not have");
-  }
-
-  /**
-   * Refuses with 403 when the caller's token does not cover the config grants of {@code
-   * allowedScopes}; {@code what} says what the caller tried, the body lists the {@code exceeding}
-   * entries.
-   */
-  static void checkNoEscalation(Caller caller, List<String> allowedScopes, String what) {
-    List<String> exceeding = EscalationCheck.exceeding(caller.scopes(), allowedScopes);
-    if (!exceeding.isEmpty()) {
-      throw new ApiError(
-              403,
-              "insufficient_scope",
-              what + ": " + String.join(" ", exceeding) + " exceed(s) its scopes")
-          .because(Refusal.ESCALATION)
-          .with("exceeding", exceeding);
     }
   }
 

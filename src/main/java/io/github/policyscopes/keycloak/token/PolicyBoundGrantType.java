@@ -228,6 +228,7 @@ final class PolicyBoundGrantType implements OAuth2GrantType {
           ? null
           : session.getContext().getRealm().getClientByClientId(token.getIssuedFor());
     } catch (JWSInputException | RuntimeException unreadable) {
+      LOG.debugf("unreadable bearer token: no client from it (%s)", unreadable.toString());
       return null; // the grant itself refuses a token it cannot read
     }
   }
@@ -350,6 +351,12 @@ final class PolicyBoundGrantType implements OAuth2GrantType {
       Long expiry = notAfter instanceof Number n ? n.longValue() : null;
       if (grant instanceof String granted) {
         return new Presented(Scopes.split(granted), expiry);
+      }
+      if (grant != null) {
+        // not what this extension writes: read as a token without the claim (fail closed)
+        LOG.debugf(
+            "refresh token's %s claim is not a string (%s): ignored, plain scopes only",
+            GRANT_CLAIM, grant.getClass().getSimpleName());
       }
       List<String> plainOnly =
           Scopes.split(refresh.getScope()).stream()

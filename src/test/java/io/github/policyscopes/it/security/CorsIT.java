@@ -153,6 +153,20 @@ class CorsIT {
     assertThat(deep.json().path("error").asText()).isEqualTo("not_found");
     assertCors(deep, ORIGIN);
 
+    // below a client: the routes the client's sub-resource adds do not swallow their neighbours
+    for (String[] request :
+        List.of(
+            new String[] {"GET", "config/clients/x/secret/y"},
+            new String[] {"GET", "config/clients/x/secretive"},
+            new String[] {"GET", "config/clients/x/evaluate"},
+            new String[] {"PUT", "config/clients/x/secret"},
+            new String[] {"DELETE", "config/clients/x/evaluate/y"})) {
+      ConfigApi.Reply below = from(ORIGIN, request[0], request[1], browserToken);
+      assertThat(below.status()).as(below.toString()).isEqualTo(404);
+      assertThat(below.json().path("error").asText()).as(below.toString()).isEqualTo("not_found");
+      assertCors(below, ORIGIN);
+    }
+
     for (String path : List.of("config/no/such/thing", "config/tokenPolicies/a/b")) {
       ConfigApi.Reply foreign = from(EVIL, "GET", path, browserToken);
       assertThat(foreign.status()).as(foreign.toString()).isEqualTo(403);
