@@ -8,7 +8,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 
 /**
- * A token policy (SPEC §3).
+ * A token policy (docs/contract.md §3).
  *
  * @param id the policy id (null before it is stored)
  * @param title the unique title

@@ -45,7 +45,10 @@ public final class PolicyMetrics {
    */
   public static final String CLIENT_ID_TAG_OPTION = "metrics-client-id-tag-enabled";
 
-  /** The buckets of the latency timer: SPEC §7 I6 asks for well under 100 ms at p99. */
+  /**
+   * The buckets of the latency timer: invariant I6 of docs/contract.md asks for well under 100 ms
+   * at p99.
+   */
   private static final Duration[] BUCKETS = {
     Duration.ofMillis(5),
     Duration.ofMillis(10),

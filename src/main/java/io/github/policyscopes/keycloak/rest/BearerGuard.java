@@ -12,11 +12,11 @@ import org.keycloak.services.managers.AppAuthManager;
 import org.keycloak.services.managers.AuthenticationManager.AuthResult;
 
 /**
- * The first step of every config API request, all before any work is done (SPEC §7 I11): Keycloak
- * verifies the bearer token (401), the {@code Origin} must be one the token's client allows (403
- * {@code invalid_origin}), the raw path must be canonical (400), and the caller's effective scopes
- * (the token's, as far as its client's current policies still give them: {@link CallerScopes}) must
- * allow the method on that path (403).
+ * The first step of every config API request, all before any work is done (invariant I11 of
+ * docs/contract.md): Keycloak verifies the bearer token (401), the {@code Origin} must be one the
+ * token's client allows (403 {@code invalid_origin}), the raw path must be canonical (400), and the
+ * caller's effective scopes (the token's, as far as its client's current policies still give them:
+ * {@link CallerScopes}) must allow the method on that path (403).
  */
 final class BearerGuard {
 

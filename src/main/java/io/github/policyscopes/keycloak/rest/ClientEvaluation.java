@@ -33,7 +33,7 @@ import org.keycloak.models.RealmModel;
  */
 final class ClientEvaluation {
 
-  /** The grants that decide the request's {@code scope} as it is sent (SPEC §3). */
+  /** The grants that decide the request's {@code scope} as it is sent (docs/contract.md §3). */
   static final Set<String> GRANT_TYPES =
       Set.of(OAuth2Constants.CLIENT_CREDENTIALS, OAuth2Constants.PASSWORD);
 

@@ -209,9 +209,10 @@ public final class ConfigResource {
   }
 
   /**
-   * Every check first, then the handler (SPEC §7 I11): bearer token (401), origin (403), path
-   * (400), the decision for this request (403). Only a request that passed them all does any work.
-   * The one place a route's own request is decided: its method as sent, its path as sent.
+   * Every check first, then the handler (invariant I11 of docs/contract.md): bearer token (401),
+   * origin (403), path (400), the decision for this request (403). Only a request that passed them
+   * all does any work. The one place a route's own request is decided: its method as sent, its path
+   * as sent.
    */
   Response guarded(String route, Handler handler) {
     return respond(

@@ -7,7 +7,8 @@ import org.keycloak.models.RoleModel;
 import org.keycloak.protocol.oidc.OIDCLoginProtocol;
 
 /**
- * Which clients are handed over to the config API (SPEC §4 "Managed clients only"), in one place.
+ * Which clients are handed over to the config API (docs/contract.md §4 "Managed clients only"), in
+ * one place.
  *
  * <p>The marker is a client role named {@value #ROLE} on the client itself: an operator hands a
  * client over in the stock admin console (Clients → client → Roles → Create role) and takes it back

@@ -19,10 +19,11 @@ import org.keycloak.models.UserModel;
 import org.keycloak.models.utils.RoleUtils;
 
 /**
- * Whether a client holds Keycloak power (SPEC §4 "A client's power is more than its config grants",
- * I3): its service account holds a role beyond the realm's default roles (composites and groups
- * included), or fine-grained admin permissions may name it. The config API never hands out such a
- * client's secret nor changes it, so a config token never yields Keycloak admin power.
+ * Whether a client holds Keycloak power (docs/contract.md §4 "A client's power is more than its
+ * config grants", I3): its service account holds a role beyond the realm's default roles
+ * (composites and groups included), or fine-grained admin permissions may name it. The config API
+ * never hands out such a client's secret nor changes it, so a config token never yields Keycloak
+ * admin power.
  */
 final class KeycloakPower {
 

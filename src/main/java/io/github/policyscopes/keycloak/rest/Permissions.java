@@ -71,7 +71,8 @@ final class Permissions {
 
   /**
    * Whether the caller may read {@code path} ({@code config/clients/abc}): lists, views and errors
-   * show only what it may read (SPEC §7 I2, I15), by the same decision a GET of it gets.
+   * show only what it may read (invariants I2 and I15 of docs/contract.md), by the same decision a
+   * GET of it gets.
    */
   boolean canRead(String path) {
     return caller.scopes().decide("GET", path).allowed();

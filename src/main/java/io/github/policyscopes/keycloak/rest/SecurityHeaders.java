@@ -8,13 +8,13 @@ import org.keycloak.models.BrowserSecurityHeaders;
 import org.keycloak.models.KeycloakSession;
 
 /**
- * SPEC §7 I7 for the {@code Content-Type} header. Keycloak's own response filter ({@code
- * KeycloakSecurityHeadersFilter} → {@code DefaultSecurityHeadersProvider}) parses the request's
- * media type after the resource has answered, and an empty or unparseable {@code Content-Type}
- * (e.g. {@code "Content-Type:"}, {@code ";"}, {@code application/}) makes it throw, which turns any
- * answer (our 415, RESTEasy's own 400) into a 500. For such a request only, the filter is told to
- * skip, and on our own answers the same headers it adds to a REST answer are added here, from the
- * realm's settings.
+ * invariant I7 of docs/contract.md for the {@code Content-Type} header. Keycloak's own response
+ * filter ({@code KeycloakSecurityHeadersFilter} → {@code DefaultSecurityHeadersProvider}) parses
+ * the request's media type after the resource has answered, and an empty or unparseable {@code
+ * Content-Type} (e.g. {@code "Content-Type:"}, {@code ";"}, {@code application/}) makes it throw,
+ * which turns any answer (our 415, RESTEasy's own 400) into a 500. For such a request only, the
+ * filter is told to skip, and on our own answers the same headers it adds to a REST answer are
+ * added here, from the realm's settings.
  */
 final class SecurityHeaders {
 

@@ -37,7 +37,7 @@ final class TokenPolicyService implements ResourceCollection<TokenPolicyService.
       Set.of("title", "allowedScopes", "accessTokenLifetime", "disallowedScopes");
   static final Set<String> READ_ONLY = Set.of("id", "clients", "warnings");
 
-  /** The representation of SPEC §4. */
+  /** The representation of docs/contract.md §4. */
   @JsonInclude(JsonInclude.Include.NON_NULL)
   record View(
       String id,

@@ -45,11 +45,12 @@ import org.keycloak.representations.JsonWebToken;
 import org.keycloak.util.JsonSerialization;
 
 /**
- * Claims follow scopes (SPEC §7 I4): takes out of a token what the client scopes the policy dropped
- * contributed. Keycloak runs the mappers of every default client scope of a client whatever the
- * policy says, and the client session context that picks them is rebuilt in every path (token
- * request, refresh, userinfo, introspection), with no hook to remove a scope. The policy mapper
- * sits in that context for every bound client and runs last, so it calls this class, which:
+ * Claims follow scopes (invariant I4 of docs/contract.md): takes out of a token what the client
+ * scopes the policy dropped contributed. Keycloak runs the mappers of every default client scope of
+ * a client whatever the policy says, and the client session context that picks them is rebuilt in
+ * every path (token request, refresh, userinfo, introspection), with no hook to remove a scope. The
+ * policy mapper sits in that context for every bound client and runs last, so it calls this class,
+ * which:
  *
  * <ol>
  *   <li>finds the dropped client scopes of the context: not the client itself, in the token's
