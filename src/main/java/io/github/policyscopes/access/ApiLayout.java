@@ -2,6 +2,7 @@ package io.github.policyscopes.access;
 
 import java.util.List;
 import java.util.Set;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The config API's resource layout, declared once. Paths are relative to the realm and are what
@@ -84,7 +85,7 @@ public final class ApiLayout {
    * Whether {@code path} is a client's secret ({@code config/clients/{id}/secret}) or below it.
    * Allocation-free.
    */
-  public static boolean isSecretPath(String path) {
+  public static boolean isSecretPath(@Nullable String path) {
     if (path == null || !path.startsWith(CLIENTS_PREFIX)) {
       return false;
     }

@@ -4,6 +4,7 @@ import io.github.policyscopes.scope.Access;
 import io.github.policyscopes.scope.ConfigScope;
 import io.github.policyscopes.scope.PathChars;
 import io.github.policyscopes.scope.Scopes;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The decision for one config API request, and why: {@link Allowed} by a grant, {@link Denied} by a
@@ -105,7 +106,7 @@ public sealed interface Decision
     return scope != null ? scope.text() : required.symbol() + ":**";
   }
 
-  private static String sanitize(String path) {
+  private static String sanitize(@Nullable String path) {
     if (path == null) {
       return "**";
     }

@@ -8,6 +8,7 @@ import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
+import org.jspecify.annotations.Nullable;
 
 /**
  * No escalation: a caller of the config API may only hand out config grants its own token covers,
@@ -23,7 +24,7 @@ public final class EscalationCheck {
    * no deny of the caller overlaps it (a deny reaching below what it matches). Plain scopes, deny
    * entries and malformed entries are not powers and are never reported.
    */
-  public static List<String> exceeding(ScopeSet caller, Collection<String> entries) {
+  public static List<String> exceeding(ScopeSet caller, @Nullable Collection<String> entries) {
     List<String> out = new ArrayList<>();
     if (entries == null) {
       return out;
@@ -59,7 +60,7 @@ public final class EscalationCheck {
    * way. A deny whose reach cannot even be written as a scope within the limits is never liftable.
    */
   public static List<String> unliftable(
-      ScopeSet caller, Collection<String> before, Collection<String> after) {
+      ScopeSet caller, @Nullable Collection<String> before, @Nullable Collection<String> after) {
     Set<ConfigScope> kept = new HashSet<>();
     for (String entry : after == null ? List.<String>of() : after) {
       ConfigScope scope = Scopes.configOrNull(entry);

@@ -1,6 +1,7 @@
 package io.github.policyscopes.access;
 
 import io.github.policyscopes.scope.PathChars;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Canonical request paths for the config API. A path relative to the realm (still percent-encoded,
@@ -40,11 +41,11 @@ public final class RequestPaths {
   }
 
   /** Whether {@code path} is canonical. Allocation-free. */
-  public static boolean isCanonical(String path) {
+  public static boolean isCanonical(@Nullable String path) {
     return problem(path) == null;
   }
 
-  private static String problem(String path) {
+  private static @Nullable String problem(@Nullable String path) {
     if (path == null || path.isEmpty()) {
       return EMPTY;
     }

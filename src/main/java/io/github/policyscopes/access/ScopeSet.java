@@ -12,6 +12,7 @@ import java.util.Comparator;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The compiled scopes of a token: grants, denies and plain scopes, each list without duplicates and
@@ -59,7 +60,7 @@ public final class ScopeSet {
   }
 
   /** Compiles a token's scopes; null or blank entries are skipped. */
-  public static ScopeSet of(Collection<String> scopes) {
+  public static ScopeSet of(@Nullable Collection<String> scopes) {
     if (scopes == null || scopes.isEmpty()) {
       return EMPTY;
     }

@@ -3,6 +3,7 @@ package io.github.policyscopes.policy;
 import java.util.Collection;
 import java.util.List;
 import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 
 /**
  * What a new token may not exceed: {@link #NONE} for a first issuance, or the original grant for a
@@ -15,9 +16,9 @@ public final class Ceiling {
   public static final Ceiling NONE = new Ceiling(null);
 
   /** The original grant's scopes; null for {@link #NONE}. */
-  private final List<String> scopes;
+  private final @Nullable List<String> scopes;
 
-  private Ceiling(List<String> scopes) {
+  private Ceiling(@Nullable List<String> scopes) {
     this.scopes = scopes;
   }
 
@@ -44,7 +45,7 @@ public final class Ceiling {
   }
 
   @Override
-  public boolean equals(Object o) {
+  public boolean equals(@Nullable Object o) {
     return o instanceof Ceiling c && Objects.equals(c.scopes, scopes);
   }
 

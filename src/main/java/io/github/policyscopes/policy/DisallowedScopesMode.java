@@ -1,5 +1,7 @@
 package io.github.policyscopes.policy;
 
+import org.jspecify.annotations.Nullable;
+
 /** What happens to requested scopes a policy does not allow. */
 public enum DisallowedScopesMode {
   /** Silently left out; the token is still issued. */
@@ -25,7 +27,7 @@ public enum DisallowedScopesMode {
    *
    * @throws IllegalArgumentException for any other value
    */
-  public static DisallowedScopesMode parse(String s) {
+  public static DisallowedScopesMode parse(@Nullable String s) {
     if (s == null || s.isEmpty()) {
       return IGNORE;
     }

@@ -9,6 +9,7 @@ import java.util.Collection;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The policies bound to one client, merged: allowed lists united, deny entries of any of them
@@ -26,13 +27,13 @@ public final class EffectivePolicy {
   private final List<ConfigScope> denies;
   private final Set<String> plain;
   private final DisallowedScopesMode mode;
-  private final Integer accessTokenLifetime;
+  private final @Nullable Integer accessTokenLifetime;
   private final List<String> broken;
 
   private EffectivePolicy(
       Collection<String> entries,
-      DisallowedScopesMode mode,
-      Integer accessTokenLifetime,
+      @Nullable DisallowedScopesMode mode,
+      @Nullable Integer accessTokenLifetime,
       List<String> broken) {
     List<Scope> allowed = new ArrayList<>();
     List<ConfigScope> grants = new ArrayList<>();
@@ -64,7 +65,7 @@ public final class EffectivePolicy {
   }
 
   /** Merges the policies bound to a client (none: allows nothing). */
-  public static EffectivePolicy merge(Collection<TokenPolicy> policies) {
+  public static EffectivePolicy merge(@Nullable Collection<TokenPolicy> policies) {
     List<String> entries = new ArrayList<>();
     List<String> broken = new ArrayList<>();
     DisallowedScopesMode mode = DisallowedScopesMode.IGNORE;
@@ -92,7 +93,9 @@ public final class EffectivePolicy {
 
   /** A policy from explicit parts. */
   public static EffectivePolicy of(
-      Collection<String> allowedScopes, DisallowedScopesMode mode, Integer accessTokenLifetime) {
+      @Nullable Collection<String> allowedScopes,
+      @Nullable DisallowedScopesMode mode,
+      @Nullable Integer accessTokenLifetime) {
     return new EffectivePolicy(
         allowedScopes == null ? List.of() : allowedScopes, mode, accessTokenLifetime, List.of());
   }
@@ -141,7 +144,7 @@ public final class EffectivePolicy {
    * covers it, for a plain scope the equal entry; null when none does. The one coverage rule of
    * issuance, the API and the dry run. Allocation-free.
    */
-  public Scope coveringEntry(Scope requested) {
+  public @Nullable Scope coveringEntry(Scope requested) {
     if (requested instanceof ConfigScope c) {
       for (ConfigScope g : grants) {
         if (g.covers(c)) {
@@ -173,7 +176,7 @@ public final class EffectivePolicy {
   }
 
   /** Seconds, or null for Keycloak's normal lifetime. */
-  public Integer accessTokenLifetime() {
+  public @Nullable Integer accessTokenLifetime() {
     return accessTokenLifetime;
   }
 }

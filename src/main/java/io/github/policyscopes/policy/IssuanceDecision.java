@@ -14,6 +14,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
+import org.jspecify.annotations.Nullable;
 
 /**
  * What a token request of a policy-bound client gets: the one decision that the grant wrapper and
@@ -91,7 +92,7 @@ public final class IssuanceDecision {
    * @param entry the allowed entry that covers it, or null (not granted, or a requested deny)
    * @param reason a sentence: which entry covers it, or why none does
    */
-  public record Explained(String scope, boolean granted, String entry, String reason) {}
+  public record Explained(String scope, boolean granted, @Nullable String entry, String reason) {}
 
   /**
    * Explains {@code result} (what {@link #decide} gave for {@code candidates}): for each candidate,
@@ -137,7 +138,7 @@ public final class IssuanceDecision {
     return result.granted().stream().filter(s -> !asked.contains(s)).toList();
   }
 
-  private static String whyNot(Scope scope, Scope entry, EffectivePolicy policy) {
+  private static String whyNot(Scope scope, @Nullable Scope entry, EffectivePolicy policy) {
     if (entry != null) {
       // covered, yet not granted: only a refresh or exchange ceiling does that
       return "not within the original grant";

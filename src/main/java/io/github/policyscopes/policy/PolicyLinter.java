@@ -9,6 +9,7 @@ import java.util.Collection;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Warnings for a policy's allowed scopes: things that are valid but probably not what the operator
@@ -21,7 +22,7 @@ public final class PolicyLinter {
 
   private PolicyLinter() {}
 
-  public static List<String> lint(Collection<String> allowedScopes) {
+  public static List<String> lint(@Nullable Collection<String> allowedScopes) {
     List<String> warnings = new ArrayList<>();
     if (allowedScopes == null) {
       return warnings;
@@ -104,7 +105,7 @@ public final class PolicyLinter {
    * A config scope the plain scope {@code s} was probably meant to be ({@code *.**} → {@code *:**},
    * {@code *config/**} → {@code *:config/**}), or null.
    */
-  static String mistypedConfigScope(String s) {
+  static @Nullable String mistypedConfigScope(String s) {
     if (s.length() < 2 || "*.-".indexOf(s.charAt(0)) < 0) {
       return null;
     }

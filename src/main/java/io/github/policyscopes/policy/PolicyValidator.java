@@ -7,6 +7,7 @@ import io.github.policyscopes.scope.Scopes.Malformed;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
+import org.jspecify.annotations.Nullable;
 
 /** Validates the fields of a token policy; each problem names its field (a 400 for the API). */
 public final class PolicyValidator {
@@ -27,7 +28,10 @@ public final class PolicyValidator {
 
   /** All problems of the given policy fields; empty when the policy is valid. */
   public static List<FieldError> validate(
-      String title, Collection<String> allowedScopes, Integer lifetime, String disallowedScopes) {
+      @Nullable String title,
+      @Nullable Collection<String> allowedScopes,
+      @Nullable Integer lifetime,
+      @Nullable String disallowedScopes) {
     List<FieldError> errors = new ArrayList<>(titleErrors(title));
     errors.addAll(entryErrors(allowedScopes));
     errors.addAll(lifetimeErrors(lifetime));
@@ -40,7 +44,7 @@ public final class PolicyValidator {
   }
 
   /** The problem of a title: blank, too long, or holding a control character. */
-  public static List<FieldError> titleErrors(String title) {
+  public static List<FieldError> titleErrors(@Nullable String title) {
     if (title == null || title.isBlank()) {
       return List.of(new FieldError("title", "must not be blank"));
     }
@@ -55,7 +59,7 @@ public final class PolicyValidator {
   }
 
   /** The problem of an access token lifetime (null: Keycloak's normal lifetime, valid). */
-  public static List<FieldError> lifetimeErrors(Integer lifetime) {
+  public static List<FieldError> lifetimeErrors(@Nullable Integer lifetime) {
     if (lifetime != null
         && (lifetime < TokenPolicy.MIN_LIFETIME || lifetime > TokenPolicy.MAX_LIFETIME)) {
       return List.of(
@@ -88,7 +92,7 @@ public final class PolicyValidator {
    * The problems of a list of allowed entries: its size, then each entry ({@code
    * allowedScopes[i]}); empty when every entry is valid.
    */
-  public static List<FieldError> entryErrors(Collection<String> allowedScopes) {
+  public static List<FieldError> entryErrors(@Nullable Collection<String> allowedScopes) {
     List<FieldError> errors = new ArrayList<>();
     if (allowedScopes == null) {
       return errors;
@@ -110,7 +114,7 @@ public final class PolicyValidator {
   }
 
   /** Why one allowed entry is invalid, or null. */
-  static String scopeProblem(String scope) {
+  static @Nullable String scopeProblem(@Nullable String scope) {
     if (scope == null || scope.isBlank()) {
       return "must not be blank";
     }
@@ -129,7 +133,7 @@ public final class PolicyValidator {
   }
 
   /** RFC 6749 §3.3: {@code scope-token = 1*( %x21 / %x23-5B / %x5D-7E )}. */
-  public static boolean isOAuthScopeToken(String s) {
+  public static boolean isOAuthScopeToken(@Nullable String s) {
     if (s == null || s.isEmpty()) {
       return false;
     }

@@ -10,6 +10,7 @@ import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
+import org.jspecify.annotations.Nullable;
 
 /** Requested scopes × policy → granted and dropped scopes: the grant rule of issuance. */
 public final class ScopeGrant {
@@ -45,7 +46,8 @@ public final class ScopeGrant {
    * requested deny is always granted. When at least one config grant is granted, every deny entry
    * of the policy is appended (sticky deny), unless already granted.
    */
-  public static GrantResult compute(Collection<String> requested, EffectivePolicy policy) {
+  public static GrantResult compute(
+      @Nullable Collection<String> requested, EffectivePolicy policy) {
     List<String> granted = new ArrayList<>();
     List<String> dropped = new ArrayList<>();
     Set<ConfigScope> grantedConfig = new HashSet<>();
@@ -104,7 +106,7 @@ public final class ScopeGrant {
    * lists every requested scope that is not granted, whichever step dropped it.
    */
   public static GrantResult computeWithin(
-      Collection<String> requested, Ceiling ceiling, EffectivePolicy policy) {
+      @Nullable Collection<String> requested, Ceiling ceiling, EffectivePolicy policy) {
     if (!ceiling.isSet()) {
       return compute(requested, policy);
     }

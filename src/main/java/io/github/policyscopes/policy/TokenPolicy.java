@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.LinkedHashSet;
 import java.util.List;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A token policy (docs/contract.md §3).
@@ -18,10 +19,10 @@ import java.util.List;
  * @param disallowedScopes ignore (default) or reject
  */
 public record TokenPolicy(
-    String id,
+    @Nullable String id,
     String title,
     List<String> allowedScopes,
-    Integer accessTokenLifetime,
+    @Nullable Integer accessTokenLifetime,
     DisallowedScopesMode disallowedScopes) {
 
   public static final int MIN_LIFETIME = 60;
@@ -44,7 +45,7 @@ public record TokenPolicy(
         .anyMatch(e -> Scope.isConfigScopeSyntax(e) && Access.ofSymbol(e.charAt(0)).isGrant());
   }
 
-  private static List<String> dedupe(Collection<String> scopes) {
+  private static List<String> dedupe(@Nullable Collection<String> scopes) {
     if (scopes == null) {
       return List.of();
     }

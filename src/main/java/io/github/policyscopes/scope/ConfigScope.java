@@ -2,6 +2,7 @@ package io.github.policyscopes.scope;
 
 import io.github.policyscopes.scope.ScopeParseException.Reason;
 import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A config scope {@code access ":" path}: {@code *:} read and write, {@code .:} read only, {@code
@@ -99,7 +100,7 @@ public final class ConfigScope implements Scope {
   }
 
   @Override
-  public boolean equals(Object o) {
+  public boolean equals(@Nullable Object o) {
     return o instanceof ConfigScope c && c.text.equals(text);
   }
 

@@ -1,6 +1,7 @@
 package io.github.policyscopes.scope;
 
 import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The path of a config scope, compiled once into an immutable array of {@link Segment} elements
@@ -108,7 +109,7 @@ public final class PathPattern {
    * Whether this pattern matches the whole path (relative to the realm, segments separated by
    * {@code /}). Allocation-free.
    */
-  public boolean matches(String path) {
+  public boolean matches(@Nullable String path) {
     if (path == null) {
       return false;
     }
@@ -126,7 +127,7 @@ public final class PathPattern {
    * Whether this pattern matches {@code path} or one of its ancestors (a prefix of whole segments):
    * what a deny applies to. Allocation-free.
    */
-  public boolean matchesSelfOrAncestorOf(String path) {
+  public boolean matchesSelfOrAncestorOf(@Nullable String path) {
     if (path == null) {
       return false;
     }
@@ -207,7 +208,7 @@ public final class PathPattern {
   }
 
   @Override
-  public boolean equals(Object o) {
+  public boolean equals(@Nullable Object o) {
     return o instanceof PathPattern p && p.source.equals(source);
   }
 

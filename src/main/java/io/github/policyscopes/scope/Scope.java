@@ -1,5 +1,7 @@
 package io.github.policyscopes.scope;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * A scope string from a request, a token or a policy: a {@link ConfigScope} exactly when it starts
  * with {@code *:}, {@code .:} or {@code -:}, otherwise a {@link PlainScope} compared literally.
@@ -22,7 +24,7 @@ public sealed interface Scope permits PlainScope, ConfigScope {
   }
 
   /** Whether {@code s} starts like a config scope: {@code *:}, {@code .:} or {@code -:}. */
-  static boolean isConfigScopeSyntax(String s) {
+  static boolean isConfigScopeSyntax(@Nullable String s) {
     if (s == null || s.length() < 2 || s.charAt(1) != ':') {
       return false;
     }

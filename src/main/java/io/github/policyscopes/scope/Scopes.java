@@ -5,6 +5,7 @@ import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The one way the rest of the code turns strings into scopes: a malformed config scope is a value
@@ -40,7 +41,7 @@ public final class Scopes {
   }
 
   /** The scope {@code s} stands for; null when {@code s} is null or a malformed config scope. */
-  public static Scope parseOrNull(String s) {
+  public static @Nullable Scope parseOrNull(@Nullable String s) {
     return s != null && tryParse(s) instanceof Valid v ? v.scope() : null;
   }
 
@@ -48,12 +49,12 @@ public final class Scopes {
    * The config scope {@code s} stands for; null when {@code s} is null, a plain scope or a
    * malformed config scope.
    */
-  public static ConfigScope configOrNull(String s) {
+  public static @Nullable ConfigScope configOrNull(@Nullable String s) {
     return Scope.isConfigScopeSyntax(s) && parseOrNull(s) instanceof ConfigScope c ? c : null;
   }
 
   /** Whether {@code s} is a well-formed config scope. */
-  public static boolean isConfigScope(String s) {
+  public static boolean isConfigScope(@Nullable String s) {
     return configOrNull(s) != null;
   }
 
@@ -61,7 +62,7 @@ public final class Scopes {
    * The well-formed scopes of {@code entries}, in first-seen order, once per string: null, blank
    * and malformed entries are skipped. Null gives an empty list.
    */
-  public static List<Scope> wellFormed(Collection<String> entries) {
+  public static List<Scope> wellFormed(@Nullable Collection<String> entries) {
     Map<String, Scope> out = new LinkedHashMap<>();
     if (entries != null) {
       for (String s : entries) {
@@ -80,7 +81,7 @@ public final class Scopes {
    * Splits a space-separated scope string (a {@code scope} parameter or claim) on whitespace; null
    * or blank gives an empty list.
    */
-  public static List<String> split(String spaceSeparated) {
+  public static List<String> split(@Nullable String spaceSeparated) {
     List<String> out = new ArrayList<>();
     if (spaceSeparated == null) {
       return out;
