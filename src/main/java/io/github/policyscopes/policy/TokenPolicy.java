@@ -12,7 +12,8 @@ import org.jspecify.annotations.Nullable;
  * A token policy (docs/contract.md §3).
  *
  * @param id the policy id (null before it is stored)
- * @param title the unique title
+ * @param title the unique title (null only for a policy built to be checked, never stored nor
+ *     shown: {@code PolicyConfig.hasConfigGrant})
  * @param allowedScopes the allowed entries, duplicates removed, first-seen order kept
  * @param accessTokenLifetime seconds ({@value #MIN_LIFETIME}-{@value #MAX_LIFETIME}), or null for
  *     Keycloak's normal lifetime
@@ -20,7 +21,7 @@ import org.jspecify.annotations.Nullable;
  */
 public record TokenPolicy(
     @Nullable String id,
-    String title,
+    @Nullable String title,
     List<String> allowedScopes,
     @Nullable Integer accessTokenLifetime,
     DisallowedScopesMode disallowedScopes) {

@@ -3,6 +3,7 @@ package io.github.policyscopes.keycloak.compat;
 import java.lang.invoke.MethodHandle;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.MethodType;
+import org.jspecify.annotations.Nullable;
 import org.keycloak.models.ClientModel;
 import org.keycloak.representations.idm.ClientRepresentation;
 import org.keycloak.services.clientpolicy.context.ClientSecretRotationContext;
@@ -15,7 +16,7 @@ import org.keycloak.services.resources.admin.AdminAuth;
  */
 public final class ClientPolicyContexts {
 
-  private static final MethodHandle WITH_ADMIN =
+  private static final @Nullable MethodHandle WITH_ADMIN =
       constructor(
           MethodType.methodType(
               void.class,
@@ -23,7 +24,7 @@ public final class ClientPolicyContexts {
               ClientModel.class,
               String.class,
               AdminAuth.class));
-  private static final MethodHandle WITHOUT_ADMIN =
+  private static final @Nullable MethodHandle WITHOUT_ADMIN =
       constructor(
           MethodType.methodType(
               void.class, ClientRepresentation.class, ClientModel.class, String.class));
@@ -48,7 +49,7 @@ public final class ClientPolicyContexts {
     throw new IllegalStateException("no known ClientSecretRotationContext constructor");
   }
 
-  private static MethodHandle constructor(MethodType type) {
+  private static @Nullable MethodHandle constructor(MethodType type) {
     try {
       return MethodHandles.publicLookup().findConstructor(ClientSecretRotationContext.class, type);
     } catch (NoSuchMethodException | IllegalAccessException absent) {

@@ -3,6 +3,7 @@ package io.github.policyscopes.keycloak.compat;
 import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A Keycloak server version as {@code org.keycloak.common.Version.VERSION} prints it ({@code
@@ -21,7 +22,7 @@ public record KeycloakVersion(int major, int minor, int micro)
   private static final Pattern FORM = Pattern.compile("^(\\d+)\\.(\\d+)(?:\\.(\\d+))?.*");
 
   /** The version in {@code text}, or empty when it is not a version ({@code null}, "unknown"). */
-  public static Optional<KeycloakVersion> parse(String text) {
+  public static Optional<KeycloakVersion> parse(@Nullable String text) {
     if (text == null) {
       return Optional.empty();
     }

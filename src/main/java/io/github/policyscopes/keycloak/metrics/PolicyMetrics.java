@@ -9,6 +9,7 @@ import io.micrometer.core.instrument.Timer;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import org.jboss.logging.Logger;
+import org.jspecify.annotations.Nullable;
 import org.keycloak.Config;
 
 /**
@@ -87,7 +88,7 @@ public final class PolicyMetrics {
   }
 
   /** Null while metrics are off: the only thing a disabled call reads. */
-  private static volatile PolicyMetrics current;
+  private static volatile @Nullable PolicyMetrics current;
 
   private final MeterRegistry registry;
   private final boolean clientIdTag;
@@ -164,8 +165,8 @@ public final class PolicyMetrics {
       String resource,
       String method,
       int status,
-      String clientId,
-      Refusal refusal,
+      @Nullable String clientId,
+      @Nullable Refusal refusal,
       long started) {
     PolicyMetrics m = current;
     if (m != null) {
@@ -179,8 +180,8 @@ public final class PolicyMetrics {
       String resource,
       String method,
       int status,
-      String clientId,
-      Refusal refusal,
+      @Nullable String clientId,
+      @Nullable Refusal refusal,
       long nanos) {
     Tags realmTags = withClient(Tags.of("realm", value(realm)), clientId);
     Tags route = realmTags.and("resource", value(resource), "method", value(method));
@@ -213,11 +214,11 @@ public final class PolicyMetrics {
     }
   }
 
-  private Tags withClient(Tags tags, String clientId) {
+  private Tags withClient(Tags tags, @Nullable String clientId) {
     return clientIdTag ? tags.and("client_id", value(clientId)) : tags;
   }
 
-  private static String value(String tag) {
+  private static String value(@Nullable String tag) {
     return tag == null ? "" : tag;
   }
 }

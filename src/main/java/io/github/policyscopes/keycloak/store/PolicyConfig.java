@@ -10,6 +10,7 @@ import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import org.jspecify.annotations.Nullable;
 import org.keycloak.provider.ProviderConfigProperty;
 import org.keycloak.provider.ProviderConfigurationBuilder;
 
@@ -36,7 +37,7 @@ import org.keycloak.provider.ProviderConfigurationBuilder;
  */
 public record PolicyConfig(
     List<String> allowedScopes,
-    Integer accessTokenLifetime,
+    @Nullable Integer accessTokenLifetime,
     DisallowedScopesMode disallowedScopes,
     List<FieldError> problems) {
 
@@ -86,7 +87,9 @@ public record PolicyConfig(
    * {@link #problems()} is not empty.
    */
   public static PolicyConfig of(
-      List<String> allowedScopes, Integer accessTokenLifetime, String disallowedScopes) {
+      @Nullable List<String> allowedScopes,
+      @Nullable Integer accessTokenLifetime,
+      @Nullable String disallowedScopes) {
     List<FieldError> problems = new ArrayList<>();
     List<String> entries = allowedScopes == null ? List.of() : allowedScopes;
     problems.addAll(PolicyValidator.entryErrors(entries));
@@ -102,7 +105,7 @@ public record PolicyConfig(
   }
 
   /** Reads a mapper's stored config, leniently; see the class comment. */
-  public static PolicyConfig read(Map<String, String> config) {
+  public static PolicyConfig read(@Nullable Map<String, String> config) {
     Map<String, String> c = config == null ? Map.of() : config;
     List<FieldError> problems = new ArrayList<>();
     List<String> entries = split(c.get(ALLOWED_SCOPES));
@@ -145,7 +148,7 @@ public record PolicyConfig(
   }
 
   /** The policy for the issuance core. */
-  public TokenPolicy toPolicy(String id, String title) {
+  public TokenPolicy toPolicy(@Nullable String id, @Nullable String title) {
     return new TokenPolicy(id, title, allowedScopes, accessTokenLifetime, disallowedScopes);
   }
 
@@ -182,7 +185,7 @@ public record PolicyConfig(
     return new PolicyConfig(entries, lifetime, mode, allProblems);
   }
 
-  private static List<String> split(String stored) {
+  private static List<String> split(@Nullable String stored) {
     if (stored == null || stored.isBlank()) {
       return List.of();
     }

@@ -6,6 +6,7 @@ import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.jspecify.annotations.Nullable;
 import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.RealmModel;
 
@@ -68,7 +69,7 @@ public final class PolicyIndex {
    * database does.
    */
   public static boolean titleTaken(
-      KeycloakSession session, RealmModel realm, String title, String exceptId) {
+      KeycloakSession session, RealmModel realm, String title, @Nullable String exceptId) {
     return Revisions.em(session)
             .createQuery(
                 "select count(s)"

@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
 import org.jboss.logging.Logger;
+import org.jspecify.annotations.Nullable;
 import org.keycloak.models.ClientModel;
 import org.keycloak.models.ClientScopeModel;
 import org.keycloak.models.ProtocolMapperContainerModel;
@@ -75,12 +76,12 @@ public final class PolicyStore {
    * What the client's tokens may carry now: its policies merged, without config grants for a public
    * client (config power is for confidential clients); null for a client that no policy governs.
    */
-  public static EffectivePolicy effectiveFor(ClientModel client) {
+  public static @Nullable EffectivePolicy effectiveFor(ClientModel client) {
     return effectiveFor(client, client.getClientScopes(true));
   }
 
   /** As {@link #effectiveFor(ClientModel)}, given the client's default client scopes. */
-  public static EffectivePolicy effectiveFor(
+  public static @Nullable EffectivePolicy effectiveFor(
       ClientModel client, Map<String, ClientScopeModel> defaultScopes) {
     if (!KeycloakRuntime.active()) {
       return null; // an unsupported Keycloak: every client is issued tokens as in stock Keycloak
@@ -135,15 +136,15 @@ public final class PolicyStore {
   }
 
   /** A policy scope's config: every policy mapper on it, merged. Null when it is no policy. */
-  public static PolicyConfig configOf(ClientScopeModel scope) {
+  public static @Nullable PolicyConfig configOf(ClientScopeModel scope) {
     return policyMappers(scope)
         .map(m -> PolicyConfig.read(m.getConfig()))
         .reduce(PolicyConfig::mergedWith)
         .orElse(null);
   }
 
-  /** The policy a policy scope stands for (all its mappers merged). */
-  public static TokenPolicy policyOf(ClientScopeModel scope) {
+  /** The policy a policy scope stands for (all its mappers merged); null when it is no policy. */
+  public static @Nullable TokenPolicy policyOf(ClientScopeModel scope) {
     PolicyConfig config = configOf(scope);
     return config == null ? null : config.toPolicy(scope.getId(), titleOf(scope));
   }
@@ -193,7 +194,7 @@ public final class PolicyStore {
   }
 
   /** A value made safe for one log line: control characters escaped as {@code \\uXXXX}. */
-  public static String printable(String value) {
+  public static String printable(@Nullable String value) {
     if (value == null) {
       return "null";
     }

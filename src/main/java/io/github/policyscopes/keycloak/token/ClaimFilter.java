@@ -24,6 +24,7 @@ import java.util.function.Predicate;
 import java.util.function.Supplier;
 import java.util.stream.Collectors;
 import org.jboss.logging.Logger;
+import org.jspecify.annotations.Nullable;
 import org.keycloak.models.ClientModel;
 import org.keycloak.models.ClientScopeModel;
 import org.keycloak.models.ClientSessionContext;
@@ -174,7 +175,8 @@ final class ClaimFilter {
    * introspection, an ID token from the authorization endpoint), what the client's policies cover
    * now. Null when no policy governs the client: nothing is filtered.
    */
-  private static Predicate<String> grantedNow(KeycloakSession session, ClientSessionContext ctx) {
+  private static @Nullable Predicate<String> grantedNow(
+      KeycloakSession session, ClientSessionContext ctx) {
     Issuance issuance = Issuance.current(session);
     if (issuance != null && issuance.result() != null) {
       return grantedBy(Set.copyOf(issuance.result().granted()));
@@ -189,7 +191,7 @@ final class ClaimFilter {
     };
   }
 
-  private static EffectivePolicy policyOf(ClientSessionContext ctx) {
+  private static @Nullable EffectivePolicy policyOf(ClientSessionContext ctx) {
     return PolicyStore.effectiveFor(ctx.getClientSession().getClient());
   }
 
@@ -214,11 +216,11 @@ final class ClaimFilter {
 
   private static void filter(
       Kind kind,
-      Object token,
+      @Nullable Object token,
       KeycloakSession session,
       UserSessionModel userSession,
       ClientSessionContext ctx,
-      Predicate<String> granted) {
+      @Nullable Predicate<String> granted) {
     if (granted == null || token == null || !firstTime(session, token)) {
       return;
     }
@@ -375,7 +377,7 @@ final class ClaimFilter {
    * {@code current} without what {@code dropped} wrote unless {@code kept} wrote it too, value by
    * value (an audience, a role): the same node when nothing changes, null when nothing is left.
    */
-  static JsonNode subtract(JsonNode current, JsonNode dropped, JsonNode kept) {
+  static @Nullable JsonNode subtract(JsonNode current, JsonNode dropped, @Nullable JsonNode kept) {
     if (current.isObject() && dropped.isObject()) {
       ObjectNode result = ((ObjectNode) current).deepCopy();
       boolean changed = false;

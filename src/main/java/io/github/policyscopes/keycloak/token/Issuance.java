@@ -6,6 +6,7 @@ import io.github.policyscopes.policy.ScopeGrant;
 import io.github.policyscopes.policy.ScopeGrant.GrantResult;
 import java.util.List;
 import java.util.Set;
+import org.jspecify.annotations.Nullable;
 import org.keycloak.events.EventBuilder;
 import org.keycloak.models.KeycloakSession;
 import org.keycloak.representations.RefreshToken;
@@ -33,9 +34,9 @@ final class Issuance {
   private final List<String> requested;
   private final boolean explicit;
   private final Ceiling ceiling;
-  private final Long notAfter;
-  private final EventBuilder event;
-  private GrantResult result;
+  private final @Nullable Long notAfter;
+  private final @Nullable EventBuilder event;
+  private @Nullable GrantResult result;
 
   /**
    * @param policy the client's policies, merged, as read at the start of the request
@@ -47,7 +48,8 @@ final class Issuance {
    * @param ceiling for refresh and exchange, the original grant the new token may not exceed;
    *     {@link Ceiling#NONE} for a first issuance
    * @param notAfter for exchange, the subject token's expiry: the new token never outlives it
-   * @param event the request's event, still open: the details land in it before it is sent
+   * @param event the request's event, still open: the details land in it before it is sent; null
+   *     when Keycloak gives none (then nothing is recorded in an event)
    */
   Issuance(
       EffectivePolicy policy,
@@ -55,8 +57,8 @@ final class Issuance {
       List<String> requested,
       boolean explicit,
       Ceiling ceiling,
-      Long notAfter,
-      EventBuilder event) {
+      @Nullable Long notAfter,
+      @Nullable EventBuilder event) {
     this.policy = policy;
     this.defaultScopes = Set.copyOf(defaultScopes);
     this.requested = List.copyOf(requested);
@@ -66,7 +68,8 @@ final class Issuance {
     this.event = event;
   }
 
-  static Issuance current(KeycloakSession session) {
+  /** The issuance of this request; null outside a policy-bound token request. */
+  static @Nullable Issuance current(KeycloakSession session) {
     return (Issuance) session.getAttribute(ATTRIBUTE);
   }
 
@@ -99,7 +102,7 @@ final class Issuance {
   }
 
   /** The expiry the new token may not pass (exchange), or null. */
-  Long notAfter() {
+  @Nullable Long notAfter() {
     return notAfter;
   }
 
@@ -124,7 +127,7 @@ final class Issuance {
    *
    * @return whether the token was changed
    */
-  boolean stamp(RefreshToken refreshToken) {
+  boolean stamp(@Nullable RefreshToken refreshToken) {
     if (result == null || refreshToken == null) {
       return false;
     }
@@ -156,7 +159,7 @@ final class Issuance {
   }
 
   /** The decision for the token issued in this request; null before the mapper ran. */
-  GrantResult result() {
+  @Nullable GrantResult result() {
     return result;
   }
 }

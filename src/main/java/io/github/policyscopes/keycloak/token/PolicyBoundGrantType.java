@@ -21,6 +21,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.jboss.logging.Logger;
+import org.jspecify.annotations.Nullable;
 import org.keycloak.OAuth2Constants;
 import org.keycloak.OAuthErrorException;
 import org.keycloak.events.Details;
@@ -215,7 +216,7 @@ final class PolicyBoundGrantType implements OAuth2GrantType {
     return response;
   }
 
-  private ClientModel bearerClient() {
+  private @Nullable ClientModel bearerClient() {
     try {
       String header =
           session.getContext().getRequestHeaders().getHeaderString(HttpHeaders.AUTHORIZATION);
@@ -234,7 +235,7 @@ final class PolicyBoundGrantType implements OAuth2GrantType {
   }
 
   /** The client a request names: {@code client_id}, else the user of HTTP Basic. */
-  private ClientModel namedClient(MultivaluedMap<String, String> form) {
+  private @Nullable ClientModel namedClient(MultivaluedMap<String, String> form) {
     String clientId = form.getFirst(OAuth2Constants.CLIENT_ID);
     String header =
         session.getContext().getRequestHeaders().getHeaderString(HttpHeaders.AUTHORIZATION);
@@ -279,7 +280,7 @@ final class PolicyBoundGrantType implements OAuth2GrantType {
     }
   }
 
-  private static void refuseIfBound(Context context, ClientModel client) {
+  private static void refuseIfBound(Context context, @Nullable ClientModel client) {
     if (client != null && !PolicyStore.boundTo(client).isEmpty()) {
       String description = "UMA tickets are not available to clients bound to a token policy";
       context.getEvent().detail(Details.REASON, description);
@@ -321,7 +322,7 @@ final class PolicyBoundGrantType implements OAuth2GrantType {
   }
 
   /** What a refresh or exchange presents: the grant it may not exceed, and when it expires. */
-  record Presented(List<String> grant, Long expiry) {}
+  record Presented(List<String> grant, @Nullable Long expiry) {}
 
   /**
    * The grant a refreshed or exchanged token may not exceed, read from the presented token, or null
@@ -330,7 +331,7 @@ final class PolicyBoundGrantType implements OAuth2GrantType {
    * its {@value #GRANT_CLAIM} claim; one without it (issued before the client was bound) yields its
    * plain scopes at most, never a config scope; an unreadable token yields nothing.
    */
-  private Presented presented(MultivaluedMap<String, String> form) {
+  private @Nullable Presented presented(MultivaluedMap<String, String> form) {
     if (kind != Kind.REFRESH && kind != Kind.EXCHANGE) {
       return null;
     }

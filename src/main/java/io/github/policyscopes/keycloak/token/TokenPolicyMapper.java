@@ -14,6 +14,7 @@ import java.util.List;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
+import org.jspecify.annotations.Nullable;
 import org.keycloak.models.AuthenticatedClientSessionModel;
 import org.keycloak.models.ClientModel;
 import org.keycloak.models.ClientSessionContext;
@@ -172,10 +173,10 @@ public final class TokenPolicyMapper extends AbstractOIDCProtocolMapper
    * (Keycloak caps a client's own lifespan there too), and for an exchanged token never past the
    * subject token's expiry.
    */
-  private static Long expiry(
+  private static @Nullable Long expiry(
       AccessToken token,
       EffectivePolicy policy,
-      Issuance issuance,
+      @Nullable Issuance issuance,
       UserSessionModel userSession,
       ClientSessionContext ctx) {
     Long exp = token.getExp();
@@ -248,7 +249,7 @@ public final class TokenPolicyMapper extends AbstractOIDCProtocolMapper
     return ClaimFilter.tokenResponse(response, session, userSession, clientSessionCtx);
   }
 
-  private static EffectivePolicy policyOf(ClientModel client) {
+  private static @Nullable EffectivePolicy policyOf(ClientModel client) {
     return PolicyStore.effectiveFor(client);
   }
 }
