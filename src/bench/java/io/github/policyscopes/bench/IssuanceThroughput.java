@@ -1,5 +1,7 @@
 package io.github.policyscopes.bench;
 
+import org.jspecify.annotations.Nullable;
+
 import io.github.policyscopes.it.DistributionServer;
 import io.github.policyscopes.it.KeycloakServer;
 import io.github.policyscopes.it.TestClient;
@@ -138,7 +140,7 @@ public final class IssuanceThroughput {
     return done.get() / ((System.nanoTime() - started) / 1e9);
   }
 
-  private static String form(String clientId, String secret, String scope) {
+  private static String form(String clientId, String secret, @Nullable String scope) {
     String form =
         "grant_type=client_credentials&client_id="
             + enc(clientId)

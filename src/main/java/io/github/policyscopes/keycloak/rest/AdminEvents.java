@@ -1,5 +1,6 @@
 package io.github.policyscopes.keycloak.rest;
 
+import org.jspecify.annotations.Nullable;
 import org.keycloak.events.admin.OperationType;
 import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.RealmModel;
@@ -20,7 +21,7 @@ final class AdminEvents {
       String resourceType,
       OperationType operation,
       String resourcePath,
-      Object representation) {
+      @Nullable Object representation) {
     new AdminEventBuilder(
             realm,
             permissions.caller().adminAuth(realm),

@@ -6,6 +6,7 @@ import jakarta.ws.rs.core.Response;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.jspecify.annotations.Nullable;
 
 /**
  * An error answer of the config API: a status, the RFC 6750 style {@code error} code, a sentence,
@@ -20,7 +21,7 @@ final class ApiError extends RuntimeException {
   private final String error;
   private final transient Map<String, Object> extra = new LinkedHashMap<>();
   private final transient Map<String, String> headers = new LinkedHashMap<>();
-  private Refusal refusal;
+  private @Nullable Refusal refusal;
 
   ApiError(int status, String error, String description) {
     super(description, null, false, false);
@@ -70,7 +71,7 @@ final class ApiError extends RuntimeException {
     return this;
   }
 
-  Refusal refusal() {
+  @Nullable Refusal refusal() {
     return refusal;
   }
 

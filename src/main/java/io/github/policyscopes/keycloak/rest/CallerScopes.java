@@ -11,6 +11,7 @@ import io.github.policyscopes.scope.PlainScope;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ConcurrentHashMap;
+import org.jspecify.annotations.Nullable;
 import org.keycloak.models.ClientModel;
 
 /**
@@ -66,12 +67,12 @@ public final class CallerScopes {
   }
 
   /** The token's {@code scope} claim compiled (cached): what it carries, before any policy. */
-  public static ScopeSet token(String scopeClaim) {
+  public static ScopeSet token(@Nullable String scopeClaim) {
     return CACHE.get(scopeClaim == null ? "" : scopeClaim).token;
   }
 
   /** The caller's effective scopes for a token of {@code client} carrying {@code scopeClaim}. */
-  static ScopeSet forClient(String scopeClaim, ClientModel client) {
+  static ScopeSet forClient(@Nullable String scopeClaim, @Nullable ClientModel client) {
     return effective(scopeClaim, client == null ? null : PolicyStore.effectiveFor(client));
   }
 
@@ -81,7 +82,7 @@ public final class CallerScopes {
    * config grant for a public client or a broken policy). What {@link BearerGuard} decides with on
    * every request; allocation-free for a claim and policy seen before.
    */
-  public static ScopeSet effective(String scopeClaim, EffectivePolicy policy) {
+  public static ScopeSet effective(@Nullable String scopeClaim, @Nullable EffectivePolicy policy) {
     Compiled compiled = CACHE.get(scopeClaim == null ? "" : scopeClaim);
     if (policy == null || policy.grants().isEmpty()) {
       return compiled.withoutGrants;

@@ -18,6 +18,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import org.jspecify.annotations.Nullable;
 import org.keycloak.OAuth2Constants;
 import org.keycloak.models.ClientModel;
 import org.keycloak.models.ClientScopeModel;
@@ -45,13 +46,13 @@ final class ClientEvaluation {
       String clientId,
       String grantType,
       boolean bound,
-      String outcome,
-      String scope,
-      String error,
-      List<ScopeView> scopes,
-      List<DenyView> stickyDenies,
-      Integer accessTokenLifetime,
-      String disallowedScopes,
+      @Nullable String outcome,
+      @Nullable String scope,
+      @Nullable String error,
+      @Nullable List<ScopeView> scopes,
+      @Nullable List<DenyView> stickyDenies,
+      @Nullable Integer accessTokenLifetime,
+      @Nullable String disallowedScopes,
       List<String> notes) {}
 
   /**
@@ -63,8 +64,8 @@ final class ClientEvaluation {
       String scope,
       String source,
       boolean granted,
-      String entry,
-      List<PolicyRef> policies,
+      @Nullable String entry,
+      @Nullable List<PolicyRef> policies,
       String reason) {}
 
   /** A deny the token would carry without asking for it. */

@@ -15,6 +15,7 @@ import jakarta.ws.rs.core.Response;
 import java.io.InputStream;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import org.jspecify.annotations.Nullable;
 import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.RealmModel;
 
@@ -53,7 +54,8 @@ public final class CollectionResource<V> {
   }
 
   @GET
-  public Response list(@QueryParam("first") String first, @QueryParam("max") String max) {
+  public Response list(
+      @QueryParam("first") @Nullable String first, @QueryParam("max") @Nullable String max) {
     return root.guarded(
         collection.name(),
         permissions -> {

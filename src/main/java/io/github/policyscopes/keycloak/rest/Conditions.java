@@ -1,6 +1,7 @@
 package io.github.policyscopes.keycloak.rest;
 
 import jakarta.ws.rs.core.Response;
+import org.jspecify.annotations.Nullable;
 
 /** RFC 9110 §13 preconditions on the ETags of the config API. */
 final class Conditions {
@@ -11,7 +12,7 @@ final class Conditions {
    * Whether {@code If-None-Match} "fails" (RFC 9110 §13.1.2): {@code *}, or one of the listed
    * entity tags equals {@code etag} by weak comparison. Absent or blank: never.
    */
-  static boolean noneMatchFails(String ifNoneMatch, String etag) {
+  static boolean noneMatchFails(@Nullable String ifNoneMatch, String etag) {
     if (ifNoneMatch == null || ifNoneMatch.isBlank()) {
       return false;
     }

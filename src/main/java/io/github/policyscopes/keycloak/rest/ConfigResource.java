@@ -22,6 +22,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.jboss.logging.Logger;
+import org.jspecify.annotations.Nullable;
 import org.keycloak.common.util.Time;
 import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.RealmModel;
@@ -72,7 +73,8 @@ public final class ConfigResource {
 
   @GET
   @Path("whoami")
-  public Response whoami(@QueryParam("method") String method, @QueryParam("path") String path) {
+  public Response whoami(
+      @QueryParam("method") @Nullable String method, @QueryParam("path") @Nullable String path) {
     return respond(
         "whoami",
         permissions -> {
@@ -278,7 +280,7 @@ public final class ConfigResource {
    * and only naming an origin its client allows. No caller (a 401, or the origin itself refused):
    * no client is known, so no {@code Access-Control-Allow-Origin} at all.
    */
-  private static Response cors(Permissions caller, Response.ResponseBuilder response) {
+  private static Response cors(@Nullable Permissions caller, Response.ResponseBuilder response) {
     if (caller == null) {
       return response.build();
     }

@@ -3,6 +3,7 @@ package io.github.policyscopes.keycloak.rest;
 import io.github.policyscopes.keycloak.compat.KeycloakRuntime;
 import io.github.policyscopes.keycloak.metrics.PolicyMetrics;
 import java.util.List;
+import org.jspecify.annotations.Nullable;
 import org.keycloak.Config;
 import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.KeycloakSessionFactory;
@@ -20,7 +21,7 @@ public final class ConfigResourceProviderFactory implements RealmResourceProvide
   public static final String PROVIDER_ID = "config";
 
   @Override
-  public RealmResourceProvider create(KeycloakSession session) {
+  public @Nullable RealmResourceProvider create(KeycloakSession session) {
     if (!KeycloakRuntime.active()) {
       return null; // an unsupported Keycloak: /realms/{realm}/config answers 404 as without us
     }

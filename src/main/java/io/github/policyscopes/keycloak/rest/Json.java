@@ -20,6 +20,7 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
+import org.jspecify.annotations.Nullable;
 
 /** JSON in and out: bounded reading, typed field access with errors naming the field, ETags. */
 final class Json {
@@ -106,7 +107,7 @@ final class Json {
     return main.equals("application") && (sub.equals("json") || sub.endsWith("+json"));
   }
 
-  private static byte[] readBounded(InputStream body) {
+  private static byte[] readBounded(@Nullable InputStream body) {
     if (body == null) {
       return new byte[0];
     }
@@ -137,7 +138,8 @@ final class Json {
     }
   }
 
-  static String text(ObjectNode body, String field) {
+  /** A string, or null when absent or JSON null. */
+  static @Nullable String text(ObjectNode body, String field) {
     JsonNode value = body.get(field);
     if (value == null || value.isNull()) {
       return null;
@@ -148,7 +150,8 @@ final class Json {
     return value.asText();
   }
 
-  static Integer integer(ObjectNode body, String field) {
+  /** An integer, or null when absent or JSON null. */
+  static @Nullable Integer integer(ObjectNode body, String field) {
     JsonNode value = body.get(field);
     if (value == null || value.isNull()) {
       return null;
@@ -159,7 +162,8 @@ final class Json {
     return value.intValue();
   }
 
-  static Boolean bool(ObjectNode body, String field) {
+  /** A boolean, or null when absent or JSON null. */
+  static @Nullable Boolean bool(ObjectNode body, String field) {
     JsonNode value = body.get(field);
     if (value == null || value.isNull()) {
       return null;
@@ -171,7 +175,7 @@ final class Json {
   }
 
   /** A list of strings, or null when absent. */
-  static List<String> strings(ObjectNode body, String field) {
+  static @Nullable List<String> strings(ObjectNode body, String field) {
     JsonNode value = body.get(field);
     if (value == null || value.isNull()) {
       return null;

@@ -6,6 +6,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.stream.Collectors;
+import org.jspecify.annotations.Nullable;
 import org.keycloak.authorization.AuthorizationProvider;
 import org.keycloak.authorization.model.Policy;
 import org.keycloak.authorization.model.ResourceServer;
@@ -51,7 +52,7 @@ final class KeycloakPower {
   }
 
   /** Why the client holds Keycloak power, or null when it holds none. */
-  static String reason(KeycloakSession session, RealmModel realm, ClientModel client) {
+  static @Nullable String reason(KeycloakSession session, RealmModel realm, ClientModel client) {
     // the service account user stays linked while service accounts are off: check it anyway
     UserModel account = session.users().getServiceAccount(client);
     Set<RoleModel> held = account == null ? Set.of() : RoleUtils.getDeepUserRoleMappings(account);
@@ -92,7 +93,7 @@ final class KeycloakPower {
   }
 
   /** A role of Keycloak's admin clients that the client's tokens may carry, or null. */
-  private static RoleModel adminRoleInScope(
+  private static @Nullable RoleModel adminRoleInScope(
       KeycloakSession session, RealmModel realm, ClientModel client) {
     for (String adminClientId : PERMISSION_SERVERS) {
       ClientModel admin = session.clients().getClientByClientId(realm, adminClientId);
@@ -107,7 +108,7 @@ final class KeycloakPower {
     return null;
   }
 
-  private static String permissionNaming(
+  private static @Nullable String permissionNaming(
       KeycloakSession session, RealmModel realm, Collection<String> ids) {
     AuthorizationProvider authorization = session.getProvider(AuthorizationProvider.class);
     if (authorization == null) {
@@ -142,7 +143,7 @@ final class KeycloakPower {
         .anyMatch(value -> ids.stream().anyMatch(value::contains));
   }
 
-  private static void addWithParents(GroupModel group, Set<String> ids) {
+  private static void addWithParents(@Nullable GroupModel group, Set<String> ids) {
     for (GroupModel g = group; g != null && ids.add(g.getId()); g = g.getParent()) {
       // walk up to the root
     }

@@ -7,6 +7,7 @@ import jakarta.ws.rs.Path;
 import jakarta.ws.rs.core.Response;
 import java.io.InputStream;
 import java.util.Map;
+import org.jspecify.annotations.Nullable;
 import org.keycloak.models.KeycloakSession;
 
 /**
@@ -33,7 +34,7 @@ public final class ManagedClientResource extends MemberResource<ManagedClientSer
 
   @POST
   @Path("secret")
-  public Response newSecret(@HeaderParam("If-Match") String ifMatch) {
+  public Response newSecret(@HeaderParam("If-Match") @Nullable String ifMatch) {
     return root.guarded(
         ConfigResource.SECRET_ROUTE,
         permissions ->

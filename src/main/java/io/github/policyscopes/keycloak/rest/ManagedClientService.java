@@ -21,6 +21,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.stream.Stream;
+import org.jspecify.annotations.Nullable;
 import org.keycloak.OAuth2Constants;
 import org.keycloak.common.constants.ServiceAccountConstants;
 import org.keycloak.events.admin.OperationType;
@@ -78,7 +79,7 @@ final class ManagedClientService implements ResourceCollection<ManagedClientServ
   record View(
       String id,
       String clientId,
-      String name,
+      @Nullable String name,
       String type,
       List<String> grantTypes,
       List<String> redirectUris,
@@ -203,7 +204,7 @@ final class ManagedClientService implements ResourceCollection<ManagedClientServ
       RealmModel realm,
       Permissions permissions,
       String id,
-      String ifMatch,
+      @Nullable String ifMatch,
       ObjectNode body) {
     long revision = Writes.claim(session, realm, Revisions.Kind.CLIENT, id, ifMatch);
     ClientModel client = find(session, realm, id);
@@ -247,7 +248,7 @@ final class ManagedClientService implements ResourceCollection<ManagedClientServ
       RealmModel realm,
       Permissions permissions,
       String id,
-      String ifMatch) {
+      @Nullable String ifMatch) {
     long revision = Writes.claim(session, realm, Revisions.Kind.CLIENT, id, ifMatch);
     ClientModel client = find(session, realm, id);
     Writes.checkIfMatch(ifMatch, Json.etag(view(client, permissions), revision));
@@ -271,7 +272,7 @@ final class ManagedClientService implements ResourceCollection<ManagedClientServ
       RealmModel realm,
       Permissions permissions,
       String id,
-      String ifMatch) {
+      @Nullable String ifMatch) {
     // the client's own revision: a rotation and a client update never interleave (the update
     // writes Keycloak's whole representation, secret included)
     long revision = Writes.claim(session, realm, Revisions.Kind.CLIENT, id, ifMatch);
@@ -422,7 +423,10 @@ final class ManagedClientService implements ResourceCollection<ManagedClientServ
    * with a config grant to a public client is refused, and so is turning such a client public.
    */
   private static void checkConfigPowerIsConfidential(
-      ClientModel current, Input input, List<ClientScopeModel> policies, Permissions permissions) {
+      @Nullable ClientModel current,
+      Input input,
+      List<ClientScopeModel> policies,
+      Permissions permissions) {
     if (input.confidential()) {
       return;
     }
@@ -460,7 +464,7 @@ final class ManagedClientService implements ResourceCollection<ManagedClientServ
    * to it nor touched: the caller cannot name what it cannot see.
    */
   private static void bindExactly(
-      ClientModel client, List<ClientScopeModel> policies, Permissions permissions) {
+      ClientModel client, List<ClientScopeModel> policies, @Nullable Permissions permissions) {
     Set<String> named = new HashSet<>();
     policies.forEach(p -> named.add(p.getId()));
     client.getClientScopes(true).values().stream()
@@ -507,7 +511,10 @@ final class ManagedClientService implements ResourceCollection<ManagedClientServ
    * (400), and a delete that comes after sees the binding in the database (409).
    */
   private static void claimNewBindings(
-      KeycloakSession session, RealmModel realm, ClientModel client, List<String> ids) {
+      KeycloakSession session,
+      RealmModel realm,
+      @Nullable ClientModel client,
+      @Nullable List<String> ids) {
     if (ids == null) {
       return;
     }
@@ -528,7 +535,8 @@ final class ManagedClientService implements ResourceCollection<ManagedClientServ
    * lacks; the same steps through {@link ClientManager}'s methods that every supported version
    * has).
    */
-  private static void serviceAccount(KeycloakSession session, ClientModel client, Boolean enabled) {
+  private static void serviceAccount(
+      KeycloakSession session, ClientModel client, @Nullable Boolean enabled) {
     boolean exists = session.users().getServiceAccount(client) != null;
     boolean scopeAssigned =
         client.getClientScopes(true).containsKey(ServiceAccountConstants.SERVICE_ACCOUNT_SCOPE);
@@ -558,15 +566,15 @@ final class ManagedClientService implements ResourceCollection<ManagedClientServ
 
   /** A validated client body; on update, absent fields keep the client's current values. */
   record Input(
-      String clientId,
-      String name,
+      @Nullable String clientId,
+      @Nullable String name,
       boolean confidential,
       List<String> grantTypes,
       List<String> redirectUris,
       List<String> tokenPolicies,
       boolean enabled) {
 
-    static Input parse(ObjectNode body, ClientModel current, Permissions permissions) {
+    static Input parse(ObjectNode body, @Nullable ClientModel current, Permissions permissions) {
       Json.onlyFields(body, WRITABLE, READ_ONLY);
       View now = current == null ? null : view(current, permissions);
       String clientId = Json.text(body, "clientId");
@@ -643,7 +651,7 @@ final class ManagedClientService implements ResourceCollection<ManagedClientServ
       rep.setRedirectUris(new ArrayList<>(redirectUris));
     }
 
-    private static <T> T orElse(T value, T fallback) {
+    private static <T extends @Nullable Object> T orElse(@Nullable T value, T fallback) {
       return value != null ? value : fallback;
     }
 
@@ -654,7 +662,7 @@ final class ManagedClientService implements ResourceCollection<ManagedClientServ
     }
 
     /** An absolute http(s) URI, optionally ending in Keycloak's {@code *} wildcard; no fragment. */
-    private static String redirectProblem(String uri) {
+    private static @Nullable String redirectProblem(String uri) {
       if (uri.length() > 255) {
         return "must be at most 255 characters long"; // Keycloak stores it in 255 characters
       }

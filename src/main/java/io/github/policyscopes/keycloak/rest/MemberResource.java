@@ -11,6 +11,7 @@ import jakarta.ws.rs.PUT;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.core.Response;
 import java.io.InputStream;
+import org.jspecify.annotations.Nullable;
 import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.RealmModel;
 
@@ -40,7 +41,7 @@ public class MemberResource<V> {
   }
 
   @GET
-  public Response get(@HeaderParam("If-None-Match") String ifNoneMatch) {
+  public Response get(@HeaderParam("If-None-Match") @Nullable String ifNoneMatch) {
     return root.guarded(
         collection.memberRoute(),
         permissions -> {
@@ -54,7 +55,7 @@ public class MemberResource<V> {
   }
 
   @HEAD
-  public Response head(@HeaderParam("If-None-Match") String ifNoneMatch) {
+  public Response head(@HeaderParam("If-None-Match") @Nullable String ifNoneMatch) {
     return root.guarded(
         collection.memberRoute(),
         permissions -> {
@@ -71,8 +72,8 @@ public class MemberResource<V> {
 
   @PUT
   public Response update(
-      @HeaderParam("If-Match") String ifMatch,
-      @HeaderParam("If-None-Match") String ifNoneMatch,
+      @HeaderParam("If-Match") @Nullable String ifMatch,
+      @HeaderParam("If-None-Match") @Nullable String ifNoneMatch,
       InputStream body) {
     return root.guarded(
         collection.memberRoute(),
@@ -97,7 +98,8 @@ public class MemberResource<V> {
 
   @DELETE
   public Response delete(
-      @HeaderParam("If-Match") String ifMatch, @HeaderParam("If-None-Match") String ifNoneMatch) {
+      @HeaderParam("If-Match") @Nullable String ifMatch,
+      @HeaderParam("If-None-Match") @Nullable String ifNoneMatch) {
     return root.guarded(
         collection.memberRoute(),
         permissions -> {
@@ -157,7 +159,10 @@ public class MemberResource<V> {
 
   /** {@code If-None-Match} on a write: any match (or {@code *}) on the existing resource is 412. */
   private void checkIfNoneMatch(
-      KeycloakSession session, RealmModel realm, Permissions permissions, String ifNoneMatch) {
+      KeycloakSession session,
+      RealmModel realm,
+      Permissions permissions,
+      @Nullable String ifNoneMatch) {
     if (ifNoneMatch == null || ifNoneMatch.isBlank()) {
       return;
     }

@@ -1,5 +1,7 @@
 package io.github.policyscopes.keycloak.rest;
 
+import org.jspecify.annotations.Nullable;
+
 /** {@code first} and {@code max} query parameters of the list endpoints. */
 final class Paging {
 
@@ -8,7 +10,7 @@ final class Paging {
 
   private Paging() {}
 
-  static int first(String value) {
+  static int first(@Nullable String value) {
     int first = parse("first", value, 0);
     if (first < 0) {
       throw ApiError.invalidField("first", "must be 0 or more");
@@ -16,7 +18,7 @@ final class Paging {
     return first;
   }
 
-  static int max(String value) {
+  static int max(@Nullable String value) {
     int max = parse("max", value, DEFAULT_MAX);
     if (max < 1 || max > MAX_MAX) {
       throw ApiError.invalidField("max", "must be between 1 and " + MAX_MAX);
@@ -24,7 +26,7 @@ final class Paging {
     return max;
   }
 
-  private static int parse(String field, String value, int fallback) {
+  private static int parse(String field, @Nullable String value, int fallback) {
     if (value == null) {
       return fallback;
     }

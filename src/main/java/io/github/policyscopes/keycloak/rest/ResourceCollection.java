@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.github.policyscopes.keycloak.store.Revisions;
 import java.util.List;
 import java.util.Map;
+import org.jspecify.annotations.Nullable;
 import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.RealmModel;
 
@@ -49,7 +50,7 @@ interface ResourceCollection<V> {
       RealmModel realm,
       Permissions permissions,
       String id,
-      String ifMatch,
+      @Nullable String ifMatch,
       ObjectNode body);
 
   void delete(
@@ -57,7 +58,7 @@ interface ResourceCollection<V> {
       RealmModel realm,
       Permissions permissions,
       String id,
-      String ifMatch);
+      @Nullable String ifMatch);
 
   /** A created resource: its id, its view, and fields shown only once (a client secret). */
   record Created<V>(String id, V view, Map<String, Object> once) {}

@@ -22,6 +22,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
+import org.jspecify.annotations.Nullable;
 import org.keycloak.events.admin.OperationType;
 import org.keycloak.models.ClientModel;
 import org.keycloak.models.ClientScopeModel;
@@ -43,7 +44,7 @@ final class TokenPolicyService implements ResourceCollection<TokenPolicyService.
       String id,
       String title,
       List<String> allowedScopes,
-      Integer accessTokenLifetime,
+      @Nullable Integer accessTokenLifetime,
       String disallowedScopes,
       List<String> clients,
       List<String> warnings) {}
@@ -154,7 +155,7 @@ final class TokenPolicyService implements ResourceCollection<TokenPolicyService.
       RealmModel realm,
       Permissions permissions,
       String id,
-      String ifMatch,
+      @Nullable String ifMatch,
       ObjectNode body) {
     long revision = Writes.claim(session, realm, Revisions.Kind.POLICY, id, ifMatch);
     ClientScopeModel scope = find(realm, id);
@@ -182,7 +183,7 @@ final class TokenPolicyService implements ResourceCollection<TokenPolicyService.
       RealmModel realm,
       Permissions permissions,
       String id,
-      String ifMatch) {
+      @Nullable String ifMatch) {
     long revision = Writes.claim(session, realm, Revisions.Kind.POLICY, id, ifMatch);
     ClientScopeModel scope = find(realm, id);
     Writes.checkIfMatch(ifMatch, Json.etag(view(session, realm, scope, permissions), revision));
@@ -226,8 +227,11 @@ final class TokenPolicyService implements ResourceCollection<TokenPolicyService.
     return scope;
   }
 
-  /** The policy a policy scope stands for: every policy mapper on it counts. */
-  static TokenPolicy policy(ClientScopeModel scope) {
+  /**
+   * The policy a policy scope stands for: every policy mapper on it counts; null when the scope is
+   * no policy.
+   */
+  static @Nullable TokenPolicy policy(ClientScopeModel scope) {
     return PolicyStore.policyOf(scope);
   }
 
@@ -359,7 +363,7 @@ final class TokenPolicyService implements ResourceCollection<TokenPolicyService.
   }
 
   private static void checkTitleFree(
-      KeycloakSession session, RealmModel realm, String title, String exceptId) {
+      KeycloakSession session, RealmModel realm, String title, @Nullable String exceptId) {
     if (PolicyIndex.titleTaken(session, realm, title, exceptId)) {
       throw ApiError.conflict("a token policy titled \"" + title + "\" already exists")
           .with("field", "title");

@@ -7,6 +7,7 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.locks.ReentrantLock;
 import org.jboss.logging.Logger;
+import org.jspecify.annotations.Nullable;
 import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.ModelDuplicateException;
 import org.keycloak.models.RealmModel;
@@ -28,13 +29,13 @@ final class Writes {
   private static final Map<String, ReentrantLock> LOCKS = new ConcurrentHashMap<>();
 
   @FunctionalInterface
-  interface Work<T> {
+  interface Work<T extends @Nullable Object> {
     T run(KeycloakSession session, RealmModel realm);
   }
 
   private Writes() {}
 
-  static <T> T inTransaction(KeycloakSession session, Work<T> work) {
+  static <T extends @Nullable Object> T inTransaction(KeycloakSession session, Work<T> work) {
     String realmId = session.getContext().getRealm().getId();
     ReentrantLock lock = LOCKS.computeIfAbsent(realmId, id -> new ReentrantLock());
     lock.lock();
@@ -62,7 +63,11 @@ final class Writes {
    * and checks {@code If-Match} against its representation at the returned revision.
    */
   static long claim(
-      KeycloakSession session, RealmModel realm, Revisions.Kind kind, String id, String ifMatch) {
+      KeycloakSession session,
+      RealmModel realm,
+      Revisions.Kind kind,
+      String id,
+      @Nullable String ifMatch) {
     try {
       return Revisions.claim(session, realm, kind, id);
     } catch (Revisions.Conflict concurrent) {
@@ -81,7 +86,7 @@ final class Writes {
   }
 
   /** RFC 9110 If-Match: absent = no condition; {@code *} = any; else one of the listed tags. */
-  static void checkIfMatch(String ifMatch, String currentEtag) {
+  static void checkIfMatch(@Nullable String ifMatch, String currentEtag) {
     if (ifMatch == null || ifMatch.isBlank()) {
       return;
     }
