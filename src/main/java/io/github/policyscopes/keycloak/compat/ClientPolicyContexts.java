@@ -33,7 +33,10 @@ public final class ClientPolicyContexts {
 
   /** The context of a secret rotation, with the admin where the running Keycloak takes one. */
   public static ClientSecretRotationContext secretRotation(
-      ClientRepresentation rep, ClientModel client, String currentSecret, AdminAuth admin) {
+      ClientRepresentation rep,
+      ClientModel client,
+      @Nullable String currentSecret,
+      AdminAuth admin) {
     try {
       if (WITH_ADMIN != null) {
         return (ClientSecretRotationContext) WITH_ADMIN.invoke(rep, client, currentSecret, admin);

@@ -86,8 +86,11 @@ final class ManagedClientService implements ResourceCollection<ManagedClientServ
       List<String> tokenPolicies,
       boolean enabled) {}
 
-  /** A client's secret and its strong ETag (If-Match of a rotation). */
-  record Secret(String value, String etag) {}
+  /**
+   * A client's secret and its strong ETag (If-Match of a rotation); the value is Keycloak's, null
+   * only should Keycloak hold no secret for the confidential client.
+   */
+  record Secret(@Nullable String value, String etag) {}
 
   private ManagedClientService() {}
 
