@@ -1,5 +1,6 @@
 package io.github.policyscopes.it;
 
+import static io.github.policyscopes.it.ReplyAssert.assertThat;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -17,7 +18,7 @@ class DemoIssuanceIT {
   static final String STICKY_DENY = "-:config/tokenPolicies/" + CONFIG_POLICY_ID;
 
   /** The token of one request, as the response, the JWT and introspection each state its scope. */
-  record Issued(TestClient.Reply response, JsonNode claims, JsonNode introspection) {
+  record Issued(Reply response, JsonNode claims, JsonNode introspection) {
     String responseScope() {
       return response.json().has("scope") ? response.json().get("scope").asText() : null;
     }
@@ -32,8 +33,8 @@ class DemoIssuanceIT {
   }
 
   static Issued issue(TestClient client, String clientId, String secret, String scope) {
-    TestClient.Reply response = client.clientCredentials(clientId, secret, scope);
-    assertThat(response.status()).as(response.toString()).isEqualTo(200);
+    Reply response = client.clientCredentials(clientId, secret, scope);
+    assertThat(response).hasStatus(200);
     String token = response.json().get("access_token").asText();
     JsonNode introspection = client.introspect(TestClient.REALM, clientId, secret, token).json();
     return new Issued(response, TestClient.claims(token), introspection);

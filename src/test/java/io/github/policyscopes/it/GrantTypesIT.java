@@ -1,5 +1,6 @@
 package io.github.policyscopes.it;
 
+import static io.github.policyscopes.it.ReplyAssert.assertThat;
 import static io.github.policyscopes.it.TestClient.form;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -16,8 +17,8 @@ class GrantTypesIT {
 
   private static final String SECRET = "s3cret";
 
-  private static String scopeOf(TestClient.Reply reply) {
-    assertThat(reply.status()).as(reply.toString()).isEqualTo(200);
+  private static String scopeOf(Reply reply) {
+    assertThat(reply).hasStatus(200);
     JsonNode json = reply.json();
     String claim = TestClient.claims(json.get("access_token").asText()).path("scope").asText(null);
     String response = json.has("scope") ? json.get("scope").asText() : null;
@@ -25,7 +26,7 @@ class GrantTypesIT {
     return claim;
   }
 
-  private static TestClient.Reply password(TestClient client, String clientId, String scope) {
+  private static Reply password(TestClient client, String clientId, String scope) {
     return client.token(
         TestClient.REALM,
         form(
@@ -43,7 +44,7 @@ class GrantTypesIT {
             scope));
   }
 
-  private static TestClient.Reply refresh(
+  private static Reply refresh(
       TestClient client, String clientId, String refreshToken, String scope) {
     return client.token(
         TestClient.REALM,
@@ -77,7 +78,7 @@ class GrantTypesIT {
   @Test
   void refreshKeepsTheGrantNarrowsOnRequestAndNeverWidens(TestClient client) {
     Bound bound = boundClient(client, List.of("openid", "*:config/**", "-:config/x"));
-    TestClient.Reply first = password(client, bound.clientId(), "openid *:config/clients");
+    Reply first = password(client, bound.clientId(), "openid *:config/clients");
     assertThat(scopeOf(first)).isEqualTo("openid *:config/clients -:config/x");
     String refreshToken = first.json().get("refresh_token").asText();
 
@@ -95,7 +96,7 @@ class GrantTypesIT {
   @Test
   void refreshAfterAPolicyEditLosesWhatThePolicyNoLongerAllows(TestClient client) {
     Bound bound = boundClient(client, List.of("openid", ".:config/**"));
-    TestClient.Reply first = password(client, bound.clientId(), "openid .:config/clients");
+    Reply first = password(client, bound.clientId(), "openid .:config/clients");
     assertThat(scopeOf(first)).isEqualTo("openid .:config/clients");
 
     new RealmAdmin(client, TestClient.REALM)
@@ -118,15 +119,14 @@ class GrantTypesIT {
             .get("access_token")
             .asText();
 
-    TestClient.Reply narrower = exchange(client, bound.clientId(), subject, null);
+    Reply narrower = exchange(client, bound.clientId(), subject, null);
     assertThat(scopeOf(narrower)).isEqualTo(".:config/clients");
-    TestClient.Reply wider = exchange(client, bound.clientId(), subject, "*:config/clients");
-    assertThat(wider.status()).isEqualTo(200);
+    Reply wider = exchange(client, bound.clientId(), subject, "*:config/clients");
+    assertThat(wider).hasStatus(200);
     assertThat(scopeOf(wider)).as("the policy allows it, the subject token does not").isNull();
   }
 
-  private static TestClient.Reply exchange(
-      TestClient client, String clientId, String subject, String scope) {
+  private static Reply exchange(TestClient client, String clientId, String subject, String scope) {
     return client.token(
         TestClient.REALM,
         form(
@@ -147,8 +147,7 @@ class GrantTypesIT {
         browser.authorize(
             TestClient.REALM, "web-app", redirectUri, "openid profile email phone", "demo", "demo");
     assertThat(redirect.param("code")).as(redirect.location().toString()).isNotNull();
-    TestClient.Reply tokens =
-        browser.exchange(TestClient.REALM, "web-app", redirectUri, redirect, null);
+    Reply tokens = browser.exchange(TestClient.REALM, "web-app", redirectUri, redirect, null);
 
     String scope = scopeOf(tokens);
     assertThat(scope.split(" ")).containsExactlyInAnyOrder("openid", "profile", "email");

@@ -1,5 +1,6 @@
 package io.github.policyscopes.it;
 
+import static io.github.policyscopes.it.ReplyAssert.assertThat;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -72,7 +73,7 @@ class MetricsIT {
     tokenStatus(open.clientId(), ".:config/clients XXXXX", 200); // dropped_some, 1 dropped
     tokenStatus(plain.clientId(), "XXXXX", 200); // empty: XXXXX, profile, email dropped
     tokenStatus(strict.clientId(), "*:config/x", 400); // rejected: 1 dropped
-    TestClient.Reply password =
+    Reply password =
         http.token(
             TestClient.REALM,
             TestClient.form(
@@ -82,11 +83,11 @@ class MetricsIT {
                 "username", "demo",
                 "password", "demo",
                 "scope", ".:config/clients"));
-    assertThat(password.status()).as(password.toString()).isEqualTo(200); // granted_all, password
+    assertThat(password).hasStatus(200); // granted_all, password
     // a client without a policy is stock Keycloak: not counted
     String unbound = RealmAdmin.unique("m-unbound");
     fixtures.admin().createClient(unbound, "s3cret");
-    assertThat(http.clientCredentials(unbound, "s3cret", "profile").status()).isEqualTo(200);
+    assertThat(http.clientCredentials(unbound, "s3cret", "profile")).hasStatus(200);
 
     // ---- config API calls of known outcome, each recorded with its route template ----
     List<String[]> calls = new ArrayList<>();
@@ -117,7 +118,7 @@ class MetricsIT {
         "GET",
         api.get(admin, "config/clients/" + privileged.uuid() + "/secret"),
         403); // privileged_client
-    ConfigApi.Reply created =
+    Reply created =
         api.post(admin, "config/tokenPolicies", ConfigApi.policyBody("m-bound", ".:config/x"));
     call(calls, "tokenPolicies", "POST", created, 201);
     String policyId = created.json().path("id").asText();
@@ -133,7 +134,7 @@ class MetricsIT {
             "If-Match",
             "\"stale\""),
         412); // if_match
-    ConfigApi.Reply client =
+    Reply client =
         api.post(admin, "config/clients", ConfigApi.clientBody(RealmAdmin.unique("m-c"), policyId));
     call(calls, "clients", "POST", client, 201);
     call(
@@ -269,13 +270,13 @@ class MetricsIT {
   }
 
   private static void tokenStatus(String clientId, String scope, int status) {
-    TestClient.Reply reply = http.clientCredentials(clientId, ApiFixtures.SECRET, scope);
-    assertThat(reply.status()).as(clientId + " " + scope + ": " + reply).isEqualTo(status);
+    Reply reply = http.clientCredentials(clientId, ApiFixtures.SECRET, scope);
+    assertThat(reply).as(clientId + " " + scope).hasStatus(status);
   }
 
   private static void call(
-      List<String[]> calls, String route, String method, ConfigApi.Reply reply, int status) {
-    assertThat(reply.status()).as(method + " " + route + ": " + reply).isEqualTo(status);
+      List<String[]> calls, String route, String method, Reply reply, int status) {
+    assertThat(reply).as(method + " " + route).hasStatus(status);
     calls.add(new String[] {route, method, String.valueOf(status)});
   }
 
@@ -283,7 +284,7 @@ class MetricsIT {
   private static void givePower(String clientUuid) {
     String realm = "realms/" + TestClient.REALM + "/";
     String role = RealmAdmin.unique("m-power");
-    assertThat(http.admin("POST", realm + "roles", Map.of("name", role)).status()).isEqualTo(201);
+    assertThat(http.admin("POST", realm + "roles", Map.of("name", role))).hasStatus(201);
     JsonNode rep = http.admin("GET", realm + "roles/" + role, null).json();
     String account =
         http.admin("GET", realm + "clients/" + clientUuid + "/service-account-user", null)
@@ -291,9 +292,8 @@ class MetricsIT {
             .path("id")
             .asText();
     assertThat(
-            http.admin("POST", realm + "users/" + account + "/role-mappings/realm", List.of(rep))
-                .status())
-        .isEqualTo(204);
+            http.admin("POST", realm + "users/" + account + "/role-mappings/realm", List.of(rep)))
+        .hasStatus(204);
   }
 
   // ---- the scrape ----
@@ -305,9 +305,9 @@ class MetricsIT {
 
   /** {@code /metrics} on the management port, kept in target/metrics-it/{name}.prom. */
   private static Map<String, Double> scrape(String name) throws IOException {
-    TestClient.Reply reply =
+    Reply reply =
         http.send(HttpRequest.newBuilder(URI.create(server.managementUrl() + "/metrics")).GET());
-    assertThat(reply.status()).as("GET /metrics").isEqualTo(200);
+    assertThat(reply).as("GET /metrics").hasStatus(200);
     Path out =
         Path.of(KeycloakServerExtension.required("keycloak.log.dir")).resolveSibling("metrics-it");
     Files.createDirectories(out);

@@ -2,6 +2,7 @@ package io.github.policyscopes.it;
 
 import static io.github.policyscopes.it.DemoIssuanceIT.assertSameScopeEverywhere;
 import static io.github.policyscopes.it.DemoIssuanceIT.issue;
+import static io.github.policyscopes.it.ReplyAssert.assertThat;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -21,11 +22,10 @@ class PolicyOptionsIT {
     String clientId = RealmAdmin.unique("strict-client");
     admin.bind(admin.createClient(clientId, "s3cret"), policy);
 
-    TestClient.Reply rejected =
+    Reply rejected =
         client.clientCredentials(clientId, "s3cret", ".:config/clients *:config/clients XXXXX");
 
-    assertThat(rejected.status()).isEqualTo(400);
-    assertThat(rejected.json().get("error").asText()).isEqualTo("invalid_scope");
+    assertThat(rejected).hasStatus(400).hasError("invalid_scope");
     assertThat(rejected.json().get("error_description").asText())
         .contains("*:config/clients")
         .contains("XXXXX")
@@ -80,14 +80,14 @@ class PolicyOptionsIT {
     admin.bind(uuid, policy);
     assertSameScopeEverywhere(issue(client, clientId, "s3cret", ".:config/x"), ".:config/x");
 
-    TestClient.Reply edit = admin.editPolicy(policy, List.of(".:config/y"), null, null);
-    assertThat(edit.status()).as(edit.toString()).isEqualTo(204);
+    Reply edit = admin.editPolicy(policy, List.of(".:config/y"), null, null);
+    assertThat(edit).hasStatus(204);
     assertSameScopeEverywhere(
         issue(client, clientId, "s3cret", ".:config/x .:config/y"), ".:config/y");
 
     admin.unbind(uuid, policy);
-    TestClient.Reply stock = client.clientCredentials(clientId, "s3cret", ".:config/y");
-    assertThat(stock.status()).isEqualTo(400);
+    Reply stock = client.clientCredentials(clientId, "s3cret", ".:config/y");
+    assertThat(stock).hasStatus(400);
     assertThat(stock.json().get("error_description").asText())
         .isEqualTo("Invalid scopes: .:config/y");
   }
@@ -97,12 +97,12 @@ class PolicyOptionsIT {
     RealmAdmin admin = new RealmAdmin(client, TestClient.REALM);
     String policy = admin.createPolicy(RealmAdmin.unique("valid"), List.of(".:**"), null, null);
 
-    TestClient.Reply refused = admin.editPolicy(policy, List.of(".:**", "*:a//b"), null, null);
+    Reply refused = admin.editPolicy(policy, List.of(".:**", "*:a//b"), null, null);
 
-    assertThat(refused.status()).isEqualTo(400);
+    assertThat(refused).hasStatus(400);
     assertThat(refused.body()).contains("allowedScopes").contains("*:a//b");
-    TestClient.Reply badLifetime = admin.editPolicy(policy, List.of(".:**"), 5, null);
-    assertThat(badLifetime.status()).isEqualTo(400);
+    Reply badLifetime = admin.editPolicy(policy, List.of(".:**"), 5, null);
+    assertThat(badLifetime).hasStatus(400);
     assertThat(badLifetime.body()).contains("accessTokenLifetime");
   }
 }

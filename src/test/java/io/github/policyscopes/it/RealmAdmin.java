@@ -1,5 +1,6 @@
 package io.github.policyscopes.it;
 
+import static io.github.policyscopes.it.ReplyAssert.assertThat;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -37,15 +38,15 @@ public final class RealmAdmin {
     scope.put(
         "attributes",
         Map.of("include.in.token.scope", "false", "display.on.consent.screen", "false"));
-    TestClient.Reply created = http.admin("POST", "realms/" + realm + "/client-scopes", scope);
-    assertThat(created.status()).as(created.toString()).isEqualTo(201);
+    Reply created = http.admin("POST", "realms/" + realm + "/client-scopes", scope);
+    assertThat(created).hasStatus(201);
     String id = idFrom(created);
-    TestClient.Reply mapper =
+    Reply mapper =
         http.admin(
             "POST",
             "realms/" + realm + "/client-scopes/" + id + "/protocol-mappers/models",
             mapper(allowed, lifetime, mode));
-    assertThat(mapper.status()).as(mapper.toString()).isEqualTo(201);
+    assertThat(mapper).hasStatus(201);
     return id;
   }
 
@@ -67,8 +68,7 @@ public final class RealmAdmin {
   }
 
   /** Replaces the allowed scopes of a policy, as the console's mapper form does. */
-  public TestClient.Reply editPolicy(
-      String policyId, List<String> allowed, Integer lifetime, String mode) {
+  public Reply editPolicy(String policyId, List<String> allowed, Integer lifetime, String mode) {
     String models = "realms/" + realm + "/client-scopes/" + policyId + "/protocol-mappers/models";
     JsonNode existing = http.admin("GET", models, null).json().get(0);
     Map<String, Object> mapper = mapper(allowed, lifetime, mode);
@@ -97,27 +97,27 @@ public final class RealmAdmin {
         Map.of(
             "standard.token.exchange.enabled", "true",
             "client_credentials.use_refresh_token", "false"));
-    TestClient.Reply created = http.admin("POST", "realms/" + realm + "/clients", client);
-    assertThat(created.status()).as(created.toString()).isEqualTo(201);
+    Reply created = http.admin("POST", "realms/" + realm + "/clients", client);
+    assertThat(created).hasStatus(201);
     return idFrom(created);
   }
 
   public void bind(String clientUuid, String policyId) {
-    TestClient.Reply bound =
+    Reply bound =
         http.admin(
             "PUT",
             "realms/" + realm + "/clients/" + clientUuid + "/default-client-scopes/" + policyId,
             null);
-    assertThat(bound.status()).as(bound.toString()).isEqualTo(204);
+    assertThat(bound).hasStatus(204);
   }
 
   public void unbind(String clientUuid, String policyId) {
-    TestClient.Reply unbound =
+    Reply unbound =
         http.admin(
             "DELETE",
             "realms/" + realm + "/clients/" + clientUuid + "/default-client-scopes/" + policyId,
             null);
-    assertThat(unbound.status()).as(unbound.toString()).isEqualTo(204);
+    assertThat(unbound).hasStatus(204);
   }
 
   /** The realm's events of one type for one client, newest first. */
@@ -130,7 +130,7 @@ public final class RealmAdmin {
     return list;
   }
 
-  private static String idFrom(TestClient.Reply created) {
+  private static String idFrom(Reply created) {
     String location = created.header("Location");
     return location.substring(location.lastIndexOf('/') + 1);
   }

@@ -2,6 +2,7 @@ package io.github.policyscopes.it;
 
 import static io.github.policyscopes.it.DemoIssuanceIT.STICKY_DENY;
 import static io.github.policyscopes.it.DemoIssuanceIT.assertSameScopeEverywhere;
+import static io.github.policyscopes.it.ReplyAssert.assertThat;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -16,19 +17,19 @@ class RealmRoundTripIT {
 
   @Test
   void anExportedDemoRealmImportsWithItsPoliciesWorking(TestClient client) {
-    TestClient.Reply export =
+    Reply export =
         client.admin(
             "POST",
             "realms/demo/partial-export?exportClients=true&exportGroupsAndRoles=true",
             null);
-    assertThat(export.status()).isEqualTo(200);
+    assertThat(export).hasStatus(200);
     JsonNode realm = export.json();
     withoutIds(realm);
     String copy = RealmAdmin.unique("demo-copy");
     ((ObjectNode) realm).put("realm", copy);
 
-    TestClient.Reply imported = client.admin("POST", "realms", realm);
-    assertThat(imported.status()).as(imported.toString()).isEqualTo(201);
+    Reply imported = client.admin("POST", "realms", realm);
+    assertThat(imported).hasStatus(201);
     try {
       // a partial export masks client secrets: set the demo one again
       JsonNode configAdmin =
@@ -38,10 +39,10 @@ class RealmRoundTripIT {
               .get(0);
       ((ObjectNode) configAdmin).put("secret", "config-admin-secret");
       String uuid = configAdmin.get("id").asText();
-      assertThat(client.admin("PUT", "realms/" + copy + "/clients/" + uuid, configAdmin).status())
-          .isEqualTo(204);
+      assertThat(client.admin("PUT", "realms/" + copy + "/clients/" + uuid, configAdmin))
+          .hasStatus(204);
 
-      TestClient.Reply token =
+      Reply token =
           client.token(
               copy,
               TestClient.form(

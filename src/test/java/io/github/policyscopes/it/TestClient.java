@@ -41,30 +41,6 @@ public final class TestClient {
     return baseUrl + "/realms/" + realm;
   }
 
-  /** A response: status, headers and the body parsed as JSON when it is JSON. */
-  public record Reply(int status, HttpResponse<String> raw) {
-    public JsonNode json() {
-      try {
-        return JSON.readTree(raw.body());
-      } catch (IOException e) {
-        throw new AssertionError("not JSON (" + status + "): " + raw.body(), e);
-      }
-    }
-
-    public String header(String name) {
-      return raw.headers().firstValue(name).orElse(null);
-    }
-
-    public String body() {
-      return raw.body();
-    }
-
-    @Override
-    public String toString() {
-      return status + " " + raw.body();
-    }
-  }
-
   /** {@code key, value, key, value…}; null values are left out. */
   public static Map<String, String> form(String... keysAndValues) {
     Map<String, String> form = new LinkedHashMap<>();
@@ -111,7 +87,7 @@ public final class TestClient {
           http.send(
               request.timeout(Duration.ofSeconds(30)).build(),
               HttpResponse.BodyHandlers.ofString());
-      return new Reply(response.statusCode(), response);
+      return Reply.of(response);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     } catch (InterruptedException e) {
@@ -131,9 +107,7 @@ public final class TestClient {
                 "client_id", "admin-cli",
                 "username", "admin",
                 "password", "admin"));
-    if (reply.status() != 200) {
-      throw new AssertionError("admin login failed: " + reply);
-    }
+    ReplyAssert.assertThat(reply).as("admin login").hasStatus(200);
     return reply.json().get("access_token").asText();
   }
 

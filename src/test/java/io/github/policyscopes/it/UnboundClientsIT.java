@@ -1,5 +1,6 @@
 package io.github.policyscopes.it;
 
+import static io.github.policyscopes.it.ReplyAssert.assertThat;
 import static io.github.policyscopes.it.TestClient.form;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -28,24 +29,24 @@ class UnboundClientsIT {
     new RealmAdmin(client, TestClient.REALM).createClient(clientId, SECRET);
   }
 
-  private TestClient.Reply clientCredentials(TestClient client, String scope) {
+  private Reply clientCredentials(TestClient client, String scope) {
     return client.clientCredentials(clientId, SECRET, scope);
   }
 
   @Test
   void anUnknownScopeIsStillInvalidScope(TestClient client) {
-    TestClient.Reply reply = clientCredentials(client, "XXXXX");
+    Reply reply = clientCredentials(client, "XXXXX");
 
-    assertThat(reply.status()).isEqualTo(400);
+    assertThat(reply).hasStatus(400);
     assertThat(reply.body())
         .isEqualTo("{\"error\":\"invalid_scope\",\"error_description\":\"Invalid scopes: XXXXX\"}");
   }
 
   @Test
   void configScopesAreUnknownScopesForAnUnboundClient(TestClient client) {
-    TestClient.Reply reply = clientCredentials(client, "openid .:config/**");
+    Reply reply = clientCredentials(client, "openid .:config/**");
 
-    assertThat(reply.status()).isEqualTo(400);
+    assertThat(reply).hasStatus(400);
     assertThat(reply.body())
         .isEqualTo(
             "{\"error\":\"invalid_scope\",\"error_description\":\"Invalid scopes: openid .:config/**\"}");
@@ -53,22 +54,22 @@ class UnboundClientsIT {
 
   @Test
   void anEmptyScopeIsStillInvalidScope(TestClient client) {
-    TestClient.Reply reply = clientCredentials(client, "");
+    Reply reply = clientCredentials(client, "");
 
-    assertThat(reply.status()).isEqualTo(400);
+    assertThat(reply).hasStatus(400);
     assertThat(reply.body())
         .isEqualTo("{\"error\":\"invalid_scope\",\"error_description\":\"Invalid scopes: \"}");
   }
 
   @Test
   void defaultAndOptionalScopesAreGrantedAsStockDoes(TestClient client) {
-    TestClient.Reply plain = clientCredentials(client, null);
-    assertThat(plain.status()).isEqualTo(200);
+    Reply plain = clientCredentials(client, null);
+    assertThat(plain).hasStatus(200);
     assertThat(plain.json().get("scope").asText().split(" "))
         .containsExactlyInAnyOrder("profile", "email");
 
-    TestClient.Reply optional = clientCredentials(client, "openid phone");
-    assertThat(optional.status()).isEqualTo(200);
+    Reply optional = clientCredentials(client, "openid phone");
+    assertThat(optional).hasStatus(200);
     assertThat(optional.json().get("scope").asText().split(" "))
         .containsExactlyInAnyOrder("openid", "phone", "profile", "email");
     assertThat(
@@ -79,7 +80,7 @@ class UnboundClientsIT {
 
   @Test
   void passwordAndRefreshBehaveAsStock(TestClient client) {
-    TestClient.Reply login =
+    Reply login =
         client.token(
             TestClient.REALM,
             form(
@@ -89,11 +90,11 @@ class UnboundClientsIT {
                 "username", "demo",
                 "password", "demo",
                 "scope", "openid"));
-    assertThat(login.status()).as(login.toString()).isEqualTo(200);
+    assertThat(login).hasStatus(200);
     assertThat(login.json().get("scope").asText().split(" "))
         .containsExactlyInAnyOrder("openid", "profile", "email");
 
-    TestClient.Reply refreshed =
+    Reply refreshed =
         client.token(
             TestClient.REALM,
             form(
@@ -107,7 +108,7 @@ class UnboundClientsIT {
                 login.json().get("refresh_token").asText(),
                 "scope",
                 "XXXXX"));
-    assertThat(refreshed.status()).isEqualTo(400);
+    assertThat(refreshed).hasStatus(400);
     assertThat(refreshed.body())
         .isEqualTo("{\"error\":\"invalid_scope\",\"error_description\":\"Invalid scopes: XXXXX\"}");
   }
@@ -120,17 +121,17 @@ class UnboundClientsIT {
     BrowserLogin.Redirect redirect =
         browser.authorize(
             "master", "security-admin-console", redirectUri, "openid", "admin", "admin");
-    TestClient.Reply tokens =
+    Reply tokens =
         browser.exchange("master", "security-admin-console", redirectUri, redirect, null);
 
-    assertThat(tokens.status()).as(tokens.toString()).isEqualTo(200);
+    assertThat(tokens).hasStatus(200);
     String accessToken = tokens.json().get("access_token").asText();
-    TestClient.Reply realms =
+    Reply realms =
         client.send(
             HttpRequest.newBuilder(URI.create(client.baseUrl() + "/admin/realms"))
                 .header("Authorization", "Bearer " + accessToken)
                 .GET());
-    assertThat(realms.status()).isEqualTo(200);
+    assertThat(realms).hasStatus(200);
     assertThat(realms.body()).contains("\"realm\":\"demo\"");
   }
 }

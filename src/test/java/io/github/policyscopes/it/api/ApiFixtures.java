@@ -1,9 +1,11 @@
 package io.github.policyscopes.it.api;
 
+import static io.github.policyscopes.it.ReplyAssert.assertThat;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.github.policyscopes.it.RealmAdmin;
+import io.github.policyscopes.it.Reply;
 import io.github.policyscopes.it.TestClient;
 import java.util.ArrayList;
 import java.util.List;
@@ -83,57 +85,56 @@ public final class ApiFixtures {
 
   /** Hands a client over to the config API, as an operator does in the console (a client role). */
   public void handOver(String clientUuid) {
-    TestClient.Reply created =
+    Reply created =
         client.admin(
             "POST",
             "realms/" + TestClient.REALM + "/clients/" + clientUuid + "/roles",
             Map.of("name", HAND_OVER_ROLE));
-    assertThat(created.status()).as(created.toString()).isEqualTo(201);
+    assertThat(created).hasStatus(201);
   }
 
   /** Takes a client back from the config API: deletes the hand-over role. */
   public void takeBack(String clientUuid) {
-    TestClient.Reply deleted =
+    Reply deleted =
         client.admin(
             "DELETE",
             "realms/" + TestClient.REALM + "/clients/" + clientUuid + "/roles/" + HAND_OVER_ROLE,
             null);
-    assertThat(deleted.status()).as(deleted.toString()).isEqualTo(204);
+    assertThat(deleted).hasStatus(204);
   }
 
   /** Keycloak's representation of a client, read through admin REST. */
   public JsonNode keycloakClient(String clientUuid) {
-    TestClient.Reply reply =
+    Reply reply =
         client.admin("GET", "realms/" + TestClient.REALM + "/clients/" + clientUuid, null);
-    assertThat(reply.status()).as(reply.toString()).isEqualTo(200);
+    assertThat(reply).hasStatus(200);
     return reply.json();
   }
 
   /** A client's secret, read through admin REST. */
   public String keycloakSecret(String clientUuid) {
-    TestClient.Reply reply =
+    Reply reply =
         client.admin(
             "GET",
             "realms/" + TestClient.REALM + "/clients/" + clientUuid + "/client-secret",
             null);
-    assertThat(reply.status()).as(reply.toString()).isEqualTo(200);
+    assertThat(reply).hasStatus(200);
     return reply.json().path("value").asText(null);
   }
 
   /** Creates a client through admin REST from a full representation; returns its internal id. */
   public String createClientRepresentation(Map<String, Object> representation) {
-    TestClient.Reply created =
-        client.admin("POST", "realms/" + TestClient.REALM + "/clients", representation);
-    assertThat(created.status()).as(created.toString()).isEqualTo(201);
+    Reply created = client.admin("POST", "realms/" + TestClient.REALM + "/clients", representation);
+    assertThat(created).hasStatus(201);
     String location = created.header("Location");
     return location.substring(location.lastIndexOf('/') + 1);
   }
 
   /** Keycloak's internal id of a client of the demo realm, by clientId. */
   public String internalId(String clientId) {
-    TestClient.Reply reply =
+    Reply reply =
         client.admin("GET", "realms/" + TestClient.REALM + "/clients?clientId=" + clientId, null);
-    assertThat(reply.status()).as(reply.toString()).isEqualTo(200);
+    assertThat(reply).hasStatus(200);
     JsonNode found = reply.json();
     assertThat(found.size()).as("client " + clientId).isEqualTo(1);
     return found.get(0).get("id").asText();
@@ -141,17 +142,16 @@ public final class ApiFixtures {
 
   /** Whether Keycloak has a client with this clientId in the demo realm. */
   public boolean keycloakHasClient(String clientId) {
-    TestClient.Reply reply =
+    Reply reply =
         client.admin("GET", "realms/" + TestClient.REALM + "/clients?clientId=" + clientId, null);
-    assertThat(reply.status()).as(reply.toString()).isEqualTo(200);
+    assertThat(reply).hasStatus(200);
     return reply.json().size() > 0;
   }
 
   /** The client scopes of the demo realm (each policy is one), as admin REST lists them. */
   public List<JsonNode> clientScopes() {
-    TestClient.Reply reply =
-        client.admin("GET", "realms/" + TestClient.REALM + "/client-scopes", null);
-    assertThat(reply.status()).as(reply.toString()).isEqualTo(200);
+    Reply reply = client.admin("GET", "realms/" + TestClient.REALM + "/client-scopes", null);
+    assertThat(reply).hasStatus(200);
     List<JsonNode> out = new ArrayList<>();
     reply.json().forEach(out::add);
     return out;
@@ -159,12 +159,12 @@ public final class ApiFixtures {
 
   /** The admin events of the demo realm with this resource path, newest first. */
   public List<JsonNode> adminEvents(String resourcePath) {
-    TestClient.Reply reply =
+    Reply reply =
         client.admin(
             "GET",
             "realms/" + TestClient.REALM + "/admin-events?max=100&resourcePath=" + resourcePath,
             null);
-    assertThat(reply.status()).as(reply.toString()).isEqualTo(200);
+    assertThat(reply).hasStatus(200);
     List<JsonNode> out = new ArrayList<>();
     reply.json().forEach(out::add);
     return out;
@@ -172,8 +172,8 @@ public final class ApiFixtures {
 
   /** {@code total} of a list endpoint ({@code config/tokenPolicies} or {@code config/clients}). */
   public int total(String token, String collection) {
-    ConfigApi.Reply reply = api.get(token, collection + "?max=1");
-    assertThat(reply.status()).as(reply.toString()).isEqualTo(200);
+    Reply reply = api.get(token, collection + "?max=1");
+    assertThat(reply).hasStatus(200);
     return reply.json().get("total").asInt();
   }
 }

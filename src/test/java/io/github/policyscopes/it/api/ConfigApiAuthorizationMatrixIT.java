@@ -1,5 +1,6 @@
 package io.github.policyscopes.it.api;
 
+import static io.github.policyscopes.it.ReplyAssert.assertThat;
 import static io.github.policyscopes.it.api.ApiFixtures.CONFIG_POLICY_ID;
 import static io.github.policyscopes.it.api.ApiFixtures.STICKY_DENY;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -8,6 +9,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.github.policyscopes.it.KeycloakServerExtension;
 import io.github.policyscopes.it.RealmAdmin;
+import io.github.policyscopes.it.Reply;
 import io.github.policyscopes.it.TestClient;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -95,8 +97,8 @@ class ConfigApiAuthorizationMatrixIT {
             .get("id")
             .asText();
     clientC = api.createClient(all, RealmAdmin.unique("matrix-c"), policyP).get("id").asText();
-    ConfigApi.Reply demo = api.get(fixtures.configReader(), "config/tokenPolicies/" + DEMO);
-    assertThat(demo.status()).as(demo.toString()).isEqualTo(200);
+    Reply demo = api.get(fixtures.configReader(), "config/tokenPolicies/" + DEMO);
+    assertThat(demo).hasStatus(200);
     demoPolicy = demo.json();
   }
 
@@ -187,16 +189,14 @@ class ConfigApiAuthorizationMatrixIT {
       }
     }
 
-    ConfigApi.Reply reply;
+    Reply reply;
     try {
       reply = api.send(method, path, bearer, body, headers.toArray(String[]::new));
     } finally {
       cleanUp(all, template, throwaway);
     }
 
-    assertThat(reply.status())
-        .as(token + " " + method + " " + path + ": " + reply)
-        .isEqualTo(expected);
+    assertThat(reply).as(token + " " + method + " " + path).hasStatus(expected);
     switch (expected) {
       case 403 -> ConfigApi.assertInsufficientScope(reply, method, path);
       case 201 -> {
@@ -204,7 +204,7 @@ class ConfigApiAuthorizationMatrixIT {
         assertThat(reply.header("Location"))
             .isNotNull()
             .endsWith("/realms/demo/" + path + "/" + id);
-        assertThat(api.delete(all, path + "/" + id).status()).isEqualTo(204);
+        assertThat(api.delete(all, path + "/" + id)).hasStatus(204);
       }
       case 200 -> {
         if (path.equals("config/whoami")) {
@@ -219,9 +219,7 @@ class ConfigApiAuthorizationMatrixIT {
         }
       }
       case 204 ->
-          assertThat(api.get(fixtures.configReader(), path).status())
-              .as("deleted: " + path)
-              .isEqualTo(404);
+          assertThat(api.get(fixtures.configReader(), path)).as("deleted: " + path).hasStatus(404);
       case 404 -> assertThat(reply.json().path("error").asText()).isNotBlank();
       default -> {}
     }
@@ -240,13 +238,13 @@ class ConfigApiAuthorizationMatrixIT {
   @Test
   void theFixturesAreIntactAfterTheMatrix() {
     String reader = fixtures.configReader();
-    ConfigApi.Reply demo = api.get(reader, "config/tokenPolicies/" + DEMO);
-    assertThat(demo.status()).isEqualTo(200);
+    Reply demo = api.get(reader, "config/tokenPolicies/" + DEMO);
+    assertThat(demo).hasStatus(200);
     assertThat(ConfigApi.strings(demo.json(), "allowedScopes"))
         .containsExactlyInAnyOrder("openid", "*:**", "*:config/tokenPolicies", STICKY_DENY);
-    assertThat(api.get(reader, "config/tokenPolicies/" + policyP).status()).isEqualTo(200);
-    ConfigApi.Reply c = api.get(reader, "config/clients/" + clientC);
-    assertThat(c.status()).isEqualTo(200);
+    assertThat(api.get(reader, "config/tokenPolicies/" + policyP)).hasStatus(200);
+    Reply c = api.get(reader, "config/clients/" + clientC);
+    assertThat(c).hasStatus(200);
     assertThat(ConfigApi.strings(c.json(), "tokenPolicies")).containsExactly(policyP);
   }
 }

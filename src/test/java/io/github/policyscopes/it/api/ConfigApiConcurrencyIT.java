@@ -1,10 +1,12 @@
 package io.github.policyscopes.it.api;
 
+import static io.github.policyscopes.it.ReplyAssert.assertThat;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.github.policyscopes.it.KeycloakServerExtension;
 import io.github.policyscopes.it.RealmAdmin;
+import io.github.policyscopes.it.Reply;
 import io.github.policyscopes.it.TestClient;
 import java.util.ArrayList;
 import java.util.List;
@@ -37,10 +39,10 @@ class ConfigApiConcurrencyIT {
     api = fixtures.api();
   }
 
-  private record Outcome(int writer, ConfigApi.Reply reply) {}
+  private record Outcome(int writer, Reply reply) {}
 
   /** N threads released together, each running {@code request(i)}. */
-  private static List<Outcome> race(java.util.function.IntFunction<ConfigApi.Reply> request)
+  private static List<Outcome> race(java.util.function.IntFunction<Reply> request)
       throws Exception {
     ExecutorService pool = Executors.newFixedThreadPool(THREADS);
     try {
@@ -75,7 +77,7 @@ class ConfigApiConcurrencyIT {
     String title = RealmAdmin.unique("Race");
     String id = api.createPolicy(token, title, "race-initial").get("id").asText();
     String path = "config/tokenPolicies/" + id;
-    ConfigApi.Reply current = api.get(token, path);
+    Reply current = api.get(token, path);
     String etag = current.header("ETag");
     assertThat(etag).isNotNull();
 
@@ -102,14 +104,14 @@ class ConfigApiConcurrencyIT {
     }
 
     Outcome winner = winners.get(0);
-    ConfigApi.Reply after = api.get(token, path);
+    Reply after = api.get(token, path);
     assertThat(ConfigApi.strings(after.json(), "allowedScopes"))
         .containsExactlyInAnyOrder("race-writer-" + winner.writer(), "race-common");
     assertThat(after.json()).isEqualTo(winner.reply().json());
     assertThat(after.header("ETag")).isNotEqualTo(etag).isEqualTo(winner.reply().header("ETag"));
 
-    assertThat(api.send("DELETE", path, token, null, "If-Match", after.header("ETag")).status())
-        .isEqualTo(204);
+    assertThat(api.send("DELETE", path, token, null, "If-Match", after.header("ETag")))
+        .hasStatus(204);
   }
 
   @Test
@@ -124,15 +126,15 @@ class ConfigApiConcurrencyIT {
     String before = api.get(token, path).header("ETag");
     Object body = ConfigApi.policyBody(title, "same");
 
-    ConfigApi.Reply first = api.send("PUT", path, token, body, "If-Match", before);
-    assertThat(first.status()).as(first.toString()).isEqualTo(200);
+    Reply first = api.send("PUT", path, token, body, "If-Match", before);
+    assertThat(first).hasStatus(200);
     String after = first.header("ETag");
     assertThat(after).isNotEqualTo(before);
     assertThat(api.get(token, path).header("ETag")).isEqualTo(after);
 
-    ConfigApi.Reply stale = api.send("PUT", path, token, body, "If-Match", before);
-    assertThat(stale.status()).as(stale.toString()).isEqualTo(412);
-    assertThat(api.send("PUT", path, token, body, "If-Match", after).status()).isEqualTo(200);
+    Reply stale = api.send("PUT", path, token, body, "If-Match", before);
+    assertThat(stale).hasStatus(412);
+    assertThat(api.send("PUT", path, token, body, "If-Match", after)).hasStatus(200);
     api.delete(token, path);
   }
 
@@ -152,7 +154,7 @@ class ConfigApiConcurrencyIT {
     assertThat(outcomes)
         .as("the losers see 412 or 404: %s", outcomes)
         .allMatch(o -> List.of(204, 404, 412).contains(o.reply().status()));
-    assertThat(api.get(token, path).status()).isEqualTo(404);
+    assertThat(api.get(token, path)).hasStatus(404);
   }
 
   @Test

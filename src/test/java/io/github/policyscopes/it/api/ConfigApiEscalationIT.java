@@ -1,5 +1,6 @@
 package io.github.policyscopes.it.api;
 
+import static io.github.policyscopes.it.ReplyAssert.assertThat;
 import static io.github.policyscopes.it.api.ApiFixtures.READ_ONLY_POLICY_ID;
 import static io.github.policyscopes.it.api.ApiFixtures.STICKY_DENY;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -8,6 +9,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.github.policyscopes.it.KeycloakServerExtension;
 import io.github.policyscopes.it.RealmAdmin;
+import io.github.policyscopes.it.Reply;
 import io.github.policyscopes.it.TestClient;
 import java.util.List;
 import org.junit.jupiter.api.BeforeAll;
@@ -61,8 +63,8 @@ class ConfigApiEscalationIT {
             RealmAdmin.unique("esc-small"), List.of(".:config/clients/*", "openid"), null, null);
   }
 
-  private static void assertExceeding(ConfigApi.Reply reply, String... exceeding) {
-    assertThat(reply.status()).as(reply.toString()).isEqualTo(403);
+  private static void assertExceeding(Reply reply, String... exceeding) {
+    assertThat(reply).hasStatus(403);
     JsonNode body = reply.json();
     assertThat(body.path("error").asText()).isEqualTo("insufficient_scope");
     assertThat(body.path("error_description").asText()).isNotBlank();
@@ -77,7 +79,7 @@ class ConfigApiEscalationIT {
         .noneMatch(scope -> title.equals(scope.path("description").asText()));
   }
 
-  private static ConfigApi.Reply createPolicy(String token, String title, String... scopes) {
+  private static Reply createPolicy(String token, String title, String... scopes) {
     return api.post(token, POLICIES, ConfigApi.policyBody(title, scopes));
   }
 
@@ -124,7 +126,7 @@ class ConfigApiEscalationIT {
   void aPolicyWriterCreatesAndUpdatesPoliciesWithinItsPower() {
     String token = membersCaller.token("*:config/tokenPolicies/**");
     String title = RealmAdmin.unique("Esc within");
-    ConfigApi.Reply created =
+    Reply created =
         createPolicy(
             token,
             title,
@@ -133,18 +135,18 @@ class ConfigApiEscalationIT {
             "openid",
             "-:config/whatever",
             "*.**");
-    assertThat(created.status()).as(created.toString()).isEqualTo(201);
+    assertThat(created).hasStatus(201);
     String path = POLICIES + "/" + created.json().get("id").asText();
 
-    ConfigApi.Reply updated =
+    Reply updated =
         api.put(
             token,
             path,
             ConfigApi.policyBody(title, "*:config/tokenPolicies", ".:config/tokenPolicies"));
-    assertThat(updated.status()).as(updated.toString()).isEqualTo(200);
+    assertThat(updated).hasStatus(200);
     assertThat(ConfigApi.strings(updated.json(), "allowedScopes"))
         .containsExactlyInAnyOrder("*:config/tokenPolicies", ".:config/tokenPolicies");
-    assertThat(api.delete(token, path).status()).isEqualTo(204);
+    assertThat(api.delete(token, path)).hasStatus(204);
   }
 
   @Test
@@ -153,7 +155,7 @@ class ConfigApiEscalationIT {
     String title = RealmAdmin.unique("Esc update");
     JsonNode created = api.createPolicy(token, title, "*:config/tokenPolicies/*");
     String path = POLICIES + "/" + created.get("id").asText();
-    ConfigApi.Reply before = api.get(token, path);
+    Reply before = api.get(token, path);
 
     assertExceeding(api.put(token, path, ConfigApi.policyBody(title, "*:**")), "*:**");
     assertExceeding(
@@ -161,9 +163,9 @@ class ConfigApiEscalationIT {
             token, path, ConfigApi.policyBody(title, "*:config/tokenPolicies/**", "*:config/**")),
         "*:config/**");
 
-    ConfigApi.Reply after = api.get(token, path);
+    Reply after = api.get(token, path);
     assertThat(after.json()).isEqualTo(before.json());
-    assertThat(after.header("ETag")).isEqualTo(before.header("ETag"));
+    assertThat(after).hasHeader("ETag", before.header("ETag"));
   }
 
   // ---- binding ----
@@ -180,17 +182,17 @@ class ConfigApiEscalationIT {
   void bindingAPolicyWithinThePowerWorksAndBeyondItIsRefusedOnUpdate() {
     String token = clientsCaller.token("*:config/clients/** .:config/tokenPolicies/**");
     String clientId = RealmAdmin.unique("esc-bind-ok");
-    ConfigApi.Reply created = api.post(token, CLIENTS, ConfigApi.clientBody(clientId, smallPolicy));
-    assertThat(created.status()).as(created.toString()).isEqualTo(201);
+    Reply created = api.post(token, CLIENTS, ConfigApi.clientBody(clientId, smallPolicy));
+    assertThat(created).hasStatus(201);
     assertThat(ConfigApi.strings(created.json(), "tokenPolicies")).containsExactly(smallPolicy);
     String path = CLIENTS + "/" + created.json().get("id").asText();
 
     ObjectNode widen = ConfigApi.clientBody(clientId, smallPolicy, bigPolicy);
     assertExceeding(api.put(token, path, widen), "*:**");
-    ConfigApi.Reply after = api.get(token, path);
+    Reply after = api.get(token, path);
     assertThat(ConfigApi.strings(after.json(), "tokenPolicies")).containsExactly(smallPolicy);
 
-    assertThat(api.delete(token, path).status()).isEqualTo(204);
+    assertThat(api.delete(token, path)).hasStatus(204);
   }
 
   @Test
@@ -217,8 +219,8 @@ class ConfigApiEscalationIT {
     }
     // the collection itself and everything beside the denied member are fine
     for (String entry : List.of("*:config/clients/**", "*:config/tokenPolicies")) {
-      ConfigApi.Reply ok = createPolicy(token, RealmAdmin.unique("Esc beside"), entry);
-      assertThat(ok.status()).as(entry + ": " + ok).isEqualTo(201);
+      Reply ok = createPolicy(token, RealmAdmin.unique("Esc beside"), entry);
+      assertThat(ok).as(entry).hasStatus(201);
       api.delete(token, POLICIES + "/" + ok.json().get("id").asText());
     }
   }
@@ -242,8 +244,8 @@ class ConfigApiEscalationIT {
             "*:config/clients/other/**",
             "-:config/clients/secretive",
             "*:config/clients")) {
-      ConfigApi.Reply ok = createPolicy(token, RealmAdmin.unique("Esc d-ok"), entry);
-      assertThat(ok.status()).as(entry + ": " + ok).isEqualTo(201);
+      Reply ok = createPolicy(token, RealmAdmin.unique("Esc d-ok"), entry);
+      assertThat(ok).as(entry).hasStatus(201);
       api.delete(token, POLICIES + "/" + ok.json().get("id").asText());
     }
   }
@@ -266,7 +268,7 @@ class ConfigApiEscalationIT {
     String token = clientsCaller.token("*:config/clients/** .:config/tokenPolicies/**");
 
     // *:config/clients/** may read the client, but not become it
-    assertThat(api.get(token, path).status()).isEqualTo(200);
+    assertThat(api.get(token, path)).hasStatus(200);
     assertExceeding(api.get(token, path + "/secret"), "*:**");
     assertExceeding(api.post(token, path + "/secret", null), "*:**");
     assertExceeding(
@@ -278,7 +280,7 @@ class ConfigApiEscalationIT {
     // the same caller may act as a client whose policy it covers
     ApiFixtures.Bound modest = fixtures.boundClient("esc-modest", List.of(".:config/clients/*"));
     fixtures.handOver(modest.uuid());
-    assertThat(api.get(token, CLIENTS + "/" + modest.uuid() + "/secret").status()).isEqualTo(200);
+    assertThat(api.get(token, CLIENTS + "/" + modest.uuid() + "/secret")).hasStatus(200);
   }
 
   @Test

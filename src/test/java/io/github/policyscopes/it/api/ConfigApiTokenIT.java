@@ -1,10 +1,12 @@
 package io.github.policyscopes.it.api;
 
+import static io.github.policyscopes.it.ReplyAssert.assertThat;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.github.policyscopes.it.KeycloakServerExtension;
 import io.github.policyscopes.it.RealmAdmin;
+import io.github.policyscopes.it.Reply;
 import io.github.policyscopes.it.TestClient;
 import java.net.URI;
 import java.net.http.HttpRequest;
@@ -37,10 +39,11 @@ class ConfigApiTokenIT {
     api = fixtures.api();
   }
 
-  private static void assertNoToken(ConfigApi.Reply reply) {
-    assertThat(reply.status()).as(reply.toString()).isEqualTo(401);
-    assertThat(reply.header("WWW-Authenticate")).isEqualTo("Bearer realm=\"demo\"");
-    assertThat(reply.json().path("error").asText()).isEqualTo("invalid_request");
+  private static void assertNoToken(Reply reply) {
+    assertThat(reply)
+        .hasStatus(401)
+        .hasHeader("WWW-Authenticate", "Bearer realm=\"demo\"")
+        .hasError("invalid_request");
     assertThat(reply.json().path("error_description").isTextual()).isTrue();
   }
 
@@ -99,7 +102,7 @@ class ConfigApiTokenIT {
     String tampered =
         token.substring(0, dot + 1)
             + java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(signature);
-    assertThat(api.get(token, PATH).status()).isEqualTo(200);
+    assertThat(api.get(token, PATH)).hasStatus(200);
     ConfigApi.assertInvalidToken(api.get(tampered, PATH));
   }
 
@@ -135,8 +138,8 @@ class ConfigApiTokenIT {
             "standardFlowEnabled", false,
             "attributes", Map.of("access.token.lifespan", "3")));
     String token = api.token(clientId, ApiFixtures.SECRET, null);
-    ConfigApi.Reply fresh = api.get(token, "config/whoami");
-    assertThat(fresh.status()).as("the fresh token is valid: " + fresh).isEqualTo(200);
+    Reply fresh = api.get(token, "config/whoami");
+    assertThat(fresh).as("the fresh token is valid: " + fresh).hasStatus(200);
 
     long exp = TestClient.claims(token).get("exp").asLong();
     long waitMillis = (exp + 2) * 1000 - System.currentTimeMillis();
@@ -151,9 +154,9 @@ class ConfigApiTokenIT {
   void aRevokedTokenIs401InvalidToken() {
     ApiFixtures.Bound bound = fixtures.boundClient("revoked", List.of(".:**"));
     String token = bound.token(".:**");
-    assertThat(api.get(token, PATH).status()).isEqualTo(200);
+    assertThat(api.get(token, PATH)).hasStatus(200);
 
-    TestClient.Reply revoked =
+    Reply revoked =
         client.postForm(
             client.realmUrl(TestClient.REALM) + "/protocol/openid-connect/revoke",
             TestClient.form(
@@ -165,7 +168,7 @@ class ConfigApiTokenIT {
                 token,
                 "token_type_hint",
                 "access_token"));
-    assertThat(revoked.status()).as(revoked.toString()).isEqualTo(200);
+    assertThat(revoked).hasStatus(200);
 
     ConfigApi.assertInvalidToken(api.get(token, PATH));
     ConfigApi.assertInvalidToken(api.get(token, "config/whoami"));
@@ -175,7 +178,7 @@ class ConfigApiTokenIT {
   void aTokenIssuedBeforeTheClientsNotBeforeIs401InvalidToken() throws InterruptedException {
     ApiFixtures.Bound bound = fixtures.boundClient("not-before", List.of(".:**"));
     String token = bound.token(".:**");
-    assertThat(api.get(token, PATH).status()).isEqualTo(200);
+    assertThat(api.get(token, PATH)).hasStatus(200);
     Thread.sleep(1100); // notBefore has a resolution of one second; iat < notBefore is stale
 
     // the console's Client → Advanced → Revocation → "Set to now"
@@ -184,26 +187,26 @@ class ConfigApiTokenIT {
     ((com.fasterxml.jackson.databind.node.ObjectNode) representation)
         .put("notBefore", System.currentTimeMillis() / 1000);
     ((com.fasterxml.jackson.databind.node.ObjectNode) representation).remove("secret");
-    TestClient.Reply revoked = client.admin("PUT", clients, representation.toString());
-    assertThat(revoked.status()).as(revoked.toString()).isEqualTo(204);
+    Reply revoked = client.admin("PUT", clients, representation.toString());
+    assertThat(revoked).hasStatus(204);
     Thread.sleep(1100); // a new token must be issued after notBefore
 
     ConfigApi.assertInvalidToken(api.get(token, PATH));
-    assertThat(api.get(bound.token(".:**"), PATH).status()).as("a new token works").isEqualTo(200);
+    assertThat(api.get(bound.token(".:**"), PATH)).as("a new token works").hasStatus(200);
   }
 
   @Test
   void aTokenOfADisabledClientIs401InvalidToken() {
     ApiFixtures.Bound bound = fixtures.boundClient("disabled", List.of(".:**"));
     String token = bound.token(".:**");
-    assertThat(api.get(token, PATH).status()).isEqualTo(200);
+    assertThat(api.get(token, PATH)).hasStatus(200);
 
     String clients = "realms/" + TestClient.REALM + "/clients/" + bound.uuid();
     JsonNode representation = client.admin("GET", clients, null).json();
     ((com.fasterxml.jackson.databind.node.ObjectNode) representation).put("enabled", false);
     ((com.fasterxml.jackson.databind.node.ObjectNode) representation).remove("secret");
-    TestClient.Reply disabled = client.admin("PUT", clients, representation.toString());
-    assertThat(disabled.status()).as(disabled.toString()).isEqualTo(204);
+    Reply disabled = client.admin("PUT", clients, representation.toString());
+    assertThat(disabled).hasStatus(204);
 
     ConfigApi.assertInvalidToken(api.get(token, PATH));
   }
@@ -218,7 +221,7 @@ class ConfigApiTokenIT {
   @Test
   void anIdTokenAndARefreshTokenAreNotAccessTokens() {
     ApiFixtures.Bound bound = fixtures.boundClient("id-token", List.of("openid", ".:**"));
-    TestClient.Reply login =
+    Reply login =
         client.token(
             TestClient.REALM,
             TestClient.form(
@@ -228,14 +231,14 @@ class ConfigApiTokenIT {
                 "username", "demo",
                 "password", "demo",
                 "scope", "openid .:**"));
-    assertThat(login.status()).as(login.toString()).isEqualTo(200);
+    assertThat(login).hasStatus(200);
     JsonNode tokens = login.json();
     assertThat(tokens.path("id_token").isTextual()).as("an ID token: " + login).isTrue();
     assertThat(tokens.path("refresh_token").isTextual()).as("a refresh token: " + login).isTrue();
 
-    assertThat(api.get(tokens.get("access_token").asText(), PATH).status())
+    assertThat(api.get(tokens.get("access_token").asText(), PATH))
         .as("the access token of the same response works")
-        .isEqualTo(200);
+        .hasStatus(200);
     ConfigApi.assertInvalidToken(api.get(tokens.get("id_token").asText(), PATH));
     ConfigApi.assertInvalidToken(api.get(tokens.get("id_token").asText(), "config/whoami"));
     ConfigApi.assertInvalidToken(api.get(tokens.get("refresh_token").asText(), PATH));
@@ -248,8 +251,8 @@ class ConfigApiTokenIT {
     fixtures.admin().createClient(clientId, ApiFixtures.SECRET);
     String token = api.token(clientId, ApiFixtures.SECRET, null);
 
-    ConfigApi.Reply whoami = api.get(token, "config/whoami");
-    assertThat(whoami.status()).as(whoami.toString()).isEqualTo(200);
+    Reply whoami = api.get(token, "config/whoami");
+    assertThat(whoami).hasStatus(200);
     assertThat(whoami.json().path("clientId").asText()).isEqualTo(clientId);
     ConfigApi.assertInsufficientScope(api.get(token, PATH), "GET", PATH);
   }
@@ -258,12 +261,12 @@ class ConfigApiTokenIT {
   void theBearerSchemeIsCaseInsensitive() {
     // RFC 7235 §2.1: the auth-scheme is case-insensitive
     String token = fixtures.configReader();
-    ConfigApi.Reply reply =
+    Reply reply =
         api.send(
             HttpRequest.newBuilder(URI.create(api.url(PATH)))
                 .header("Authorization", "bearer " + token)
                 .GET()
                 .build());
-    assertThat(reply.status()).as(reply.toString()).isEqualTo(200);
+    assertThat(reply).hasStatus(200);
   }
 }

@@ -1,10 +1,12 @@
 package io.github.policyscopes.it.api;
 
+import static io.github.policyscopes.it.ReplyAssert.assertThat;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.github.policyscopes.it.KeycloakServerExtension;
 import io.github.policyscopes.it.RealmAdmin;
+import io.github.policyscopes.it.Reply;
 import io.github.policyscopes.it.TestClient;
 import java.util.ArrayList;
 import java.util.List;
@@ -225,8 +227,8 @@ class ConfigApiValidationIT {
         .map(Arguments::of);
   }
 
-  private static void assertBadInput(ConfigApi.Reply reply, Case c) {
-    assertThat(reply.status()).as(c + ": " + reply).isEqualTo(c.status());
+  private static void assertBadInput(Reply reply, Case c) {
+    assertThat(reply).as(c.toString()).hasStatus(c.status());
     if (c.status() == 413) {
       return;
     }
@@ -254,24 +256,24 @@ class ConfigApiValidationIT {
     String title = RealmAdmin.unique("Valid");
     String path = POLICIES + "/" + api.createPolicy(token, title, "valid-plain").get("id").asText();
     try {
-      ConfigApi.Reply before = api.get(token, path);
+      Reply before = api.get(token, path);
       assertBadInput(api.put(token, path, c.body().replace("$", marker)), c);
-      ConfigApi.Reply after = api.get(token, path);
+      Reply after = api.get(token, path);
       assertThat(after.json()).isEqualTo(before.json());
-      assertThat(after.header("ETag")).isEqualTo(before.header("ETag"));
+      assertThat(after).hasHeader("ETag", before.header("ETag"));
     } finally {
-      assertThat(api.delete(token, path).status()).isEqualTo(204);
+      assertThat(api.delete(token, path)).hasStatus(204);
     }
   }
 
   @Test
   void allErrorsAreListedTheFirstIsNamed() {
-    ConfigApi.Reply reply =
+    Reply reply =
         api.post(
             token,
             POLICIES,
             "{\"title\": \"\", \"allowedScopes\": [\"ok\", \"*:a//b\", \"*:\"], \"accessTokenLifetime\": 5}");
-    assertThat(reply.status()).as(reply.toString()).isEqualTo(400);
+    assertThat(reply).hasStatus(400);
     List<String> fields = new ArrayList<>();
     reply
         .json()
@@ -289,17 +291,17 @@ class ConfigApiValidationIT {
   @Test
   void theBoundariesAreAccepted() {
     for (int lifetime : new int[] {60, 86400}) {
-      ConfigApi.Reply ok =
+      Reply ok =
           api.post(
               token,
               POLICIES,
               ConfigApi.policyBody(RealmAdmin.unique("Boundary"), "openid")
                   .put("accessTokenLifetime", lifetime));
-      assertThat(ok.status()).as(ok.toString()).isEqualTo(201);
+      assertThat(ok).hasStatus(201);
       assertThat(ok.json().path("accessTokenLifetime").asInt()).isEqualTo(lifetime);
       api.delete(token, POLICIES + "/" + ok.json().get("id").asText());
     }
-    ConfigApi.Reply many =
+    Reply many =
         api.post(
             token,
             POLICIES,
@@ -308,7 +310,7 @@ class ConfigApiValidationIT {
                 + "\", \"allowedScopes\": ["
                 + scopes(64)
                 + "]}");
-    assertThat(many.status()).as(many.toString()).isEqualTo(201);
+    assertThat(many).hasStatus(201);
     assertThat(ConfigApi.strings(many.json(), "allowedScopes")).hasSize(64);
     api.delete(token, POLICIES + "/" + many.json().get("id").asText());
   }
@@ -318,8 +320,8 @@ class ConfigApiValidationIT {
     String title = RealmAdmin.unique("Taken");
     String path = POLICIES + "/" + api.createPolicy(token, title, "a").get("id").asText();
     try {
-      ConfigApi.Reply again = api.post(token, POLICIES, ConfigApi.policyBody(title, "b"));
-      assertThat(again.status()).as(again.toString()).isEqualTo(409);
+      Reply again = api.post(token, POLICIES, ConfigApi.policyBody(title, "b"));
+      assertThat(again).hasStatus(409);
       assertThat(again.json().path("error").asText()).isNotBlank();
     } finally {
       api.delete(token, path);
@@ -328,7 +330,7 @@ class ConfigApiValidationIT {
 
   @Test
   void aBodyThatIsNotJsonByContentTypeIsRefusedWithoutA500() {
-    ConfigApi.Reply reply =
+    Reply reply =
         api.send(
             "POST",
             POLICIES,
@@ -336,13 +338,13 @@ class ConfigApiValidationIT {
             "{\"title\": \"" + marker + "\", \"allowedScopes\": []}",
             "Content-Type",
             "text/plain");
-    assertThat(reply.status()).as(reply.toString()).isBetween(400, 499);
+    assertThat(reply).hasStatusBetween(400, 499);
   }
 
   @Test
   void badQueryParametersAre400() {
     for (String query : List.of("max=0", "max=1001", "max=-1", "first=-1", "max=abc", "first=x")) {
-      ConfigApi.Reply reply = api.get(token, POLICIES + "?" + query);
+      Reply reply = api.get(token, POLICIES + "?" + query);
       ConfigApi.assertInvalidRequest(reply);
       ConfigApi.assertInvalidRequest(api.get(token, CLIENTS + "?" + query));
     }
@@ -402,12 +404,12 @@ class ConfigApiValidationIT {
     String clientId = RealmAdmin.unique("immutable");
     String path = CLIENTS + "/" + api.createClient(token, clientId).get("id").asText();
     try {
-      ConfigApi.Reply renamed = api.put(token, path, ConfigApi.clientBody(marker));
-      assertThat(renamed.status()).as(renamed.toString()).isEqualTo(400);
+      Reply renamed = api.put(token, path, ConfigApi.clientBody(marker));
+      assertThat(renamed).hasStatus(400);
       assertThat(renamed.json().path("field").asText()).isEqualTo("clientId");
       assertThat(api.get(token, path).json().path("clientId").asText()).isEqualTo(clientId);
     } finally {
-      assertThat(api.delete(token, path).status()).isEqualTo(204);
+      assertThat(api.delete(token, path)).hasStatus(204);
     }
   }
 }

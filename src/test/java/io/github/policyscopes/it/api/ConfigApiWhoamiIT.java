@@ -1,5 +1,6 @@
 package io.github.policyscopes.it.api;
 
+import static io.github.policyscopes.it.ReplyAssert.assertThat;
 import static io.github.policyscopes.it.api.ApiFixtures.CONFIG_POLICY_ID;
 import static io.github.policyscopes.it.api.ApiFixtures.STICKY_DENY;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -7,6 +8,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.github.policyscopes.it.KeycloakServerExtension;
 import io.github.policyscopes.it.RealmAdmin;
+import io.github.policyscopes.it.Reply;
 import io.github.policyscopes.it.TestClient;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
@@ -38,8 +40,8 @@ class ConfigApiWhoamiIT {
   }
 
   private static JsonNode whoami(String token, String query) {
-    ConfigApi.Reply reply = api.get(token, "config/whoami" + query);
-    assertThat(reply.status()).as(reply.toString()).isEqualTo(200);
+    Reply reply = api.get(token, "config/whoami" + query);
+    assertThat(reply).hasStatus(200);
     return reply.json();
   }
 
@@ -68,7 +70,7 @@ class ConfigApiWhoamiIT {
   @Test
   void whoamiNamesTheUserOfAUserToken() {
     ApiFixtures.Bound bound = fixtures.boundClient("whoami-user", List.of(".:**"));
-    TestClient.Reply login =
+    Reply login =
         api.client()
             .token(
                 TestClient.REALM,
@@ -79,7 +81,7 @@ class ConfigApiWhoamiIT {
                     "username", "demo",
                     "password", "demo",
                     "scope", ".:**"));
-    assertThat(login.status()).as(login.toString()).isEqualTo(200);
+    assertThat(login).hasStatus(200);
     JsonNode me = whoami(login.json().get("access_token").asText(), "");
     assertThat(me.get("clientId").asText()).isEqualTo(bound.clientId());
     assertThat(me.path("username").asText()).isEqualTo("demo");
@@ -154,7 +156,7 @@ class ConfigApiWhoamiIT {
       for (String[] r : requests) {
         boolean allowed =
             whoami(token, query(r[0], r[1])).get("decision").get("allowed").asBoolean();
-        ConfigApi.Reply real =
+        Reply real =
             "POST".equals(r[0])
                 ? api.post(token, r[1], ConfigApi.policyBody(RealmAdmin.unique("Agree new"), "x"))
                 : api.send(r[0], r[1], token, null, "If-Match", "\"never-matches\"");
@@ -175,8 +177,8 @@ class ConfigApiWhoamiIT {
 
   @Test
   void theOpenApiDescriptionNeedsNoToken() {
-    ConfigApi.Reply reply = api.get(null, "config/openapi.json");
-    assertThat(reply.status()).as(reply.toString()).isEqualTo(200);
+    Reply reply = api.get(null, "config/openapi.json");
+    assertThat(reply).hasStatus(200);
     assertThat(reply.header("Content-Type")).startsWith("application/json");
     JsonNode doc = reply.json();
     assertThat(doc.get("openapi").asText()).startsWith("3.0");
@@ -216,25 +218,23 @@ class ConfigApiWhoamiIT {
   void anAllowedOriginGetsAccessControlAllowOrigin() {
     ApiFixtures.Bound bound = browserClient();
     String token = bound.token(".:**");
-    ConfigApi.Reply reply = api.send("GET", "config/tokenPolicies", token, null, "Origin", ORIGIN);
-    assertThat(reply.status()).as(reply.toString()).isEqualTo(200);
-    assertThat(reply.header("Access-Control-Allow-Origin")).isEqualTo(ORIGIN);
+    Reply reply = api.send("GET", "config/tokenPolicies", token, null, "Origin", ORIGIN);
+    assertThat(reply).hasStatus(200).hasHeader("Access-Control-Allow-Origin", ORIGIN);
 
-    ConfigApi.Reply whoami = api.send("GET", "config/whoami", token, null, "Origin", ORIGIN);
-    assertThat(whoami.header("Access-Control-Allow-Origin")).isEqualTo(ORIGIN);
+    Reply whoami = api.send("GET", "config/whoami", token, null, "Origin", ORIGIN);
+    assertThat(whoami).hasHeader("Access-Control-Allow-Origin", ORIGIN);
 
     // an error the browser app must be able to read
-    ConfigApi.Reply denied =
+    Reply denied =
         api.send(
             "DELETE", "config/tokenPolicies/" + CONFIG_POLICY_ID, token, null, "Origin", ORIGIN);
-    assertThat(denied.status()).isEqualTo(403);
-    assertThat(denied.header("Access-Control-Allow-Origin")).isEqualTo(ORIGIN);
+    assertThat(denied).hasStatus(403).hasHeader("Access-Control-Allow-Origin", ORIGIN);
   }
 
   @Test
   void anotherOriginGetsNoAccessControlAllowOrigin() {
     ApiFixtures.Bound bound = browserClient();
-    ConfigApi.Reply reply =
+    Reply reply =
         api.send(
             "GET",
             "config/tokenPolicies",
@@ -244,18 +244,17 @@ class ConfigApiWhoamiIT {
             "http://evil.example");
     // as Keycloak's own endpoints do (Cors.checkAllowedOrigins): 403 for an origin the client
     // does not allow, with no Access-Control-Allow-Origin
-    assertThat(reply.status()).as(reply.toString()).isEqualTo(403);
-    assertThat(reply.json().path("error").asText()).isEqualTo("invalid_origin");
+    assertThat(reply).hasStatus(403).hasError("invalid_origin");
     assertThat(reply.header("Access-Control-Allow-Origin"))
         .as(reply.toString())
         .isNotIn("http://evil.example", "*");
     // the demo reader has no web origins at all
-    ConfigApi.Reply reader =
+    Reply reader =
         api.send("GET", "config/tokenPolicies", fixtures.configReader(), null, "Origin", ORIGIN);
-    assertThat(reader.status()).isEqualTo(403);
+    assertThat(reader).hasStatus(403);
     assertThat(reader.header("Access-Control-Allow-Origin")).isNotIn(ORIGIN, "*");
     // and no Origin at all (a server-side caller) is not a CORS request
-    assertThat(api.get(fixtures.configReader(), "config/tokenPolicies").status()).isEqualTo(200);
+    assertThat(api.get(fixtures.configReader(), "config/tokenPolicies")).hasStatus(200);
   }
 
   @Test
@@ -265,7 +264,7 @@ class ConfigApiWhoamiIT {
             "config/tokenPolicies",
             "config/tokenPolicies/" + CONFIG_POLICY_ID,
             "config/clients/x/secret")) {
-      ConfigApi.Reply preflight =
+      Reply preflight =
           api.send(
               "OPTIONS",
               path,
@@ -277,7 +276,7 @@ class ConfigApiWhoamiIT {
               "PUT",
               "Access-Control-Request-Headers",
               "authorization, content-type, if-match");
-      assertThat(preflight.status()).as(path + ": " + preflight).isEqualTo(200);
+      assertThat(preflight).as(path).hasStatus(200);
     }
   }
 }

@@ -1,5 +1,6 @@
 package io.github.policyscopes.it.api;
 
+import static io.github.policyscopes.it.ReplyAssert.assertThat;
 import static io.github.policyscopes.it.api.ApiFixtures.CONFIG_POLICY_ID;
 import static io.github.policyscopes.it.api.ApiFixtures.STICKY_DENY;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -7,6 +8,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.github.policyscopes.it.KeycloakServerExtension;
 import io.github.policyscopes.it.RealmAdmin;
+import io.github.policyscopes.it.Reply;
 import io.github.policyscopes.it.TestClient;
 import java.util.ArrayList;
 import java.util.List;
@@ -38,13 +40,13 @@ class EvaluateIT {
     configAdminUuid = fixtures.internalId("config-admin");
   }
 
-  private static ConfigApi.Reply evaluate(String token, String clientUuid, Object body) {
+  private static Reply evaluate(String token, String clientUuid, Object body) {
     return api.post(token, "config/clients/" + clientUuid + "/evaluate", body);
   }
 
   private static JsonNode evaluated(String token, String clientUuid, String scope) {
-    ConfigApi.Reply reply = evaluate(token, clientUuid, Map.of("scope", scope));
-    assertThat(reply.status()).as(reply.toString()).isEqualTo(200);
+    Reply reply = evaluate(token, clientUuid, Map.of("scope", scope));
+    assertThat(reply).hasStatus(200);
     return reply.json();
   }
 
@@ -60,8 +62,8 @@ class EvaluateIT {
 
   /** The {@code scope} of a real token response, "" when absent. */
   private static String realScope(String clientId, String secret, String scope) {
-    TestClient.Reply reply = http.clientCredentials(clientId, secret, scope);
-    assertThat(reply.status()).as(reply.toString()).isEqualTo(200);
+    Reply reply = http.clientCredentials(clientId, secret, scope);
+    assertThat(reply).hasStatus(200);
     return reply.json().path("scope").asText("");
   }
 
@@ -153,10 +155,8 @@ class EvaluateIT {
     assertThat(e.has("scope")).isFalse();
     assertThat(e.path("disallowedScopes").asText()).isEqualTo("reject");
 
-    TestClient.Reply real =
-        http.clientCredentials(strict.clientId(), ApiFixtures.SECRET, "*:config/x");
-    assertThat(real.status()).isEqualTo(400);
-    assertThat(real.json().path("error").asText()).isEqualTo("invalid_scope");
+    Reply real = http.clientCredentials(strict.clientId(), ApiFixtures.SECRET, "*:config/x");
+    assertThat(real).hasStatus(400).hasError("invalid_scope");
   }
 
   @Test
@@ -166,12 +166,12 @@ class EvaluateIT {
             "eval-denied", List.of(".:config/clients/**", "-:config/clients/" + configAdminUuid));
     String token = denied.token(".:config/clients/**");
 
-    ConfigApi.Reply get = api.get(token, "config/clients/" + configAdminUuid);
-    ConfigApi.Reply post = evaluate(token, configAdminUuid, Map.of("scope", "openid"));
+    Reply get = api.get(token, "config/clients/" + configAdminUuid);
+    Reply post = evaluate(token, configAdminUuid, Map.of("scope", "openid"));
     ConfigApi.assertInsufficientScope(get, "GET", "config/clients/" + configAdminUuid);
-    assertThat(post.status()).isEqualTo(403);
+    assertThat(post).hasStatus(403);
     assertThat(post.body()).isEqualTo(get.body());
-    assertThat(post.header("WWW-Authenticate")).isEqualTo(get.header("WWW-Authenticate"));
+    assertThat(post).hasHeader("WWW-Authenticate", get.header("WWW-Authenticate"));
 
     // a token that may not read clients at all: the same, too
     String policiesOnly = fixtures.configAdmin("*:config/tokenPolicies");
@@ -186,25 +186,23 @@ class EvaluateIT {
     ApiFixtures.Bound caller =
         handedOver("eval-nodry", List.of(".:config/**", "-:" + evaluatePath));
     String token = caller.token(".:config/**");
-    assertThat(api.get(token, "config/clients/" + target.uuid()).status()).isEqualTo(200);
+    assertThat(api.get(token, "config/clients/" + target.uuid())).hasStatus(200);
 
-    ConfigApi.Reply post = evaluate(token, target.uuid(), Map.of("scope", "openid"));
-    assertThat(post.status()).as(post.toString()).isEqualTo(403);
-    assertThat(post.jsonOrEmpty().path("error").asText()).isEqualTo("insufficient_scope");
+    Reply post = evaluate(token, target.uuid(), Map.of("scope", "openid"));
+    assertThat(post).hasStatus(403).hasError("insufficient_scope");
   }
 
   @Test
   void anUnknownOrUnmanagedClientIsThe404OfItsGet() {
     String reader = fixtures.configReader();
-    ConfigApi.Reply unknown = evaluate(reader, "no-such-client", Map.of("scope", "openid"));
-    assertThat(unknown.status()).isEqualTo(404);
-    assertThat(unknown.json().path("error").asText()).isEqualTo("not_found");
+    Reply unknown = evaluate(reader, "no-such-client", Map.of("scope", "openid"));
+    assertThat(unknown).hasStatus(404).hasError("not_found");
 
     // a bound client nobody handed over does not exist for the API
     ApiFixtures.Bound notHanded = fixtures.boundClient("eval-unmanaged", List.of(".:**"));
-    assertThat(api.get(reader, "config/clients/" + notHanded.uuid()).status()).isEqualTo(404);
-    ConfigApi.Reply unmanaged = evaluate(reader, notHanded.uuid(), Map.of("scope", "openid"));
-    assertThat(unmanaged.status()).isEqualTo(404);
+    assertThat(api.get(reader, "config/clients/" + notHanded.uuid())).hasStatus(404);
+    Reply unmanaged = evaluate(reader, notHanded.uuid(), Map.of("scope", "openid"));
+    assertThat(unmanaged).hasStatus(404);
     assertThat(unmanaged.body()).doesNotContain(notHanded.clientId());
   }
 
@@ -213,10 +211,9 @@ class EvaluateIT {
     // config-admin's token carries the sticky deny on its own policy: it reads the client, not
     // the policy that governs it
     String admin = fixtures.allPowerToken();
-    assertThat(api.get(admin, "config/clients/" + configAdminUuid).status()).isEqualTo(200);
-    ConfigApi.Reply reply = evaluate(admin, configAdminUuid, Map.of("scope", "*:**"));
-    assertThat(reply.status()).as(reply.toString()).isEqualTo(403);
-    assertThat(reply.json().path("error").asText()).isEqualTo("insufficient_scope");
+    assertThat(api.get(admin, "config/clients/" + configAdminUuid)).hasStatus(200);
+    Reply reply = evaluate(admin, configAdminUuid, Map.of("scope", "*:**"));
+    assertThat(reply).hasStatus(403).hasError("insufficient_scope");
     assertThat(reply.body()).doesNotContain(CONFIG_POLICY_ID).doesNotContain("Configuration");
   }
 
@@ -236,21 +233,20 @@ class EvaluateIT {
     String path = "config/clients/" + configAdminUuid + "/evaluate";
 
     assertThat(
-            api.send("POST", path, reader, "{\"scope\":\"openid\"}", "Content-Type", "text/plain")
-                .status())
-        .isEqualTo(415);
-    ConfigApi.Reply unknownField = evaluate(reader, configAdminUuid, Map.of("scopes", "openid"));
+            api.send("POST", path, reader, "{\"scope\":\"openid\"}", "Content-Type", "text/plain"))
+        .hasStatus(415);
+    Reply unknownField = evaluate(reader, configAdminUuid, Map.of("scopes", "openid"));
     ConfigApi.assertInvalidRequest(unknownField);
     assertThat(unknownField.json().path("field").asText()).isEqualTo("scopes");
-    ConfigApi.Reply grant = evaluate(reader, configAdminUuid, Map.of("grantType", "implicit"));
+    Reply grant = evaluate(reader, configAdminUuid, Map.of("grantType", "implicit"));
     ConfigApi.assertInvalidRequest(grant);
     assertThat(grant.json().path("field").asText()).isEqualTo("grantType");
-    ConfigApi.Reply notText = evaluate(reader, configAdminUuid, Map.of("scope", List.of("a")));
+    Reply notText = evaluate(reader, configAdminUuid, Map.of("scope", List.of("a")));
     assertThat(notText.json().path("field").asText()).isEqualTo("scope");
-    ConfigApi.Reply tooLong = evaluate(reader, configAdminUuid, Map.of("scope", "a".repeat(4001)));
+    Reply tooLong = evaluate(reader, configAdminUuid, Map.of("scope", "a".repeat(4001)));
     ConfigApi.assertInvalidRequest(tooLong);
     assertThat(tooLong.json().path("field").asText()).isEqualTo("scope");
-    assertThat(api.send("POST", path, reader, "[1]").status()).isEqualTo(400);
+    assertThat(api.send("POST", path, reader, "[1]")).hasStatus(400);
     // password: the same decision, and Keycloak's own switch is mentioned when it is off
     JsonNode password =
         evaluate(reader, configAdminUuid, Map.of("scope", ".:**", "grantType", "password")).json();

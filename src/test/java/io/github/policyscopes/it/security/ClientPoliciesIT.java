@@ -1,11 +1,13 @@
 package io.github.policyscopes.it.security;
 
+import static io.github.policyscopes.it.ReplyAssert.assertThat;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.github.policyscopes.it.KeycloakServerExtension;
 import io.github.policyscopes.it.RealmAdmin;
+import io.github.policyscopes.it.Reply;
 import io.github.policyscopes.it.TestClient;
 import io.github.policyscopes.it.api.ApiFixtures;
 import io.github.policyscopes.it.api.ConfigApi;
@@ -44,13 +46,13 @@ class ClientPoliciesIT {
     return "realms/" + TestClient.REALM + "/" + rest;
   }
 
-  private static TestClient.Reply admin(String method, String path, Object body) {
+  private static Reply admin(String method, String path, Object body) {
     return http.admin(method, realmPath(path), body);
   }
 
   private static List<String> scopeNames(String clientUuid, String kind) {
-    TestClient.Reply reply = admin("GET", "clients/" + clientUuid + "/" + kind, null);
-    assertThat(reply.status()).as(reply.toString()).isEqualTo(200);
+    Reply reply = admin("GET", "clients/" + clientUuid + "/" + kind, null);
+    assertThat(reply).hasStatus(200);
     List<String> ids = new ArrayList<>();
     reply.json().forEach(s -> ids.add(s.get("id").asText()));
     return ids;
@@ -68,18 +70,16 @@ class ClientPoliciesIT {
         fixtures
             .admin()
             .createPolicy(RealmAdmin.unique("sec-optional"), List.of("*:config/**"), null, null);
-    assertThat(admin("PUT", "default-default-client-scopes/" + policy, null).status())
-        .isEqualTo(204);
-    assertThat(admin("PUT", "default-optional-client-scopes/" + optional, null).status())
-        .isEqualTo(204);
+    assertThat(admin("PUT", "default-default-client-scopes/" + policy, null)).hasStatus(204);
+    assertThat(admin("PUT", "default-optional-client-scopes/" + optional, null)).hasStatus(204);
     try {
       // a token that may create clients, naming no policy
       String token = fixtures.configAdmin("*:config/clients/** .:config/tokenPolicies/**");
       String clientId = RealmAdmin.unique("sec-implicit");
       ObjectNode body = ConfigApi.clientBody(clientId);
       body.putArray("tokenPolicies");
-      ConfigApi.Reply created = api.post(token, CLIENTS, body);
-      assertThat(created.status()).as(created.toString()).isEqualTo(201);
+      Reply created = api.post(token, CLIENTS, body);
+      assertThat(created).hasStatus(201);
       assertThat(created.json().get("tokenPolicies")).isEmpty();
       String uuid = created.json().get("id").asText();
       assertThat(scopeNames(uuid, "default-client-scopes")).doesNotContain(policy, optional);
@@ -87,20 +87,20 @@ class ClientPoliciesIT {
 
       // its token holds no config scope, even when asked for
       String secret = created.json().get("secret").asText();
-      TestClient.Reply issued = http.clientCredentials(clientId, secret, "*:** *:config/**");
-      assertThat(issued.status()).as(issued.toString()).isIn(200, 400);
+      Reply issued = http.clientCredentials(clientId, secret, "*:** *:config/**");
+      assertThat(issued).hasStatusIn(200, 400);
       if (issued.status() == 200) {
         assertThat(issued.json().path("scope").asText()).doesNotContain(":");
       }
-      TestClient.Reply plain = http.clientCredentials(clientId, secret, null);
-      assertThat(plain.status()).as(plain.toString()).isEqualTo(200);
+      Reply plain = http.clientCredentials(clientId, secret, null);
+      assertThat(plain).hasStatus(200);
       assertThat(plain.json().path("scope").asText()).doesNotContain(":");
 
       // an update naming no policy does not add them either
       String all = fixtures.allPowerToken();
-      ConfigApi.Reply updated =
+      Reply updated =
           api.put(all, CLIENTS + "/" + uuid, ConfigApi.clientBody(clientId).put("name", "x"));
-      assertThat(updated.status()).as(updated.toString()).isEqualTo(200);
+      assertThat(updated).hasStatus(200);
       assertThat(updated.json().get("tokenPolicies")).isEmpty();
 
       // a policy the body names is bound, as a default scope
@@ -108,8 +108,7 @@ class ClientPoliciesIT {
           fixtures
               .admin()
               .createPolicy(RealmAdmin.unique("sec-named"), List.of("openid"), null, null);
-      ConfigApi.Reply bound =
-          api.put(all, CLIENTS + "/" + uuid, ConfigApi.clientBody(clientId, named));
+      Reply bound = api.put(all, CLIENTS + "/" + uuid, ConfigApi.clientBody(clientId, named));
       assertThat(ConfigApi.strings(bound.json(), "tokenPolicies")).containsExactly(named);
       assertThat(scopeNames(uuid, "default-client-scopes")).contains(named).doesNotContain(policy);
     } finally {
@@ -122,7 +121,7 @@ class ClientPoliciesIT {
 
   private static void clientPolicies(String executor, Map<String, Object> configuration) {
     String name = "pbs-it-" + executor;
-    TestClient.Reply profiles =
+    Reply profiles =
         admin(
             "PUT",
             "client-policies/profiles",
@@ -136,8 +135,8 @@ class ClientPoliciesIT {
                         "config API test",
                         "executors",
                         List.of(Map.of("executor", executor, "configuration", configuration))))));
-    assertThat(profiles.status()).as(profiles.toString()).isEqualTo(204);
-    TestClient.Reply policies =
+    assertThat(profiles).hasStatus(204);
+    Reply policies =
         admin(
             "PUT",
             "client-policies/policies",
@@ -153,7 +152,7 @@ class ClientPoliciesIT {
                         List.of(Map.of("condition", "any-client", "configuration", Map.of())),
                         "profiles",
                         List.of(name)))));
-    assertThat(policies.status()).as(policies.toString()).isEqualTo(204);
+    assertThat(policies).hasStatus(204);
   }
 
   private static void noClientPolicies() {
@@ -179,7 +178,7 @@ class ClientPoliciesIT {
     try {
       // the admin REST API refuses a client without PKCE…
       String adminId = RealmAdmin.unique("sec-cp-admin");
-      TestClient.Reply byAdmin =
+      Reply byAdmin =
           admin(
               "POST",
               "clients",
@@ -190,12 +189,12 @@ class ClientPoliciesIT {
                   true,
                   "redirectUris",
                   List.of("http://localhost:3000/*")));
-      assertThat(byAdmin.status()).as(byAdmin.toString()).isEqualTo(400);
+      assertThat(byAdmin).hasStatus(400);
 
       // …and so does the config API, with the same error
       String apiId = RealmAdmin.unique("sec-cp-api");
-      ConfigApi.Reply byApi = api.post(all, CLIENTS, publicClient(apiId));
-      assertThat(byApi.status()).as(byApi.toString()).isEqualTo(400);
+      Reply byApi = api.post(all, CLIENTS, publicClient(apiId));
+      assertThat(byApi).hasStatus(400);
       assertThat(byApi.json().path("error").asText())
           .isEqualTo(byAdmin.json().path("error").asText())
           .isEqualTo("invalid_client_metadata");
@@ -206,10 +205,9 @@ class ClientPoliciesIT {
 
       // an update is refused too, and changes nothing
       JsonNode before = fixtures.keycloakClient(existing);
-      ConfigApi.Reply update =
+      Reply update =
           api.put(all, CLIENTS + "/" + existing, ConfigApi.clientBody(existingId).put("name", "x"));
-      assertThat(update.status()).as(update.toString()).isEqualTo(400);
-      assertThat(update.json().path("error").asText()).isEqualTo("invalid_client_metadata");
+      assertThat(update).hasStatus(400).hasError("invalid_client_metadata");
       JsonNode after = fixtures.keycloakClient(existing);
       assertThat(after.path("name")).isEqualTo(before.path("name"));
       assertThat(after.path("attributes")).isEqualTo(before.path("attributes"));
@@ -218,8 +216,8 @@ class ClientPoliciesIT {
       noClientPolicies();
       clientPolicies("full-scope-disabled", Map.of("auto-configure", "true"));
       String configured = RealmAdmin.unique("sec-cp-configured");
-      ConfigApi.Reply created = api.post(all, CLIENTS, ConfigApi.clientBody(configured));
-      assertThat(created.status()).as(created.toString()).isEqualTo(201);
+      Reply created = api.post(all, CLIENTS, ConfigApi.clientBody(configured));
+      assertThat(created).hasStatus(201);
       assertThat(
               fixtures
                   .keycloakClient(created.json().get("id").asText())
@@ -247,23 +245,23 @@ class ClientPoliciesIT {
     String publicId = RealmAdmin.unique("sec-public");
     ObjectNode body = publicClient(publicId);
     body.putArray("tokenPolicies").add(plain).add(config);
-    ConfigApi.Reply refused = api.post(all, CLIENTS, body);
-    assertThat(refused.status()).as(refused.toString()).isEqualTo(400);
+    Reply refused = api.post(all, CLIENTS, body);
+    assertThat(refused).hasStatus(400);
     assertThat(refused.json().path("field").asText()).isEqualTo("tokenPolicies[1]");
     assertThat(fixtures.keycloakHasClient(publicId)).isFalse();
 
     // with plain scopes only, a public client may be bound
     ObjectNode plainBody = publicClient(publicId);
     plainBody.putArray("tokenPolicies").add(plain);
-    ConfigApi.Reply ok = api.post(all, CLIENTS, plainBody);
-    assertThat(ok.status()).as(ok.toString()).isEqualTo(201);
+    Reply ok = api.post(all, CLIENTS, plainBody);
+    assertThat(ok).hasStatus(201);
     String publicUuid = ok.json().get("id").asText();
 
     // …but not bound to a config policy later
     ObjectNode rebind = publicClient(publicId);
     rebind.putArray("tokenPolicies").add(config);
-    ConfigApi.Reply rebound = api.put(all, CLIENTS + "/" + publicUuid, rebind);
-    assertThat(rebound.status()).as(rebound.toString()).isEqualTo(400);
+    Reply rebound = api.put(all, CLIENTS + "/" + publicUuid, rebind);
+    assertThat(rebound).hasStatus(400);
     assertThat(rebound.json().path("field").asText()).isEqualTo("tokenPolicies[0]");
     assertThat(scopeNames(publicUuid, "default-client-scopes")).doesNotContain(config);
 
@@ -273,8 +271,8 @@ class ClientPoliciesIT {
     JsonNode before = fixtures.keycloakClient(uuid);
     ObjectNode turned = ConfigApi.clientBody(confidentialId, config).put("type", "public");
     turned.putArray("grantTypes").add("password");
-    ConfigApi.Reply turnedPublic = api.put(all, CLIENTS + "/" + uuid, turned);
-    assertThat(turnedPublic.status()).as(turnedPublic.toString()).isEqualTo(400);
+    Reply turnedPublic = api.put(all, CLIENTS + "/" + uuid, turned);
+    assertThat(turnedPublic).hasStatus(400);
     assertThat(turnedPublic.json().path("field").asText()).isEqualTo("type");
     JsonNode after = fixtures.keycloakClient(uuid);
     assertThat(after.path("publicClient").asBoolean()).isFalse();
@@ -283,7 +281,7 @@ class ClientPoliciesIT {
     assertThat(fixtures.keycloakSecret(uuid)).isNotBlank();
 
     // the user demo cannot mint config power through it: no password grant was added
-    TestClient.Reply password =
+    Reply password =
         http.token(
             TestClient.REALM,
             TestClient.form(
@@ -297,6 +295,6 @@ class ClientPoliciesIT {
                 "demo",
                 "scope",
                 ".:config/clients/**"));
-    assertThat(password.status()).as(password.toString()).isNotEqualTo(200);
+    assertThat(password).doesNotHaveStatus(200);
   }
 }

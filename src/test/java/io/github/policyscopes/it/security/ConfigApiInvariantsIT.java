@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.github.policyscopes.it.KeycloakServer;
 import io.github.policyscopes.it.PropertyServer;
 import io.github.policyscopes.it.RealmAdmin;
+import io.github.policyscopes.it.Reply;
 import io.github.policyscopes.it.TestClient;
 import io.github.policyscopes.it.api.ApiFixtures;
 import io.github.policyscopes.it.api.ConfigApi;
@@ -464,7 +465,7 @@ class ConfigApiInvariantsIT {
       Token t = token(a);
       String name = "p" + ++created;
       String title = PREFIX + run + "-" + name;
-      ConfigApi.Reply r =
+      Reply r =
           call(
               t,
               "POST",
@@ -482,7 +483,7 @@ class ConfigApiInvariantsIT {
     void updatePolicy(Act a, int target, List<String> entries) {
       Token t = token(a);
       PolicyRef p = pick(policies, new ArrayList<>(setupPolicies.values()), target);
-      ConfigApi.Reply r =
+      Reply r =
           call(
               t,
               "PUT",
@@ -497,8 +498,7 @@ class ConfigApiInvariantsIT {
     void deletePolicy(Act a, int target) {
       Token t = token(a);
       PolicyRef p = pick(policies, new ArrayList<>(setupPolicies.values()), target);
-      ConfigApi.Reply r =
-          call(t, "DELETE", "config/tokenPolicies/" + p.id, null, "deletes " + p.name);
+      Reply r = call(t, "DELETE", "config/tokenPolicies/" + p.id, null, "deletes " + p.name);
       if (r.is2xx()) {
         policies.remove(p);
       }
@@ -510,7 +510,7 @@ class ConfigApiInvariantsIT {
       String clientId = PREFIX + run + "-" + name;
       List<String> bound = picks.stream().map(this::pickPolicy).distinct().toList();
       ObjectNode body = clientBody(clientId, type, grants, bound);
-      ConfigApi.Reply r =
+      Reply r =
           call(
               t,
               "POST",
@@ -550,7 +550,7 @@ class ConfigApiInvariantsIT {
         bound.forEach(p::add);
         changed.add("tokenPolicies=" + names(bound));
       }
-      ConfigApi.Reply r =
+      Reply r =
           call(t, "PUT", "config/clients/" + c.uuid, body, "updates " + c.name + " " + changed);
       if (r.is2xx()) {
         checkActAs(t, c, before, "PUT");
@@ -567,7 +567,7 @@ class ConfigApiInvariantsIT {
       Token t = token(a);
       ClientRef c = pick(clients, setupClients, target);
       ClientState before = ClientState.of(c.uuid, Scopes.read());
-      ConfigApi.Reply r =
+      Reply r =
           call(
               t,
               method,
@@ -583,7 +583,7 @@ class ConfigApiInvariantsIT {
       Token t = token(a);
       ClientRef c = pick(clients, setupClients, target);
       ClientState before = ClientState.of(c.uuid, Scopes.read());
-      ConfigApi.Reply r = call(t, "DELETE", "config/clients/" + c.uuid, null, "deletes " + c.name);
+      Reply r = call(t, "DELETE", "config/clients/" + c.uuid, null, "deletes " + c.name);
       if (r.is2xx()) {
         checkActAs(t, c, before, "DELETE");
         clients.remove(c);
@@ -616,13 +616,12 @@ class ConfigApiInvariantsIT {
     // ---- checks on each answer ----
 
     /** An action's request: logged and counted. */
-    ConfigApi.Reply call(Token t, String method, String path, Object body, String what) {
+    Reply call(Token t, String method, String path, Object body, String what) {
       return send(t, method, path, body, what, true);
     }
 
-    ConfigApi.Reply send(
-        Token t, String method, String path, Object body, String what, boolean action) {
-      ConfigApi.Reply r = api.send(method, path, t.jwt(), body);
+    Reply send(Token t, String method, String path, Object body, String what, boolean action) {
+      Reply r = api.send(method, path, t.jwt(), body);
       STATS.requests++;
       if (action) {
         STATS.actions++;
@@ -729,7 +728,7 @@ class ConfigApiInvariantsIT {
 
     /** I2, I15, MANAGED: a list shows only what the token may read; {@code total} counts it. */
     void checkList(Token t, String collection, boolean action) {
-      ConfigApi.Reply r =
+      Reply r =
           send(t, "GET", "config/" + collection + "?max=1000", null, "lists " + collection, action);
       if (!r.is2xx()) {
         return;
@@ -835,7 +834,7 @@ class ConfigApiInvariantsIT {
                     + ")");
           }
         }
-        ConfigApi.Reply whoami =
+        Reply whoami =
             api.get(issued.jwt(), "config/whoami?method=PUT&path=config/tokenPolicies/" + K);
         STATS.requests++;
         if (whoami.status() >= 500) {
@@ -905,7 +904,7 @@ class ConfigApiInvariantsIT {
       return tokens.computeIfAbsent(
           label,
           k -> {
-            TestClient.Reply reply =
+            Reply reply =
                 http.clientCredentials(
                     a.who().clientId, a.who().secret, String.join(" ", requested));
             STATS.requests++;
@@ -950,7 +949,7 @@ class ConfigApiInvariantsIT {
     }
   }
 
-  private static String brief(ConfigApi.Reply r) {
+  private static String brief(Reply r) {
     if (r.is2xx()) {
       return "";
     }
@@ -1044,7 +1043,7 @@ class ConfigApiInvariantsIT {
       JsonNode rep, List<String> policyIds, List<ConfigScope> storedGrants, boolean privileged) {
 
     static ClientState of(String uuid, Scopes scopes) {
-      TestClient.Reply reply = admin.call("GET", "clients/" + uuid, null);
+      Reply reply = admin.call("GET", "clients/" + uuid, null);
       if (reply.status() == 404) {
         return null;
       }
@@ -1081,7 +1080,7 @@ class ConfigApiInvariantsIT {
       String clientId = rep.path("clientId").asText();
       String secret = isPublic() ? null : rep.path("secret").asText(null);
       if (!isPublic() && rep.path("serviceAccountsEnabled").asBoolean() && secret != null) {
-        TestClient.Reply cc = http.clientCredentials(clientId, secret, fx.request);
+        Reply cc = http.clientCredentials(clientId, secret, fx.request);
         if (cc.status() == 400) {
           // an unbound client is stock Keycloak: unknown scopes are invalid_scope
           STATS.requests++;
@@ -1094,7 +1093,7 @@ class ConfigApiInvariantsIT {
         add(out, CC, cc);
       }
       if (rep.path("directAccessGrantsEnabled").asBoolean()) {
-        TestClient.Reply pw = password(clientId, secret, fx.request);
+        Reply pw = password(clientId, secret, fx.request);
         if (pw.status() == 400) {
           STATS.requests++;
           pw = password(clientId, secret, null);
@@ -1104,7 +1103,7 @@ class ConfigApiInvariantsIT {
       return out;
     }
 
-    private static TestClient.Reply password(String clientId, String secret, String scope) {
+    private static Reply password(String clientId, String secret, String scope) {
       return http.token(
           REALM,
           TestClient.form(
@@ -1116,7 +1115,7 @@ class ConfigApiInvariantsIT {
               "scope", scope));
     }
 
-    private static void add(List<Issued> out, String grant, TestClient.Reply reply) {
+    private static void add(List<Issued> out, String grant, Reply reply) {
       STATS.requests++;
       if (reply.status() >= 500) {
         throw new AssertionError("[I7] token request (" + grant + ") answered " + reply);
@@ -1406,7 +1405,7 @@ class ConfigApiInvariantsIT {
     void restore() {
       for (Map.Entry<String, JsonNode> m : mappers.entrySet()) {
         String models = "client-scopes/" + m.getKey() + "/protocol-mappers/models";
-        TestClient.Reply now = admin.call("GET", models, null);
+        Reply now = admin.call("GET", models, null);
         if (now.status() != 200 || now.json().size() == 0) {
           throw new IllegalStateException(
               "fixed policy " + names.get(m.getKey()) + " is gone: " + now);
@@ -1418,7 +1417,7 @@ class ConfigApiInvariantsIT {
       }
       Scopes scopes = null;
       for (SetupClient c : setupClients) {
-        TestClient.Reply now = admin.call("GET", "clients/" + c.uuid, null);
+        Reply now = admin.call("GET", "clients/" + c.uuid, null);
         if (now.status() == 404) {
           admin.createSetupClient(
               c.uuid, c.clientId, c.secret, c.policies, c.handedOver, c.privileged);
@@ -1492,7 +1491,7 @@ class ConfigApiInvariantsIT {
     }
 
     /** {@code path} relative to {@code /admin/realms/demo/}. */
-    TestClient.Reply call(String method, String path, Object body) {
+    Reply call(String method, String path, Object body) {
       HttpRequest.Builder request =
           HttpRequest.newBuilder(URI.create(http.baseUrl() + "/admin/realms/" + REALM + "/" + path))
               .header("Authorization", "Bearer " + token());
@@ -1506,18 +1505,18 @@ class ConfigApiInvariantsIT {
       return http.send(request);
     }
 
-    TestClient.Reply get(String path) {
+    Reply get(String path) {
       return ok(call("GET", path, null));
     }
 
-    TestClient.Reply ok(TestClient.Reply reply) {
+    Reply ok(Reply reply) {
       if (reply.status() / 100 != 2) {
         throw new IllegalStateException("admin REST: " + reply);
       }
       return reply;
     }
 
-    String created(TestClient.Reply reply) {
+    String created(Reply reply) {
       ok(reply);
       String location = reply.header("Location");
       return location.substring(location.lastIndexOf('/') + 1);

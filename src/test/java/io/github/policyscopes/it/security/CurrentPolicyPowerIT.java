@@ -1,10 +1,12 @@
 package io.github.policyscopes.it.security;
 
+import static io.github.policyscopes.it.ReplyAssert.assertThat;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.github.policyscopes.it.KeycloakServerExtension;
 import io.github.policyscopes.it.RealmAdmin;
+import io.github.policyscopes.it.Reply;
 import io.github.policyscopes.it.TestClient;
 import io.github.policyscopes.it.api.ApiFixtures;
 import io.github.policyscopes.it.api.ConfigApi;
@@ -42,8 +44,8 @@ class CurrentPolicyPowerIT {
     scope.put("name", name);
     scope.put("protocol", "openid-connect");
     scope.put("attributes", Map.of("include.in.token.scope", "true"));
-    TestClient.Reply created = client.admin("POST", "realms/demo/client-scopes", scope);
-    assertThat(created.status()).as(created.toString()).isEqualTo(201);
+    Reply created = client.admin("POST", "realms/demo/client-scopes", scope);
+    assertThat(created).hasStatus(201);
     String location = created.header("Location");
     return location.substring(location.lastIndexOf('/') + 1);
   }
@@ -53,8 +55,8 @@ class CurrentPolicyPowerIT {
   }
 
   private static JsonNode whoami(String token) {
-    ConfigApi.Reply reply = api.get(token, "config/whoami");
-    assertThat(reply.status()).as(reply.toString()).isEqualTo(200);
+    Reply reply = api.get(token, "config/whoami");
+    assertThat(reply).hasStatus(200);
     return reply.json();
   }
 
@@ -75,14 +77,14 @@ class CurrentPolicyPowerIT {
           .as("Keycloak issues the look-alike scopes to the unbound client")
           .contains("*:**", ".:**");
 
-      ConfigApi.Reply list = api.get(token, "config/tokenPolicies");
-      assertThat(list.status()).as(list.toString()).isEqualTo(403);
-      ConfigApi.Reply write =
+      Reply list = api.get(token, "config/tokenPolicies");
+      assertThat(list).hasStatus(403);
+      Reply write =
           api.post(
               token,
               "config/tokenPolicies",
               ConfigApi.policyBody(RealmAdmin.unique("Lookalike"), "openid"));
-      assertThat(write.status()).as(write.toString()).isEqualTo(403);
+      assertThat(write).hasStatus(403);
 
       JsonNode me = whoami(token);
       assertThat(me.path("scopes").path("grants")).isEmpty();
@@ -101,32 +103,29 @@ class CurrentPolicyPowerIT {
     try {
       String token = bound.token("*:config/clients/**");
       String before = RealmAdmin.unique("before-narrowing");
-      assertThat(api.post(token, "config/clients", ConfigApi.clientBody(before)).status())
+      assertThat(api.post(token, "config/clients", ConfigApi.clientBody(before)))
           .as("the token can write while its policy allows it")
-          .isEqualTo(201);
+          .hasStatus(201);
 
       assertThat(
               fixtures
                   .admin()
-                  .editPolicy(bound.policyId(), List.of(".:config/clients/**"), null, null)
-                  .status())
-          .isEqualTo(204);
+                  .editPolicy(bound.policyId(), List.of(".:config/clients/**"), null, null))
+          .hasStatus(204);
 
-      ConfigApi.Reply write =
+      Reply write =
           api.post(
               token, "config/clients", ConfigApi.clientBody(RealmAdmin.unique("after-narrowing")));
-      assertThat(write.status()).as(write.toString()).isEqualTo(403);
-      assertThat(api.get(token, "config/clients").status())
-          .as("the token still reads")
-          .isEqualTo(200);
+      assertThat(write).hasStatus(403);
+      assertThat(api.get(token, "config/clients")).as("the token still reads").hasStatus(200);
       JsonNode me = whoami(token);
       assertThat(ConfigApi.strings(me.path("scopes"), "grants"))
           .containsExactly(".:config/clients/**");
       assertThat(ConfigApi.strings(me.path("scopes"), "ignored")).contains("*:config/clients/**");
 
       fixtures.admin().unbind(bound.uuid(), bound.policyId());
-      ConfigApi.Reply read = api.get(token, "config/clients");
-      assertThat(read.status()).as(read.toString()).isEqualTo(403);
+      Reply read = api.get(token, "config/clients");
+      assertThat(read).hasStatus(403);
     } finally {
       delete("clients/" + bound.uuid());
       delete("client-scopes/" + bound.policyId());
@@ -138,12 +137,12 @@ class CurrentPolicyPowerIT {
     ApiFixtures.Bound bound = fixtures.boundClient("new-deny", List.of(".:config/**"));
     try {
       String token = bound.token(".:config/**");
-      assertThat(api.get(token, "config/clients").status()).isEqualTo(200);
+      assertThat(api.get(token, "config/clients")).hasStatus(200);
       fixtures
           .admin()
           .editPolicy(bound.policyId(), List.of(".:config/**", "-:config/clients"), null, null);
-      ConfigApi.Reply denied = api.get(token, "config/clients");
-      assertThat(denied.status()).as(denied.toString()).isEqualTo(403);
+      Reply denied = api.get(token, "config/clients");
+      assertThat(denied).hasStatus(403);
       assertThat(ConfigApi.strings(whoami(token).path("scopes"), "denies"))
           .contains("-:config/clients");
     } finally {
@@ -166,7 +165,7 @@ class CurrentPolicyPowerIT {
         fixtures.admin().createPolicy(RealmAdmin.unique("public"), List.of(".:**"), null, null);
     try {
       fixtures.admin().bind(uuid, policy);
-      TestClient.Reply login =
+      Reply login =
           client.token(
               "demo",
               TestClient.form(
@@ -175,10 +174,10 @@ class CurrentPolicyPowerIT {
                   "username", "demo",
                   "password", "demo",
                   "scope", ".:**"));
-      assertThat(login.status()).as(login.toString()).isEqualTo(200);
+      assertThat(login).hasStatus(200);
       String token = login.json().get("access_token").asText();
-      ConfigApi.Reply read = api.get(token, "config/tokenPolicies");
-      assertThat(read.status()).as(read.toString()).isEqualTo(403);
+      Reply read = api.get(token, "config/tokenPolicies");
+      assertThat(read).hasStatus(403);
     } finally {
       delete("clients/" + uuid);
       delete("client-scopes/" + policy);

@@ -1,11 +1,13 @@
 package io.github.policyscopes.it.security;
 
+import static io.github.policyscopes.it.ReplyAssert.assertThat;
 import static io.github.policyscopes.it.TestClient.form;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.github.policyscopes.it.KeycloakServerExtension;
 import io.github.policyscopes.it.RealmAdmin;
+import io.github.policyscopes.it.Reply;
 import io.github.policyscopes.it.TestClient;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -46,7 +48,7 @@ class IssuanceSecurityIT {
     return new Bound(clientId, uuid, policy);
   }
 
-  private static TestClient.Reply password(String clientId, String secret, String scope) {
+  private static Reply password(String clientId, String secret, String scope) {
     return http.token(
         TestClient.REALM,
         form(
@@ -64,7 +66,7 @@ class IssuanceSecurityIT {
             scope));
   }
 
-  private static TestClient.Reply refresh(String clientId, String refreshToken, String scope) {
+  private static Reply refresh(String clientId, String refreshToken, String scope) {
     return http.token(
         TestClient.REALM,
         form(
@@ -75,8 +77,8 @@ class IssuanceSecurityIT {
             "scope", scope));
   }
 
-  private static JsonNode accessClaims(TestClient.Reply reply) {
-    assertThat(reply.status()).as(reply.toString()).isEqualTo(200);
+  private static JsonNode accessClaims(Reply reply) {
+    assertThat(reply).hasStatus(200);
     return TestClient.claims(reply.json().get("access_token").asText());
   }
 
@@ -85,7 +87,7 @@ class IssuanceSecurityIT {
   @Test
   void aPolicyWidenedAfterLoginDoesNotWidenTheNextRefresh() {
     Bound client = bound(List.of("openid"), null);
-    TestClient.Reply first = password(client.clientId(), SECRET, "openid profile email");
+    Reply first = password(client.clientId(), SECRET, "openid profile email");
     assertThat(accessClaims(first).path("scope").asText()).isEqualTo("openid");
     String refreshToken = first.json().get("refresh_token").asText();
 
@@ -96,7 +98,7 @@ class IssuanceSecurityIT {
         .as("the ceiling is what was granted, not Keycloak's client-scope bookkeeping")
         .isEqualTo("openid");
     // and the refreshed refresh token keeps that ceiling
-    TestClient.Reply again = refresh(client.clientId(), refreshToken, null);
+    Reply again = refresh(client.clientId(), refreshToken, null);
     String second = again.json().get("refresh_token").asText();
     assertThat(accessClaims(refresh(client.clientId(), second, null)).path("scope").asText())
         .isEqualTo("openid");
@@ -107,13 +109,13 @@ class IssuanceSecurityIT {
     // Keycloak 26.6+ stamps the ceiling through a token post-processor, 26.4/26.5 through the
     // grant wrapper: either way the refresh token carries the grant and a refresh keeps it
     Bound client = bound(List.of("openid", ".:config/**"), null);
-    TestClient.Reply first = password(client.clientId(), SECRET, "openid .:config/clients");
+    Reply first = password(client.clientId(), SECRET, "openid .:config/clients");
     assertThat(accessClaims(first).path("scope").asText()).isEqualTo("openid .:config/clients");
     String refreshToken = first.json().get("refresh_token").asText();
     assertThat(TestClient.claims(refreshToken).path("policy_grant").asText())
         .isEqualTo("openid .:config/clients");
 
-    TestClient.Reply refreshed = refresh(client.clientId(), refreshToken, null);
+    Reply refreshed = refresh(client.clientId(), refreshToken, null);
     assertThat(accessClaims(refreshed).path("scope").asText())
         .as("a refresh without scope re-grants the presented grant, config scope included")
         .isEqualTo("openid .:config/clients");
@@ -136,21 +138,21 @@ class IssuanceSecurityIT {
     rep.put("publicClient", true);
     rep.put("directAccessGrantsEnabled", true);
     rep.put("standardFlowEnabled", false);
-    TestClient.Reply created = http.admin("POST", "realms/demo/clients", rep);
-    assertThat(created.status()).as(created.toString()).isEqualTo(201);
+    Reply created = http.admin("POST", "realms/demo/clients", rep);
+    assertThat(created).hasStatus(201);
     String uuid = created.header("Location").replaceAll(".*/", "");
     admin.bind(uuid, policy);
 
-    TestClient.Reply token = password(clientId, null, "openid *:**");
+    Reply token = password(clientId, null, "openid *:**");
     assertThat(accessClaims(token).path("scope").asText()).isEqualTo("openid");
 
     // a per-client policy with a config grant is refused on a public client
-    TestClient.Reply mapper =
+    Reply mapper =
         http.admin(
             "POST",
             "realms/demo/clients/" + uuid + "/protocol-mappers/models",
             RealmAdmin.mapper(List.of("*:**"), null, null));
-    assertThat(mapper.status()).as(mapper.toString()).isEqualTo(400);
+    assertThat(mapper).hasStatus(400);
   }
 
   // ---- I14 ----
@@ -158,12 +160,11 @@ class IssuanceSecurityIT {
   @Test
   void anExchangedTokenNeverOutlivesItsSubjectToken() throws InterruptedException {
     Bound client = bound(List.of("openid", ".:config/**"), 600);
-    TestClient.Reply subjectReply =
-        http.clientCredentials(client.clientId(), SECRET, ".:config/**");
+    Reply subjectReply = http.clientCredentials(client.clientId(), SECRET, ".:config/**");
     JsonNode subject = accessClaims(subjectReply);
     Thread.sleep(2100);
 
-    TestClient.Reply exchanged =
+    Reply exchanged =
         http.token(
             TestClient.REALM,
             form(
@@ -200,8 +201,8 @@ class IssuanceSecurityIT {
             : new LinkedHashMap<>();
     attributes.put("client.session.max.lifespan", "300");
     update.put("attributes", attributes);
-    TestClient.Reply put = http.admin("PUT", "realms/demo/clients/" + client.uuid(), update);
-    assertThat(put.status()).as(put.toString()).isEqualTo(204);
+    Reply put = http.admin("PUT", "realms/demo/clients/" + client.uuid(), update);
+    assertThat(put).hasStatus(204);
 
     JsonNode token = accessClaims(password(client.clientId(), SECRET, "openid"));
     assertThat(token.get("exp").asLong() - token.get("iat").asLong())
@@ -224,21 +225,18 @@ class IssuanceSecurityIT {
   void aScopeParameterKeycloakDropsAsTooLongIsRefusedNotIgnored() {
     Bound client = bound(List.of("openid", ".:config/**"), null);
     String huge = ".:config/clients " + "x".repeat(4100);
-    TestClient.Reply reply = http.clientCredentials(client.clientId(), SECRET, huge);
-    TestClient.Reply first = password(client.clientId(), SECRET, "openid .:config/**");
-    TestClient.Reply narrowed =
-        refresh(client.clientId(), first.json().get("refresh_token").asText(), huge);
+    Reply reply = http.clientCredentials(client.clientId(), SECRET, huge);
+    Reply first = password(client.clientId(), SECRET, "openid .:config/**");
+    Reply narrowed = refresh(client.clientId(), first.json().get("refresh_token").asText(), huge);
     if (keycloakHidesOverlongParameters()) {
       // as without scope: default scopes within the policy, a refresh within its grant
       assertThat(accessClaims(reply).path("scope").asText()).doesNotContain("xxx", ".:config");
       assertThat(accessClaims(narrowed).path("scope").asText()).isEqualTo("openid .:config/**");
       return;
     }
-    assertThat(reply.status()).as(reply.toString()).isEqualTo(400);
-    assertThat(reply.json().get("error").asText()).isEqualTo("invalid_scope");
+    assertThat(reply).hasStatus(400).hasError("invalid_scope");
     // a narrowing refresh with it is refused too, never silently "no narrowing"
-    assertThat(narrowed.status()).as(narrowed.toString()).isEqualTo(400);
-    assertThat(narrowed.json().get("error").asText()).isEqualTo("invalid_scope");
+    assertThat(narrowed).hasStatus(400).hasError("invalid_scope");
   }
 
   @Test
@@ -251,11 +249,11 @@ class IssuanceSecurityIT {
     rs.put("secret", SECRET);
     rs.put("serviceAccountsEnabled", true);
     rs.put("authorizationServicesEnabled", true);
-    TestClient.Reply created = http.admin("POST", "realms/demo/clients", rs);
-    assertThat(created.status()).as(created.toString()).isEqualTo(201);
+    Reply created = http.admin("POST", "realms/demo/clients", rs);
+    assertThat(created).hasStatus(201);
 
     Bound client = bound(List.of("openid"), null);
-    TestClient.Reply uma =
+    Reply uma =
         http.token(
             TestClient.REALM,
             form(
@@ -267,13 +265,12 @@ class IssuanceSecurityIT {
                 SECRET,
                 "audience",
                 rsId));
-    assertThat(uma.status()).as(uma.toString()).isEqualTo(400);
-    assertThat(uma.json().get("error").asText()).isEqualTo("unauthorized_client");
+    assertThat(uma).hasStatus(400).hasError("unauthorized_client");
 
     // an unbound client gets Keycloak's own answer
     String unbound = RealmAdmin.unique("uma-unbound");
     admin.createClient(unbound, SECRET);
-    TestClient.Reply stock =
+    Reply stock =
         http.token(
             TestClient.REALM,
             form(
@@ -289,8 +286,8 @@ class IssuanceSecurityIT {
   @Test
   void nothingGrantedIsVisibleInTheEvent() {
     Bound client = bound(List.of(".:config/**"), null);
-    TestClient.Reply reply = http.clientCredentials(client.clientId(), SECRET, "XXXXX");
-    assertThat(reply.status()).as(reply.toString()).isEqualTo(200);
+    Reply reply = http.clientCredentials(client.clientId(), SECRET, "XXXXX");
+    assertThat(reply).hasStatus(200);
 
     List<JsonNode> events = admin.events("CLIENT_LOGIN", client.clientId());
     assertThat(events).isNotEmpty();

@@ -1,11 +1,13 @@
 package io.github.policyscopes.it.security;
 
+import static io.github.policyscopes.it.ReplyAssert.assertThat;
 import static io.github.policyscopes.it.api.ApiFixtures.CONFIG_POLICY_ID;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.github.policyscopes.it.KeycloakServerExtension;
 import io.github.policyscopes.it.RealmAdmin;
+import io.github.policyscopes.it.Reply;
 import io.github.policyscopes.it.TestClient;
 import io.github.policyscopes.it.api.ApiFixtures;
 import io.github.policyscopes.it.api.ConfigApi;
@@ -42,8 +44,8 @@ class ListsObeyDeniesIT {
   private static List<String> walk(String token, String collection, int total) {
     List<String> ids = new ArrayList<>();
     for (int first = 0; first < total + 2; first++) {
-      ConfigApi.Reply page = api.get(token, "config/" + collection + "?first=" + first + "&max=1");
-      assertThat(page.status()).as(page.toString()).isEqualTo(200);
+      Reply page = api.get(token, "config/" + collection + "?first=" + first + "&max=1");
+      assertThat(page).hasStatus(200);
       assertThat(page.json().path("total").asInt()).isEqualTo(total);
       ids.addAll(ids(page.json(), collection));
     }
@@ -51,20 +53,20 @@ class ListsObeyDeniesIT {
   }
 
   private static void assertListHides(String token, String collection, String hidden) {
-    ConfigApi.Reply member = api.get(token, "config/" + collection + "/" + hidden);
-    assertThat(member.status()).as("the member itself is denied: " + member).isEqualTo(403);
+    Reply member = api.get(token, "config/" + collection + "/" + hidden);
+    assertThat(member).as("the member itself is denied: " + member).hasStatus(403);
 
-    ConfigApi.Reply list = api.get(token, "config/" + collection + "?max=1000");
-    assertThat(list.status()).as(list.toString()).isEqualTo(200);
+    Reply list = api.get(token, "config/" + collection + "?max=1000");
+    assertThat(list).hasStatus(200);
     List<String> listed = ids(list.json(), collection);
     assertThat(listed).doesNotContain(hidden);
     assertThat(list.body()).doesNotContain(hidden);
     int total = list.json().path("total").asInt();
     assertThat(total).as("total counts what is listed").isEqualTo(listed.size());
     for (String id : listed) {
-      assertThat(api.get(token, "config/" + collection + "/" + id).status())
+      assertThat(api.get(token, "config/" + collection + "/" + id))
           .as("every listed member is readable: " + id)
-          .isEqualTo(200);
+          .hasStatus(200);
     }
     assertThat(walk(token, collection, total)).containsExactlyElementsOf(listed);
   }
@@ -73,7 +75,7 @@ class ListsObeyDeniesIT {
   void theStickyDenyHidesConfigAdminsOwnPolicyFromTheList() {
     assertListHides(fixtures.allPowerToken(), "tokenPolicies", CONFIG_POLICY_ID);
     // the reader, whom nothing denies, sees it
-    ConfigApi.Reply reader = api.get(fixtures.configReader(), "config/tokenPolicies?max=1000");
+    Reply reader = api.get(fixtures.configReader(), "config/tokenPolicies?max=1000");
     assertThat(ids(reader.json(), "tokenPolicies")).contains(CONFIG_POLICY_ID);
   }
 
@@ -92,8 +94,8 @@ class ListsObeyDeniesIT {
   @Test
   void aDenyOnEveryMemberLeavesAnEmptyList() {
     String token = fixtures.configAdmin(".:config/clients -:config/clients/*");
-    ConfigApi.Reply list = api.get(token, "config/clients");
-    assertThat(list.status()).as(list.toString()).isEqualTo(200);
+    Reply list = api.get(token, "config/clients");
+    assertThat(list).hasStatus(200);
     assertThat(list.json().path("total").asInt()).isZero();
     assertThat(list.json().path("clients")).isEmpty();
   }

@@ -1,11 +1,13 @@
 package io.github.policyscopes.it.security;
 
+import static io.github.policyscopes.it.ReplyAssert.assertThat;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.github.policyscopes.it.KeycloakServerExtension;
 import io.github.policyscopes.it.RealmAdmin;
+import io.github.policyscopes.it.Reply;
 import io.github.policyscopes.it.TestClient;
 import io.github.policyscopes.it.api.ApiFixtures;
 import io.github.policyscopes.it.api.ConfigApi;
@@ -36,10 +38,11 @@ class RefusalBeforeSideEffectIT {
     api = fixtures.api();
   }
 
-  private static void assertOriginRefused(ConfigApi.Reply reply) {
-    assertThat(reply.status()).as(reply.toString()).isEqualTo(403);
-    assertThat(reply.json().path("error").asText()).isEqualTo("invalid_origin");
-    assertThat(reply.header("Access-Control-Allow-Origin")).as(reply.toString()).isNull();
+  private static void assertOriginRefused(Reply reply) {
+    assertThat(reply)
+        .hasStatus(403)
+        .hasError("invalid_origin")
+        .doesNotHaveHeader("Access-Control-Allow-Origin");
   }
 
   private static int events(String resourcePath) {
@@ -60,7 +63,7 @@ class RefusalBeforeSideEffectIT {
             EVIL));
     assertThat(fixtures.clientScopes())
         .noneMatch(scope -> scope.path("description").asText().contains(title));
-    ConfigApi.Reply list = api.get(token, "config/tokenPolicies?max=1000");
+    Reply list = api.get(token, "config/tokenPolicies?max=1000");
     assertThat(list.body()).doesNotContain(title);
 
     String clientId = RealmAdmin.unique("evil-origin-client");
@@ -87,8 +90,8 @@ class RefusalBeforeSideEffectIT {
     assertThat(api.get(token, path).json()).isEqualTo(before);
     assertThat(events(path)).isEqualTo(eventsBefore);
 
-    ConfigApi.Reply sameWithoutOrigin = api.put(token, path, changed);
-    assertThat(sameWithoutOrigin.status()).as(sameWithoutOrigin.toString()).isEqualTo(200);
+    Reply sameWithoutOrigin = api.put(token, path, changed);
+    assertThat(sameWithoutOrigin).hasStatus(200);
     assertThat(sameWithoutOrigin.json().path("enabled").asBoolean()).isFalse();
   }
 
@@ -102,11 +105,11 @@ class RefusalBeforeSideEffectIT {
 
     assertOriginRefused(api.send("DELETE", path, token, null, "Origin", EVIL));
 
-    assertThat(api.get(token, path).status()).isEqualTo(200);
+    assertThat(api.get(token, path)).hasStatus(200);
     assertThat(events(path)).isEqualTo(eventsBefore);
 
     // the same policy deleted by the same token without the foreign origin: it was only the origin
-    assertThat(api.delete(token, path).status()).isEqualTo(204);
+    assertThat(api.delete(token, path)).hasStatus(204);
   }
 
   @Test
@@ -123,9 +126,9 @@ class RefusalBeforeSideEffectIT {
     // reading the secret is a write-level request too
     assertOriginRefused(api.send("GET", path, token, null, "Origin", EVIL));
 
-    assertThat(client.clientCredentials(clientId, secret, null).status())
+    assertThat(client.clientCredentials(clientId, secret, null))
         .as("the old secret still works")
-        .isEqualTo(200);
+        .hasStatus(200);
     assertThat(api.get(token, path).json().path("secret").asText()).isEqualTo(secret);
     assertThat(events("config/clients/" + id + "*")).isEqualTo(eventsBefore);
   }
@@ -158,7 +161,7 @@ class RefusalBeforeSideEffectIT {
     ObjectNode renamed = api.get(token, path).json().deepCopy();
     renamed.put("name", "renamed by a refused request");
 
-    java.util.Map<String, ConfigApi.Reply> refusals = new java.util.LinkedHashMap<>();
+    java.util.Map<String, Reply> refusals = new java.util.LinkedHashMap<>();
     refusals.put("no token", api.send("POST", path + "/secret", null, null));
     refusals.put("bad token", api.send("POST", path + "/secret", "garbage", null));
     refusals.put("path", api.raw("POST", "config/clients/x/../" + id + "/secret", token));
@@ -171,8 +174,7 @@ class RefusalBeforeSideEffectIT {
     refusals.put(
         "precondition (update)", api.send("PUT", path, token, renamed, "If-Match", "\"stale\""));
 
-    refusals.forEach(
-        (kind, reply) -> assertThat(reply.status()).as(kind + ": " + reply).isBetween(400, 499));
+    refusals.forEach((kind, reply) -> assertThat(reply).as(kind).hasStatusBetween(400, 499));
     assertThat(fixtures.keycloakSecret(id)).isEqualTo(secretBefore);
     assertThat(unordered(fixtures.keycloakClient(id))).isEqualTo(unordered(clientBefore));
     assertThat(events(path + "*")).isEqualTo(eventsBefore);

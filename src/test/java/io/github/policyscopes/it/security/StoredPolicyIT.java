@@ -1,5 +1,6 @@
 package io.github.policyscopes.it.security;
 
+import static io.github.policyscopes.it.ReplyAssert.assertThat;
 import static io.github.policyscopes.it.api.ConfigApi.policyBody;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -7,6 +8,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.github.policyscopes.it.KeycloakServerExtension;
 import io.github.policyscopes.it.RealmAdmin;
+import io.github.policyscopes.it.Reply;
 import io.github.policyscopes.it.TestClient;
 import io.github.policyscopes.it.api.ApiFixtures;
 import io.github.policyscopes.it.api.ConfigApi;
@@ -49,9 +51,9 @@ class StoredPolicyIT {
     String token = fixtures.allPowerToken(); // *:** with the sticky deny on policy 8cdb…
     String title = RealmAdmin.unique("separator");
 
-    ConfigApi.Reply created = api.post(token, POLICIES, policyBody(title, "openid##*:**"));
+    Reply created = api.post(token, POLICIES, policyBody(title, "openid##*:**"));
 
-    assertThat(created.status()).as(created.toString()).isEqualTo(400);
+    assertThat(created).hasStatus(400);
     assertThat(created.json().get("field").asText()).isEqualTo("allowedScopes[0]");
     assertThat(created.json().get("error_description").asText()).contains("##");
     assertThat(fixtures.clientScopes())
@@ -61,9 +63,9 @@ class StoredPolicyIT {
     JsonNode policy = api.createPolicy(token, RealmAdmin.unique("separator"), "openid");
     String id = policy.get("id").asText();
     for (String entry : List.of("openid##*:**", "*:config/x#", "#*:**", " openid")) {
-      ConfigApi.Reply updated =
+      Reply updated =
           api.put(token, POLICIES + "/" + id, policyBody(policy.get("title").asText(), entry));
-      assertThat(updated.status()).as(entry + ": " + updated).isEqualTo(400);
+      assertThat(updated).as(entry).hasStatus(400);
     }
     assertThat(ConfigApi.strings(api.get(token, POLICIES + "/" + id).json(), "allowedScopes"))
         .containsExactly("openid");
@@ -77,10 +79,10 @@ class StoredPolicyIT {
         admin.createPolicy(RealmAdmin.unique("two-mappers"), List.of("openid"), null, null);
     Map<String, Object> second = RealmAdmin.mapper(List.of("*:**"), null, null);
     second.put("name", "second token policy");
-    TestClient.Reply added =
+    Reply added =
         http.admin(
             "POST", "realms/demo/client-scopes/" + policy + "/protocol-mappers/models", second);
-    assertThat(added.status()).as(added.toString()).isEqualTo(201);
+    assertThat(added).hasStatus(201);
 
     JsonNode view = api.get(fixtures.allPowerToken(), POLICIES + "/" + policy).json();
     assertThat(ConfigApi.strings(view, "allowedScopes")).contains("openid", "*:**");
@@ -90,12 +92,12 @@ class StoredPolicyIT {
     ApiFixtures.Bound clientsOnly =
         fixtures.boundClient(
             "clients-only", List.of("*:config/clients/**", ".:config/tokenPolicies/**"));
-    ConfigApi.Reply bind =
+    Reply bind =
         api.post(
             clientsOnly.token("*:config/clients/** .:config/tokenPolicies/**"),
             "config/clients",
             ConfigApi.clientBody(RealmAdmin.unique("binds-two"), policy));
-    assertThat(bind.status()).as(bind.toString()).isEqualTo(403);
+    assertThat(bind).hasStatus(403);
   }
 
   @Test
@@ -103,12 +105,12 @@ class StoredPolicyIT {
     String clientId = RealmAdmin.unique("per-client");
     String uuid = admin.createClient(clientId, ApiFixtures.SECRET);
     handOver(uuid);
-    TestClient.Reply mapper =
+    Reply mapper =
         http.admin(
             "POST",
             "realms/demo/clients/" + uuid + "/protocol-mappers/models",
             RealmAdmin.mapper(List.of("*:**"), null, null));
-    assertThat(mapper.status()).as(mapper.toString()).isEqualTo(201);
+    assertThat(mapper).hasStatus(201);
     // the per-client policy grants: its tokens carry *:**
     assertThat(ConfigApi.scopeOf(api.token(clientId, ApiFixtures.SECRET, "*:**")))
         .isEqualTo("*:**");
@@ -116,10 +118,10 @@ class StoredPolicyIT {
     ApiFixtures.Bound clientsOnly =
         fixtures.boundClient("clients-only", List.of("*:config/clients/**"));
     String token = clientsOnly.token("*:config/clients/**");
-    ConfigApi.Reply rotate = api.post(token, "config/clients/" + uuid + "/secret", null);
-    assertThat(rotate.status()).as(rotate.toString()).isEqualTo(403);
-    ConfigApi.Reply read = api.get(token, "config/clients/" + uuid + "/secret");
-    assertThat(read.status()).as(read.toString()).isEqualTo(403);
+    Reply rotate = api.post(token, "config/clients/" + uuid + "/secret", null);
+    assertThat(rotate).hasStatus(403);
+    Reply read = api.get(token, "config/clients/" + uuid + "/secret");
+    assertThat(read).hasStatus(403);
     // the secret still works: nothing was rotated
     assertThat(api.token(clientId, ApiFixtures.SECRET, "*:**")).isNotNull();
   }
@@ -138,10 +140,10 @@ class StoredPolicyIT {
         List.of(
             RealmAdmin.mapper(
                 List.of("openid", "*:config/**", "-:config/clients/**/"), null, null)));
-    TestClient.Reply created = http.admin("POST", "realms/demo/client-scopes", scope);
+    Reply created = http.admin("POST", "realms/demo/client-scopes", scope);
     // Keycloak validates mappers only on its protocol-mapper endpoints, not when they come
     // embedded in a new client scope: this path stores the policy unchecked
-    assertThat(created.status()).as(created.toString()).isEqualTo(201);
+    assertThat(created).hasStatus(201);
     String policy = idFrom(created);
     String clientId = RealmAdmin.unique("unvalidated-client");
     String uuid = admin.createClient(clientId, ApiFixtures.SECRET);
@@ -175,7 +177,7 @@ class StoredPolicyIT {
     client.put("publicClient", false);
     client.put("serviceAccountsEnabled", true);
     client.put("defaultClientScopes", List.of("too-big"));
-    TestClient.Reply imported =
+    Reply imported =
         http.admin(
             "POST",
             "realms",
@@ -188,9 +190,9 @@ class StoredPolicyIT {
                 List.of(scope),
                 "clients",
                 List.of(client)));
-    assertThat(imported.status()).as(imported.toString()).isEqualTo(201);
+    assertThat(imported).hasStatus(201);
     try {
-      TestClient.Reply token =
+      Reply token =
           http.postForm(
               http.realmUrl(realm) + "/protocol/openid-connect/token",
               TestClient.form(
@@ -198,7 +200,7 @@ class StoredPolicyIT {
                   "client_id", "importer",
                   "client_secret", ApiFixtures.SECRET,
                   "scope", "openid *:**"));
-      assertThat(token.status()).as(token.toString()).isEqualTo(200);
+      assertThat(token).hasStatus(200);
       assertThat(ConfigApi.scopeOf(token.json().get("access_token").asText()))
           .as("plain scopes stay, no config grant")
           .isEqualTo("openid");
@@ -235,9 +237,9 @@ class StoredPolicyIT {
         IntStream.range(0, 64)
             .mapToObj(i -> ".:config/clients/**/*" + (char) ('a' + i % 3) + "*/**/x" + i + "*/**/*")
             .toArray(String[]::new);
-    ConfigApi.Reply created =
+    Reply created =
         api.post(token, POLICIES, policyBody(RealmAdmin.unique("adversarial"), adversarial));
-    assertThat(created.status()).as(created.toString()).isEqualTo(201);
+    assertThat(created).hasStatus(201);
     String big = created.json().get("id").asText();
 
     long small = medianMillis(() -> api.get(token, POLICIES + "/" + plain));
@@ -255,7 +257,7 @@ class StoredPolicyIT {
   @Test
   void theModeIsCaseSensitiveAndTitlesHoldNoControlCharacters() {
     String token = fixtures.allPowerToken();
-    ConfigApi.Reply upper =
+    Reply upper =
         api.post(
             token,
             POLICIES,
@@ -287,23 +289,23 @@ class StoredPolicyIT {
     assertThat(ConfigApi.scopeOf(token)).contains("-:config/clients/" + protectedId);
 
     JsonNode before = api.get(token, POLICIES + "/" + carveOut).json();
-    ConfigApi.Reply lifted =
+    Reply lifted =
         api.put(
             token, POLICIES + "/" + carveOut, policyBody(before.get("title").asText(), "openid"));
 
-    assertThat(lifted.status()).as(lifted.toString()).isEqualTo(403);
+    assertThat(lifted).hasStatus(403);
     assertThat(ConfigApi.strings(api.get(token, POLICIES + "/" + carveOut).json(), "allowedScopes"))
         .containsExactly("-:config/clients/" + protectedId);
     assertThat(ConfigApi.scopeOf(api.token(clientId, ApiFixtures.SECRET, "*:config/**")))
         .as("the carve-out still sticks")
         .contains("-:config/clients/" + protectedId);
     // the same edit by a token that holds write power on all below the deny is fine
-    ConfigApi.Reply byAll =
+    Reply byAll =
         api.put(
             fixtures.allPowerToken(),
             POLICIES + "/" + carveOut,
             policyBody(before.get("title").asText(), "-:config/clients/" + protectedId, "openid"));
-    assertThat(byAll.status()).as(byAll.toString()).isEqualTo(200);
+    assertThat(byAll).hasStatus(200);
   }
 
   // ---- I3: a client users sign in through must not bring their admin roles ----
@@ -318,18 +320,17 @@ class StoredPolicyIT {
     rep.put("directAccessGrantsEnabled", true);
     rep.put("standardFlowEnabled", true);
     rep.put("redirectUris", List.of("https://app.example/*"));
-    TestClient.Reply created = http.admin("POST", "realms/demo/clients", rep);
-    assertThat(created.status()).as(created.toString()).isEqualTo(201);
+    Reply created = http.admin("POST", "realms/demo/clients", rep);
+    assertThat(created).hasStatus(201);
     String uuid = idFrom(created);
     handOver(uuid);
 
-    ConfigApi.Reply hijack =
+    Reply hijack =
         api.put(
             fixtures.allPowerToken(),
             "config/clients/" + uuid,
             ConfigApi.map("redirectUris", List.of("https://evil.example/*")));
-    assertThat(hijack.status()).as(hijack.toString()).isEqualTo(403);
-    assertThat(hijack.json().get("error").asText()).isEqualTo("privileged_client");
+    assertThat(hijack).hasStatus(403).hasError("privileged_client");
     assertThat(
             http.admin("GET", "realms/demo/clients/" + uuid, null)
                 .json()
@@ -369,16 +370,16 @@ class StoredPolicyIT {
     assertThat(ConfigApi.strings(view, "tokenPolicies")).containsExactly(visible);
     ObjectNode renamed = view.deepCopy();
     renamed.put("name", "renamed, hidden binding kept");
-    ConfigApi.Reply updated = api.put(token, "config/clients/" + quiet, renamed);
-    assertThat(updated.status()).as(updated.toString()).isEqualTo(200);
+    Reply updated = api.put(token, "config/clients/" + quiet, renamed);
+    assertThat(updated).hasStatus(200);
     assertThat(
             http.admin("GET", "realms/demo/clients/" + quiet + "/default-client-scopes", null)
                 .body())
         .as("the binding the caller cannot see is untouched")
         .contains(hidden, visible);
 
-    ConfigApi.Reply actAs = api.get(token, "config/clients/" + loud + "/secret");
-    assertThat(actAs.status()).as(actAs.toString()).isEqualTo(403);
+    Reply actAs = api.get(token, "config/clients/" + loud + "/secret");
+    assertThat(actAs).hasStatus(403);
     assertThat(actAs.body()).doesNotContain("config/tokenPolicies/**");
   }
 
@@ -387,15 +388,14 @@ class StoredPolicyIT {
   @Test
   void valuesPastKeycloaksColumnsAreRefusedNotStored() {
     String token = fixtures.allPowerToken();
-    ConfigApi.Reply title = api.post(token, POLICIES, policyBody("\u0130".repeat(255), "openid"));
-    assertThat(title.status()).as(title.toString()).isEqualTo(201);
+    Reply title = api.post(token, POLICIES, policyBody("\u0130".repeat(255), "openid"));
+    assertThat(title).hasStatus(201);
 
-    ConfigApi.Reply longId =
-        api.post(token, "config/clients", ConfigApi.clientBody("c".repeat(240)));
-    assertThat(longId.status()).as(longId.toString()).isEqualTo(400);
+    Reply longId = api.post(token, "config/clients", ConfigApi.clientBody("c".repeat(240)));
+    assertThat(longId).hasStatus(400);
     assertThat(longId.json().get("field").asText()).isEqualTo("clientId");
 
-    ConfigApi.Reply longUri =
+    Reply longUri =
         api.post(
             token,
             "config/clients",
@@ -404,14 +404,14 @@ class StoredPolicyIT {
                 "type", "public",
                 "grantTypes", List.of("authorization_code"),
                 "redirectUris", List.of("https://app.example/" + "p".repeat(300))));
-    assertThat(longUri.status()).as(longUri.toString()).isEqualTo(400);
+    assertThat(longUri).hasStatus(400);
     assertThat(longUri.json().get("field").asText()).isEqualTo("redirectUris[0]");
   }
 
   // ---- helpers ----
 
-  private static void assertField(ConfigApi.Reply reply, String field) {
-    assertThat(reply.status()).as(reply.toString()).isEqualTo(400);
+  private static void assertField(Reply reply, String field) {
+    assertThat(reply).hasStatus(400);
     assertThat(reply.json().get("field").asText()).as(reply.toString()).isEqualTo(field);
   }
 
@@ -429,10 +429,10 @@ class StoredPolicyIT {
 
   /** Hands a client over to the config API the way an operator does in the console. */
   static void handOver(String uuid) {
-    TestClient.Reply role =
+    Reply role =
         http.admin(
             "POST", "realms/demo/clients/" + uuid + "/roles", Map.of("name", "config-api-managed"));
-    assertThat(role.status()).as(role.toString()).isIn(201, 409);
+    assertThat(role).hasStatusIn(201, 409);
     JsonNode client = http.admin("GET", "realms/demo/clients/" + uuid, null).json();
     Map<String, Object> rep =
         ConfigApi.JSON.convertValue(
@@ -442,11 +442,11 @@ class StoredPolicyIT {
         new LinkedHashMap<>((Map<String, Object>) rep.getOrDefault("attributes", Map.of()));
     attributes.put("pbs.managed", "true"); // the legacy marker, for the code before the role
     rep.put("attributes", attributes);
-    TestClient.Reply updated = http.admin("PUT", "realms/demo/clients/" + uuid, rep);
-    assertThat(updated.status()).as(updated.toString()).isEqualTo(204);
+    Reply updated = http.admin("PUT", "realms/demo/clients/" + uuid, rep);
+    assertThat(updated).hasStatus(204);
   }
 
-  private static String idFrom(TestClient.Reply created) {
+  private static String idFrom(Reply created) {
     String location = created.header("Location");
     return location.substring(location.lastIndexOf('/') + 1);
   }
