@@ -134,11 +134,11 @@ class AdminConsoleIT {
   }
 
   private void journey(TestClient http) {
-    RealmAdmin admin = new RealmAdmin(http, REALM);
-    String clientId = RealmAdmin.unique("console-it-client");
+    Fixtures admin = new Fixtures(http);
+    String clientId = Fixtures.unique("console-it-client");
     String secret = clientId + "-secret";
     String clientUuid = admin.createClient(clientId, secret);
-    String policy = RealmAdmin.unique("console-it-policy");
+    String policy = Fixtures.unique("console-it-policy");
 
     signIn();
 

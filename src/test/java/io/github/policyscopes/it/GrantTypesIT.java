@@ -1,7 +1,6 @@
 package io.github.policyscopes.it;
 
 import static io.github.policyscopes.it.ReplyAssert.assertThat;
-import static io.github.policyscopes.it.TestClient.form;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -15,7 +14,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 @ExtendWith(KeycloakServerExtension.class)
 class GrantTypesIT {
 
-  private static final String SECRET = "s3cret";
+  private static final String SECRET = Fixtures.SECRET;
 
   private static String scopeOf(Reply reply) {
     assertThat(reply).hasStatus(200);
@@ -27,49 +26,22 @@ class GrantTypesIT {
   }
 
   private static Reply password(TestClient client, String clientId, String scope) {
-    return client.token(
-        TestClient.REALM,
-        form(
-            "grant_type",
-            "password",
-            "client_id",
-            clientId,
-            "client_secret",
-            SECRET,
-            "username",
-            "demo",
-            "password",
-            "demo",
-            "scope",
-            scope));
+    return client.password(clientId, SECRET, "demo", "demo", scope);
   }
 
   private static Reply refresh(
       TestClient client, String clientId, String refreshToken, String scope) {
-    return client.token(
-        TestClient.REALM,
-        form(
-            "grant_type", "refresh_token",
-            "client_id", clientId,
-            "client_secret", SECRET,
-            "refresh_token", refreshToken,
-            "scope", scope));
+    return client.refresh(clientId, SECRET, refreshToken, scope);
   }
 
-  private record Bound(String clientId, String uuid, String policy) {}
-
-  private static Bound boundClient(TestClient client, List<String> allowed) {
-    RealmAdmin admin = new RealmAdmin(client, TestClient.REALM);
-    String policy = admin.createPolicy(RealmAdmin.unique("grants"), allowed, null, null);
-    String clientId = RealmAdmin.unique("grants-client");
-    String uuid = admin.createClient(clientId, SECRET);
-    admin.bind(uuid, policy);
-    return new Bound(clientId, uuid, policy);
+  private static Fixtures.Bound boundClient(TestClient client, List<String> allowed) {
+    return new Fixtures(client).boundClient("grants", allowed);
   }
 
   @Test
   void passwordGrantIsBoundToThePolicy(TestClient client) {
-    Bound bound = boundClient(client, List.of("openid", "email", "*:config/**", "-:config/x"));
+    Fixtures.Bound bound =
+        boundClient(client, List.of("openid", "email", "*:config/**", "-:config/x"));
 
     assertThat(scopeOf(password(client, bound.clientId(), "openid .:config/clients XXXXX")))
         .isEqualTo("openid .:config/clients email -:config/x");
@@ -77,7 +49,7 @@ class GrantTypesIT {
 
   @Test
   void refreshKeepsTheGrantNarrowsOnRequestAndNeverWidens(TestClient client) {
-    Bound bound = boundClient(client, List.of("openid", "*:config/**", "-:config/x"));
+    Fixtures.Bound bound = boundClient(client, List.of("openid", "*:config/**", "-:config/x"));
     Reply first = password(client, bound.clientId(), "openid *:config/clients");
     assertThat(scopeOf(first)).isEqualTo("openid *:config/clients -:config/x");
     String refreshToken = first.json().get("refresh_token").asText();
@@ -95,12 +67,12 @@ class GrantTypesIT {
 
   @Test
   void refreshAfterAPolicyEditLosesWhatThePolicyNoLongerAllows(TestClient client) {
-    Bound bound = boundClient(client, List.of("openid", ".:config/**"));
+    Fixtures.Bound bound = boundClient(client, List.of("openid", ".:config/**"));
     Reply first = password(client, bound.clientId(), "openid .:config/clients");
     assertThat(scopeOf(first)).isEqualTo("openid .:config/clients");
 
-    new RealmAdmin(client, TestClient.REALM)
-        .editPolicy(bound.policy(), List.of("openid", ".:config/tokenPolicies/**"), null, null);
+    new Fixtures(client)
+        .editPolicy(bound.policyId(), List.of("openid", ".:config/tokenPolicies/**"), null, null);
 
     assertThat(
             scopeOf(
@@ -111,7 +83,7 @@ class GrantTypesIT {
 
   @Test
   void tokenExchangeCarriesAtMostTheSubjectTokensGrant(TestClient client) {
-    Bound bound = boundClient(client, List.of("openid", "*:config/**"));
+    Fixtures.Bound bound = boundClient(client, List.of("openid", "*:config/**"));
     String subject =
         client
             .clientCredentials(bound.clientId(), SECRET, ".:config/clients")
@@ -127,15 +99,7 @@ class GrantTypesIT {
   }
 
   private static Reply exchange(TestClient client, String clientId, String subject, String scope) {
-    return client.token(
-        TestClient.REALM,
-        form(
-            "grant_type", "urn:ietf:params:oauth:grant-type:token-exchange",
-            "client_id", clientId,
-            "client_secret", SECRET,
-            "subject_token", subject,
-            "subject_token_type", "urn:ietf:params:oauth:token-type:access_token",
-            "scope", scope));
+    return client.exchange(clientId, SECRET, subject, scope);
   }
 
   @Test

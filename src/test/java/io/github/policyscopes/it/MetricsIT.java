@@ -4,7 +4,6 @@ import static io.github.policyscopes.it.ReplyAssert.assertThat;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.github.policyscopes.it.api.ApiFixtures;
 import io.github.policyscopes.it.api.ConfigApi;
 import java.io.IOException;
 import java.net.URI;
@@ -35,33 +34,32 @@ class MetricsIT {
 
   private static KeycloakServer server;
   private static TestClient http;
-  private static ApiFixtures fixtures;
+  private static Fixtures fixtures;
   private static ConfigApi api;
 
   @BeforeAll
   static void setUp(KeycloakServer shared, TestClient client) {
     server = shared;
     http = client;
-    fixtures = new ApiFixtures(http);
+    fixtures = new Fixtures(http);
     api = fixtures.api();
   }
 
   @Test
   void everyMeterMovesByExactlyWhatWasDriven() throws IOException {
     // ---- set-up, before the first scrape: clients, policies and the tokens the API calls use ----
-    ApiFixtures.Bound open =
+    Fixtures.Bound open =
         fixtures.boundClient("m-open", List.of(".:config/**", "profile", "email"));
-    ApiFixtures.Bound plain = fixtures.boundClient("m-plain", List.of("openid"));
-    ApiFixtures.Bound strict = fixtures.boundClient("m-strict", List.of(".:config/**"));
-    fixtures.admin().editPolicy(strict.policyId(), List.of(".:config/**"), null, "reject");
-    ApiFixtures.Bound narrow = fixtures.boundClient("m-narrow", List.of("*:config/tokenPolicies"));
-    ApiFixtures.Bound privileged = fixtures.boundClient("m-privileged", List.of("openid"));
-    fixtures.handOver(privileged.uuid());
+    Fixtures.Bound plain = fixtures.boundClient("m-plain", List.of("openid"));
+    Fixtures.Bound strict = fixtures.boundClient("m-strict", List.of(".:config/**"));
+    fixtures.editPolicy(strict.policyId(), List.of(".:config/**"), null, "reject");
+    Fixtures.Bound narrow = fixtures.boundClient("m-narrow", List.of("*:config/tokenPolicies"));
+    Fixtures.Bound privileged = fixtures.handedOver("m-privileged", List.of("openid"));
     givePower(privileged.uuid());
     String reader = fixtures.configReader();
     String admin = fixtures.allPowerToken();
     String narrowToken = narrow.token("*:config/tokenPolicies");
-    String configPolicy = ApiFixtures.CONFIG_POLICY_ID;
+    String configPolicy = Fixtures.CONFIG_POLICY_ID;
     String readerUuid = fixtures.internalId("config-reader");
 
     Map<String, Double> before = scrape("before");
@@ -74,19 +72,11 @@ class MetricsIT {
     tokenStatus(plain.clientId(), "XXXXX", 200); // empty: XXXXX, profile, email dropped
     tokenStatus(strict.clientId(), "*:config/x", 400); // rejected: 1 dropped
     Reply password =
-        http.token(
-            TestClient.REALM,
-            TestClient.form(
-                "grant_type", "password",
-                "client_id", open.clientId(),
-                "client_secret", ApiFixtures.SECRET,
-                "username", "demo",
-                "password", "demo",
-                "scope", ".:config/clients"));
+        http.password(open.clientId(), Fixtures.SECRET, "demo", "demo", ".:config/clients");
     assertThat(password).hasStatus(200); // granted_all, password
     // a client without a policy is stock Keycloak: not counted
-    String unbound = RealmAdmin.unique("m-unbound");
-    fixtures.admin().createClient(unbound, "s3cret");
+    String unbound = Fixtures.unique("m-unbound");
+    fixtures.createClient(unbound, "s3cret");
     assertThat(http.clientCredentials(unbound, "s3cret", "profile")).hasStatus(200);
 
     // ---- config API calls of known outcome, each recorded with its route template ----
@@ -135,7 +125,7 @@ class MetricsIT {
             "\"stale\""),
         412); // if_match
     Reply client =
-        api.post(admin, "config/clients", ConfigApi.clientBody(RealmAdmin.unique("m-c"), policyId));
+        api.post(admin, "config/clients", ConfigApi.clientBody(Fixtures.unique("m-c"), policyId));
     call(calls, "clients", "POST", client, 201);
     call(
         calls,
@@ -270,7 +260,7 @@ class MetricsIT {
   }
 
   private static void tokenStatus(String clientId, String scope, int status) {
-    Reply reply = http.clientCredentials(clientId, ApiFixtures.SECRET, scope);
+    Reply reply = http.clientCredentials(clientId, Fixtures.SECRET, scope);
     assertThat(reply).as(clientId + " " + scope).hasStatus(status);
   }
 
@@ -283,7 +273,7 @@ class MetricsIT {
   /** A realm role beyond the default roles on the client's service account: Keycloak power. */
   private static void givePower(String clientUuid) {
     String realm = "realms/" + TestClient.REALM + "/";
-    String role = RealmAdmin.unique("m-power");
+    String role = Fixtures.unique("m-power");
     assertThat(http.admin("POST", realm + "roles", Map.of("name", role))).hasStatus(201);
     JsonNode rep = http.admin("GET", realm + "roles/" + role, null).json();
     String account =

@@ -1,7 +1,8 @@
 package io.github.policyscopes.it;
 
-import static io.github.policyscopes.it.DemoIssuanceIT.STICKY_DENY;
-import static io.github.policyscopes.it.DemoIssuanceIT.assertSameScopeEverywhere;
+import static io.github.policyscopes.it.Fixtures.STICKY_DENY;
+import static io.github.policyscopes.it.Issued.assertSameScopeEverywhere;
+import static io.github.policyscopes.it.Issued.issue;
 import static io.github.policyscopes.it.ReplyAssert.assertThat;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -25,7 +26,7 @@ class RealmRoundTripIT {
     assertThat(export).hasStatus(200);
     JsonNode realm = export.json();
     withoutIds(realm);
-    String copy = RealmAdmin.unique("demo-copy");
+    String copy = Fixtures.unique("demo-copy");
     ((ObjectNode) realm).put("realm", copy);
 
     Reply imported = client.admin("POST", "realms", realm);
@@ -42,20 +43,9 @@ class RealmRoundTripIT {
       assertThat(client.admin("PUT", "realms/" + copy + "/clients/" + uuid, configAdmin))
           .hasStatus(204);
 
-      Reply token =
-          client.token(
-              copy,
-              TestClient.form(
-                  "grant_type", "client_credentials",
-                  "client_id", "config-admin",
-                  "client_secret", "config-admin-secret",
-                  "scope", "*:config/tokenPolicies XXXXX"));
-      String accessToken = token.json().get("access_token").asText();
-      DemoIssuanceIT.Issued issued =
-          new DemoIssuanceIT.Issued(
-              token,
-              TestClient.claims(accessToken),
-              client.introspect(copy, "config-admin", "config-admin-secret", accessToken).json());
+      Issued issued =
+          issue(
+              client, copy, "config-admin", "config-admin-secret", "*:config/tokenPolicies XXXXX");
       assertSameScopeEverywhere(issued, "*:config/tokenPolicies " + STICKY_DENY);
     } finally {
       client.admin("DELETE", "realms/" + copy, null);

@@ -85,9 +85,8 @@ class ServerSmokeIT {
 
   @Test
   void aMalformedPolicyIsRefusedWithTheBundlesText(TestClient client) {
-    RealmAdmin admin = new RealmAdmin(client, "demo");
-    String policy =
-        admin.createPolicy(RealmAdmin.unique("smoke-policy"), List.of(".:**"), null, null);
+    Fixtures admin = new Fixtures(client);
+    String policy = admin.policy("smoke-policy", ".:**");
 
     Reply refused = admin.editPolicy(policy, List.of("*:a//b"), null, null);
 

@@ -66,6 +66,45 @@ public final class TestClient {
             "scope", scope));
   }
 
+  /** A resource owner password grant of the demo realm; a null scope is left out. */
+  public Reply password(
+      String clientId, String secret, String username, String password, String scope) {
+    return token(
+        REALM,
+        form(
+            "grant_type", "password",
+            "client_id", clientId,
+            "client_secret", secret,
+            "username", username,
+            "password", password,
+            "scope", scope));
+  }
+
+  /** A refresh of the demo realm; a null scope is left out. */
+  public Reply refresh(String clientId, String secret, String refreshToken, String scope) {
+    return token(
+        REALM,
+        form(
+            "grant_type", "refresh_token",
+            "client_id", clientId,
+            "client_secret", secret,
+            "refresh_token", refreshToken,
+            "scope", scope));
+  }
+
+  /** A standard token exchange (an access token for another) of the demo realm. */
+  public Reply exchange(String clientId, String secret, String subjectToken, String scope) {
+    return token(
+        REALM,
+        form(
+            "grant_type", "urn:ietf:params:oauth:grant-type:token-exchange",
+            "client_id", clientId,
+            "client_secret", secret,
+            "subject_token", subjectToken,
+            "subject_token_type", "urn:ietf:params:oauth:token-type:access_token",
+            "scope", scope));
+  }
+
   public Reply introspect(String realm, String clientId, String secret, String token) {
     return postForm(
         realmUrl(realm) + "/protocol/openid-connect/token/introspect",

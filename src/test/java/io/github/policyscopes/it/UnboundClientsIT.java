@@ -1,7 +1,6 @@
 package io.github.policyscopes.it;
 
 import static io.github.policyscopes.it.ReplyAssert.assertThat;
-import static io.github.policyscopes.it.TestClient.form;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.net.URI;
@@ -25,8 +24,8 @@ class UnboundClientsIT {
 
   @BeforeAll
   static void createUnboundClient(TestClient client) {
-    clientId = RealmAdmin.unique("unbound");
-    new RealmAdmin(client, TestClient.REALM).createClient(clientId, SECRET);
+    clientId = Fixtures.unique("unbound");
+    new Fixtures(client).createClient(clientId, SECRET);
   }
 
   private Reply clientCredentials(TestClient client, String scope) {
@@ -80,34 +79,13 @@ class UnboundClientsIT {
 
   @Test
   void passwordAndRefreshBehaveAsStock(TestClient client) {
-    Reply login =
-        client.token(
-            TestClient.REALM,
-            form(
-                "grant_type", "password",
-                "client_id", clientId,
-                "client_secret", SECRET,
-                "username", "demo",
-                "password", "demo",
-                "scope", "openid"));
+    Reply login = client.password(clientId, SECRET, "demo", "demo", "openid");
     assertThat(login).hasStatus(200);
     assertThat(login.json().get("scope").asText().split(" "))
         .containsExactlyInAnyOrder("openid", "profile", "email");
 
     Reply refreshed =
-        client.token(
-            TestClient.REALM,
-            form(
-                "grant_type",
-                "refresh_token",
-                "client_id",
-                clientId,
-                "client_secret",
-                SECRET,
-                "refresh_token",
-                login.json().get("refresh_token").asText(),
-                "scope",
-                "XXXXX"));
+        client.refresh(clientId, SECRET, login.json().get("refresh_token").asText(), "XXXXX");
     assertThat(refreshed).hasStatus(400);
     assertThat(refreshed.body())
         .isEqualTo("{\"error\":\"invalid_scope\",\"error_description\":\"Invalid scopes: XXXXX\"}");

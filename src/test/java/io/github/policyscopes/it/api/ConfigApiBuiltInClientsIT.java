@@ -4,8 +4,8 @@ import static io.github.policyscopes.it.ReplyAssert.assertThat;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.github.policyscopes.it.Fixtures;
 import io.github.policyscopes.it.KeycloakServerExtension;
-import io.github.policyscopes.it.RealmAdmin;
 import io.github.policyscopes.it.Reply;
 import io.github.policyscopes.it.TestClient;
 import java.util.ArrayList;
@@ -25,17 +25,17 @@ import org.junit.jupiter.params.provider.MethodSource;
 @ExtendWith(KeycloakServerExtension.class)
 class ConfigApiBuiltInClientsIT {
 
-  private static ApiFixtures fixtures;
+  private static Fixtures fixtures;
   private static ConfigApi api;
 
   @BeforeAll
   static void setUp(TestClient client) {
-    fixtures = new ApiFixtures(client);
+    fixtures = new Fixtures(client);
     api = fixtures.api();
   }
 
   static List<String> builtIns() {
-    return ApiFixtures.BUILT_IN_CLIENTS;
+    return Fixtures.BUILT_IN_CLIENTS;
   }
 
   private static List<JsonNode> allClients(String token) {
@@ -64,8 +64,8 @@ class ConfigApiBuiltInClientsIT {
 
   @Test
   void aClientCreatedInKeycloakIsManagedOnlyOnceHandedOver() {
-    String clientId = RealmAdmin.unique("unmanaged");
-    String uuid = fixtures.admin().createClient(clientId, ApiFixtures.SECRET);
+    String clientId = Fixtures.unique("unmanaged");
+    String uuid = fixtures.createClient(clientId, Fixtures.SECRET);
     String reader = fixtures.configReader();
     assertThat(allClients(reader))
         .extracting(c -> c.get("clientId").asText())
@@ -73,9 +73,8 @@ class ConfigApiBuiltInClientsIT {
     assertThat(api.get(reader, "config/clients/" + uuid)).hasStatus(404);
 
     // bound to a policy, it is still not managed: a binding is not a hand-over
-    String policy =
-        fixtures.admin().createPolicy(RealmAdmin.unique("managing"), List.of("openid"), null, null);
-    fixtures.admin().bind(uuid, policy);
+    String policy = fixtures.policy("managing", "openid");
+    fixtures.bind(uuid, policy);
     assertThat(allClients(reader))
         .extracting(c -> c.get("clientId").asText())
         .doesNotContain(clientId);
@@ -95,7 +94,7 @@ class ConfigApiBuiltInClientsIT {
 
   @Test
   void theLegacyAttributeStillHandsAClientOver() {
-    String clientId = RealmAdmin.unique("legacy");
+    String clientId = Fixtures.unique("legacy");
     String uuid =
         fixtures.createClientRepresentation(
             Map.of(

@@ -4,8 +4,8 @@ import static io.github.policyscopes.it.ReplyAssert.assertThat;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.github.policyscopes.it.Fixtures;
 import io.github.policyscopes.it.KeycloakServerExtension;
-import io.github.policyscopes.it.RealmAdmin;
 import io.github.policyscopes.it.Reply;
 import io.github.policyscopes.it.TestClient;
 import java.util.ArrayList;
@@ -30,12 +30,12 @@ class ConfigApiConcurrencyIT {
 
   private static final int THREADS = 8;
 
-  private static ApiFixtures fixtures;
+  private static Fixtures fixtures;
   private static ConfigApi api;
 
   @BeforeAll
   static void setUp(TestClient client) {
-    fixtures = new ApiFixtures(client);
+    fixtures = new Fixtures(client);
     api = fixtures.api();
   }
 
@@ -74,7 +74,7 @@ class ConfigApiConcurrencyIT {
   @RepeatedTest(3)
   void concurrentPutsWithTheSameIfMatchHaveExactlyOneWinner() throws Exception {
     String token = fixtures.allPowerToken();
-    String title = RealmAdmin.unique("Race");
+    String title = Fixtures.unique("Race");
     String id = api.createPolicy(token, title, "race-initial").get("id").asText();
     String path = "config/tokenPolicies/" + id;
     Reply current = api.get(token, path);
@@ -120,7 +120,7 @@ class ConfigApiConcurrencyIT {
     // another write never wins, even when that write changed nothing visible; this is what makes
     // the compare-and-set hold across cluster nodes whose caches lag
     String token = fixtures.allPowerToken();
-    String title = RealmAdmin.unique("Revision");
+    String title = Fixtures.unique("Revision");
     String id = api.createPolicy(token, title, "same").get("id").asText();
     String path = "config/tokenPolicies/" + id;
     String before = api.get(token, path).header("ETag");
@@ -141,7 +141,7 @@ class ConfigApiConcurrencyIT {
   @Test
   void concurrentDeletesWithTheSameIfMatchDeleteOnce() throws Exception {
     String token = fixtures.allPowerToken();
-    String id = api.createPolicy(token, RealmAdmin.unique("Race delete"), "x").get("id").asText();
+    String id = api.createPolicy(token, Fixtures.unique("Race delete"), "x").get("id").asText();
     String path = "config/tokenPolicies/" + id;
     String etag = api.get(token, path).header("ETag");
 
@@ -160,7 +160,7 @@ class ConfigApiConcurrencyIT {
   @Test
   void concurrentCreatesWithTheSameTitleCreateOnce() throws Exception {
     String token = fixtures.allPowerToken();
-    String title = RealmAdmin.unique("Race create");
+    String title = Fixtures.unique("Race create");
     int before = fixtures.total(token, "config/tokenPolicies");
 
     List<Outcome> outcomes =

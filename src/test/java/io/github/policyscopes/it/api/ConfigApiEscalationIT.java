@@ -1,14 +1,14 @@
 package io.github.policyscopes.it.api;
 
+import static io.github.policyscopes.it.Fixtures.READ_ONLY_POLICY_ID;
+import static io.github.policyscopes.it.Fixtures.STICKY_DENY;
 import static io.github.policyscopes.it.ReplyAssert.assertThat;
-import static io.github.policyscopes.it.api.ApiFixtures.READ_ONLY_POLICY_ID;
-import static io.github.policyscopes.it.api.ApiFixtures.STICKY_DENY;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.github.policyscopes.it.Fixtures;
 import io.github.policyscopes.it.KeycloakServerExtension;
-import io.github.policyscopes.it.RealmAdmin;
 import io.github.policyscopes.it.Reply;
 import io.github.policyscopes.it.TestClient;
 import java.util.List;
@@ -28,17 +28,17 @@ class ConfigApiEscalationIT {
   private static final String POLICIES = "config/tokenPolicies";
   private static final String CLIENTS = "config/clients";
 
-  private static ApiFixtures fixtures;
+  private static Fixtures fixtures;
   private static ConfigApi api;
 
   /** {@code *:config/tokenPolicies/**}, nothing else. */
-  private static ApiFixtures.Bound membersCaller;
+  private static Fixtures.Bound membersCaller;
 
   /** {@code *:config/clients/**} and {@code .:config/tokenPolicies/**}. */
-  private static ApiFixtures.Bound clientsCaller;
+  private static Fixtures.Bound clientsCaller;
 
   /** {@code *:**} with the sticky deny {@code -:config/clients/secretive}. */
-  private static ApiFixtures.Bound denyCaller;
+  private static Fixtures.Bound denyCaller;
 
   /** An own policy {@code *:**}, {@code openid} (admin REST). */
   private static String bigPolicy;
@@ -48,19 +48,15 @@ class ConfigApiEscalationIT {
 
   @BeforeAll
   static void setUp(TestClient client) {
-    fixtures = new ApiFixtures(client);
+    fixtures = new Fixtures(client);
     api = fixtures.api();
     membersCaller = fixtures.boundClient("esc-members", List.of("*:config/tokenPolicies/**"));
     clientsCaller =
         fixtures.boundClient(
             "esc-clients", List.of("*:config/clients/**", ".:config/tokenPolicies/**"));
     denyCaller = fixtures.boundClient("esc-deny", List.of("*:**", "-:config/clients/secretive"));
-    RealmAdmin admin = fixtures.admin();
-    bigPolicy =
-        admin.createPolicy(RealmAdmin.unique("esc-big"), List.of("*:**", "openid"), null, null);
-    smallPolicy =
-        admin.createPolicy(
-            RealmAdmin.unique("esc-small"), List.of(".:config/clients/*", "openid"), null, null);
+    bigPolicy = fixtures.policy("esc-big", "*:**", "openid");
+    smallPolicy = fixtures.policy("esc-small", ".:config/clients/*", "openid");
   }
 
   private static void assertExceeding(Reply reply, String... exceeding) {
@@ -89,14 +85,14 @@ class ConfigApiEscalationIT {
   void aPolicyWriterCannotCreateAPolicyGrantingEverything() {
     String token = membersCaller.token("*:config/tokenPolicies/**");
     assertThat(ConfigApi.scopeOf(token)).isEqualTo("*:config/tokenPolicies/**");
-    String title = RealmAdmin.unique("Esc all");
+    String title = Fixtures.unique("Esc all");
     assertExceeding(createPolicy(token, title, "*:**"), "*:**");
     assertNoPolicyTitled(title);
   }
 
   @Test
   void aPolicyWriterCannotCreateAPolicyGrantingClients() {
-    String title = RealmAdmin.unique("Esc clients");
+    String title = Fixtures.unique("Esc clients");
     assertExceeding(
         createPolicy(
             membersCaller.token("*:config/tokenPolicies/**"), title, "*:config/clients/**"),
@@ -106,7 +102,7 @@ class ConfigApiEscalationIT {
 
   @Test
   void onlyTheExceedingConfigGrantsAreListedNotPlainScopesOrDenies() {
-    String title = RealmAdmin.unique("Esc mixed");
+    String title = Fixtures.unique("Esc mixed");
     assertExceeding(
         createPolicy(
             membersCaller.token("*:config/tokenPolicies/**"),
@@ -125,7 +121,7 @@ class ConfigApiEscalationIT {
   @Test
   void aPolicyWriterCreatesAndUpdatesPoliciesWithinItsPower() {
     String token = membersCaller.token("*:config/tokenPolicies/**");
-    String title = RealmAdmin.unique("Esc within");
+    String title = Fixtures.unique("Esc within");
     Reply created =
         createPolicy(
             token,
@@ -152,7 +148,7 @@ class ConfigApiEscalationIT {
   @Test
   void anUpdateBeyondThePowerIsRefusedAndChangesNothing() {
     String token = membersCaller.token("*:config/tokenPolicies/**");
-    String title = RealmAdmin.unique("Esc update");
+    String title = Fixtures.unique("Esc update");
     JsonNode created = api.createPolicy(token, title, "*:config/tokenPolicies/*");
     String path = POLICIES + "/" + created.get("id").asText();
     Reply before = api.get(token, path);
@@ -173,7 +169,7 @@ class ConfigApiEscalationIT {
   @Test
   void bindingAPolicyBeyondThePowerIsRefusedOnCreate() {
     String token = clientsCaller.token("*:config/clients/** .:config/tokenPolicies/**");
-    String clientId = RealmAdmin.unique("esc-bind");
+    String clientId = Fixtures.unique("esc-bind");
     assertExceeding(api.post(token, CLIENTS, ConfigApi.clientBody(clientId, bigPolicy)), "*:**");
     assertThat(fixtures.keycloakHasClient(clientId)).as("no client created").isFalse();
   }
@@ -181,7 +177,7 @@ class ConfigApiEscalationIT {
   @Test
   void bindingAPolicyWithinThePowerWorksAndBeyondItIsRefusedOnUpdate() {
     String token = clientsCaller.token("*:config/clients/** .:config/tokenPolicies/**");
-    String clientId = RealmAdmin.unique("esc-bind-ok");
+    String clientId = Fixtures.unique("esc-bind-ok");
     Reply created = api.post(token, CLIENTS, ConfigApi.clientBody(clientId, smallPolicy));
     assertThat(created).hasStatus(201);
     assertThat(ConfigApi.strings(created.json(), "tokenPolicies")).containsExactly(smallPolicy);
@@ -199,7 +195,7 @@ class ConfigApiEscalationIT {
   void theDemoAdminCannotBindTheReadOnlyPolicyBecauseItsStickyDenyOverlapsIt() {
     // .:** would let the new client read the demo policy, which config-admin itself may not
     String token = fixtures.allPowerToken();
-    String clientId = RealmAdmin.unique("esc-reader-copy");
+    String clientId = Fixtures.unique("esc-reader-copy");
     assertExceeding(
         api.post(token, CLIENTS, ConfigApi.clientBody(clientId, READ_ONLY_POLICY_ID)), ".:**");
     assertThat(fixtures.keycloakHasClient(clientId)).isFalse();
@@ -213,13 +209,13 @@ class ConfigApiEscalationIT {
     assertThat(ConfigApi.scopeOf(token).split(" ")).contains(STICKY_DENY);
     for (String entry :
         List.of(".:config/**", ".:**", "*:config/tokenPolicies/**", ".:config/tokenPolicies/*")) {
-      String title = RealmAdmin.unique("Esc sticky");
+      String title = Fixtures.unique("Esc sticky");
       assertExceeding(createPolicy(token, title, entry), entry);
       assertNoPolicyTitled(title);
     }
     // the collection itself and everything beside the denied member are fine
     for (String entry : List.of("*:config/clients/**", "*:config/tokenPolicies")) {
-      Reply ok = createPolicy(token, RealmAdmin.unique("Esc beside"), entry);
+      Reply ok = createPolicy(token, Fixtures.unique("Esc beside"), entry);
       assertThat(ok).as(entry).hasStatus(201);
       api.delete(token, POLICIES + "/" + ok.json().get("id").asText());
     }
@@ -231,12 +227,11 @@ class ConfigApiEscalationIT {
     assertThat(ConfigApi.scopeOf(token).split(" "))
         .containsExactlyInAnyOrder("*:**", "-:config/clients/secretive");
     assertExceeding(
-        createPolicy(token, RealmAdmin.unique("Esc d1"), "*:config/clients/**"),
+        createPolicy(token, Fixtures.unique("Esc d1"), "*:config/clients/**"),
         "*:config/clients/**");
     assertExceeding(
-        createPolicy(token, RealmAdmin.unique("Esc d2"), ".:config/clients/*"),
-        ".:config/clients/*");
-    assertExceeding(createPolicy(token, RealmAdmin.unique("Esc d3"), "*:**"), "*:**");
+        createPolicy(token, Fixtures.unique("Esc d2"), ".:config/clients/*"), ".:config/clients/*");
+    assertExceeding(createPolicy(token, Fixtures.unique("Esc d3"), "*:**"), "*:**");
 
     for (String entry :
         List.of(
@@ -244,7 +239,7 @@ class ConfigApiEscalationIT {
             "*:config/clients/other/**",
             "-:config/clients/secretive",
             "*:config/clients")) {
-      Reply ok = createPolicy(token, RealmAdmin.unique("Esc d-ok"), entry);
+      Reply ok = createPolicy(token, Fixtures.unique("Esc d-ok"), entry);
       assertThat(ok).as(entry).hasStatus(201);
       api.delete(token, POLICIES + "/" + ok.json().get("id").asText());
     }
@@ -255,15 +250,14 @@ class ConfigApiEscalationIT {
     String token = denyCaller.token("*:** -:config/tokenPolicies/x");
     assertThat(ConfigApi.scopeOf(token).split(" ")).contains("-:config/tokenPolicies/x");
     assertExceeding(
-        createPolicy(token, RealmAdmin.unique("Esc asked deny"), "*:config/tokenPolicies/**"),
+        createPolicy(token, Fixtures.unique("Esc asked deny"), "*:config/tokenPolicies/**"),
         "*:config/tokenPolicies/**");
   }
 
   @Test
   void aClientWhosePolicyExceedsTheCallerCannotBeTakenOver() {
     // a client bound to *:** and handed over, through Keycloak's admin REST, as an operator would
-    ApiFixtures.Bound powerful = fixtures.boundClient("esc-powerful", List.of("*:**"));
-    fixtures.handOver(powerful.uuid());
+    Fixtures.Bound powerful = fixtures.handedOver("esc-powerful", List.of("*:**"));
     String path = CLIENTS + "/" + powerful.uuid();
     String token = clientsCaller.token("*:config/clients/** .:config/tokenPolicies/**");
 
@@ -278,8 +272,7 @@ class ConfigApiEscalationIT {
     assertThat(api.get(token, path).json().path("name").asText()).isNotEqualTo("hijacked");
 
     // the same caller may act as a client whose policy it covers
-    ApiFixtures.Bound modest = fixtures.boundClient("esc-modest", List.of(".:config/clients/*"));
-    fixtures.handOver(modest.uuid());
+    Fixtures.Bound modest = fixtures.handedOver("esc-modest", List.of(".:config/clients/*"));
     assertThat(api.get(token, CLIENTS + "/" + modest.uuid() + "/secret")).hasStatus(200);
   }
 
@@ -288,6 +281,6 @@ class ConfigApiEscalationIT {
     // the decision (write needed on the collection) comes first: 403 insufficient_scope
     String token = fixtures.configReader();
     ConfigApi.assertInsufficientScope(
-        createPolicy(token, RealmAdmin.unique("Esc reader"), "openid"), "POST", POLICIES);
+        createPolicy(token, Fixtures.unique("Esc reader"), "openid"), "POST", POLICIES);
   }
 }

@@ -4,8 +4,8 @@ import static io.github.policyscopes.it.ReplyAssert.assertThat;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.github.policyscopes.it.Fixtures;
 import io.github.policyscopes.it.KeycloakServerExtension;
-import io.github.policyscopes.it.RealmAdmin;
 import io.github.policyscopes.it.Reply;
 import io.github.policyscopes.it.TestClient;
 import java.net.URI;
@@ -87,7 +87,7 @@ class ConfigApiLoadIT {
     String host = URI.create(client.baseUrl()).getHost();
     assertThat(host).as("loopback only").isIn("localhost", "127.0.0.1", "[::1]", "::1");
 
-    ApiFixtures fixtures = new ApiFixtures(client);
+    Fixtures fixtures = new Fixtures(client);
     ConfigApi api = fixtures.api();
     TokenSource writerToken = new TokenSource(fixtures::allPowerToken);
     TokenSource readerToken = new TokenSource(fixtures::configReader);
@@ -95,7 +95,7 @@ class ConfigApiLoadIT {
     List<String> paths = new ArrayList<>();
     List<String> titles = new ArrayList<>();
     for (int i = 0; i < POLICIES; i++) {
-      String title = RealmAdmin.unique("Load " + i);
+      String title = Fixtures.unique("Load " + i);
       titles.add(title);
       paths.add(
           "config/tokenPolicies/"

@@ -1,11 +1,11 @@
 package io.github.policyscopes.it.api;
 
+import static io.github.policyscopes.it.Fixtures.CONFIG_POLICY_ID;
 import static io.github.policyscopes.it.ReplyAssert.assertThat;
-import static io.github.policyscopes.it.api.ApiFixtures.CONFIG_POLICY_ID;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.github.policyscopes.it.Fixtures;
 import io.github.policyscopes.it.KeycloakServerExtension;
-import io.github.policyscopes.it.RealmAdmin;
 import io.github.policyscopes.it.Reply;
 import io.github.policyscopes.it.TestClient;
 import java.util.ArrayList;
@@ -34,20 +34,19 @@ import org.junit.jupiter.params.provider.MethodSource;
 @ExtendWith(KeycloakServerExtension.class)
 class ConfigApiPathBypassIT {
 
-  private static ApiFixtures fixtures;
+  private static Fixtures fixtures;
   private static ConfigApi api;
   private static String clientC;
   private static String policyQ;
-  private static ApiFixtures.Bound attacker;
+  private static Fixtures.Bound attacker;
 
   @BeforeAll
   static void setUp(TestClient client) {
-    fixtures = new ApiFixtures(client);
+    fixtures = new Fixtures(client);
     api = fixtures.api();
     String all = fixtures.allPowerToken();
-    clientC = api.createClient(all, RealmAdmin.unique("bypass-c")).get("id").asText();
-    policyQ =
-        api.createPolicy(all, RealmAdmin.unique("Bypass Q"), "bypass-plain").get("id").asText();
+    clientC = api.createClient(all, Fixtures.unique("bypass-c")).get("id").asText();
+    policyQ = api.createPolicy(all, Fixtures.unique("Bypass Q"), "bypass-plain").get("id").asText();
     attacker =
         fixtures.boundClient(
             "bypass",

@@ -1,13 +1,13 @@
 package io.github.policyscopes.it.api;
 
+import static io.github.policyscopes.it.Fixtures.CONFIG_POLICY_ID;
 import static io.github.policyscopes.it.ReplyAssert.assertThat;
-import static io.github.policyscopes.it.api.ApiFixtures.CONFIG_POLICY_ID;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.github.policyscopes.it.Fixtures;
 import io.github.policyscopes.it.KeycloakServerExtension;
-import io.github.policyscopes.it.RealmAdmin;
 import io.github.policyscopes.it.Reply;
 import io.github.policyscopes.it.TestClient;
 import java.net.URI;
@@ -32,13 +32,13 @@ class ConfigApiResourcesIT {
   private static final String CLIENTS = "config/clients";
 
   private static TestClient client;
-  private static ApiFixtures fixtures;
+  private static Fixtures fixtures;
   private static ConfigApi api;
 
   @BeforeAll
   static void setUp(TestClient testClient) {
     client = testClient;
-    fixtures = new ApiFixtures(testClient);
+    fixtures = new Fixtures(testClient);
     api = fixtures.api();
   }
 
@@ -51,7 +51,7 @@ class ConfigApiResourcesIT {
   @Test
   void aCreatedPolicyHasLocationETagAndItsNormalisedRepresentation() {
     String token = all();
-    String title = RealmAdmin.unique("Orders automation");
+    String title = Fixtures.unique("Orders automation");
     ObjectNode body =
         ConfigApi.policyBody(title, "b-plain", "*:config/clients/**", "a-plain", "b-plain");
     body.put("accessTokenLifetime", 600).put("disallowedScopes", "reject");
@@ -95,7 +95,7 @@ class ConfigApiResourcesIT {
   @Test
   void defaultsAreKeycloaksLifetimeAndIgnore() {
     String token = all();
-    JsonNode policy = api.createPolicy(token, RealmAdmin.unique("Defaults"), "openid");
+    JsonNode policy = api.createPolicy(token, Fixtures.unique("Defaults"), "openid");
     assertThat(policy.has("accessTokenLifetime")).as("omitted: %s", policy).isFalse();
     assertThat(policy.get("disallowedScopes").asText()).isEqualTo("ignore");
 
@@ -116,7 +116,7 @@ class ConfigApiResourcesIT {
   void lintWarningsComeWithThePolicy() {
     String token = all();
     JsonNode policy =
-        api.createPolicy(token, RealmAdmin.unique("Lint"), "*.**", "*:config/tokenPolicies");
+        api.createPolicy(token, Fixtures.unique("Lint"), "*.**", "*:config/tokenPolicies");
     List<String> warnings = ConfigApi.strings(policy, "warnings");
     assertThat(warnings).anySatisfy(w -> assertThat(w).contains("*.**").contains("*:**"));
     assertThat(warnings)
@@ -149,7 +149,7 @@ class ConfigApiResourcesIT {
   @Test
   void ifMatchGuardsUpdatesAndDeletes() {
     String token = all();
-    String title = RealmAdmin.unique("Etag");
+    String title = Fixtures.unique("Etag");
     JsonNode policy = api.createPolicy(token, title, "v1");
     String path = POLICIES + "/" + policy.get("id").asText();
     String v1 = api.get(token, path).header("ETag");
@@ -183,8 +183,8 @@ class ConfigApiResourcesIT {
   @Test
   void aTitleTakenOnUpdateIsAConflict() {
     String token = all();
-    String taken = api.createPolicy(token, RealmAdmin.unique("First"), "a").get("title").asText();
-    JsonNode second = api.createPolicy(token, RealmAdmin.unique("Second"), "b");
+    String taken = api.createPolicy(token, Fixtures.unique("First"), "a").get("title").asText();
+    JsonNode second = api.createPolicy(token, Fixtures.unique("Second"), "b");
     String path = POLICIES + "/" + second.get("id").asText();
     Reply reply = api.put(token, path, ConfigApi.policyBody(taken, "b"));
     assertThat(reply).hasStatus(409);
@@ -196,11 +196,9 @@ class ConfigApiResourcesIT {
   void aBoundPolicyCannotBeDeletedAndTheConflictNamesItsClients() {
     String token = all();
     String policyId =
-        api.createPolicy(token, RealmAdmin.unique("Bound"), ".:config/clients/*")
-            .get("id")
-            .asText();
+        api.createPolicy(token, Fixtures.unique("Bound"), ".:config/clients/*").get("id").asText();
     String policyPath = POLICIES + "/" + policyId;
-    String clientId = RealmAdmin.unique("bound-client");
+    String clientId = Fixtures.unique("bound-client");
     JsonNode created = api.createClient(token, clientId, policyId);
     String apiClientId = created.get("id").asText();
     assertThat(apiClientId).isEqualTo(fixtures.internalId(clientId));
@@ -226,9 +224,9 @@ class ConfigApiResourcesIT {
   void aPolicyBoundInTheAdminConsoleListsThatClient() {
     String token = all();
     String policyId =
-        api.createPolicy(token, RealmAdmin.unique("Console bound"), "openid").get("id").asText();
-    String uuid = fixtures.admin().createClient(RealmAdmin.unique("console"), ApiFixtures.SECRET);
-    fixtures.admin().bind(uuid, policyId);
+        api.createPolicy(token, Fixtures.unique("Console bound"), "openid").get("id").asText();
+    String uuid = fixtures.createClient(Fixtures.unique("console"), Fixtures.SECRET);
+    fixtures.bind(uuid, policyId);
     Reply conflict = api.delete(token, POLICIES + "/" + policyId);
     assertThat(conflict).hasStatus(409);
     // a client not handed over to the API does not exist for it: bound, but never named
@@ -242,7 +240,7 @@ class ConfigApiResourcesIT {
   @Test
   void pagingWithFirstAndMax() {
     String token = all();
-    String prefix = RealmAdmin.unique("Paging");
+    String prefix = Fixtures.unique("Paging");
     List<String> ids = new ArrayList<>();
     for (String suffix : List.of(" c", " a", " b")) {
       ids.add(api.createPolicy(token, prefix + suffix, "p").get("id").asText());
@@ -282,8 +280,7 @@ class ConfigApiResourcesIT {
   @Test
   void aCreatedClientShowsItsSecretOnceAndGetsTokensBoundToItsPolicy() {
     String token = all();
-    JsonNode policy =
-        api.createPolicy(token, RealmAdmin.unique("Bot policy"), ".:config/clients/**");
+    JsonNode policy = api.createPolicy(token, Fixtures.unique("Bot policy"), ".:config/clients/**");
     String policyId = policy.get("id").asText();
     Reply lifetime =
         api.put(
@@ -292,7 +289,7 @@ class ConfigApiResourcesIT {
             ConfigApi.policyBody(policy.get("title").asText(), ".:config/clients/**")
                 .put("accessTokenLifetime", 120));
     assertThat(lifetime).hasStatus(200);
-    String clientId = RealmAdmin.unique("orders-bot");
+    String clientId = Fixtures.unique("orders-bot");
     ObjectNode body = ConfigApi.clientBody(clientId, policyId);
     body.put("name", "Orders bot");
     Reply created = api.post(token, CLIENTS, body);
@@ -344,7 +341,7 @@ class ConfigApiResourcesIT {
   @Test
   void aPublicClientHasNoSecret() {
     String token = all();
-    String clientId = RealmAdmin.unique("spa");
+    String clientId = Fixtures.unique("spa");
     ObjectNode body = ConfigApi.JSON.createObjectNode();
     body.put("clientId", clientId).put("type", "public");
     body.putArray("grantTypes").add("authorization_code");
@@ -363,7 +360,7 @@ class ConfigApiResourcesIT {
   @Test
   void clientsHonourIfMatchAndADeleteRemovesTheKeycloakClient() {
     String token = all();
-    String clientId = RealmAdmin.unique("etag-client");
+    String clientId = Fixtures.unique("etag-client");
     Reply created = api.post(token, CLIENTS, ConfigApi.clientBody(clientId));
     String path = CLIENTS + "/" + created.json().get("id").asText();
     String v1 = created.header("ETag");
@@ -427,7 +424,7 @@ class ConfigApiResourcesIT {
     // Keycloak's admin-events query cannot filter on a custom resource type (resourceTypes is
     // parsed as its enum), so the events are found by resource path and checked by type
     String token = all();
-    String title = RealmAdmin.unique("Audited");
+    String title = Fixtures.unique("Audited");
     String policyId = api.createPolicy(token, title, "a").get("id").asText();
     String policyPath = POLICIES + "/" + policyId;
     assertThat(api.put(token, policyPath, ConfigApi.policyBody(title, "b"))).hasStatus(200);
@@ -435,7 +432,7 @@ class ConfigApiResourcesIT {
     assertThat(eventsOf(policyPath, "TOKEN_POLICY"))
         .containsExactlyInAnyOrder("CREATE", "UPDATE", "DELETE");
 
-    String clientId = RealmAdmin.unique("audited");
+    String clientId = Fixtures.unique("audited");
     String id = api.createClient(token, clientId).get("id").asText();
     String clientPath = CLIENTS + "/" + id;
     assertThat(api.put(token, clientPath, ConfigApi.clientBody(clientId).put("name", "x")))

@@ -4,8 +4,8 @@ import static io.github.policyscopes.it.ReplyAssert.assertThat;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.github.policyscopes.it.Fixtures;
 import io.github.policyscopes.it.KeycloakServerExtension;
-import io.github.policyscopes.it.RealmAdmin;
 import io.github.policyscopes.it.Reply;
 import io.github.policyscopes.it.TestClient;
 import java.net.URI;
@@ -29,13 +29,13 @@ class ConfigApiTokenIT {
   private static final String PATH = "config/tokenPolicies";
 
   private static TestClient client;
-  private static ApiFixtures fixtures;
+  private static Fixtures fixtures;
   private static ConfigApi api;
 
   @BeforeAll
   static void setUp(TestClient testClient) {
     client = testClient;
-    fixtures = new ApiFixtures(testClient);
+    fixtures = new Fixtures(testClient);
     api = fixtures.api();
   }
 
@@ -61,7 +61,7 @@ class ConfigApiTokenIT {
 
   @Test
   void aWriteWithoutTokenIs401AndWritesNothing() {
-    String title = RealmAdmin.unique("No token");
+    String title = Fixtures.unique("No token");
     assertNoToken(api.post(null, PATH, ConfigApi.policyBody(title, "openid")));
     assertThat(fixtures.clientScopes())
         .noneMatch(scope -> title.equals(scope.path("description").asText()));
@@ -121,23 +121,23 @@ class ConfigApiTokenIT {
             + "."
             + parts[2];
     ConfigApi.assertInvalidToken(
-        api.post(forged, PATH, ConfigApi.policyBody(RealmAdmin.unique("Forged"), "openid")));
+        api.post(forged, PATH, ConfigApi.policyBody(Fixtures.unique("Forged"), "openid")));
   }
 
   @Test
   void anExpiredTokenIs401InvalidToken() throws InterruptedException {
     // Keycloak's per-client access token lifespan (seconds): 3 s instead of waiting for 60
-    String clientId = RealmAdmin.unique("short-lived");
+    String clientId = Fixtures.unique("short-lived");
     fixtures.createClientRepresentation(
         Map.of(
             "clientId", clientId,
             "enabled", true,
             "publicClient", false,
-            "secret", ApiFixtures.SECRET,
+            "secret", Fixtures.SECRET,
             "serviceAccountsEnabled", true,
             "standardFlowEnabled", false,
             "attributes", Map.of("access.token.lifespan", "3")));
-    String token = api.token(clientId, ApiFixtures.SECRET, null);
+    String token = api.token(clientId, Fixtures.SECRET, null);
     Reply fresh = api.get(token, "config/whoami");
     assertThat(fresh).as("the fresh token is valid: " + fresh).hasStatus(200);
 
@@ -152,7 +152,7 @@ class ConfigApiTokenIT {
 
   @Test
   void aRevokedTokenIs401InvalidToken() {
-    ApiFixtures.Bound bound = fixtures.boundClient("revoked", List.of(".:**"));
+    Fixtures.Bound bound = fixtures.boundClient("revoked", List.of(".:**"));
     String token = bound.token(".:**");
     assertThat(api.get(token, PATH)).hasStatus(200);
 
@@ -163,7 +163,7 @@ class ConfigApiTokenIT {
                 "client_id",
                 bound.clientId(),
                 "client_secret",
-                ApiFixtures.SECRET,
+                Fixtures.SECRET,
                 "token",
                 token,
                 "token_type_hint",
@@ -176,7 +176,7 @@ class ConfigApiTokenIT {
 
   @Test
   void aTokenIssuedBeforeTheClientsNotBeforeIs401InvalidToken() throws InterruptedException {
-    ApiFixtures.Bound bound = fixtures.boundClient("not-before", List.of(".:**"));
+    Fixtures.Bound bound = fixtures.boundClient("not-before", List.of(".:**"));
     String token = bound.token(".:**");
     assertThat(api.get(token, PATH)).hasStatus(200);
     Thread.sleep(1100); // notBefore has a resolution of one second; iat < notBefore is stale
@@ -197,7 +197,7 @@ class ConfigApiTokenIT {
 
   @Test
   void aTokenOfADisabledClientIs401InvalidToken() {
-    ApiFixtures.Bound bound = fixtures.boundClient("disabled", List.of(".:**"));
+    Fixtures.Bound bound = fixtures.boundClient("disabled", List.of(".:**"));
     String token = bound.token(".:**");
     assertThat(api.get(token, PATH)).hasStatus(200);
 
@@ -220,17 +220,8 @@ class ConfigApiTokenIT {
 
   @Test
   void anIdTokenAndARefreshTokenAreNotAccessTokens() {
-    ApiFixtures.Bound bound = fixtures.boundClient("id-token", List.of("openid", ".:**"));
-    Reply login =
-        client.token(
-            TestClient.REALM,
-            TestClient.form(
-                "grant_type", "password",
-                "client_id", bound.clientId(),
-                "client_secret", ApiFixtures.SECRET,
-                "username", "demo",
-                "password", "demo",
-                "scope", "openid .:**"));
+    Fixtures.Bound bound = fixtures.boundClient("id-token", List.of("openid", ".:**"));
+    Reply login = client.password(bound.clientId(), Fixtures.SECRET, "demo", "demo", "openid .:**");
     assertThat(login).hasStatus(200);
     JsonNode tokens = login.json();
     assertThat(tokens.path("id_token").isTextual()).as("an ID token: " + login).isTrue();
@@ -247,9 +238,9 @@ class ConfigApiTokenIT {
 
   @Test
   void aValidTokenOfAnUnboundClientIsAuthenticatedButHasNoPower() {
-    String clientId = RealmAdmin.unique("unbound");
-    fixtures.admin().createClient(clientId, ApiFixtures.SECRET);
-    String token = api.token(clientId, ApiFixtures.SECRET, null);
+    String clientId = Fixtures.unique("unbound");
+    fixtures.createClient(clientId, Fixtures.SECRET);
+    String token = api.token(clientId, Fixtures.SECRET, null);
 
     Reply whoami = api.get(token, "config/whoami");
     assertThat(whoami).hasStatus(200);

@@ -4,8 +4,8 @@ import static io.github.policyscopes.it.ReplyAssert.assertThat;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.github.policyscopes.it.Fixtures;
 import io.github.policyscopes.it.KeycloakServerExtension;
-import io.github.policyscopes.it.RealmAdmin;
 import io.github.policyscopes.it.Reply;
 import io.github.policyscopes.it.TestClient;
 import java.util.ArrayList;
@@ -33,7 +33,7 @@ class ConfigApiValidationIT {
   private static final String POLICIES = "config/tokenPolicies";
   private static final String CLIENTS = "config/clients";
 
-  private static ApiFixtures fixtures;
+  private static Fixtures fixtures;
   private static ConfigApi api;
   private static String token;
 
@@ -46,7 +46,7 @@ class ConfigApiValidationIT {
 
   @BeforeAll
   static void setUp(TestClient client) {
-    fixtures = new ApiFixtures(client);
+    fixtures = new Fixtures(client);
     api = fixtures.api();
   }
 
@@ -253,7 +253,7 @@ class ConfigApiValidationIT {
   @ParameterizedTest(name = "PUT {0}")
   @MethodSource("policyCases")
   void aBadPolicyIsRefusedOnUpdateAndChangesNothing(Case c) {
-    String title = RealmAdmin.unique("Valid");
+    String title = Fixtures.unique("Valid");
     String path = POLICIES + "/" + api.createPolicy(token, title, "valid-plain").get("id").asText();
     try {
       Reply before = api.get(token, path);
@@ -295,7 +295,7 @@ class ConfigApiValidationIT {
           api.post(
               token,
               POLICIES,
-              ConfigApi.policyBody(RealmAdmin.unique("Boundary"), "openid")
+              ConfigApi.policyBody(Fixtures.unique("Boundary"), "openid")
                   .put("accessTokenLifetime", lifetime));
       assertThat(ok).hasStatus(201);
       assertThat(ok.json().path("accessTokenLifetime").asInt()).isEqualTo(lifetime);
@@ -306,7 +306,7 @@ class ConfigApiValidationIT {
             token,
             POLICIES,
             "{\"title\": \""
-                + RealmAdmin.unique("Many")
+                + Fixtures.unique("Many")
                 + "\", \"allowedScopes\": ["
                 + scopes(64)
                 + "]}");
@@ -317,7 +317,7 @@ class ConfigApiValidationIT {
 
   @Test
   void aTitleTakenIsAConflict() {
-    String title = RealmAdmin.unique("Taken");
+    String title = Fixtures.unique("Taken");
     String path = POLICIES + "/" + api.createPolicy(token, title, "a").get("id").asText();
     try {
       Reply again = api.post(token, POLICIES, ConfigApi.policyBody(title, "b"));
@@ -401,7 +401,7 @@ class ConfigApiValidationIT {
 
   @Test
   void theClientIdIsImmutable() {
-    String clientId = RealmAdmin.unique("immutable");
+    String clientId = Fixtures.unique("immutable");
     String path = CLIENTS + "/" + api.createClient(token, clientId).get("id").asText();
     try {
       Reply renamed = api.put(token, path, ConfigApi.clientBody(marker));

@@ -1,20 +1,19 @@
 package io.github.policyscopes.it.api;
 
+import static io.github.policyscopes.it.Fixtures.CONFIG_POLICY_ID;
+import static io.github.policyscopes.it.Fixtures.STICKY_DENY;
 import static io.github.policyscopes.it.ReplyAssert.assertThat;
-import static io.github.policyscopes.it.api.ApiFixtures.CONFIG_POLICY_ID;
-import static io.github.policyscopes.it.api.ApiFixtures.STICKY_DENY;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.github.policyscopes.it.Fixtures;
 import io.github.policyscopes.it.KeycloakServerExtension;
-import io.github.policyscopes.it.RealmAdmin;
 import io.github.policyscopes.it.Reply;
 import io.github.policyscopes.it.TestClient;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
@@ -30,12 +29,12 @@ class ConfigApiWhoamiIT {
 
   private static final String ORIGIN = "http://localhost:3000";
 
-  private static ApiFixtures fixtures;
+  private static Fixtures fixtures;
   private static ConfigApi api;
 
   @BeforeAll
   static void setUp(TestClient client) {
-    fixtures = new ApiFixtures(client);
+    fixtures = new Fixtures(client);
     api = fixtures.api();
   }
 
@@ -69,18 +68,8 @@ class ConfigApiWhoamiIT {
 
   @Test
   void whoamiNamesTheUserOfAUserToken() {
-    ApiFixtures.Bound bound = fixtures.boundClient("whoami-user", List.of(".:**"));
-    Reply login =
-        api.client()
-            .token(
-                TestClient.REALM,
-                TestClient.form(
-                    "grant_type", "password",
-                    "client_id", bound.clientId(),
-                    "client_secret", ApiFixtures.SECRET,
-                    "username", "demo",
-                    "password", "demo",
-                    "scope", ".:**"));
+    Fixtures.Bound bound = fixtures.boundClient("whoami-user", List.of(".:**"));
+    Reply login = api.client().password(bound.clientId(), Fixtures.SECRET, "demo", "demo", ".:**");
     assertThat(login).hasStatus(200);
     JsonNode me = whoami(login.json().get("access_token").asText(), "");
     assertThat(me.get("clientId").asText()).isEqualTo(bound.clientId());
@@ -139,7 +128,7 @@ class ConfigApiWhoamiIT {
   @Test
   void theDecisionAgreesWithTheRealRequest() {
     String policy =
-        api.createPolicy(fixtures.allPowerToken(), RealmAdmin.unique("Agree"), "openid")
+        api.createPolicy(fixtures.allPowerToken(), Fixtures.unique("Agree"), "openid")
             .get("id")
             .asText();
     List<String[]> requests =
@@ -158,7 +147,7 @@ class ConfigApiWhoamiIT {
             whoami(token, query(r[0], r[1])).get("decision").get("allowed").asBoolean();
         Reply real =
             "POST".equals(r[0])
-                ? api.post(token, r[1], ConfigApi.policyBody(RealmAdmin.unique("Agree new"), "x"))
+                ? api.post(token, r[1], ConfigApi.policyBody(Fixtures.unique("Agree new"), "x"))
                 : api.send(r[0], r[1], token, null, "If-Match", "\"never-matches\"");
         assertThat(real.status() != 403)
             .as(scope + " " + r[0] + " " + r[1] + " -> " + real)
@@ -194,29 +183,13 @@ class ConfigApiWhoamiIT {
   // ---- CORS ----
 
   /** An own confidential client with web origin {@value #ORIGIN}, bound to {@code .:**}. */
-  private static ApiFixtures.Bound browserClient() {
-    String clientId = RealmAdmin.unique("cors-client");
-    String uuid =
-        fixtures.createClientRepresentation(
-            Map.of(
-                "clientId", clientId,
-                "enabled", true,
-                "publicClient", false,
-                "secret", ApiFixtures.SECRET,
-                "serviceAccountsEnabled", true,
-                "standardFlowEnabled", false,
-                "webOrigins", List.of(ORIGIN)));
-    String policy =
-        fixtures
-            .admin()
-            .createPolicy(RealmAdmin.unique("cors"), List.of(".:**", "web-origins"), null, null);
-    fixtures.admin().bind(uuid, policy);
-    return new ApiFixtures.Bound(clientId, uuid, policy, api);
+  private static Fixtures.Bound browserClient() {
+    return fixtures.browserClient("cors", ORIGIN);
   }
 
   @Test
   void anAllowedOriginGetsAccessControlAllowOrigin() {
-    ApiFixtures.Bound bound = browserClient();
+    Fixtures.Bound bound = browserClient();
     String token = bound.token(".:**");
     Reply reply = api.send("GET", "config/tokenPolicies", token, null, "Origin", ORIGIN);
     assertThat(reply).hasStatus(200).hasHeader("Access-Control-Allow-Origin", ORIGIN);
@@ -233,7 +206,7 @@ class ConfigApiWhoamiIT {
 
   @Test
   void anotherOriginGetsNoAccessControlAllowOrigin() {
-    ApiFixtures.Bound bound = browserClient();
+    Fixtures.Bound bound = browserClient();
     Reply reply =
         api.send(
             "GET",

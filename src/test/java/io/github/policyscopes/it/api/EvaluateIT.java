@@ -1,13 +1,13 @@
 package io.github.policyscopes.it.api;
 
+import static io.github.policyscopes.it.Fixtures.CONFIG_POLICY_ID;
+import static io.github.policyscopes.it.Fixtures.STICKY_DENY;
 import static io.github.policyscopes.it.ReplyAssert.assertThat;
-import static io.github.policyscopes.it.api.ApiFixtures.CONFIG_POLICY_ID;
-import static io.github.policyscopes.it.api.ApiFixtures.STICKY_DENY;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.github.policyscopes.it.Fixtures;
 import io.github.policyscopes.it.KeycloakServerExtension;
-import io.github.policyscopes.it.RealmAdmin;
 import io.github.policyscopes.it.Reply;
 import io.github.policyscopes.it.TestClient;
 import java.util.ArrayList;
@@ -27,14 +27,14 @@ import org.junit.jupiter.api.extension.ExtendWith;
 @ExtendWith(KeycloakServerExtension.class)
 class EvaluateIT {
 
-  private static ApiFixtures fixtures;
+  private static Fixtures fixtures;
   private static ConfigApi api;
   private static TestClient http;
   private static String configAdminUuid;
 
   @BeforeAll
   static void setUp(TestClient client) {
-    fixtures = new ApiFixtures(client);
+    fixtures = new Fixtures(client);
     api = fixtures.api();
     http = client;
     configAdminUuid = fixtures.internalId("config-admin");
@@ -67,17 +67,10 @@ class EvaluateIT {
     return reply.json().path("scope").asText("");
   }
 
-  /** A bound client with {@code allowed}, handed over to the API. */
-  private static ApiFixtures.Bound handedOver(String prefix, List<String> allowed) {
-    ApiFixtures.Bound bound = fixtures.boundClient(prefix, allowed);
-    fixtures.handOver(bound.uuid());
-    return bound;
-  }
-
   @Test
   void allowedScopesNameTheirEntryAndPolicyAndMatchARealToken() {
-    ApiFixtures.Bound bound =
-        handedOver("eval-allowed", List.of(".:config/**", "profile", "email"));
+    Fixtures.Bound bound =
+        fixtures.handedOver("eval-allowed", List.of(".:config/**", "profile", "email"));
     JsonNode e = evaluated(fixtures.configReader(), bound.uuid(), ".:config/clients profile");
 
     assertThat(e.path("clientId").asText()).isEqualTo(bound.clientId());
@@ -94,7 +87,7 @@ class EvaluateIT {
     assertThat(scope(e, "email").path("granted").asBoolean()).isTrue();
     assertThat(e.path("stickyDenies").size()).isZero();
 
-    String real = realScope(bound.clientId(), ApiFixtures.SECRET, ".:config/clients profile");
+    String real = realScope(bound.clientId(), Fixtures.SECRET, ".:config/clients profile");
     assertThat(List.of(e.path("scope").asText().split(" ")))
         .containsExactlyInAnyOrderElementsOf(List.of(real.split(" ")));
   }
@@ -146,8 +139,8 @@ class EvaluateIT {
 
   @Test
   void rejectModeIsARejectionAsARealRequestIs() {
-    ApiFixtures.Bound strict = fixtures.boundClient("eval-strict", List.of(".:config/**"));
-    fixtures.admin().editPolicy(strict.policyId(), List.of(".:config/**"), null, "reject");
+    Fixtures.Bound strict = fixtures.boundClient("eval-strict", List.of(".:config/**"));
+    fixtures.editPolicy(strict.policyId(), List.of(".:config/**"), null, "reject");
     fixtures.handOver(strict.uuid());
     JsonNode e = evaluated(fixtures.configReader(), strict.uuid(), "*:config/x");
     assertThat(e.path("outcome").asText()).isEqualTo("rejected");
@@ -155,14 +148,14 @@ class EvaluateIT {
     assertThat(e.has("scope")).isFalse();
     assertThat(e.path("disallowedScopes").asText()).isEqualTo("reject");
 
-    Reply real = http.clientCredentials(strict.clientId(), ApiFixtures.SECRET, "*:config/x");
+    Reply real = http.clientCredentials(strict.clientId(), Fixtures.SECRET, "*:config/x");
     assertThat(real).hasStatus(400).hasError("invalid_scope");
   }
 
   @Test
   void aDeniedClientIsThe403OfItsGet() {
-    ApiFixtures.Bound denied =
-        handedOver(
+    Fixtures.Bound denied =
+        fixtures.handedOver(
             "eval-denied", List.of(".:config/clients/**", "-:config/clients/" + configAdminUuid));
     String token = denied.token(".:config/clients/**");
 
@@ -181,10 +174,10 @@ class EvaluateIT {
 
   @Test
   void aDenyOfTheDryRunItselfWinsOverReadingItsClient() {
-    ApiFixtures.Bound target = handedOver("eval-target", List.of("openid"));
+    Fixtures.Bound target = fixtures.handedOver("eval-target", List.of("openid"));
     String evaluatePath = "config/clients/" + target.uuid() + "/evaluate";
-    ApiFixtures.Bound caller =
-        handedOver("eval-nodry", List.of(".:config/**", "-:" + evaluatePath));
+    Fixtures.Bound caller =
+        fixtures.handedOver("eval-nodry", List.of(".:config/**", "-:" + evaluatePath));
     String token = caller.token(".:config/**");
     assertThat(api.get(token, "config/clients/" + target.uuid())).hasStatus(200);
 
@@ -199,7 +192,7 @@ class EvaluateIT {
     assertThat(unknown).hasStatus(404).hasError("not_found");
 
     // a bound client nobody handed over does not exist for the API
-    ApiFixtures.Bound notHanded = fixtures.boundClient("eval-unmanaged", List.of(".:**"));
+    Fixtures.Bound notHanded = fixtures.boundClient("eval-unmanaged", List.of(".:**"));
     assertThat(api.get(reader, "config/clients/" + notHanded.uuid())).hasStatus(404);
     Reply unmanaged = evaluate(reader, notHanded.uuid(), Map.of("scope", "openid"));
     assertThat(unmanaged).hasStatus(404);
@@ -219,7 +212,7 @@ class EvaluateIT {
 
   @Test
   void anUnboundClientIsLeftToKeycloak() {
-    String uuid = fixtures.admin().createClient(RealmAdmin.unique("eval-unbound"), "s3cret-x");
+    String uuid = fixtures.createClient(Fixtures.unique("eval-unbound"), "s3cret-x");
     fixtures.handOver(uuid);
     JsonNode e = evaluated(fixtures.configReader(), uuid, "XXXXX");
     assertThat(e.path("bound").asBoolean()).isFalse();
@@ -256,7 +249,8 @@ class EvaluateIT {
 
   @Test
   void itIssuesNoTokenAndWritesNothing() {
-    ApiFixtures.Bound fresh = handedOver("eval-nothing", List.of("*:config/**", "-:config/x"));
+    Fixtures.Bound fresh =
+        fixtures.handedOver("eval-nothing", List.of("*:config/**", "-:config/x"));
     List<Integer> statuses = new ArrayList<>();
     for (String scope : List.of("*:config/clients", "XXXXX", "")) {
       statuses.add(
@@ -264,12 +258,12 @@ class EvaluateIT {
     }
     assertThat(statuses).containsOnly(200);
     // no token request ever happened for this client, and nothing was written
-    assertThat(fixtures.admin().events("CLIENT_LOGIN", fresh.clientId())).isEmpty();
+    assertThat(fixtures.events("CLIENT_LOGIN", fresh.clientId())).isEmpty();
     assertThat(fixtures.adminEvents("config/clients/" + fresh.uuid())).isEmpty();
     // the client can still get exactly what the evaluation said
-    assertThat(realScope(fresh.clientId(), ApiFixtures.SECRET, "*:config/clients"))
+    assertThat(realScope(fresh.clientId(), Fixtures.SECRET, "*:config/clients"))
         .contains("*:config/clients")
         .contains("-:config/x");
-    assertThat(fixtures.admin().events("CLIENT_LOGIN", fresh.clientId())).hasSize(1);
+    assertThat(fixtures.events("CLIENT_LOGIN", fresh.clientId())).hasSize(1);
   }
 }

@@ -5,11 +5,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.github.policyscopes.it.BrowserLogin;
+import io.github.policyscopes.it.Fixtures;
 import io.github.policyscopes.it.KeycloakServerExtension;
-import io.github.policyscopes.it.RealmAdmin;
 import io.github.policyscopes.it.Reply;
 import io.github.policyscopes.it.TestClient;
-import io.github.policyscopes.it.api.ApiFixtures;
 import io.github.policyscopes.it.api.ConfigApi;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -59,8 +58,8 @@ class ClusterIT {
   private static KeycloakCluster cluster;
   private static TestClient httpA;
   private static TestClient httpB;
-  private static ApiFixtures fixturesA;
-  private static ApiFixtures fixturesB;
+  private static Fixtures fixturesA;
+  private static Fixtures fixturesB;
   private static ConfigApi apiA;
   private static ConfigApi apiB;
   private static final Map<String, Double> timings = new LinkedHashMap<>();
@@ -100,8 +99,8 @@ class ClusterIT {
     printTimings();
     httpA = new TestClient(cluster.a().baseUrl());
     httpB = new TestClient(cluster.b().baseUrl());
-    fixturesA = new ApiFixtures(httpA);
-    fixturesB = new ApiFixtures(httpB);
+    fixturesA = new Fixtures(httpA);
+    fixturesB = new Fixtures(httpB);
     apiA = fixturesA.api();
     apiB = fixturesB.api();
   }
@@ -154,7 +153,7 @@ class ClusterIT {
   @Order(2)
   void aPolicyEditedOnOneNodeIsReadAndEnforcedOnTheOtherAtOnce() {
     String token = fixturesA.allPowerToken();
-    String title = RealmAdmin.unique("Cluster propagation");
+    String title = Fixtures.unique("Cluster propagation");
     String id = apiA.createPolicy(token, title, ".:config/tokenPolicies").get("id").asText();
     String path = "config/tokenPolicies/" + id;
 
@@ -163,7 +162,7 @@ class ClusterIT {
     assertThat(ConfigApi.strings(onB.json(), "allowedScopes"))
         .containsExactly(".:config/tokenPolicies");
 
-    String clientId = RealmAdmin.unique("cluster-propagation");
+    String clientId = Fixtures.unique("cluster-propagation");
     JsonNode client = apiA.createClient(token, clientId, id);
     String secret = client.get("secret").asText();
     String requested = ".:config/tokenPolicies .:config/clients";
@@ -243,7 +242,7 @@ class ClusterIT {
     ExecutorService pool = Executors.newFixedThreadPool(WRITERS);
     try {
       for (int round = 1; round <= ROUNDS; round++) {
-        String title = RealmAdmin.unique("Cluster race");
+        String title = Fixtures.unique("Cluster race");
         String id = apiA.createPolicy(token, title, "race-initial").get("id").asText();
         String path = "config/tokenPolicies/" + id;
         String etag = apiB.get(token, path).header("ETag");
@@ -353,14 +352,12 @@ class ClusterIT {
     // claim for both, the update on B could write back the secret the rotation on A replaced
     String token = fixturesA.allPowerToken();
     String policy =
-        apiA.createPolicy(token, RealmAdmin.unique("Cluster rotation"), "openid")
-            .get("id")
-            .asText();
+        apiA.createPolicy(token, Fixtures.unique("Cluster rotation"), "openid").get("id").asText();
     ExecutorService pool = Executors.newFixedThreadPool(2);
     int rounds = Math.max(3, ROUNDS / 2);
     try {
       for (int round = 1; round <= rounds; round++) {
-        String clientId = RealmAdmin.unique("cluster-rotation");
+        String clientId = Fixtures.unique("cluster-rotation");
         JsonNode created = apiA.createClient(token, clientId, policy);
         String id = created.get("id").asText();
         String first = created.get("secret").asText();
@@ -406,7 +403,7 @@ class ClusterIT {
   void killMinus9OfANodeWhileItWritesLosesNoAcknowledgedWriteAndHalfWritesNothing()
       throws Exception {
     String token = fixturesA.allPowerToken();
-    crashRun = RealmAdmin.unique("crash");
+    crashRun = Fixtures.unique("crash");
     List<String> answers = Collections.synchronizedList(new ArrayList<>());
     Map<Integer, String> inFlight = new java.util.concurrent.ConcurrentSkipListMap<>();
     CountDownLatch enough = new CountDownLatch(CRASH_CLIENTS);
@@ -535,8 +532,7 @@ class ClusterIT {
    * API lists them: a policy always has its mapper, a client always its binding and the config
    * API's view. Returns the numbers found.
    */
-  private static int[] assertNothingHalfWritten(
-      TestClient http, ApiFixtures fixtures, ConfigApi api) {
+  private static int[] assertNothingHalfWritten(TestClient http, Fixtures fixtures, ConfigApi api) {
     String realm = "realms/" + TestClient.REALM;
     List<JsonNode> policies =
         fixtures.clientScopes().stream()

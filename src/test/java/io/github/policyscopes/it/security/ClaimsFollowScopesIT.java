@@ -1,13 +1,12 @@
 package io.github.policyscopes.it.security;
 
 import static io.github.policyscopes.it.ReplyAssert.assertThat;
-import static io.github.policyscopes.it.TestClient.form;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.github.policyscopes.it.BrowserLogin;
+import io.github.policyscopes.it.Fixtures;
 import io.github.policyscopes.it.KeycloakServerExtension;
-import io.github.policyscopes.it.RealmAdmin;
 import io.github.policyscopes.it.Reply;
 import io.github.policyscopes.it.TestClient;
 import java.net.URI;
@@ -52,8 +51,8 @@ class ClaimsFollowScopesIT {
 
   /** A user with names and an email, and a confidential client bound to a policy. */
   private static Fixture fixture(TestClient http, List<String> allowed) {
-    RealmAdmin admin = new RealmAdmin(http, TestClient.REALM);
-    String username = RealmAdmin.unique("claims-user");
+    Fixtures admin = new Fixtures(http);
+    String username = Fixtures.unique("claims-user");
     Map<String, Object> user = new LinkedHashMap<>();
     user.put("username", username);
     user.put("email", username + "@example.com");
@@ -66,7 +65,7 @@ class ClaimsFollowScopesIT {
     Reply createdUser = http.admin("POST", "realms/" + TestClient.REALM + "/users", user);
     assertThat(createdUser).hasStatus(201);
 
-    String clientId = RealmAdmin.unique("claims-client");
+    String clientId = Fixtures.unique("claims-client");
     Map<String, Object> client = new LinkedHashMap<>();
     client.put("clientId", clientId);
     client.put("enabled", true);
@@ -82,7 +81,7 @@ class ClaimsFollowScopesIT {
     String location = created.header("Location");
     String uuid = location.substring(location.lastIndexOf('/') + 1);
 
-    String policy = admin.createPolicy(RealmAdmin.unique("claims"), allowed, null, null);
+    String policy = admin.createPolicy(Fixtures.unique("claims"), allowed, null, null);
     admin.bind(uuid, policy);
     return new Fixture(clientId, uuid, username, policy);
   }
@@ -94,7 +93,7 @@ class ClaimsFollowScopesIT {
    */
   private static String extraDefaultScope(TestClient http, Fixture f) {
     String realm = "realms/" + TestClient.REALM;
-    String name = RealmAdmin.unique("claims-extra");
+    String name = Fixtures.unique("claims-extra");
     Map<String, Object> scope = new LinkedHashMap<>();
     scope.put("name", name);
     scope.put("protocol", "openid-connect");
@@ -155,56 +154,16 @@ class ClaimsFollowScopesIT {
   }
 
   private static Reply password(TestClient http, Fixture f, String scope) {
-    return ok(
-        http.token(
-            TestClient.REALM,
-            form(
-                "grant_type",
-                "password",
-                "client_id",
-                f.clientId(),
-                "client_secret",
-                SECRET,
-                "username",
-                f.username(),
-                "password",
-                PASSWORD,
-                "scope",
-                scope)));
+    return ok(http.password(f.clientId(), SECRET, f.username(), PASSWORD, scope));
   }
 
   private static Reply refresh(TestClient http, Fixture f, Reply tokens) {
     return ok(
-        http.token(
-            TestClient.REALM,
-            form(
-                "grant_type",
-                "refresh_token",
-                "client_id",
-                f.clientId(),
-                "client_secret",
-                SECRET,
-                "refresh_token",
-                tokens.json().get("refresh_token").asText())));
+        http.refresh(f.clientId(), SECRET, tokens.json().get("refresh_token").asText(), null));
   }
 
   private static Reply exchange(TestClient http, Fixture f, Reply tokens) {
-    return ok(
-        http.token(
-            TestClient.REALM,
-            form(
-                "grant_type",
-                "urn:ietf:params:oauth:grant-type:token-exchange",
-                "client_id",
-                f.clientId(),
-                "client_secret",
-                SECRET,
-                "subject_token",
-                accessToken(tokens),
-                "subject_token_type",
-                "urn:ietf:params:oauth:token-type:access_token",
-                "scope",
-                ASKED)));
+    return ok(http.exchange(f.clientId(), SECRET, accessToken(tokens), ASKED));
   }
 
   private static Reply ok(Reply reply) {
@@ -348,9 +307,7 @@ class ClaimsFollowScopesIT {
       TestClient http) {
     Fixture f = fixture(http, List.of("openid"));
     String extra = extraDefaultScope(http, f);
-    Reply edited =
-        new RealmAdmin(http, TestClient.REALM)
-            .editPolicy(f.policy(), List.of("openid", extra), null, null);
+    Reply edited = new Fixtures(http).editPolicy(f.policy(), List.of("openid", extra), null, null);
     assertThat(edited).hasStatus(204);
 
     Reply tokens = password(http, f, "openid");
@@ -362,8 +319,8 @@ class ClaimsFollowScopesIT {
   @Test
   void anUnboundClientKeepsEveryClaimAsStockKeycloakIssuesIt(TestClient http) {
     Fixture bound = fixture(http, List.of("openid"));
-    String clientId = RealmAdmin.unique("claims-unbound");
-    String uuid = new RealmAdmin(http, TestClient.REALM).createClient(clientId, SECRET);
+    String clientId = Fixtures.unique("claims-unbound");
+    String uuid = new Fixtures(http).createClient(clientId, SECRET);
     // stock Keycloak's default: full scope, so that the role-based claims (groups) are there too
     Reply fullScope =
         http.admin(

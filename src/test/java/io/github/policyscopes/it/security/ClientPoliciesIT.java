@@ -5,11 +5,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.github.policyscopes.it.Fixtures;
 import io.github.policyscopes.it.KeycloakServerExtension;
-import io.github.policyscopes.it.RealmAdmin;
 import io.github.policyscopes.it.Reply;
 import io.github.policyscopes.it.TestClient;
-import io.github.policyscopes.it.api.ApiFixtures;
 import io.github.policyscopes.it.api.ConfigApi;
 import java.util.ArrayList;
 import java.util.List;
@@ -32,13 +31,13 @@ class ClientPoliciesIT {
   private static final String CLIENTS = "config/clients";
 
   private static TestClient http;
-  private static ApiFixtures fixtures;
+  private static Fixtures fixtures;
   private static ConfigApi api;
 
   @BeforeAll
   static void setUp(TestClient client) {
     http = client;
-    fixtures = new ApiFixtures(client);
+    fixtures = new Fixtures(client);
     api = fixtures.api();
   }
 
@@ -62,20 +61,14 @@ class ClientPoliciesIT {
 
   @Test
   void aRealmDefaultPolicyNeverReachesAClientCreatedThroughTheApi() {
-    String policy =
-        fixtures
-            .admin()
-            .createPolicy(RealmAdmin.unique("sec-default"), List.of("openid", "*:**"), null, null);
-    String optional =
-        fixtures
-            .admin()
-            .createPolicy(RealmAdmin.unique("sec-optional"), List.of("*:config/**"), null, null);
+    String policy = fixtures.policy("sec-default", "openid", "*:**");
+    String optional = fixtures.policy("sec-optional", "*:config/**");
     assertThat(admin("PUT", "default-default-client-scopes/" + policy, null)).hasStatus(204);
     assertThat(admin("PUT", "default-optional-client-scopes/" + optional, null)).hasStatus(204);
     try {
       // a token that may create clients, naming no policy
       String token = fixtures.configAdmin("*:config/clients/** .:config/tokenPolicies/**");
-      String clientId = RealmAdmin.unique("sec-implicit");
+      String clientId = Fixtures.unique("sec-implicit");
       ObjectNode body = ConfigApi.clientBody(clientId);
       body.putArray("tokenPolicies");
       Reply created = api.post(token, CLIENTS, body);
@@ -104,10 +97,7 @@ class ClientPoliciesIT {
       assertThat(updated.json().get("tokenPolicies")).isEmpty();
 
       // a policy the body names is bound, as a default scope
-      String named =
-          fixtures
-              .admin()
-              .createPolicy(RealmAdmin.unique("sec-named"), List.of("openid"), null, null);
+      String named = fixtures.policy("sec-named", "openid");
       Reply bound = api.put(all, CLIENTS + "/" + uuid, ConfigApi.clientBody(clientId, named));
       assertThat(ConfigApi.strings(bound.json(), "tokenPolicies")).containsExactly(named);
       assertThat(scopeNames(uuid, "default-client-scopes")).contains(named).doesNotContain(policy);
@@ -172,12 +162,12 @@ class ClientPoliciesIT {
   void theRealmsClientPoliciesApplyToClientWrites() {
     String all = fixtures.allPowerToken();
     // a client created before the policy, to be updated under it
-    String existingId = RealmAdmin.unique("sec-cp-existing");
+    String existingId = Fixtures.unique("sec-cp-existing");
     String existing = api.createClient(all, existingId).get("id").asText();
     clientPolicies("pkce-enforcer", Map.of("auto-configure", "false"));
     try {
       // the admin REST API refuses a client without PKCE…
-      String adminId = RealmAdmin.unique("sec-cp-admin");
+      String adminId = Fixtures.unique("sec-cp-admin");
       Reply byAdmin =
           admin(
               "POST",
@@ -192,7 +182,7 @@ class ClientPoliciesIT {
       assertThat(byAdmin).hasStatus(400);
 
       // …and so does the config API, with the same error
-      String apiId = RealmAdmin.unique("sec-cp-api");
+      String apiId = Fixtures.unique("sec-cp-api");
       Reply byApi = api.post(all, CLIENTS, publicClient(apiId));
       assertThat(byApi).hasStatus(400);
       assertThat(byApi.json().path("error").asText())
@@ -215,7 +205,7 @@ class ClientPoliciesIT {
       // an executor that configures the client: what it sets is what is created
       noClientPolicies();
       clientPolicies("full-scope-disabled", Map.of("auto-configure", "true"));
-      String configured = RealmAdmin.unique("sec-cp-configured");
+      String configured = Fixtures.unique("sec-cp-configured");
       Reply created = api.post(all, CLIENTS, ConfigApi.clientBody(configured));
       assertThat(created).hasStatus(201);
       assertThat(
@@ -235,14 +225,13 @@ class ClientPoliciesIT {
   void configPowerIsOnlyForConfidentialClients() {
     String all = fixtures.allPowerToken();
     String config =
-        api.createPolicy(all, RealmAdmin.unique("Sec config"), ".:config/clients/**")
+        api.createPolicy(all, Fixtures.unique("Sec config"), ".:config/clients/**")
             .get("id")
             .asText();
-    String plain =
-        api.createPolicy(all, RealmAdmin.unique("Sec plain"), "openid").get("id").asText();
+    String plain = api.createPolicy(all, Fixtures.unique("Sec plain"), "openid").get("id").asText();
 
     // a public client bound to a config policy: refused, nothing created
-    String publicId = RealmAdmin.unique("sec-public");
+    String publicId = Fixtures.unique("sec-public");
     ObjectNode body = publicClient(publicId);
     body.putArray("tokenPolicies").add(plain).add(config);
     Reply refused = api.post(all, CLIENTS, body);
@@ -266,7 +255,7 @@ class ClientPoliciesIT {
     assertThat(scopeNames(publicUuid, "default-client-scopes")).doesNotContain(config);
 
     // a confidential client bound to a config policy cannot be turned public
-    String confidentialId = RealmAdmin.unique("sec-confidential");
+    String confidentialId = Fixtures.unique("sec-confidential");
     String uuid = api.createClient(all, confidentialId, config).get("id").asText();
     JsonNode before = fixtures.keycloakClient(uuid);
     ObjectNode turned = ConfigApi.clientBody(confidentialId, config).put("type", "public");
@@ -281,20 +270,7 @@ class ClientPoliciesIT {
     assertThat(fixtures.keycloakSecret(uuid)).isNotBlank();
 
     // the user demo cannot mint config power through it: no password grant was added
-    Reply password =
-        http.token(
-            TestClient.REALM,
-            TestClient.form(
-                "grant_type",
-                "password",
-                "client_id",
-                confidentialId,
-                "username",
-                "demo",
-                "password",
-                "demo",
-                "scope",
-                ".:config/clients/**"));
+    Reply password = http.password(confidentialId, null, "demo", "demo", ".:config/clients/**");
     assertThat(password).doesNotHaveStatus(200);
   }
 }

@@ -5,11 +5,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.github.policyscopes.it.Fixtures;
 import io.github.policyscopes.it.KeycloakServerExtension;
-import io.github.policyscopes.it.RealmAdmin;
 import io.github.policyscopes.it.Reply;
 import io.github.policyscopes.it.TestClient;
-import io.github.policyscopes.it.api.ApiFixtures;
 import io.github.policyscopes.it.api.ConfigApi;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -23,19 +22,19 @@ import org.junit.jupiter.api.extension.ExtendWith;
 @ExtendWith(KeycloakServerExtension.class)
 class ConditionalRequestsIT {
 
-  private static ApiFixtures fixtures;
+  private static Fixtures fixtures;
   private static ConfigApi api;
   private static String token;
 
   @BeforeAll
   static void setUp(TestClient client) {
-    fixtures = new ApiFixtures(client);
+    fixtures = new Fixtures(client);
     api = fixtures.api();
     token = fixtures.allPowerToken();
   }
 
   private static String newPolicy() {
-    return api.createPolicy(token, RealmAdmin.unique("Conditional"), "openid").get("id").asText();
+    return api.createPolicy(token, Fixtures.unique("Conditional"), "openid").get("id").asText();
   }
 
   @Test
@@ -67,7 +66,7 @@ class ConditionalRequestsIT {
     Reply reply =
         api.send(
             "GET",
-            "config/tokenPolicies/" + ApiFixtures.CONFIG_POLICY_ID,
+            "config/tokenPolicies/" + Fixtures.CONFIG_POLICY_ID,
             token,
             null,
             "If-None-Match",
@@ -81,7 +80,7 @@ class ConditionalRequestsIT {
     String path = "config/tokenPolicies/" + id;
     JsonNode before = api.get(token, path).json();
     String etag = api.get(token, path).header("ETag");
-    ObjectNode changed = ConfigApi.policyBody(RealmAdmin.unique("Changed"), "openid", "email");
+    ObjectNode changed = ConfigApi.policyBody(Fixtures.unique("Changed"), "openid", "email");
 
     for (String ifNoneMatch : new String[] {"*", etag, "\"x\", " + etag}) {
       Reply reply = api.send("PUT", path, token, changed, "If-None-Match", ifNoneMatch);
@@ -100,7 +99,7 @@ class ConditionalRequestsIT {
 
   @Test
   void clientsAnswerConditionalRequestsToo() {
-    String id = api.createClient(token, RealmAdmin.unique("conditional")).get("id").asText();
+    String id = api.createClient(token, Fixtures.unique("conditional")).get("id").asText();
     String path = "config/clients/" + id;
     String etag = api.get(token, path).header("ETag");
     assertThat(api.send("GET", path, token, null, "If-None-Match", etag)).hasStatus(304);
@@ -109,7 +108,7 @@ class ConditionalRequestsIT {
             "PUT",
             path,
             token,
-            ConfigApi.clientBody(RealmAdmin.unique("renamed")),
+            ConfigApi.clientBody(Fixtures.unique("renamed")),
             "If-None-Match",
             "*");
     assertThat(put).hasStatus(412);

@@ -3,12 +3,11 @@ package io.github.policyscopes.it.security;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.github.policyscopes.it.Fixtures;
 import io.github.policyscopes.it.KeycloakServer;
 import io.github.policyscopes.it.PropertyServer;
-import io.github.policyscopes.it.RealmAdmin;
 import io.github.policyscopes.it.Reply;
 import io.github.policyscopes.it.TestClient;
-import io.github.policyscopes.it.api.ApiFixtures;
 import io.github.policyscopes.it.api.ConfigApi;
 import io.github.policyscopes.policy.EscalationCheck;
 import io.github.policyscopes.policy.ScopeSet;
@@ -102,8 +101,8 @@ class ConfigApiInvariantsIT {
           .filter(s -> !s.isEmpty())
           .collect(Collectors.toSet());
 
-  static final String K = ApiFixtures.CONFIG_POLICY_ID;
-  static final String R = ApiFixtures.READ_ONLY_POLICY_ID;
+  static final String K = Fixtures.CONFIG_POLICY_ID;
+  static final String R = Fixtures.READ_ONLY_POLICY_ID;
   static final String WEB = "c3f1e2d4-7b8a-4c5d-9e6f-0a1b2c3d4e5f";
   static final String REALM = TestClient.REALM;
   static final String MAPPER = "pbs-token-policy";
@@ -781,7 +780,7 @@ class ConfigApiInvariantsIT {
         }
         if (collection.equals("clients")) {
           String clientId = m.path("clientId").asText();
-          if (!fx.managed(this, id) || ApiFixtures.BUILT_IN_CLIENTS.contains(clientId)) {
+          if (!fx.managed(this, id) || Fixtures.BUILT_IN_CLIENTS.contains(clientId)) {
             violation(
                 "MANAGED",
                 "GET config/clients lists "
@@ -1179,7 +1178,7 @@ class ConfigApiInvariantsIT {
     final List<String[]> protectedTargets = new ArrayList<>();
 
     /** Names of the fixed resources: unique, so that a server can be reused. */
-    final String prefix = RealmAdmin.unique("fixture");
+    final String prefix = Fixtures.unique("fixture");
 
     static Fixture create() {
       Fixture f = new Fixture();
@@ -1535,7 +1534,7 @@ class ConfigApiInvariantsIT {
           call(
               "POST",
               "client-scopes/" + id + "/protocol-mappers/models",
-              RealmAdmin.mapper(entries, null, null)));
+              Fixtures.mapper(entries, null, null)));
       return id;
     }
 

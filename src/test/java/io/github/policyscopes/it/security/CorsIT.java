@@ -1,17 +1,15 @@
 package io.github.policyscopes.it.security;
 
+import static io.github.policyscopes.it.Fixtures.CONFIG_POLICY_ID;
 import static io.github.policyscopes.it.ReplyAssert.assertThat;
-import static io.github.policyscopes.it.api.ApiFixtures.CONFIG_POLICY_ID;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.github.policyscopes.it.Fixtures;
 import io.github.policyscopes.it.KeycloakServerExtension;
-import io.github.policyscopes.it.RealmAdmin;
 import io.github.policyscopes.it.Reply;
 import io.github.policyscopes.it.TestClient;
-import io.github.policyscopes.it.api.ApiFixtures;
 import io.github.policyscopes.it.api.ConfigApi;
 import java.util.List;
-import java.util.Map;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
@@ -32,31 +30,15 @@ class CorsIT {
   private static final String ORIGIN = "http://localhost:3000";
   private static final String EVIL = "http://evil.example";
 
-  private static ApiFixtures fixtures;
+  private static Fixtures fixtures;
   private static ConfigApi api;
   private static String browserToken;
 
   @BeforeAll
   static void setUp(TestClient client) {
-    fixtures = new ApiFixtures(client);
+    fixtures = new Fixtures(client);
     api = fixtures.api();
-    String clientId = RealmAdmin.unique("cors-it");
-    String uuid =
-        fixtures.createClientRepresentation(
-            Map.of(
-                "clientId", clientId,
-                "enabled", true,
-                "publicClient", false,
-                "secret", ApiFixtures.SECRET,
-                "serviceAccountsEnabled", true,
-                "standardFlowEnabled", false,
-                "webOrigins", List.of(ORIGIN)));
-    String policy =
-        fixtures
-            .admin()
-            .createPolicy(RealmAdmin.unique("cors-it"), List.of(".:**", "web-origins"), null, null);
-    fixtures.admin().bind(uuid, policy);
-    browserToken = api.token(clientId, ApiFixtures.SECRET, ".:**");
+    browserToken = fixtures.browserClient("cors-it", ORIGIN).token(".:**");
   }
 
   private static Reply from(String origin, String method, String path, String token) {

@@ -4,11 +4,10 @@ import static io.github.policyscopes.it.ReplyAssert.assertThat;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.github.policyscopes.it.Fixtures;
 import io.github.policyscopes.it.KeycloakServerExtension;
-import io.github.policyscopes.it.RealmAdmin;
 import io.github.policyscopes.it.Reply;
 import io.github.policyscopes.it.TestClient;
-import io.github.policyscopes.it.api.ApiFixtures;
 import io.github.policyscopes.it.api.ConfigApi;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -28,13 +27,13 @@ import org.junit.jupiter.api.extension.ExtendWith;
 class CurrentPolicyPowerIT {
 
   private static TestClient client;
-  private static ApiFixtures fixtures;
+  private static Fixtures fixtures;
   private static ConfigApi api;
 
   @BeforeAll
   static void setUp(TestClient testClient) {
     client = testClient;
-    fixtures = new ApiFixtures(testClient);
+    fixtures = new Fixtures(testClient);
     api = fixtures.api();
   }
 
@@ -67,12 +66,12 @@ class CurrentPolicyPowerIT {
     try {
       created.add(createLookalikeScope("*:**"));
       created.add(createLookalikeScope(".:**"));
-      String clientId = RealmAdmin.unique("lookalike");
-      clientUuid = fixtures.admin().createClient(clientId, ApiFixtures.SECRET);
+      String clientId = Fixtures.unique("lookalike");
+      clientUuid = fixtures.createClient(clientId, Fixtures.SECRET);
       for (String scope : created) {
-        fixtures.admin().bind(clientUuid, scope);
+        fixtures.bind(clientUuid, scope);
       }
-      String token = api.token(clientId, ApiFixtures.SECRET, null);
+      String token = api.token(clientId, Fixtures.SECRET, null);
       assertThat(ConfigApi.scopeOf(token).split(" "))
           .as("Keycloak issues the look-alike scopes to the unbound client")
           .contains("*:**", ".:**");
@@ -83,7 +82,7 @@ class CurrentPolicyPowerIT {
           api.post(
               token,
               "config/tokenPolicies",
-              ConfigApi.policyBody(RealmAdmin.unique("Lookalike"), "openid"));
+              ConfigApi.policyBody(Fixtures.unique("Lookalike"), "openid"));
       assertThat(write).hasStatus(403);
 
       JsonNode me = whoami(token);
@@ -99,23 +98,20 @@ class CurrentPolicyPowerIT {
 
   @Test
   void aNarrowedPolicyNarrowsTheSameTokenAndUnbindingRemovesItsPower() {
-    ApiFixtures.Bound bound = fixtures.boundClient("narrowed", List.of("*:config/clients/**"));
+    Fixtures.Bound bound = fixtures.boundClient("narrowed", List.of("*:config/clients/**"));
     try {
       String token = bound.token("*:config/clients/**");
-      String before = RealmAdmin.unique("before-narrowing");
+      String before = Fixtures.unique("before-narrowing");
       assertThat(api.post(token, "config/clients", ConfigApi.clientBody(before)))
           .as("the token can write while its policy allows it")
           .hasStatus(201);
 
-      assertThat(
-              fixtures
-                  .admin()
-                  .editPolicy(bound.policyId(), List.of(".:config/clients/**"), null, null))
+      assertThat(fixtures.editPolicy(bound.policyId(), List.of(".:config/clients/**"), null, null))
           .hasStatus(204);
 
       Reply write =
           api.post(
-              token, "config/clients", ConfigApi.clientBody(RealmAdmin.unique("after-narrowing")));
+              token, "config/clients", ConfigApi.clientBody(Fixtures.unique("after-narrowing")));
       assertThat(write).hasStatus(403);
       assertThat(api.get(token, "config/clients")).as("the token still reads").hasStatus(200);
       JsonNode me = whoami(token);
@@ -123,7 +119,7 @@ class CurrentPolicyPowerIT {
           .containsExactly(".:config/clients/**");
       assertThat(ConfigApi.strings(me.path("scopes"), "ignored")).contains("*:config/clients/**");
 
-      fixtures.admin().unbind(bound.uuid(), bound.policyId());
+      fixtures.unbind(bound.uuid(), bound.policyId());
       Reply read = api.get(token, "config/clients");
       assertThat(read).hasStatus(403);
     } finally {
@@ -134,13 +130,11 @@ class CurrentPolicyPowerIT {
 
   @Test
   void aNewDenyInThePolicyAppliesToAnExistingToken() {
-    ApiFixtures.Bound bound = fixtures.boundClient("new-deny", List.of(".:config/**"));
+    Fixtures.Bound bound = fixtures.boundClient("new-deny", List.of(".:config/**"));
     try {
       String token = bound.token(".:config/**");
       assertThat(api.get(token, "config/clients")).hasStatus(200);
-      fixtures
-          .admin()
-          .editPolicy(bound.policyId(), List.of(".:config/**", "-:config/clients"), null, null);
+      fixtures.editPolicy(bound.policyId(), List.of(".:config/**", "-:config/clients"), null, null);
       Reply denied = api.get(token, "config/clients");
       assertThat(denied).hasStatus(403);
       assertThat(ConfigApi.strings(whoami(token).path("scopes"), "denies"))
@@ -153,7 +147,7 @@ class CurrentPolicyPowerIT {
 
   @Test
   void aPublicClientHasNoConfigPower() {
-    String clientId = RealmAdmin.unique("public-direct");
+    String clientId = Fixtures.unique("public-direct");
     Map<String, Object> rep = new LinkedHashMap<>();
     rep.put("clientId", clientId);
     rep.put("enabled", true);
@@ -161,19 +155,10 @@ class CurrentPolicyPowerIT {
     rep.put("directAccessGrantsEnabled", true);
     rep.put("standardFlowEnabled", false);
     String uuid = fixtures.createClientRepresentation(rep);
-    String policy =
-        fixtures.admin().createPolicy(RealmAdmin.unique("public"), List.of(".:**"), null, null);
+    String policy = fixtures.policy("public", ".:**");
     try {
-      fixtures.admin().bind(uuid, policy);
-      Reply login =
-          client.token(
-              "demo",
-              TestClient.form(
-                  "grant_type", "password",
-                  "client_id", clientId,
-                  "username", "demo",
-                  "password", "demo",
-                  "scope", ".:**"));
+      fixtures.bind(uuid, policy);
+      Reply login = client.password(clientId, null, "demo", "demo", ".:**"); // a public client
       assertThat(login).hasStatus(200);
       String token = login.json().get("access_token").asText();
       Reply read = api.get(token, "config/tokenPolicies");

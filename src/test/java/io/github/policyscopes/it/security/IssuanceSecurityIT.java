@@ -5,8 +5,8 @@ import static io.github.policyscopes.it.TestClient.form;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.github.policyscopes.it.Fixtures;
 import io.github.policyscopes.it.KeycloakServerExtension;
-import io.github.policyscopes.it.RealmAdmin;
 import io.github.policyscopes.it.Reply;
 import io.github.policyscopes.it.TestClient;
 import java.util.LinkedHashMap;
@@ -27,54 +27,27 @@ import org.junit.jupiter.api.extension.ExtendWith;
 @ExtendWith(KeycloakServerExtension.class)
 class IssuanceSecurityIT {
 
-  private static final String SECRET = "s3cret";
+  private static final String SECRET = Fixtures.SECRET;
 
   private static TestClient http;
-  private static RealmAdmin admin;
+  private static Fixtures admin;
 
   @BeforeAll
   static void setUp(TestClient client) {
     http = client;
-    admin = new RealmAdmin(client, TestClient.REALM);
+    admin = new Fixtures(client);
   }
 
-  private record Bound(String clientId, String uuid, String policy) {}
-
-  private static Bound bound(List<String> allowed, Integer lifetime) {
-    String policy = admin.createPolicy(RealmAdmin.unique("issuance"), allowed, lifetime, null);
-    String clientId = RealmAdmin.unique("issuance-client");
-    String uuid = admin.createClient(clientId, SECRET);
-    admin.bind(uuid, policy);
-    return new Bound(clientId, uuid, policy);
+  private static Fixtures.Bound bound(List<String> allowed, Integer lifetime) {
+    return admin.boundClient("issuance", allowed, lifetime, null);
   }
 
   private static Reply password(String clientId, String secret, String scope) {
-    return http.token(
-        TestClient.REALM,
-        form(
-            "grant_type",
-            "password",
-            "client_id",
-            clientId,
-            "client_secret",
-            secret,
-            "username",
-            "demo",
-            "password",
-            "demo",
-            "scope",
-            scope));
+    return http.password(clientId, secret, "demo", "demo", scope);
   }
 
   private static Reply refresh(String clientId, String refreshToken, String scope) {
-    return http.token(
-        TestClient.REALM,
-        form(
-            "grant_type", "refresh_token",
-            "client_id", clientId,
-            "client_secret", SECRET,
-            "refresh_token", refreshToken,
-            "scope", scope));
+    return http.refresh(clientId, SECRET, refreshToken, scope);
   }
 
   private static JsonNode accessClaims(Reply reply) {
@@ -86,12 +59,12 @@ class IssuanceSecurityIT {
 
   @Test
   void aPolicyWidenedAfterLoginDoesNotWidenTheNextRefresh() {
-    Bound client = bound(List.of("openid"), null);
+    Fixtures.Bound client = bound(List.of("openid"), null);
     Reply first = password(client.clientId(), SECRET, "openid profile email");
     assertThat(accessClaims(first).path("scope").asText()).isEqualTo("openid");
     String refreshToken = first.json().get("refresh_token").asText();
 
-    admin.editPolicy(client.policy(), List.of("openid", "profile", "email", "*:**"), null, null);
+    admin.editPolicy(client.policyId(), List.of("openid", "profile", "email", "*:**"), null, null);
 
     JsonNode refreshed = accessClaims(refresh(client.clientId(), refreshToken, null));
     assertThat(refreshed.path("scope").asText())
@@ -108,7 +81,7 @@ class IssuanceSecurityIT {
   void aRefreshKeepsTheConfigScopesGrantedAtLoginOnEveryVersion() {
     // Keycloak 26.6+ stamps the ceiling through a token post-processor, 26.4/26.5 through the
     // grant wrapper: either way the refresh token carries the grant and a refresh keeps it
-    Bound client = bound(List.of("openid", ".:config/**"), null);
+    Fixtures.Bound client = bound(List.of("openid", ".:config/**"), null);
     Reply first = password(client.clientId(), SECRET, "openid .:config/clients");
     assertThat(accessClaims(first).path("scope").asText()).isEqualTo("openid .:config/clients");
     String refreshToken = first.json().get("refresh_token").asText();
@@ -130,9 +103,8 @@ class IssuanceSecurityIT {
 
   @Test
   void aPublicClientGetsNoConfigGrantEvenWhenItsPolicyHasOne() {
-    String policy =
-        admin.createPolicy(RealmAdmin.unique("public"), List.of("openid", "*:**"), null, null);
-    String clientId = RealmAdmin.unique("public-client");
+    String policy = admin.policy("public", "openid", "*:**");
+    String clientId = Fixtures.unique("public-client");
     Map<String, Object> rep = new LinkedHashMap<>();
     rep.put("clientId", clientId);
     rep.put("publicClient", true);
@@ -151,7 +123,7 @@ class IssuanceSecurityIT {
         http.admin(
             "POST",
             "realms/demo/clients/" + uuid + "/protocol-mappers/models",
-            RealmAdmin.mapper(List.of("*:**"), null, null));
+            Fixtures.mapper(List.of("*:**"), null, null));
     assertThat(mapper).hasStatus(400);
   }
 
@@ -159,25 +131,14 @@ class IssuanceSecurityIT {
 
   @Test
   void anExchangedTokenNeverOutlivesItsSubjectToken() throws InterruptedException {
-    Bound client = bound(List.of("openid", ".:config/**"), 600);
+    Fixtures.Bound client = bound(List.of("openid", ".:config/**"), 600);
     Reply subjectReply = http.clientCredentials(client.clientId(), SECRET, ".:config/**");
     JsonNode subject = accessClaims(subjectReply);
     Thread.sleep(2100);
 
     Reply exchanged =
-        http.token(
-            TestClient.REALM,
-            form(
-                "grant_type",
-                "urn:ietf:params:oauth:grant-type:token-exchange",
-                "client_id",
-                client.clientId(),
-                "client_secret",
-                SECRET,
-                "subject_token",
-                subjectReply.json().get("access_token").asText(),
-                "subject_token_type",
-                "urn:ietf:params:oauth:token-type:access_token"));
+        http.exchange(
+            client.clientId(), SECRET, subjectReply.json().get("access_token").asText(), null);
     JsonNode renewed = accessClaims(exchanged);
     assertThat(renewed.get("exp").asLong()).isLessThanOrEqualTo(subject.get("exp").asLong());
     assertThat(exchanged.json().get("expires_in").asLong())
@@ -188,7 +149,7 @@ class IssuanceSecurityIT {
 
   @Test
   void aPolicyLifetimeNeverOutlivesTheSession() {
-    Bound client = bound(List.of("openid"), 3600);
+    Fixtures.Bound client = bound(List.of("openid"), 3600);
     JsonNode rep = http.admin("GET", "realms/demo/clients/" + client.uuid(), null).json();
     Map<String, Object> update =
         new LinkedHashMap<>(Map.of("clientId", client.clientId(), "id", client.uuid()));
@@ -223,7 +184,7 @@ class IssuanceSecurityIT {
 
   @Test
   void aScopeParameterKeycloakDropsAsTooLongIsRefusedNotIgnored() {
-    Bound client = bound(List.of("openid", ".:config/**"), null);
+    Fixtures.Bound client = bound(List.of("openid", ".:config/**"), null);
     String huge = ".:config/clients " + "x".repeat(4100);
     Reply reply = http.clientCredentials(client.clientId(), SECRET, huge);
     Reply first = password(client.clientId(), SECRET, "openid .:config/**");
@@ -242,7 +203,7 @@ class IssuanceSecurityIT {
   @Test
   void umaTicketsAreRefusedToBoundClients() {
     // a resource server with Keycloak's default resource, policy and permission
-    String rsId = RealmAdmin.unique("resource-server");
+    String rsId = Fixtures.unique("resource-server");
     Map<String, Object> rs = new LinkedHashMap<>();
     rs.put("clientId", rsId);
     rs.put("publicClient", false);
@@ -252,7 +213,7 @@ class IssuanceSecurityIT {
     Reply created = http.admin("POST", "realms/demo/clients", rs);
     assertThat(created).hasStatus(201);
 
-    Bound client = bound(List.of("openid"), null);
+    Fixtures.Bound client = bound(List.of("openid"), null);
     Reply uma =
         http.token(
             TestClient.REALM,
@@ -268,7 +229,7 @@ class IssuanceSecurityIT {
     assertThat(uma).hasStatus(400).hasError("unauthorized_client");
 
     // an unbound client gets Keycloak's own answer
-    String unbound = RealmAdmin.unique("uma-unbound");
+    String unbound = Fixtures.unique("uma-unbound");
     admin.createClient(unbound, SECRET);
     Reply stock =
         http.token(
@@ -285,7 +246,7 @@ class IssuanceSecurityIT {
 
   @Test
   void nothingGrantedIsVisibleInTheEvent() {
-    Bound client = bound(List.of(".:config/**"), null);
+    Fixtures.Bound client = bound(List.of(".:config/**"), null);
     Reply reply = http.clientCredentials(client.clientId(), SECRET, "XXXXX");
     assertThat(reply).hasStatus(200);
 

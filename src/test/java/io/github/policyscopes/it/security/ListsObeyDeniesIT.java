@@ -1,15 +1,14 @@
 package io.github.policyscopes.it.security;
 
+import static io.github.policyscopes.it.Fixtures.CONFIG_POLICY_ID;
 import static io.github.policyscopes.it.ReplyAssert.assertThat;
-import static io.github.policyscopes.it.api.ApiFixtures.CONFIG_POLICY_ID;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.github.policyscopes.it.Fixtures;
 import io.github.policyscopes.it.KeycloakServerExtension;
-import io.github.policyscopes.it.RealmAdmin;
 import io.github.policyscopes.it.Reply;
 import io.github.policyscopes.it.TestClient;
-import io.github.policyscopes.it.api.ApiFixtures;
 import io.github.policyscopes.it.api.ConfigApi;
 import java.util.ArrayList;
 import java.util.List;
@@ -25,12 +24,12 @@ import org.junit.jupiter.api.extension.ExtendWith;
 @ExtendWith(KeycloakServerExtension.class)
 class ListsObeyDeniesIT {
 
-  private static ApiFixtures fixtures;
+  private static Fixtures fixtures;
   private static ConfigApi api;
 
   @BeforeAll
   static void setUp(TestClient client) {
-    fixtures = new ApiFixtures(client);
+    fixtures = new Fixtures(client);
     api = fixtures.api();
   }
 
@@ -82,8 +81,8 @@ class ListsObeyDeniesIT {
   @Test
   void aDenyOnAClientHidesItFromTheList() {
     String hidden =
-        api.createClient(fixtures.allPowerToken(), RealmAdmin.unique("hidden")).get("id").asText();
-    ApiFixtures.Bound bound =
+        api.createClient(fixtures.allPowerToken(), Fixtures.unique("hidden")).get("id").asText();
+    Fixtures.Bound bound =
         fixtures.boundClient("lists", List.of("*:**", "-:config/clients/" + hidden));
     String token = bound.token("*:**");
     assertListHides(token, "clients", hidden);

@@ -5,11 +5,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.github.policyscopes.it.Fixtures;
 import io.github.policyscopes.it.KeycloakServerExtension;
-import io.github.policyscopes.it.RealmAdmin;
 import io.github.policyscopes.it.Reply;
 import io.github.policyscopes.it.TestClient;
-import io.github.policyscopes.it.api.ApiFixtures;
 import io.github.policyscopes.it.api.ConfigApi;
 import java.util.ArrayList;
 import java.util.List;
@@ -35,14 +34,14 @@ class ManagedClientsSecurityIT {
   private static final String CLIENTS = "config/clients";
 
   private static TestClient http;
-  private static ApiFixtures fixtures;
+  private static Fixtures fixtures;
   private static ConfigApi api;
   private static ExecutorService pool;
 
   @BeforeAll
   static void setUp(TestClient client) {
     http = client;
-    fixtures = new ApiFixtures(client);
+    fixtures = new Fixtures(client);
     api = fixtures.api();
     pool = Executors.newFixedThreadPool(2);
   }
@@ -95,7 +94,7 @@ class ManagedClientsSecurityIT {
 
   @Test
   void bindingAPolicyDoesNotHandAClientOver() {
-    ApiFixtures.Bound bound = fixtures.boundClient("sec-bound", List.of("openid", "*:**"));
+    Fixtures.Bound bound = fixtures.boundClient("sec-bound", List.of("openid", "*:**"));
     JsonNode before = fixtures.keycloakClient(bound.uuid());
     String secret = fixtures.keycloakSecret(bound.uuid());
 
@@ -122,7 +121,7 @@ class ManagedClientsSecurityIT {
   @Test
   void aHandedOverClientWithKeycloakPowerIsRefused() {
     // a service-account role beyond the default roles, held directly
-    ApiFixtures.Bound direct = fixtures.boundClient("sec-admin-role", List.of("openid"));
+    Fixtures.Bound direct = fixtures.boundClient("sec-admin-role", List.of("openid"));
     fixtures.handOver(direct.uuid());
     String realmManagement = fixtures.internalId("realm-management");
     JsonNode viewUsers =
@@ -139,9 +138,9 @@ class ManagedClientsSecurityIT {
     assertRefusedAsPrivileged(direct.uuid(), direct.clientId());
 
     // the same power held deep: a composite realm role, through a group
-    ApiFixtures.Bound deep = fixtures.boundClient("sec-deep-role", List.of("openid"));
+    Fixtures.Bound deep = fixtures.boundClient("sec-deep-role", List.of("openid"));
     fixtures.handOver(deep.uuid());
-    String roleName = RealmAdmin.unique("pbs-composite");
+    String roleName = Fixtures.unique("pbs-composite");
     admin("POST", "roles", Map.of("name", roleName), 201);
     JsonNode composite = admin("GET", "roles/" + roleName, null, 200);
     admin(
@@ -150,7 +149,7 @@ class ManagedClientsSecurityIT {
         List.of(viewUsers),
         204);
     Reply group =
-        http.admin("POST", realmPath("groups"), Map.of("name", RealmAdmin.unique("pbs-admins")));
+        http.admin("POST", realmPath("groups"), Map.of("name", Fixtures.unique("pbs-admins")));
     assertThat(group).hasStatus(201);
     String groupId = locationId(group);
     admin("POST", "groups/" + groupId + "/role-mappings/realm", List.of(composite), 204);
@@ -162,7 +161,7 @@ class ManagedClientsSecurityIT {
     assertRefusedAsPrivileged(deep.uuid(), deep.clientId());
 
     // a client with no power beyond the default roles is served
-    ApiFixtures.Bound plain = fixtures.boundClient("sec-plain", List.of("openid"));
+    Fixtures.Bound plain = fixtures.boundClient("sec-plain", List.of("openid"));
     fixtures.handOver(plain.uuid());
     Reply secret = api.get(fixtures.allPowerToken(), CLIENTS + "/" + plain.uuid() + "/secret");
     assertThat(secret).hasStatus(200);
@@ -185,7 +184,7 @@ class ManagedClientsSecurityIT {
   @Test
   void aClientNamedByFineGrainedAdminPermissionsIsRefused() {
     // a realm of its own with admin permissions (v2) on, so the demo realm is left as it is
-    String realm = RealmAdmin.unique("pbs-fgap");
+    String realm = Fixtures.unique("pbs-fgap");
     Reply createdRealm =
         http.admin(
             "POST",
@@ -193,16 +192,16 @@ class ManagedClientsSecurityIT {
             Map.of("realm", realm, "enabled", true, "adminPermissionsEnabled", true));
     assertThat(createdRealm).hasStatus(201);
     try {
-      RealmAdmin operator = new RealmAdmin(http, realm);
+      Fixtures operator = new Fixtures(http, realm);
       String policy = operator.createPolicy("all-power", List.of("*:**"), null, null);
-      String callerUuid = operator.createClient("caller", ApiFixtures.SECRET);
+      String callerUuid = operator.createClient("caller", Fixtures.SECRET);
       operator.bind(callerUuid, policy);
-      String target = operator.createClient("target", ApiFixtures.SECRET);
+      String target = operator.createClient("target", Fixtures.SECRET);
       Reply handOver =
           http.admin(
               "POST",
               "realms/" + realm + "/clients/" + target + "/roles",
-              Map.of("name", ApiFixtures.HAND_OVER_ROLE));
+              Map.of("name", Fixtures.HAND_OVER_ROLE));
       assertThat(handOver).hasStatus(201);
       Reply issued =
           http.token(
@@ -210,7 +209,7 @@ class ManagedClientsSecurityIT {
               TestClient.form(
                   "grant_type", "client_credentials",
                   "client_id", "caller",
-                  "client_secret", ApiFixtures.SECRET,
+                  "client_secret", Fixtures.SECRET,
                   "scope", "*:**"));
       assertThat(issued).hasStatus(200);
       String token = issued.json().get("access_token").asText();
@@ -234,11 +233,11 @@ class ManagedClientsSecurityIT {
       for (String method : List.of("GET", "POST")) {
         Reply refused = secretRequest(secretUrl, token, method);
         assertThat(refused).as(method).hasStatus(403).hasError("privileged_client");
-        assertThat(refused.body()).doesNotContain(ApiFixtures.SECRET);
+        assertThat(refused.body()).doesNotContain(Fixtures.SECRET);
       }
       Reply secret =
           http.admin("GET", "realms/" + realm + "/clients/" + target + "/client-secret", null);
-      assertThat(secret.json().path("value").asText()).isEqualTo(ApiFixtures.SECRET);
+      assertThat(secret.json().path("value").asText()).isEqualTo(Fixtures.SECRET);
     } finally {
       http.admin("DELETE", "realms/" + realm, null);
     }
@@ -256,8 +255,8 @@ class ManagedClientsSecurityIT {
   @Test
   void everyRefusedClientIdGetsTheSameAnswer() {
     String all = fixtures.allPowerToken();
-    String unmanaged = RealmAdmin.unique("sec-unmanaged");
-    fixtures.admin().createClient(unmanaged, ApiFixtures.SECRET);
+    String unmanaged = Fixtures.unique("sec-unmanaged");
+    fixtures.createClient(unmanaged, Fixtures.SECRET);
     List<String> refused =
         List.of(
             unmanaged, // exists, not managed
@@ -266,7 +265,7 @@ class ManagedClientsSecurityIT {
             "realm-management", // built in
             "account-console",
             "master-realm",
-            RealmAdmin.unique("sec") + "-realm");
+            Fixtures.unique("sec") + "-realm");
     JsonNode first = null;
     for (String clientId : refused) {
       Reply reply = api.post(all, CLIENTS, ConfigApi.clientBody(clientId));
@@ -284,25 +283,22 @@ class ManagedClientsSecurityIT {
     assertThat(fixtures.keycloakHasClient(refused.get(refused.size() - 1))).isFalse();
     assertThat(fixtures.keycloakSecret(fixtures.internalId(unmanaged)))
         .as("the unmanaged client is untouched")
-        .isEqualTo(ApiFixtures.SECRET);
+        .isEqualTo(Fixtures.SECRET);
   }
 
   // ---- 13.7, I15: an unreadable policy is an unknown policy ----
 
   @Test
   void aPolicyTheCallerCannotReadIsAnUnknownPolicy() {
-    String hidden =
-        fixtures
-            .admin()
-            .createPolicy(RealmAdmin.unique("sec-hidden"), List.of("openid"), null, null);
-    ApiFixtures.Bound caller =
+    String hidden = fixtures.policy("sec-hidden", "openid");
+    Fixtures.Bound caller =
         fixtures.boundClient("sec-denied", List.of("*:**", "-:config/tokenPolicies/" + hidden));
     String token = caller.token("*:** -:config/tokenPolicies/" + hidden);
     String unknown = "00000000-0000-0000-0000-000000000000";
 
-    String hiddenId = RealmAdmin.unique("sec-hid");
+    String hiddenId = Fixtures.unique("sec-hid");
     Reply denied = api.post(token, CLIENTS, ConfigApi.clientBody(hiddenId, hidden));
-    String unknownId = RealmAdmin.unique("sec-unk");
+    String unknownId = Fixtures.unique("sec-unk");
     Reply missing = api.post(token, CLIENTS, ConfigApi.clientBody(unknownId, unknown));
 
     assertThat(denied).hasStatus(400);
@@ -314,12 +310,9 @@ class ManagedClientsSecurityIT {
     assertThat(fixtures.keycloakHasClient(unknownId)).isFalse();
 
     // a readable policy the caller does not cover stays a 403 naming what exceeds
-    String strong =
-        fixtures
-            .admin()
-            .createPolicy(RealmAdmin.unique("sec-strong"), List.of("*:config/**"), null, null);
+    String strong = fixtures.policy("sec-strong", "*:config/**");
     String limited = fixtures.configAdmin("*:config/clients/** .:config/tokenPolicies/**");
-    String strongId = RealmAdmin.unique("sec-strong");
+    String strongId = Fixtures.unique("sec-strong");
     Reply exceeding = api.post(limited, CLIENTS, ConfigApi.clientBody(strongId, strong));
     assertThat(exceeding).hasStatus(403);
     assertThat(ConfigApi.strings(exceeding.json(), "exceeding")).isNotEmpty();
@@ -331,7 +324,7 @@ class ManagedClientsSecurityIT {
   @Test
   void secretRotationHonoursIfMatch() throws Exception {
     String all = fixtures.allPowerToken();
-    String clientId = RealmAdmin.unique("sec-rotate");
+    String clientId = Fixtures.unique("sec-rotate");
     String uuid = api.createClient(all, clientId).get("id").asText();
     String path = CLIENTS + "/" + uuid + "/secret";
 

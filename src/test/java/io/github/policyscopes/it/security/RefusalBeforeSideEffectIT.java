@@ -5,11 +5,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.github.policyscopes.it.Fixtures;
 import io.github.policyscopes.it.KeycloakServerExtension;
-import io.github.policyscopes.it.RealmAdmin;
 import io.github.policyscopes.it.Reply;
 import io.github.policyscopes.it.TestClient;
-import io.github.policyscopes.it.api.ApiFixtures;
 import io.github.policyscopes.it.api.ConfigApi;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -28,13 +27,13 @@ class RefusalBeforeSideEffectIT {
   private static final String EVIL = "http://evil.example";
 
   private static TestClient client;
-  private static ApiFixtures fixtures;
+  private static Fixtures fixtures;
   private static ConfigApi api;
 
   @BeforeAll
   static void setUp(TestClient testClient) {
     client = testClient;
-    fixtures = new ApiFixtures(testClient);
+    fixtures = new Fixtures(testClient);
     api = fixtures.api();
   }
 
@@ -52,7 +51,7 @@ class RefusalBeforeSideEffectIT {
   @Test
   void aCreateWithADisallowedOriginCreatesNothing() {
     String token = fixtures.allPowerToken();
-    String title = RealmAdmin.unique("Evil origin");
+    String title = Fixtures.unique("Evil origin");
     assertOriginRefused(
         api.send(
             "POST",
@@ -66,7 +65,7 @@ class RefusalBeforeSideEffectIT {
     Reply list = api.get(token, "config/tokenPolicies?max=1000");
     assertThat(list.body()).doesNotContain(title);
 
-    String clientId = RealmAdmin.unique("evil-origin-client");
+    String clientId = Fixtures.unique("evil-origin-client");
     assertOriginRefused(
         api.send("POST", "config/clients", token, ConfigApi.clientBody(clientId), "Origin", EVIL));
     assertThat(fixtures.keycloakHasClient(clientId)).isFalse();
@@ -75,7 +74,7 @@ class RefusalBeforeSideEffectIT {
   @Test
   void anUpdateWithADisallowedOriginChangesNothing() {
     String token = fixtures.allPowerToken();
-    String clientId = RealmAdmin.unique("origin-update");
+    String clientId = Fixtures.unique("origin-update");
     String id = api.createClient(token, clientId).get("id").asText();
     String path = "config/clients/" + id;
     JsonNode before = api.get(token, path).json();
@@ -99,7 +98,7 @@ class RefusalBeforeSideEffectIT {
   void aDeleteWithADisallowedOriginDeletesNothing() {
     String token = fixtures.allPowerToken();
     String id =
-        api.createPolicy(token, RealmAdmin.unique("Origin delete"), "openid").get("id").asText();
+        api.createPolicy(token, Fixtures.unique("Origin delete"), "openid").get("id").asText();
     String path = "config/tokenPolicies/" + id;
     int eventsBefore = events(path);
 
@@ -115,7 +114,7 @@ class RefusalBeforeSideEffectIT {
   @Test
   void aSecretRotationWithADisallowedOriginKeepsTheOldSecret() {
     String token = fixtures.allPowerToken();
-    String clientId = RealmAdmin.unique("origin-rotate");
+    String clientId = Fixtures.unique("origin-rotate");
     JsonNode created = api.createClient(token, clientId);
     String id = created.get("id").asText();
     String secret = created.get("secret").asText();
@@ -142,11 +141,10 @@ class RefusalBeforeSideEffectIT {
   void everyKindOfRefusalLeavesTheSecretTheClientAndTheEventsAsTheyWere() {
     String token = fixtures.allPowerToken();
     String policy =
-        api.createPolicy(
-                token, RealmAdmin.unique("Refusals"), "*:config/clients/**", "*:config/x/**")
+        api.createPolicy(token, Fixtures.unique("Refusals"), "*:config/clients/**", "*:config/x/**")
             .get("id")
             .asText();
-    String clientId = RealmAdmin.unique("refusals");
+    String clientId = Fixtures.unique("refusals");
     JsonNode created = api.createClient(token, clientId, policy);
     String id = created.get("id").asText();
     String path = "config/clients/" + id;
@@ -155,7 +153,7 @@ class RefusalBeforeSideEffectIT {
     assertThat(clientBefore.path("secret").asText()).isNotEmpty();
     int eventsBefore = events(path + "*");
     // a token that may write clients, but not one whose policy grants more than it has
-    ApiFixtures.Bound narrow =
+    Fixtures.Bound narrow =
         fixtures.boundClient("narrow", java.util.List.of("*:config/clients/**", ".:config/**"));
     String narrowToken = narrow.token("*:config/clients/** .:config/**");
     ObjectNode renamed = api.get(token, path).json().deepCopy();

@@ -6,11 +6,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.github.policyscopes.it.Fixtures;
 import io.github.policyscopes.it.KeycloakServerExtension;
-import io.github.policyscopes.it.RealmAdmin;
 import io.github.policyscopes.it.Reply;
 import io.github.policyscopes.it.TestClient;
-import io.github.policyscopes.it.api.ApiFixtures;
 import io.github.policyscopes.it.api.ConfigApi;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -31,17 +30,15 @@ class StoredPolicyIT {
 
   private static final String POLICIES = "config/tokenPolicies";
 
-  private static ApiFixtures fixtures;
+  private static Fixtures fixtures;
   private static ConfigApi api;
-  private static RealmAdmin admin;
   private static TestClient http;
 
   @BeforeAll
   static void setUp(TestClient client) {
     http = client;
-    fixtures = new ApiFixtures(client);
+    fixtures = new Fixtures(client);
     api = fixtures.api();
-    admin = fixtures.admin();
   }
 
   // ---- I1: the multivalue separator never splits an entry ----
@@ -49,7 +46,7 @@ class StoredPolicyIT {
   @Test
   void anEntryHoldingTheStorageSeparatorIsRefusedAndNothingIsStored() {
     String token = fixtures.allPowerToken(); // *:** with the sticky deny on policy 8cdb…
-    String title = RealmAdmin.unique("separator");
+    String title = Fixtures.unique("separator");
 
     Reply created = api.post(token, POLICIES, policyBody(title, "openid##*:**"));
 
@@ -60,7 +57,7 @@ class StoredPolicyIT {
         .noneMatch(s -> title.equals(s.path("description").asText()));
 
     // and on update: the stored policy is unchanged
-    JsonNode policy = api.createPolicy(token, RealmAdmin.unique("separator"), "openid");
+    JsonNode policy = api.createPolicy(token, Fixtures.unique("separator"), "openid");
     String id = policy.get("id").asText();
     for (String entry : List.of("openid##*:**", "*:config/x#", "#*:**", " openid")) {
       Reply updated =
@@ -75,9 +72,8 @@ class StoredPolicyIT {
 
   @Test
   void aSecondMapperOnAPolicyScopeCountsForTheViewAndEveryCheck() {
-    String policy =
-        admin.createPolicy(RealmAdmin.unique("two-mappers"), List.of("openid"), null, null);
-    Map<String, Object> second = RealmAdmin.mapper(List.of("*:**"), null, null);
+    String policy = fixtures.policy("two-mappers", "openid");
+    Map<String, Object> second = Fixtures.mapper(List.of("*:**"), null, null);
     second.put("name", "second token policy");
     Reply added =
         http.admin(
@@ -89,33 +85,32 @@ class StoredPolicyIT {
     assertThat(view.get("warnings").toString()).contains("mappers");
 
     // a caller who can read policies but hand out client powers only may not bind it
-    ApiFixtures.Bound clientsOnly =
+    Fixtures.Bound clientsOnly =
         fixtures.boundClient(
             "clients-only", List.of("*:config/clients/**", ".:config/tokenPolicies/**"));
     Reply bind =
         api.post(
             clientsOnly.token("*:config/clients/** .:config/tokenPolicies/**"),
             "config/clients",
-            ConfigApi.clientBody(RealmAdmin.unique("binds-two"), policy));
+            ConfigApi.clientBody(Fixtures.unique("binds-two"), policy));
     assertThat(bind).hasStatus(403);
   }
 
   @Test
   void aPerClientPolicyMapperCountsWhenActingAsTheClient() {
-    String clientId = RealmAdmin.unique("per-client");
-    String uuid = admin.createClient(clientId, ApiFixtures.SECRET);
+    String clientId = Fixtures.unique("per-client");
+    String uuid = fixtures.createClient(clientId, Fixtures.SECRET);
     handOver(uuid);
     Reply mapper =
         http.admin(
             "POST",
             "realms/demo/clients/" + uuid + "/protocol-mappers/models",
-            RealmAdmin.mapper(List.of("*:**"), null, null));
+            Fixtures.mapper(List.of("*:**"), null, null));
     assertThat(mapper).hasStatus(201);
     // the per-client policy grants: its tokens carry *:**
-    assertThat(ConfigApi.scopeOf(api.token(clientId, ApiFixtures.SECRET, "*:**")))
-        .isEqualTo("*:**");
+    assertThat(ConfigApi.scopeOf(api.token(clientId, Fixtures.SECRET, "*:**"))).isEqualTo("*:**");
 
-    ApiFixtures.Bound clientsOnly =
+    Fixtures.Bound clientsOnly =
         fixtures.boundClient("clients-only", List.of("*:config/clients/**"));
     String token = clientsOnly.token("*:config/clients/**");
     Reply rotate = api.post(token, "config/clients/" + uuid + "/secret", null);
@@ -123,7 +118,7 @@ class StoredPolicyIT {
     Reply read = api.get(token, "config/clients/" + uuid + "/secret");
     assertThat(read).hasStatus(403);
     // the secret still works: nothing was rotated
-    assertThat(api.token(clientId, ApiFixtures.SECRET, "*:**")).isNotNull();
+    assertThat(api.token(clientId, Fixtures.SECRET, "*:**")).isNotNull();
   }
 
   // ---- I10: a policy stored without validation fails closed ----
@@ -131,26 +126,24 @@ class StoredPolicyIT {
   @Test
   void aMalformedDenyStoredThroughTheAdminApiGrantsNoConfigScope() {
     Map<String, Object> scope = new LinkedHashMap<>();
-    String name = RealmAdmin.unique("unvalidated");
+    String name = Fixtures.unique("unvalidated");
     scope.put("name", name);
     scope.put("protocol", "openid-connect");
     scope.put("attributes", Map.of("include.in.token.scope", "false"));
     scope.put(
         "protocolMappers",
         List.of(
-            RealmAdmin.mapper(
-                List.of("openid", "*:config/**", "-:config/clients/**/"), null, null)));
+            Fixtures.mapper(List.of("openid", "*:config/**", "-:config/clients/**/"), null, null)));
     Reply created = http.admin("POST", "realms/demo/client-scopes", scope);
     // Keycloak validates mappers only on its protocol-mapper endpoints, not when they come
     // embedded in a new client scope: this path stores the policy unchecked
     assertThat(created).hasStatus(201);
     String policy = idFrom(created);
-    String clientId = RealmAdmin.unique("unvalidated-client");
-    String uuid = admin.createClient(clientId, ApiFixtures.SECRET);
-    admin.bind(uuid, policy);
+    String clientId = Fixtures.unique("unvalidated-client");
+    String uuid = fixtures.createClient(clientId, Fixtures.SECRET);
+    fixtures.bind(uuid, policy);
 
-    String granted =
-        ConfigApi.scopeOf(api.token(clientId, ApiFixtures.SECRET, "openid *:config/**"));
+    String granted = ConfigApi.scopeOf(api.token(clientId, Fixtures.SECRET, "openid *:config/**"));
     assertThat(Arrays.asList(granted.split(" ")))
         .as("no config grant from a broken policy; plain scopes stay")
         .doesNotContain("*:config/**")
@@ -165,15 +158,15 @@ class StoredPolicyIT {
     // a realm import (what --import-realm and POST /admin/realms do) calls no mapper validation
     List<String> entries = new ArrayList<>(List.of("openid", "*:**"));
     IntStream.range(0, 10_000).forEach(i -> entries.add("s" + i));
-    String realm = RealmAdmin.unique("imported").toLowerCase(java.util.Locale.ROOT);
+    String realm = Fixtures.unique("imported").toLowerCase(java.util.Locale.ROOT);
     Map<String, Object> scope = new LinkedHashMap<>();
     scope.put("name", "too-big");
     scope.put("protocol", "openid-connect");
     scope.put("attributes", Map.of("include.in.token.scope", "false"));
-    scope.put("protocolMappers", List.of(RealmAdmin.mapper(entries, null, null)));
+    scope.put("protocolMappers", List.of(Fixtures.mapper(entries, null, null)));
     Map<String, Object> client = new LinkedHashMap<>();
     client.put("clientId", "importer");
-    client.put("secret", ApiFixtures.SECRET);
+    client.put("secret", Fixtures.SECRET);
     client.put("publicClient", false);
     client.put("serviceAccountsEnabled", true);
     client.put("defaultClientScopes", List.of("too-big"));
@@ -198,7 +191,7 @@ class StoredPolicyIT {
               TestClient.form(
                   "grant_type", "client_credentials",
                   "client_id", "importer",
-                  "client_secret", ApiFixtures.SECRET,
+                  "client_secret", Fixtures.SECRET,
                   "scope", "openid *:**"));
       assertThat(token).hasStatus(200);
       assertThat(ConfigApi.scopeOf(token.json().get("access_token").asText()))
@@ -216,29 +209,29 @@ class StoredPolicyIT {
     String token = fixtures.allPowerToken();
     String[] tooMany = IntStream.range(0, 65).mapToObj(i -> "s" + i).toArray(String[]::new);
     assertField(
-        api.post(token, POLICIES, policyBody(RealmAdmin.unique("many"), tooMany)), "allowedScopes");
+        api.post(token, POLICIES, policyBody(Fixtures.unique("many"), tooMany)), "allowedScopes");
     assertField(
         api.post(
             token,
             POLICIES,
-            policyBody(RealmAdmin.unique("stars"), "openid", "*:*a*a*a*a*a*a*a*a*a")),
+            policyBody(Fixtures.unique("stars"), "openid", "*:*a*a*a*a*a*a*a*a*a")),
         "allowedScopes[1]");
     assertField(
-        api.post(token, POLICIES, policyBody(RealmAdmin.unique("long"), "*:" + "a".repeat(255))),
+        api.post(token, POLICIES, policyBody(Fixtures.unique("long"), "*:" + "a".repeat(255))),
         "allowedScopes[0]");
   }
 
   @Test
   void aMaximumSizeAdversarialPolicyDoesNotSlowReads() {
     String token = fixtures.allPowerToken();
-    String plain = api.createPolicy(token, RealmAdmin.unique("small"), "openid").get("id").asText();
+    String plain = api.createPolicy(token, Fixtures.unique("small"), "openid").get("id").asText();
     // 64 entries of 8 wildcards each, overlapping every way the linter compares them
     String[] adversarial =
         IntStream.range(0, 64)
             .mapToObj(i -> ".:config/clients/**/*" + (char) ('a' + i % 3) + "*/**/x" + i + "*/**/*")
             .toArray(String[]::new);
     Reply created =
-        api.post(token, POLICIES, policyBody(RealmAdmin.unique("adversarial"), adversarial));
+        api.post(token, POLICIES, policyBody(Fixtures.unique("adversarial"), adversarial));
     assertThat(created).hasStatus(201);
     String big = created.json().get("id").asText();
 
@@ -262,7 +255,7 @@ class StoredPolicyIT {
             token,
             POLICIES,
             ConfigApi.map(
-                "title", RealmAdmin.unique("mode"),
+                "title", Fixtures.unique("mode"),
                 "allowedScopes", List.of("openid"),
                 "disallowedScopes", "REJECT"));
     assertField(upper, "disallowedScopes");
@@ -275,17 +268,11 @@ class StoredPolicyIT {
 
   @Test
   void aTokenCannotLiftItsOwnCarveOutKeptInASeparatePolicy() {
-    String protectedId = admin.createClient(RealmAdmin.unique("carved-out"), ApiFixtures.SECRET);
-    String grants =
-        admin.createPolicy(RealmAdmin.unique("grants"), List.of("*:config/**"), null, null);
-    String carveOut =
-        admin.createPolicy(
-            RealmAdmin.unique("carve-out"), List.of("-:config/clients/" + protectedId), null, null);
-    String clientId = RealmAdmin.unique("carved");
-    String uuid = admin.createClient(clientId, ApiFixtures.SECRET);
-    admin.bind(uuid, grants);
-    admin.bind(uuid, carveOut);
-    String token = api.token(clientId, ApiFixtures.SECRET, "*:config/**");
+    String protectedId = fixtures.createClient(Fixtures.unique("carved-out"), Fixtures.SECRET);
+    String grants = fixtures.policy("grants", "*:config/**");
+    String carveOut = fixtures.policy("carve-out", "-:config/clients/" + protectedId);
+    String clientId = fixtures.clientBoundTo("carved", grants, carveOut).clientId();
+    String token = api.token(clientId, Fixtures.SECRET, "*:config/**");
     assertThat(ConfigApi.scopeOf(token)).contains("-:config/clients/" + protectedId);
 
     JsonNode before = api.get(token, POLICIES + "/" + carveOut).json();
@@ -296,7 +283,7 @@ class StoredPolicyIT {
     assertThat(lifted).hasStatus(403);
     assertThat(ConfigApi.strings(api.get(token, POLICIES + "/" + carveOut).json(), "allowedScopes"))
         .containsExactly("-:config/clients/" + protectedId);
-    assertThat(ConfigApi.scopeOf(api.token(clientId, ApiFixtures.SECRET, "*:config/**")))
+    assertThat(ConfigApi.scopeOf(api.token(clientId, Fixtures.SECRET, "*:config/**")))
         .as("the carve-out still sticks")
         .contains("-:config/clients/" + protectedId);
     // the same edit by a token that holds write power on all below the deny is fine
@@ -312,11 +299,11 @@ class StoredPolicyIT {
 
   @Test
   void aFullScopeSignInClientIsPrivileged() {
-    String clientId = RealmAdmin.unique("full-scope");
+    String clientId = Fixtures.unique("full-scope");
     Map<String, Object> rep = new LinkedHashMap<>();
     rep.put("clientId", clientId);
     rep.put("publicClient", false);
-    rep.put("secret", ApiFixtures.SECRET);
+    rep.put("secret", Fixtures.SECRET);
     rep.put("directAccessGrantsEnabled", true);
     rep.put("standardFlowEnabled", true);
     rep.put("redirectUris", List.of("https://app.example/*"));
@@ -343,20 +330,14 @@ class StoredPolicyIT {
 
   @Test
   void aClientsHiddenPoliciesAreNeitherShownNorTouchedNorQuoted() {
-    String visible =
-        admin.createPolicy(RealmAdmin.unique("visible"), List.of("openid"), null, null);
-    String hidden = admin.createPolicy(RealmAdmin.unique("hidden"), List.of("openid"), null, null);
-    String powerful =
-        admin.createPolicy(
-            RealmAdmin.unique("hidden-power"), List.of("*:config/tokenPolicies/**"), null, null);
-    String quiet = admin.createClient(RealmAdmin.unique("two-policies"), ApiFixtures.SECRET);
-    admin.bind(quiet, visible);
-    admin.bind(quiet, hidden);
+    String visible = fixtures.policy("visible", "openid");
+    String hidden = fixtures.policy("hidden", "openid");
+    String powerful = fixtures.policy("hidden-power", "*:config/tokenPolicies/**");
+    String quiet = fixtures.clientBoundTo("two-policies", visible, hidden).uuid();
     handOver(quiet);
-    String loud = admin.createClient(RealmAdmin.unique("hidden-power"), ApiFixtures.SECRET);
-    admin.bind(loud, powerful);
+    String loud = fixtures.clientBoundTo("hidden-power", powerful).uuid();
     handOver(loud);
-    ApiFixtures.Bound caller =
+    Fixtures.Bound caller =
         fixtures.boundClient(
             "partly-blind",
             List.of(
@@ -400,7 +381,7 @@ class StoredPolicyIT {
             token,
             "config/clients",
             ConfigApi.map(
-                "clientId", RealmAdmin.unique("long-uri"),
+                "clientId", Fixtures.unique("long-uri"),
                 "type", "public",
                 "grantTypes", List.of("authorization_code"),
                 "redirectUris", List.of("https://app.example/" + "p".repeat(300))));
