@@ -4,18 +4,30 @@ import static io.github.policyscopes.it.ReplyAssert.assertThat;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.github.policyscopes.it.api.ConfigApi;
+import jakarta.ws.rs.core.Response;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import org.keycloak.admin.client.CreatedResponseUtil;
+import org.keycloak.admin.client.Keycloak;
+import org.keycloak.admin.client.KeycloakBuilder;
+import org.keycloak.admin.client.resource.RealmResource;
+import org.keycloak.representations.idm.ClientRepresentation;
+import org.keycloak.representations.idm.ClientScopeRepresentation;
+import org.keycloak.representations.idm.ProtocolMapperRepresentation;
+import org.keycloak.representations.idm.RoleRepresentation;
 
 /**
  * What the ITs stand on: the demo realm's fixed clients and policies, and own policies and clients
  * created through Keycloak's admin REST API the way an operator does in the console (a policy is a
  * client scope carrying the policy mapper; binding makes it a default client scope of the client),
- * never touching the demo ones. {@link #boundClient} is "a policy, a client, bound".
+ * never touching the demo ones. {@link #boundClient} is "a policy, a client, bound". Writes go
+ * through Keycloak's admin client ({@link #realm()}); what the tests assert as HTTP stays HTTP.
  */
 public final class Fixtures {
 
@@ -144,22 +156,16 @@ public final class Fixtures {
 
   /** Creates a policy and returns its id (the client scope id). */
   public String createPolicy(String name, List<String> allowed, Integer lifetime, String mode) {
-    Map<String, Object> scope = new LinkedHashMap<>();
-    scope.put("name", name);
-    scope.put("description", name + " (test policy)");
-    scope.put("protocol", "openid-connect");
-    scope.put(
-        "attributes",
+    ClientScopeRepresentation scope = new ClientScopeRepresentation();
+    scope.setName(name);
+    scope.setDescription(name + " (test policy)");
+    scope.setProtocol("openid-connect");
+    scope.setAttributes(
         Map.of("include.in.token.scope", "false", "display.on.consent.screen", "false"));
-    Reply created = client.admin("POST", "realms/" + realm + "/client-scopes", scope);
-    assertThat(created).hasStatus(201);
-    String id = idFrom(created);
-    Reply mapper =
-        client.admin(
-            "POST",
-            "realms/" + realm + "/client-scopes/" + id + "/protocol-mappers/models",
-            mapper(allowed, lifetime, mode));
-    assertThat(mapper).hasStatus(201);
+    String id = created(realm().clientScopes().create(scope));
+    ProtocolMapperRepresentation mapper =
+        JSON.convertValue(mapper(allowed, lifetime, mode), ProtocolMapperRepresentation.class);
+    created(realm().clientScopes().get(id).getProtocolMappers().createMapper(mapper));
     return id;
   }
 
@@ -180,7 +186,11 @@ public final class Fixtures {
     return mapper;
   }
 
-  /** Replaces the allowed scopes of a policy, as the console's mapper form does. */
+  /**
+   * Replaces the allowed scopes of a policy, as the console's mapper form does. Plain HTTP, not the
+   * admin client: the tests assert the console's answer itself (a 400 and the validation message in
+   * its body), which the admin client would turn into an exception.
+   */
   public Reply editPolicy(String policyId, List<String> allowed, Integer lifetime, String mode) {
     String models = "realms/" + realm + "/client-scopes/" + policyId + "/protocol-mappers/models";
     JsonNode existing = client.admin("GET", models, null).json().get(0);
@@ -194,54 +204,37 @@ public final class Fixtures {
    * returns its internal id.
    */
   public String createClient(String clientId, String secret) {
-    Map<String, Object> rep = new LinkedHashMap<>();
-    rep.put("clientId", clientId);
-    rep.put("enabled", true);
-    rep.put("publicClient", false);
-    rep.put("secret", secret);
-    rep.put("serviceAccountsEnabled", true);
-    rep.put("directAccessGrantsEnabled", true);
-    rep.put("standardFlowEnabled", false);
+    ClientRepresentation rep = new ClientRepresentation();
+    rep.setClientId(clientId);
+    rep.setEnabled(true);
+    rep.setPublicClient(false);
+    rep.setSecret(secret);
+    rep.setServiceAccountsEnabled(true);
+    rep.setDirectAccessGrantsEnabled(true);
+    rep.setStandardFlowEnabled(false);
     // users signing in through a full-scope client could bring admin roles: the config API
     // refuses to act on such a client (KeycloakPower), so test clients map no role scope
-    rep.put("fullScopeAllowed", false);
-    rep.put(
-        "attributes",
+    rep.setFullScopeAllowed(false);
+    rep.setAttributes(
         Map.of(
             "standard.token.exchange.enabled", "true",
             "client_credentials.use_refresh_token", "false"));
-    Reply created = client.admin("POST", "realms/" + realm + "/clients", rep);
-    assertThat(created).hasStatus(201);
-    return idFrom(created);
+    return created(realm().clients().create(rep));
   }
 
   public void bind(String clientUuid, String policyId) {
-    Reply bound =
-        client.admin(
-            "PUT",
-            "realms/" + realm + "/clients/" + clientUuid + "/default-client-scopes/" + policyId,
-            null);
-    assertThat(bound).hasStatus(204);
+    realm().clients().get(clientUuid).addDefaultClientScope(policyId);
   }
 
   public void unbind(String clientUuid, String policyId) {
-    Reply unbound =
-        client.admin(
-            "DELETE",
-            "realms/" + realm + "/clients/" + clientUuid + "/default-client-scopes/" + policyId,
-            null);
-    assertThat(unbound).hasStatus(204);
+    realm().clients().get(clientUuid).removeDefaultClientScope(policyId);
   }
 
   /** The realm's events of one type for one client, newest first. */
   public List<JsonNode> events(String type, String clientId) {
-    JsonNode events =
-        client
-            .admin("GET", "realms/" + realm + "/events?type=" + type + "&client=" + clientId, null)
-            .json();
-    List<JsonNode> list = new ArrayList<>();
-    events.forEach(list::add);
-    return list;
+    return realm().getEvents(List.of(type), clientId, null, null, null, null, null, null).stream()
+        .map(event -> (JsonNode) JSON.valueToTree(event))
+        .toList();
   }
 
   /** The client role that hands a client over to the config API (SPEC §4). */
@@ -249,23 +242,21 @@ public final class Fixtures {
 
   /** Hands a client over to the config API, as an operator does in the console (a client role). */
   public void handOver(String clientUuid) {
-    Reply created =
-        client.admin(
-            "POST",
-            "realms/" + realm + "/clients/" + clientUuid + "/roles",
-            Map.of("name", HAND_OVER_ROLE));
-    assertThat(created).hasStatus(201);
+    realm()
+        .clients()
+        .get(clientUuid)
+        .roles()
+        .create(new RoleRepresentation(HAND_OVER_ROLE, null, false));
   }
 
   /** Takes a client back from the config API: deletes the hand-over role. */
   public void takeBack(String clientUuid) {
-    Reply deleted =
-        client.admin(
-            "DELETE",
-            "realms/" + realm + "/clients/" + clientUuid + "/roles/" + HAND_OVER_ROLE,
-            null);
-    assertThat(deleted).hasStatus(204);
+    realm().clients().get(clientUuid).roles().deleteRole(HAND_OVER_ROLE);
   }
+
+  // Reads of Keycloak's JSON stay plain HTTP: tests compare it as the server sends it (a client
+  // before and after a refused request, field by field); a trip through representation classes
+  // and a second Jackson mapping would compare something else (nulls, fields the classes lack).
 
   /** Keycloak's representation of a client, read through admin REST. */
   public JsonNode keycloakClient(String clientUuid) {
@@ -276,33 +267,25 @@ public final class Fixtures {
 
   /** A client's secret, read through admin REST. */
   public String keycloakSecret(String clientUuid) {
-    Reply reply =
-        client.admin("GET", "realms/" + realm + "/clients/" + clientUuid + "/client-secret", null);
-    assertThat(reply).hasStatus(200);
-    return reply.json().path("value").asText(null);
+    return realm().clients().get(clientUuid).getSecret().getValue();
   }
 
   /** Creates a client through admin REST from a full representation; returns its internal id. */
   public String createClientRepresentation(Map<String, Object> representation) {
-    Reply created = client.admin("POST", "realms/" + realm + "/clients", representation);
-    assertThat(created).hasStatus(201);
-    return idFrom(created);
+    return created(
+        realm().clients().create(JSON.convertValue(representation, ClientRepresentation.class)));
   }
 
   /** Keycloak's internal id of a client of the demo realm, by clientId. */
   public String internalId(String clientId) {
-    Reply reply = client.admin("GET", "realms/" + realm + "/clients?clientId=" + clientId, null);
-    assertThat(reply).hasStatus(200);
-    JsonNode found = reply.json();
-    assertThat(found.size()).as("client " + clientId).isEqualTo(1);
-    return found.get(0).get("id").asText();
+    List<ClientRepresentation> found = realm().clients().findByClientId(clientId);
+    assertThat(found).as("client " + clientId).hasSize(1);
+    return found.get(0).getId();
   }
 
   /** Whether Keycloak has a client with this clientId in the demo realm. */
   public boolean keycloakHasClient(String clientId) {
-    Reply reply = client.admin("GET", "realms/" + realm + "/clients?clientId=" + clientId, null);
-    assertThat(reply).hasStatus(200);
-    return reply.json().size() > 0;
+    return !realm().clients().findByClientId(clientId).isEmpty();
   }
 
   /** The client scopes of the demo realm (each policy is one), as admin REST lists them. */
@@ -332,8 +315,39 @@ public final class Fixtures {
     return reply.json().get("total").asInt();
   }
 
-  private static String idFrom(Reply created) {
-    String location = created.header("Location");
-    return location.substring(location.lastIndexOf('/') + 1);
+  // ---- Keycloak's admin client ----
+
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final Map<String, Keycloak> ADMIN = new ConcurrentHashMap<>();
+
+  /**
+   * The realm through Keycloak's admin client, signed in as the server's admin ({@code admin} /
+   * {@code admin} in {@code master}, through {@code admin-cli}); one client per server.
+   */
+  public RealmResource realm() {
+    return ADMIN
+        .computeIfAbsent(
+            client.baseUrl(),
+            url ->
+                KeycloakBuilder.builder()
+                    .serverUrl(url)
+                    .realm("master")
+                    .clientId("admin-cli")
+                    .username("admin")
+                    .password("admin")
+                    .grantType("password")
+                    .build())
+        .realm(realm);
+  }
+
+  /** The id of what a 201 answer created; fails on any other answer. */
+  private static String created(Response response) {
+    try (response) {
+      if (response.getStatus() != 201) {
+        throw new AssertionError(
+            "create answered " + response.getStatus() + ": " + response.readEntity(String.class));
+      }
+      return CreatedResponseUtil.getCreatedId(response);
+    }
   }
 }
