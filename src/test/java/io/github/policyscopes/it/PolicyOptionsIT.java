@@ -76,9 +76,7 @@ class PolicyOptionsIT {
 
     admin.unbind(bound.uuid(), bound.policyId());
     Reply stock = client.clientCredentials(clientId, SECRET, ".:config/y");
-    assertThat(stock).hasStatus(400);
-    assertThat(stock.json().get("error_description").asText())
-        .isEqualTo("Invalid scopes: .:config/y");
+    assertThat(stock).hasStatus(400).hasJson("/error_description", "Invalid scopes: .:config/y");
   }
 
   @Test

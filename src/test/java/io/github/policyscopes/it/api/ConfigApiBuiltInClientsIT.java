@@ -43,7 +43,7 @@ class ConfigApiBuiltInClientsIT {
     assertThat(reply).hasStatus(200);
     List<JsonNode> clients = new ArrayList<>();
     reply.json().get("clients").forEach(clients::add);
-    assertThat(reply.json().get("total").asInt()).isEqualTo(clients.size());
+    assertThat(reply).hasJson("/total", clients.size());
     return clients;
   }
 
@@ -160,9 +160,7 @@ class ConfigApiBuiltInClientsIT {
   void aBuiltInClientCannotBeTakenOverByCreatingItsClientId(String clientId) {
     Reply created =
         api.post(fixtures.allPowerToken(), "config/clients", ConfigApi.clientBody(clientId));
-    assertThat(created).hasStatus(409);
-    assertThat(created.json().path("error_description").asText())
-        .isEqualTo("clientId is not available");
+    assertThat(created).hasStatus(409).hasJson("/error_description", "clientId is not available");
     assertThat(created.body()).doesNotContain("\"secret\"");
   }
 }

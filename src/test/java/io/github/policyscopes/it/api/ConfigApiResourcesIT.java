@@ -138,7 +138,7 @@ class ConfigApiResourcesIT {
     assertThat(put).hasStatus(200);
     assertThat(ConfigApi.strings(put.json(), "warnings")).isEqualTo(warnings);
     assertThat(put.json().get("clients")).isEmpty();
-    assertThat(put.json().get("id").asText()).isEqualTo(policy.get("id").asText());
+    assertThat(put).hasJson("/id", policy.get("id").asText());
     api.delete(token, path);
 
     Reply demo = api.get(fixtures.configReader(), POLICIES + "/" + CONFIG_POLICY_ID);
@@ -258,8 +258,7 @@ class ConfigApiResourcesIT {
         .containsExactly(prefix + " a", prefix + " b", prefix + " c");
 
     Reply page = api.get(token, POLICIES + "?first=" + (a + 1) + "&max=2");
-    assertThat(page).hasStatus(200);
-    assertThat(page.json().get("total").asInt()).isEqualTo(total);
+    assertThat(page).hasStatus(200).hasJson("/total", total);
     List<String> pageTitles = new ArrayList<>();
     page.json().get("tokenPolicies").forEach(p -> pageTitles.add(p.get("title").asText()));
     assertThat(pageTitles).containsExactly(prefix + " b", prefix + " c");
@@ -267,7 +266,7 @@ class ConfigApiResourcesIT {
     Reply beyond = api.get(token, POLICIES + "?first=" + total + "&max=10");
     assertThat(beyond).hasStatus(200);
     assertThat(beyond.json().get("tokenPolicies")).isEmpty();
-    assertThat(beyond.json().get("total").asInt()).isEqualTo(total);
+    assertThat(beyond).hasJson("/total", total);
 
     Reply defaults = api.get(token, POLICIES);
     assertThat(defaults.json().get("tokenPolicies").size()).isEqualTo(Math.min(total, 100));
@@ -317,14 +316,14 @@ class ConfigApiResourcesIT {
         .containsExactly(id);
 
     Reply shown = api.get(token, CLIENTS + "/" + id + "/secret");
-    assertThat(shown).hasStatus(200);
-    assertThat(shown.json().get("secret").asText()).isEqualTo(secret);
+    assertThat(shown).hasStatus(200).hasJson("/secret", secret);
 
     // the new client's tokens follow its policy, lifetime included
     Reply issued = client.clientCredentials(clientId, secret, ".:config/clients/** *:**");
-    assertThat(issued).hasStatus(200);
-    assertThat(issued.json().get("scope").asText()).isEqualTo(".:config/clients/**");
-    assertThat(issued.json().get("expires_in").asInt()).isEqualTo(120);
+    assertThat(issued)
+        .hasStatus(200)
+        .hasJson("/scope", ".:config/clients/**")
+        .hasJson("/expires_in", 120);
     String botToken = issued.json().get("access_token").asText();
     assertThat(api.get(botToken, CLIENTS + "/" + id)).hasStatus(200);
     ConfigApi.assertInsufficientScope(api.get(botToken, POLICIES), "GET", POLICIES);
@@ -349,7 +348,7 @@ class ConfigApiResourcesIT {
     Reply created = api.post(token, CLIENTS, body);
     assertThat(created).hasStatus(201);
     assertThat(created.json().has("secret")).isFalse();
-    assertThat(created.json().get("type").asText()).isEqualTo("public");
+    assertThat(created).hasJson("/type", "public");
     assertThat(ConfigApi.strings(created.json(), "redirectUris"))
         .containsExactly("http://localhost:3000/*");
     String path = CLIENTS + "/" + created.json().get("id").asText();
@@ -368,8 +367,7 @@ class ConfigApiResourcesIT {
 
     ObjectNode renamed = ConfigApi.clientBody(clientId).put("name", "Renamed");
     Reply updated = api.send("PUT", path, token, renamed, "If-Match", v1);
-    assertThat(updated).hasStatus(200);
-    assertThat(updated.json().get("name").asText()).isEqualTo("Renamed");
+    assertThat(updated).hasStatus(200).hasJson("/name", "Renamed");
     assertThat(updated.header("ETag")).isNotEqualTo(v1);
     assertThat(api.send("PUT", path, token, renamed, "If-Match", v1)).hasStatus(412);
     assertThat(api.send("DELETE", path, token, null, "If-Match", v1)).hasStatus(412);

@@ -243,8 +243,7 @@ class ConfigApiTokenIT {
     String token = api.token(clientId, Fixtures.SECRET, null);
 
     Reply whoami = api.get(token, "config/whoami");
-    assertThat(whoami).hasStatus(200);
-    assertThat(whoami.json().path("clientId").asText()).isEqualTo(clientId);
+    assertThat(whoami).hasStatus(200).hasJson("/clientId", clientId);
     ConfigApi.assertInsufficientScope(api.get(token, PATH), "GET", PATH);
   }
 

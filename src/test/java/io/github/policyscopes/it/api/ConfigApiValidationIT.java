@@ -297,8 +297,7 @@ class ConfigApiValidationIT {
               POLICIES,
               ConfigApi.policyBody(Fixtures.unique("Boundary"), "openid")
                   .put("accessTokenLifetime", lifetime));
-      assertThat(ok).hasStatus(201);
-      assertThat(ok.json().path("accessTokenLifetime").asInt()).isEqualTo(lifetime);
+      assertThat(ok).hasStatus(201).hasJson("/accessTokenLifetime", lifetime);
       api.delete(token, POLICIES + "/" + ok.json().get("id").asText());
     }
     Reply many =
@@ -405,8 +404,7 @@ class ConfigApiValidationIT {
     String path = CLIENTS + "/" + api.createClient(token, clientId).get("id").asText();
     try {
       Reply renamed = api.put(token, path, ConfigApi.clientBody(marker));
-      assertThat(renamed).hasStatus(400);
-      assertThat(renamed.json().path("field").asText()).isEqualTo("clientId");
+      assertThat(renamed).hasStatus(400).hasJson("/field", "clientId");
       assertThat(api.get(token, path).json().path("clientId").asText()).isEqualTo(clientId);
     } finally {
       assertThat(api.delete(token, path)).hasStatus(204);

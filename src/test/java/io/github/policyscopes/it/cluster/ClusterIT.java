@@ -509,8 +509,10 @@ class ClusterIT {
     String token = api.token("config-admin", "config-admin-secret", "*:**");
     for (AckPolicy policy : ackPolicies) {
       Reply read = api.get(token, "config/tokenPolicies/" + policy.id());
-      assertThat(read).as("acknowledged policy %s on %s", policy.title(), node).hasStatus(200);
-      assertThat(read.json().path("title").asText()).isEqualTo(policy.title());
+      assertThat(read)
+          .as("acknowledged policy %s on %s", policy.title(), node)
+          .hasStatus(200)
+          .hasJson("/title", policy.title());
       assertThat(ConfigApi.strings(read.json(), "allowedScopes"))
           .as("policy %s on %s", policy.title(), node)
           .containsExactlyInAnyOrderElementsOf(policy.allowed());

@@ -188,8 +188,8 @@ class ClientPoliciesIT {
       assertThat(byApi.json().path("error").asText())
           .isEqualTo(byAdmin.json().path("error").asText())
           .isEqualTo("invalid_client_metadata");
-      assertThat(byApi.json().path("error_description").asText())
-          .isEqualTo(byAdmin.json().path("error_description").asText());
+      assertThat(byApi)
+          .hasJson("/error_description", byAdmin.json().path("error_description").asText());
       assertThat(fixtures.keycloakHasClient(apiId)).isFalse();
       assertThat(fixtures.keycloakHasClient(adminId)).isFalse();
 
@@ -235,8 +235,7 @@ class ClientPoliciesIT {
     ObjectNode body = publicClient(publicId);
     body.putArray("tokenPolicies").add(plain).add(config);
     Reply refused = api.post(all, CLIENTS, body);
-    assertThat(refused).hasStatus(400);
-    assertThat(refused.json().path("field").asText()).isEqualTo("tokenPolicies[1]");
+    assertThat(refused).hasStatus(400).hasJson("/field", "tokenPolicies[1]");
     assertThat(fixtures.keycloakHasClient(publicId)).isFalse();
 
     // with plain scopes only, a public client may be bound
@@ -250,8 +249,7 @@ class ClientPoliciesIT {
     ObjectNode rebind = publicClient(publicId);
     rebind.putArray("tokenPolicies").add(config);
     Reply rebound = api.put(all, CLIENTS + "/" + publicUuid, rebind);
-    assertThat(rebound).hasStatus(400);
-    assertThat(rebound.json().path("field").asText()).isEqualTo("tokenPolicies[0]");
+    assertThat(rebound).hasStatus(400).hasJson("/field", "tokenPolicies[0]");
     assertThat(scopeNames(publicUuid, "default-client-scopes")).doesNotContain(config);
 
     // a confidential client bound to a config policy cannot be turned public
@@ -261,8 +259,7 @@ class ClientPoliciesIT {
     ObjectNode turned = ConfigApi.clientBody(confidentialId, config).put("type", "public");
     turned.putArray("grantTypes").add("password");
     Reply turnedPublic = api.put(all, CLIENTS + "/" + uuid, turned);
-    assertThat(turnedPublic).hasStatus(400);
-    assertThat(turnedPublic.json().path("field").asText()).isEqualTo("type");
+    assertThat(turnedPublic).hasStatus(400).hasJson("/field", "type");
     JsonNode after = fixtures.keycloakClient(uuid);
     assertThat(after.path("publicClient").asBoolean()).isFalse();
     assertThat(after.path("directAccessGrantsEnabled"))

@@ -44,8 +44,7 @@ class ListsObeyDeniesIT {
     List<String> ids = new ArrayList<>();
     for (int first = 0; first < total + 2; first++) {
       Reply page = api.get(token, "config/" + collection + "?first=" + first + "&max=1");
-      assertThat(page).hasStatus(200);
-      assertThat(page.json().path("total").asInt()).isEqualTo(total);
+      assertThat(page).hasStatus(200).hasJson("/total", total);
       ids.addAll(ids(page.json(), collection));
     }
     return ids;

@@ -237,7 +237,7 @@ class ManagedClientsSecurityIT {
       }
       Reply secret =
           http.admin("GET", "realms/" + realm + "/clients/" + target + "/client-secret", null);
-      assertThat(secret.json().path("value").asText()).isEqualTo(Fixtures.SECRET);
+      assertThat(secret).hasJson("/value", Fixtures.SECRET);
     } finally {
       http.admin("DELETE", "realms/" + realm, null);
     }

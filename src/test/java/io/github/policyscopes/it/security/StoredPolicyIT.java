@@ -50,8 +50,7 @@ class StoredPolicyIT {
 
     Reply created = api.post(token, POLICIES, policyBody(title, "openid##*:**"));
 
-    assertThat(created).hasStatus(400);
-    assertThat(created.json().get("field").asText()).isEqualTo("allowedScopes[0]");
+    assertThat(created).hasStatus(400).hasJson("/field", "allowedScopes[0]");
     assertThat(created.json().get("error_description").asText()).contains("##");
     assertThat(fixtures.clientScopes())
         .noneMatch(s -> title.equals(s.path("description").asText()));
@@ -373,8 +372,7 @@ class StoredPolicyIT {
     assertThat(title).hasStatus(201);
 
     Reply longId = api.post(token, "config/clients", ConfigApi.clientBody("c".repeat(240)));
-    assertThat(longId).hasStatus(400);
-    assertThat(longId.json().get("field").asText()).isEqualTo("clientId");
+    assertThat(longId).hasStatus(400).hasJson("/field", "clientId");
 
     Reply longUri =
         api.post(
@@ -385,8 +383,7 @@ class StoredPolicyIT {
                 "type", "public",
                 "grantTypes", List.of("authorization_code"),
                 "redirectUris", List.of("https://app.example/" + "p".repeat(300))));
-    assertThat(longUri).hasStatus(400);
-    assertThat(longUri.json().get("field").asText()).isEqualTo("redirectUris[0]");
+    assertThat(longUri).hasStatus(400).hasJson("/field", "redirectUris[0]");
   }
 
   // ---- helpers ----
