@@ -21,6 +21,7 @@ import org.keycloak.representations.idm.ClientRepresentation;
 import org.keycloak.representations.idm.ClientScopeRepresentation;
 import org.keycloak.representations.idm.ProtocolMapperRepresentation;
 import org.keycloak.representations.idm.RoleRepresentation;
+import org.keycloak.representations.idm.UserRepresentation;
 
 /**
  * What the ITs stand on: the demo realm's fixed clients and policies, and own policies and clients
@@ -274,6 +275,20 @@ public final class Fixtures {
   public String createClientRepresentation(Map<String, Object> representation) {
     return created(
         realm().clients().create(JSON.convertValue(representation, ClientRepresentation.class)));
+  }
+
+  /** Creates a user through admin REST from a representation; returns its id. */
+  public String createUser(Map<String, Object> representation) {
+    return created(
+        realm().users().create(JSON.convertValue(representation, UserRepresentation.class)));
+  }
+
+  /** Creates a plain client scope (no policy mapper) from a representation; returns its id. */
+  public String createClientScope(Map<String, Object> representation) {
+    return created(
+        realm()
+            .clientScopes()
+            .create(JSON.convertValue(representation, ClientScopeRepresentation.class)));
   }
 
   /** Keycloak's internal id of a client of the demo realm, by clientId. */

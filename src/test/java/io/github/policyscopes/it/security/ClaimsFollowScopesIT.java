@@ -53,34 +53,35 @@ class ClaimsFollowScopesIT {
   private static Fixture fixture(TestClient http, List<String> allowed) {
     Fixtures admin = new Fixtures(http);
     String username = Fixtures.unique("claims-user");
-    Map<String, Object> user = new LinkedHashMap<>();
-    user.put("username", username);
-    user.put("email", username + "@example.com");
-    user.put("emailVerified", true);
-    user.put("firstName", "Claire");
-    user.put("lastName", "Claims");
-    user.put("enabled", true);
-    user.put(
-        "credentials", List.of(Map.of("type", "password", "value", PASSWORD, "temporary", false)));
-    Reply createdUser = http.admin("POST", "realms/" + TestClient.REALM + "/users", user);
-    assertThat(createdUser).hasStatus(201);
-
+    admin.createUser(
+        Map.of(
+            "username",
+            username,
+            "email",
+            username + "@example.com",
+            "emailVerified",
+            true,
+            "firstName",
+            "Claire",
+            "lastName",
+            "Claims",
+            "enabled",
+            true,
+            "credentials",
+            List.of(Map.of("type", "password", "value", PASSWORD, "temporary", false))));
     String clientId = Fixtures.unique("claims-client");
-    Map<String, Object> client = new LinkedHashMap<>();
-    client.put("clientId", clientId);
-    client.put("enabled", true);
-    client.put("publicClient", false);
-    client.put("secret", SECRET);
-    client.put("serviceAccountsEnabled", true);
-    client.put("directAccessGrantsEnabled", true);
-    client.put("standardFlowEnabled", true);
-    client.put("redirectUris", List.of(REDIRECT));
-    client.put("attributes", Map.of("standard.token.exchange.enabled", "true"));
-    Reply created = http.admin("POST", "realms/" + TestClient.REALM + "/clients", client);
-    assertThat(created).hasStatus(201);
-    String location = created.header("Location");
-    String uuid = location.substring(location.lastIndexOf('/') + 1);
-
+    String uuid =
+        admin.createClientRepresentation(
+            Map.of(
+                "clientId", clientId,
+                "enabled", true,
+                "publicClient", false,
+                "secret", SECRET,
+                "serviceAccountsEnabled", true,
+                "directAccessGrantsEnabled", true,
+                "standardFlowEnabled", true,
+                "redirectUris", List.of(REDIRECT),
+                "attributes", Map.of("standard.token.exchange.enabled", "true")));
     String policy = admin.createPolicy(Fixtures.unique("claims"), allowed, null, null);
     admin.bind(uuid, policy);
     return new Fixture(clientId, uuid, username, policy);

@@ -39,14 +39,14 @@ class CurrentPolicyPowerIT {
 
   /** A plain Keycloak client scope (no policy mapper) literally named {@code name}. */
   private static String createLookalikeScope(String name) {
-    Map<String, Object> scope = new LinkedHashMap<>();
-    scope.put("name", name);
-    scope.put("protocol", "openid-connect");
-    scope.put("attributes", Map.of("include.in.token.scope", "true"));
-    Reply created = client.admin("POST", "realms/demo/client-scopes", scope);
-    assertThat(created).hasStatus(201);
-    String location = created.header("Location");
-    return location.substring(location.lastIndexOf('/') + 1);
+    return fixtures.createClientScope(
+        Map.of(
+            "name",
+            name,
+            "protocol",
+            "openid-connect",
+            "attributes",
+            Map.of("include.in.token.scope", "true")));
   }
 
   private static void delete(String path) {

@@ -105,14 +105,13 @@ class IssuanceSecurityIT {
   void aPublicClientGetsNoConfigGrantEvenWhenItsPolicyHasOne() {
     String policy = admin.policy("public", "openid", "*:**");
     String clientId = Fixtures.unique("public-client");
-    Map<String, Object> rep = new LinkedHashMap<>();
-    rep.put("clientId", clientId);
-    rep.put("publicClient", true);
-    rep.put("directAccessGrantsEnabled", true);
-    rep.put("standardFlowEnabled", false);
-    Reply created = http.admin("POST", "realms/demo/clients", rep);
-    assertThat(created).hasStatus(201);
-    String uuid = created.header("Location").replaceAll(".*/", "");
+    String uuid =
+        admin.createClientRepresentation(
+            Map.of(
+                "clientId", clientId,
+                "publicClient", true,
+                "directAccessGrantsEnabled", true,
+                "standardFlowEnabled", false));
     admin.bind(uuid, policy);
 
     Reply token = password(clientId, null, "openid *:**");
@@ -204,14 +203,13 @@ class IssuanceSecurityIT {
   void umaTicketsAreRefusedToBoundClients() {
     // a resource server with Keycloak's default resource, policy and permission
     String rsId = Fixtures.unique("resource-server");
-    Map<String, Object> rs = new LinkedHashMap<>();
-    rs.put("clientId", rsId);
-    rs.put("publicClient", false);
-    rs.put("secret", SECRET);
-    rs.put("serviceAccountsEnabled", true);
-    rs.put("authorizationServicesEnabled", true);
-    Reply created = http.admin("POST", "realms/demo/clients", rs);
-    assertThat(created).hasStatus(201);
+    admin.createClientRepresentation(
+        Map.of(
+            "clientId", rsId,
+            "publicClient", false,
+            "secret", SECRET,
+            "serviceAccountsEnabled", true,
+            "authorizationServicesEnabled", true));
 
     Fixtures.Bound client = bound(List.of("openid"), null);
     Reply uma =

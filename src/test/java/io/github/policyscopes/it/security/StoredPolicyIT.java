@@ -299,16 +299,21 @@ class StoredPolicyIT {
   @Test
   void aFullScopeSignInClientIsPrivileged() {
     String clientId = Fixtures.unique("full-scope");
-    Map<String, Object> rep = new LinkedHashMap<>();
-    rep.put("clientId", clientId);
-    rep.put("publicClient", false);
-    rep.put("secret", Fixtures.SECRET);
-    rep.put("directAccessGrantsEnabled", true);
-    rep.put("standardFlowEnabled", true);
-    rep.put("redirectUris", List.of("https://app.example/*"));
-    Reply created = http.admin("POST", "realms/demo/clients", rep);
-    assertThat(created).hasStatus(201);
-    String uuid = idFrom(created);
+    String uuid =
+        fixtures.createClientRepresentation(
+            Map.of(
+                "clientId",
+                clientId,
+                "publicClient",
+                false,
+                "secret",
+                Fixtures.SECRET,
+                "directAccessGrantsEnabled",
+                true,
+                "standardFlowEnabled",
+                true,
+                "redirectUris",
+                List.of("https://app.example/*")));
     handOver(uuid);
 
     Reply hijack =
