@@ -1,8 +1,10 @@
 package io.github.policyscopes.it;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.github.policyscopes.it.api.ConfigApi;
 import java.util.Arrays;
 import org.assertj.core.api.AbstractAssert;
+import org.assertj.core.api.Assertions;
 
 /**
  * AssertJ assertions on a {@link Reply}. A failure names the request (method and URL, when known),
@@ -122,6 +124,55 @@ public final class ReplyAssert extends AbstractAssert<ReplyAssert, Reply> {
     if (!same) {
       failWithMessage("expected %s = %s in the body of:%n  %s", pointer, value, actual);
     }
+    return this;
+  }
+
+  // ---- the config API's refusals ----
+
+  /** The config API's 400 {@code invalid_request}. */
+  public ReplyAssert isInvalidRequest() {
+    return hasStatus(400).hasError("invalid_request");
+  }
+
+  /**
+   * The config API's 403 for {@code method path}: {@code WWW-Authenticate: Bearer realm="demo",
+   * error="insufficient_scope", scope="<required>"} and (but for HEAD) the JSON body naming the
+   * method, the path and the required scope ({@link ConfigApi#requiredScope}).
+   */
+  public ReplyAssert isInsufficientScope(String method, String path) {
+    String required = ConfigApi.requiredScope(method, path);
+    hasStatus(403);
+    Assertions.assertThat(actual.header("WWW-Authenticate"))
+        .as("WWW-Authenticate of " + actual)
+        .isNotNull()
+        .startsWith("Bearer ")
+        .contains("realm=\"" + TestClient.REALM + "\"")
+        .contains("error=\"insufficient_scope\"")
+        .contains("scope=\"" + required + "\"");
+    if (method.equals("HEAD")) {
+      return this; // no body
+    }
+    hasError("insufficient_scope").hasJson("/required_scope", required);
+    Assertions.assertThat(actual.json().path("error_description").asText())
+        .as(actual.toString())
+        .contains(method + " " + path)
+        .contains(required);
+    return this;
+  }
+
+  /** The config API's 401 for a bad token: {@code invalid_token}, with a description. */
+  public ReplyAssert isInvalidToken() {
+    hasStatus(401);
+    Assertions.assertThat(actual.header("WWW-Authenticate"))
+        .as("WWW-Authenticate of " + actual)
+        .isNotNull()
+        .startsWith("Bearer ")
+        .contains("realm=\"" + TestClient.REALM + "\"")
+        .contains("error=\"invalid_token\"");
+    hasError("invalid_token");
+    Assertions.assertThat(actual.json().path("error_description").isTextual())
+        .as(actual.toString())
+        .isTrue();
     return this;
   }
 }

@@ -316,56 +316,10 @@ public final class ConfigApi {
     return out;
   }
 
-  /** Fails unless the reply is a 400 of the config API: {@code invalid_request}. */
-  public static void assertInvalidRequest(Reply reply) {
-    assertThat(reply).hasStatus(400).hasError("invalid_request");
-  }
-
   /** The scope a request needs (SPEC §2): {@code .:path} to read, {@code *:path} to write. */
   public static String requiredScope(String method, String path) {
     boolean read = "GET".equals(method) || "HEAD".equals(method);
     boolean secret = path.matches("config/clients/[^/]+/secret(/.*)?");
     return (read && !secret ? ".:" : "*:") + path;
-  }
-
-  /**
-   * Fails unless the reply is the API's 403: {@code WWW-Authenticate: Bearer realm="demo",
-   * error="insufficient_scope", scope="<required>"} and the JSON body naming method, path and the
-   * required scope.
-   */
-  public static void assertInsufficientScope(Reply reply, String method, String path) {
-    String required = requiredScope(method, path);
-    assertThat(reply).hasStatus(403);
-    String challenge = reply.header("WWW-Authenticate");
-    assertThat(challenge)
-        .as("WWW-Authenticate of " + reply)
-        .isNotNull()
-        .startsWith("Bearer ")
-        .contains("realm=\"" + REALM + "\"")
-        .contains("error=\"insufficient_scope\"")
-        .contains("scope=\"" + required + "\"");
-    if (method.equals("HEAD")) {
-      return; // no body
-    }
-    JsonNode body = reply.json();
-    assertThat(body.path("error").asText()).isEqualTo("insufficient_scope");
-    assertThat(body.path("required_scope").asText()).isEqualTo(required);
-    assertThat(body.path("error_description").asText())
-        .contains(method + " " + path)
-        .contains(required);
-  }
-
-  /** Fails unless the reply is the API's 401 for a bad token ({@code invalid_token}). */
-  public static void assertInvalidToken(Reply reply) {
-    assertThat(reply).hasStatus(401);
-    String challenge = reply.header("WWW-Authenticate");
-    assertThat(challenge)
-        .as("WWW-Authenticate of " + reply)
-        .isNotNull()
-        .startsWith("Bearer ")
-        .contains("realm=\"" + REALM + "\"")
-        .contains("error=\"invalid_token\"");
-    assertThat(reply).hasError("invalid_token");
-    assertThat(reply.json().path("error_description").isTextual()).isTrue();
   }
 }

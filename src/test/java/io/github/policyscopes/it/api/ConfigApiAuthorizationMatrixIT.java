@@ -198,7 +198,7 @@ class ConfigApiAuthorizationMatrixIT {
 
     assertThat(reply).as(token + " " + method + " " + path).hasStatus(expected);
     switch (expected) {
-      case 403 -> ConfigApi.assertInsufficientScope(reply, method, path);
+      case 403 -> assertThat(reply).isInsufficientScope(method, path);
       case 201 -> {
         String id = reply.json().path("id").asText();
         assertThat(reply.header("Location"))

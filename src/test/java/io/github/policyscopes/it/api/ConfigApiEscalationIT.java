@@ -280,7 +280,7 @@ class ConfigApiEscalationIT {
   void aReadOnlyCallerCannotCreateAnything() {
     // the decision (write needed on the collection) comes first: 403 insufficient_scope
     String token = fixtures.configReader();
-    ConfigApi.assertInsufficientScope(
-        createPolicy(token, Fixtures.unique("Esc reader"), "openid"), "POST", POLICIES);
+    assertThat(createPolicy(token, Fixtures.unique("Esc reader"), "openid"))
+        .isInsufficientScope("POST", POLICIES);
   }
 }

@@ -217,8 +217,8 @@ class ConfigApiPathBypassIT {
   void theCanonicalDemoPolicyPathIsDeniedToTheAllPowerToken() {
     String token = fixtures.allPowerToken();
     String path = "config/tokenPolicies/" + CONFIG_POLICY_ID;
-    ConfigApi.assertInsufficientScope(api.get(token, path), "GET", path);
-    ConfigApi.assertInsufficientScope(api.send("HEAD", path, token, null), "HEAD", path);
+    assertThat(api.get(token, path)).isInsufficientScope("GET", path);
+    assertThat(api.send("HEAD", path, token, null)).isInsufficientScope("HEAD", path);
     assertThat(api.get(token, "config/tokenPolicies")).as("the token works").hasStatus(200);
   }
 
@@ -245,10 +245,10 @@ class ConfigApiPathBypassIT {
         .containsExactlyInAnyOrder(
             "*:**", "-:config/clients/" + clientC, "-:config/tokenPolicies/" + policyQ);
     String secret = "config/clients/" + clientC + "/secret";
-    ConfigApi.assertInsufficientScope(api.get(token, secret), "GET", secret);
-    ConfigApi.assertInsufficientScope(api.post(token, secret, null), "POST", secret);
+    assertThat(api.get(token, secret)).isInsufficientScope("GET", secret);
+    assertThat(api.post(token, secret, null)).isInsufficientScope("POST", secret);
     String member = "config/clients/" + clientC;
-    ConfigApi.assertInsufficientScope(api.get(token, member), "GET", member);
+    assertThat(api.get(token, member)).isInsufficientScope("GET", member);
     assertThat(api.get(token, "config/clients")).as("the token works").hasStatus(200);
   }
 
@@ -284,7 +284,7 @@ class ConfigApiPathBypassIT {
   @Test
   void theCanonicalDeleteIsDenied() {
     String path = "config/tokenPolicies/" + policyQ;
-    ConfigApi.assertInsufficientScope(api.delete(attacker.token("*:**"), path), "DELETE", path);
+    assertThat(api.delete(attacker.token("*:**"), path)).isInsufficientScope("DELETE", path);
   }
 
   // ---- whoami's path parameter follows the same rule ----
@@ -305,7 +305,7 @@ class ConfigApiPathBypassIT {
               token,
               "config/whoami?method=GET&path="
                   + java.net.URLEncoder.encode(path, java.nio.charset.StandardCharsets.UTF_8));
-      ConfigApi.assertInvalidRequest(reply);
+      assertThat(reply).isInvalidRequest();
     }
   }
 }

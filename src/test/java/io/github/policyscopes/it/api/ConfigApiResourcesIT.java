@@ -326,7 +326,7 @@ class ConfigApiResourcesIT {
         .hasJson("/expires_in", 120);
     String botToken = issued.json().get("access_token").asText();
     assertThat(api.get(botToken, CLIENTS + "/" + id)).hasStatus(200);
-    ConfigApi.assertInsufficientScope(api.get(botToken, POLICIES), "GET", POLICIES);
+    assertThat(api.get(botToken, POLICIES)).isInsufficientScope("GET", POLICIES);
 
     // a new secret replaces the old one
     Reply rotated = api.post(token, CLIENTS + "/" + id + "/secret", null);

@@ -88,7 +88,7 @@ class ConfigApiTokenIT {
   @ParameterizedTest
   @ValueSource(strings = {"garbage", "a.b.c", "eyJhbGciOiJub25lIn0.eyJzY29wZSI6Iio6KioifQ."})
   void garbageIs401InvalidToken(String token) {
-    ConfigApi.assertInvalidToken(api.get(token, PATH));
+    assertThat(api.get(token, PATH)).isInvalidToken();
   }
 
   @Test
@@ -103,7 +103,7 @@ class ConfigApiTokenIT {
         token.substring(0, dot + 1)
             + java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(signature);
     assertThat(api.get(token, PATH)).hasStatus(200);
-    ConfigApi.assertInvalidToken(api.get(tampered, PATH));
+    assertThat(api.get(tampered, PATH)).isInvalidToken();
   }
 
   @Test
@@ -120,8 +120,8 @@ class ConfigApiTokenIT {
             + java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(payload.getBytes())
             + "."
             + parts[2];
-    ConfigApi.assertInvalidToken(
-        api.post(forged, PATH, ConfigApi.policyBody(Fixtures.unique("Forged"), "openid")));
+    assertThat(api.post(forged, PATH, ConfigApi.policyBody(Fixtures.unique("Forged"), "openid")))
+        .isInvalidToken();
   }
 
   @Test
@@ -146,8 +146,8 @@ class ConfigApiTokenIT {
     assertThat(waitMillis).as("lifespan honoured (exp - now)").isLessThanOrEqualTo(62_000);
     Thread.sleep(Math.max(0, waitMillis));
 
-    ConfigApi.assertInvalidToken(api.get(token, "config/whoami"));
-    ConfigApi.assertInvalidToken(api.get(token, PATH));
+    assertThat(api.get(token, "config/whoami")).isInvalidToken();
+    assertThat(api.get(token, PATH)).isInvalidToken();
   }
 
   @Test
@@ -170,8 +170,8 @@ class ConfigApiTokenIT {
                 "access_token"));
     assertThat(revoked).hasStatus(200);
 
-    ConfigApi.assertInvalidToken(api.get(token, PATH));
-    ConfigApi.assertInvalidToken(api.get(token, "config/whoami"));
+    assertThat(api.get(token, PATH)).isInvalidToken();
+    assertThat(api.get(token, "config/whoami")).isInvalidToken();
   }
 
   @Test
@@ -191,7 +191,7 @@ class ConfigApiTokenIT {
     assertThat(revoked).hasStatus(204);
     Thread.sleep(1100); // a new token must be issued after notBefore
 
-    ConfigApi.assertInvalidToken(api.get(token, PATH));
+    assertThat(api.get(token, PATH)).isInvalidToken();
     assertThat(api.get(bound.token(".:**"), PATH)).as("a new token works").hasStatus(200);
   }
 
@@ -208,14 +208,14 @@ class ConfigApiTokenIT {
     Reply disabled = client.admin("PUT", clients, representation.toString());
     assertThat(disabled).hasStatus(204);
 
-    ConfigApi.assertInvalidToken(api.get(token, PATH));
+    assertThat(api.get(token, PATH)).isInvalidToken();
   }
 
   @Test
   void aTokenOfAnotherRealmIs401InvalidToken() {
     // the master realm's admin: all-powerful there, nothing here
-    ConfigApi.assertInvalidToken(api.get(client.adminToken(), PATH));
-    ConfigApi.assertInvalidToken(api.get(client.adminToken(), "config/whoami"));
+    assertThat(api.get(client.adminToken(), PATH)).isInvalidToken();
+    assertThat(api.get(client.adminToken(), "config/whoami")).isInvalidToken();
   }
 
   @Test
@@ -230,10 +230,10 @@ class ConfigApiTokenIT {
     assertThat(api.get(tokens.get("access_token").asText(), PATH))
         .as("the access token of the same response works")
         .hasStatus(200);
-    ConfigApi.assertInvalidToken(api.get(tokens.get("id_token").asText(), PATH));
-    ConfigApi.assertInvalidToken(api.get(tokens.get("id_token").asText(), "config/whoami"));
-    ConfigApi.assertInvalidToken(api.get(tokens.get("refresh_token").asText(), PATH));
-    ConfigApi.assertInvalidToken(api.get(tokens.get("refresh_token").asText(), "config/whoami"));
+    assertThat(api.get(tokens.get("id_token").asText(), PATH)).isInvalidToken();
+    assertThat(api.get(tokens.get("id_token").asText(), "config/whoami")).isInvalidToken();
+    assertThat(api.get(tokens.get("refresh_token").asText(), PATH)).isInvalidToken();
+    assertThat(api.get(tokens.get("refresh_token").asText(), "config/whoami")).isInvalidToken();
   }
 
   @Test
@@ -244,7 +244,7 @@ class ConfigApiTokenIT {
 
     Reply whoami = api.get(token, "config/whoami");
     assertThat(whoami).hasStatus(200).hasJson("/clientId", clientId);
-    ConfigApi.assertInsufficientScope(api.get(token, PATH), "GET", PATH);
+    assertThat(api.get(token, PATH)).isInsufficientScope("GET", PATH);
   }
 
   @Test

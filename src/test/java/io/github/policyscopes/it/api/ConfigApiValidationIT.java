@@ -344,8 +344,8 @@ class ConfigApiValidationIT {
   void badQueryParametersAre400() {
     for (String query : List.of("max=0", "max=1001", "max=-1", "first=-1", "max=abc", "first=x")) {
       Reply reply = api.get(token, POLICIES + "?" + query);
-      ConfigApi.assertInvalidRequest(reply);
-      ConfigApi.assertInvalidRequest(api.get(token, CLIENTS + "?" + query));
+      assertThat(reply).isInvalidRequest();
+      assertThat(api.get(token, CLIENTS + "?" + query)).isInvalidRequest();
     }
   }
 

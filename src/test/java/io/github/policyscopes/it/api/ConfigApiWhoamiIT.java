@@ -158,10 +158,10 @@ class ConfigApiWhoamiIT {
 
   @Test
   void aNonCanonicalPathInTheQueryIs400() {
-    ConfigApi.assertInvalidRequest(
-        api.get(fixtures.configReader(), "config/whoami" + query("GET", "config//clients")));
-    ConfigApi.assertInvalidRequest(
-        api.get(fixtures.configReader(), "config/whoami" + query("GET", "config/../config")));
+    assertThat(api.get(fixtures.configReader(), "config/whoami" + query("GET", "config//clients")))
+        .isInvalidRequest();
+    assertThat(api.get(fixtures.configReader(), "config/whoami" + query("GET", "config/../config")))
+        .isInvalidRequest();
   }
 
   @Test

@@ -161,7 +161,7 @@ class EvaluateIT {
 
     Reply get = api.get(token, "config/clients/" + configAdminUuid);
     Reply post = evaluate(token, configAdminUuid, Map.of("scope", "openid"));
-    ConfigApi.assertInsufficientScope(get, "GET", "config/clients/" + configAdminUuid);
+    assertThat(get).isInsufficientScope("GET", "config/clients/" + configAdminUuid);
     assertThat(post).hasStatus(403);
     assertThat(post.body()).isEqualTo(get.body());
     assertThat(post).hasHeader("WWW-Authenticate", get.header("WWW-Authenticate"));
@@ -229,15 +229,15 @@ class EvaluateIT {
             api.send("POST", path, reader, "{\"scope\":\"openid\"}", "Content-Type", "text/plain"))
         .hasStatus(415);
     Reply unknownField = evaluate(reader, configAdminUuid, Map.of("scopes", "openid"));
-    ConfigApi.assertInvalidRequest(unknownField);
+    assertThat(unknownField).isInvalidRequest();
     assertThat(unknownField).hasJson("/field", "scopes");
     Reply grant = evaluate(reader, configAdminUuid, Map.of("grantType", "implicit"));
-    ConfigApi.assertInvalidRequest(grant);
+    assertThat(grant).isInvalidRequest();
     assertThat(grant).hasJson("/field", "grantType");
     Reply notText = evaluate(reader, configAdminUuid, Map.of("scope", List.of("a")));
     assertThat(notText).hasJson("/field", "scope");
     Reply tooLong = evaluate(reader, configAdminUuid, Map.of("scope", "a".repeat(4001)));
-    ConfigApi.assertInvalidRequest(tooLong);
+    assertThat(tooLong).isInvalidRequest();
     assertThat(tooLong).hasJson("/field", "scope");
     assertThat(api.send("POST", path, reader, "[1]")).hasStatus(400);
     // password: the same decision, and Keycloak's own switch is mentioned when it is off
