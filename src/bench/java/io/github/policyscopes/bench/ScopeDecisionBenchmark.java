@@ -1,10 +1,16 @@
 package io.github.policyscopes.bench;
 
-import io.github.policyscopes.policy.RequestAccess;
-import io.github.policyscopes.policy.ScopeSet;
+import io.github.policyscopes.keycloak.rest.CallerScopes;
+import io.github.policyscopes.policy.DisallowedScopesMode;
+import io.github.policyscopes.policy.EffectivePolicy;
+import io.github.policyscopes.access.RequestAccess;
+import io.github.policyscopes.access.RequestPaths;
+import io.github.policyscopes.access.ScopeSet;
 import io.github.policyscopes.scope.Access;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -19,11 +25,22 @@ import org.springframework.web.util.pattern.PathPattern;
 import org.springframework.web.util.pattern.PathPatternParser;
 
 /**
- * The SPEC §2 decision for a realistic 20-scope token and 16 realistic requests: one operation
- * answers "is this request allowed?" for all 16 requests. The same rules in every variant: a deny
- * matching the path or an ancestor refuses; else a grant with enough access matching the path
- * allows; required access from {@link RequestAccess}. Patterns are compiled once in setup for every
- * variant. Ours additionally checks that the path is canonical (Spring's variants do not).
+ * The config API's per-request decision as the server really makes it ({@code BearerGuard}): from
+ * the bearer token's {@code scope} claim (a realistic 20-scope token, one space-separated string)
+ * and the raw request path to allowed/refused. One operation answers 16 realistic requests. Every
+ * variant does the same job the same way:
+ *
+ * <ul>
+ *   <li>the token's scope claim is compiled once per distinct claim and looked up per request (ours:
+ *       {@link CallerScopes}, the server's own Caffeine cache, which also narrows the grants to the
+ *       client's current policy; Spring's: a map from the claim to its compiled patterns);
+ *   <li>a deny matching the path or an ancestor refuses; else a grant with enough access matching
+ *       the path allows; the required access is {@link RequestAccess#required};
+ *   <li>ours also checks that the raw path is canonical ({@link RequestPaths#validate}), as the
+ *       server does before deciding; Spring's variants do not.
+ * </ul>
+ *
+ * {@code oursUncached} is what the server did before the cache: parse the claim per request.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.Throughput)
@@ -72,21 +89,58 @@ public class ScopeDecisionBenchmark {
     {"GET", "config/audit/2025/entries"},
   };
 
-  // ours
-  ScopeSet scopes;
+  /** The token's {@code scope} claim, as the access token carries it. */
+  static final String CLAIM = String.join(" ", TOKEN);
 
-  // the same logic on Spring's AntPathMatcher
+  /** The token's client's current policy: the demo's configuration policy, which covers it. */
+  static final EffectivePolicy POLICY =
+      EffectivePolicy.of(
+          List.of("openid", "*:**", "-:config/tokenPolicies/8cdb3f99-ceee-403d-a01d-daf392e18350"),
+          DisallowedScopesMode.IGNORE,
+          null);
+
+  /** A scope claim's patterns compiled for Spring's matchers. */
+  record SpringCompiled(
+      String[] antDenies,
+      String[] antDenyDescendants,
+      String[] antGrants,
+      Access[] grantAccess,
+      PathPattern[] ppDenies,
+      PathPattern[] ppDenyDescendants,
+      PathPattern[] ppGrants) {
+
+    static SpringCompiled of(String claim) {
+      List<String> denies = new ArrayList<>();
+      List<String> grants = new ArrayList<>();
+      List<Access> access = new ArrayList<>();
+      for (String s : claim.split(" ")) {
+        if (s.length() < 2 || s.charAt(1) != ':') {
+          continue; // plain scope
+        }
+        String pattern = s.substring(2);
+        if (s.charAt(0) == '-') {
+          denies.add(pattern);
+        } else {
+          grants.add(pattern);
+          access.add(Access.ofSymbol(s.charAt(0)));
+        }
+      }
+      PathPatternParser parser = new PathPatternParser();
+      return new SpringCompiled(
+          denies.toArray(new String[0]),
+          denies.stream().map(d -> d + "/**").toArray(String[]::new),
+          grants.toArray(new String[0]),
+          access.toArray(new Access[0]),
+          denies.stream().map(d -> parser.parse("/" + d)).toArray(PathPattern[]::new),
+          denies.stream().map(d -> parser.parse("/" + d + "/**")).toArray(PathPattern[]::new),
+          grants.stream().map(g -> parser.parse("/" + g)).toArray(PathPattern[]::new));
+    }
+  }
+
+  /** Spring's variants cache compiled claims the way ours does: one entry per distinct claim. */
+  final Map<String, SpringCompiled> springCache = new ConcurrentHashMap<>();
+
   final AntPathMatcher ant = new AntPathMatcher();
-  String[] antDenies;
-  String[] antDenyDescendants;
-  String[] antGrants;
-  Access[] antGrantAccess;
-
-  // the same logic on Spring's PathPattern
-  PathPattern[] ppDenies;
-  PathPattern[] ppDenyDescendants;
-  PathPattern[] ppGrants;
-  Access[] ppGrantAccess;
 
   String[] methods;
   String[] paths;
@@ -95,31 +149,6 @@ public class ScopeDecisionBenchmark {
 
   @Setup
   public void setup() {
-    scopes = ScopeSet.of(List.of(TOKEN));
-    List<String> denies = new ArrayList<>();
-    List<String> grants = new ArrayList<>();
-    List<Access> access = new ArrayList<>();
-    for (String s : TOKEN) {
-      String pattern = s.substring(2);
-      if (s.charAt(0) == '-') {
-        denies.add(pattern);
-      } else {
-        grants.add(pattern);
-        access.add(Access.ofSymbol(s.charAt(0)));
-      }
-    }
-    antDenies = denies.toArray(new String[0]);
-    antDenyDescendants = denies.stream().map(d -> d + "/**").toArray(String[]::new);
-    antGrants = grants.toArray(new String[0]);
-    antGrantAccess = access.toArray(new Access[0]);
-
-    PathPatternParser parser = new PathPatternParser();
-    ppDenies = denies.stream().map(d -> parser.parse("/" + d)).toArray(PathPattern[]::new);
-    ppDenyDescendants =
-        denies.stream().map(d -> parser.parse("/" + d + "/**")).toArray(PathPattern[]::new);
-    ppGrants = grants.stream().map(g -> parser.parse("/" + g)).toArray(PathPattern[]::new);
-    ppGrantAccess = antGrantAccess;
-
     methods = new String[REQUESTS.length];
     paths = new String[REQUESTS.length];
     slashPaths = new String[REQUESTS.length];
@@ -130,54 +159,78 @@ public class ScopeDecisionBenchmark {
       slashPaths[i] = "/" + REQUESTS[i][1];
       containers[i] = PathContainer.parsePath(slashPaths[i]);
     }
-    // the three implementations must agree, or the comparison is meaningless
+    // the implementations must agree, or the comparison is meaningless
     for (int i = 0; i < REQUESTS.length; i++) {
-      boolean a = scopes.isAllowed(methods[i], paths[i]);
-      boolean b = antAllowed(methods[i], paths[i]);
-      boolean c = pathPatternAllowed(methods[i], PathContainer.parsePath(slashPaths[i]));
-      if (a != b || a != c) {
+      boolean a = oursAllowed(CLAIM, methods[i], paths[i]);
+      boolean b = antAllowed(CLAIM, methods[i], paths[i]);
+      boolean c = pathPatternAllowed(CLAIM, methods[i], PathContainer.parsePath(slashPaths[i]));
+      boolean d = ScopeSet.parse(CLAIM).decide(methods[i], paths[i]).allowed();
+      if (a != b || a != c || a != d) {
         throw new IllegalStateException(
-            "implementations disagree on " + methods[i] + " " + paths[i] + ": " + a + b + c);
+            "implementations disagree on " + methods[i] + " " + paths[i] + ": " + a + b + c + d);
       }
     }
   }
 
-  boolean antAllowed(String method, String path) {
-    for (int k = 0; k < antDenies.length; k++) {
-      if (ant.match(antDenies[k], path) || ant.match(antDenyDescendants[k], path)) {
+  /** What BearerGuard does per request, after Keycloak verified the token. */
+  static boolean oursAllowed(String claim, String method, String rawPath) {
+    String path = RequestPaths.validate(rawPath);
+    ScopeSet effective = CallerScopes.effective(claim, POLICY);
+    CallerScopes.token(claim); // the claim as issued, kept for explanations
+    return effective.decide(method, path).allowed();
+  }
+
+  boolean antAllowed(String claim, String method, String path) {
+    SpringCompiled c = springCache.computeIfAbsent(claim, SpringCompiled::of);
+    for (int k = 0; k < c.antDenies.length; k++) {
+      if (ant.match(c.antDenies[k], path) || ant.match(c.antDenyDescendants[k], path)) {
         return false;
       }
     }
     Access required = RequestAccess.required(method, path);
-    for (int k = 0; k < antGrants.length; k++) {
-      if (antGrantAccess[k].includes(required) && ant.match(antGrants[k], path)) {
+    for (int k = 0; k < c.antGrants.length; k++) {
+      if (c.grantAccess[k].includes(required) && ant.match(c.antGrants[k], path)) {
         return true;
       }
     }
     return false;
   }
 
-  boolean pathPatternAllowed(String method, PathContainer path) {
-    for (int k = 0; k < ppDenies.length; k++) {
-      if (ppDenies[k].matches(path) || ppDenyDescendants[k].matches(path)) {
+  boolean pathPatternAllowed(String claim, String method, PathContainer path) {
+    SpringCompiled c = springCache.computeIfAbsent(claim, SpringCompiled::of);
+    for (int k = 0; k < c.ppDenies.length; k++) {
+      if (c.ppDenies[k].matches(path) || c.ppDenyDescendants[k].matches(path)) {
         return false;
       }
     }
     Access required = RequestAccess.required(method, path.value().substring(1));
-    for (int k = 0; k < ppGrants.length; k++) {
-      if (ppGrantAccess[k].includes(required) && ppGrants[k].matches(path)) {
+    for (int k = 0; k < c.ppGrants.length; k++) {
+      if (c.grantAccess[k].includes(required) && c.ppGrants[k].matches(path)) {
         return true;
       }
     }
     return false;
   }
 
-  /** Ours: {@code ScopeSet.isAllowed} (includes the canonical-path check). */
+  /** Ours, the server's path: cached claim, canonical-path check, decision. */
   @Benchmark
   public int ours() {
     int allowed = 0;
     for (int i = 0; i < paths.length; i++) {
-      if (scopes.isAllowed(methods[i], paths[i])) {
+      if (oursAllowed(CLAIM, methods[i], paths[i])) {
+        allowed++;
+      }
+    }
+    return allowed;
+  }
+
+  /** Ours as the server did before the cache: the claim parsed per request. */
+  @Benchmark
+  public int oursUncached() {
+    int allowed = 0;
+    for (int i = 0; i < paths.length; i++) {
+      String path = RequestPaths.validate(paths[i]);
+      if (ScopeSet.parse(CLAIM).decide(methods[i], path).allowed()) {
         allowed++;
       }
     }
@@ -189,7 +242,7 @@ public class ScopeDecisionBenchmark {
   public int springAntPathMatcher() {
     int allowed = 0;
     for (int i = 0; i < paths.length; i++) {
-      if (antAllowed(methods[i], paths[i])) {
+      if (antAllowed(CLAIM, methods[i], paths[i])) {
         allowed++;
       }
     }
@@ -197,14 +250,14 @@ public class ScopeDecisionBenchmark {
   }
 
   /**
-   * Spring PathPattern, patterns pre-parsed; the request path is parsed with {@code
-   * PathContainer.parsePath} per request, as a server does once per request.
+   * Spring PathPattern; the request path is parsed with {@code PathContainer.parsePath} per request,
+   * as a Spring server does once per request.
    */
   @Benchmark
   public int springPathPattern() {
     int allowed = 0;
     for (int i = 0; i < paths.length; i++) {
-      if (pathPatternAllowed(methods[i], PathContainer.parsePath(slashPaths[i]))) {
+      if (pathPatternAllowed(CLAIM, methods[i], PathContainer.parsePath(slashPaths[i]))) {
         allowed++;
       }
     }
@@ -216,7 +269,7 @@ public class ScopeDecisionBenchmark {
   public int springPathPatternPreparsed() {
     int allowed = 0;
     for (int i = 0; i < paths.length; i++) {
-      if (pathPatternAllowed(methods[i], containers[i])) {
+      if (pathPatternAllowed(CLAIM, methods[i], containers[i])) {
         allowed++;
       }
     }

@@ -3,7 +3,7 @@ package io.github.policyscopes.policy;
 import io.github.policyscopes.scope.ConfigScope;
 import io.github.policyscopes.scope.PlainScope;
 import io.github.policyscopes.scope.Scope;
-import io.github.policyscopes.scope.ScopeParseException;
+import io.github.policyscopes.scope.Scopes;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.LinkedHashSet;
@@ -38,17 +38,7 @@ public final class EffectivePolicy {
     List<ConfigScope> grants = new ArrayList<>();
     List<ConfigScope> denies = new ArrayList<>();
     Set<String> plain = new LinkedHashSet<>();
-    Set<String> seen = new LinkedHashSet<>();
-    for (String entry : entries) {
-      if (entry == null || entry.isBlank() || !seen.add(entry)) {
-        continue;
-      }
-      Scope scope;
-      try {
-        scope = Scope.parse(entry);
-      } catch (ScopeParseException e) {
-        continue;
-      }
+    for (Scope scope : Scopes.wellFormed(entries)) {
       if (scope instanceof ConfigScope c) {
         if (c.isDeny()) {
           if (!denies.contains(c)) {

@@ -4,7 +4,9 @@ import io.github.policyscopes.policy.ScopeGrant.GrantResult;
 import io.github.policyscopes.scope.Access;
 import io.github.policyscopes.scope.ConfigScope;
 import io.github.policyscopes.scope.Scope;
-import io.github.policyscopes.scope.ScopeParseException;
+import io.github.policyscopes.scope.Scopes;
+import io.github.policyscopes.scope.Scopes.Malformed;
+import io.github.policyscopes.scope.Scopes.Valid;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashSet;
@@ -14,8 +16,8 @@ import java.util.Locale;
 import java.util.Set;
 
 /**
- * What a token request of a policy-bound client gets (SPEC §3): the one decision that the grant
- * wrapper and the policy mapper apply to a real request, and that the dry run ({@code
+ * What a token request of a policy-bound client gets: the one decision that the grant wrapper and
+ * the policy mapper apply to a real request, and that the dry run ({@code
  * config/clients/{id}/evaluate}) applies without issuing anything. Nothing here is computed twice:
  * the dry run calls the same {@link #decide}, {@link #rejects} and {@link #outcome}, and only adds
  * {@link #explain}, which says for each scope which entry covers it or why none does.
@@ -58,7 +60,7 @@ public final class IssuanceDecision {
   public static GrantResult decide(
       Collection<String> requested,
       Collection<String> keycloakScopes,
-      List<String> ceiling,
+      Ceiling ceiling,
       EffectivePolicy policy) {
     Set<String> candidates = new LinkedHashSet<>(requested);
     candidates.addAll(keycloakScopes);
@@ -106,13 +108,12 @@ public final class IssuanceDecision {
         continue;
       }
       boolean isGranted = granted.contains(s);
-      Scope scope;
-      try {
-        scope = Scope.parse(s);
-      } catch (ScopeParseException e) {
-        out.add(new Explained(s, isGranted, null, "malformed config scope: " + e.getMessage()));
+      Scopes.Parsed parsed = Scopes.tryParse(s);
+      if (parsed instanceof Malformed m) {
+        out.add(new Explained(s, isGranted, null, "malformed config scope: " + m.message()));
         continue;
       }
+      Scope scope = ((Valid) parsed).scope();
       Scope entry = policy.coveringEntry(scope);
       if (isGranted && scope instanceof ConfigScope c && c.isDeny()) {
         out.add(new Explained(s, true, null, "a requested deny is always granted"));

@@ -1,8 +1,9 @@
 package io.github.policyscopes.policy;
 
+import io.github.policyscopes.access.ApiLayout;
 import io.github.policyscopes.scope.ConfigScope;
 import io.github.policyscopes.scope.Scope;
-import io.github.policyscopes.scope.ScopeParseException;
+import io.github.policyscopes.scope.Scopes;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashSet;
@@ -14,10 +15,6 @@ import java.util.Set;
  * meant. English sentences, in the order of the entries.
  */
 public final class PolicyLinter {
-
-  /** Literal paths that are collections: granting them alone grants no member. */
-  private static final Set<String> COLLECTIONS =
-      Set.of("config", "config/tokenPolicies", "config/clients");
 
   /** Characters that look like a mistyped ":" after the access symbol. */
   private static final String SEPARATOR_TYPOS = ".;,=|";
@@ -54,14 +51,12 @@ public final class PolicyLinter {
         }
         continue;
       }
-      ConfigScope c;
-      try {
-        c = ConfigScope.parse(s);
-      } catch (ScopeParseException e) {
+      ConfigScope c = Scopes.configOrNull(s);
+      if (c == null) {
         continue; // a validation error, not a warning
       }
       config.add(c);
-      if (c.isGrant() && c.pattern().isLiteral() && COLLECTIONS.contains(c.pattern().toString())) {
+      if (c.isGrant() && isCollection(c)) {
         warnings.add(
             "`"
                 + s
@@ -117,25 +112,22 @@ public final class PolicyLinter {
     String candidate = null;
     if (SEPARATOR_TYPOS.indexOf(s.charAt(1)) >= 0) {
       candidate = access + ":" + s.substring(2);
-      if (!parses(candidate)) {
+      if (!Scopes.isConfigScope(candidate)) {
         candidate = null;
       }
     }
     if (candidate == null && (s.indexOf('/') >= 0 || s.indexOf('*', 1) >= 0)) {
       candidate = access + ":" + s.substring(1);
-      if (!parses(candidate)) {
+      if (!Scopes.isConfigScope(candidate)) {
         candidate = null;
       }
     }
     return candidate;
   }
 
-  private static boolean parses(String s) {
-    try {
-      ConfigScope.parse(s);
-      return true;
-    } catch (ScopeParseException e) {
-      return false;
-    }
+  /** Whether a grant names exactly a collection (or the root): it grants no member. */
+  private static boolean isCollection(ConfigScope grant) {
+    return grant.pattern().isLiteral()
+        && ApiLayout.collectionPaths().contains(grant.pattern().toString());
   }
 }

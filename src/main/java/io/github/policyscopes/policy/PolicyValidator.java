@@ -1,9 +1,9 @@
 package io.github.policyscopes.policy;
 
-import io.github.policyscopes.scope.ConfigScope;
 import io.github.policyscopes.scope.PathPattern;
 import io.github.policyscopes.scope.Scope;
-import io.github.policyscopes.scope.ScopeParseException;
+import io.github.policyscopes.scope.Scopes;
+import io.github.policyscopes.scope.Scopes.Malformed;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
@@ -115,12 +115,7 @@ public final class PolicyValidator {
       return "must not be blank";
     }
     if (Scope.isConfigScopeSyntax(scope)) {
-      try {
-        ConfigScope.parse(scope);
-        return null;
-      } catch (ScopeParseException e) {
-        return e.getMessage();
-      }
+      return Scopes.tryParse(scope) instanceof Malformed m ? m.message() : null;
     }
     if (scope.length() > PathPattern.MAX_LENGTH) {
       return "must be at most " + PathPattern.MAX_LENGTH + " characters long";

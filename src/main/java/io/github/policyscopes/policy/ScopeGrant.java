@@ -3,7 +3,7 @@ package io.github.policyscopes.policy;
 import io.github.policyscopes.scope.ConfigScope;
 import io.github.policyscopes.scope.PlainScope;
 import io.github.policyscopes.scope.Scope;
-import io.github.policyscopes.scope.ScopeParseException;
+import io.github.policyscopes.scope.Scopes;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashSet;
@@ -11,7 +11,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
 
-/** Requested scopes × policy → granted and dropped scopes (SPEC §3). */
+/** Requested scopes × policy → granted and dropped scopes: the grant rule of issuance. */
 public final class ScopeGrant {
 
   private ScopeGrant() {}
@@ -56,10 +56,8 @@ public final class ScopeGrant {
         if (s == null || s.isBlank() || !seen.add(s)) {
           continue;
         }
-        Scope scope;
-        try {
-          scope = Scope.parse(s);
-        } catch (ScopeParseException e) {
+        Scope scope = Scopes.parseOrNull(s);
+        if (scope == null) {
           dropped.add(s);
           continue;
         }
@@ -95,22 +93,23 @@ public final class ScopeGrant {
    * {@link #compute(Collection, EffectivePolicy)} for a space-separated {@code scope} parameter.
    */
   public static GrantResult compute(String scopeParameter, EffectivePolicy policy) {
-    return compute(ScopeSet.split(scopeParameter), policy);
+    return compute(Scopes.split(scopeParameter), policy);
   }
 
   /**
    * The grant of a token that may not exceed an earlier one (refresh, token exchange): the
-   * requested scopes are first narrowed by the original grant {@code ceiling} (as if it were the
-   * policy, so its denies come back as sticky), then decided by the policy as it is now. A null
-   * ceiling means a first issuance: just {@link #compute(Collection, EffectivePolicy)}. {@code
-   * dropped} lists every requested scope that is not granted, whichever step dropped it.
+   * requested scopes are first narrowed by the original grant (as if it were the policy, so its
+   * denies come back as sticky), then decided by the policy as it is now. Without a ceiling (a
+   * first issuance) this is just {@link #compute(Collection, EffectivePolicy)}. {@code dropped}
+   * lists every requested scope that is not granted, whichever step dropped it.
    */
   public static GrantResult computeWithin(
-      Collection<String> requested, Collection<String> ceiling, EffectivePolicy policy) {
-    if (ceiling == null) {
+      Collection<String> requested, Ceiling ceiling, EffectivePolicy policy) {
+    if (!ceiling.isSet()) {
       return compute(requested, policy);
     }
-    List<String> narrowed = compute(requested, EffectivePolicy.ofGrantedScopes(ceiling)).granted();
+    List<String> narrowed =
+        compute(requested, EffectivePolicy.ofGrantedScopes(ceiling.scopes())).granted();
     List<String> granted = compute(narrowed, policy).granted();
     Set<String> kept = new HashSet<>(granted);
     List<String> dropped =

@@ -38,7 +38,7 @@ public final class ConfigScope implements Scope {
       boolean symbolOk = !s.isEmpty() && "*.-".indexOf(s.charAt(0)) >= 0;
       throw new ScopeParseException(s, symbolOk ? 1 : 0, Reason.INVALID_ACCESS);
     }
-    return new ConfigScope(Access.ofSymbol(s.charAt(0)), PathPattern.parse(s, 2));
+    return new ConfigScope(Access.ofSymbol(s.charAt(0)), PathPatternParser.parse(s, 2));
   }
 
   /** Read, write or deny. */

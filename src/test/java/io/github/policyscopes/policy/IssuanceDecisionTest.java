@@ -42,12 +42,15 @@ class IssuanceDecisionTest {
 
   @Test
   void rejectModeRejectsOnlyWhatWasAsked() {
-    GrantResult asked = IssuanceDecision.decide(List.of("*:config/x"), List.of(), null, STRICT);
+    GrantResult asked =
+        IssuanceDecision.decide(List.of("*:config/x"), List.of(), Ceiling.NONE, STRICT);
     assertThat(IssuanceDecision.rejects(asked, STRICT)).isTrue();
-    GrantResult fine = IssuanceDecision.decide(List.of(".:config/x"), List.of(), null, STRICT);
+    GrantResult fine =
+        IssuanceDecision.decide(List.of(".:config/x"), List.of(), Ceiling.NONE, STRICT);
     assertThat(IssuanceDecision.rejects(fine, STRICT)).isFalse();
     // the same drop in ignore mode is no rejection
-    GrantResult ignored = IssuanceDecision.decide(List.of("*:config/x"), List.of(), null, CONFIG);
+    GrantResult ignored =
+        IssuanceDecision.decide(List.of("*:config/x"), List.of(), Ceiling.NONE, CONFIG);
     assertThat(IssuanceDecision.rejects(ignored, READ_ONLY)).isFalse();
   }
 
@@ -55,7 +58,7 @@ class IssuanceDecisionTest {
   void explainNamesTheCoveringEntryOrWhyNone() {
     List<String> asked =
         List.of(".:config/clients/*", "openid", "XXXXX", "*:a//b", "-:config/clients");
-    GrantResult result = IssuanceDecision.decide(asked, List.of(), null, CONFIG);
+    GrantResult result = IssuanceDecision.decide(asked, List.of(), Ceiling.NONE, CONFIG);
     List<Explained> explained = IssuanceDecision.explain(asked, result, CONFIG);
     assertThat(explained)
         .containsExactly(
@@ -74,7 +77,8 @@ class IssuanceDecisionTest {
 
   @Test
   void explainTellsReadOnlyFromNothingAndBrokenPolicies() {
-    GrantResult write = IssuanceDecision.decide(List.of("*:config/x"), List.of(), null, READ_ONLY);
+    GrantResult write =
+        IssuanceDecision.decide(List.of("*:config/x"), List.of(), Ceiling.NONE, READ_ONLY);
     assertThat(IssuanceDecision.explain(List.of("*:config/x"), write, READ_ONLY).get(0).reason())
         .isEqualTo("only read access: .:** covers the path, not write");
     assertThat(IssuanceDecision.stickyDenies(List.of("*:config/x"), write)).isEmpty();
@@ -82,12 +86,13 @@ class IssuanceDecisionTest {
     EffectivePolicy broken =
         EffectivePolicy.merge(
             List.of(new TokenPolicy("b", "Broken", List.of("*:**", "-:a//b"), null, null)));
-    GrantResult none = IssuanceDecision.decide(List.of("*:x"), List.of(), null, broken);
+    GrantResult none = IssuanceDecision.decide(List.of("*:x"), List.of(), Ceiling.NONE, broken);
     assertThat(IssuanceDecision.explain(List.of("*:x"), none, broken).get(0).reason())
         .contains("invalid entry");
 
     EffectivePolicy plainOnly = EffectivePolicy.of(List.of("email"), null, null);
-    GrantResult noGrant = IssuanceDecision.decide(List.of(".:x"), List.of(), null, plainOnly);
+    GrantResult noGrant =
+        IssuanceDecision.decide(List.of(".:x"), List.of(), Ceiling.NONE, plainOnly);
     assertThat(IssuanceDecision.explain(List.of(".:x"), noGrant, plainOnly).get(0).reason())
         .isEqualTo("the client's policies give no config grant");
   }
@@ -99,7 +104,7 @@ class IssuanceDecisionTest {
       @ForAll @Size(max = 3) List<@From("scopes") String> defaults,
       @ForAll @Size(max = 5) List<@From("scopes") String> entries) {
     EffectivePolicy policy = EffectivePolicy.of(entries, DisallowedScopesMode.IGNORE, null);
-    GrantResult result = IssuanceDecision.decide(asked, defaults, null, policy);
+    GrantResult result = IssuanceDecision.decide(asked, defaults, Ceiling.NONE, policy);
     List<String> candidates =
         java.util.stream.Stream.concat(asked.stream(), defaults.stream()).toList();
     for (Explained e : IssuanceDecision.explain(candidates, result, policy)) {
@@ -132,6 +137,6 @@ class IssuanceDecisionTest {
 
   private static Outcome outcome(
       List<String> asked, List<String> defaults, EffectivePolicy policy) {
-    return IssuanceDecision.outcome(IssuanceDecision.decide(asked, defaults, null, policy));
+    return IssuanceDecision.outcome(IssuanceDecision.decide(asked, defaults, Ceiling.NONE, policy));
   }
 }

@@ -127,17 +127,19 @@ class ScopeGrantTest {
     GrantResult refreshed =
         ScopeGrant.computeWithin(
             List.of(".:config/clients/abc", "*:config/clients", "openid", "email"),
-            original,
+            Ceiling.of(original),
             policy);
 
     // narrower than the original: kept; wider (write) or never granted (email): dropped
     assertThat(refreshed.granted()).containsExactly(".:config/clients/abc", "openid", DENY);
     assertThat(refreshed.dropped()).containsExactly("*:config/clients", "email");
     // no ceiling: a first issuance, the policy alone decides
-    assertThat(ScopeGrant.computeWithin(List.of("*:config/clients"), null, policy).granted())
+    assertThat(
+            ScopeGrant.computeWithin(List.of("*:config/clients"), Ceiling.NONE, policy).granted())
         .containsExactly("*:config/clients", DENY);
     // an empty original grant grants nothing
-    assertThat(ScopeGrant.computeWithin(List.of("openid"), List.of(), policy).granted()).isEmpty();
+    assertThat(ScopeGrant.computeWithin(List.of("openid"), Ceiling.of(List.of()), policy).granted())
+        .isEmpty();
   }
 
   @Test

@@ -3,7 +3,6 @@ package io.github.policyscopes.keycloak.rest;
 import org.keycloak.events.admin.OperationType;
 import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.RealmModel;
-import org.keycloak.services.resources.admin.AdminAuth;
 import org.keycloak.services.resources.admin.AdminEventBuilder;
 
 /** Keycloak admin events for config API writes, attributed to the caller's token. */
@@ -17,13 +16,16 @@ final class AdminEvents {
   static void record(
       KeycloakSession session,
       RealmModel realm,
-      Caller caller,
+      Permissions permissions,
       String resourceType,
       OperationType operation,
       String resourcePath,
       Object representation) {
-    AdminAuth auth = new AdminAuth(realm, caller.token(), caller.user(), caller.client());
-    new AdminEventBuilder(realm, auth, session, session.getContext().getConnection())
+    new AdminEventBuilder(
+            realm,
+            permissions.caller().adminAuth(realm),
+            session,
+            session.getContext().getConnection())
         .resource(resourceType)
         .operation(operation)
         .resourcePath(resourcePath)

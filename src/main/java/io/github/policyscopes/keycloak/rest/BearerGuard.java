@@ -1,14 +1,10 @@
 package io.github.policyscopes.keycloak.rest;
 
-import io.github.policyscopes.keycloak.metrics.PolicyMetrics.Refusal;
-import io.github.policyscopes.policy.Decision;
-import io.github.policyscopes.policy.InvalidPathException;
-import io.github.policyscopes.policy.RequestPaths;
-import io.github.policyscopes.policy.ScopeSet;
+import io.github.policyscopes.access.InvalidPathException;
+import io.github.policyscopes.access.RequestPaths;
 import jakarta.ws.rs.NotAuthorizedException;
 import java.net.URI;
-import java.util.stream.Collectors;
-import java.util.stream.Stream;
+import org.jboss.logging.Logger;
 import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.RealmModel;
 import org.keycloak.representations.AccessToken;
@@ -24,6 +20,8 @@ import org.keycloak.services.managers.AuthenticationManager.AuthResult;
  */
 final class BearerGuard {
 
+  private static final Logger LOG = Logger.getLogger(BearerGuard.class);
+
   private final KeycloakSession session;
   private final RealmModel realm;
 
@@ -33,17 +31,21 @@ final class BearerGuard {
   }
 
   /**
-   * Verifies the token and the request's {@code Origin}; the caller it returns has passed both, so
-   * a response to it may carry CORS headers. No path check and no decision yet.
+   * Verifies the token and the request's {@code Origin}; the permissions it returns are of a caller
+   * that passed both, so a response to it may carry CORS headers. No path check and no decision
+   * yet: the route asks {@link Permissions#requireAllowed} with {@link #method} and {@link
+   * #relativePath}.
    */
   @SuppressWarnings("deprecation") // the getters are deprecated since 26.5, not removed (26.7)
-  Caller authenticate() {
+  Permissions authenticate() {
     String token;
     try {
       token =
           AppAuthManager.extractAuthorizationHeaderToken(session.getContext().getRequestHeaders());
     } catch (NotAuthorizedException notBearer) {
-      token = null; // another scheme: no Bearer credentials at all (RFC 6750 §3.1)
+      // another scheme: no Bearer credentials at all (RFC 6750 §3.1)
+      LOG.debugf("config API: no Bearer credentials (%s)", notBearer.getMessage());
+      token = null;
     }
     if (token == null) {
       throw new ApiError(401, "invalid_request", "a Bearer access token is required")
@@ -54,6 +56,8 @@ final class BearerGuard {
       result =
           new AppAuthManager.BearerTokenAuthenticator(session).setTokenString(token).authenticate();
     } catch (RuntimeException rejected) {
+      // Keycloak's authenticator throws for some tokens it rejects: a 401 like any other
+      LOG.debugf(rejected, "config API: the bearer token was rejected");
       result = null;
     }
     if (result == null) {
@@ -64,30 +68,20 @@ final class BearerGuard {
     if (!Origins.allowed(session, accessToken)) {
       throw new ApiError(403, "invalid_origin", "origin not allowed for this client");
     }
-    ScopeSet tokenScopes = ScopeSet.parse(accessToken.getScope());
-    return new Caller(
-        accessToken,
-        result.getClient(),
-        result.getUser(),
-        CallerScopes.effective(accessToken.getScope(), tokenScopes, result.getClient()),
-        tokenScopes);
+    String claim = accessToken.getScope();
+    Caller caller =
+        new Caller(
+            accessToken,
+            result.getClient(),
+            result.getUser(),
+            CallerScopes.forClient(claim, result.getClient()),
+            CallerScopes.token(claim));
+    return new Permissions(caller, realm);
   }
 
-  /** Checks the path and decides for an authenticated caller; returns when allowed. */
-  void authorize(Caller caller, String method) {
-    authorize(caller, method, relativePath());
-  }
-
-  /**
-   * Decides {@code method} on {@code path} (canonical, relative to the realm) for an authenticated
-   * caller: a route that stands for another request (the dry run reads its client) asks for that
-   * request's decision, and gets that request's 403.
-   */
-  void authorize(Caller caller, String method, String path) {
-    Decision decision = caller.scopes().decide(method, path);
-    if (!decision.allowed()) {
-      throw forbidden(caller, decision);
-    }
+  /** The request's HTTP method, as the route that serves it was matched on. */
+  String method() {
+    return session.getContext().getHttpRequest().getHttpMethod();
   }
 
   /**
@@ -113,17 +107,6 @@ final class BearerGuard {
     }
   }
 
-  /**
-   * Refuses a request whose own path a deny of the caller names, when the decision that let it in
-   * was taken on another path (the dry run is decided as a read of its client): deny wins below.
-   */
-  void refuseDenied(Caller caller, String method, String path) {
-    Decision decision = caller.scopes().decide(method, path);
-    if (!decision.allowed() && decision.deniedBy() != null) {
-      throw forbidden(caller, decision);
-    }
-  }
-
   private ApiError invalidToken(String description) {
     return new ApiError(401, "invalid_token", description)
         .header(
@@ -135,44 +118,8 @@ final class BearerGuard {
                 + "\"");
   }
 
-  private ApiError forbidden(Caller caller, Decision decision) {
-    String tokenScopes = scopeList(caller.scopes());
-    String description =
-        decision.method()
-            + " "
-            + decision.path()
-            + " needs "
-            + decision.requiredScope()
-            + "; "
-            + decision.reason()
-            + "; token scopes: "
-            + (tokenScopes.isEmpty() ? "(none)" : tokenScopes);
-    if (!caller.ignored().isEmpty()) {
-      description +=
-          "; ignored (not given by the client's current policies): "
-              + String.join(" ", caller.ignored());
-    }
-    return new ApiError(403, "insufficient_scope", description)
-        .because(decision.deniedBy() != null ? Refusal.DENY : Refusal.NOT_GRANTED)
-        .with("required_scope", decision.requiredScope())
-        .header(
-            "WWW-Authenticate",
-            "Bearer realm=\""
-                + quoted(realm.getName())
-                + "\", error=\"insufficient_scope\", scope=\""
-                + quoted(decision.requiredScope())
-                + "\"");
-  }
-
-  static String scopeList(ScopeSet scopes) {
-    return Stream.of(scopes.grants(), scopes.denies(), scopes.plain())
-        .flatMap(l -> l.stream())
-        .map(s -> s.text())
-        .collect(Collectors.joining(" "));
-  }
-
   /** RFC 7230 quoted-string content: escape backslash and double quote. */
-  private static String quoted(String value) {
+  static String quoted(String value) {
     return value.replace("\\", "\\\\").replace("\"", "\\\"");
   }
 }

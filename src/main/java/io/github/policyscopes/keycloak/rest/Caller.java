@@ -1,14 +1,16 @@
 package io.github.policyscopes.keycloak.rest;
 
-import io.github.policyscopes.policy.ScopeSet;
+import io.github.policyscopes.access.ScopeSet;
 import io.github.policyscopes.scope.ConfigScope;
 import java.util.List;
 import org.keycloak.models.ClientModel;
+import org.keycloak.models.RealmModel;
 import org.keycloak.models.UserModel;
 import org.keycloak.representations.AccessToken;
+import org.keycloak.services.resources.admin.AdminAuth;
 
 /**
- * The verified bearer of a config API request.
+ * The verified bearer of a config API request: who asks. What it may do is {@link Permissions}.
  *
  * @param scopes what the caller may do: the token's scopes as far as its client's current policies
  *     give them, plus those policies' denies ({@link CallerScopes}); every decision and escalation
@@ -27,6 +29,11 @@ record Caller(
         .filter(grant -> !scopes.grants().contains(grant))
         .map(ConfigScope::text)
         .toList();
+  }
+
+  /** The caller as Keycloak's admin events and client policies see an admin. */
+  AdminAuth adminAuth(RealmModel realm) {
+    return new AdminAuth(realm, token, user, client);
   }
 
   /** The user's name when a user (not a client's service account) is the caller, else null. */

@@ -1,19 +1,20 @@
 package io.github.policyscopes.keycloak.rest;
 
-import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
+import com.github.benmanes.caffeine.cache.LoadingCache;
+import io.github.policyscopes.access.ScopeSet;
 import io.github.policyscopes.keycloak.store.PolicyStore;
 import io.github.policyscopes.policy.EffectivePolicy;
-import io.github.policyscopes.policy.ScopeSet;
 import io.github.policyscopes.scope.Access;
 import io.github.policyscopes.scope.ConfigScope;
 import io.github.policyscopes.scope.PlainScope;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.ConcurrentHashMap;
 import org.keycloak.models.ClientModel;
 
 /**
- * SPEC §7 I14, power is what the policy gives now: at the API, a token's config grants count only
+ * Invariant I14, power is what the policy gives now: at the API, a token's config grants count only
  * as far as the token's client ({@code azp}) is bound, at request time, to policies that cover
  * them: each grant counts only as far as a current policy grant reaches ({@link #within}); the rest
  * is ignored (a policy narrowed or unbound after the token was issued, or a client scope that
@@ -21,33 +22,71 @@ import org.keycloak.models.ClientModel;
  * grant left, the current policies' denies are added (the sticky deny). A public client, or a
  * client no policy governs, has no config power at all.
  *
- * <p>Results are cached per (scope claim, the client's policies as stored): a changed policy is a
- * different key, so the cache never serves an outdated answer; the cache is bounded.
+ * <p>This is the hot path of every config API request, so nothing here is computed twice: a scope
+ * claim is compiled once per distinct string (a bounded Caffeine cache), and what it is worth under
+ * a client's current policy is kept with it, per policy version ({@link PolicyStore#effectiveFor}
+ * hands out one {@link EffectivePolicy} instance per policy content, so a changed policy is a new
+ * key and an outdated answer is never served). A token seen before costs two cache lookups and no
+ * allocation.
  */
-final class CallerScopes {
+public final class CallerScopes {
 
+  /** How many distinct scope claims are kept compiled. */
   static final int MAX_CACHED = 4096;
 
-  /** A scope claim met with one version of a client's effective policy (cached by identity). */
-  private record Key(String scope, EffectivePolicy policy) {}
+  /** How many policy versions one scope claim remembers (usually one: one client's). */
+  static final int MAX_POLICIES_PER_CLAIM = 8;
 
-  private static final Cache<Key, ScopeSet> CACHE =
-      Caffeine.newBuilder().maximumSize(MAX_CACHED).build();
+  private static final LoadingCache<String, Compiled> CACHE =
+      Caffeine.newBuilder().maximumSize(MAX_CACHED).build(Compiled::new);
 
   private CallerScopes() {}
 
-  /**
-   * The caller's effective scopes; {@code tokenScopes} is {@code scopeClaim} compiled. What the
-   * client's tokens may carry now is {@link PolicyStore#effectiveFor}, the same answer issuance
-   * uses: none for an unbound client, no config grant for a public one or a broken policy.
-   */
-  static ScopeSet effective(String scopeClaim, ScopeSet tokenScopes, ClientModel client) {
-    EffectivePolicy policy = client == null ? null : PolicyStore.effectiveFor(client);
-    if (policy == null || policy.grants().isEmpty()) {
-      return withoutGrants(tokenScopes);
+  /** A scope claim compiled once, with what it is worth under the policies it was met with. */
+  private static final class Compiled {
+    final ScopeSet token;
+    final ScopeSet withoutGrants;
+    final ConcurrentHashMap<EffectivePolicy, ScopeSet> within = new ConcurrentHashMap<>(4);
+
+    Compiled(String claim) {
+      this.token = ScopeSet.parse(claim);
+      this.withoutGrants = CallerScopes.withoutGrants(token);
     }
-    return CACHE.get(
-        new Key(scopeClaim == null ? "" : scopeClaim, policy), k -> within(tokenScopes, policy));
+
+    ScopeSet under(EffectivePolicy policy) {
+      ScopeSet known = within.get(policy); // by identity: one instance per policy version
+      if (known != null) {
+        return known;
+      }
+      if (within.size() >= MAX_POLICIES_PER_CLAIM) {
+        within.clear(); // old policy versions: bounded, recomputed on demand
+      }
+      return within.computeIfAbsent(policy, p -> CallerScopes.within(token, p));
+    }
+  }
+
+  /** The token's {@code scope} claim compiled (cached): what it carries, before any policy. */
+  public static ScopeSet token(String scopeClaim) {
+    return CACHE.get(scopeClaim == null ? "" : scopeClaim).token;
+  }
+
+  /** The caller's effective scopes for a token of {@code client} carrying {@code scopeClaim}. */
+  static ScopeSet forClient(String scopeClaim, ClientModel client) {
+    return effective(scopeClaim, client == null ? null : PolicyStore.effectiveFor(client));
+  }
+
+  /**
+   * The effective scopes of a token carrying {@code scopeClaim} whose client's current policy is
+   * {@code policy} ({@link PolicyStore#effectiveFor}: null for a client no policy governs, no
+   * config grant for a public client or a broken policy). What {@link BearerGuard} decides with on
+   * every request; allocation-free for a claim and policy seen before.
+   */
+  public static ScopeSet effective(String scopeClaim, EffectivePolicy policy) {
+    Compiled compiled = CACHE.get(scopeClaim == null ? "" : scopeClaim);
+    if (policy == null || policy.grants().isEmpty()) {
+      return compiled.withoutGrants;
+    }
+    return compiled.under(policy);
   }
 
   /**

@@ -4,15 +4,15 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.github.policyscopes.keycloak.metrics.PolicyMetrics.Refusal;
 import io.github.policyscopes.keycloak.store.PolicyStore;
+import io.github.policyscopes.policy.Ceiling;
 import io.github.policyscopes.policy.EffectivePolicy;
 import io.github.policyscopes.policy.IssuanceDecision;
 import io.github.policyscopes.policy.IssuanceDecision.Explained;
 import io.github.policyscopes.policy.IssuanceDecision.Outcome;
 import io.github.policyscopes.policy.ScopeGrant.GrantResult;
-import io.github.policyscopes.policy.ScopeSet;
 import io.github.policyscopes.policy.TokenPolicy;
 import io.github.policyscopes.scope.Scope;
-import io.github.policyscopes.scope.ScopeParseException;
+import io.github.policyscopes.scope.Scopes;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -80,7 +80,11 @@ final class ClientEvaluation {
    * policy that governs it, since the answer depends on all of them (I15: nothing hidden shows).
    */
   static View evaluate(
-      KeycloakSession session, RealmModel realm, Caller caller, String id, ObjectNode body) {
+      KeycloakSession session,
+      RealmModel realm,
+      Permissions permissions,
+      String id,
+      ObjectNode body) {
     Json.onlyFields(body, FIELDS, Set.of());
     String scope = Json.text(body, "scope");
     String grantType = Json.text(body, "grantType");
@@ -100,7 +104,7 @@ final class ClientEvaluation {
     ClientModel client = ManagedClientService.find(session, realm, id);
     Map<String, ClientScopeModel> defaultScopes = client.getClientScopes(true);
     List<TokenPolicy> governing = PolicyStore.boundTo(client, defaultScopes);
-    if (governing.stream().anyMatch(p -> !readable(caller, p))) {
+    if (governing.stream().anyMatch(p -> !readable(permissions, p))) {
       throw new ApiError(
               403,
               "insufficient_scope",
@@ -119,17 +123,17 @@ final class ClientEvaluation {
 
     // the same inputs the grant wrapper and the mapper get (PolicyBoundGrantType,
     // TokenPolicyMapper)
-    List<String> asked = ScopeSet.split(scope);
+    List<String> asked = Scopes.split(scope);
     List<String> keycloakScopes =
         defaultScopes.values().stream()
             .filter(ClientScopeModel::isIncludeInTokenScope)
             .map(ClientScopeModel::getName)
             .sorted()
             .toList();
-    GrantResult askedOnly = IssuanceDecision.decide(asked, List.of(), null, policy);
+    GrantResult askedOnly = IssuanceDecision.decide(asked, List.of(), Ceiling.NONE, policy);
     boolean rejected = IssuanceDecision.rejects(askedOnly, policy);
     GrantResult result =
-        rejected ? askedOnly : IssuanceDecision.decide(asked, keycloakScopes, null, policy);
+        rejected ? askedOnly : IssuanceDecision.decide(asked, keycloakScopes, Ceiling.NONE, policy);
     Outcome outcome = rejected ? Outcome.REJECTED : IssuanceDecision.outcome(result);
     List<String> candidates = new ArrayList<>(asked);
     if (!rejected) {
@@ -172,8 +176,8 @@ final class ClientEvaluation {
   }
 
   /** Whether the caller may read a policy (a per-client policy has the client's id). */
-  private static boolean readable(Caller caller, TokenPolicy policy) {
-    return caller.scopes().isAllowed("GET", TokenPolicyService.path(policy.id()));
+  private static boolean readable(Permissions permissions, TokenPolicy policy) {
+    return permissions.canRead(TokenPolicyService.path(policy.id()));
   }
 
   /**
@@ -195,11 +199,8 @@ final class ClientEvaluation {
   }
 
   private static String canonical(String entry) {
-    try {
-      return Scope.parse(entry).text();
-    } catch (ScopeParseException e) {
-      return entry;
-    }
+    Scope scope = Scopes.parseOrNull(entry);
+    return scope == null ? entry : scope.text();
   }
 
   /** What Keycloak itself would refuse before any policy is asked. */

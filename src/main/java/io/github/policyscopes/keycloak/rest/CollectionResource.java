@@ -4,7 +4,7 @@ import io.github.policyscopes.keycloak.store.Revisions;
 import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.HEAD;
-import jakarta.ws.rs.HeaderParam;
+import jakarta.ws.rs.NotFoundException;
 import jakarta.ws.rs.OPTIONS;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.PUT;
@@ -14,59 +14,73 @@ import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.Response;
 import java.io.InputStream;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.RealmModel;
 
 /**
- * {@code config/{collection}} and {@code config/{collection}/{id}}: list, create, read, replace,
- * delete, each behind the bearer and scope check of {@link ConfigResource#guarded}.
+ * {@code config/{collection}}: list and create, each behind the checks of {@link
+ * ConfigResource#guarded}; {@code config/{collection}/{id}} and below is the member's ({@link
+ * MemberResource}).
+ *
+ * @param <V> the view of one resource
  */
-public final class CollectionResource {
+public final class CollectionResource<V> {
+
+  /** Makes the sub-resource of one member (a client's adds its secret and its dry run). */
+  @FunctionalInterface
+  interface Members<V> {
+    MemberResource<V> of(
+        ConfigResource root, ResourceCollection<V> collection, KeycloakSession session, String id);
+  }
 
   private final ConfigResource root;
-  private final ResourceCollection collection;
+  private final ResourceCollection<V> collection;
   private final KeycloakSession session;
   private final RealmModel realm;
+  private final Members<V> members;
 
-  CollectionResource(ConfigResource root, ResourceCollection collection, KeycloakSession session) {
+  CollectionResource(
+      ConfigResource root,
+      ResourceCollection<V> collection,
+      KeycloakSession session,
+      Members<V> members) {
     this.root = root;
     this.collection = collection;
     this.session = session;
     this.realm = session.getContext().getRealm();
+    this.members = members;
   }
 
   @GET
   public Response list(@QueryParam("first") String first, @QueryParam("max") String max) {
     return root.guarded(
-        "GET",
         collection.name(),
-        caller -> {
+        permissions -> {
           int from = Paging.first(first);
           int size = Paging.max(max);
-          List<?> readable = readable(caller, collection.all(session, realm, caller));
-          Map<String, Object> page = new LinkedHashMap<>();
-          page.put("total", readable.size());
-          page.put(collection.name(), readable.stream().skip(from).limit(size).toList());
-          return Json.response(200, page);
+          ResourceCollection.Page<V> page =
+              collection.page(session, realm, permissions, from, size);
+          Map<String, Object> body = new LinkedHashMap<>();
+          body.put("total", page.total());
+          body.put(collection.name(), page.members());
+          return Json.response(200, body);
         });
   }
 
   @HEAD
   public Response head() {
-    return root.guarded("HEAD", collection.name(), caller -> Response.ok());
+    return root.guarded(collection.name(), permissions -> Response.ok());
   }
 
   @POST
   public Response create(InputStream body) {
     return root.guarded(
-        "POST",
         collection.name(),
-        caller -> {
+        permissions -> {
           var json = Json.readObject(session.getContext().getRequestHeaders(), body);
-          ResourceCollection.Created created =
-              Writes.inTransaction(session, (s, r) -> collection.create(s, r, caller, json));
+          ResourceCollection.Created<V> created =
+              Writes.inTransaction(session, (s, r) -> collection.create(s, r, permissions, json));
           Map<String, Object> shown = Json.MAPPER.convertValue(created.view(), LinkedHashMap.class);
           shown.putAll(created.once());
           return Json.response(201, shown)
@@ -75,168 +89,29 @@ public final class CollectionResource {
         });
   }
 
-  @GET
-  @Path("{id}")
-  public Response get(
-      @PathParam("id") String id, @HeaderParam("If-None-Match") String ifNoneMatch) {
-    return root.guarded(
-        "GET",
-        collection.memberRoute(),
-        caller -> {
-          Object view = collection.get(session, realm, caller, id);
-          String etag = Json.etag(view, Revisions.current(session, realm, collection.kind(), id));
-          if (Conditions.noneMatchFails(ifNoneMatch, etag)) {
-            return Conditions.notModified(etag);
-          }
-          return Json.response(200, view).header("ETag", etag);
-        });
-  }
-
-  @HEAD
-  @Path("{id}")
-  public Response headOne(
-      @PathParam("id") String id, @HeaderParam("If-None-Match") String ifNoneMatch) {
-    return root.guarded(
-        "HEAD",
-        collection.memberRoute(),
-        caller -> {
-          String etag =
-              Json.etag(
-                  collection.get(session, realm, caller, id),
-                  Revisions.current(session, realm, collection.kind(), id));
-          if (Conditions.noneMatchFails(ifNoneMatch, etag)) {
-            return Conditions.notModified(etag);
-          }
-          return Response.ok().header("ETag", etag);
-        });
-  }
-
-  @PUT
-  @Path("{id}")
-  public Response update(
-      @PathParam("id") String id,
-      @HeaderParam("If-Match") String ifMatch,
-      @HeaderParam("If-None-Match") String ifNoneMatch,
-      InputStream body) {
-    return root.guarded(
-        "PUT",
-        collection.memberRoute(),
-        caller -> {
-          // preconditions before the content is even read (RFC 9110 §13.2.2) …
-          checkIfNoneMatch(session, realm, caller, id, ifNoneMatch);
-          var json = Json.readObject(session.getContext().getRequestHeaders(), body);
-          Tagged written =
-              Writes.inTransaction(
-                  session,
-                  (s, r) -> {
-                    // … and again where the write is serialised, against the state it changes
-                    checkIfNoneMatch(s, r, caller, id, ifNoneMatch);
-                    Object view = collection.update(s, r, caller, id, ifMatch, json);
-                    // the revision this write claimed, as it will be committed
-                    return new Tagged(
-                        view, Json.etag(view, Revisions.current(s, r, collection.kind(), id)));
-                  });
-          return Json.response(200, written.view()).header("ETag", written.etag());
-        });
-  }
-
-  @DELETE
-  @Path("{id}")
-  public Response delete(
-      @PathParam("id") String id,
-      @HeaderParam("If-Match") String ifMatch,
-      @HeaderParam("If-None-Match") String ifNoneMatch) {
-    return root.guarded(
-        "DELETE",
-        collection.memberRoute(),
-        caller -> {
-          Writes.inTransaction(
-              session,
-              (s, r) -> {
-                checkIfNoneMatch(s, r, caller, id, ifNoneMatch);
-                collection.delete(s, r, caller, id, ifMatch);
-                return null;
-              });
-          return Response.noContent();
-        });
-  }
-
-  // ---- preflight and paths below a member: the same as anywhere under config/ ----
-
   @OPTIONS
   public Response preflight() {
     return root.preflight();
   }
 
-  @OPTIONS
-  @Path("{id}")
-  public Response preflightMember() {
-    return root.preflight();
-  }
-
-  @OPTIONS
-  @Path("{id}/{rest:.+}")
-  public Response preflightBelow() {
-    return root.preflight();
-  }
-
-  @GET
-  @Path("{id}/{rest:.+}")
-  public Response unknownGet() {
-    return root.unknown("GET");
-  }
-
-  @HEAD
-  @Path("{id}/{rest:.+}")
-  public Response unknownHead() {
-    return root.unknown("HEAD");
-  }
-
-  @POST
-  @Path("{id}/{rest:.+}")
-  public Response unknownPost() {
-    return root.unknown("POST");
-  }
-
+  /**
+   * {@code PUT} and {@code DELETE} of a whole collection: nothing serves them. They get the plain
+   * 404 JAX-RS gives a path it cannot match, as before the members had their own sub-resource
+   * (without these two, the member locator below would turn them into a 405).
+   */
   @PUT
-  @Path("{id}/{rest:.+}")
-  public Response unknownPut() {
-    return root.unknown("PUT");
+  public Response putCollection() {
+    throw new NotFoundException();
   }
 
   @DELETE
-  @Path("{id}/{rest:.+}")
-  public Response unknownDelete() {
-    return root.unknown("DELETE");
+  public Response deleteCollection() {
+    throw new NotFoundException();
   }
 
-  /**
-   * SPEC §7 I2, deny wins in lists: the members the caller may read, decided for {@code GET
-   * config/{collection}/{id}} by the same decision the guard applies to that request.
-   */
-  private List<?> readable(Caller caller, List<?> all) {
-    String prefix = "config/" + collection.name() + "/";
-    return all.stream()
-        .filter(view -> caller.scopes().decide("GET", prefix + collection.idOf(view)).allowed())
-        .toList();
+  /** One member and everything below it: a sub-resource, as Keycloak's {@code ClientResource}. */
+  @Path("{id}")
+  public MemberResource<V> member(@PathParam("id") String id) {
+    return members.of(root, collection, session, id);
   }
-
-  /** {@code If-None-Match} on a write: any match (or {@code *}) on the existing resource is 412. */
-  private void checkIfNoneMatch(
-      KeycloakSession session, RealmModel realm, Caller caller, String id, String ifNoneMatch) {
-    if (ifNoneMatch == null || ifNoneMatch.isBlank()) {
-      return;
-    }
-    String etag =
-        Json.etag(
-            collection.get(session, realm, caller, id),
-            Revisions.current(session, realm, collection.kind(), id));
-    if (Conditions.noneMatchFails(ifNoneMatch, etag)) {
-      throw ApiError.preconditionFailed(
-              "If-None-Match " + ifNoneMatch.trim() + " matches the current ETag " + etag)
-          .with("etag", etag);
-    }
-  }
-
-  private record Tagged(Object view, String etag) {}
 }

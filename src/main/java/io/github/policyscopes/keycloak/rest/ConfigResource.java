@@ -1,20 +1,16 @@
 package io.github.policyscopes.keycloak.rest;
 
+import io.github.policyscopes.access.InvalidPathException;
+import io.github.policyscopes.access.RequestPaths;
 import io.github.policyscopes.keycloak.metrics.PolicyMetrics;
 import io.github.policyscopes.keycloak.metrics.PolicyMetrics.Refusal;
-import io.github.policyscopes.policy.Decision;
-import io.github.policyscopes.policy.InvalidPathException;
-import io.github.policyscopes.policy.RequestPaths;
-import io.github.policyscopes.scope.Scope;
 import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.HEAD;
-import jakarta.ws.rs.HeaderParam;
 import jakarta.ws.rs.OPTIONS;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.PUT;
 import jakarta.ws.rs.Path;
-import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
@@ -51,9 +47,6 @@ public final class ConfigResource {
   private final RealmModel realm;
   private final BearerGuard guard;
 
-  /** The caller once its token and origin are verified (for CORS); null before. */
-  private Caller caller;
-
   public ConfigResource(KeycloakSession session) {
     this.session = session;
     this.realm = session.getContext().getRealm();
@@ -61,63 +54,18 @@ public final class ConfigResource {
     SecurityHeaders.prepare(session);
   }
 
-  // ---- the collections ----
+  // ---- the collections; each member is a sub-resource, as Keycloak's ClientResource ----
 
   @Path("tokenPolicies")
-  public CollectionResource tokenPolicies() {
-    return new CollectionResource(this, TokenPolicyService.INSTANCE, session);
+  public CollectionResource<TokenPolicyService.View> tokenPolicies() {
+    return new CollectionResource<>(
+        this, TokenPolicyService.INSTANCE, session, MemberResource::new);
   }
 
   @Path("clients")
-  public CollectionResource clients() {
-    return new CollectionResource(this, ManagedClientService.INSTANCE, session);
-  }
-
-  @GET
-  @Path("clients/{id}/secret")
-  public Response getSecret(@PathParam("id") String id) {
-    return guarded(
-        "GET",
-        SECRET_ROUTE,
-        caller -> secret(ManagedClientService.secret(session, realm, caller, id)));
-  }
-
-  @POST
-  @Path("clients/{id}/secret")
-  public Response newSecret(@PathParam("id") String id, @HeaderParam("If-Match") String ifMatch) {
-    return guarded(
-        "POST",
-        SECRET_ROUTE,
-        caller ->
-            secret(
-                Writes.inTransaction(
-                    session,
-                    (s, r) -> ManagedClientService.regenerateSecret(s, r, caller, id, ifMatch))));
-  }
-
-  /**
-   * The dry run: what a token request of the client would get now, and why. Evaluating is reading
-   * the client: the decision is the one for {@code GET config/clients/{id}}, so a caller refused
-   * that GET gets the same 403 here. It issues no token and writes nothing.
-   */
-  @POST
-  @Path("clients/{id}/evaluate")
-  public Response evaluate(@PathParam("id") String id, InputStream body) {
-    return respond(
-        "POST",
-        EVALUATE_ROUTE,
-        () -> {
-          caller = guard.authenticate();
-          String path = guard.relativePath();
-          guard.authorize(caller, "GET", path.substring(0, path.lastIndexOf('/')));
-          guard.refuseDenied(caller, "POST", path);
-          var json = Json.readObject(session.getContext().getRequestHeaders(), body);
-          return ok(ClientEvaluation.evaluate(session, realm, caller, id, json));
-        });
-  }
-
-  private static Response.ResponseBuilder secret(ManagedClientService.Secret secret) {
-    return ok(Map.of("secret", secret.value())).header("ETag", secret.etag());
+  public CollectionResource<ManagedClientService.View> clients() {
+    return new CollectionResource<>(
+        this, ManagedClientService.INSTANCE, session, ManagedClientResource::new);
   }
 
   // ---- whoami, openapi, preflight ----
@@ -126,11 +74,10 @@ public final class ConfigResource {
   @Path("whoami")
   public Response whoami(@QueryParam("method") String method, @QueryParam("path") String path) {
     return respond(
-        "GET",
         "whoami",
-        () -> {
-          caller = guard.authenticate();
+        permissions -> {
           guard.relativePath();
+          Caller caller = permissions.caller();
           Map<String, Object> me = new LinkedHashMap<>();
           me.put("clientId", caller.client().getClientId());
           me.put("subject", caller.token().getSubject());
@@ -138,10 +85,7 @@ public final class ConfigResource {
           if (username != null) {
             me.put("username", username);
           }
-          Map<String, Object> scopes = new LinkedHashMap<>();
-          scopes.put("grants", caller.scopes().grants().stream().map(Scope::text).toList());
-          scopes.put("denies", caller.scopes().denies().stream().map(Scope::text).toList());
-          scopes.put("plain", caller.scopes().plain().stream().map(Scope::text).toList());
+          Map<String, Object> scopes = new LinkedHashMap<>(permissions.scopeTexts());
           // the token's config grants its client's current policies do not give (or only in part)
           scopes.put("ignored", caller.ignored());
           me.put("scopes", scopes);
@@ -151,7 +95,7 @@ public final class ConfigResource {
             me.put("expiresIn", Math.max(0, exp - Time.currentTime()));
           }
           if (path != null) {
-            me.put("decision", explain(caller, method == null ? "GET" : method, path));
+            me.put("decision", explain(permissions, method == null ? "GET" : method, path));
           } else if (method != null) {
             throw ApiError.invalidField("path", "is required with method");
           }
@@ -159,7 +103,7 @@ public final class ConfigResource {
         });
   }
 
-  private static Map<String, Object> explain(Caller who, String method, String path) {
+  private static Map<String, Object> explain(Permissions who, String method, String path) {
     if (!method.matches("[A-Z]{1,16}")) {
       throw ApiError.invalidField("method", "must be an HTTP method in upper case");
     }
@@ -168,7 +112,7 @@ public final class ConfigResource {
     } catch (InvalidPathException e) {
       throw ApiError.invalidField("path", e.getMessage());
     }
-    Decision decision = who.scopes().decide(method, path);
+    Permissions.Explained decision = who.explain(method, path);
     Map<String, Object> explained = new LinkedHashMap<>();
     explained.put("method", method);
     explained.put("path", path);
@@ -196,10 +140,10 @@ public final class ConfigResource {
   }
 
   /**
-   * CORS preflight, on every path under {@code config/} (the collections and the secret route
-   * delegate here). A preflight carries no token, so it cannot know the client: it is answered as
-   * Keycloak answers its own (admin) preflights; the actual request is then checked against the
-   * token's client's origins before anything runs ({@link BearerGuard#authenticate}).
+   * CORS preflight, on every path under {@code config/} (the collections and their members delegate
+   * here). A preflight carries no token, so it cannot know the client: it is answered as Keycloak
+   * answers its own (admin) preflights; the actual request is then checked against the token's
+   * client's origins before anything runs ({@link BearerGuard#authenticate}).
    */
   @OPTIONS
   @Path("{any:.*}")
@@ -212,101 +156,101 @@ public final class ConfigResource {
         .add(SecurityHeaders.survivable(session, Response.ok()));
   }
 
-  @OPTIONS
-  @Path("clients/{id}/secret")
-  public Response secretPreflight() {
-    return preflight();
-  }
-
-  @OPTIONS
-  @Path("clients/{id}/evaluate")
-  public Response evaluatePreflight() {
-    return preflight();
-  }
-
   // ---- anything else under config/: the same checks, then 404 ----
 
   @GET
   @Path("{any:.*}")
   public Response unknownGet() {
-    return unknown("GET");
+    return unknown();
   }
 
   @POST
   @Path("{any:.*}")
   public Response unknownPost() {
-    return unknown("POST");
+    return unknown();
   }
 
   @PUT
   @Path("{any:.*}")
   public Response unknownPut() {
-    return unknown("PUT");
+    return unknown();
   }
 
   @DELETE
   @Path("{any:.*}")
   public Response unknownDelete() {
-    return unknown("DELETE");
+    return unknown();
   }
 
   @HEAD
   @Path("{any:.*}")
   public Response unknownHead() {
-    return unknown("HEAD");
+    return unknown();
   }
 
   /**
    * A path no resource serves: a caller still learns nothing before the bearer check, and a
    * non-canonical spelling is a 400 like everywhere else.
    */
-  Response unknown(String method) {
+  Response unknown() {
     return respond(
-        method,
         UNKNOWN_ROUTE,
-        () -> {
-          caller = guard.authenticate();
-          throw ApiError.notFound("no resource " + method + " " + guard.relativePath());
+        permissions -> {
+          throw ApiError.notFound("no resource " + guard.method() + " " + guard.relativePath());
         });
   }
 
   // ---- plumbing ----
 
+  /** What a route does once its checks passed: the work and its representation. */
   @FunctionalInterface
   interface Handler {
-    Response.ResponseBuilder handle(Caller caller);
-  }
-
-  @FunctionalInterface
-  private interface Body {
-    Response.ResponseBuilder get();
+    Response.ResponseBuilder handle(Permissions permissions);
   }
 
   /**
    * Every check first, then the handler (SPEC §7 I11): bearer token (401), origin (403), path
-   * (400), decision for {@code method} (403). Only a request that passed them all does any work.
+   * (400), the decision for this request (403). Only a request that passed them all does any work.
+   * The one place a route's own request is decided: its method as sent, its path as sent.
    */
-  Response guarded(String method, String route, Handler handler) {
+  Response guarded(String route, Handler handler) {
     return respond(
-        method,
         route,
-        () -> {
-          caller = guard.authenticate();
-          guard.authorize(caller, method);
-          return handler.handle(caller);
+        permissions -> {
+          permissions.requireAllowed(guard.method(), guard.relativePath());
+          return handler.handle(permissions);
         });
   }
 
   /**
-   * Runs a request and answers it; {@code method} and {@code route} (the route template, {@code
-   * clients/{id}}) only name it for the meters.
+   * As {@link #guarded}, for a route that stands for reading its parent resource (the dry run reads
+   * its client): the decision is the one for a {@code GET} of the parent path, so a caller refused
+   * that GET gets the same 403 here; a deny naming the route's own path still refuses.
    */
-  private Response respond(String method, String route, Body body) {
+  Response guardedAsReadOfParent(String route, Handler handler) {
+    return respond(
+        route,
+        permissions -> {
+          String path = guard.relativePath();
+          permissions.requireAllowed("GET", path.substring(0, path.lastIndexOf('/')));
+          permissions.refuseDenied(guard.method(), path);
+          return handler.handle(permissions);
+        });
+  }
+
+  /**
+   * Runs a request and answers it: the bearer token and origin first ({@link
+   * BearerGuard#authenticate}), then {@code handler} with the caller's permissions. {@code route}
+   * (the route template, {@code clients/{id}}) only names the request for the meters.
+   */
+  private Response respond(String route, Handler handler) {
     long started = PolicyMetrics.start();
+    Permissions permissions = null;
     Response.ResponseBuilder response;
     Refusal refusal = null;
     try {
-      response = body.get();
+      permissions = guard.authenticate();
+      response = handler.handle(permissions);
     } catch (ApiError e) {
       refusal = e.refusal();
       response = e.toResponse();
@@ -314,14 +258,14 @@ public final class ConfigResource {
       LOG.error("config API request failed", e);
       response = new ApiError(500, "server_error", "see the server log").toResponse();
     }
-    Response answer = cors(SecurityHeaders.survivable(session, response));
+    Response answer = cors(permissions, SecurityHeaders.survivable(session, response));
     if (PolicyMetrics.enabled()) {
       PolicyMetrics.configApi(
           realm.getName(),
           route,
-          method,
+          guard.method(),
           answer.getStatus(),
-          caller == null ? null : caller.client().getClientId(),
+          permissions == null ? null : permissions.caller().client().getClientId(),
           refusal,
           started);
     }
@@ -333,7 +277,7 @@ public final class ConfigResource {
    * and only naming an origin its client allows. No caller (a 401, or the origin itself refused):
    * no client is known, so no {@code Access-Control-Allow-Origin} at all.
    */
-  private Response cors(Response.ResponseBuilder response) {
+  private static Response cors(Permissions caller, Response.ResponseBuilder response) {
     if (caller == null) {
       return response.build();
     }
@@ -343,7 +287,7 @@ public final class ConfigResource {
     return cors.add(response);
   }
 
-  private static Response.ResponseBuilder ok(Object body) {
+  static Response.ResponseBuilder ok(Object body) {
     return Json.response(200, body);
   }
 

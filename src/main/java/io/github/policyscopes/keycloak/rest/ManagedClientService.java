@@ -1,11 +1,10 @@
 package io.github.policyscopes.keycloak.rest;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.github.policyscopes.access.ApiLayout;
 import io.github.policyscopes.keycloak.compat.ClientPolicyContexts;
-import io.github.policyscopes.keycloak.metrics.PolicyMetrics.Refusal;
 import io.github.policyscopes.keycloak.store.PolicyStore;
 import io.github.policyscopes.keycloak.store.Revisions;
-import io.github.policyscopes.policy.EscalationCheck;
 import io.github.policyscopes.policy.TokenPolicy;
 import java.net.URI;
 import java.net.URISyntaxException;
@@ -15,6 +14,7 @@ import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Base64;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -51,7 +51,7 @@ import org.keycloak.validation.ValidationUtil;
  * built-in clients. Client writes go through Keycloak's own representation code and client
  * policies, as the admin REST API's do.
  */
-final class ManagedClientService implements ResourceCollection {
+final class ManagedClientService implements ResourceCollection<ManagedClientService.View> {
 
   static final ManagedClientService INSTANCE = new ManagedClientService();
 
@@ -107,27 +107,37 @@ final class ManagedClientService implements ResourceCollection {
 
   // ---- reads ----
 
+  /**
+   * The handed-over clients the caller may read, in clientId order; only the page's views are
+   * built.
+   */
   @Override
-  public List<View> all(KeycloakSession session, RealmModel realm, Caller caller) {
-    return session
-        .clients()
-        .getClientsStream(realm)
-        .filter(HandOver::isHandedOver)
-        .map(client -> view(client, caller))
-        .sorted((a, b) -> a.clientId().compareTo(b.clientId()))
-        .toList();
+  public Page<View> page(
+      KeycloakSession session, RealmModel realm, Permissions permissions, int first, int max) {
+    List<ClientModel> readable =
+        session
+            .clients()
+            .getClientsStream(realm)
+            .filter(HandOver::isHandedOver)
+            .filter(client -> permissions.canRead(path(client.getId())))
+            .sorted(Comparator.comparing(ClientModel::getClientId))
+            .toList();
+    return new Page<>(
+        readable.size(),
+        readable.stream().skip(first).limit(max).map(client -> view(client, permissions)).toList());
   }
 
   @Override
-  public View get(KeycloakSession session, RealmModel realm, Caller caller, String id) {
-    return view(find(session, realm, id), caller);
+  public View get(KeycloakSession session, RealmModel realm, Permissions permissions, String id) {
+    return view(find(session, realm, id), permissions);
   }
 
-  static Secret secret(KeycloakSession session, RealmModel realm, Caller caller, String id) {
+  static Secret secret(
+      KeycloakSession session, RealmModel realm, Permissions permissions, String id) {
     ClientModel client = find(session, realm, id);
-    KeycloakPower.refuseIfPrivileged(session, realm, client);
+    permissions.requireNoKeycloakPower(session, realm, client);
     requireConfidential(client);
-    checkCanActAs(caller, client);
+    permissions.requireCoversPoliciesOf(client);
     return new Secret(client.getSecret(), secretEtag(session, client));
   }
 
@@ -135,8 +145,9 @@ final class ManagedClientService implements ResourceCollection {
 
   /** Creates the client; returns its view and, for a confidential client, its secret. */
   @Override
-  public Created create(KeycloakSession session, RealmModel realm, Caller caller, ObjectNode body) {
-    Input input = Input.parse(body, null, caller);
+  public Created<View> create(
+      KeycloakSession session, RealmModel realm, Permissions permissions, ObjectNode body) {
+    Input input = Input.parse(body, null, permissions);
     if (input.clientId() == null || input.clientId().isBlank()) {
       throw ApiError.invalidField("clientId", "is required");
     }
@@ -145,8 +156,8 @@ final class ManagedClientService implements ResourceCollection {
       throw unavailable();
     }
     claimNewBindings(session, realm, null, input.tokenPolicies());
-    List<ClientScopeModel> policies = policies(realm, caller, input.tokenPolicies());
-    checkConfigPowerIsConfidential(null, input, policies, caller);
+    List<ClientScopeModel> policies = policies(realm, permissions, input.tokenPolicies());
+    checkConfigPowerIsConfidential(null, input, policies, permissions);
 
     ClientRepresentation rep = new ClientRepresentation();
     rep.setClientId(input.clientId());
@@ -154,7 +165,7 @@ final class ManagedClientService implements ResourceCollection {
     // its users' tokens carry only roles an operator maps to it, never Keycloak's admin roles
     rep.setFullScopeAllowed(false);
     input.applyTo(rep);
-    AdminAuth auth = adminAuth(realm, caller);
+    AdminAuth auth = adminAuth(realm, permissions);
     ClientModel client;
     try {
       session.clientPolicy().triggerOnEvent(new AdminClientRegisterContext(rep, auth));
@@ -173,49 +184,49 @@ final class ManagedClientService implements ResourceCollection {
     String secret = client.isPublicClient() || client.isBearerOnly() ? null : client.getSecret();
     Revisions.created(session, realm, Revisions.Kind.CLIENT, client.getId());
 
-    View view = view(client, caller);
+    View view = view(client, permissions);
     AdminEvents.record(
         session,
         realm,
-        caller,
+        permissions,
         AdminEvents.CLIENT,
         OperationType.CREATE,
         path(client.getId()),
         view);
-    return new Created(client.getId(), view, secret == null ? Map.of() : Map.of("secret", secret));
+    return new Created<>(
+        client.getId(), view, secret == null ? Map.of() : Map.of("secret", secret));
   }
 
   @Override
   public View update(
       KeycloakSession session,
       RealmModel realm,
-      Caller caller,
+      Permissions permissions,
       String id,
       String ifMatch,
       ObjectNode body) {
     long revision = Writes.claim(session, realm, Revisions.Kind.CLIENT, id, ifMatch);
     ClientModel client = find(session, realm, id);
-    Writes.checkIfMatch(ifMatch, Json.etag(view(client, caller), revision));
-    KeycloakPower.refuseIfPrivileged(session, realm, client);
-    checkCanActAs(caller, client);
-    Input input = Input.parse(body, client, caller);
+    Writes.checkIfMatch(ifMatch, Json.etag(view(client, permissions), revision));
+    permissions.requireCanActAs(session, realm, client);
+    Input input = Input.parse(body, client, permissions);
     if (input.clientId() != null && !input.clientId().equals(client.getClientId())) {
       throw ApiError.invalidField("clientId", "cannot be changed");
     }
     claimNewBindings(session, realm, client, input.tokenPolicies());
-    List<ClientScopeModel> policies = policies(realm, caller, input.tokenPolicies());
-    checkConfigPowerIsConfidential(client, input, policies, caller);
+    List<ClientScopeModel> policies = policies(realm, permissions, input.tokenPolicies());
+    checkConfigPowerIsConfidential(client, input, policies, permissions);
 
     // Keycloak's own representation of the client, changed as the body says (ClientResource)
     ClientRepresentation rep = ModelToRepresentation.toRepresentation(client, session);
     input.applyTo(rep);
-    AdminAuth auth = adminAuth(realm, caller);
+    AdminAuth auth = adminAuth(realm, permissions);
     try {
       session.setAttribute(ClientSecretConstants.CLIENT_SECRET_ROTATION_ENABLED, Boolean.FALSE);
       session.clientPolicy().triggerOnEvent(new AdminClientUpdateContext(rep, client, auth));
       serviceAccount(session, client, rep.isServiceAccountsEnabled());
       RepresentationToModel.updateClient(rep, client, session);
-      bindExactly(client, policies, caller);
+      bindExactly(client, policies, permissions);
       validate(session, client, false);
       // a change (a new service account, a sign-in flow) must not leave it with Keycloak power
       KeycloakPower.refuseIfPrivileged(session, realm, client);
@@ -224,43 +235,50 @@ final class ManagedClientService implements ResourceCollection {
     } catch (ClientPolicyException e) {
       throw refusedByClientPolicy(e);
     }
-    View view = view(client, caller);
+    View view = view(client, permissions);
     AdminEvents.record(
-        session, realm, caller, AdminEvents.CLIENT, OperationType.UPDATE, path(id), view);
+        session, realm, permissions, AdminEvents.CLIENT, OperationType.UPDATE, path(id), view);
     return view;
   }
 
   @Override
   public void delete(
-      KeycloakSession session, RealmModel realm, Caller caller, String id, String ifMatch) {
+      KeycloakSession session,
+      RealmModel realm,
+      Permissions permissions,
+      String id,
+      String ifMatch) {
     long revision = Writes.claim(session, realm, Revisions.Kind.CLIENT, id, ifMatch);
     ClientModel client = find(session, realm, id);
-    Writes.checkIfMatch(ifMatch, Json.etag(view(client, caller), revision));
-    KeycloakPower.refuseIfPrivileged(session, realm, client);
-    checkCanActAs(caller, client);
+    Writes.checkIfMatch(ifMatch, Json.etag(view(client, permissions), revision));
+    permissions.requireCanActAs(session, realm, client);
     try {
       session
           .clientPolicy()
-          .triggerOnEvent(new AdminClientUnregisterContext(client, adminAuth(realm, caller)));
+          .triggerOnEvent(new AdminClientUnregisterContext(client, adminAuth(realm, permissions)));
     } catch (ClientPolicyException e) {
       throw refusedByClientPolicy(e);
     }
     new ClientManager(new RealmManager(session)).removeClient(realm, client);
     Revisions.deleted(session, realm, Revisions.Kind.CLIENT, id);
     AdminEvents.record(
-        session, realm, caller, AdminEvents.CLIENT, OperationType.DELETE, path(id), null);
+        session, realm, permissions, AdminEvents.CLIENT, OperationType.DELETE, path(id), null);
   }
 
   /** A new secret, if {@code ifMatch} (absent, {@code *} or the secret's ETag) allows. */
   static Secret regenerateSecret(
-      KeycloakSession session, RealmModel realm, Caller caller, String id, String ifMatch) {
+      KeycloakSession session,
+      RealmModel realm,
+      Permissions permissions,
+      String id,
+      String ifMatch) {
     // the client's own revision: a rotation and a client update never interleave (the update
     // writes Keycloak's whole representation, secret included)
     long revision = Writes.claim(session, realm, Revisions.Kind.CLIENT, id, ifMatch);
     ClientModel client = find(session, realm, id);
-    KeycloakPower.refuseIfPrivileged(session, realm, client);
+    permissions.requireNoKeycloakPower(session, realm, client);
     requireConfidential(client);
-    checkCanActAs(caller, client);
+    permissions.requireCoversPoliciesOf(client);
     Writes.checkIfMatch(ifMatch, secretEtag(client, revision));
     try {
       session.setAttribute(ClientSecretConstants.CLIENT_SECRET_ROTATION_ENABLED, Boolean.FALSE);
@@ -270,7 +288,8 @@ final class ManagedClientService implements ResourceCollection {
       session
           .clientPolicy()
           .triggerOnEvent(
-              ClientPolicyContexts.secretRotation(rep, client, previous, adminAuth(realm, caller)));
+              ClientPolicyContexts.secretRotation(
+                  rep, client, previous, adminAuth(realm, permissions)));
       forgetRotationUnlessAPolicyRotates(session, client);
     } catch (ClientPolicyException e) {
       throw refusedByClientPolicy(e);
@@ -278,10 +297,10 @@ final class ManagedClientService implements ResourceCollection {
     AdminEvents.record(
         session,
         realm,
-        caller,
+        permissions,
         AdminEvents.CLIENT,
         OperationType.ACTION,
-        path(id) + "/secret",
+        ApiLayout.secretPath(id),
         null);
     return new Secret(client.getSecret(), secretEtag(session, client));
   }
@@ -289,7 +308,7 @@ final class ManagedClientService implements ResourceCollection {
   // ---- helpers ----
 
   static String path(String id) {
-    return "config/clients/" + id;
+    return ApiLayout.clientPath(id);
   }
 
   /** A handed-over client by id; other clients do not exist for this API. */
@@ -307,35 +326,6 @@ final class ManagedClientService implements ResourceCollection {
    */
   private static ApiError unavailable() {
     return ApiError.conflict("clientId is not available").with("field", "clientId");
-  }
-
-  /**
-   * Whoever holds a client's secret, or can change its grants and redirect URIs, can get its
-   * tokens: so reading or rotating the secret, changing or deleting a client needs the caller's
-   * token to cover every config grant of every policy that governs the client (on its client scopes
-   * and on the client itself), as binding them would (docs/adr/0007-config-api.md).
-   */
-  private static void checkCanActAs(Caller caller, ClientModel client) {
-    List<String> shown = new ArrayList<>();
-    boolean exceeds = false;
-    for (TokenPolicy policy : PolicyStore.boundTo(client)) {
-      List<String> exceeding = EscalationCheck.exceeding(caller.scopes(), policy.allowedScopes());
-      exceeds |= !exceeding.isEmpty();
-      // errors obey denies: only a policy the caller may read has its entries named
-      if (caller.scopes().decide("GET", TokenPolicyService.path(policy.id())).allowed()) {
-        exceeding.stream().filter(e -> !shown.contains(e)).forEach(shown::add);
-      }
-    }
-    if (exceeds) {
-      throw new ApiError(
-              403,
-              "insufficient_scope",
-              "the token cannot act as client "
-                  + client.getClientId()
-                  + ", whose policies grant more than it has")
-          .because(Refusal.ESCALATION)
-          .with("exceeding", shown);
-    }
   }
 
   private static void requireConfidential(ClientModel client) {
@@ -372,7 +362,7 @@ final class ManagedClientService implements ResourceCollection {
    * The client as the caller may see it: its {@code tokenPolicies} name only the policies the
    * caller may read (errors and views obey denies).
    */
-  static View view(ClientModel client, Caller caller) {
+  static View view(ClientModel client, Permissions permissions) {
     List<String> grants = new ArrayList<>();
     if (client.isServiceAccountsEnabled()) {
       grants.add(OAuth2Constants.CLIENT_CREDENTIALS);
@@ -396,14 +386,14 @@ final class ManagedClientService implements ResourceCollection {
         client.getClientScopes(true).values().stream()
             .filter(PolicyStore::isPolicy)
             .map(ClientScopeModel::getId)
-            .filter(id -> readable(caller, id))
+            .filter(id -> readable(permissions, id))
             .sorted()
             .toList(),
         client.isEnabled());
   }
 
-  private static boolean readable(Caller caller, String policyId) {
-    return caller.scopes().isAllowed("GET", TokenPolicyService.path(policyId));
+  private static boolean readable(Permissions permissions, String policyId) {
+    return permissions.canRead(TokenPolicyService.path(policyId));
   }
 
   /**
@@ -411,19 +401,16 @@ final class ManagedClientService implements ResourceCollection {
    * binding). A policy the caller may not read answers exactly as an unknown one (I15).
    */
   private static List<ClientScopeModel> policies(
-      RealmModel realm, Caller caller, List<String> ids) {
+      RealmModel realm, Permissions permissions, List<String> ids) {
     List<ClientScopeModel> policies = new ArrayList<>();
     for (int i = 0; i < ids.size(); i++) {
       String id = ids.get(i);
       ClientScopeModel scope =
-          caller.scopes().isAllowed("GET", TokenPolicyService.path(id))
-              ? realm.getClientScopeById(id)
-              : null;
+          permissions.canRead(TokenPolicyService.path(id)) ? realm.getClientScopeById(id) : null;
       if (scope == null || !scope.getId().equals(id) || !PolicyStore.isPolicy(scope)) {
         throw ApiError.invalidField("tokenPolicies[" + i + "]", "no token policy " + id);
       }
-      TokenPolicyService.checkNoEscalation(
-          caller, TokenPolicyService.policy(scope).allowedScopes());
+      permissions.requireCanHandOut(TokenPolicyService.policy(scope).allowedScopes());
       policies.add(scope);
     }
     return policies;
@@ -435,7 +422,7 @@ final class ManagedClientService implements ResourceCollection {
    * with a config grant to a public client is refused, and so is turning such a client public.
    */
   private static void checkConfigPowerIsConfidential(
-      ClientModel current, Input input, List<ClientScopeModel> policies, Caller caller) {
+      ClientModel current, Input input, List<ClientScopeModel> policies, Permissions permissions) {
     if (input.confidential()) {
       return;
     }
@@ -447,7 +434,7 @@ final class ManagedClientService implements ResourceCollection {
     }
     if (turningPublic
         && current.getClientScopes(true).values().stream()
-            .filter(scope -> !readable(caller, scope.getId()))
+            .filter(scope -> !readable(permissions, scope.getId()))
             .map(PolicyStore::policyOf)
             .anyMatch(policy -> policy != null && policy.hasConfigGrant())) {
       // a binding the caller cannot see stays, so it counts too
@@ -469,22 +456,22 @@ final class ManagedClientService implements ResourceCollection {
    * Binds exactly the named policies (I9): Keycloak gives a new client the realm's default client
    * scopes, default and optional, and a policy among them would reach the client though nobody
    * named it. Every other policy scope is removed, as default and as optional scope. On an update
-   * ({@code caller} not null), a binding to a policy the caller may not read is neither shown to it
-   * nor touched: the caller cannot name what it cannot see.
+   * ({@code permissions} not null), a binding to a policy the caller may not read is neither shown
+   * to it nor touched: the caller cannot name what it cannot see.
    */
   private static void bindExactly(
-      ClientModel client, List<ClientScopeModel> policies, Caller caller) {
+      ClientModel client, List<ClientScopeModel> policies, Permissions permissions) {
     Set<String> named = new HashSet<>();
     policies.forEach(p -> named.add(p.getId()));
     client.getClientScopes(true).values().stream()
         .filter(PolicyStore::isPolicy)
         .filter(scope -> !named.contains(scope.getId()))
-        .filter(scope -> caller == null || readable(caller, scope.getId()))
+        .filter(scope -> permissions == null || readable(permissions, scope.getId()))
         .toList()
         .forEach(client::removeClientScope);
     client.getClientScopes(false).values().stream()
         .filter(PolicyStore::isPolicy)
-        .filter(scope -> caller == null || readable(caller, scope.getId()))
+        .filter(scope -> permissions == null || readable(permissions, scope.getId()))
         .toList()
         .forEach(client::removeClientScope);
     Set<String> current = client.getClientScopes(true).keySet();
@@ -514,7 +501,6 @@ final class ManagedClientService implements ResourceCollection {
     session.removeAttribute(ClientSecretConstants.CLIENT_SECRET_ROTATION_ENABLED);
   }
 
-  /** The caller as Keycloak's client policies see an admin: its token, user and client. */
   /**
    * Claims every policy the write binds anew ({@link Revisions}, in id order so that two writers
    * never wait on each other): a policy deleted on another node meanwhile is then found missing
@@ -558,8 +544,9 @@ final class ManagedClientService implements ResourceCollection {
     }
   }
 
-  private static AdminAuth adminAuth(RealmModel realm, Caller caller) {
-    return new AdminAuth(realm, caller.token(), caller.user(), caller.client());
+  /** The caller as Keycloak's client policies see an admin: its token, user and client. */
+  private static AdminAuth adminAuth(RealmModel realm, Permissions permissions) {
+    return permissions.caller().adminAuth(realm);
   }
 
   /** A realm client policy refused the write: 400 with its error, as the admin REST API says. */
@@ -579,9 +566,9 @@ final class ManagedClientService implements ResourceCollection {
       List<String> tokenPolicies,
       boolean enabled) {
 
-    static Input parse(ObjectNode body, ClientModel current, Caller caller) {
+    static Input parse(ObjectNode body, ClientModel current, Permissions permissions) {
       Json.onlyFields(body, WRITABLE, READ_ONLY);
-      View now = current == null ? null : view(current, caller);
+      View now = current == null ? null : view(current, permissions);
       String clientId = Json.text(body, "clientId");
       if (clientId != null && !isClientId(clientId)) {
         throw ApiError.invalidField(

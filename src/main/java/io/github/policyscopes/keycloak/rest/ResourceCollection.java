@@ -9,10 +9,14 @@ import org.keycloak.models.RealmModel;
 
 /**
  * A collection of the config API (token policies, managed clients): what {@link CollectionResource}
- * serves over HTTP. Writes get the session and realm of their own transaction ({@link Writes});
- * views are the JSON representations, hashed for ETags.
+ * and {@link MemberResource} serve over HTTP. Writes get the session and realm of their own
+ * transaction ({@link Writes}); views are the JSON representations, hashed for ETags. Every method
+ * gets the request's {@link Permissions}: the route has decided the request itself, the collection
+ * asks the rest (what a view may name, no escalation).
+ *
+ * @param <V> the view of one resource
  */
-interface ResourceCollection {
+interface ResourceCollection<V> {
 
   /** The collection's path segment under {@code config/}, and its key in a list answer. */
   String name();
@@ -23,29 +27,38 @@ interface ResourceCollection {
   /** The route template of a member, {@code name() + "/{id}"}: the meters' {@code resource} tag. */
   String memberRoute();
 
-  /** Every resource's view as the caller may see it, in the order the list shows them. */
-  List<?> all(KeycloakSession session, RealmModel realm, Caller caller);
+  /**
+   * One page of the members the caller may read (invariant I2: a deny hides a member from the list
+   * as from a GET, decided for {@code GET config/{collection}/{id}}), in list order, and how many
+   * there are in all. A page costs a page of views: no view is built for a member not shown.
+   */
+  Page<V> page(
+      KeycloakSession session, RealmModel realm, Permissions permissions, int first, int max);
+
+  /** A page of a list: the members shown and how many the caller may read in all. */
+  record Page<V>(int total, List<V> members) {}
 
   /** One resource's view as the caller may see it. */
-  Object get(KeycloakSession session, RealmModel realm, Caller caller, String id);
+  V get(KeycloakSession session, RealmModel realm, Permissions permissions, String id);
 
-  /** The id of a view (its {@code id} field), to decide whether a caller may read it. */
-  default String idOf(Object view) {
-    return Json.MAPPER.valueToTree(view).path("id").asText("");
-  }
+  Created<V> create(
+      KeycloakSession session, RealmModel realm, Permissions permissions, ObjectNode body);
 
-  Created create(KeycloakSession session, RealmModel realm, Caller caller, ObjectNode body);
-
-  Object update(
+  V update(
       KeycloakSession session,
       RealmModel realm,
-      Caller caller,
+      Permissions permissions,
       String id,
       String ifMatch,
       ObjectNode body);
 
-  void delete(KeycloakSession session, RealmModel realm, Caller caller, String id, String ifMatch);
+  void delete(
+      KeycloakSession session,
+      RealmModel realm,
+      Permissions permissions,
+      String id,
+      String ifMatch);
 
   /** A created resource: its id, its view, and fields shown only once (a client secret). */
-  record Created(String id, Object view, Map<String, Object> once) {}
+  record Created<V>(String id, V view, Map<String, Object> once) {}
 }

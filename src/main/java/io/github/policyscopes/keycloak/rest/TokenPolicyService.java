@@ -4,14 +4,16 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import com.github.benmanes.caffeine.cache.LoadingCache;
+import io.github.policyscopes.access.ApiLayout;
 import io.github.policyscopes.keycloak.metrics.PolicyMetrics.Refusal;
 import io.github.policyscopes.keycloak.store.PolicyConfig;
+import io.github.policyscopes.keycloak.store.PolicyIndex;
 import io.github.policyscopes.keycloak.store.PolicyStore;
 import io.github.policyscopes.keycloak.store.Revisions;
-import io.github.policyscopes.policy.EscalationCheck;
 import io.github.policyscopes.policy.PolicyLinter;
 import io.github.policyscopes.policy.PolicyValidator;
 import io.github.policyscopes.policy.TokenPolicy;
+import io.github.policyscopes.scope.ConfigScope;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -27,7 +29,7 @@ import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.RealmModel;
 
 /** Token policies over Keycloak's client scope model (ADR 0003). */
-final class TokenPolicyService implements ResourceCollection {
+final class TokenPolicyService implements ResourceCollection<TokenPolicyService.View> {
 
   static final TokenPolicyService INSTANCE = new TokenPolicyService();
 
@@ -72,95 +74,147 @@ final class TokenPolicyService implements ResourceCollection {
 
   // ---- reads ----
 
+  /**
+   * A page costs a page of work: the index finds the page's policies in the database, and only
+   * their views are built. When the caller may read every policy (no deny reaches one), the
+   * database pages too; otherwise the ids, in list order, are filtered by the same decision a GET
+   * of each would get, then paged.
+   */
   @Override
-  public List<View> all(KeycloakSession session, RealmModel realm, Caller caller) {
-    Map<String, List<String>> bound = bindings(session, realm, true);
+  public Page<View> page(
+      KeycloakSession session, RealmModel realm, Permissions permissions, int first, int max) {
+    if (permissions.canReadAll(EVERY_MEMBER)) {
+      int total = Math.toIntExact(PolicyIndex.count(session, realm));
+      List<String> ids = first >= total ? List.of() : PolicyIndex.ids(session, realm, first, max);
+      // an id no request path can name (an import's odd id) is never shown, not even here
+      return new Page<>(total, views(session, realm, permissions, readable(permissions, ids)));
+    }
+    List<String> ids = readable(permissions, PolicyIndex.ids(session, realm));
+    List<String> shown =
+        ids.subList(Math.min(first, ids.size()), Math.min(first + max, ids.size()));
+    return new Page<>(ids.size(), views(session, realm, permissions, shown));
+  }
+
+  /** Read access to every policy: what makes the list the database's own paging. */
+  private static final ConfigScope EVERY_MEMBER = ConfigScope.parse(".:config/tokenPolicies/*");
+
+  /** The ids of {@code ids} the caller may read, in order. */
+  private static List<String> readable(Permissions permissions, List<String> ids) {
+    return ids.stream().filter(id -> permissions.canRead(path(id))).toList();
+  }
+
+  /** The views of the given policies, in order; one that vanished meanwhile is left out. */
+  private static List<View> views(
+      KeycloakSession session, RealmModel realm, Permissions permissions, List<String> ids) {
+    Map<String, List<String>> bound =
+        handedOver(session, realm, PolicyIndex.boundClients(session, ids));
     Set<String> realmDefaults = realmDefaults(realm);
-    return realm
-        .getClientScopesStream()
-        .filter(PolicyStore::isPolicy)
-        .map(scope -> view(scope, bound, realmDefaults, caller))
-        .sorted((a, b) -> a.title().compareToIgnoreCase(b.title()))
-        .toList();
+    List<View> views = new ArrayList<>(ids.size());
+    for (String id : ids) {
+      ClientScopeModel scope = realm.getClientScopeById(id);
+      if (scope != null && PolicyStore.isPolicy(scope)) {
+        views.add(view(scope, bound, realmDefaults, permissions));
+      }
+    }
+    return views;
   }
 
   @Override
-  public View get(KeycloakSession session, RealmModel realm, Caller caller, String id) {
-    return view(session, realm, find(realm, id), caller);
+  public View get(KeycloakSession session, RealmModel realm, Permissions permissions, String id) {
+    return view(session, realm, find(realm, id), permissions);
   }
 
   // ---- writes ----
 
   @Override
-  public Created create(KeycloakSession session, RealmModel realm, Caller caller, ObjectNode body) {
+  public Created<View> create(
+      KeycloakSession session, RealmModel realm, Permissions permissions, ObjectNode body) {
     Input input = Input.parse(body);
-    checkNoEscalation(caller, input.config().allowedScopes());
-    checkTitleFree(realm, input.title(), null);
+    permissions.requireCanHandOut(input.config().allowedScopes());
+    checkTitleFree(session, realm, input.title(), null);
     ClientScopeModel scope =
-        PolicyStore.create(realm, freeName(realm, input.title()), input.title(), input.config());
-    View view = view(session, realm, scope, caller);
+        PolicyStore.create(
+            realm, freeName(session, realm, input.title()), input.title(), input.config());
+    View view = view(session, realm, scope, permissions);
     AdminEvents.record(
         session,
         realm,
-        caller,
+        permissions,
         AdminEvents.TOKEN_POLICY,
         OperationType.CREATE,
         path(scope.getId()),
         view);
     Revisions.created(session, realm, Revisions.Kind.POLICY, scope.getId());
-    return new Created(scope.getId(), view, Map.of());
+    return new Created<>(scope.getId(), view, Map.of());
   }
 
   @Override
   public View update(
       KeycloakSession session,
       RealmModel realm,
-      Caller caller,
+      Permissions permissions,
       String id,
       String ifMatch,
       ObjectNode body) {
     long revision = Writes.claim(session, realm, Revisions.Kind.POLICY, id, ifMatch);
     ClientScopeModel scope = find(realm, id);
-    Writes.checkIfMatch(ifMatch, Json.etag(view(session, realm, scope, caller), revision));
+    Writes.checkIfMatch(ifMatch, Json.etag(view(session, realm, scope, permissions), revision));
     Input input = Input.parse(body);
-    checkNoEscalation(caller, input.config().allowedScopes());
-    checkNoLiftedPower(session, realm, caller, scope, input.config());
-    checkTitleFree(realm, input.title(), scope.getId());
+    permissions.requireCanHandOut(input.config().allowedScopes());
+    checkNoLiftedPower(session, realm, permissions, scope, input.config());
+    checkTitleFree(session, realm, input.title(), scope.getId());
     PolicyStore.update(scope, input.title(), input.config());
-    View view = view(session, realm, scope, caller);
+    View view = view(session, realm, scope, permissions);
     AdminEvents.record(
-        session, realm, caller, AdminEvents.TOKEN_POLICY, OperationType.UPDATE, path(id), view);
+        session,
+        realm,
+        permissions,
+        AdminEvents.TOKEN_POLICY,
+        OperationType.UPDATE,
+        path(id),
+        view);
     return view;
   }
 
   @Override
   public void delete(
-      KeycloakSession session, RealmModel realm, Caller caller, String id, String ifMatch) {
+      KeycloakSession session,
+      RealmModel realm,
+      Permissions permissions,
+      String id,
+      String ifMatch) {
     long revision = Writes.claim(session, realm, Revisions.Kind.POLICY, id, ifMatch);
     ClientScopeModel scope = find(realm, id);
-    Writes.checkIfMatch(ifMatch, Json.etag(view(session, realm, scope, caller), revision));
+    Writes.checkIfMatch(ifMatch, Json.etag(view(session, realm, scope, permissions), revision));
     // the database's bindings: a client bound on another node a moment ago counts (it claimed
     // this policy to bind it, so its binding has committed before this claim was granted)
-    if (!boundClients(session, realm, scope).isEmpty()
-        || PolicyStore.isBoundInDatabase(session, id)) {
+    List<String> bound = boundClients(session, scope);
+    if (!bound.isEmpty()) {
       // only the clients the caller may read are named (errors obey denies)
       throw ApiError.conflict("the policy is bound to clients; unbind it first")
           .because(Refusal.BOUND)
           .with(
               "clients",
-              readable(
-                  caller, bindings(session, realm, true).getOrDefault(scope.getId(), List.of())));
+              readableClients(
+                  permissions,
+                  handedOver(session, realm, Map.of(id, bound)).getOrDefault(id, List.of())));
     }
     realm.removeClientScope(scope.getId());
     Revisions.deleted(session, realm, Revisions.Kind.POLICY, id);
     AdminEvents.record(
-        session, realm, caller, AdminEvents.TOKEN_POLICY, OperationType.DELETE, path(id), null);
+        session,
+        realm,
+        permissions,
+        AdminEvents.TOKEN_POLICY,
+        OperationType.DELETE,
+        path(id),
+        null);
   }
 
   // ---- helpers ----
 
   static String path(String id) {
-    return "config/tokenPolicies/" + id;
+    return ApiLayout.tokenPolicyPath(id);
   }
 
   /** A policy by id; ids are compared exactly, whatever the database's collation. */
@@ -177,38 +231,28 @@ final class TokenPolicyService implements ResourceCollection {
     return PolicyStore.policyOf(scope);
   }
 
-  /** Policy id → ids of the clients it is bound to (as a default client scope). */
-  static Map<String, List<String>> bindings(KeycloakSession session, RealmModel realm) {
-    return bindings(session, realm, false);
+  /** The ids of the clients the policy is bound to (as a default client scope), as stored. */
+  private static List<String> boundClients(KeycloakSession session, ClientScopeModel scope) {
+    return PolicyIndex.boundClients(session, List.of(scope.getId()))
+        .getOrDefault(scope.getId(), List.of());
   }
 
-  /**
-   * As {@link #bindings(KeycloakSession, RealmModel)}, with only the clients handed over to the API
-   * when {@code handedOverOnly}: what a view may name.
-   */
-  static Map<String, List<String>> bindings(
-      KeycloakSession session, RealmModel realm, boolean handedOverOnly) {
-    Map<String, List<String>> bound = new HashMap<>();
-    session
-        .clients()
-        .getClientsStream(realm)
-        .filter(client -> !handedOverOnly || HandOver.isHandedOver(client))
-        .forEach(
-            client ->
-                client
-                    .getClientScopes(true)
-                    .values()
-                    .forEach(
-                        scope ->
-                            bound
-                                .computeIfAbsent(scope.getId(), k -> new ArrayList<>())
-                                .add(client.getId())));
-    return bound;
-  }
-
-  private static List<String> boundClients(
-      KeycloakSession session, RealmModel realm, ClientScopeModel scope) {
-    return bindings(session, realm).getOrDefault(scope.getId(), List.of());
+  /** The bindings with only the clients handed over to the API: what a view may name. */
+  private static Map<String, List<String>> handedOver(
+      KeycloakSession session, RealmModel realm, Map<String, List<String>> bound) {
+    Map<String, List<String>> shown = new HashMap<>();
+    bound.forEach(
+        (policy, clients) ->
+            shown.put(
+                policy,
+                clients.stream()
+                    .filter(
+                        id -> {
+                          ClientModel client = session.clients().getClientById(realm, id);
+                          return client != null && HandOver.isHandedOver(client);
+                        })
+                    .toList()));
+    return shown;
   }
 
   /** The ids of the policies that are realm default client scopes (default or optional). */
@@ -223,23 +267,27 @@ final class TokenPolicyService implements ResourceCollection {
    * The client ids the caller may read (of clients handed over to the API): a reference it may not
    * read is not shown.
    */
-  private static List<String> readable(Caller caller, List<String> clientIds) {
+  private static List<String> readableClients(Permissions permissions, List<String> clientIds) {
     return clientIds.stream()
-        .filter(id -> caller.scopes().decide("GET", ManagedClientService.path(id)).allowed())
+        .filter(id -> permissions.canRead(ManagedClientService.path(id)))
         .sorted()
         .toList();
   }
 
   static View view(
-      KeycloakSession session, RealmModel realm, ClientScopeModel scope, Caller caller) {
-    return view(scope, bindings(session, realm, true), realmDefaults(realm), caller);
+      KeycloakSession session, RealmModel realm, ClientScopeModel scope, Permissions permissions) {
+    return view(
+        scope,
+        handedOver(session, realm, Map.of(scope.getId(), boundClients(session, scope))),
+        realmDefaults(realm),
+        permissions);
   }
 
   private static View view(
       ClientScopeModel scope,
       Map<String, List<String>> bound,
       Set<String> realmDefaults,
-      Caller caller) {
+      Permissions permissions) {
     PolicyConfig config = PolicyStore.configOf(scope);
     List<String> allowed = config.allowedScopes().stream().sorted().toList();
     // a broken policy (an import past the limits, say) is not linted: its warning says it all
@@ -272,42 +320,33 @@ final class TokenPolicyService implements ResourceCollection {
         allowed,
         config.accessTokenLifetime(),
         config.disallowedScopes().value(),
-        readable(caller, bound.getOrDefault(scope.getId(), List.of())),
+        readableClients(permissions, bound.getOrDefault(scope.getId(), List.of())),
         List.copyOf(warnings));
   }
 
   /**
    * A new version of a policy must not give back what the old one took away: a deny it drops, while
-   * the policy is bound, needs the caller to hold write power on all it protected; and a broken
-   * policy (which today keeps every client bound to it from any config grant) or one of several
-   * mappers (which all grant and deny) may only be rewritten by a caller who could act as every
-   * client bound to it.
+   * the policy is bound, needs the caller to hold write power on all it protected ({@link
+   * Permissions#requireCanLift}); and a broken policy (which today keeps every client bound to it
+   * from any config grant) or one of several mappers (which all grant and deny) may only be
+   * rewritten by a caller who could act as every client bound to it.
    */
   private static void checkNoLiftedPower(
       KeycloakSession session,
       RealmModel realm,
-      Caller caller,
+      Permissions permissions,
       ClientScopeModel scope,
       PolicyConfig next) {
     PolicyConfig before = PolicyStore.configOf(scope);
-    List<String> bound = boundClients(session, realm, scope);
-    List<String> lifted =
-        EscalationCheck.unliftable(caller.scopes(), before.allowedScopes(), next.allowedScopes());
+    List<String> bound = boundClients(session, scope);
     // a policy bound to no client restricts nobody yet: binding it later is checked on its grants
-    if (!lifted.isEmpty() && !bound.isEmpty()) {
-      throw new ApiError(
-              403,
-              "insufficient_scope",
-              "the token cannot lift a deny it does not cover: " + String.join(" ", lifted))
-          .because(Refusal.ESCALATION)
-          .with("exceeding", lifted);
+    if (!bound.isEmpty()) {
+      permissions.requireCanLift(before.allowedScopes(), next.allowedScopes());
     }
     if (!before.isValid() || PolicyStore.mapperCount(scope) > 1) {
       for (String clientId : bound) {
         ClientModel client = session.clients().getClientById(realm, clientId);
-        List<String> governing =
-            PolicyStore.boundTo(client).stream().flatMap(p -> p.allowedScopes().stream()).toList();
-        if (!EscalationCheck.exceeding(caller.scopes(), governing).isEmpty()) {
+        if (!permissions.coversPoliciesOf(client)) {
           throw new ApiError(
                   403,
                   "insufficient_scope",
@@ -319,36 +358,9 @@ final class TokenPolicyService implements ResourceCollection {
     }
   }
 
-  /** Writing or binding a policy needs the caller's own token to cover its config grants. */
-  static void checkNoEscalation(Caller caller, List<String> allowedScopes) {
-    checkNoEscalation(caller, allowedScopes, "the token cannot hand out what it does not have");
-  }
-
-  /**
-   * Refuses with 403 when the caller's token does not cover the config grants of {@code
-   * allowedScopes}; {@code what} says what the caller tried, the body lists the {@code exceeding}
-   * entries.
-   */
-  static void checkNoEscalation(Caller caller, List<String> allowedScopes, String what) {
-    List<String> exceeding = EscalationCheck.exceeding(caller.scopes(), allowedScopes);
-    if (!exceeding.isEmpty()) {
-      throw new ApiError(
-              403,
-              "insufficient_scope",
-              what + ": " + String.join(" ", exceeding) + " exceed(s) its scopes")
-          .because(Refusal.ESCALATION)
-          .with("exceeding", exceeding);
-    }
-  }
-
-  private static void checkTitleFree(RealmModel realm, String title, String exceptId) {
-    boolean taken =
-        realm
-            .getClientScopesStream()
-            .filter(PolicyStore::isPolicy)
-            .filter(s -> !s.getId().equals(exceptId))
-            .anyMatch(s -> PolicyStore.titleOf(s).equalsIgnoreCase(title));
-    if (taken) {
+  private static void checkTitleFree(
+      KeycloakSession session, RealmModel realm, String title, String exceptId) {
+    if (PolicyIndex.titleTaken(session, realm, title, exceptId)) {
       throw ApiError.conflict("a token policy titled \"" + title + "\" already exists")
           .with("field", "title");
     }
@@ -357,21 +369,16 @@ final class TokenPolicyService implements ResourceCollection {
   private static final int MAX_SLUG = 200;
 
   /** A client scope name for a title: a slug, since Keycloak allows no spaces in scope names. */
-  static String freeName(RealmModel realm, String title) {
+  static String freeName(KeycloakSession session, RealmModel realm, String title) {
     String slug =
         title.toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9]+", "-").replaceAll("(^-+|-+$)", "");
     if (slug.length() > MAX_SLUG) {
       slug = slug.substring(0, MAX_SLUG); // lower case can lengthen a title; the column holds 255
     }
-    String name = slug.isEmpty() ? "token-policy" : slug;
-    Set<String> taken =
-        new java.util.HashSet<>(
-            realm.getClientScopesStream().map(ClientScopeModel::getName).toList());
-    while (taken.contains(name)) {
-      name =
-          (slug.isEmpty() ? "token-policy" : slug)
-              + "-"
-              + UUID.randomUUID().toString().substring(0, 6);
+    String base = slug.isEmpty() ? "token-policy" : slug;
+    String name = base;
+    while (PolicyIndex.nameTaken(session, realm, name)) {
+      name = base + "-" + UUID.randomUUID().toString().substring(0, 6);
     }
     return name;
   }

@@ -12,7 +12,6 @@ import java.util.stream.Stream;
 import org.jboss.logging.Logger;
 import org.keycloak.models.ClientModel;
 import org.keycloak.models.ClientScopeModel;
-import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.ProtocolMapperContainerModel;
 import org.keycloak.models.ProtocolMapperModel;
 import org.keycloak.models.RealmModel;
@@ -212,21 +211,5 @@ public final class PolicyStore {
       }
     }
     return out.toString();
-  }
-
-  /**
-   * Whether any client has the policy as a default client scope, as the database holds it now (not
-   * as this node's cache shows it): Keycloak's {@code ClientScopeClientMappingEntity}, by name.
-   */
-  public static boolean isBoundInDatabase(KeycloakSession session, String policyId) {
-    return !Revisions.em(session)
-        .createQuery(
-            "select m.clientId from ClientScopeClientMappingEntity m"
-                + " where m.clientScopeId = :scope and m.defaultScope = true",
-            String.class)
-        .setParameter("scope", policyId)
-        .setMaxResults(1)
-        .getResultList()
-        .isEmpty();
   }
 }

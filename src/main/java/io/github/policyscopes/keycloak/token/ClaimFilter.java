@@ -7,7 +7,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.github.policyscopes.keycloak.store.PolicyStore;
 import io.github.policyscopes.policy.EffectivePolicy;
 import io.github.policyscopes.scope.Scope;
-import io.github.policyscopes.scope.ScopeParseException;
+import io.github.policyscopes.scope.Scopes;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -183,11 +183,8 @@ final class ClaimFilter {
       return null;
     }
     return name -> {
-      try {
-        return policy.covers(Scope.parse(name));
-      } catch (ScopeParseException malformed) {
-        return false;
-      }
+      Scope scope = Scopes.parseOrNull(name);
+      return scope != null && policy.covers(scope);
     };
   }
 

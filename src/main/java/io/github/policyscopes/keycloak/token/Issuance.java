@@ -1,5 +1,6 @@
 package io.github.policyscopes.keycloak.token;
 
+import io.github.policyscopes.policy.Ceiling;
 import io.github.policyscopes.policy.EffectivePolicy;
 import io.github.policyscopes.policy.ScopeGrant;
 import io.github.policyscopes.policy.ScopeGrant.GrantResult;
@@ -31,7 +32,7 @@ final class Issuance {
   private final Set<String> defaultScopes;
   private final List<String> requested;
   private final boolean explicit;
-  private final List<String> ceiling;
+  private final Ceiling ceiling;
   private final Long notAfter;
   private final EventBuilder event;
   private GrantResult result;
@@ -43,8 +44,8 @@ final class Issuance {
    *     scope} parameter, the original grant
    * @param explicit whether the client sent a {@code scope} parameter; if so, Keycloak's scopes
    *     count only where the client asked for them or they are default client scopes
-   * @param ceiling for refresh and exchange, the original grant the new token may not exceed; null
-   *     for a first issuance
+   * @param ceiling for refresh and exchange, the original grant the new token may not exceed;
+   *     {@link Ceiling#NONE} for a first issuance
    * @param notAfter for exchange, the subject token's expiry: the new token never outlives it
    * @param event the request's event, still open: the details land in it before it is sent
    */
@@ -53,14 +54,14 @@ final class Issuance {
       Set<String> defaultScopes,
       List<String> requested,
       boolean explicit,
-      List<String> ceiling,
+      Ceiling ceiling,
       Long notAfter,
       EventBuilder event) {
     this.policy = policy;
     this.defaultScopes = Set.copyOf(defaultScopes);
     this.requested = List.copyOf(requested);
     this.explicit = explicit;
-    this.ceiling = ceiling == null ? null : List.copyOf(ceiling);
+    this.ceiling = ceiling;
     this.notAfter = notAfter;
     this.event = event;
   }
@@ -93,7 +94,7 @@ final class Issuance {
     return explicit;
   }
 
-  List<String> ceiling() {
+  Ceiling ceiling() {
     return ceiling;
   }
 
@@ -108,10 +109,10 @@ final class Issuance {
    * scope} (Keycloak keeps a refresh token's scope when one access token is narrowed).
    */
   List<String> refreshCeiling() {
-    if (ceiling == null) {
+    if (!ceiling.isSet()) {
       return result == null ? List.of() : result.granted();
     }
-    return ScopeGrant.computeWithin(ceiling, ceiling, policy).granted();
+    return ScopeGrant.computeWithin(ceiling.scopes(), ceiling, policy).granted();
   }
 
   /**

@@ -3,12 +3,13 @@ package io.github.policyscopes.keycloak.token;
 import io.github.policyscopes.keycloak.compat.KeycloakRuntime;
 import io.github.policyscopes.keycloak.metrics.PolicyMetrics;
 import io.github.policyscopes.keycloak.store.PolicyStore;
+import io.github.policyscopes.policy.Ceiling;
 import io.github.policyscopes.policy.EffectivePolicy;
 import io.github.policyscopes.policy.IssuanceDecision;
 import io.github.policyscopes.policy.IssuanceDecision.Outcome;
 import io.github.policyscopes.policy.ScopeGrant.GrantResult;
-import io.github.policyscopes.policy.ScopeSet;
 import io.github.policyscopes.scope.Scope;
+import io.github.policyscopes.scope.Scopes;
 import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MultivaluedMap;
 import jakarta.ws.rs.core.Response;
@@ -112,16 +113,22 @@ final class PolicyBoundGrantType implements OAuth2GrantType {
     MultivaluedMap<String, String> form = context.getFormParams();
     refuseDroppedScopeParameter(context, client, form);
     String scopeParam = form.getFirst(OAuth2Constants.SCOPE);
-    List<String> asked = ScopeSet.split(scopeParam);
+    List<String> asked = Scopes.split(scopeParam);
     Presented presented = presented(form);
-    List<String> ceiling = presented == null ? null : presented.grant();
-    List<String> requested = asked.isEmpty() && ceiling != null ? ceiling : asked;
+    Ceiling ceiling = presented == null ? Ceiling.NONE : Ceiling.of(presented.grant());
+    List<String> requested = asked.isEmpty() && ceiling.isSet() ? ceiling.scopes() : asked;
 
     Issuance issuance;
     if (kind == Kind.CODE) {
       issuance =
           new Issuance(
-              policy, defaultScopes.keySet(), List.of(), false, null, null, context.getEvent());
+              policy,
+              defaultScopes.keySet(),
+              List.of(),
+              false,
+              Ceiling.NONE,
+              null,
+              context.getEvent());
     } else {
       GrantResult decided = IssuanceDecision.decide(asked, List.of(), ceiling, policy);
       if (IssuanceDecision.rejects(decided, policy)) {
@@ -221,6 +228,7 @@ final class PolicyBoundGrantType implements OAuth2GrantType {
           ? null
           : session.getContext().getRealm().getClientByClientId(token.getIssuedFor());
     } catch (JWSInputException | RuntimeException unreadable) {
+      LOG.debugf("unreadable bearer token: no client from it (%s)", unreadable.toString());
       return null; // the grant itself refuses a token it cannot read
     }
   }
@@ -335,17 +343,23 @@ final class PolicyBoundGrantType implements OAuth2GrantType {
     try {
       if (kind == Kind.EXCHANGE) {
         AccessToken subject = new JWSInput(token).readJsonContent(AccessToken.class);
-        return new Presented(ScopeSet.split(subject.getScope()), subject.getExp());
+        return new Presented(Scopes.split(subject.getScope()), subject.getExp());
       }
       RefreshToken refresh = new JWSInput(token).readJsonContent(RefreshToken.class);
       Object grant = refresh.getOtherClaims().get(GRANT_CLAIM);
       Object notAfter = refresh.getOtherClaims().get(NOT_AFTER_CLAIM);
       Long expiry = notAfter instanceof Number n ? n.longValue() : null;
       if (grant instanceof String granted) {
-        return new Presented(ScopeSet.split(granted), expiry);
+        return new Presented(Scopes.split(granted), expiry);
+      }
+      if (grant != null) {
+        // not what this extension writes: read as a token without the claim (fail closed)
+        LOG.debugf(
+            "refresh token's %s claim is not a string (%s): ignored, plain scopes only",
+            GRANT_CLAIM, grant.getClass().getSimpleName());
       }
       List<String> plainOnly =
-          ScopeSet.split(refresh.getScope()).stream()
+          Scopes.split(refresh.getScope()).stream()
               .filter(s -> !Scope.isConfigScopeSyntax(s))
               .toList();
       return new Presented(plainOnly, expiry);

@@ -3,11 +3,12 @@ package io.github.policyscopes.keycloak.token;
 import io.github.policyscopes.keycloak.ProviderMessages;
 import io.github.policyscopes.keycloak.store.PolicyConfig;
 import io.github.policyscopes.keycloak.store.PolicyStore;
+import io.github.policyscopes.policy.Ceiling;
 import io.github.policyscopes.policy.EffectivePolicy;
 import io.github.policyscopes.policy.IssuanceDecision;
 import io.github.policyscopes.policy.PolicyValidator.FieldError;
 import io.github.policyscopes.policy.ScopeGrant.GrantResult;
-import io.github.policyscopes.policy.ScopeSet;
+import io.github.policyscopes.scope.Scopes;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -141,8 +142,8 @@ public final class TokenPolicyMapper extends AbstractOIDCProtocolMapper
       return token; // e.g. the admin console's token preview of an unbound client
     }
     List<String> requested = issuance == null ? List.of() : issuance.requested();
-    List<String> ceiling = issuance == null ? null : issuance.ceiling();
-    List<String> keycloakScopes = ScopeSet.split(token.getScope());
+    Ceiling ceiling = issuance == null ? Ceiling.NONE : issuance.ceiling();
+    List<String> keycloakScopes = Scopes.split(token.getScope());
     if (issuance != null && issuance.explicit()) {
       // Keycloak was handed only part of the request (or none of it, and then re-grants what the
       // refreshed or exchanged token had): count only what was asked and the default client scopes

@@ -3,14 +3,14 @@ package io.github.policyscopes.it.security;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.github.policyscopes.access.EscalationCheck;
+import io.github.policyscopes.access.ScopeSet;
 import io.github.policyscopes.it.Fixtures;
 import io.github.policyscopes.it.KeycloakServer;
 import io.github.policyscopes.it.PropertyServer;
 import io.github.policyscopes.it.Reply;
 import io.github.policyscopes.it.TestClient;
 import io.github.policyscopes.it.api.ConfigApi;
-import io.github.policyscopes.policy.EscalationCheck;
-import io.github.policyscopes.policy.ScopeSet;
 import io.github.policyscopes.scope.ConfigScope;
 import io.github.policyscopes.scope.Scope;
 import java.net.URI;
@@ -635,7 +635,7 @@ class ConfigApiInvariantsIT {
         violation("I7", method + " " + path + " answered " + r);
       }
       String bare = path.contains("?") ? path.substring(0, path.indexOf('?')) : path;
-      if (r.is2xx() && !t.scopes().isAllowed(method, bare)) {
+      if (r.is2xx() && !t.scopes().decide(method, bare).allowed()) {
         violation(
             "I2",
             method
@@ -750,7 +750,7 @@ class ConfigApiInvariantsIT {
         String id = m.path("id").asText();
         String path = "config/" + collection + "/" + id;
         String name = collection.equals("clients") ? nameOfClient(id) : nameOfPolicy(id);
-        if (!t.scopes().isAllowed("GET", path)) {
+        if (!t.scopes().decide("GET", path).allowed()) {
           violation(
               "I2",
               "GET config/"
@@ -766,7 +766,7 @@ class ConfigApiInvariantsIT {
                   + ")");
         }
         for (JsonNode client : m.path("clients")) {
-          if (!t.scopes().isAllowed("GET", "config/clients/" + client.asText())) {
+          if (!t.scopes().decide("GET", "config/clients/" + client.asText()).allowed()) {
             violation(
                 "I15",
                 "policy "
@@ -846,7 +846,7 @@ class ConfigApiInvariantsIT {
         ScopeSet server = ScopeSet.of(effective);
         if (who.path("decision").path("allowed").asBoolean(false)
             && authors.stream()
-                .noneMatch(a -> a.scopes().isAllowed("PUT", "config/tokenPolicies/" + K))) {
+                .noneMatch(a -> a.scopes().decide("PUT", "config/tokenPolicies/" + K).allowed())) {
           violation(
               "I1",
               "whoami: "
@@ -857,8 +857,9 @@ class ConfigApiInvariantsIT {
                   + who);
         }
         for (String[] target : fx.protectedTargets) {
-          if (server.isAllowed(target[0], target[1])
-              && authors.stream().noneMatch(a -> a.scopes().isAllowed(target[0], target[1]))) {
+          if (server.decide(target[0], target[1]).allowed()
+              && authors.stream()
+                  .noneMatch(a -> a.scopes().decide(target[0], target[1]).allowed())) {
             violation(
                 "I1",
                 c.name

@@ -135,6 +135,19 @@ class CorsIT {
     assertThat(deep).hasStatus(404).hasError("not_found");
     assertCors(deep, ORIGIN);
 
+    // below a client: the routes the client's sub-resource adds do not swallow their neighbours
+    for (String[] request :
+        List.of(
+            new String[] {"GET", "config/clients/x/secret/y"},
+            new String[] {"GET", "config/clients/x/secretive"},
+            new String[] {"GET", "config/clients/x/evaluate"},
+            new String[] {"PUT", "config/clients/x/secret"},
+            new String[] {"DELETE", "config/clients/x/evaluate/y"})) {
+      Reply below = from(ORIGIN, request[0], request[1], browserToken);
+      assertThat(below).hasStatus(404).hasError("not_found");
+      assertCors(below, ORIGIN);
+    }
+
     for (String path : List.of("config/no/such/thing", "config/tokenPolicies/a/b")) {
       Reply foreign = from(EVIL, "GET", path, browserToken);
       assertThat(foreign).hasStatus(403);

@@ -2,9 +2,9 @@ package io.github.policyscopes.keycloak.rest;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.github.policyscopes.access.ScopeSet;
 import io.github.policyscopes.policy.DisallowedScopesMode;
 import io.github.policyscopes.policy.EffectivePolicy;
-import io.github.policyscopes.policy.ScopeSet;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -52,8 +52,39 @@ class CallerScopesTest {
     ScopeSet scopes =
         CallerScopes.within(
             ScopeSet.parse("*:config/clients/**"), policy(".:config/clients/**", "*:config/x"));
-    assertThat(scopes.isAllowed("GET", "config/clients")).isTrue();
-    assertThat(scopes.isAllowed("POST", "config/clients")).isFalse();
-    assertThat(scopes.isAllowed("PUT", "config/x")).isFalse();
+    assertThat(scopes.decide("GET", "config/clients").allowed()).isTrue();
+    assertThat(scopes.decide("POST", "config/clients").allowed()).isFalse();
+    assertThat(scopes.decide("PUT", "config/x").allowed()).isFalse();
+  }
+
+  @Test
+  void aClaimSeenBeforeIsServedFromTheCacheAndAChangedPolicyIsANewAnswer() {
+    String claim = "*:config/** -:config/clients/abc openid";
+    EffectivePolicy v1 = policy("*:config/**", "openid");
+    EffectivePolicy v2 = policy(".:config/clients/**", "openid");
+    ScopeSet first = CallerScopes.effective(claim, v1);
+    assertThat(CallerScopes.effective(claim, v1)).isSameAs(first);
+    assertThat(first.toString()).isEqualTo(effective(claim, v1));
+    // a new policy version is a new key: never the answer of the old one
+    assertThat(CallerScopes.effective(claim, v2).toString())
+        .isEqualTo(".:config/clients/** -:config/clients/abc openid");
+    assertThat(CallerScopes.effective(claim, v1)).isSameAs(first);
+    // no policy, or one without config grants: the token's grants count for nothing
+    assertThat(CallerScopes.effective(claim, (EffectivePolicy) null).toString())
+        .isEqualTo("-:config/clients/abc openid");
+    assertThat(CallerScopes.effective(claim, policy("openid")).toString())
+        .isEqualTo("-:config/clients/abc openid");
+    assertThat(CallerScopes.token(claim)).isSameAs(CallerScopes.token(claim));
+    assertThat(CallerScopes.token(null).isEmpty()).isTrue();
+  }
+
+  @Test
+  void manyPolicyVersionsForOneClaimStayBoundedAndCorrect() {
+    String claim = "*:config/**";
+    for (int i = 0; i < 3 * CallerScopes.MAX_POLICIES_PER_CLAIM; i++) {
+      EffectivePolicy version = policy("*:config/clients/c" + i);
+      assertThat(CallerScopes.effective(claim, version).toString())
+          .isEqualTo("*:config/clients/c" + i);
+    }
   }
 }

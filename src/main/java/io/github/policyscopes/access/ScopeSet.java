@@ -1,11 +1,11 @@
-package io.github.policyscopes.policy;
+package io.github.policyscopes.access;
 
 import io.github.policyscopes.scope.Access;
 import io.github.policyscopes.scope.ConfigScope;
 import io.github.policyscopes.scope.PathPattern;
 import io.github.policyscopes.scope.PlainScope;
 import io.github.policyscopes.scope.Scope;
-import io.github.policyscopes.scope.ScopeParseException;
+import io.github.policyscopes.scope.Scopes;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Comparator;
@@ -17,6 +17,10 @@ import java.util.Set;
  * The compiled scopes of a token: grants, denies and plain scopes, each list without duplicates and
  * sorted by text, so that neither order nor repetition of the token's scopes changes anything.
  * Malformed config scopes are ignored: they carry no power.
+ *
+ * <p>{@link #decide} is the one decision of the config API. It runs on flat arrays built here once,
+ * and returns decisions built here once too (one {@link Decision.Allowed} per grant, one {@link
+ * Decision.Denied} per deny), so it allocates nothing.
  */
 public final class ScopeSet {
 
@@ -26,22 +30,32 @@ public final class ScopeSet {
   private final List<ConfigScope> denies;
   private final List<PlainScope> plain;
 
-  // hot path: flat arrays
+  // the decision's hot path: flat arrays, index i of a pattern array goes with index i of its
+  // decision array
   private final PathPattern[] denyPatterns;
+  private final Decision.Denied[] denied;
   private final PathPattern[] grantPatterns;
+  private final Decision.Allowed[] allowedByGrant;
   private final PathPattern[] writePatterns;
+  private final Decision.Allowed[] allowedByWrite;
 
   private ScopeSet(List<ConfigScope> grants, List<ConfigScope> denies, List<PlainScope> plain) {
     this.grants = List.copyOf(grants);
     this.denies = List.copyOf(denies);
     this.plain = List.copyOf(plain);
     this.denyPatterns = denies.stream().map(ConfigScope::pattern).toArray(PathPattern[]::new);
+    this.denied = denies.stream().map(Decision.Denied::new).toArray(Decision.Denied[]::new);
     this.grantPatterns = grants.stream().map(ConfigScope::pattern).toArray(PathPattern[]::new);
-    this.writePatterns =
-        grants.stream()
-            .filter(g -> g.access() == Access.WRITE)
-            .map(ConfigScope::pattern)
-            .toArray(PathPattern[]::new);
+    this.allowedByGrant =
+        grants.stream().map(Decision.Allowed::new).toArray(Decision.Allowed[]::new);
+    List<Decision.Allowed> writes = new ArrayList<>();
+    for (Decision.Allowed a : allowedByGrant) {
+      if (a.grant().access() == Access.WRITE) {
+        writes.add(a);
+      }
+    }
+    this.allowedByWrite = writes.toArray(Decision.Allowed[]::new);
+    this.writePatterns = writes.stream().map(a -> a.grant().pattern()).toArray(PathPattern[]::new);
   }
 
   /** Compiles a token's scopes; null or blank entries are skipped. */
@@ -52,16 +66,7 @@ public final class ScopeSet {
     Set<ConfigScope> grants = new LinkedHashSet<>();
     Set<ConfigScope> denies = new LinkedHashSet<>();
     Set<PlainScope> plain = new LinkedHashSet<>();
-    for (String s : scopes) {
-      if (s == null || s.isBlank()) {
-        continue;
-      }
-      Scope scope;
-      try {
-        scope = Scope.parse(s);
-      } catch (ScopeParseException e) {
-        continue; // no power
-      }
+    for (Scope scope : Scopes.wellFormed(scopes)) {
       if (scope instanceof ConfigScope c) {
         (c.isDeny() ? denies : grants).add(c);
       } else {
@@ -75,28 +80,7 @@ public final class ScopeSet {
    * Compiles a space-separated scope string (a token's {@code scope} claim); null/blank = empty.
    */
   public static ScopeSet parse(String spaceSeparated) {
-    return of(split(spaceSeparated));
-  }
-
-  /** Splits a scope parameter or claim on whitespace; null or blank gives an empty list. */
-  public static List<String> split(String spaceSeparated) {
-    List<String> out = new ArrayList<>();
-    if (spaceSeparated == null) {
-      return out;
-    }
-    int start = -1;
-    for (int i = 0; i <= spaceSeparated.length(); i++) {
-      boolean ws = i == spaceSeparated.length() || Character.isWhitespace(spaceSeparated.charAt(i));
-      if (ws) {
-        if (start >= 0) {
-          out.add(spaceSeparated.substring(start, i));
-          start = -1;
-        }
-      } else if (start < 0) {
-        start = i;
-      }
-    }
-    return out;
+    return of(Scopes.split(spaceSeparated));
   }
 
   private static List<ConfigScope> sorted(Set<ConfigScope> set) {
@@ -132,46 +116,29 @@ public final class ScopeSet {
   }
 
   /**
-   * The decision of SPEC §2 without explanation: a deny matching the path or an ancestor refuses;
-   * else a grant with enough access matching the path allows; else refused. A path that is not
-   * canonical is refused. Allocation-free.
+   * The decision for {@code method} on {@code path} (relative to the realm): a path that is not
+   * canonical is refused; else a deny matching the path or one of its ancestors refuses (deny wins,
+   * the first in text order is named); else the first grant (in text order) with enough access
+   * whose pattern matches the path allows; else refused as not granted. Allocation-free.
    */
-  public boolean isAllowed(String method, String path) {
-    if (!RequestPaths.isCanonical(path)) {
-      return false;
-    }
-    for (PathPattern deny : denyPatterns) {
-      if (deny.matchesSelfOrAncestorOf(path)) {
-        return false;
-      }
-    }
-    PathPattern[] candidates =
-        RequestAccess.required(method, path) == Access.WRITE ? writePatterns : grantPatterns;
-    for (PathPattern grant : candidates) {
-      if (grant.matches(path)) {
-        return true;
-      }
-    }
-    return false;
-  }
-
-  /** The same decision as {@link #isAllowed}, with the scope that made it. */
   public Decision decide(String method, String path) {
-    Access required = RequestAccess.required(method, path);
     if (!RequestPaths.isCanonical(path)) {
-      return new Decision(false, method, path, required, null, null);
+      return Decision.NotCanonical.INSTANCE;
     }
-    for (ConfigScope deny : denies) {
-      if (deny.pattern().matchesSelfOrAncestorOf(path)) {
-        return new Decision(false, method, path, required, deny, null);
+    PathPattern[] denyPatterns = this.denyPatterns;
+    for (int i = 0; i < denyPatterns.length; i++) {
+      if (denyPatterns[i].matchesSelfOrAncestorOf(path)) {
+        return denied[i];
       }
     }
-    for (ConfigScope grant : grants) {
-      if (grant.access().includes(required) && grant.pattern().matches(path)) {
-        return new Decision(true, method, path, required, null, grant);
+    boolean write = RequestAccess.required(method, path) == Access.WRITE;
+    PathPattern[] candidates = write ? writePatterns : grantPatterns;
+    for (int i = 0; i < candidates.length; i++) {
+      if (candidates[i].matches(path)) {
+        return write ? allowedByWrite[i] : allowedByGrant[i];
       }
     }
-    return new Decision(false, method, path, required, null, null);
+    return write ? Decision.NotGranted.WRITE : Decision.NotGranted.READ;
   }
 
   /** The scopes, space-separated: grants, denies, plain. */

@@ -1,11 +1,13 @@
-package io.github.policyscopes.policy;
+package io.github.policyscopes.access;
+
+import io.github.policyscopes.scope.PathChars;
 
 /**
  * Canonical request paths for the config API. A path relative to the realm (still percent-encoded,
  * e.g. {@code config/clients/abc/secret}) is accepted only in its one canonical spelling, so that
  * no other spelling of a denied path can reach a resource: no empty segment, no {@code .} or {@code
  * ..} segment, no {@code %} (no encoded anything), no {@code ;} (matrix parameters), no {@code \},
- * and only path characters ({@code pchar} of the scope grammar).
+ * and only {@link PathChars path characters}.
  */
 public final class RequestPaths {
 
@@ -72,7 +74,7 @@ public final class RequestPaths {
         return MATRIX;
       } else if (c == '\\') {
         return BACKSLASH;
-      } else if (c <= 0x20 || c >= 0x7F || c == '*' || c == ':' || c == '"') {
+      } else if (!PathChars.isPathChar(c)) {
         return INVALID;
       }
     }

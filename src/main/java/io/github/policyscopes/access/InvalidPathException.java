@@ -1,4 +1,4 @@
-package io.github.policyscopes.policy;
+package io.github.policyscopes.access;
 
 /** A request path that is not in canonical form; the config API answers 400 before any decision. */
 public final class InvalidPathException extends IllegalArgumentException {

@@ -1,4 +1,4 @@
-package io.github.policyscopes.policy;
+package io.github.policyscopes.access;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

@@ -1,10 +1,11 @@
-package io.github.policyscopes.policy;
+package io.github.policyscopes.access;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.github.policyscopes.scope.Access;
 import io.github.policyscopes.scope.ConfigScope;
 import io.github.policyscopes.scope.PlainScope;
+import io.github.policyscopes.scope.Scopes;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -65,26 +66,30 @@ class ScopeSetTest {
   void decisions(String scopes, String method, String path, boolean allowed, String reason) {
     ScopeSet set = ScopeSet.parse(scopes.replace("ID", ID));
     path = path.replace("ID", ID);
-    assertThat(set.isAllowed(method, path)).isEqualTo(allowed);
+    assertThat(set.decide(method, path).allowed()).isEqualTo(allowed);
     Decision d = set.decide(method, path);
     assertThat(d.allowed()).isEqualTo(allowed);
-    assertThat(d.reason()).isEqualTo(reason.replace("ID", ID));
-    assertThat(d.method()).isEqualTo(method);
-    assertThat(d.path()).isEqualTo(path);
+    assertThat(d.reason(path)).isEqualTo(reason.replace("ID", ID));
+    assertThat(set.decide(method, path)).as("one shared instance per outcome").isSameAs(d);
   }
 
   @Test
   void decisionParts() {
     ScopeSet set = ScopeSet.parse("openid *:** -:config/tokenPolicies/abc .:config/**");
     Decision denied = set.decide("GET", "config/tokenPolicies/abc");
-    assertThat(denied.deniedBy()).isEqualTo(ConfigScope.parse("-:config/tokenPolicies/abc"));
-    assertThat(denied.allowedBy()).isNull();
-    assertThat(denied.required()).isEqualTo(Access.READ);
-    assertThat(denied.requiredScope()).isEqualTo(".:config/tokenPolicies/abc");
+    assertThat(denied)
+        .isEqualTo(new Decision.Denied(ConfigScope.parse("-:config/tokenPolicies/abc")));
+    assertThat(denied.requiredScope("GET", "config/tokenPolicies/abc"))
+        .isEqualTo(".:config/tokenPolicies/abc");
     Decision allowed = set.decide("POST", "config/clients");
-    assertThat(allowed.allowedBy()).isEqualTo(ConfigScope.parse("*:**"));
-    assertThat(allowed.required()).isEqualTo(Access.WRITE);
-    assertThat(allowed.requiredScope()).isEqualTo("*:config/clients");
+    assertThat(allowed).isEqualTo(new Decision.Allowed(ConfigScope.parse("*:**")));
+    assertThat(allowed.requiredScope("POST", "config/clients")).isEqualTo("*:config/clients");
+    ScopeSet readOnly = ScopeSet.parse(".:config/**");
+    assertThat(readOnly.decide("POST", "config/tokenPolicies/x"))
+        .isSameAs(Decision.NotGranted.WRITE)
+        .isEqualTo(new Decision.NotGranted(Access.WRITE));
+    assertThat(readOnly.decide("GET", "x")).isSameAs(Decision.NotGranted.READ);
+    assertThat(set.decide("GET", "config//x")).isSameAs(Decision.NotCanonical.INSTANCE);
   }
 
   @ParameterizedTest(name = "{0} {1} needs {2}")
@@ -101,7 +106,8 @@ class ScopeSetTest {
           DELETE | a:b/**/c                    | *:a*b/*/c
           """)
   void requiredScope(String method, String path, String expected) {
-    assertThat(ScopeSet.parse("").decide(method, path).requiredScope()).isEqualTo(expected);
+    assertThat(ScopeSet.parse("").decide(method, path).requiredScope(method, path))
+        .isEqualTo(expected);
   }
 
   @Test
@@ -125,10 +131,10 @@ class ScopeSetTest {
     assertThat(ScopeSet.parse(null).isEmpty()).isTrue();
     assertThat(ScopeSet.parse("   ").isEmpty()).isTrue();
     assertThat(ScopeSet.of(null).isEmpty()).isTrue();
-    assertThat(ScopeSet.split(" a\tb  c ")).containsExactly("a", "b", "c");
-    assertThat(ScopeSet.parse("*:** openid").isAllowed(null, "config")).isTrue();
-    assertThat(ScopeSet.parse(".:** openid").isAllowed(null, "config")).isFalse();
-    assertThat(ScopeSet.parse("*:**").isAllowed("GET", null)).isFalse();
+    assertThat(Scopes.split(" a\tb  c ")).containsExactly("a", "b", "c");
+    assertThat(ScopeSet.parse("*:** openid").decide(null, "config").allowed()).isTrue();
+    assertThat(ScopeSet.parse(".:** openid").decide(null, "config").allowed()).isFalse();
+    assertThat(ScopeSet.parse("*:**").decide("GET", null).allowed()).isFalse();
   }
 
   @Test
@@ -158,7 +164,7 @@ class ScopeSetTest {
       long before = threads.getThreadAllocatedBytes(Thread.currentThread().getId());
       for (int i = 0; i < 20_000; i++) {
         String[] r = requests[i % requests.length];
-        sink ^= set.isAllowed(r[0], r[1]);
+        sink ^= set.decide(r[0], r[1]).allowed();
       }
       long allocated = threads.getThreadAllocatedBytes(Thread.currentThread().getId()) - before;
       if (round == 1) {

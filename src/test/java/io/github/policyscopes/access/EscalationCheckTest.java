@@ -1,7 +1,10 @@
-package io.github.policyscopes.policy;
+package io.github.policyscopes.access;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.github.policyscopes.policy.DisallowedScopesMode;
+import io.github.policyscopes.policy.EffectivePolicy;
+import io.github.policyscopes.policy.ScopeGrant;
 import io.github.policyscopes.scope.ConfigScope;
 import io.github.policyscopes.scope.Scope;
 import java.util.Arrays;
@@ -107,8 +110,8 @@ class EscalationCheckTest {
     ScopeSet set =
         ScopeSet.of(
             ScopeGrant.compute(List.of("-:**"), EffectivePolicy.merge(List.of())).granted());
-    assertThat(set.isAllowed("GET", "config")).isFalse();
-    assertThat(set.isAllowed("GET", "config/clients")).isFalse();
+    assertThat(set.decide("GET", "config").allowed()).isFalse();
+    assertThat(set.decide("GET", "config/clients").allowed()).isFalse();
   }
 
   @ParameterizedTest(name = "caller [{0}] writing [{1}] exceeds with [{2}]")
@@ -169,7 +172,7 @@ class EscalationCheckTest {
   void scopeParseNeverGivesPowerToLookAlikes() {
     for (String s : List.of("*.**", ".*", "*;**", "-.x", "*config/**", "**", "*", ":*:**")) {
       assertThat(Scope.parse(s)).isNotInstanceOf(ConfigScope.class);
-      assertThat(ScopeSet.parse(s).isAllowed("GET", "config")).isFalse();
+      assertThat(ScopeSet.parse(s).decide("GET", "config").allowed()).isFalse();
     }
   }
 

@@ -1,14 +1,18 @@
-package io.github.policyscopes.policy;
+package io.github.policyscopes.access;
 
 import io.github.policyscopes.scope.ConfigScope;
-import io.github.policyscopes.scope.Scope;
-import io.github.policyscopes.scope.ScopeParseException;
+import io.github.policyscopes.scope.Scopes;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Set;
 
-/** No escalation (SPEC §4): a caller may only hand out config grants its own token covers. */
+/**
+ * No escalation: a caller of the config API may only hand out config grants its own token covers,
+ * and may only lift a deny when it could write everything below it.
+ */
 public final class EscalationCheck {
 
   private EscalationCheck() {}
@@ -25,7 +29,7 @@ public final class EscalationCheck {
       return out;
     }
     for (String entry : new LinkedHashSet<>(entries)) {
-      ConfigScope scope = parseOrNull(entry);
+      ConfigScope scope = Scopes.configOrNull(entry);
       if (scope != null && scope.isGrant() && !withinPower(caller, scope)) {
         out.add(entry);
       }
@@ -56,35 +60,24 @@ public final class EscalationCheck {
    */
   public static List<String> unliftable(
       ScopeSet caller, Collection<String> before, Collection<String> after) {
-    java.util.Set<ConfigScope> kept = new java.util.HashSet<>();
+    Set<ConfigScope> kept = new HashSet<>();
     for (String entry : after == null ? List.<String>of() : after) {
-      ConfigScope scope = parseOrNull(entry);
+      ConfigScope scope = Scopes.configOrNull(entry);
       if (scope != null && scope.isDeny()) {
         kept.add(scope);
       }
     }
     List<String> out = new ArrayList<>();
     for (String entry : before == null ? List.<String>of() : new LinkedHashSet<>(before)) {
-      ConfigScope deny = parseOrNull(entry);
+      ConfigScope deny = Scopes.configOrNull(entry);
       if (deny == null || !deny.isDeny() || kept.contains(deny)) {
         continue;
       }
-      ConfigScope reach = parseOrNull("*:" + deny.pattern().withDescendants());
+      ConfigScope reach = Scopes.configOrNull("*:" + deny.pattern().withDescendants());
       if (reach == null || !withinPower(caller, reach)) {
         out.add(entry);
       }
     }
     return out;
-  }
-
-  private static ConfigScope parseOrNull(String entry) {
-    if (entry == null || !Scope.isConfigScopeSyntax(entry)) {
-      return null;
-    }
-    try {
-      return ConfigScope.parse(entry);
-    } catch (ScopeParseException e) {
-      return null;
-    }
   }
 }

@@ -1,0 +1,67 @@
+package io.github.policyscopes.keycloak.rest;
+
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.HeaderParam;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.core.Response;
+import java.io.InputStream;
+import java.util.Map;
+import org.keycloak.models.KeycloakSession;
+
+/**
+ * {@code config/clients/{id}}: a managed client, and below it its secret and the dry run of its
+ * token requests, as Keycloak's {@code ClientResource} holds {@code client-secret}.
+ */
+public final class ManagedClientResource extends MemberResource<ManagedClientService.View> {
+
+  ManagedClientResource(
+      ConfigResource root,
+      ResourceCollection<ManagedClientService.View> collection,
+      KeycloakSession session,
+      String id) {
+    super(root, collection, session, id);
+  }
+
+  @GET
+  @Path("secret")
+  public Response getSecret() {
+    return root.guarded(
+        ConfigResource.SECRET_ROUTE,
+        permissions -> secret(ManagedClientService.secret(session, realm, permissions, id)));
+  }
+
+  @POST
+  @Path("secret")
+  public Response newSecret(@HeaderParam("If-Match") String ifMatch) {
+    return root.guarded(
+        ConfigResource.SECRET_ROUTE,
+        permissions ->
+            secret(
+                Writes.inTransaction(
+                    session,
+                    (s, r) ->
+                        ManagedClientService.regenerateSecret(s, r, permissions, id, ifMatch))));
+  }
+
+  /**
+   * The dry run: what a token request of the client would get now, and why. Evaluating is reading
+   * the client: the decision is the one for {@code GET config/clients/{id}}, so a caller refused
+   * that GET gets the same 403 here. It issues no token and writes nothing.
+   */
+  @POST
+  @Path("evaluate")
+  public Response evaluate(InputStream body) {
+    return root.guardedAsReadOfParent(
+        ConfigResource.EVALUATE_ROUTE,
+        permissions -> {
+          var json = Json.readObject(session.getContext().getRequestHeaders(), body);
+          return ConfigResource.ok(
+              ClientEvaluation.evaluate(session, realm, permissions, id, json));
+        });
+  }
+
+  private static Response.ResponseBuilder secret(ManagedClientService.Secret secret) {
+    return ConfigResource.ok(Map.of("secret", secret.value())).header("ETag", secret.etag());
+  }
+}
