@@ -1,5 +1,6 @@
 package io.github.policyscopes.it;
 
+import static io.github.policyscopes.it.ReplyAssert.assertThat;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -133,11 +134,11 @@ class AdminConsoleIT {
   }
 
   private void journey(TestClient http) {
-    RealmAdmin admin = new RealmAdmin(http, REALM);
-    String clientId = RealmAdmin.unique("console-it-client");
+    Fixtures admin = new Fixtures(http);
+    String clientId = Fixtures.unique("console-it-client");
     String secret = clientId + "-secret";
     String clientUuid = admin.createClient(clientId, secret);
-    String policy = RealmAdmin.unique("console-it-policy");
+    String policy = Fixtures.unique("console-it-policy");
 
     signIn();
 
@@ -228,13 +229,12 @@ class AdminConsoleIT {
     alert("success", "Mapping successfully updated");
     screenshot("07-policy-edited");
 
-    TestClient.Reply edited = http.clientCredentials(clientId, secret, "*:config/orders/items");
+    Reply edited = http.clientCredentials(clientId, secret, "*:config/orders/items");
     assertThat(scopeOf(edited)).isEqualTo("*:config/orders/items");
     JsonNode claims = TestClient.claims(edited.json().get("access_token").asText());
     assertThat(claims.get("exp").asLong() - claims.get("iat").asLong()).isEqualTo(600);
-    TestClient.Reply rejected = http.clientCredentials(clientId, secret, "*:config/invoices");
-    assertThat(rejected.status()).as("reject mode").isEqualTo(400);
-    assertThat(rejected.json().get("error").asText()).isEqualTo("invalid_scope");
+    Reply rejected = http.clientCredentials(clientId, secret, "*:config/invoices");
+    assertThat(rejected).as("reject mode").hasStatus(400).hasError("invalid_scope");
 
     // 6. A malformed entry is refused, with the reason, and nothing changes
     dismissAlerts();
@@ -269,13 +269,11 @@ class AdminConsoleIT {
     click(By.xpath("//div[@role='dialog']//button[@data-testid='confirm']"));
     alert("success", "Scope mapping successfully removed");
 
-    TestClient.Reply stock = http.clientCredentials(clientId, secret, "*:config/orders/items");
-    assertThat(stock.status())
-        .as("unbound: stock Keycloak refuses the unknown scope")
-        .isEqualTo(400);
-    assertThat(http.admin("GET", "realms/" + REALM + "/client-scopes/" + policyId, null).status())
+    Reply stock = http.clientCredentials(clientId, secret, "*:config/orders/items");
+    assertThat(stock).as("unbound: stock Keycloak refuses the unknown scope").hasStatus(400);
+    assertThat(http.admin("GET", "realms/" + REALM + "/client-scopes/" + policyId, null))
         .as("unbinding keeps the policy")
-        .isEqualTo(200);
+        .hasStatus(200);
   }
 
   // ---- helpers ----
@@ -348,8 +346,8 @@ class AdminConsoleIT {
             0));
   }
 
-  private static String scopeOf(TestClient.Reply reply) {
-    assertThat(reply.status()).as(reply.toString()).isEqualTo(200);
+  private static String scopeOf(Reply reply) {
+    assertThat(reply).hasStatus(200);
     JsonNode scope = reply.json().get("scope");
     return scope == null ? null : scope.asText();
   }

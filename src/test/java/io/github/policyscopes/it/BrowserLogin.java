@@ -1,5 +1,6 @@
 package io.github.policyscopes.it;
 
+import static io.github.policyscopes.it.ReplyAssert.assertThat;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.net.URI;
@@ -91,7 +92,7 @@ public final class BrowserLogin {
       return new Redirect(
           URI.create(page.headers().firstValue("Location").orElseThrow()), verifier);
     }
-    assertThat(page.statusCode()).as(page.body()).isEqualTo(200);
+    assertThat(Reply.of(page)).hasStatus(200);
     String action = formAction(page.body());
     HttpResponse<String> posted =
         send(
@@ -100,13 +101,13 @@ public final class BrowserLogin {
                 .POST(
                     HttpRequest.BodyPublishers.ofString(
                         "username=" + enc(username) + "&password=" + enc(password))));
-    assertThat(posted.statusCode()).as("login form answer: " + posted.body()).isEqualTo(302);
+    assertThat(Reply.of(posted)).as("login form answer").hasStatus(302);
     return new Redirect(
         URI.create(posted.headers().firstValue("Location").orElseThrow()), verifier);
   }
 
   /** Exchanges the code at the token endpoint. */
-  public TestClient.Reply exchange(
+  public Reply exchange(
       String realm, String clientId, String redirectUri, Redirect redirect, String secret) {
     return http.token(
         realm,

@@ -1,5 +1,8 @@
 package io.github.policyscopes.it;
 
+import static io.github.policyscopes.it.Fixtures.STICKY_DENY;
+import static io.github.policyscopes.it.Issued.assertSameScopeEverywhere;
+import static io.github.policyscopes.it.Issued.issue;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -12,39 +15,6 @@ import org.junit.jupiter.api.extension.ExtendWith;
 @Tag("compat") // also runs on every other supported Keycloak version (pom.xml)
 @ExtendWith(KeycloakServerExtension.class)
 class DemoIssuanceIT {
-
-  static final String CONFIG_POLICY_ID = "8cdb3f99-ceee-403d-a01d-daf392e18350";
-  static final String STICKY_DENY = "-:config/tokenPolicies/" + CONFIG_POLICY_ID;
-
-  /** The token of one request, as the response, the JWT and introspection each state its scope. */
-  record Issued(TestClient.Reply response, JsonNode claims, JsonNode introspection) {
-    String responseScope() {
-      return response.json().has("scope") ? response.json().get("scope").asText() : null;
-    }
-
-    String claimScope() {
-      return claims.has("scope") ? claims.get("scope").asText() : null;
-    }
-
-    String introspectedScope() {
-      return introspection.has("scope") ? introspection.get("scope").asText() : null;
-    }
-  }
-
-  static Issued issue(TestClient client, String clientId, String secret, String scope) {
-    TestClient.Reply response = client.clientCredentials(clientId, secret, scope);
-    assertThat(response.status()).as(response.toString()).isEqualTo(200);
-    String token = response.json().get("access_token").asText();
-    JsonNode introspection = client.introspect(TestClient.REALM, clientId, secret, token).json();
-    return new Issued(response, TestClient.claims(token), introspection);
-  }
-
-  static void assertSameScopeEverywhere(Issued issued, String expected) {
-    assertThat(issued.responseScope()).as("token response scope").isEqualTo(expected);
-    assertThat(issued.claimScope()).as("access token scope claim").isEqualTo(expected);
-    assertThat(issued.introspection().get("active").asBoolean()).as("active").isTrue();
-    assertThat(issued.introspectedScope()).as("introspected scope").isEqualTo(expected);
-  }
 
   @Test
   void anUnknownScopeIsDroppedAndTheTokenIsStillIssuedAndActive(TestClient client) {
@@ -106,8 +76,7 @@ class DemoIssuanceIT {
   void eachIssuanceRecordsGrantedAndDroppedScopesInTheEvent(TestClient client) {
     issue(client, "config-reader", "config-reader-secret", ".:config/clients XXXXX");
 
-    List<JsonNode> events =
-        new RealmAdmin(client, TestClient.REALM).events("CLIENT_LOGIN", "config-reader");
+    List<JsonNode> events = new Fixtures(client).events("CLIENT_LOGIN", "config-reader");
     assertThat(events).isNotEmpty();
     JsonNode details = events.get(0).get("details");
     assertThat(details.get("granted_scopes").asText()).isEqualTo(".:config/clients");

@@ -1,6 +1,6 @@
 package io.github.policyscopes.it;
 
-import static io.github.policyscopes.it.TestClient.form;
+import static io.github.policyscopes.it.ReplyAssert.assertThat;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -14,10 +14,10 @@ import org.junit.jupiter.api.extension.ExtendWith;
 @ExtendWith(KeycloakServerExtension.class)
 class GrantTypesIT {
 
-  private static final String SECRET = "s3cret";
+  private static final String SECRET = Fixtures.SECRET;
 
-  private static String scopeOf(TestClient.Reply reply) {
-    assertThat(reply.status()).as(reply.toString()).isEqualTo(200);
+  private static String scopeOf(Reply reply) {
+    assertThat(reply).hasStatus(200);
     JsonNode json = reply.json();
     String claim = TestClient.claims(json.get("access_token").asText()).path("scope").asText(null);
     String response = json.has("scope") ? json.get("scope").asText() : null;
@@ -25,50 +25,23 @@ class GrantTypesIT {
     return claim;
   }
 
-  private static TestClient.Reply password(TestClient client, String clientId, String scope) {
-    return client.token(
-        TestClient.REALM,
-        form(
-            "grant_type",
-            "password",
-            "client_id",
-            clientId,
-            "client_secret",
-            SECRET,
-            "username",
-            "demo",
-            "password",
-            "demo",
-            "scope",
-            scope));
+  private static Reply password(TestClient client, String clientId, String scope) {
+    return client.password(clientId, SECRET, "demo", "demo", scope);
   }
 
-  private static TestClient.Reply refresh(
+  private static Reply refresh(
       TestClient client, String clientId, String refreshToken, String scope) {
-    return client.token(
-        TestClient.REALM,
-        form(
-            "grant_type", "refresh_token",
-            "client_id", clientId,
-            "client_secret", SECRET,
-            "refresh_token", refreshToken,
-            "scope", scope));
+    return client.refresh(clientId, SECRET, refreshToken, scope);
   }
 
-  private record Bound(String clientId, String uuid, String policy) {}
-
-  private static Bound boundClient(TestClient client, List<String> allowed) {
-    RealmAdmin admin = new RealmAdmin(client, TestClient.REALM);
-    String policy = admin.createPolicy(RealmAdmin.unique("grants"), allowed, null, null);
-    String clientId = RealmAdmin.unique("grants-client");
-    String uuid = admin.createClient(clientId, SECRET);
-    admin.bind(uuid, policy);
-    return new Bound(clientId, uuid, policy);
+  private static Fixtures.Bound boundClient(TestClient client, List<String> allowed) {
+    return new Fixtures(client).boundClient("grants", allowed);
   }
 
   @Test
   void passwordGrantIsBoundToThePolicy(TestClient client) {
-    Bound bound = boundClient(client, List.of("openid", "email", "*:config/**", "-:config/x"));
+    Fixtures.Bound bound =
+        boundClient(client, List.of("openid", "email", "*:config/**", "-:config/x"));
 
     assertThat(scopeOf(password(client, bound.clientId(), "openid .:config/clients XXXXX")))
         .isEqualTo("openid .:config/clients email -:config/x");
@@ -76,8 +49,8 @@ class GrantTypesIT {
 
   @Test
   void refreshKeepsTheGrantNarrowsOnRequestAndNeverWidens(TestClient client) {
-    Bound bound = boundClient(client, List.of("openid", "*:config/**", "-:config/x"));
-    TestClient.Reply first = password(client, bound.clientId(), "openid *:config/clients");
+    Fixtures.Bound bound = boundClient(client, List.of("openid", "*:config/**", "-:config/x"));
+    Reply first = password(client, bound.clientId(), "openid *:config/clients");
     assertThat(scopeOf(first)).isEqualTo("openid *:config/clients -:config/x");
     String refreshToken = first.json().get("refresh_token").asText();
 
@@ -94,12 +67,12 @@ class GrantTypesIT {
 
   @Test
   void refreshAfterAPolicyEditLosesWhatThePolicyNoLongerAllows(TestClient client) {
-    Bound bound = boundClient(client, List.of("openid", ".:config/**"));
-    TestClient.Reply first = password(client, bound.clientId(), "openid .:config/clients");
+    Fixtures.Bound bound = boundClient(client, List.of("openid", ".:config/**"));
+    Reply first = password(client, bound.clientId(), "openid .:config/clients");
     assertThat(scopeOf(first)).isEqualTo("openid .:config/clients");
 
-    new RealmAdmin(client, TestClient.REALM)
-        .editPolicy(bound.policy(), List.of("openid", ".:config/tokenPolicies/**"), null, null);
+    new Fixtures(client)
+        .editPolicy(bound.policyId(), List.of("openid", ".:config/tokenPolicies/**"), null, null);
 
     assertThat(
             scopeOf(
@@ -110,7 +83,7 @@ class GrantTypesIT {
 
   @Test
   void tokenExchangeCarriesAtMostTheSubjectTokensGrant(TestClient client) {
-    Bound bound = boundClient(client, List.of("openid", "*:config/**"));
+    Fixtures.Bound bound = boundClient(client, List.of("openid", "*:config/**"));
     String subject =
         client
             .clientCredentials(bound.clientId(), SECRET, ".:config/clients")
@@ -118,24 +91,15 @@ class GrantTypesIT {
             .get("access_token")
             .asText();
 
-    TestClient.Reply narrower = exchange(client, bound.clientId(), subject, null);
+    Reply narrower = exchange(client, bound.clientId(), subject, null);
     assertThat(scopeOf(narrower)).isEqualTo(".:config/clients");
-    TestClient.Reply wider = exchange(client, bound.clientId(), subject, "*:config/clients");
-    assertThat(wider.status()).isEqualTo(200);
+    Reply wider = exchange(client, bound.clientId(), subject, "*:config/clients");
+    assertThat(wider).hasStatus(200);
     assertThat(scopeOf(wider)).as("the policy allows it, the subject token does not").isNull();
   }
 
-  private static TestClient.Reply exchange(
-      TestClient client, String clientId, String subject, String scope) {
-    return client.token(
-        TestClient.REALM,
-        form(
-            "grant_type", "urn:ietf:params:oauth:grant-type:token-exchange",
-            "client_id", clientId,
-            "client_secret", SECRET,
-            "subject_token", subject,
-            "subject_token_type", "urn:ietf:params:oauth:token-type:access_token",
-            "scope", scope));
+  private static Reply exchange(TestClient client, String clientId, String subject, String scope) {
+    return client.exchange(clientId, SECRET, subject, scope);
   }
 
   @Test
@@ -147,8 +111,7 @@ class GrantTypesIT {
         browser.authorize(
             TestClient.REALM, "web-app", redirectUri, "openid profile email phone", "demo", "demo");
     assertThat(redirect.param("code")).as(redirect.location().toString()).isNotNull();
-    TestClient.Reply tokens =
-        browser.exchange(TestClient.REALM, "web-app", redirectUri, redirect, null);
+    Reply tokens = browser.exchange(TestClient.REALM, "web-app", redirectUri, redirect, null);
 
     String scope = scopeOf(tokens);
     assertThat(scope.split(" ")).containsExactlyInAnyOrder("openid", "profile", "email");

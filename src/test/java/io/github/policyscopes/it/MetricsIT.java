@@ -1,9 +1,9 @@
 package io.github.policyscopes.it;
 
+import static io.github.policyscopes.it.ReplyAssert.assertThat;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.github.policyscopes.it.api.ApiFixtures;
 import io.github.policyscopes.it.api.ConfigApi;
 import java.io.IOException;
 import java.net.URI;
@@ -34,33 +34,32 @@ class MetricsIT {
 
   private static KeycloakServer server;
   private static TestClient http;
-  private static ApiFixtures fixtures;
+  private static Fixtures fixtures;
   private static ConfigApi api;
 
   @BeforeAll
   static void setUp(KeycloakServer shared, TestClient client) {
     server = shared;
     http = client;
-    fixtures = new ApiFixtures(http);
+    fixtures = new Fixtures(http);
     api = fixtures.api();
   }
 
   @Test
   void everyMeterMovesByExactlyWhatWasDriven() throws IOException {
     // ---- set-up, before the first scrape: clients, policies and the tokens the API calls use ----
-    ApiFixtures.Bound open =
+    Fixtures.Bound open =
         fixtures.boundClient("m-open", List.of(".:config/**", "profile", "email"));
-    ApiFixtures.Bound plain = fixtures.boundClient("m-plain", List.of("openid"));
-    ApiFixtures.Bound strict = fixtures.boundClient("m-strict", List.of(".:config/**"));
-    fixtures.admin().editPolicy(strict.policyId(), List.of(".:config/**"), null, "reject");
-    ApiFixtures.Bound narrow = fixtures.boundClient("m-narrow", List.of("*:config/tokenPolicies"));
-    ApiFixtures.Bound privileged = fixtures.boundClient("m-privileged", List.of("openid"));
-    fixtures.handOver(privileged.uuid());
+    Fixtures.Bound plain = fixtures.boundClient("m-plain", List.of("openid"));
+    Fixtures.Bound strict = fixtures.boundClient("m-strict", List.of(".:config/**"));
+    fixtures.editPolicy(strict.policyId(), List.of(".:config/**"), null, "reject");
+    Fixtures.Bound narrow = fixtures.boundClient("m-narrow", List.of("*:config/tokenPolicies"));
+    Fixtures.Bound privileged = fixtures.handedOver("m-privileged", List.of("openid"));
     givePower(privileged.uuid());
     String reader = fixtures.configReader();
     String admin = fixtures.allPowerToken();
     String narrowToken = narrow.token("*:config/tokenPolicies");
-    String configPolicy = ApiFixtures.CONFIG_POLICY_ID;
+    String configPolicy = Fixtures.CONFIG_POLICY_ID;
     String readerUuid = fixtures.internalId("config-reader");
 
     Map<String, Double> before = scrape("before");
@@ -72,21 +71,13 @@ class MetricsIT {
     tokenStatus(open.clientId(), ".:config/clients XXXXX", 200); // dropped_some, 1 dropped
     tokenStatus(plain.clientId(), "XXXXX", 200); // empty: XXXXX, profile, email dropped
     tokenStatus(strict.clientId(), "*:config/x", 400); // rejected: 1 dropped
-    TestClient.Reply password =
-        http.token(
-            TestClient.REALM,
-            TestClient.form(
-                "grant_type", "password",
-                "client_id", open.clientId(),
-                "client_secret", ApiFixtures.SECRET,
-                "username", "demo",
-                "password", "demo",
-                "scope", ".:config/clients"));
-    assertThat(password.status()).as(password.toString()).isEqualTo(200); // granted_all, password
+    Reply password =
+        http.password(open.clientId(), Fixtures.SECRET, "demo", "demo", ".:config/clients");
+    assertThat(password).hasStatus(200); // granted_all, password
     // a client without a policy is stock Keycloak: not counted
-    String unbound = RealmAdmin.unique("m-unbound");
-    fixtures.admin().createClient(unbound, "s3cret");
-    assertThat(http.clientCredentials(unbound, "s3cret", "profile").status()).isEqualTo(200);
+    String unbound = Fixtures.unique("m-unbound");
+    fixtures.createClient(unbound, "s3cret");
+    assertThat(http.clientCredentials(unbound, "s3cret", "profile")).hasStatus(200);
 
     // ---- config API calls of known outcome, each recorded with its route template ----
     List<String[]> calls = new ArrayList<>();
@@ -117,7 +108,7 @@ class MetricsIT {
         "GET",
         api.get(admin, "config/clients/" + privileged.uuid() + "/secret"),
         403); // privileged_client
-    ConfigApi.Reply created =
+    Reply created =
         api.post(admin, "config/tokenPolicies", ConfigApi.policyBody("m-bound", ".:config/x"));
     call(calls, "tokenPolicies", "POST", created, 201);
     String policyId = created.json().path("id").asText();
@@ -133,8 +124,8 @@ class MetricsIT {
             "If-Match",
             "\"stale\""),
         412); // if_match
-    ConfigApi.Reply client =
-        api.post(admin, "config/clients", ConfigApi.clientBody(RealmAdmin.unique("m-c"), policyId));
+    Reply client =
+        api.post(admin, "config/clients", ConfigApi.clientBody(Fixtures.unique("m-c"), policyId));
     call(calls, "clients", "POST", client, 201);
     call(
         calls,
@@ -269,21 +260,21 @@ class MetricsIT {
   }
 
   private static void tokenStatus(String clientId, String scope, int status) {
-    TestClient.Reply reply = http.clientCredentials(clientId, ApiFixtures.SECRET, scope);
-    assertThat(reply.status()).as(clientId + " " + scope + ": " + reply).isEqualTo(status);
+    Reply reply = http.clientCredentials(clientId, Fixtures.SECRET, scope);
+    assertThat(reply).as(clientId + " " + scope).hasStatus(status);
   }
 
   private static void call(
-      List<String[]> calls, String route, String method, ConfigApi.Reply reply, int status) {
-    assertThat(reply.status()).as(method + " " + route + ": " + reply).isEqualTo(status);
+      List<String[]> calls, String route, String method, Reply reply, int status) {
+    assertThat(reply).as(method + " " + route).hasStatus(status);
     calls.add(new String[] {route, method, String.valueOf(status)});
   }
 
   /** A realm role beyond the default roles on the client's service account: Keycloak power. */
   private static void givePower(String clientUuid) {
     String realm = "realms/" + TestClient.REALM + "/";
-    String role = RealmAdmin.unique("m-power");
-    assertThat(http.admin("POST", realm + "roles", Map.of("name", role)).status()).isEqualTo(201);
+    String role = Fixtures.unique("m-power");
+    assertThat(http.admin("POST", realm + "roles", Map.of("name", role))).hasStatus(201);
     JsonNode rep = http.admin("GET", realm + "roles/" + role, null).json();
     String account =
         http.admin("GET", realm + "clients/" + clientUuid + "/service-account-user", null)
@@ -291,9 +282,8 @@ class MetricsIT {
             .path("id")
             .asText();
     assertThat(
-            http.admin("POST", realm + "users/" + account + "/role-mappings/realm", List.of(rep))
-                .status())
-        .isEqualTo(204);
+            http.admin("POST", realm + "users/" + account + "/role-mappings/realm", List.of(rep)))
+        .hasStatus(204);
   }
 
   // ---- the scrape ----
@@ -305,9 +295,9 @@ class MetricsIT {
 
   /** {@code /metrics} on the management port, kept in target/metrics-it/{name}.prom. */
   private static Map<String, Double> scrape(String name) throws IOException {
-    TestClient.Reply reply =
+    Reply reply =
         http.send(HttpRequest.newBuilder(URI.create(server.managementUrl() + "/metrics")).GET());
-    assertThat(reply.status()).as("GET /metrics").isEqualTo(200);
+    assertThat(reply).as("GET /metrics").hasStatus(200);
     Path out =
         Path.of(KeycloakServerExtension.required("keycloak.log.dir")).resolveSibling("metrics-it");
     Files.createDirectories(out);

@@ -1,7 +1,8 @@
 package io.github.policyscopes.it;
 
-import static io.github.policyscopes.it.DemoIssuanceIT.assertSameScopeEverywhere;
-import static io.github.policyscopes.it.DemoIssuanceIT.issue;
+import static io.github.policyscopes.it.Issued.assertSameScopeEverywhere;
+import static io.github.policyscopes.it.Issued.issue;
+import static io.github.policyscopes.it.ReplyAssert.assertThat;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -13,37 +14,35 @@ import org.junit.jupiter.api.extension.ExtendWith;
 @ExtendWith(KeycloakServerExtension.class)
 class PolicyOptionsIT {
 
+  private static final String SECRET = Fixtures.SECRET;
+
   @Test
   void rejectModeFailsTheRequestNamingTheDroppedScopes(TestClient client) {
-    RealmAdmin admin = new RealmAdmin(client, TestClient.REALM);
-    String policy =
-        admin.createPolicy(RealmAdmin.unique("strict"), List.of(".:config/**"), null, "reject");
-    String clientId = RealmAdmin.unique("strict-client");
-    admin.bind(admin.createClient(clientId, "s3cret"), policy);
+    String clientId =
+        new Fixtures(client)
+            .boundClient("strict", List.of(".:config/**"), null, "reject")
+            .clientId();
 
-    TestClient.Reply rejected =
-        client.clientCredentials(clientId, "s3cret", ".:config/clients *:config/clients XXXXX");
+    Reply rejected =
+        client.clientCredentials(clientId, SECRET, ".:config/clients *:config/clients XXXXX");
 
-    assertThat(rejected.status()).isEqualTo(400);
-    assertThat(rejected.json().get("error").asText()).isEqualTo("invalid_scope");
+    assertThat(rejected).hasStatus(400).hasError("invalid_scope");
     assertThat(rejected.json().get("error_description").asText())
         .contains("*:config/clients")
         .contains("XXXXX")
         .doesNotContain(".:config/clients ");
     assertSameScopeEverywhere(
-        issue(client, clientId, "s3cret", ".:config/clients"), ".:config/clients");
+        issue(client, clientId, SECRET, ".:config/clients"), ".:config/clients");
     // Keycloak's own default scopes (profile, email) are filtered, never a reason to reject
-    assertSameScopeEverywhere(issue(client, clientId, "s3cret", null), null);
+    assertSameScopeEverywhere(issue(client, clientId, SECRET, null), null);
   }
 
   @Test
   void accessTokenLifetimeSetsExpAndExpiresIn(TestClient client) {
-    RealmAdmin admin = new RealmAdmin(client, TestClient.REALM);
-    String policy = admin.createPolicy(RealmAdmin.unique("short"), List.of(".:**"), 120, null);
-    String clientId = RealmAdmin.unique("short-client");
-    admin.bind(admin.createClient(clientId, "s3cret"), policy);
+    String clientId =
+        new Fixtures(client).boundClient("short", List.of(".:**"), 120, null).clientId();
 
-    DemoIssuanceIT.Issued issued = issue(client, clientId, "s3cret", ".:**");
+    Issued issued = issue(client, clientId, SECRET, ".:**");
 
     JsonNode claims = issued.claims();
     assertThat(claims.get("exp").asLong() - claims.get("iat").asLong()).isEqualTo(120);
@@ -52,57 +51,45 @@ class PolicyOptionsIT {
 
   @Test
   void severalPoliciesUniteTheirAllowedListsAndAllTheirDeniesStick(TestClient client) {
-    RealmAdmin admin = new RealmAdmin(client, TestClient.REALM);
-    String reader = admin.createPolicy(RealmAdmin.unique("a"), List.of(".:config/**"), null, null);
-    String writer =
-        admin.createPolicy(
-            RealmAdmin.unique("b"),
-            List.of("*:config/clients/**", "-:config/clients/locked"),
-            null,
-            null);
-    String clientId = RealmAdmin.unique("two-policies");
-    String uuid = admin.createClient(clientId, "s3cret");
-    admin.bind(uuid, reader);
-    admin.bind(uuid, writer);
+    Fixtures admin = new Fixtures(client);
+    String reader = admin.policy("a", ".:config/**");
+    String writer = admin.policy("b", "*:config/clients/**", "-:config/clients/locked");
+    String clientId = admin.clientBoundTo("two-policies", reader, writer).clientId();
 
     assertSameScopeEverywhere(
-        issue(client, clientId, "s3cret", ".:config/tokenPolicies *:config/clients/x *:config/x"),
+        issue(client, clientId, SECRET, ".:config/tokenPolicies *:config/clients/x *:config/x"),
         ".:config/tokenPolicies *:config/clients/x -:config/clients/locked");
   }
 
   @Test
   void anEditInTheConsoleAppliesToTheNextTokenAndUnbindingRestoresStockBehaviour(
       TestClient client) {
-    RealmAdmin admin = new RealmAdmin(client, TestClient.REALM);
-    String policy = admin.createPolicy(RealmAdmin.unique("edited"), List.of(".:**"), null, null);
-    String clientId = RealmAdmin.unique("edited-client");
-    String uuid = admin.createClient(clientId, "s3cret");
-    admin.bind(uuid, policy);
-    assertSameScopeEverywhere(issue(client, clientId, "s3cret", ".:config/x"), ".:config/x");
+    Fixtures admin = new Fixtures(client);
+    Fixtures.Bound bound = admin.boundClient("edited", List.of(".:**"));
+    String clientId = bound.clientId();
+    assertSameScopeEverywhere(issue(client, clientId, SECRET, ".:config/x"), ".:config/x");
 
-    TestClient.Reply edit = admin.editPolicy(policy, List.of(".:config/y"), null, null);
-    assertThat(edit.status()).as(edit.toString()).isEqualTo(204);
+    Reply edit = admin.editPolicy(bound.policyId(), List.of(".:config/y"), null, null);
+    assertThat(edit).hasStatus(204);
     assertSameScopeEverywhere(
-        issue(client, clientId, "s3cret", ".:config/x .:config/y"), ".:config/y");
+        issue(client, clientId, SECRET, ".:config/x .:config/y"), ".:config/y");
 
-    admin.unbind(uuid, policy);
-    TestClient.Reply stock = client.clientCredentials(clientId, "s3cret", ".:config/y");
-    assertThat(stock.status()).isEqualTo(400);
-    assertThat(stock.json().get("error_description").asText())
-        .isEqualTo("Invalid scopes: .:config/y");
+    admin.unbind(bound.uuid(), bound.policyId());
+    Reply stock = client.clientCredentials(clientId, SECRET, ".:config/y");
+    assertThat(stock).hasStatus(400).hasJson("/error_description", "Invalid scopes: .:config/y");
   }
 
   @Test
   void aMalformedEntryIsRefusedByTheConsoleWithAClearMessage(TestClient client) {
-    RealmAdmin admin = new RealmAdmin(client, TestClient.REALM);
-    String policy = admin.createPolicy(RealmAdmin.unique("valid"), List.of(".:**"), null, null);
+    Fixtures admin = new Fixtures(client);
+    String policy = admin.policy("valid", ".:**");
 
-    TestClient.Reply refused = admin.editPolicy(policy, List.of(".:**", "*:a//b"), null, null);
+    Reply refused = admin.editPolicy(policy, List.of(".:**", "*:a//b"), null, null);
 
-    assertThat(refused.status()).isEqualTo(400);
+    assertThat(refused).hasStatus(400);
     assertThat(refused.body()).contains("allowedScopes").contains("*:a//b");
-    TestClient.Reply badLifetime = admin.editPolicy(policy, List.of(".:**"), 5, null);
-    assertThat(badLifetime.status()).isEqualTo(400);
+    Reply badLifetime = admin.editPolicy(policy, List.of(".:**"), 5, null);
+    assertThat(badLifetime).hasStatus(400);
     assertThat(badLifetime.body()).contains("accessTokenLifetime");
   }
 }

@@ -1,7 +1,9 @@
 package io.github.policyscopes.it;
 
-import static io.github.policyscopes.it.DemoIssuanceIT.STICKY_DENY;
-import static io.github.policyscopes.it.DemoIssuanceIT.assertSameScopeEverywhere;
+import static io.github.policyscopes.it.Fixtures.STICKY_DENY;
+import static io.github.policyscopes.it.Issued.assertSameScopeEverywhere;
+import static io.github.policyscopes.it.Issued.issue;
+import static io.github.policyscopes.it.ReplyAssert.assertThat;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -16,19 +18,19 @@ class RealmRoundTripIT {
 
   @Test
   void anExportedDemoRealmImportsWithItsPoliciesWorking(TestClient client) {
-    TestClient.Reply export =
+    Reply export =
         client.admin(
             "POST",
             "realms/demo/partial-export?exportClients=true&exportGroupsAndRoles=true",
             null);
-    assertThat(export.status()).isEqualTo(200);
+    assertThat(export).hasStatus(200);
     JsonNode realm = export.json();
     withoutIds(realm);
-    String copy = RealmAdmin.unique("demo-copy");
+    String copy = Fixtures.unique("demo-copy");
     ((ObjectNode) realm).put("realm", copy);
 
-    TestClient.Reply imported = client.admin("POST", "realms", realm);
-    assertThat(imported.status()).as(imported.toString()).isEqualTo(201);
+    Reply imported = client.admin("POST", "realms", realm);
+    assertThat(imported).hasStatus(201);
     try {
       // a partial export masks client secrets: set the demo one again
       JsonNode configAdmin =
@@ -38,23 +40,12 @@ class RealmRoundTripIT {
               .get(0);
       ((ObjectNode) configAdmin).put("secret", "config-admin-secret");
       String uuid = configAdmin.get("id").asText();
-      assertThat(client.admin("PUT", "realms/" + copy + "/clients/" + uuid, configAdmin).status())
-          .isEqualTo(204);
+      assertThat(client.admin("PUT", "realms/" + copy + "/clients/" + uuid, configAdmin))
+          .hasStatus(204);
 
-      TestClient.Reply token =
-          client.token(
-              copy,
-              TestClient.form(
-                  "grant_type", "client_credentials",
-                  "client_id", "config-admin",
-                  "client_secret", "config-admin-secret",
-                  "scope", "*:config/tokenPolicies XXXXX"));
-      String accessToken = token.json().get("access_token").asText();
-      DemoIssuanceIT.Issued issued =
-          new DemoIssuanceIT.Issued(
-              token,
-              TestClient.claims(accessToken),
-              client.introspect(copy, "config-admin", "config-admin-secret", accessToken).json());
+      Issued issued =
+          issue(
+              client, copy, "config-admin", "config-admin-secret", "*:config/tokenPolicies XXXXX");
       assertSameScopeEverywhere(issued, "*:config/tokenPolicies " + STICKY_DENY);
     } finally {
       client.admin("DELETE", "realms/" + copy, null);

@@ -1,5 +1,6 @@
 package io.github.policyscopes.it;
 
+import static io.github.policyscopes.it.ReplyAssert.assertThat;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -18,9 +19,9 @@ class ServerSmokeIT {
 
   @Test
   void theExtensionIsLoaded(TestClient client) {
-    TestClient.Reply info = client.admin("GET", "serverinfo", null);
+    Reply info = client.admin("GET", "serverinfo", null);
 
-    assertThat(info.status()).isEqualTo(200);
+    assertThat(info).hasStatus(200);
     JsonNode providers = info.json().path("providers");
     assertThat(providers.path("protocol-mapper").path("providers").has("pbs-token-policy"))
         .as("our protocol mapper is registered")
@@ -32,10 +33,9 @@ class ServerSmokeIT {
 
   @Test
   void theDemoRealmIsImported(TestClient client) {
-    TestClient.Reply realm = client.admin("GET", "realms/demo", null);
+    Reply realm = client.admin("GET", "realms/demo", null);
 
-    assertThat(realm.status()).isEqualTo(200);
-    assertThat(realm.json().path("realm").asText()).isEqualTo("demo");
+    assertThat(realm).hasStatus(200).hasJson("/realm", "demo");
   }
 
   /**
@@ -47,11 +47,11 @@ class ServerSmokeIT {
   void theConsoleMessagesCarryOurLabelsAndHelpTexts(TestClient client) {
     Map<String, String> messages = new HashMap<>();
     for (String realm : List.of("master", "demo")) {
-      TestClient.Reply reply =
+      Reply reply =
           client.send(
               HttpRequest.newBuilder(
                   URI.create(client.baseUrl() + "/resources/" + realm + "/admin/en")));
-      assertThat(reply.status()).isEqualTo(200);
+      assertThat(reply).hasStatus(200);
       reply.json().forEach(m -> messages.put(m.get("key").asText(), m.get("value").asText()));
       assertThat(messages)
           .containsEntry("pbs.allowedScopes.label", "Allowed scopes")
@@ -84,18 +84,17 @@ class ServerSmokeIT {
 
   @Test
   void aMalformedPolicyIsRefusedWithTheBundlesText(TestClient client) {
-    RealmAdmin admin = new RealmAdmin(client, "demo");
-    String policy =
-        admin.createPolicy(RealmAdmin.unique("smoke-policy"), List.of(".:**"), null, null);
+    Fixtures admin = new Fixtures(client);
+    String policy = admin.policy("smoke-policy", ".:**");
 
-    TestClient.Reply refused = admin.editPolicy(policy, List.of("*:a//b"), null, null);
+    Reply refused = admin.editPolicy(policy, List.of("*:a//b"), null, null);
 
-    assertThat(refused.status()).isEqualTo(400);
-    assertThat(refused.json().path("error_description").asText())
-        .isEqualTo(
-            "Invalid token policy: allowedScopes[0]: \"*:a//b\": empty path segment at position 4");
-    assertThat(refused.json().path("error").asText())
-        .isEqualTo("allowedScopes[0]: \"*:a//b\": empty path segment at position 4");
+    assertThat(refused)
+        .hasStatus(400)
+        .hasJson(
+            "/error_description",
+            "Invalid token policy: allowedScopes[0]: \"*:a//b\": empty path segment at position 4")
+        .hasError("allowedScopes[0]: \"*:a//b\": empty path segment at position 4");
     client.admin("DELETE", "realms/demo/client-scopes/" + policy, null);
   }
 }

@@ -41,30 +41,6 @@ public final class TestClient {
     return baseUrl + "/realms/" + realm;
   }
 
-  /** A response: status, headers and the body parsed as JSON when it is JSON. */
-  public record Reply(int status, HttpResponse<String> raw) {
-    public JsonNode json() {
-      try {
-        return JSON.readTree(raw.body());
-      } catch (IOException e) {
-        throw new AssertionError("not JSON (" + status + "): " + raw.body(), e);
-      }
-    }
-
-    public String header(String name) {
-      return raw.headers().firstValue(name).orElse(null);
-    }
-
-    public String body() {
-      return raw.body();
-    }
-
-    @Override
-    public String toString() {
-      return status + " " + raw.body();
-    }
-  }
-
   /** {@code key, value, key, value…}; null values are left out. */
   public static Map<String, String> form(String... keysAndValues) {
     Map<String, String> form = new LinkedHashMap<>();
@@ -90,6 +66,45 @@ public final class TestClient {
             "scope", scope));
   }
 
+  /** A resource owner password grant of the demo realm; a null scope is left out. */
+  public Reply password(
+      String clientId, String secret, String username, String password, String scope) {
+    return token(
+        REALM,
+        form(
+            "grant_type", "password",
+            "client_id", clientId,
+            "client_secret", secret,
+            "username", username,
+            "password", password,
+            "scope", scope));
+  }
+
+  /** A refresh of the demo realm; a null scope is left out. */
+  public Reply refresh(String clientId, String secret, String refreshToken, String scope) {
+    return token(
+        REALM,
+        form(
+            "grant_type", "refresh_token",
+            "client_id", clientId,
+            "client_secret", secret,
+            "refresh_token", refreshToken,
+            "scope", scope));
+  }
+
+  /** A standard token exchange (an access token for another) of the demo realm. */
+  public Reply exchange(String clientId, String secret, String subjectToken, String scope) {
+    return token(
+        REALM,
+        form(
+            "grant_type", "urn:ietf:params:oauth:grant-type:token-exchange",
+            "client_id", clientId,
+            "client_secret", secret,
+            "subject_token", subjectToken,
+            "subject_token_type", "urn:ietf:params:oauth:token-type:access_token",
+            "scope", scope));
+  }
+
   public Reply introspect(String realm, String clientId, String secret, String token) {
     return postForm(
         realmUrl(realm) + "/protocol/openid-connect/token/introspect",
@@ -111,7 +126,7 @@ public final class TestClient {
           http.send(
               request.timeout(Duration.ofSeconds(30)).build(),
               HttpResponse.BodyHandlers.ofString());
-      return new Reply(response.statusCode(), response);
+      return Reply.of(response);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     } catch (InterruptedException e) {
@@ -131,9 +146,7 @@ public final class TestClient {
                 "client_id", "admin-cli",
                 "username", "admin",
                 "password", "admin"));
-    if (reply.status() != 200) {
-      throw new AssertionError("admin login failed: " + reply);
-    }
+    ReplyAssert.assertThat(reply).as("admin login").hasStatus(200);
     return reply.json().get("access_token").asText();
   }
 

@@ -1,6 +1,6 @@
 package io.github.policyscopes.it;
 
-import static io.github.policyscopes.it.TestClient.form;
+import static io.github.policyscopes.it.ReplyAssert.assertThat;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.net.URI;
@@ -24,28 +24,28 @@ class UnboundClientsIT {
 
   @BeforeAll
   static void createUnboundClient(TestClient client) {
-    clientId = RealmAdmin.unique("unbound");
-    new RealmAdmin(client, TestClient.REALM).createClient(clientId, SECRET);
+    clientId = Fixtures.unique("unbound");
+    new Fixtures(client).createClient(clientId, SECRET);
   }
 
-  private TestClient.Reply clientCredentials(TestClient client, String scope) {
+  private Reply clientCredentials(TestClient client, String scope) {
     return client.clientCredentials(clientId, SECRET, scope);
   }
 
   @Test
   void anUnknownScopeIsStillInvalidScope(TestClient client) {
-    TestClient.Reply reply = clientCredentials(client, "XXXXX");
+    Reply reply = clientCredentials(client, "XXXXX");
 
-    assertThat(reply.status()).isEqualTo(400);
+    assertThat(reply).hasStatus(400);
     assertThat(reply.body())
         .isEqualTo("{\"error\":\"invalid_scope\",\"error_description\":\"Invalid scopes: XXXXX\"}");
   }
 
   @Test
   void configScopesAreUnknownScopesForAnUnboundClient(TestClient client) {
-    TestClient.Reply reply = clientCredentials(client, "openid .:config/**");
+    Reply reply = clientCredentials(client, "openid .:config/**");
 
-    assertThat(reply.status()).isEqualTo(400);
+    assertThat(reply).hasStatus(400);
     assertThat(reply.body())
         .isEqualTo(
             "{\"error\":\"invalid_scope\",\"error_description\":\"Invalid scopes: openid .:config/**\"}");
@@ -53,22 +53,22 @@ class UnboundClientsIT {
 
   @Test
   void anEmptyScopeIsStillInvalidScope(TestClient client) {
-    TestClient.Reply reply = clientCredentials(client, "");
+    Reply reply = clientCredentials(client, "");
 
-    assertThat(reply.status()).isEqualTo(400);
+    assertThat(reply).hasStatus(400);
     assertThat(reply.body())
         .isEqualTo("{\"error\":\"invalid_scope\",\"error_description\":\"Invalid scopes: \"}");
   }
 
   @Test
   void defaultAndOptionalScopesAreGrantedAsStockDoes(TestClient client) {
-    TestClient.Reply plain = clientCredentials(client, null);
-    assertThat(plain.status()).isEqualTo(200);
+    Reply plain = clientCredentials(client, null);
+    assertThat(plain).hasStatus(200);
     assertThat(plain.json().get("scope").asText().split(" "))
         .containsExactlyInAnyOrder("profile", "email");
 
-    TestClient.Reply optional = clientCredentials(client, "openid phone");
-    assertThat(optional.status()).isEqualTo(200);
+    Reply optional = clientCredentials(client, "openid phone");
+    assertThat(optional).hasStatus(200);
     assertThat(optional.json().get("scope").asText().split(" "))
         .containsExactlyInAnyOrder("openid", "phone", "profile", "email");
     assertThat(
@@ -79,35 +79,14 @@ class UnboundClientsIT {
 
   @Test
   void passwordAndRefreshBehaveAsStock(TestClient client) {
-    TestClient.Reply login =
-        client.token(
-            TestClient.REALM,
-            form(
-                "grant_type", "password",
-                "client_id", clientId,
-                "client_secret", SECRET,
-                "username", "demo",
-                "password", "demo",
-                "scope", "openid"));
-    assertThat(login.status()).as(login.toString()).isEqualTo(200);
+    Reply login = client.password(clientId, SECRET, "demo", "demo", "openid");
+    assertThat(login).hasStatus(200);
     assertThat(login.json().get("scope").asText().split(" "))
         .containsExactlyInAnyOrder("openid", "profile", "email");
 
-    TestClient.Reply refreshed =
-        client.token(
-            TestClient.REALM,
-            form(
-                "grant_type",
-                "refresh_token",
-                "client_id",
-                clientId,
-                "client_secret",
-                SECRET,
-                "refresh_token",
-                login.json().get("refresh_token").asText(),
-                "scope",
-                "XXXXX"));
-    assertThat(refreshed.status()).isEqualTo(400);
+    Reply refreshed =
+        client.refresh(clientId, SECRET, login.json().get("refresh_token").asText(), "XXXXX");
+    assertThat(refreshed).hasStatus(400);
     assertThat(refreshed.body())
         .isEqualTo("{\"error\":\"invalid_scope\",\"error_description\":\"Invalid scopes: XXXXX\"}");
   }
@@ -120,17 +99,17 @@ class UnboundClientsIT {
     BrowserLogin.Redirect redirect =
         browser.authorize(
             "master", "security-admin-console", redirectUri, "openid", "admin", "admin");
-    TestClient.Reply tokens =
+    Reply tokens =
         browser.exchange("master", "security-admin-console", redirectUri, redirect, null);
 
-    assertThat(tokens.status()).as(tokens.toString()).isEqualTo(200);
+    assertThat(tokens).hasStatus(200);
     String accessToken = tokens.json().get("access_token").asText();
-    TestClient.Reply realms =
+    Reply realms =
         client.send(
             HttpRequest.newBuilder(URI.create(client.baseUrl() + "/admin/realms"))
                 .header("Authorization", "Bearer " + accessToken)
                 .GET());
-    assertThat(realms.status()).isEqualTo(200);
+    assertThat(realms).hasStatus(200);
     assertThat(realms.body()).contains("\"realm\":\"demo\"");
   }
 }

@@ -1,11 +1,13 @@
 package io.github.policyscopes.it.api;
 
+import static io.github.policyscopes.it.ReplyAssert.assertThat;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.github.policyscopes.it.Reply;
 import io.github.policyscopes.it.TestClient;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -61,45 +63,6 @@ public final class ConfigApi {
     return client.realmUrl(REALM) + "/" + path;
   }
 
-  /**
-   * A response of the API: status, headers (names case-insensitive, all values) and body. The same
-   * shape whether it came through the HttpClient or a raw socket.
-   */
-  public record Reply(int status, Map<String, List<String>> headers, String body) {
-
-    public JsonNode json() {
-      try {
-        return JSON.readTree(body);
-      } catch (IOException e) {
-        throw new AssertionError("not JSON (" + status + "): " + body, e);
-      }
-    }
-
-    /** The body as JSON, or an empty object when it is not JSON. */
-    public JsonNode jsonOrEmpty() {
-      try {
-        JsonNode node = body == null || body.isBlank() ? null : JSON.readTree(body);
-        return node == null ? JSON.createObjectNode() : node;
-      } catch (IOException e) {
-        return JSON.createObjectNode();
-      }
-    }
-
-    public String header(String name) {
-      List<String> values = headers.get(name);
-      return values == null || values.isEmpty() ? null : values.get(0);
-    }
-
-    public boolean is2xx() {
-      return status >= 200 && status < 300;
-    }
-
-    @Override
-    public String toString() {
-      return status + " " + headers + " " + body;
-    }
-  }
-
   // ---- HttpClient ----
 
   public Reply get(String token, String path) {
@@ -146,10 +109,7 @@ public final class ConfigApi {
 
   public Reply send(HttpRequest request) {
     try {
-      HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
-      Map<String, List<String>> headers = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
-      headers.putAll(response.headers().map());
-      return new Reply(response.statusCode(), headers, response.body());
+      return Reply.of(http.send(request, HttpResponse.BodyHandlers.ofString()));
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     } catch (InterruptedException e) {
@@ -178,7 +138,7 @@ public final class ConfigApi {
       return send(method, rawPath, token, null);
     } catch (UncheckedIOException e) {
       // the server closed the connection without answering: status 0, certainly not a 2xx
-      return new Reply(0, new TreeMap<>(String.CASE_INSENSITIVE_ORDER), "");
+      return Reply.none(method + " " + url(rawPath));
     }
   }
 
@@ -208,13 +168,16 @@ public final class ConfigApi {
       OutputStream out = socket.getOutputStream();
       out.write(request.toString().getBytes(StandardCharsets.UTF_8));
       out.flush();
-      return parse(socket.getInputStream(), "HEAD".equals(method));
+      return parse(
+          method + " http://" + host + ":" + port + target,
+          socket.getInputStream(),
+          "HEAD".equals(method));
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
   }
 
-  private static Reply parse(InputStream in, boolean head) throws IOException {
+  private static Reply parse(String request, InputStream in, boolean head) throws IOException {
     ByteArrayOutputStream all = new ByteArrayOutputStream();
     byte[] buffer = new byte[8192];
     try {
@@ -228,7 +191,7 @@ public final class ConfigApi {
     String text = new String(bytes, StandardCharsets.ISO_8859_1);
     if (bytes.length == 0) {
       // the server closed the connection without answering: status 0, certainly not a 2xx
-      return new Reply(0, new TreeMap<>(String.CASE_INSENSITIVE_ORDER), "");
+      return Reply.none(request);
     }
     int headerEnd = text.indexOf("\r\n\r\n");
     assertThat(headerEnd).as("an HTTP response, got: " + text).isGreaterThan(0);
@@ -251,7 +214,8 @@ public final class ConfigApi {
     if (!head && transfer.toLowerCase(Locale.ROOT).contains("chunked")) {
       body = dechunk(body);
     }
-    return new Reply(status, headers, head ? "" : new String(body, StandardCharsets.UTF_8));
+    return new Reply(
+        request, status, headers, head ? "" : new String(body, StandardCharsets.UTF_8));
   }
 
   private static String firstOr(Map<String, List<String>> headers, String name, String otherwise) {
@@ -287,8 +251,8 @@ public final class ConfigApi {
 
   /** An access token of a {@code client_credentials} request; fails unless the request is 200. */
   public String token(String clientId, String secret, String scope) {
-    TestClient.Reply reply = client.clientCredentials(clientId, secret, scope);
-    assertThat(reply.status()).as("token for " + clientId + ": " + reply).isEqualTo(200);
+    Reply reply = client.clientCredentials(clientId, secret, scope);
+    assertThat(reply).as("token for " + clientId).hasStatus(200);
     return reply.json().get("access_token").asText();
   }
 
@@ -334,14 +298,14 @@ public final class ConfigApi {
   /** Creates a policy through the API; fails unless 201. Returns the created policy. */
   public JsonNode createPolicy(String token, String title, String... allowedScopes) {
     Reply created = post(token, "config/tokenPolicies", policyBody(title, allowedScopes));
-    assertThat(created.status()).as("create policy " + title + ": " + created).isEqualTo(201);
+    assertThat(created).as("create policy " + title).hasStatus(201);
     return created.json();
   }
 
   /** Creates a confidential client_credentials client through the API; fails unless 201. */
   public JsonNode createClient(String token, String clientId, String... tokenPolicies) {
     Reply created = post(token, "config/clients", clientBody(clientId, tokenPolicies));
-    assertThat(created.status()).as("create client " + clientId + ": " + created).isEqualTo(201);
+    assertThat(created).as("create client " + clientId).hasStatus(201);
     return created.json();
   }
 
@@ -352,59 +316,10 @@ public final class ConfigApi {
     return out;
   }
 
-  /** Fails unless the reply is a 400 of the config API: {@code invalid_request}. */
-  public static void assertInvalidRequest(Reply reply) {
-    assertThat(reply.status()).as(reply.toString()).isEqualTo(400);
-    assertThat(reply.json().path("error").asText())
-        .as(reply.toString())
-        .isEqualTo("invalid_request");
-  }
-
   /** The scope a request needs (SPEC §2): {@code .:path} to read, {@code *:path} to write. */
   public static String requiredScope(String method, String path) {
     boolean read = "GET".equals(method) || "HEAD".equals(method);
     boolean secret = path.matches("config/clients/[^/]+/secret(/.*)?");
     return (read && !secret ? ".:" : "*:") + path;
-  }
-
-  /**
-   * Fails unless the reply is the API's 403: {@code WWW-Authenticate: Bearer realm="demo",
-   * error="insufficient_scope", scope="<required>"} and the JSON body naming method, path and the
-   * required scope.
-   */
-  public static void assertInsufficientScope(Reply reply, String method, String path) {
-    String required = requiredScope(method, path);
-    assertThat(reply.status()).as(reply.toString()).isEqualTo(403);
-    String challenge = reply.header("WWW-Authenticate");
-    assertThat(challenge)
-        .as("WWW-Authenticate of " + reply)
-        .isNotNull()
-        .startsWith("Bearer ")
-        .contains("realm=\"" + REALM + "\"")
-        .contains("error=\"insufficient_scope\"")
-        .contains("scope=\"" + required + "\"");
-    if (method.equals("HEAD")) {
-      return; // no body
-    }
-    JsonNode body = reply.json();
-    assertThat(body.path("error").asText()).isEqualTo("insufficient_scope");
-    assertThat(body.path("required_scope").asText()).isEqualTo(required);
-    assertThat(body.path("error_description").asText())
-        .contains(method + " " + path)
-        .contains(required);
-  }
-
-  /** Fails unless the reply is the API's 401 for a bad token ({@code invalid_token}). */
-  public static void assertInvalidToken(Reply reply) {
-    assertThat(reply.status()).as(reply.toString()).isEqualTo(401);
-    String challenge = reply.header("WWW-Authenticate");
-    assertThat(challenge)
-        .as("WWW-Authenticate of " + reply)
-        .isNotNull()
-        .startsWith("Bearer ")
-        .contains("realm=\"" + REALM + "\"")
-        .contains("error=\"invalid_token\"");
-    assertThat(reply.json().path("error").asText()).isEqualTo("invalid_token");
-    assertThat(reply.json().path("error_description").isTextual()).isTrue();
   }
 }

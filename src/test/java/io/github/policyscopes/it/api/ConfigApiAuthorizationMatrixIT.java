@@ -1,13 +1,15 @@
 package io.github.policyscopes.it.api;
 
-import static io.github.policyscopes.it.api.ApiFixtures.CONFIG_POLICY_ID;
-import static io.github.policyscopes.it.api.ApiFixtures.STICKY_DENY;
+import static io.github.policyscopes.it.Fixtures.CONFIG_POLICY_ID;
+import static io.github.policyscopes.it.Fixtures.STICKY_DENY;
+import static io.github.policyscopes.it.ReplyAssert.assertThat;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.github.policyscopes.it.Fixtures;
 import io.github.policyscopes.it.KeycloakServerExtension;
-import io.github.policyscopes.it.RealmAdmin;
+import io.github.policyscopes.it.Reply;
 import io.github.policyscopes.it.TestClient;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -62,7 +64,7 @@ class ConfigApiAuthorizationMatrixIT {
       this.granted = granted;
     }
 
-    String issue(ApiFixtures fixtures) {
+    String issue(Fixtures fixtures) {
       String token = this == READ ? fixtures.configReader() : fixtures.configAdmin(request);
       assertThat(new HashSet<>(Arrays.asList(ConfigApi.scopeOf(token).split(" "))))
           .as("scope of the " + this + " token")
@@ -79,7 +81,7 @@ class ConfigApiAuthorizationMatrixIT {
   private static final String DEMO = CONFIG_POLICY_ID;
   private static final String STALE = "\"stale-matrix-etag\"";
 
-  private static ApiFixtures fixtures;
+  private static Fixtures fixtures;
   private static ConfigApi api;
   private static String policyP;
   private static String clientC;
@@ -87,16 +89,16 @@ class ConfigApiAuthorizationMatrixIT {
 
   @BeforeAll
   static void fixtures(TestClient client) {
-    fixtures = new ApiFixtures(client);
+    fixtures = new Fixtures(client);
     api = fixtures.api();
     String all = fixtures.allPowerToken();
     policyP =
-        api.createPolicy(all, RealmAdmin.unique("Matrix P"), ".:config/clients/**", "matrix-plain")
+        api.createPolicy(all, Fixtures.unique("Matrix P"), ".:config/clients/**", "matrix-plain")
             .get("id")
             .asText();
-    clientC = api.createClient(all, RealmAdmin.unique("matrix-c"), policyP).get("id").asText();
-    ConfigApi.Reply demo = api.get(fixtures.configReader(), "config/tokenPolicies/" + DEMO);
-    assertThat(demo.status()).as(demo.toString()).isEqualTo(200);
+    clientC = api.createClient(all, Fixtures.unique("matrix-c"), policyP).get("id").asText();
+    Reply demo = api.get(fixtures.configReader(), "config/tokenPolicies/" + DEMO);
+    assertThat(demo).hasStatus(200);
     demoPolicy = demo.json();
   }
 
@@ -155,12 +157,12 @@ class ConfigApiAuthorizationMatrixIT {
     List<String> headers = new ArrayList<>();
 
     if (template.contains(THROWAWAY_POLICY)) {
-      String title = RealmAdmin.unique("Matrix throwaway");
+      String title = Fixtures.unique("Matrix throwaway");
       throwaway = api.createPolicy(all, title, "matrix-plain").get("id").asText();
       path = template.replace(THROWAWAY_POLICY, throwaway);
       body = ConfigApi.policyBody(title, "matrix-put-" + UUID.randomUUID());
     } else if (template.contains(THROWAWAY_CLIENT)) {
-      String clientId = RealmAdmin.unique("matrix-throwaway");
+      String clientId = Fixtures.unique("matrix-throwaway");
       throwaway = api.createClient(all, clientId).get("id").asText();
       path = template.replace(THROWAWAY_CLIENT, throwaway);
       ObjectNode put = ConfigApi.clientBody(clientId);
@@ -175,10 +177,10 @@ class ConfigApiAuthorizationMatrixIT {
       if (path.equals("config/tokenPolicies")) {
         body =
             "POST".equals(method)
-                ? ConfigApi.policyBody(RealmAdmin.unique("Matrix new"), "matrix-plain")
+                ? ConfigApi.policyBody(Fixtures.unique("Matrix new"), "matrix-plain")
                 : null;
       } else if (path.equals("config/clients") && "POST".equals(method)) {
-        body = ConfigApi.clientBody(RealmAdmin.unique("matrix-new"));
+        body = ConfigApi.clientBody(Fixtures.unique("matrix-new"));
       } else if (path.endsWith(DEMO)) {
         // a wrong decision must not change the demo policy: the If-Match can never match
         headers.add("If-Match");
@@ -187,24 +189,22 @@ class ConfigApiAuthorizationMatrixIT {
       }
     }
 
-    ConfigApi.Reply reply;
+    Reply reply;
     try {
       reply = api.send(method, path, bearer, body, headers.toArray(String[]::new));
     } finally {
       cleanUp(all, template, throwaway);
     }
 
-    assertThat(reply.status())
-        .as(token + " " + method + " " + path + ": " + reply)
-        .isEqualTo(expected);
+    assertThat(reply).as(token + " " + method + " " + path).hasStatus(expected);
     switch (expected) {
-      case 403 -> ConfigApi.assertInsufficientScope(reply, method, path);
+      case 403 -> assertThat(reply).isInsufficientScope(method, path);
       case 201 -> {
         String id = reply.json().path("id").asText();
         assertThat(reply.header("Location"))
             .isNotNull()
             .endsWith("/realms/demo/" + path + "/" + id);
-        assertThat(api.delete(all, path + "/" + id).status()).isEqualTo(204);
+        assertThat(api.delete(all, path + "/" + id)).hasStatus(204);
       }
       case 200 -> {
         if (path.equals("config/whoami")) {
@@ -219,9 +219,7 @@ class ConfigApiAuthorizationMatrixIT {
         }
       }
       case 204 ->
-          assertThat(api.get(fixtures.configReader(), path).status())
-              .as("deleted: " + path)
-              .isEqualTo(404);
+          assertThat(api.get(fixtures.configReader(), path)).as("deleted: " + path).hasStatus(404);
       case 404 -> assertThat(reply.json().path("error").asText()).isNotBlank();
       default -> {}
     }
@@ -240,13 +238,13 @@ class ConfigApiAuthorizationMatrixIT {
   @Test
   void theFixturesAreIntactAfterTheMatrix() {
     String reader = fixtures.configReader();
-    ConfigApi.Reply demo = api.get(reader, "config/tokenPolicies/" + DEMO);
-    assertThat(demo.status()).isEqualTo(200);
+    Reply demo = api.get(reader, "config/tokenPolicies/" + DEMO);
+    assertThat(demo).hasStatus(200);
     assertThat(ConfigApi.strings(demo.json(), "allowedScopes"))
         .containsExactlyInAnyOrder("openid", "*:**", "*:config/tokenPolicies", STICKY_DENY);
-    assertThat(api.get(reader, "config/tokenPolicies/" + policyP).status()).isEqualTo(200);
-    ConfigApi.Reply c = api.get(reader, "config/clients/" + clientC);
-    assertThat(c.status()).isEqualTo(200);
+    assertThat(api.get(reader, "config/tokenPolicies/" + policyP)).hasStatus(200);
+    Reply c = api.get(reader, "config/clients/" + clientC);
+    assertThat(c).hasStatus(200);
     assertThat(ConfigApi.strings(c.json(), "tokenPolicies")).containsExactly(policyP);
   }
 }

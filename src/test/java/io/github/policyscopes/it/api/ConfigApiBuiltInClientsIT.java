@@ -1,10 +1,12 @@
 package io.github.policyscopes.it.api;
 
+import static io.github.policyscopes.it.ReplyAssert.assertThat;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.github.policyscopes.it.Fixtures;
 import io.github.policyscopes.it.KeycloakServerExtension;
-import io.github.policyscopes.it.RealmAdmin;
+import io.github.policyscopes.it.Reply;
 import io.github.policyscopes.it.TestClient;
 import java.util.ArrayList;
 import java.util.List;
@@ -23,25 +25,25 @@ import org.junit.jupiter.params.provider.MethodSource;
 @ExtendWith(KeycloakServerExtension.class)
 class ConfigApiBuiltInClientsIT {
 
-  private static ApiFixtures fixtures;
+  private static Fixtures fixtures;
   private static ConfigApi api;
 
   @BeforeAll
   static void setUp(TestClient client) {
-    fixtures = new ApiFixtures(client);
+    fixtures = new Fixtures(client);
     api = fixtures.api();
   }
 
   static List<String> builtIns() {
-    return ApiFixtures.BUILT_IN_CLIENTS;
+    return Fixtures.BUILT_IN_CLIENTS;
   }
 
   private static List<JsonNode> allClients(String token) {
-    ConfigApi.Reply reply = api.get(token, "config/clients?first=0&max=1000");
-    assertThat(reply.status()).as(reply.toString()).isEqualTo(200);
+    Reply reply = api.get(token, "config/clients?first=0&max=1000");
+    assertThat(reply).hasStatus(200);
     List<JsonNode> clients = new ArrayList<>();
     reply.json().get("clients").forEach(clients::add);
-    assertThat(reply.json().get("total").asInt()).isEqualTo(clients.size());
+    assertThat(reply).hasJson("/total", clients.size());
     return clients;
   }
 
@@ -62,38 +64,37 @@ class ConfigApiBuiltInClientsIT {
 
   @Test
   void aClientCreatedInKeycloakIsManagedOnlyOnceHandedOver() {
-    String clientId = RealmAdmin.unique("unmanaged");
-    String uuid = fixtures.admin().createClient(clientId, ApiFixtures.SECRET);
+    String clientId = Fixtures.unique("unmanaged");
+    String uuid = fixtures.createClient(clientId, Fixtures.SECRET);
     String reader = fixtures.configReader();
     assertThat(allClients(reader))
         .extracting(c -> c.get("clientId").asText())
         .doesNotContain(clientId);
-    assertThat(api.get(reader, "config/clients/" + uuid).status()).isEqualTo(404);
+    assertThat(api.get(reader, "config/clients/" + uuid)).hasStatus(404);
 
     // bound to a policy, it is still not managed: a binding is not a hand-over
-    String policy =
-        fixtures.admin().createPolicy(RealmAdmin.unique("managing"), List.of("openid"), null, null);
-    fixtures.admin().bind(uuid, policy);
+    String policy = fixtures.policy("managing", "openid");
+    fixtures.bind(uuid, policy);
     assertThat(allClients(reader))
         .extracting(c -> c.get("clientId").asText())
         .doesNotContain(clientId);
-    assertThat(api.get(reader, "config/clients/" + uuid).status()).isEqualTo(404);
+    assertThat(api.get(reader, "config/clients/" + uuid)).hasStatus(404);
 
     // handed over (the client role config-api-managed), it is managed
     fixtures.handOver(uuid);
     assertThat(allClients(reader)).extracting(c -> c.get("clientId").asText()).contains(clientId);
-    ConfigApi.Reply managed = api.get(reader, "config/clients/" + uuid);
-    assertThat(managed.status()).as(managed.toString()).isEqualTo(200);
+    Reply managed = api.get(reader, "config/clients/" + uuid);
+    assertThat(managed).hasStatus(200);
     assertThat(ConfigApi.strings(managed.json(), "tokenPolicies")).containsExactly(policy);
 
     // taken back (the role deleted), it is gone again
     fixtures.takeBack(uuid);
-    assertThat(api.get(reader, "config/clients/" + uuid).status()).isEqualTo(404);
+    assertThat(api.get(reader, "config/clients/" + uuid)).hasStatus(404);
   }
 
   @Test
   void theLegacyAttributeStillHandsAClientOver() {
-    String clientId = RealmAdmin.unique("legacy");
+    String clientId = Fixtures.unique("legacy");
     String uuid =
         fixtures.createClientRepresentation(
             Map.of(
@@ -103,8 +104,8 @@ class ConfigApiBuiltInClientsIT {
                 false,
                 "attributes",
                 Map.of("pbs.managed", "true")));
-    ConfigApi.Reply managed = api.get(fixtures.configReader(), "config/clients/" + uuid);
-    assertThat(managed.status()).as(managed.toString()).isEqualTo(200);
+    Reply managed = api.get(fixtures.configReader(), "config/clients/" + uuid);
+    assertThat(managed).hasStatus(200);
   }
 
   @Test
@@ -112,8 +113,8 @@ class ConfigApiBuiltInClientsIT {
     String broker = fixtures.internalId("broker");
     fixtures.handOver(broker);
     try {
-      ConfigApi.Reply read = api.get(fixtures.allPowerToken(), "config/clients/" + broker);
-      assertThat(read.status()).as(read.toString()).isEqualTo(404);
+      Reply read = api.get(fixtures.allPowerToken(), "config/clients/" + broker);
+      assertThat(read).hasStatus(404);
       assertThat(allClients(fixtures.configReader()))
           .extracting(c -> c.get("clientId").asText())
           .doesNotContain("broker");
@@ -130,18 +131,17 @@ class ConfigApiBuiltInClientsIT {
     String all = fixtures.allPowerToken();
     String stale = "\"stale-built-in-etag\"";
 
-    ConfigApi.Reply read = api.get(fixtures.configReader(), path);
-    assertThat(read.status()).as(read.toString()).isEqualTo(404);
+    Reply read = api.get(fixtures.configReader(), path);
+    assertThat(read).hasStatus(404);
     assertThat(read.body()).doesNotContain(clientId);
-    assertThat(api.get(all, path).status()).isEqualTo(404);
+    assertThat(api.get(all, path)).hasStatus(404);
 
-    ConfigApi.Reply secret = api.get(all, path + "/secret");
-    assertThat(secret.status()).as(secret.toString()).isEqualTo(404);
+    Reply secret = api.get(all, path + "/secret");
+    assertThat(secret).hasStatus(404);
     assertThat(secret.body()).doesNotContain("\"secret\"");
-    assertThat(api.send("POST", path + "/secret", all, null, "If-Match", stale).status())
-        .isEqualTo(404);
+    assertThat(api.send("POST", path + "/secret", all, null, "If-Match", stale)).hasStatus(404);
 
-    ConfigApi.Reply put =
+    Reply put =
         api.send(
             "PUT",
             path,
@@ -149,8 +149,8 @@ class ConfigApiBuiltInClientsIT {
             ConfigApi.clientBody(clientId).put("name", "hijacked"),
             "If-Match",
             stale);
-    assertThat(put.status()).as(put.toString()).isEqualTo(404);
-    assertThat(api.send("DELETE", path, all, null, "If-Match", stale).status()).isEqualTo(404);
+    assertThat(put).hasStatus(404);
+    assertThat(api.send("DELETE", path, all, null, "If-Match", stale)).hasStatus(404);
 
     assertThat(fixtures.keycloakHasClient(clientId)).isTrue();
   }
@@ -158,11 +158,9 @@ class ConfigApiBuiltInClientsIT {
   @ParameterizedTest
   @MethodSource("builtIns")
   void aBuiltInClientCannotBeTakenOverByCreatingItsClientId(String clientId) {
-    ConfigApi.Reply created =
+    Reply created =
         api.post(fixtures.allPowerToken(), "config/clients", ConfigApi.clientBody(clientId));
-    assertThat(created.status()).as(created.toString()).isEqualTo(409);
-    assertThat(created.json().path("error_description").asText())
-        .isEqualTo("clientId is not available");
+    assertThat(created).hasStatus(409).hasJson("/error_description", "clientId is not available");
     assertThat(created.body()).doesNotContain("\"secret\"");
   }
 }

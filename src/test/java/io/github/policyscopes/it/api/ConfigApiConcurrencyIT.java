@@ -1,10 +1,12 @@
 package io.github.policyscopes.it.api;
 
+import static io.github.policyscopes.it.ReplyAssert.assertThat;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.github.policyscopes.it.Fixtures;
 import io.github.policyscopes.it.KeycloakServerExtension;
-import io.github.policyscopes.it.RealmAdmin;
+import io.github.policyscopes.it.Reply;
 import io.github.policyscopes.it.TestClient;
 import java.util.ArrayList;
 import java.util.List;
@@ -28,19 +30,19 @@ class ConfigApiConcurrencyIT {
 
   private static final int THREADS = 8;
 
-  private static ApiFixtures fixtures;
+  private static Fixtures fixtures;
   private static ConfigApi api;
 
   @BeforeAll
   static void setUp(TestClient client) {
-    fixtures = new ApiFixtures(client);
+    fixtures = new Fixtures(client);
     api = fixtures.api();
   }
 
-  private record Outcome(int writer, ConfigApi.Reply reply) {}
+  private record Outcome(int writer, Reply reply) {}
 
   /** N threads released together, each running {@code request(i)}. */
-  private static List<Outcome> race(java.util.function.IntFunction<ConfigApi.Reply> request)
+  private static List<Outcome> race(java.util.function.IntFunction<Reply> request)
       throws Exception {
     ExecutorService pool = Executors.newFixedThreadPool(THREADS);
     try {
@@ -72,10 +74,10 @@ class ConfigApiConcurrencyIT {
   @RepeatedTest(3)
   void concurrentPutsWithTheSameIfMatchHaveExactlyOneWinner() throws Exception {
     String token = fixtures.allPowerToken();
-    String title = RealmAdmin.unique("Race");
+    String title = Fixtures.unique("Race");
     String id = api.createPolicy(token, title, "race-initial").get("id").asText();
     String path = "config/tokenPolicies/" + id;
-    ConfigApi.Reply current = api.get(token, path);
+    Reply current = api.get(token, path);
     String etag = current.header("ETag");
     assertThat(etag).isNotNull();
 
@@ -102,14 +104,14 @@ class ConfigApiConcurrencyIT {
     }
 
     Outcome winner = winners.get(0);
-    ConfigApi.Reply after = api.get(token, path);
+    Reply after = api.get(token, path);
     assertThat(ConfigApi.strings(after.json(), "allowedScopes"))
         .containsExactlyInAnyOrder("race-writer-" + winner.writer(), "race-common");
     assertThat(after.json()).isEqualTo(winner.reply().json());
     assertThat(after.header("ETag")).isNotEqualTo(etag).isEqualTo(winner.reply().header("ETag"));
 
-    assertThat(api.send("DELETE", path, token, null, "If-Match", after.header("ETag")).status())
-        .isEqualTo(204);
+    assertThat(api.send("DELETE", path, token, null, "If-Match", after.header("ETag")))
+        .hasStatus(204);
   }
 
   @Test
@@ -118,28 +120,28 @@ class ConfigApiConcurrencyIT {
     // another write never wins, even when that write changed nothing visible; this is what makes
     // the compare-and-set hold across cluster nodes whose caches lag
     String token = fixtures.allPowerToken();
-    String title = RealmAdmin.unique("Revision");
+    String title = Fixtures.unique("Revision");
     String id = api.createPolicy(token, title, "same").get("id").asText();
     String path = "config/tokenPolicies/" + id;
     String before = api.get(token, path).header("ETag");
     Object body = ConfigApi.policyBody(title, "same");
 
-    ConfigApi.Reply first = api.send("PUT", path, token, body, "If-Match", before);
-    assertThat(first.status()).as(first.toString()).isEqualTo(200);
+    Reply first = api.send("PUT", path, token, body, "If-Match", before);
+    assertThat(first).hasStatus(200);
     String after = first.header("ETag");
     assertThat(after).isNotEqualTo(before);
     assertThat(api.get(token, path).header("ETag")).isEqualTo(after);
 
-    ConfigApi.Reply stale = api.send("PUT", path, token, body, "If-Match", before);
-    assertThat(stale.status()).as(stale.toString()).isEqualTo(412);
-    assertThat(api.send("PUT", path, token, body, "If-Match", after).status()).isEqualTo(200);
+    Reply stale = api.send("PUT", path, token, body, "If-Match", before);
+    assertThat(stale).hasStatus(412);
+    assertThat(api.send("PUT", path, token, body, "If-Match", after)).hasStatus(200);
     api.delete(token, path);
   }
 
   @Test
   void concurrentDeletesWithTheSameIfMatchDeleteOnce() throws Exception {
     String token = fixtures.allPowerToken();
-    String id = api.createPolicy(token, RealmAdmin.unique("Race delete"), "x").get("id").asText();
+    String id = api.createPolicy(token, Fixtures.unique("Race delete"), "x").get("id").asText();
     String path = "config/tokenPolicies/" + id;
     String etag = api.get(token, path).header("ETag");
 
@@ -149,16 +151,15 @@ class ConfigApiConcurrencyIT {
     assertThat(outcomes.stream().filter(o -> o.reply().status() == 204).count())
         .as("%s", outcomes)
         .isEqualTo(1);
-    assertThat(outcomes)
-        .as("the losers see 412 or 404: %s", outcomes)
-        .allMatch(o -> List.of(204, 404, 412).contains(o.reply().status()));
-    assertThat(api.get(token, path).status()).isEqualTo(404);
+    // the winner 204, the losers 412 or 404
+    assertThat(outcomes).allSatisfy(o -> assertThat(o.reply()).hasStatusIn(204, 404, 412));
+    assertThat(api.get(token, path)).hasStatus(404);
   }
 
   @Test
   void concurrentCreatesWithTheSameTitleCreateOnce() throws Exception {
     String token = fixtures.allPowerToken();
-    String title = RealmAdmin.unique("Race create");
+    String title = Fixtures.unique("Race create");
     int before = fixtures.total(token, "config/tokenPolicies");
 
     List<Outcome> outcomes =
@@ -172,7 +173,7 @@ class ConfigApiConcurrencyIT {
     assertThat(outcomes.stream().filter(o -> o.reply().status() == 201).count())
         .as("%s", outcomes)
         .isEqualTo(1);
-    assertThat(outcomes).allMatch(o -> List.of(201, 409).contains(o.reply().status()));
+    assertThat(outcomes).allSatisfy(o -> assertThat(o.reply()).hasStatusIn(201, 409));
     assertThat(fixtures.total(token, "config/tokenPolicies")).isEqualTo(before + 1);
     assertThat(fixtures.clientScopes())
         .filteredOn(scope -> title.equals(scope.path("description").asText()))

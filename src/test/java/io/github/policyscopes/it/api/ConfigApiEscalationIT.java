@@ -1,13 +1,15 @@
 package io.github.policyscopes.it.api;
 
-import static io.github.policyscopes.it.api.ApiFixtures.READ_ONLY_POLICY_ID;
-import static io.github.policyscopes.it.api.ApiFixtures.STICKY_DENY;
+import static io.github.policyscopes.it.Fixtures.READ_ONLY_POLICY_ID;
+import static io.github.policyscopes.it.Fixtures.STICKY_DENY;
+import static io.github.policyscopes.it.ReplyAssert.assertThat;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.github.policyscopes.it.Fixtures;
 import io.github.policyscopes.it.KeycloakServerExtension;
-import io.github.policyscopes.it.RealmAdmin;
+import io.github.policyscopes.it.Reply;
 import io.github.policyscopes.it.TestClient;
 import java.util.List;
 import org.junit.jupiter.api.BeforeAll;
@@ -26,17 +28,17 @@ class ConfigApiEscalationIT {
   private static final String POLICIES = "config/tokenPolicies";
   private static final String CLIENTS = "config/clients";
 
-  private static ApiFixtures fixtures;
+  private static Fixtures fixtures;
   private static ConfigApi api;
 
   /** {@code *:config/tokenPolicies/**}, nothing else. */
-  private static ApiFixtures.Bound membersCaller;
+  private static Fixtures.Bound membersCaller;
 
   /** {@code *:config/clients/**} and {@code .:config/tokenPolicies/**}. */
-  private static ApiFixtures.Bound clientsCaller;
+  private static Fixtures.Bound clientsCaller;
 
   /** {@code *:**} with the sticky deny {@code -:config/clients/secretive}. */
-  private static ApiFixtures.Bound denyCaller;
+  private static Fixtures.Bound denyCaller;
 
   /** An own policy {@code *:**}, {@code openid} (admin REST). */
   private static String bigPolicy;
@@ -46,23 +48,19 @@ class ConfigApiEscalationIT {
 
   @BeforeAll
   static void setUp(TestClient client) {
-    fixtures = new ApiFixtures(client);
+    fixtures = new Fixtures(client);
     api = fixtures.api();
     membersCaller = fixtures.boundClient("esc-members", List.of("*:config/tokenPolicies/**"));
     clientsCaller =
         fixtures.boundClient(
             "esc-clients", List.of("*:config/clients/**", ".:config/tokenPolicies/**"));
     denyCaller = fixtures.boundClient("esc-deny", List.of("*:**", "-:config/clients/secretive"));
-    RealmAdmin admin = fixtures.admin();
-    bigPolicy =
-        admin.createPolicy(RealmAdmin.unique("esc-big"), List.of("*:**", "openid"), null, null);
-    smallPolicy =
-        admin.createPolicy(
-            RealmAdmin.unique("esc-small"), List.of(".:config/clients/*", "openid"), null, null);
+    bigPolicy = fixtures.policy("esc-big", "*:**", "openid");
+    smallPolicy = fixtures.policy("esc-small", ".:config/clients/*", "openid");
   }
 
-  private static void assertExceeding(ConfigApi.Reply reply, String... exceeding) {
-    assertThat(reply.status()).as(reply.toString()).isEqualTo(403);
+  private static void assertExceeding(Reply reply, String... exceeding) {
+    assertThat(reply).hasStatus(403);
     JsonNode body = reply.json();
     assertThat(body.path("error").asText()).isEqualTo("insufficient_scope");
     assertThat(body.path("error_description").asText()).isNotBlank();
@@ -77,7 +75,7 @@ class ConfigApiEscalationIT {
         .noneMatch(scope -> title.equals(scope.path("description").asText()));
   }
 
-  private static ConfigApi.Reply createPolicy(String token, String title, String... scopes) {
+  private static Reply createPolicy(String token, String title, String... scopes) {
     return api.post(token, POLICIES, ConfigApi.policyBody(title, scopes));
   }
 
@@ -87,14 +85,14 @@ class ConfigApiEscalationIT {
   void aPolicyWriterCannotCreateAPolicyGrantingEverything() {
     String token = membersCaller.token("*:config/tokenPolicies/**");
     assertThat(ConfigApi.scopeOf(token)).isEqualTo("*:config/tokenPolicies/**");
-    String title = RealmAdmin.unique("Esc all");
+    String title = Fixtures.unique("Esc all");
     assertExceeding(createPolicy(token, title, "*:**"), "*:**");
     assertNoPolicyTitled(title);
   }
 
   @Test
   void aPolicyWriterCannotCreateAPolicyGrantingClients() {
-    String title = RealmAdmin.unique("Esc clients");
+    String title = Fixtures.unique("Esc clients");
     assertExceeding(
         createPolicy(
             membersCaller.token("*:config/tokenPolicies/**"), title, "*:config/clients/**"),
@@ -104,7 +102,7 @@ class ConfigApiEscalationIT {
 
   @Test
   void onlyTheExceedingConfigGrantsAreListedNotPlainScopesOrDenies() {
-    String title = RealmAdmin.unique("Esc mixed");
+    String title = Fixtures.unique("Esc mixed");
     assertExceeding(
         createPolicy(
             membersCaller.token("*:config/tokenPolicies/**"),
@@ -123,8 +121,8 @@ class ConfigApiEscalationIT {
   @Test
   void aPolicyWriterCreatesAndUpdatesPoliciesWithinItsPower() {
     String token = membersCaller.token("*:config/tokenPolicies/**");
-    String title = RealmAdmin.unique("Esc within");
-    ConfigApi.Reply created =
+    String title = Fixtures.unique("Esc within");
+    Reply created =
         createPolicy(
             token,
             title,
@@ -133,27 +131,27 @@ class ConfigApiEscalationIT {
             "openid",
             "-:config/whatever",
             "*.**");
-    assertThat(created.status()).as(created.toString()).isEqualTo(201);
+    assertThat(created).hasStatus(201);
     String path = POLICIES + "/" + created.json().get("id").asText();
 
-    ConfigApi.Reply updated =
+    Reply updated =
         api.put(
             token,
             path,
             ConfigApi.policyBody(title, "*:config/tokenPolicies", ".:config/tokenPolicies"));
-    assertThat(updated.status()).as(updated.toString()).isEqualTo(200);
+    assertThat(updated).hasStatus(200);
     assertThat(ConfigApi.strings(updated.json(), "allowedScopes"))
         .containsExactlyInAnyOrder("*:config/tokenPolicies", ".:config/tokenPolicies");
-    assertThat(api.delete(token, path).status()).isEqualTo(204);
+    assertThat(api.delete(token, path)).hasStatus(204);
   }
 
   @Test
   void anUpdateBeyondThePowerIsRefusedAndChangesNothing() {
     String token = membersCaller.token("*:config/tokenPolicies/**");
-    String title = RealmAdmin.unique("Esc update");
+    String title = Fixtures.unique("Esc update");
     JsonNode created = api.createPolicy(token, title, "*:config/tokenPolicies/*");
     String path = POLICIES + "/" + created.get("id").asText();
-    ConfigApi.Reply before = api.get(token, path);
+    Reply before = api.get(token, path);
 
     assertExceeding(api.put(token, path, ConfigApi.policyBody(title, "*:**")), "*:**");
     assertExceeding(
@@ -161,9 +159,9 @@ class ConfigApiEscalationIT {
             token, path, ConfigApi.policyBody(title, "*:config/tokenPolicies/**", "*:config/**")),
         "*:config/**");
 
-    ConfigApi.Reply after = api.get(token, path);
+    Reply after = api.get(token, path);
     assertThat(after.json()).isEqualTo(before.json());
-    assertThat(after.header("ETag")).isEqualTo(before.header("ETag"));
+    assertThat(after).hasHeader("ETag", before.header("ETag"));
   }
 
   // ---- binding ----
@@ -171,7 +169,7 @@ class ConfigApiEscalationIT {
   @Test
   void bindingAPolicyBeyondThePowerIsRefusedOnCreate() {
     String token = clientsCaller.token("*:config/clients/** .:config/tokenPolicies/**");
-    String clientId = RealmAdmin.unique("esc-bind");
+    String clientId = Fixtures.unique("esc-bind");
     assertExceeding(api.post(token, CLIENTS, ConfigApi.clientBody(clientId, bigPolicy)), "*:**");
     assertThat(fixtures.keycloakHasClient(clientId)).as("no client created").isFalse();
   }
@@ -179,25 +177,25 @@ class ConfigApiEscalationIT {
   @Test
   void bindingAPolicyWithinThePowerWorksAndBeyondItIsRefusedOnUpdate() {
     String token = clientsCaller.token("*:config/clients/** .:config/tokenPolicies/**");
-    String clientId = RealmAdmin.unique("esc-bind-ok");
-    ConfigApi.Reply created = api.post(token, CLIENTS, ConfigApi.clientBody(clientId, smallPolicy));
-    assertThat(created.status()).as(created.toString()).isEqualTo(201);
+    String clientId = Fixtures.unique("esc-bind-ok");
+    Reply created = api.post(token, CLIENTS, ConfigApi.clientBody(clientId, smallPolicy));
+    assertThat(created).hasStatus(201);
     assertThat(ConfigApi.strings(created.json(), "tokenPolicies")).containsExactly(smallPolicy);
     String path = CLIENTS + "/" + created.json().get("id").asText();
 
     ObjectNode widen = ConfigApi.clientBody(clientId, smallPolicy, bigPolicy);
     assertExceeding(api.put(token, path, widen), "*:**");
-    ConfigApi.Reply after = api.get(token, path);
+    Reply after = api.get(token, path);
     assertThat(ConfigApi.strings(after.json(), "tokenPolicies")).containsExactly(smallPolicy);
 
-    assertThat(api.delete(token, path).status()).isEqualTo(204);
+    assertThat(api.delete(token, path)).hasStatus(204);
   }
 
   @Test
   void theDemoAdminCannotBindTheReadOnlyPolicyBecauseItsStickyDenyOverlapsIt() {
     // .:** would let the new client read the demo policy, which config-admin itself may not
     String token = fixtures.allPowerToken();
-    String clientId = RealmAdmin.unique("esc-reader-copy");
+    String clientId = Fixtures.unique("esc-reader-copy");
     assertExceeding(
         api.post(token, CLIENTS, ConfigApi.clientBody(clientId, READ_ONLY_POLICY_ID)), ".:**");
     assertThat(fixtures.keycloakHasClient(clientId)).isFalse();
@@ -211,14 +209,14 @@ class ConfigApiEscalationIT {
     assertThat(ConfigApi.scopeOf(token).split(" ")).contains(STICKY_DENY);
     for (String entry :
         List.of(".:config/**", ".:**", "*:config/tokenPolicies/**", ".:config/tokenPolicies/*")) {
-      String title = RealmAdmin.unique("Esc sticky");
+      String title = Fixtures.unique("Esc sticky");
       assertExceeding(createPolicy(token, title, entry), entry);
       assertNoPolicyTitled(title);
     }
     // the collection itself and everything beside the denied member are fine
     for (String entry : List.of("*:config/clients/**", "*:config/tokenPolicies")) {
-      ConfigApi.Reply ok = createPolicy(token, RealmAdmin.unique("Esc beside"), entry);
-      assertThat(ok.status()).as(entry + ": " + ok).isEqualTo(201);
+      Reply ok = createPolicy(token, Fixtures.unique("Esc beside"), entry);
+      assertThat(ok).as(entry).hasStatus(201);
       api.delete(token, POLICIES + "/" + ok.json().get("id").asText());
     }
   }
@@ -229,12 +227,11 @@ class ConfigApiEscalationIT {
     assertThat(ConfigApi.scopeOf(token).split(" "))
         .containsExactlyInAnyOrder("*:**", "-:config/clients/secretive");
     assertExceeding(
-        createPolicy(token, RealmAdmin.unique("Esc d1"), "*:config/clients/**"),
+        createPolicy(token, Fixtures.unique("Esc d1"), "*:config/clients/**"),
         "*:config/clients/**");
     assertExceeding(
-        createPolicy(token, RealmAdmin.unique("Esc d2"), ".:config/clients/*"),
-        ".:config/clients/*");
-    assertExceeding(createPolicy(token, RealmAdmin.unique("Esc d3"), "*:**"), "*:**");
+        createPolicy(token, Fixtures.unique("Esc d2"), ".:config/clients/*"), ".:config/clients/*");
+    assertExceeding(createPolicy(token, Fixtures.unique("Esc d3"), "*:**"), "*:**");
 
     for (String entry :
         List.of(
@@ -242,8 +239,8 @@ class ConfigApiEscalationIT {
             "*:config/clients/other/**",
             "-:config/clients/secretive",
             "*:config/clients")) {
-      ConfigApi.Reply ok = createPolicy(token, RealmAdmin.unique("Esc d-ok"), entry);
-      assertThat(ok.status()).as(entry + ": " + ok).isEqualTo(201);
+      Reply ok = createPolicy(token, Fixtures.unique("Esc d-ok"), entry);
+      assertThat(ok).as(entry).hasStatus(201);
       api.delete(token, POLICIES + "/" + ok.json().get("id").asText());
     }
   }
@@ -253,20 +250,19 @@ class ConfigApiEscalationIT {
     String token = denyCaller.token("*:** -:config/tokenPolicies/x");
     assertThat(ConfigApi.scopeOf(token).split(" ")).contains("-:config/tokenPolicies/x");
     assertExceeding(
-        createPolicy(token, RealmAdmin.unique("Esc asked deny"), "*:config/tokenPolicies/**"),
+        createPolicy(token, Fixtures.unique("Esc asked deny"), "*:config/tokenPolicies/**"),
         "*:config/tokenPolicies/**");
   }
 
   @Test
   void aClientWhosePolicyExceedsTheCallerCannotBeTakenOver() {
     // a client bound to *:** and handed over, through Keycloak's admin REST, as an operator would
-    ApiFixtures.Bound powerful = fixtures.boundClient("esc-powerful", List.of("*:**"));
-    fixtures.handOver(powerful.uuid());
+    Fixtures.Bound powerful = fixtures.handedOver("esc-powerful", List.of("*:**"));
     String path = CLIENTS + "/" + powerful.uuid();
     String token = clientsCaller.token("*:config/clients/** .:config/tokenPolicies/**");
 
     // *:config/clients/** may read the client, but not become it
-    assertThat(api.get(token, path).status()).isEqualTo(200);
+    assertThat(api.get(token, path)).hasStatus(200);
     assertExceeding(api.get(token, path + "/secret"), "*:**");
     assertExceeding(api.post(token, path + "/secret", null), "*:**");
     assertExceeding(
@@ -276,16 +272,15 @@ class ConfigApiEscalationIT {
     assertThat(api.get(token, path).json().path("name").asText()).isNotEqualTo("hijacked");
 
     // the same caller may act as a client whose policy it covers
-    ApiFixtures.Bound modest = fixtures.boundClient("esc-modest", List.of(".:config/clients/*"));
-    fixtures.handOver(modest.uuid());
-    assertThat(api.get(token, CLIENTS + "/" + modest.uuid() + "/secret").status()).isEqualTo(200);
+    Fixtures.Bound modest = fixtures.handedOver("esc-modest", List.of(".:config/clients/*"));
+    assertThat(api.get(token, CLIENTS + "/" + modest.uuid() + "/secret")).hasStatus(200);
   }
 
   @Test
   void aReadOnlyCallerCannotCreateAnything() {
     // the decision (write needed on the collection) comes first: 403 insufficient_scope
     String token = fixtures.configReader();
-    ConfigApi.assertInsufficientScope(
-        createPolicy(token, RealmAdmin.unique("Esc reader"), "openid"), "POST", POLICIES);
+    assertThat(createPolicy(token, Fixtures.unique("Esc reader"), "openid"))
+        .isInsufficientScope("POST", POLICIES);
   }
 }

@@ -1,10 +1,12 @@
 package io.github.policyscopes.it.api;
 
+import static io.github.policyscopes.it.ReplyAssert.assertThat;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.github.policyscopes.it.Fixtures;
 import io.github.policyscopes.it.KeycloakServerExtension;
-import io.github.policyscopes.it.RealmAdmin;
+import io.github.policyscopes.it.Reply;
 import io.github.policyscopes.it.TestClient;
 import java.net.URI;
 import java.util.ArrayList;
@@ -62,9 +64,9 @@ class ConfigApiLoadIT {
   private final ConcurrentLinkedQueue<String> unexpected = new ConcurrentLinkedQueue<>();
   private final LongAdder conflicts = new LongAdder();
 
-  private ConfigApi.Reply timed(List<Long> sink, Supplier<ConfigApi.Reply> request) {
+  private Reply timed(List<Long> sink, Supplier<Reply> request) {
     long start = System.nanoTime();
-    ConfigApi.Reply reply = request.get();
+    Reply reply = request.get();
     sink.add(System.nanoTime() - start);
     statuses.computeIfAbsent(reply.status(), s -> new LongAdder()).increment();
     return reply;
@@ -85,7 +87,7 @@ class ConfigApiLoadIT {
     String host = URI.create(client.baseUrl()).getHost();
     assertThat(host).as("loopback only").isIn("localhost", "127.0.0.1", "[::1]", "::1");
 
-    ApiFixtures fixtures = new ApiFixtures(client);
+    Fixtures fixtures = new Fixtures(client);
     ConfigApi api = fixtures.api();
     TokenSource writerToken = new TokenSource(fixtures::allPowerToken);
     TokenSource readerToken = new TokenSource(fixtures::configReader);
@@ -93,7 +95,7 @@ class ConfigApiLoadIT {
     List<String> paths = new ArrayList<>();
     List<String> titles = new ArrayList<>();
     for (int i = 0; i < POLICIES; i++) {
-      String title = RealmAdmin.unique("Load " + i);
+      String title = Fixtures.unique("Load " + i);
       titles.add(title);
       paths.add(
           "config/tokenPolicies/"
@@ -126,7 +128,7 @@ class ConfigApiLoadIT {
                       case 2 -> "config/clients?max=20";
                       default -> paths.get(ThreadLocalRandom.current().nextInt(POLICIES));
                     };
-                ConfigApi.Reply reply = timed(mine, () -> api.get(readerToken.get(), path));
+                Reply reply = timed(mine, () -> api.get(readerToken.get(), path));
                 if (reply.status() != 200) {
                   unexpected.add("reader GET " + path + ": " + reply);
                 }
@@ -151,7 +153,7 @@ class ConfigApiLoadIT {
                 String path = paths.get(i);
                 boolean written = false;
                 while (!written && System.nanoTime() < deadline) {
-                  ConfigApi.Reply current = timed(mine, () -> api.get(writerToken.get(), path));
+                  Reply current = timed(mine, () -> api.get(writerToken.get(), path));
                   if (current.status() != 200) {
                     unexpected.add("writer GET " + path + ": " + current);
                     break;
@@ -166,7 +168,7 @@ class ConfigApiLoadIT {
                     }
                   }
                   String etag = current.header("ETag");
-                  ConfigApi.Reply put =
+                  Reply put =
                       timed(
                           mine,
                           () ->
@@ -240,8 +242,8 @@ class ConfigApiLoadIT {
     assertThat(requests).as("the run did something").isGreaterThan(0);
 
     for (int i = 0; i < POLICIES; i++) {
-      ConfigApi.Reply end = api.get(writerToken.get(), paths.get(i));
-      assertThat(end.status()).isEqualTo(200);
+      Reply end = api.get(writerToken.get(), paths.get(i));
+      assertThat(end).hasStatus(200);
       JsonNode policy = end.json();
       assertThat(counterOf(policy))
           .as("no lost update on %s: counter = successful writes", paths.get(i))

@@ -1,10 +1,12 @@
 package io.github.policyscopes.it.api;
 
-import static io.github.policyscopes.it.api.ApiFixtures.CONFIG_POLICY_ID;
+import static io.github.policyscopes.it.Fixtures.CONFIG_POLICY_ID;
+import static io.github.policyscopes.it.ReplyAssert.assertThat;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.github.policyscopes.it.Fixtures;
 import io.github.policyscopes.it.KeycloakServerExtension;
-import io.github.policyscopes.it.RealmAdmin;
+import io.github.policyscopes.it.Reply;
 import io.github.policyscopes.it.TestClient;
 import java.util.ArrayList;
 import java.util.List;
@@ -32,20 +34,19 @@ import org.junit.jupiter.params.provider.MethodSource;
 @ExtendWith(KeycloakServerExtension.class)
 class ConfigApiPathBypassIT {
 
-  private static ApiFixtures fixtures;
+  private static Fixtures fixtures;
   private static ConfigApi api;
   private static String clientC;
   private static String policyQ;
-  private static ApiFixtures.Bound attacker;
+  private static Fixtures.Bound attacker;
 
   @BeforeAll
   static void setUp(TestClient client) {
-    fixtures = new ApiFixtures(client);
+    fixtures = new Fixtures(client);
     api = fixtures.api();
     String all = fixtures.allPowerToken();
-    clientC = api.createClient(all, RealmAdmin.unique("bypass-c")).get("id").asText();
-    policyQ =
-        api.createPolicy(all, RealmAdmin.unique("Bypass Q"), "bypass-plain").get("id").asText();
+    clientC = api.createClient(all, Fixtures.unique("bypass-c")).get("id").asText();
+    policyQ = api.createPolicy(all, Fixtures.unique("Bypass Q"), "bypass-plain").get("id").asText();
     attacker =
         fixtures.boundClient(
             "bypass",
@@ -55,10 +56,10 @@ class ConfigApiPathBypassIT {
   @AfterAll
   static void targetsSurvived() {
     String reader = fixtures.configReader();
-    assertThat(api.get(reader, "config/tokenPolicies/" + policyQ).status())
+    assertThat(api.get(reader, "config/tokenPolicies/" + policyQ))
         .as("Q survived the DELETE attempts")
-        .isEqualTo(200);
-    assertThat(api.get(reader, "config/tokenPolicies/" + CONFIG_POLICY_ID).status()).isEqualTo(200);
+        .hasStatus(200);
+    assertThat(api.get(reader, "config/tokenPolicies/" + CONFIG_POLICY_ID)).hasStatus(200);
   }
 
   /** A spelling of a protected path, and whether it is non-canonical (then it must be a 400). */
@@ -181,16 +182,16 @@ class ConfigApiPathBypassIT {
     return id.toUpperCase(Locale.ROOT);
   }
 
-  private static void assertRefused(ConfigApi.Reply reply, Spelling spelling) {
-    assertThat(reply.status()).as(spelling + " -> " + reply).isLessThan(500);
+  private static void assertRefused(Reply reply, Spelling spelling) {
+    assertThat(reply).as(spelling.toString()).hasNoServerError();
     assertThat(reply.is2xx()).as(spelling + " must not succeed: " + reply).isFalse();
     if (spelling.nonCanonical()) {
       if (spelling.raw().startsWith("config%2F")) {
         // the first segment names the extension: Keycloak finds no provider "config/…" (404)
-        assertThat(reply.status()).as(spelling + ": " + reply).isIn(400, 404);
+        assertThat(reply).as(spelling.toString()).hasStatusIn(400, 404);
         return;
       }
-      assertThat(reply.status()).as(spelling + " is not canonical: " + reply).isEqualTo(400);
+      assertThat(reply).as(spelling.toString()).hasStatus(400);
       assertThat(reply.jsonOrEmpty().path("error").asText())
           .as(spelling + ": the API's 400, or Keycloak's own, which refuses it earlier: " + reply)
           .isIn(KEYCLOAK_PATH_ERRORS);
@@ -216,11 +217,9 @@ class ConfigApiPathBypassIT {
   void theCanonicalDemoPolicyPathIsDeniedToTheAllPowerToken() {
     String token = fixtures.allPowerToken();
     String path = "config/tokenPolicies/" + CONFIG_POLICY_ID;
-    ConfigApi.assertInsufficientScope(api.get(token, path), "GET", path);
-    ConfigApi.assertInsufficientScope(api.send("HEAD", path, token, null), "HEAD", path);
-    assertThat(api.get(token, "config/tokenPolicies").status())
-        .as("the token works")
-        .isEqualTo(200);
+    assertThat(api.get(token, path)).isInsufficientScope("GET", path);
+    assertThat(api.send("HEAD", path, token, null)).isInsufficientScope("HEAD", path);
+    assertThat(api.get(token, "config/tokenPolicies")).as("the token works").hasStatus(200);
   }
 
   @ParameterizedTest(name = "GET {0}")
@@ -246,17 +245,17 @@ class ConfigApiPathBypassIT {
         .containsExactlyInAnyOrder(
             "*:**", "-:config/clients/" + clientC, "-:config/tokenPolicies/" + policyQ);
     String secret = "config/clients/" + clientC + "/secret";
-    ConfigApi.assertInsufficientScope(api.get(token, secret), "GET", secret);
-    ConfigApi.assertInsufficientScope(api.post(token, secret, null), "POST", secret);
+    assertThat(api.get(token, secret)).isInsufficientScope("GET", secret);
+    assertThat(api.post(token, secret, null)).isInsufficientScope("POST", secret);
     String member = "config/clients/" + clientC;
-    ConfigApi.assertInsufficientScope(api.get(token, member), "GET", member);
-    assertThat(api.get(token, "config/clients").status()).as("the token works").isEqualTo(200);
+    assertThat(api.get(token, member)).isInsufficientScope("GET", member);
+    assertThat(api.get(token, "config/clients")).as("the token works").hasStatus(200);
   }
 
   @ParameterizedTest(name = "GET {0}")
   @MethodSource("clientSecretSpellings")
   void noSpellingOfTheDeniedSecretReachesIt(Spelling spelling) {
-    ConfigApi.Reply reply = api.raw("GET", spelling.raw(), attacker.token("*:**"));
+    Reply reply = api.raw("GET", spelling.raw(), attacker.token("*:**"));
     assertRefused(reply, spelling);
     assertThat(reply.body()).as("no secret leaks").doesNotContain("\"secret\"");
   }
@@ -277,15 +276,15 @@ class ConfigApiPathBypassIT {
   @MethodSource("policyQSpellings")
   void noSpellingDeletesTheDeniedPolicy(Spelling spelling) {
     assertRefused(api.raw("DELETE", spelling.raw(), attacker.token("*:**")), spelling);
-    assertThat(api.get(fixtures.configReader(), "config/tokenPolicies/" + policyQ).status())
+    assertThat(api.get(fixtures.configReader(), "config/tokenPolicies/" + policyQ))
         .as("Q still there after " + spelling)
-        .isEqualTo(200);
+        .hasStatus(200);
   }
 
   @Test
   void theCanonicalDeleteIsDenied() {
     String path = "config/tokenPolicies/" + policyQ;
-    ConfigApi.assertInsufficientScope(api.delete(attacker.token("*:**"), path), "DELETE", path);
+    assertThat(api.delete(attacker.token("*:**"), path)).isInsufficientScope("DELETE", path);
   }
 
   // ---- whoami's path parameter follows the same rule ----
@@ -301,12 +300,12 @@ class ConfigApiPathBypassIT {
             "config/clients/",
             "config/clients;x=1",
             "config\\clients")) {
-      ConfigApi.Reply reply =
+      Reply reply =
           api.get(
               token,
               "config/whoami?method=GET&path="
                   + java.net.URLEncoder.encode(path, java.nio.charset.StandardCharsets.UTF_8));
-      ConfigApi.assertInvalidRequest(reply);
+      assertThat(reply).isInvalidRequest();
     }
   }
 }

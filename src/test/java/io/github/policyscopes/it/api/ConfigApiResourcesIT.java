@@ -1,12 +1,14 @@
 package io.github.policyscopes.it.api;
 
-import static io.github.policyscopes.it.api.ApiFixtures.CONFIG_POLICY_ID;
+import static io.github.policyscopes.it.Fixtures.CONFIG_POLICY_ID;
+import static io.github.policyscopes.it.ReplyAssert.assertThat;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.github.policyscopes.it.Fixtures;
 import io.github.policyscopes.it.KeycloakServerExtension;
-import io.github.policyscopes.it.RealmAdmin;
+import io.github.policyscopes.it.Reply;
 import io.github.policyscopes.it.TestClient;
 import java.net.URI;
 import java.net.http.HttpRequest;
@@ -30,13 +32,13 @@ class ConfigApiResourcesIT {
   private static final String CLIENTS = "config/clients";
 
   private static TestClient client;
-  private static ApiFixtures fixtures;
+  private static Fixtures fixtures;
   private static ConfigApi api;
 
   @BeforeAll
   static void setUp(TestClient testClient) {
     client = testClient;
-    fixtures = new ApiFixtures(testClient);
+    fixtures = new Fixtures(testClient);
     api = fixtures.api();
   }
 
@@ -49,13 +51,13 @@ class ConfigApiResourcesIT {
   @Test
   void aCreatedPolicyHasLocationETagAndItsNormalisedRepresentation() {
     String token = all();
-    String title = RealmAdmin.unique("Orders automation");
+    String title = Fixtures.unique("Orders automation");
     ObjectNode body =
         ConfigApi.policyBody(title, "b-plain", "*:config/clients/**", "a-plain", "b-plain");
     body.put("accessTokenLifetime", 600).put("disallowedScopes", "reject");
-    ConfigApi.Reply created = api.post(token, POLICIES, body);
+    Reply created = api.post(token, POLICIES, body);
 
-    assertThat(created.status()).as(created.toString()).isEqualTo(201);
+    assertThat(created).hasStatus(201);
     JsonNode policy = created.json();
     String id = policy.get("id").asText();
     assertThat(UUID.fromString(id).toString()).isEqualTo(id);
@@ -71,15 +73,15 @@ class ConfigApiResourcesIT {
     assertThat(policy.get("clients")).isEmpty();
     assertThat(policy.path("warnings")).isEmpty();
 
-    ConfigApi.Reply read =
+    Reply read =
         api.send(
             HttpRequest.newBuilder(URI.create(created.header("Location")))
                 .header("Authorization", "Bearer " + token)
                 .GET()
                 .build());
-    assertThat(read.status()).as(read.toString()).isEqualTo(200);
+    assertThat(read).hasStatus(200);
     assertThat(read.json()).isEqualTo(policy);
-    assertThat(read.header("ETag")).isEqualTo(created.header("ETag"));
+    assertThat(read).hasHeader("ETag", created.header("ETag"));
 
     // stored as a Keycloak client scope whose description is the title
     assertThat(fixtures.clientScopes())
@@ -87,13 +89,13 @@ class ConfigApiResourcesIT {
         .singleElement()
         .satisfies(s -> assertThat(s.path("description").asText()).isEqualTo(title));
 
-    assertThat(api.delete(token, POLICIES + "/" + id).status()).isEqualTo(204);
+    assertThat(api.delete(token, POLICIES + "/" + id)).hasStatus(204);
   }
 
   @Test
   void defaultsAreKeycloaksLifetimeAndIgnore() {
     String token = all();
-    JsonNode policy = api.createPolicy(token, RealmAdmin.unique("Defaults"), "openid");
+    JsonNode policy = api.createPolicy(token, Fixtures.unique("Defaults"), "openid");
     assertThat(policy.has("accessTokenLifetime")).as("omitted: %s", policy).isFalse();
     assertThat(policy.get("disallowedScopes").asText()).isEqualTo("ignore");
 
@@ -104,8 +106,8 @@ class ConfigApiResourcesIT {
     assertThat(api.put(token, path, withLifetime).json().get("accessTokenLifetime").asInt())
         .isEqualTo(120);
     withLifetime.putNull("accessTokenLifetime");
-    ConfigApi.Reply cleared = api.put(token, path, withLifetime);
-    assertThat(cleared.status()).as(cleared.toString()).isEqualTo(200);
+    Reply cleared = api.put(token, path, withLifetime);
+    assertThat(cleared).hasStatus(200);
     assertThat(cleared.json().has("accessTokenLifetime")).isFalse();
     api.delete(token, path);
   }
@@ -114,7 +116,7 @@ class ConfigApiResourcesIT {
   void lintWarningsComeWithThePolicy() {
     String token = all();
     JsonNode policy =
-        api.createPolicy(token, RealmAdmin.unique("Lint"), "*.**", "*:config/tokenPolicies");
+        api.createPolicy(token, Fixtures.unique("Lint"), "*.**", "*:config/tokenPolicies");
     List<String> warnings = ConfigApi.strings(policy, "warnings");
     assertThat(warnings).anySatisfy(w -> assertThat(w).contains("*.**").contains("*:**"));
     assertThat(warnings)
@@ -132,14 +134,14 @@ class ConfigApiResourcesIT {
     back.putArray("warnings").add("injected");
     back.putArray("clients").add(UUID.randomUUID().toString());
     back.put("id", UUID.randomUUID().toString());
-    ConfigApi.Reply put = api.put(token, path, back);
-    assertThat(put.status()).as(put.toString()).isEqualTo(200);
+    Reply put = api.put(token, path, back);
+    assertThat(put).hasStatus(200);
     assertThat(ConfigApi.strings(put.json(), "warnings")).isEqualTo(warnings);
     assertThat(put.json().get("clients")).isEmpty();
-    assertThat(put.json().get("id").asText()).isEqualTo(policy.get("id").asText());
+    assertThat(put).hasJson("/id", policy.get("id").asText());
     api.delete(token, path);
 
-    ConfigApi.Reply demo = api.get(fixtures.configReader(), POLICIES + "/" + CONFIG_POLICY_ID);
+    Reply demo = api.get(fixtures.configReader(), POLICIES + "/" + CONFIG_POLICY_ID);
     assertThat(ConfigApi.strings(demo.json(), "warnings"))
         .anySatisfy(w -> assertThat(w).contains("*:config/tokenPolicies/**"));
   }
@@ -147,47 +149,45 @@ class ConfigApiResourcesIT {
   @Test
   void ifMatchGuardsUpdatesAndDeletes() {
     String token = all();
-    String title = RealmAdmin.unique("Etag");
+    String title = Fixtures.unique("Etag");
     JsonNode policy = api.createPolicy(token, title, "v1");
     String path = POLICIES + "/" + policy.get("id").asText();
     String v1 = api.get(token, path).header("ETag");
     assertThat(v1).isNotBlank();
 
-    ConfigApi.Reply second =
-        api.send("PUT", path, token, ConfigApi.policyBody(title, "v2"), "If-Match", v1);
-    assertThat(second.status()).as(second.toString()).isEqualTo(200);
+    Reply second = api.send("PUT", path, token, ConfigApi.policyBody(title, "v2"), "If-Match", v1);
+    assertThat(second).hasStatus(200);
     String v2 = second.header("ETag");
     assertThat(v2).isNotBlank().isNotEqualTo(v1);
     assertThat(api.get(token, path).header("ETag")).isEqualTo(v2);
 
-    ConfigApi.Reply stale =
-        api.send("PUT", path, token, ConfigApi.policyBody(title, "v3"), "If-Match", v1);
-    assertThat(stale.status()).as(stale.toString()).isEqualTo(412);
+    Reply stale = api.send("PUT", path, token, ConfigApi.policyBody(title, "v3"), "If-Match", v1);
+    assertThat(stale).hasStatus(412);
     assertThat(stale.json().path("error").asText()).isNotBlank();
     assertThat(ConfigApi.strings(api.get(token, path).json(), "allowedScopes"))
         .containsExactly("v2");
 
-    ConfigApi.Reply unconditional = api.put(token, path, ConfigApi.policyBody(title, "v3"));
-    assertThat(unconditional.status()).as("If-Match is optional").isEqualTo(200);
+    Reply unconditional = api.put(token, path, ConfigApi.policyBody(title, "v3"));
+    assertThat(unconditional).as("If-Match is optional").hasStatus(200);
     String v3 = unconditional.header("ETag");
 
-    assertThat(api.send("DELETE", path, token, null, "If-Match", v2).status()).isEqualTo(412);
-    assertThat(api.get(token, path).status()).isEqualTo(200);
-    assertThat(api.send("DELETE", path, token, null, "If-Match", v3).status()).isEqualTo(204);
+    assertThat(api.send("DELETE", path, token, null, "If-Match", v2)).hasStatus(412);
+    assertThat(api.get(token, path)).hasStatus(200);
+    assertThat(api.send("DELETE", path, token, null, "If-Match", v3)).hasStatus(204);
 
-    assertThat(api.get(token, path).status()).isEqualTo(404);
-    assertThat(api.put(token, path, ConfigApi.policyBody(title, "v4")).status()).isEqualTo(404);
-    assertThat(api.delete(token, path).status()).isEqualTo(404);
+    assertThat(api.get(token, path)).hasStatus(404);
+    assertThat(api.put(token, path, ConfigApi.policyBody(title, "v4"))).hasStatus(404);
+    assertThat(api.delete(token, path)).hasStatus(404);
   }
 
   @Test
   void aTitleTakenOnUpdateIsAConflict() {
     String token = all();
-    String taken = api.createPolicy(token, RealmAdmin.unique("First"), "a").get("title").asText();
-    JsonNode second = api.createPolicy(token, RealmAdmin.unique("Second"), "b");
+    String taken = api.createPolicy(token, Fixtures.unique("First"), "a").get("title").asText();
+    JsonNode second = api.createPolicy(token, Fixtures.unique("Second"), "b");
     String path = POLICIES + "/" + second.get("id").asText();
-    ConfigApi.Reply reply = api.put(token, path, ConfigApi.policyBody(taken, "b"));
-    assertThat(reply.status()).as(reply.toString()).isEqualTo(409);
+    Reply reply = api.put(token, path, ConfigApi.policyBody(taken, "b"));
+    assertThat(reply).hasStatus(409);
     assertThat(api.get(token, path).json().get("title").asText())
         .isEqualTo(second.get("title").asText());
   }
@@ -196,30 +196,27 @@ class ConfigApiResourcesIT {
   void aBoundPolicyCannotBeDeletedAndTheConflictNamesItsClients() {
     String token = all();
     String policyId =
-        api.createPolicy(token, RealmAdmin.unique("Bound"), ".:config/clients/*")
-            .get("id")
-            .asText();
+        api.createPolicy(token, Fixtures.unique("Bound"), ".:config/clients/*").get("id").asText();
     String policyPath = POLICIES + "/" + policyId;
-    String clientId = RealmAdmin.unique("bound-client");
+    String clientId = Fixtures.unique("bound-client");
     JsonNode created = api.createClient(token, clientId, policyId);
     String apiClientId = created.get("id").asText();
     assertThat(apiClientId).isEqualTo(fixtures.internalId(clientId));
     assertThat(ConfigApi.strings(api.get(token, policyPath).json(), "clients"))
         .containsExactly(apiClientId);
 
-    ConfigApi.Reply conflict = api.delete(token, policyPath);
-    assertThat(conflict.status()).as(conflict.toString()).isEqualTo(409);
-    assertThat(conflict.json().path("error").asText()).isEqualTo("conflict");
+    Reply conflict = api.delete(token, policyPath);
+    assertThat(conflict).hasStatus(409).hasError("conflict");
     assertThat(ConfigApi.strings(conflict.json(), "clients")).containsExactly(apiClientId);
-    assertThat(api.get(token, policyPath).status()).isEqualTo(200);
+    assertThat(api.get(token, policyPath)).hasStatus(200);
 
     // unbind through the API, then the delete goes through
     ObjectNode unbound = ConfigApi.clientBody(clientId);
-    ConfigApi.Reply put = api.put(token, CLIENTS + "/" + apiClientId, unbound);
-    assertThat(put.status()).as(put.toString()).isEqualTo(200);
+    Reply put = api.put(token, CLIENTS + "/" + apiClientId, unbound);
+    assertThat(put).hasStatus(200);
     assertThat(put.json().get("tokenPolicies")).isEmpty();
     assertThat(api.get(token, policyPath).json().get("clients")).isEmpty();
-    assertThat(api.delete(token, policyPath).status()).isEqualTo(204);
+    assertThat(api.delete(token, policyPath)).hasStatus(204);
     api.delete(token, CLIENTS + "/" + apiClientId);
   }
 
@@ -227,29 +224,29 @@ class ConfigApiResourcesIT {
   void aPolicyBoundInTheAdminConsoleListsThatClient() {
     String token = all();
     String policyId =
-        api.createPolicy(token, RealmAdmin.unique("Console bound"), "openid").get("id").asText();
-    String uuid = fixtures.admin().createClient(RealmAdmin.unique("console"), ApiFixtures.SECRET);
-    fixtures.admin().bind(uuid, policyId);
-    ConfigApi.Reply conflict = api.delete(token, POLICIES + "/" + policyId);
-    assertThat(conflict.status()).isEqualTo(409);
+        api.createPolicy(token, Fixtures.unique("Console bound"), "openid").get("id").asText();
+    String uuid = fixtures.createClient(Fixtures.unique("console"), Fixtures.SECRET);
+    fixtures.bind(uuid, policyId);
+    Reply conflict = api.delete(token, POLICIES + "/" + policyId);
+    assertThat(conflict).hasStatus(409);
     // a client not handed over to the API does not exist for it: bound, but never named
     assertThat(ConfigApi.strings(conflict.json(), "clients")).isEmpty();
     fixtures.handOver(uuid);
-    ConfigApi.Reply named = api.delete(token, POLICIES + "/" + policyId);
-    assertThat(named.status()).isEqualTo(409);
+    Reply named = api.delete(token, POLICIES + "/" + policyId);
+    assertThat(named).hasStatus(409);
     assertThat(ConfigApi.strings(named.json(), "clients")).containsExactly(uuid);
   }
 
   @Test
   void pagingWithFirstAndMax() {
     String token = all();
-    String prefix = RealmAdmin.unique("Paging");
+    String prefix = Fixtures.unique("Paging");
     List<String> ids = new ArrayList<>();
     for (String suffix : List.of(" c", " a", " b")) {
       ids.add(api.createPolicy(token, prefix + suffix, "p").get("id").asText());
     }
-    ConfigApi.Reply full = api.get(token, POLICIES + "?first=0&max=1000");
-    assertThat(full.status()).isEqualTo(200);
+    Reply full = api.get(token, POLICIES + "?first=0&max=1000");
+    assertThat(full).hasStatus(200);
     List<String> titles = new ArrayList<>();
     full.json().get("tokenPolicies").forEach(p -> titles.add(p.get("title").asText()));
     int total = full.json().get("total").asInt();
@@ -260,19 +257,18 @@ class ConfigApiResourcesIT {
         .as("sorted by title")
         .containsExactly(prefix + " a", prefix + " b", prefix + " c");
 
-    ConfigApi.Reply page = api.get(token, POLICIES + "?first=" + (a + 1) + "&max=2");
-    assertThat(page.status()).isEqualTo(200);
-    assertThat(page.json().get("total").asInt()).isEqualTo(total);
+    Reply page = api.get(token, POLICIES + "?first=" + (a + 1) + "&max=2");
+    assertThat(page).hasStatus(200).hasJson("/total", total);
     List<String> pageTitles = new ArrayList<>();
     page.json().get("tokenPolicies").forEach(p -> pageTitles.add(p.get("title").asText()));
     assertThat(pageTitles).containsExactly(prefix + " b", prefix + " c");
 
-    ConfigApi.Reply beyond = api.get(token, POLICIES + "?first=" + total + "&max=10");
-    assertThat(beyond.status()).isEqualTo(200);
+    Reply beyond = api.get(token, POLICIES + "?first=" + total + "&max=10");
+    assertThat(beyond).hasStatus(200);
     assertThat(beyond.json().get("tokenPolicies")).isEmpty();
-    assertThat(beyond.json().get("total").asInt()).isEqualTo(total);
+    assertThat(beyond).hasJson("/total", total);
 
-    ConfigApi.Reply defaults = api.get(token, POLICIES);
+    Reply defaults = api.get(token, POLICIES);
     assertThat(defaults.json().get("tokenPolicies").size()).isEqualTo(Math.min(total, 100));
 
     ids.forEach(id -> api.delete(token, POLICIES + "/" + id));
@@ -283,22 +279,21 @@ class ConfigApiResourcesIT {
   @Test
   void aCreatedClientShowsItsSecretOnceAndGetsTokensBoundToItsPolicy() {
     String token = all();
-    JsonNode policy =
-        api.createPolicy(token, RealmAdmin.unique("Bot policy"), ".:config/clients/**");
+    JsonNode policy = api.createPolicy(token, Fixtures.unique("Bot policy"), ".:config/clients/**");
     String policyId = policy.get("id").asText();
-    ConfigApi.Reply lifetime =
+    Reply lifetime =
         api.put(
             token,
             POLICIES + "/" + policyId,
             ConfigApi.policyBody(policy.get("title").asText(), ".:config/clients/**")
                 .put("accessTokenLifetime", 120));
-    assertThat(lifetime.status()).as(lifetime.toString()).isEqualTo(200);
-    String clientId = RealmAdmin.unique("orders-bot");
+    assertThat(lifetime).hasStatus(200);
+    String clientId = Fixtures.unique("orders-bot");
     ObjectNode body = ConfigApi.clientBody(clientId, policyId);
     body.put("name", "Orders bot");
-    ConfigApi.Reply created = api.post(token, CLIENTS, body);
+    Reply created = api.post(token, CLIENTS, body);
 
-    assertThat(created.status()).as(created.toString()).isEqualTo(201);
+    assertThat(created).hasStatus(201);
     JsonNode c = created.json();
     String id = c.get("id").asText();
     assertThat(created.header("Location")).endsWith("/realms/demo/config/clients/" + id);
@@ -313,86 +308,82 @@ class ConfigApiResourcesIT {
     String secret = c.get("secret").asText();
     assertThat(secret).isNotBlank();
 
-    ConfigApi.Reply read = api.get(token, CLIENTS + "/" + id);
-    assertThat(read.status()).isEqualTo(200);
+    Reply read = api.get(token, CLIENTS + "/" + id);
+    assertThat(read).hasStatus(200);
     assertThat(read.header("ETag")).isNotBlank();
     assertThat(read.json().has("secret")).as("the secret is shown once").isFalse();
     assertThat(ConfigApi.strings(api.get(token, POLICIES + "/" + policyId).json(), "clients"))
         .containsExactly(id);
 
-    ConfigApi.Reply shown = api.get(token, CLIENTS + "/" + id + "/secret");
-    assertThat(shown.status()).isEqualTo(200);
-    assertThat(shown.json().get("secret").asText()).isEqualTo(secret);
+    Reply shown = api.get(token, CLIENTS + "/" + id + "/secret");
+    assertThat(shown).hasStatus(200).hasJson("/secret", secret);
 
     // the new client's tokens follow its policy, lifetime included
-    TestClient.Reply issued =
-        client.clientCredentials(clientId, secret, ".:config/clients/** *:**");
-    assertThat(issued.status()).as(issued.toString()).isEqualTo(200);
-    assertThat(issued.json().get("scope").asText()).isEqualTo(".:config/clients/**");
+    Reply issued = client.clientCredentials(clientId, secret, ".:config/clients/** *:**");
+    assertThat(issued).hasStatus(200).hasJson("/scope", ".:config/clients/**");
     assertThat(issued.json().get("expires_in").asInt()).isBetween(118, 120); // the second may tick
     String botToken = issued.json().get("access_token").asText();
-    assertThat(api.get(botToken, CLIENTS + "/" + id).status()).isEqualTo(200);
-    ConfigApi.assertInsufficientScope(api.get(botToken, POLICIES), "GET", POLICIES);
+    assertThat(api.get(botToken, CLIENTS + "/" + id)).hasStatus(200);
+    assertThat(api.get(botToken, POLICIES)).isInsufficientScope("GET", POLICIES);
 
     // a new secret replaces the old one
-    ConfigApi.Reply rotated = api.post(token, CLIENTS + "/" + id + "/secret", null);
-    assertThat(rotated.status()).as(rotated.toString()).isEqualTo(200);
+    Reply rotated = api.post(token, CLIENTS + "/" + id + "/secret", null);
+    assertThat(rotated).hasStatus(200);
     String newSecret = rotated.json().get("secret").asText();
     assertThat(newSecret).isNotBlank().isNotEqualTo(secret);
-    assertThat(client.clientCredentials(clientId, secret, null).status()).isEqualTo(401);
-    assertThat(client.clientCredentials(clientId, newSecret, null).status()).isEqualTo(200);
+    assertThat(client.clientCredentials(clientId, secret, null)).hasStatus(401);
+    assertThat(client.clientCredentials(clientId, newSecret, null)).hasStatus(200);
   }
 
   @Test
   void aPublicClientHasNoSecret() {
     String token = all();
-    String clientId = RealmAdmin.unique("spa");
+    String clientId = Fixtures.unique("spa");
     ObjectNode body = ConfigApi.JSON.createObjectNode();
     body.put("clientId", clientId).put("type", "public");
     body.putArray("grantTypes").add("authorization_code");
     body.putArray("redirectUris").add("http://localhost:3000/*");
-    ConfigApi.Reply created = api.post(token, CLIENTS, body);
-    assertThat(created.status()).as(created.toString()).isEqualTo(201);
+    Reply created = api.post(token, CLIENTS, body);
+    assertThat(created).hasStatus(201);
     assertThat(created.json().has("secret")).isFalse();
-    assertThat(created.json().get("type").asText()).isEqualTo("public");
+    assertThat(created).hasJson("/type", "public");
     assertThat(ConfigApi.strings(created.json(), "redirectUris"))
         .containsExactly("http://localhost:3000/*");
     String path = CLIENTS + "/" + created.json().get("id").asText();
-    assertThat(api.get(token, path + "/secret").status()).isEqualTo(409);
-    assertThat(api.post(token, path + "/secret", null).status()).isEqualTo(409);
+    assertThat(api.get(token, path + "/secret")).hasStatus(409);
+    assertThat(api.post(token, path + "/secret", null)).hasStatus(409);
   }
 
   @Test
   void clientsHonourIfMatchAndADeleteRemovesTheKeycloakClient() {
     String token = all();
-    String clientId = RealmAdmin.unique("etag-client");
-    ConfigApi.Reply created = api.post(token, CLIENTS, ConfigApi.clientBody(clientId));
+    String clientId = Fixtures.unique("etag-client");
+    Reply created = api.post(token, CLIENTS, ConfigApi.clientBody(clientId));
     String path = CLIENTS + "/" + created.json().get("id").asText();
     String v1 = created.header("ETag");
     assertThat(api.get(token, path).header("ETag")).isEqualTo(v1);
 
     ObjectNode renamed = ConfigApi.clientBody(clientId).put("name", "Renamed");
-    ConfigApi.Reply updated = api.send("PUT", path, token, renamed, "If-Match", v1);
-    assertThat(updated.status()).as(updated.toString()).isEqualTo(200);
-    assertThat(updated.json().get("name").asText()).isEqualTo("Renamed");
+    Reply updated = api.send("PUT", path, token, renamed, "If-Match", v1);
+    assertThat(updated).hasStatus(200).hasJson("/name", "Renamed");
     assertThat(updated.header("ETag")).isNotEqualTo(v1);
-    assertThat(api.send("PUT", path, token, renamed, "If-Match", v1).status()).isEqualTo(412);
-    assertThat(api.send("DELETE", path, token, null, "If-Match", v1).status()).isEqualTo(412);
+    assertThat(api.send("PUT", path, token, renamed, "If-Match", v1)).hasStatus(412);
+    assertThat(api.send("DELETE", path, token, null, "If-Match", v1)).hasStatus(412);
 
     ObjectNode disabled = ConfigApi.clientBody(clientId).put("enabled", false);
     assertThat(api.put(token, path, disabled).json().get("enabled").asBoolean()).isFalse();
 
-    assertThat(api.delete(token, path).status()).isEqualTo(204);
-    assertThat(api.get(token, path).status()).isEqualTo(404);
+    assertThat(api.delete(token, path)).hasStatus(204);
+    assertThat(api.get(token, path)).hasStatus(404);
     assertThat(fixtures.keycloakHasClient(clientId)).isFalse();
-    ConfigApi.Reply taken = api.post(token, CLIENTS, ConfigApi.clientBody("config-reader"));
-    assertThat(taken.status()).as("clientId taken: " + taken).isEqualTo(409);
+    Reply taken = api.post(token, CLIENTS, ConfigApi.clientBody("config-reader"));
+    assertThat(taken).as("clientId taken: " + taken).hasStatus(409);
   }
 
   @Test
   void theClientListIsSortedByClientId() {
-    ConfigApi.Reply list = api.get(fixtures.configReader(), CLIENTS + "?max=1000");
-    assertThat(list.status()).isEqualTo(200);
+    Reply list = api.get(fixtures.configReader(), CLIENTS + "?max=1000");
+    assertThat(list).hasStatus(200);
     List<String> clientIds = new ArrayList<>();
     list.json().get("clients").forEach(c -> clientIds.add(c.get("clientId").asText()));
     assertThat(clientIds).isSorted().contains("config-admin", "config-reader", "web-app");
@@ -429,22 +420,21 @@ class ConfigApiResourcesIT {
     // Keycloak's admin-events query cannot filter on a custom resource type (resourceTypes is
     // parsed as its enum), so the events are found by resource path and checked by type
     String token = all();
-    String title = RealmAdmin.unique("Audited");
+    String title = Fixtures.unique("Audited");
     String policyId = api.createPolicy(token, title, "a").get("id").asText();
     String policyPath = POLICIES + "/" + policyId;
-    assertThat(api.put(token, policyPath, ConfigApi.policyBody(title, "b")).status())
-        .isEqualTo(200);
-    assertThat(api.delete(token, policyPath).status()).isEqualTo(204);
+    assertThat(api.put(token, policyPath, ConfigApi.policyBody(title, "b"))).hasStatus(200);
+    assertThat(api.delete(token, policyPath)).hasStatus(204);
     assertThat(eventsOf(policyPath, "TOKEN_POLICY"))
         .containsExactlyInAnyOrder("CREATE", "UPDATE", "DELETE");
 
-    String clientId = RealmAdmin.unique("audited");
+    String clientId = Fixtures.unique("audited");
     String id = api.createClient(token, clientId).get("id").asText();
     String clientPath = CLIENTS + "/" + id;
-    assertThat(api.put(token, clientPath, ConfigApi.clientBody(clientId).put("name", "x")).status())
-        .isEqualTo(200);
-    assertThat(api.post(token, clientPath + "/secret", null).status()).isEqualTo(200);
-    assertThat(api.delete(token, clientPath).status()).isEqualTo(204);
+    assertThat(api.put(token, clientPath, ConfigApi.clientBody(clientId).put("name", "x")))
+        .hasStatus(200);
+    assertThat(api.post(token, clientPath + "/secret", null)).hasStatus(200);
+    assertThat(api.delete(token, clientPath)).hasStatus(204);
     List<String> clientEvents = new ArrayList<>(eventsOf(clientPath, "CLIENT"));
     clientEvents.addAll(eventsOf(clientPath + "/secret", "CLIENT")); // a new secret: ACTION
     assertThat(clientEvents).containsExactlyInAnyOrder("CREATE", "UPDATE", "ACTION", "DELETE");
@@ -453,7 +443,7 @@ class ConfigApiResourcesIT {
   @Test
   void aRefusedWriteIsNoAdminEvent() {
     String path = POLICIES + "/" + CONFIG_POLICY_ID;
-    ConfigApi.Reply refused =
+    Reply refused =
         api.send(
             "PUT",
             path,
@@ -461,7 +451,7 @@ class ConfigApiResourcesIT {
             ConfigApi.policyBody("Configuration token policy", "*:**"),
             "If-Match",
             "\"stale\"");
-    assertThat(refused.status()).isEqualTo(403);
+    assertThat(refused).hasStatus(403);
     assertThat(fixtures.adminEvents(path))
         .noneMatch(e -> "TOKEN_POLICY".equals(e.path("resourceType").asText()));
   }

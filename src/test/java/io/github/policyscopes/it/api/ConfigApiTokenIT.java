@@ -1,10 +1,12 @@
 package io.github.policyscopes.it.api;
 
+import static io.github.policyscopes.it.ReplyAssert.assertThat;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.github.policyscopes.it.Fixtures;
 import io.github.policyscopes.it.KeycloakServerExtension;
-import io.github.policyscopes.it.RealmAdmin;
+import io.github.policyscopes.it.Reply;
 import io.github.policyscopes.it.TestClient;
 import java.net.URI;
 import java.net.http.HttpRequest;
@@ -27,20 +29,21 @@ class ConfigApiTokenIT {
   private static final String PATH = "config/tokenPolicies";
 
   private static TestClient client;
-  private static ApiFixtures fixtures;
+  private static Fixtures fixtures;
   private static ConfigApi api;
 
   @BeforeAll
   static void setUp(TestClient testClient) {
     client = testClient;
-    fixtures = new ApiFixtures(testClient);
+    fixtures = new Fixtures(testClient);
     api = fixtures.api();
   }
 
-  private static void assertNoToken(ConfigApi.Reply reply) {
-    assertThat(reply.status()).as(reply.toString()).isEqualTo(401);
-    assertThat(reply.header("WWW-Authenticate")).isEqualTo("Bearer realm=\"demo\"");
-    assertThat(reply.json().path("error").asText()).isEqualTo("invalid_request");
+  private static void assertNoToken(Reply reply) {
+    assertThat(reply)
+        .hasStatus(401)
+        .hasHeader("WWW-Authenticate", "Bearer realm=\"demo\"")
+        .hasError("invalid_request");
     assertThat(reply.json().path("error_description").isTextual()).isTrue();
   }
 
@@ -58,7 +61,7 @@ class ConfigApiTokenIT {
 
   @Test
   void aWriteWithoutTokenIs401AndWritesNothing() {
-    String title = RealmAdmin.unique("No token");
+    String title = Fixtures.unique("No token");
     assertNoToken(api.post(null, PATH, ConfigApi.policyBody(title, "openid")));
     assertThat(fixtures.clientScopes())
         .noneMatch(scope -> title.equals(scope.path("description").asText()));
@@ -85,7 +88,7 @@ class ConfigApiTokenIT {
   @ParameterizedTest
   @ValueSource(strings = {"garbage", "a.b.c", "eyJhbGciOiJub25lIn0.eyJzY29wZSI6Iio6KioifQ."})
   void garbageIs401InvalidToken(String token) {
-    ConfigApi.assertInvalidToken(api.get(token, PATH));
+    assertThat(api.get(token, PATH)).isInvalidToken();
   }
 
   @Test
@@ -99,8 +102,8 @@ class ConfigApiTokenIT {
     String tampered =
         token.substring(0, dot + 1)
             + java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(signature);
-    assertThat(api.get(token, PATH).status()).isEqualTo(200);
-    ConfigApi.assertInvalidToken(api.get(tampered, PATH));
+    assertThat(api.get(token, PATH)).hasStatus(200);
+    assertThat(api.get(tampered, PATH)).isInvalidToken();
   }
 
   @Test
@@ -117,65 +120,65 @@ class ConfigApiTokenIT {
             + java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(payload.getBytes())
             + "."
             + parts[2];
-    ConfigApi.assertInvalidToken(
-        api.post(forged, PATH, ConfigApi.policyBody(RealmAdmin.unique("Forged"), "openid")));
+    assertThat(api.post(forged, PATH, ConfigApi.policyBody(Fixtures.unique("Forged"), "openid")))
+        .isInvalidToken();
   }
 
   @Test
   void anExpiredTokenIs401InvalidToken() throws InterruptedException {
     // Keycloak's per-client access token lifespan (seconds): 3 s instead of waiting for 60
-    String clientId = RealmAdmin.unique("short-lived");
+    String clientId = Fixtures.unique("short-lived");
     fixtures.createClientRepresentation(
         Map.of(
             "clientId", clientId,
             "enabled", true,
             "publicClient", false,
-            "secret", ApiFixtures.SECRET,
+            "secret", Fixtures.SECRET,
             "serviceAccountsEnabled", true,
             "standardFlowEnabled", false,
             "attributes", Map.of("access.token.lifespan", "3")));
-    String token = api.token(clientId, ApiFixtures.SECRET, null);
-    ConfigApi.Reply fresh = api.get(token, "config/whoami");
-    assertThat(fresh.status()).as("the fresh token is valid: " + fresh).isEqualTo(200);
+    String token = api.token(clientId, Fixtures.SECRET, null);
+    Reply fresh = api.get(token, "config/whoami");
+    assertThat(fresh).as("the fresh token is valid: " + fresh).hasStatus(200);
 
     long exp = TestClient.claims(token).get("exp").asLong();
     long waitMillis = (exp + 2) * 1000 - System.currentTimeMillis();
     assertThat(waitMillis).as("lifespan honoured (exp - now)").isLessThanOrEqualTo(62_000);
     Thread.sleep(Math.max(0, waitMillis));
 
-    ConfigApi.assertInvalidToken(api.get(token, "config/whoami"));
-    ConfigApi.assertInvalidToken(api.get(token, PATH));
+    assertThat(api.get(token, "config/whoami")).isInvalidToken();
+    assertThat(api.get(token, PATH)).isInvalidToken();
   }
 
   @Test
   void aRevokedTokenIs401InvalidToken() {
-    ApiFixtures.Bound bound = fixtures.boundClient("revoked", List.of(".:**"));
+    Fixtures.Bound bound = fixtures.boundClient("revoked", List.of(".:**"));
     String token = bound.token(".:**");
-    assertThat(api.get(token, PATH).status()).isEqualTo(200);
+    assertThat(api.get(token, PATH)).hasStatus(200);
 
-    TestClient.Reply revoked =
+    Reply revoked =
         client.postForm(
             client.realmUrl(TestClient.REALM) + "/protocol/openid-connect/revoke",
             TestClient.form(
                 "client_id",
                 bound.clientId(),
                 "client_secret",
-                ApiFixtures.SECRET,
+                Fixtures.SECRET,
                 "token",
                 token,
                 "token_type_hint",
                 "access_token"));
-    assertThat(revoked.status()).as(revoked.toString()).isEqualTo(200);
+    assertThat(revoked).hasStatus(200);
 
-    ConfigApi.assertInvalidToken(api.get(token, PATH));
-    ConfigApi.assertInvalidToken(api.get(token, "config/whoami"));
+    assertThat(api.get(token, PATH)).isInvalidToken();
+    assertThat(api.get(token, "config/whoami")).isInvalidToken();
   }
 
   @Test
   void aTokenIssuedBeforeTheClientsNotBeforeIs401InvalidToken() throws InterruptedException {
-    ApiFixtures.Bound bound = fixtures.boundClient("not-before", List.of(".:**"));
+    Fixtures.Bound bound = fixtures.boundClient("not-before", List.of(".:**"));
     String token = bound.token(".:**");
-    assertThat(api.get(token, PATH).status()).isEqualTo(200);
+    assertThat(api.get(token, PATH)).hasStatus(200);
     Thread.sleep(1100); // notBefore has a resolution of one second; iat < notBefore is stale
 
     // the console's Client → Advanced → Revocation → "Set to now"
@@ -184,86 +187,76 @@ class ConfigApiTokenIT {
     ((com.fasterxml.jackson.databind.node.ObjectNode) representation)
         .put("notBefore", System.currentTimeMillis() / 1000);
     ((com.fasterxml.jackson.databind.node.ObjectNode) representation).remove("secret");
-    TestClient.Reply revoked = client.admin("PUT", clients, representation.toString());
-    assertThat(revoked.status()).as(revoked.toString()).isEqualTo(204);
+    Reply revoked = client.admin("PUT", clients, representation.toString());
+    assertThat(revoked).hasStatus(204);
     Thread.sleep(1100); // a new token must be issued after notBefore
 
-    ConfigApi.assertInvalidToken(api.get(token, PATH));
-    assertThat(api.get(bound.token(".:**"), PATH).status()).as("a new token works").isEqualTo(200);
+    assertThat(api.get(token, PATH)).isInvalidToken();
+    assertThat(api.get(bound.token(".:**"), PATH)).as("a new token works").hasStatus(200);
   }
 
   @Test
   void aTokenOfADisabledClientIs401InvalidToken() {
-    ApiFixtures.Bound bound = fixtures.boundClient("disabled", List.of(".:**"));
+    Fixtures.Bound bound = fixtures.boundClient("disabled", List.of(".:**"));
     String token = bound.token(".:**");
-    assertThat(api.get(token, PATH).status()).isEqualTo(200);
+    assertThat(api.get(token, PATH)).hasStatus(200);
 
     String clients = "realms/" + TestClient.REALM + "/clients/" + bound.uuid();
     JsonNode representation = client.admin("GET", clients, null).json();
     ((com.fasterxml.jackson.databind.node.ObjectNode) representation).put("enabled", false);
     ((com.fasterxml.jackson.databind.node.ObjectNode) representation).remove("secret");
-    TestClient.Reply disabled = client.admin("PUT", clients, representation.toString());
-    assertThat(disabled.status()).as(disabled.toString()).isEqualTo(204);
+    Reply disabled = client.admin("PUT", clients, representation.toString());
+    assertThat(disabled).hasStatus(204);
 
-    ConfigApi.assertInvalidToken(api.get(token, PATH));
+    assertThat(api.get(token, PATH)).isInvalidToken();
   }
 
   @Test
   void aTokenOfAnotherRealmIs401InvalidToken() {
     // the master realm's admin: all-powerful there, nothing here
-    ConfigApi.assertInvalidToken(api.get(client.adminToken(), PATH));
-    ConfigApi.assertInvalidToken(api.get(client.adminToken(), "config/whoami"));
+    assertThat(api.get(client.adminToken(), PATH)).isInvalidToken();
+    assertThat(api.get(client.adminToken(), "config/whoami")).isInvalidToken();
   }
 
   @Test
   void anIdTokenAndARefreshTokenAreNotAccessTokens() {
-    ApiFixtures.Bound bound = fixtures.boundClient("id-token", List.of("openid", ".:**"));
-    TestClient.Reply login =
-        client.token(
-            TestClient.REALM,
-            TestClient.form(
-                "grant_type", "password",
-                "client_id", bound.clientId(),
-                "client_secret", ApiFixtures.SECRET,
-                "username", "demo",
-                "password", "demo",
-                "scope", "openid .:**"));
-    assertThat(login.status()).as(login.toString()).isEqualTo(200);
+    Fixtures.Bound bound = fixtures.boundClient("id-token", List.of("openid", ".:**"));
+    Reply login = client.password(bound.clientId(), Fixtures.SECRET, "demo", "demo", "openid .:**");
+    assertThat(login).hasStatus(200);
     JsonNode tokens = login.json();
     assertThat(tokens.path("id_token").isTextual()).as("an ID token: " + login).isTrue();
     assertThat(tokens.path("refresh_token").isTextual()).as("a refresh token: " + login).isTrue();
 
-    assertThat(api.get(tokens.get("access_token").asText(), PATH).status())
+    assertThat(api.get(tokens.get("access_token").asText(), PATH))
         .as("the access token of the same response works")
-        .isEqualTo(200);
-    ConfigApi.assertInvalidToken(api.get(tokens.get("id_token").asText(), PATH));
-    ConfigApi.assertInvalidToken(api.get(tokens.get("id_token").asText(), "config/whoami"));
-    ConfigApi.assertInvalidToken(api.get(tokens.get("refresh_token").asText(), PATH));
-    ConfigApi.assertInvalidToken(api.get(tokens.get("refresh_token").asText(), "config/whoami"));
+        .hasStatus(200);
+    assertThat(api.get(tokens.get("id_token").asText(), PATH)).isInvalidToken();
+    assertThat(api.get(tokens.get("id_token").asText(), "config/whoami")).isInvalidToken();
+    assertThat(api.get(tokens.get("refresh_token").asText(), PATH)).isInvalidToken();
+    assertThat(api.get(tokens.get("refresh_token").asText(), "config/whoami")).isInvalidToken();
   }
 
   @Test
   void aValidTokenOfAnUnboundClientIsAuthenticatedButHasNoPower() {
-    String clientId = RealmAdmin.unique("unbound");
-    fixtures.admin().createClient(clientId, ApiFixtures.SECRET);
-    String token = api.token(clientId, ApiFixtures.SECRET, null);
+    String clientId = Fixtures.unique("unbound");
+    fixtures.createClient(clientId, Fixtures.SECRET);
+    String token = api.token(clientId, Fixtures.SECRET, null);
 
-    ConfigApi.Reply whoami = api.get(token, "config/whoami");
-    assertThat(whoami.status()).as(whoami.toString()).isEqualTo(200);
-    assertThat(whoami.json().path("clientId").asText()).isEqualTo(clientId);
-    ConfigApi.assertInsufficientScope(api.get(token, PATH), "GET", PATH);
+    Reply whoami = api.get(token, "config/whoami");
+    assertThat(whoami).hasStatus(200).hasJson("/clientId", clientId);
+    assertThat(api.get(token, PATH)).isInsufficientScope("GET", PATH);
   }
 
   @Test
   void theBearerSchemeIsCaseInsensitive() {
     // RFC 7235 §2.1: the auth-scheme is case-insensitive
     String token = fixtures.configReader();
-    ConfigApi.Reply reply =
+    Reply reply =
         api.send(
             HttpRequest.newBuilder(URI.create(api.url(PATH)))
                 .header("Authorization", "bearer " + token)
                 .GET()
                 .build());
-    assertThat(reply.status()).as(reply.toString()).isEqualTo(200);
+    assertThat(reply).hasStatus(200);
   }
 }

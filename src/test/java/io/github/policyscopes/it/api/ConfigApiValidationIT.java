@@ -1,10 +1,12 @@
 package io.github.policyscopes.it.api;
 
+import static io.github.policyscopes.it.ReplyAssert.assertThat;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.github.policyscopes.it.Fixtures;
 import io.github.policyscopes.it.KeycloakServerExtension;
-import io.github.policyscopes.it.RealmAdmin;
+import io.github.policyscopes.it.Reply;
 import io.github.policyscopes.it.TestClient;
 import java.util.ArrayList;
 import java.util.List;
@@ -31,7 +33,7 @@ class ConfigApiValidationIT {
   private static final String POLICIES = "config/tokenPolicies";
   private static final String CLIENTS = "config/clients";
 
-  private static ApiFixtures fixtures;
+  private static Fixtures fixtures;
   private static ConfigApi api;
   private static String token;
 
@@ -44,7 +46,7 @@ class ConfigApiValidationIT {
 
   @BeforeAll
   static void setUp(TestClient client) {
-    fixtures = new ApiFixtures(client);
+    fixtures = new Fixtures(client);
     api = fixtures.api();
   }
 
@@ -225,8 +227,8 @@ class ConfigApiValidationIT {
         .map(Arguments::of);
   }
 
-  private static void assertBadInput(ConfigApi.Reply reply, Case c) {
-    assertThat(reply.status()).as(c + ": " + reply).isEqualTo(c.status());
+  private static void assertBadInput(Reply reply, Case c) {
+    assertThat(reply).as(c.toString()).hasStatus(c.status());
     if (c.status() == 413) {
       return;
     }
@@ -251,27 +253,27 @@ class ConfigApiValidationIT {
   @ParameterizedTest(name = "PUT {0}")
   @MethodSource("policyCases")
   void aBadPolicyIsRefusedOnUpdateAndChangesNothing(Case c) {
-    String title = RealmAdmin.unique("Valid");
+    String title = Fixtures.unique("Valid");
     String path = POLICIES + "/" + api.createPolicy(token, title, "valid-plain").get("id").asText();
     try {
-      ConfigApi.Reply before = api.get(token, path);
+      Reply before = api.get(token, path);
       assertBadInput(api.put(token, path, c.body().replace("$", marker)), c);
-      ConfigApi.Reply after = api.get(token, path);
+      Reply after = api.get(token, path);
       assertThat(after.json()).isEqualTo(before.json());
-      assertThat(after.header("ETag")).isEqualTo(before.header("ETag"));
+      assertThat(after).hasHeader("ETag", before.header("ETag"));
     } finally {
-      assertThat(api.delete(token, path).status()).isEqualTo(204);
+      assertThat(api.delete(token, path)).hasStatus(204);
     }
   }
 
   @Test
   void allErrorsAreListedTheFirstIsNamed() {
-    ConfigApi.Reply reply =
+    Reply reply =
         api.post(
             token,
             POLICIES,
             "{\"title\": \"\", \"allowedScopes\": [\"ok\", \"*:a//b\", \"*:\"], \"accessTokenLifetime\": 5}");
-    assertThat(reply.status()).as(reply.toString()).isEqualTo(400);
+    assertThat(reply).hasStatus(400);
     List<String> fields = new ArrayList<>();
     reply
         .json()
@@ -289,37 +291,36 @@ class ConfigApiValidationIT {
   @Test
   void theBoundariesAreAccepted() {
     for (int lifetime : new int[] {60, 86400}) {
-      ConfigApi.Reply ok =
+      Reply ok =
           api.post(
               token,
               POLICIES,
-              ConfigApi.policyBody(RealmAdmin.unique("Boundary"), "openid")
+              ConfigApi.policyBody(Fixtures.unique("Boundary"), "openid")
                   .put("accessTokenLifetime", lifetime));
-      assertThat(ok.status()).as(ok.toString()).isEqualTo(201);
-      assertThat(ok.json().path("accessTokenLifetime").asInt()).isEqualTo(lifetime);
+      assertThat(ok).hasStatus(201).hasJson("/accessTokenLifetime", lifetime);
       api.delete(token, POLICIES + "/" + ok.json().get("id").asText());
     }
-    ConfigApi.Reply many =
+    Reply many =
         api.post(
             token,
             POLICIES,
             "{\"title\": \""
-                + RealmAdmin.unique("Many")
+                + Fixtures.unique("Many")
                 + "\", \"allowedScopes\": ["
                 + scopes(64)
                 + "]}");
-    assertThat(many.status()).as(many.toString()).isEqualTo(201);
+    assertThat(many).hasStatus(201);
     assertThat(ConfigApi.strings(many.json(), "allowedScopes")).hasSize(64);
     api.delete(token, POLICIES + "/" + many.json().get("id").asText());
   }
 
   @Test
   void aTitleTakenIsAConflict() {
-    String title = RealmAdmin.unique("Taken");
+    String title = Fixtures.unique("Taken");
     String path = POLICIES + "/" + api.createPolicy(token, title, "a").get("id").asText();
     try {
-      ConfigApi.Reply again = api.post(token, POLICIES, ConfigApi.policyBody(title, "b"));
-      assertThat(again.status()).as(again.toString()).isEqualTo(409);
+      Reply again = api.post(token, POLICIES, ConfigApi.policyBody(title, "b"));
+      assertThat(again).hasStatus(409);
       assertThat(again.json().path("error").asText()).isNotBlank();
     } finally {
       api.delete(token, path);
@@ -328,7 +329,7 @@ class ConfigApiValidationIT {
 
   @Test
   void aBodyThatIsNotJsonByContentTypeIsRefusedWithoutA500() {
-    ConfigApi.Reply reply =
+    Reply reply =
         api.send(
             "POST",
             POLICIES,
@@ -336,15 +337,15 @@ class ConfigApiValidationIT {
             "{\"title\": \"" + marker + "\", \"allowedScopes\": []}",
             "Content-Type",
             "text/plain");
-    assertThat(reply.status()).as(reply.toString()).isBetween(400, 499);
+    assertThat(reply).hasStatusBetween(400, 499);
   }
 
   @Test
   void badQueryParametersAre400() {
     for (String query : List.of("max=0", "max=1001", "max=-1", "first=-1", "max=abc", "first=x")) {
-      ConfigApi.Reply reply = api.get(token, POLICIES + "?" + query);
-      ConfigApi.assertInvalidRequest(reply);
-      ConfigApi.assertInvalidRequest(api.get(token, CLIENTS + "?" + query));
+      Reply reply = api.get(token, POLICIES + "?" + query);
+      assertThat(reply).isInvalidRequest();
+      assertThat(api.get(token, CLIENTS + "?" + query)).isInvalidRequest();
     }
   }
 
@@ -399,15 +400,14 @@ class ConfigApiValidationIT {
 
   @Test
   void theClientIdIsImmutable() {
-    String clientId = RealmAdmin.unique("immutable");
+    String clientId = Fixtures.unique("immutable");
     String path = CLIENTS + "/" + api.createClient(token, clientId).get("id").asText();
     try {
-      ConfigApi.Reply renamed = api.put(token, path, ConfigApi.clientBody(marker));
-      assertThat(renamed.status()).as(renamed.toString()).isEqualTo(400);
-      assertThat(renamed.json().path("field").asText()).isEqualTo("clientId");
+      Reply renamed = api.put(token, path, ConfigApi.clientBody(marker));
+      assertThat(renamed).hasStatus(400).hasJson("/field", "clientId");
       assertThat(api.get(token, path).json().path("clientId").asText()).isEqualTo(clientId);
     } finally {
-      assertThat(api.delete(token, path).status()).isEqualTo(204);
+      assertThat(api.delete(token, path)).hasStatus(204);
     }
   }
 }

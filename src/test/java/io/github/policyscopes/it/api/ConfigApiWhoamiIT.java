@@ -1,18 +1,19 @@
 package io.github.policyscopes.it.api;
 
-import static io.github.policyscopes.it.api.ApiFixtures.CONFIG_POLICY_ID;
-import static io.github.policyscopes.it.api.ApiFixtures.STICKY_DENY;
+import static io.github.policyscopes.it.Fixtures.CONFIG_POLICY_ID;
+import static io.github.policyscopes.it.Fixtures.STICKY_DENY;
+import static io.github.policyscopes.it.ReplyAssert.assertThat;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.github.policyscopes.it.Fixtures;
 import io.github.policyscopes.it.KeycloakServerExtension;
-import io.github.policyscopes.it.RealmAdmin;
+import io.github.policyscopes.it.Reply;
 import io.github.policyscopes.it.TestClient;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
@@ -28,18 +29,18 @@ class ConfigApiWhoamiIT {
 
   private static final String ORIGIN = "http://localhost:3000";
 
-  private static ApiFixtures fixtures;
+  private static Fixtures fixtures;
   private static ConfigApi api;
 
   @BeforeAll
   static void setUp(TestClient client) {
-    fixtures = new ApiFixtures(client);
+    fixtures = new Fixtures(client);
     api = fixtures.api();
   }
 
   private static JsonNode whoami(String token, String query) {
-    ConfigApi.Reply reply = api.get(token, "config/whoami" + query);
-    assertThat(reply.status()).as(reply.toString()).isEqualTo(200);
+    Reply reply = api.get(token, "config/whoami" + query);
+    assertThat(reply).hasStatus(200);
     return reply.json();
   }
 
@@ -67,19 +68,9 @@ class ConfigApiWhoamiIT {
 
   @Test
   void whoamiNamesTheUserOfAUserToken() {
-    ApiFixtures.Bound bound = fixtures.boundClient("whoami-user", List.of(".:**"));
-    TestClient.Reply login =
-        api.client()
-            .token(
-                TestClient.REALM,
-                TestClient.form(
-                    "grant_type", "password",
-                    "client_id", bound.clientId(),
-                    "client_secret", ApiFixtures.SECRET,
-                    "username", "demo",
-                    "password", "demo",
-                    "scope", ".:**"));
-    assertThat(login.status()).as(login.toString()).isEqualTo(200);
+    Fixtures.Bound bound = fixtures.boundClient("whoami-user", List.of(".:**"));
+    Reply login = api.client().password(bound.clientId(), Fixtures.SECRET, "demo", "demo", ".:**");
+    assertThat(login).hasStatus(200);
     JsonNode me = whoami(login.json().get("access_token").asText(), "");
     assertThat(me.get("clientId").asText()).isEqualTo(bound.clientId());
     assertThat(me.path("username").asText()).isEqualTo("demo");
@@ -137,7 +128,7 @@ class ConfigApiWhoamiIT {
   @Test
   void theDecisionAgreesWithTheRealRequest() {
     String policy =
-        api.createPolicy(fixtures.allPowerToken(), RealmAdmin.unique("Agree"), "openid")
+        api.createPolicy(fixtures.allPowerToken(), Fixtures.unique("Agree"), "openid")
             .get("id")
             .asText();
     List<String[]> requests =
@@ -154,9 +145,9 @@ class ConfigApiWhoamiIT {
       for (String[] r : requests) {
         boolean allowed =
             whoami(token, query(r[0], r[1])).get("decision").get("allowed").asBoolean();
-        ConfigApi.Reply real =
+        Reply real =
             "POST".equals(r[0])
-                ? api.post(token, r[1], ConfigApi.policyBody(RealmAdmin.unique("Agree new"), "x"))
+                ? api.post(token, r[1], ConfigApi.policyBody(Fixtures.unique("Agree new"), "x"))
                 : api.send(r[0], r[1], token, null, "If-Match", "\"never-matches\"");
         assertThat(real.status() != 403)
             .as(scope + " " + r[0] + " " + r[1] + " -> " + real)
@@ -167,16 +158,16 @@ class ConfigApiWhoamiIT {
 
   @Test
   void aNonCanonicalPathInTheQueryIs400() {
-    ConfigApi.assertInvalidRequest(
-        api.get(fixtures.configReader(), "config/whoami" + query("GET", "config//clients")));
-    ConfigApi.assertInvalidRequest(
-        api.get(fixtures.configReader(), "config/whoami" + query("GET", "config/../config")));
+    assertThat(api.get(fixtures.configReader(), "config/whoami" + query("GET", "config//clients")))
+        .isInvalidRequest();
+    assertThat(api.get(fixtures.configReader(), "config/whoami" + query("GET", "config/../config")))
+        .isInvalidRequest();
   }
 
   @Test
   void theOpenApiDescriptionNeedsNoToken() {
-    ConfigApi.Reply reply = api.get(null, "config/openapi.json");
-    assertThat(reply.status()).as(reply.toString()).isEqualTo(200);
+    Reply reply = api.get(null, "config/openapi.json");
+    assertThat(reply).hasStatus(200);
     assertThat(reply.header("Content-Type")).startsWith("application/json");
     JsonNode doc = reply.json();
     assertThat(doc.get("openapi").asText()).startsWith("3.0");
@@ -192,49 +183,31 @@ class ConfigApiWhoamiIT {
   // ---- CORS ----
 
   /** An own confidential client with web origin {@value #ORIGIN}, bound to {@code .:**}. */
-  private static ApiFixtures.Bound browserClient() {
-    String clientId = RealmAdmin.unique("cors-client");
-    String uuid =
-        fixtures.createClientRepresentation(
-            Map.of(
-                "clientId", clientId,
-                "enabled", true,
-                "publicClient", false,
-                "secret", ApiFixtures.SECRET,
-                "serviceAccountsEnabled", true,
-                "standardFlowEnabled", false,
-                "webOrigins", List.of(ORIGIN)));
-    String policy =
-        fixtures
-            .admin()
-            .createPolicy(RealmAdmin.unique("cors"), List.of(".:**", "web-origins"), null, null);
-    fixtures.admin().bind(uuid, policy);
-    return new ApiFixtures.Bound(clientId, uuid, policy, api);
+  private static Fixtures.Bound browserClient() {
+    return fixtures.browserClient("cors", ORIGIN);
   }
 
   @Test
   void anAllowedOriginGetsAccessControlAllowOrigin() {
-    ApiFixtures.Bound bound = browserClient();
+    Fixtures.Bound bound = browserClient();
     String token = bound.token(".:**");
-    ConfigApi.Reply reply = api.send("GET", "config/tokenPolicies", token, null, "Origin", ORIGIN);
-    assertThat(reply.status()).as(reply.toString()).isEqualTo(200);
-    assertThat(reply.header("Access-Control-Allow-Origin")).isEqualTo(ORIGIN);
+    Reply reply = api.send("GET", "config/tokenPolicies", token, null, "Origin", ORIGIN);
+    assertThat(reply).hasStatus(200).hasHeader("Access-Control-Allow-Origin", ORIGIN);
 
-    ConfigApi.Reply whoami = api.send("GET", "config/whoami", token, null, "Origin", ORIGIN);
-    assertThat(whoami.header("Access-Control-Allow-Origin")).isEqualTo(ORIGIN);
+    Reply whoami = api.send("GET", "config/whoami", token, null, "Origin", ORIGIN);
+    assertThat(whoami).hasHeader("Access-Control-Allow-Origin", ORIGIN);
 
     // an error the browser app must be able to read
-    ConfigApi.Reply denied =
+    Reply denied =
         api.send(
             "DELETE", "config/tokenPolicies/" + CONFIG_POLICY_ID, token, null, "Origin", ORIGIN);
-    assertThat(denied.status()).isEqualTo(403);
-    assertThat(denied.header("Access-Control-Allow-Origin")).isEqualTo(ORIGIN);
+    assertThat(denied).hasStatus(403).hasHeader("Access-Control-Allow-Origin", ORIGIN);
   }
 
   @Test
   void anotherOriginGetsNoAccessControlAllowOrigin() {
-    ApiFixtures.Bound bound = browserClient();
-    ConfigApi.Reply reply =
+    Fixtures.Bound bound = browserClient();
+    Reply reply =
         api.send(
             "GET",
             "config/tokenPolicies",
@@ -244,18 +217,17 @@ class ConfigApiWhoamiIT {
             "http://evil.example");
     // as Keycloak's own endpoints do (Cors.checkAllowedOrigins): 403 for an origin the client
     // does not allow, with no Access-Control-Allow-Origin
-    assertThat(reply.status()).as(reply.toString()).isEqualTo(403);
-    assertThat(reply.json().path("error").asText()).isEqualTo("invalid_origin");
+    assertThat(reply).hasStatus(403).hasError("invalid_origin");
     assertThat(reply.header("Access-Control-Allow-Origin"))
         .as(reply.toString())
         .isNotIn("http://evil.example", "*");
     // the demo reader has no web origins at all
-    ConfigApi.Reply reader =
+    Reply reader =
         api.send("GET", "config/tokenPolicies", fixtures.configReader(), null, "Origin", ORIGIN);
-    assertThat(reader.status()).isEqualTo(403);
+    assertThat(reader).hasStatus(403);
     assertThat(reader.header("Access-Control-Allow-Origin")).isNotIn(ORIGIN, "*");
     // and no Origin at all (a server-side caller) is not a CORS request
-    assertThat(api.get(fixtures.configReader(), "config/tokenPolicies").status()).isEqualTo(200);
+    assertThat(api.get(fixtures.configReader(), "config/tokenPolicies")).hasStatus(200);
   }
 
   @Test
@@ -265,7 +237,7 @@ class ConfigApiWhoamiIT {
             "config/tokenPolicies",
             "config/tokenPolicies/" + CONFIG_POLICY_ID,
             "config/clients/x/secret")) {
-      ConfigApi.Reply preflight =
+      Reply preflight =
           api.send(
               "OPTIONS",
               path,
@@ -277,7 +249,7 @@ class ConfigApiWhoamiIT {
               "PUT",
               "Access-Control-Request-Headers",
               "authorization, content-type, if-match");
-      assertThat(preflight.status()).as(path + ": " + preflight).isEqualTo(200);
+      assertThat(preflight).as(path).hasStatus(200);
     }
   }
 }

@@ -1,12 +1,14 @@
 package io.github.policyscopes.it.api;
 
-import static io.github.policyscopes.it.api.ApiFixtures.CONFIG_POLICY_ID;
-import static io.github.policyscopes.it.api.ApiFixtures.STICKY_DENY;
+import static io.github.policyscopes.it.Fixtures.CONFIG_POLICY_ID;
+import static io.github.policyscopes.it.Fixtures.STICKY_DENY;
+import static io.github.policyscopes.it.ReplyAssert.assertThat;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.github.policyscopes.it.Fixtures;
 import io.github.policyscopes.it.KeycloakServerExtension;
-import io.github.policyscopes.it.RealmAdmin;
+import io.github.policyscopes.it.Reply;
 import io.github.policyscopes.it.TestClient;
 import java.util.ArrayList;
 import java.util.List;
@@ -25,26 +27,26 @@ import org.junit.jupiter.api.extension.ExtendWith;
 @ExtendWith(KeycloakServerExtension.class)
 class EvaluateIT {
 
-  private static ApiFixtures fixtures;
+  private static Fixtures fixtures;
   private static ConfigApi api;
   private static TestClient http;
   private static String configAdminUuid;
 
   @BeforeAll
   static void setUp(TestClient client) {
-    fixtures = new ApiFixtures(client);
+    fixtures = new Fixtures(client);
     api = fixtures.api();
     http = client;
     configAdminUuid = fixtures.internalId("config-admin");
   }
 
-  private static ConfigApi.Reply evaluate(String token, String clientUuid, Object body) {
+  private static Reply evaluate(String token, String clientUuid, Object body) {
     return api.post(token, "config/clients/" + clientUuid + "/evaluate", body);
   }
 
   private static JsonNode evaluated(String token, String clientUuid, String scope) {
-    ConfigApi.Reply reply = evaluate(token, clientUuid, Map.of("scope", scope));
-    assertThat(reply.status()).as(reply.toString()).isEqualTo(200);
+    Reply reply = evaluate(token, clientUuid, Map.of("scope", scope));
+    assertThat(reply).hasStatus(200);
     return reply.json();
   }
 
@@ -60,22 +62,15 @@ class EvaluateIT {
 
   /** The {@code scope} of a real token response, "" when absent. */
   private static String realScope(String clientId, String secret, String scope) {
-    TestClient.Reply reply = http.clientCredentials(clientId, secret, scope);
-    assertThat(reply.status()).as(reply.toString()).isEqualTo(200);
+    Reply reply = http.clientCredentials(clientId, secret, scope);
+    assertThat(reply).hasStatus(200);
     return reply.json().path("scope").asText("");
-  }
-
-  /** A bound client with {@code allowed}, handed over to the API. */
-  private static ApiFixtures.Bound handedOver(String prefix, List<String> allowed) {
-    ApiFixtures.Bound bound = fixtures.boundClient(prefix, allowed);
-    fixtures.handOver(bound.uuid());
-    return bound;
   }
 
   @Test
   void allowedScopesNameTheirEntryAndPolicyAndMatchARealToken() {
-    ApiFixtures.Bound bound =
-        handedOver("eval-allowed", List.of(".:config/**", "profile", "email"));
+    Fixtures.Bound bound =
+        fixtures.handedOver("eval-allowed", List.of(".:config/**", "profile", "email"));
     JsonNode e = evaluated(fixtures.configReader(), bound.uuid(), ".:config/clients profile");
 
     assertThat(e.path("clientId").asText()).isEqualTo(bound.clientId());
@@ -92,7 +87,7 @@ class EvaluateIT {
     assertThat(scope(e, "email").path("granted").asBoolean()).isTrue();
     assertThat(e.path("stickyDenies").size()).isZero();
 
-    String real = realScope(bound.clientId(), ApiFixtures.SECRET, ".:config/clients profile");
+    String real = realScope(bound.clientId(), Fixtures.SECRET, ".:config/clients profile");
     assertThat(List.of(e.path("scope").asText().split(" ")))
         .containsExactlyInAnyOrderElementsOf(List.of(real.split(" ")));
   }
@@ -144,8 +139,8 @@ class EvaluateIT {
 
   @Test
   void rejectModeIsARejectionAsARealRequestIs() {
-    ApiFixtures.Bound strict = fixtures.boundClient("eval-strict", List.of(".:config/**"));
-    fixtures.admin().editPolicy(strict.policyId(), List.of(".:config/**"), null, "reject");
+    Fixtures.Bound strict = fixtures.boundClient("eval-strict", List.of(".:config/**"));
+    fixtures.editPolicy(strict.policyId(), List.of(".:config/**"), null, "reject");
     fixtures.handOver(strict.uuid());
     JsonNode e = evaluated(fixtures.configReader(), strict.uuid(), "*:config/x");
     assertThat(e.path("outcome").asText()).isEqualTo("rejected");
@@ -153,25 +148,23 @@ class EvaluateIT {
     assertThat(e.has("scope")).isFalse();
     assertThat(e.path("disallowedScopes").asText()).isEqualTo("reject");
 
-    TestClient.Reply real =
-        http.clientCredentials(strict.clientId(), ApiFixtures.SECRET, "*:config/x");
-    assertThat(real.status()).isEqualTo(400);
-    assertThat(real.json().path("error").asText()).isEqualTo("invalid_scope");
+    Reply real = http.clientCredentials(strict.clientId(), Fixtures.SECRET, "*:config/x");
+    assertThat(real).hasStatus(400).hasError("invalid_scope");
   }
 
   @Test
   void aDeniedClientIsThe403OfItsGet() {
-    ApiFixtures.Bound denied =
-        handedOver(
+    Fixtures.Bound denied =
+        fixtures.handedOver(
             "eval-denied", List.of(".:config/clients/**", "-:config/clients/" + configAdminUuid));
     String token = denied.token(".:config/clients/**");
 
-    ConfigApi.Reply get = api.get(token, "config/clients/" + configAdminUuid);
-    ConfigApi.Reply post = evaluate(token, configAdminUuid, Map.of("scope", "openid"));
-    ConfigApi.assertInsufficientScope(get, "GET", "config/clients/" + configAdminUuid);
-    assertThat(post.status()).isEqualTo(403);
+    Reply get = api.get(token, "config/clients/" + configAdminUuid);
+    Reply post = evaluate(token, configAdminUuid, Map.of("scope", "openid"));
+    assertThat(get).isInsufficientScope("GET", "config/clients/" + configAdminUuid);
+    assertThat(post).hasStatus(403);
     assertThat(post.body()).isEqualTo(get.body());
-    assertThat(post.header("WWW-Authenticate")).isEqualTo(get.header("WWW-Authenticate"));
+    assertThat(post).hasHeader("WWW-Authenticate", get.header("WWW-Authenticate"));
 
     // a token that may not read clients at all: the same, too
     String policiesOnly = fixtures.configAdmin("*:config/tokenPolicies");
@@ -181,30 +174,28 @@ class EvaluateIT {
 
   @Test
   void aDenyOfTheDryRunItselfWinsOverReadingItsClient() {
-    ApiFixtures.Bound target = handedOver("eval-target", List.of("openid"));
+    Fixtures.Bound target = fixtures.handedOver("eval-target", List.of("openid"));
     String evaluatePath = "config/clients/" + target.uuid() + "/evaluate";
-    ApiFixtures.Bound caller =
-        handedOver("eval-nodry", List.of(".:config/**", "-:" + evaluatePath));
+    Fixtures.Bound caller =
+        fixtures.handedOver("eval-nodry", List.of(".:config/**", "-:" + evaluatePath));
     String token = caller.token(".:config/**");
-    assertThat(api.get(token, "config/clients/" + target.uuid()).status()).isEqualTo(200);
+    assertThat(api.get(token, "config/clients/" + target.uuid())).hasStatus(200);
 
-    ConfigApi.Reply post = evaluate(token, target.uuid(), Map.of("scope", "openid"));
-    assertThat(post.status()).as(post.toString()).isEqualTo(403);
-    assertThat(post.jsonOrEmpty().path("error").asText()).isEqualTo("insufficient_scope");
+    Reply post = evaluate(token, target.uuid(), Map.of("scope", "openid"));
+    assertThat(post).hasStatus(403).hasError("insufficient_scope");
   }
 
   @Test
   void anUnknownOrUnmanagedClientIsThe404OfItsGet() {
     String reader = fixtures.configReader();
-    ConfigApi.Reply unknown = evaluate(reader, "no-such-client", Map.of("scope", "openid"));
-    assertThat(unknown.status()).isEqualTo(404);
-    assertThat(unknown.json().path("error").asText()).isEqualTo("not_found");
+    Reply unknown = evaluate(reader, "no-such-client", Map.of("scope", "openid"));
+    assertThat(unknown).hasStatus(404).hasError("not_found");
 
     // a bound client nobody handed over does not exist for the API
-    ApiFixtures.Bound notHanded = fixtures.boundClient("eval-unmanaged", List.of(".:**"));
-    assertThat(api.get(reader, "config/clients/" + notHanded.uuid()).status()).isEqualTo(404);
-    ConfigApi.Reply unmanaged = evaluate(reader, notHanded.uuid(), Map.of("scope", "openid"));
-    assertThat(unmanaged.status()).isEqualTo(404);
+    Fixtures.Bound notHanded = fixtures.boundClient("eval-unmanaged", List.of(".:**"));
+    assertThat(api.get(reader, "config/clients/" + notHanded.uuid())).hasStatus(404);
+    Reply unmanaged = evaluate(reader, notHanded.uuid(), Map.of("scope", "openid"));
+    assertThat(unmanaged).hasStatus(404);
     assertThat(unmanaged.body()).doesNotContain(notHanded.clientId());
   }
 
@@ -213,16 +204,15 @@ class EvaluateIT {
     // config-admin's token carries the sticky deny on its own policy: it reads the client, not
     // the policy that governs it
     String admin = fixtures.allPowerToken();
-    assertThat(api.get(admin, "config/clients/" + configAdminUuid).status()).isEqualTo(200);
-    ConfigApi.Reply reply = evaluate(admin, configAdminUuid, Map.of("scope", "*:**"));
-    assertThat(reply.status()).as(reply.toString()).isEqualTo(403);
-    assertThat(reply.json().path("error").asText()).isEqualTo("insufficient_scope");
+    assertThat(api.get(admin, "config/clients/" + configAdminUuid)).hasStatus(200);
+    Reply reply = evaluate(admin, configAdminUuid, Map.of("scope", "*:**"));
+    assertThat(reply).hasStatus(403).hasError("insufficient_scope");
     assertThat(reply.body()).doesNotContain(CONFIG_POLICY_ID).doesNotContain("Configuration");
   }
 
   @Test
   void anUnboundClientIsLeftToKeycloak() {
-    String uuid = fixtures.admin().createClient(RealmAdmin.unique("eval-unbound"), "s3cret-x");
+    String uuid = fixtures.createClient(Fixtures.unique("eval-unbound"), "s3cret-x");
     fixtures.handOver(uuid);
     JsonNode e = evaluated(fixtures.configReader(), uuid, "XXXXX");
     assertThat(e.path("bound").asBoolean()).isFalse();
@@ -236,21 +226,20 @@ class EvaluateIT {
     String path = "config/clients/" + configAdminUuid + "/evaluate";
 
     assertThat(
-            api.send("POST", path, reader, "{\"scope\":\"openid\"}", "Content-Type", "text/plain")
-                .status())
-        .isEqualTo(415);
-    ConfigApi.Reply unknownField = evaluate(reader, configAdminUuid, Map.of("scopes", "openid"));
-    ConfigApi.assertInvalidRequest(unknownField);
-    assertThat(unknownField.json().path("field").asText()).isEqualTo("scopes");
-    ConfigApi.Reply grant = evaluate(reader, configAdminUuid, Map.of("grantType", "implicit"));
-    ConfigApi.assertInvalidRequest(grant);
-    assertThat(grant.json().path("field").asText()).isEqualTo("grantType");
-    ConfigApi.Reply notText = evaluate(reader, configAdminUuid, Map.of("scope", List.of("a")));
-    assertThat(notText.json().path("field").asText()).isEqualTo("scope");
-    ConfigApi.Reply tooLong = evaluate(reader, configAdminUuid, Map.of("scope", "a".repeat(4001)));
-    ConfigApi.assertInvalidRequest(tooLong);
-    assertThat(tooLong.json().path("field").asText()).isEqualTo("scope");
-    assertThat(api.send("POST", path, reader, "[1]").status()).isEqualTo(400);
+            api.send("POST", path, reader, "{\"scope\":\"openid\"}", "Content-Type", "text/plain"))
+        .hasStatus(415);
+    Reply unknownField = evaluate(reader, configAdminUuid, Map.of("scopes", "openid"));
+    assertThat(unknownField).isInvalidRequest();
+    assertThat(unknownField).hasJson("/field", "scopes");
+    Reply grant = evaluate(reader, configAdminUuid, Map.of("grantType", "implicit"));
+    assertThat(grant).isInvalidRequest();
+    assertThat(grant).hasJson("/field", "grantType");
+    Reply notText = evaluate(reader, configAdminUuid, Map.of("scope", List.of("a")));
+    assertThat(notText).hasJson("/field", "scope");
+    Reply tooLong = evaluate(reader, configAdminUuid, Map.of("scope", "a".repeat(4001)));
+    assertThat(tooLong).isInvalidRequest();
+    assertThat(tooLong).hasJson("/field", "scope");
+    assertThat(api.send("POST", path, reader, "[1]")).hasStatus(400);
     // password: the same decision, and Keycloak's own switch is mentioned when it is off
     JsonNode password =
         evaluate(reader, configAdminUuid, Map.of("scope", ".:**", "grantType", "password")).json();
@@ -260,7 +249,8 @@ class EvaluateIT {
 
   @Test
   void itIssuesNoTokenAndWritesNothing() {
-    ApiFixtures.Bound fresh = handedOver("eval-nothing", List.of("*:config/**", "-:config/x"));
+    Fixtures.Bound fresh =
+        fixtures.handedOver("eval-nothing", List.of("*:config/**", "-:config/x"));
     List<Integer> statuses = new ArrayList<>();
     for (String scope : List.of("*:config/clients", "XXXXX", "")) {
       statuses.add(
@@ -268,12 +258,12 @@ class EvaluateIT {
     }
     assertThat(statuses).containsOnly(200);
     // no token request ever happened for this client, and nothing was written
-    assertThat(fixtures.admin().events("CLIENT_LOGIN", fresh.clientId())).isEmpty();
+    assertThat(fixtures.events("CLIENT_LOGIN", fresh.clientId())).isEmpty();
     assertThat(fixtures.adminEvents("config/clients/" + fresh.uuid())).isEmpty();
     // the client can still get exactly what the evaluation said
-    assertThat(realScope(fresh.clientId(), ApiFixtures.SECRET, "*:config/clients"))
+    assertThat(realScope(fresh.clientId(), Fixtures.SECRET, "*:config/clients"))
         .contains("*:config/clients")
         .contains("-:config/x");
-    assertThat(fixtures.admin().events("CLIENT_LOGIN", fresh.clientId())).hasSize(1);
+    assertThat(fixtures.events("CLIENT_LOGIN", fresh.clientId())).hasSize(1);
   }
 }

@@ -1,13 +1,14 @@
 package io.github.policyscopes.it.cluster;
 
+import static io.github.policyscopes.it.ReplyAssert.assertThat;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.github.policyscopes.it.BrowserLogin;
+import io.github.policyscopes.it.Fixtures;
 import io.github.policyscopes.it.KeycloakServerExtension;
-import io.github.policyscopes.it.RealmAdmin;
+import io.github.policyscopes.it.Reply;
 import io.github.policyscopes.it.TestClient;
-import io.github.policyscopes.it.api.ApiFixtures;
 import io.github.policyscopes.it.api.ConfigApi;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -57,8 +58,8 @@ class ClusterIT {
   private static KeycloakCluster cluster;
   private static TestClient httpA;
   private static TestClient httpB;
-  private static ApiFixtures fixturesA;
-  private static ApiFixtures fixturesB;
+  private static Fixtures fixturesA;
+  private static Fixtures fixturesB;
   private static ConfigApi apiA;
   private static ConfigApi apiB;
   private static final Map<String, Double> timings = new LinkedHashMap<>();
@@ -98,8 +99,8 @@ class ClusterIT {
     printTimings();
     httpA = new TestClient(cluster.a().baseUrl());
     httpB = new TestClient(cluster.b().baseUrl());
-    fixturesA = new ApiFixtures(httpA);
-    fixturesB = new ApiFixtures(httpB);
+    fixturesA = new Fixtures(httpA);
+    fixturesB = new Fixtures(httpB);
     apiA = fixturesA.api();
     apiB = fixturesB.api();
   }
@@ -152,16 +153,16 @@ class ClusterIT {
   @Order(2)
   void aPolicyEditedOnOneNodeIsReadAndEnforcedOnTheOtherAtOnce() {
     String token = fixturesA.allPowerToken();
-    String title = RealmAdmin.unique("Cluster propagation");
+    String title = Fixtures.unique("Cluster propagation");
     String id = apiA.createPolicy(token, title, ".:config/tokenPolicies").get("id").asText();
     String path = "config/tokenPolicies/" + id;
 
-    ConfigApi.Reply onB = apiB.get(token, path);
-    assertThat(onB.status()).as("created on A, read on B: " + onB).isEqualTo(200);
+    Reply onB = apiB.get(token, path);
+    assertThat(onB).as("created on A, read on B: " + onB).hasStatus(200);
     assertThat(ConfigApi.strings(onB.json(), "allowedScopes"))
         .containsExactly(".:config/tokenPolicies");
 
-    String clientId = RealmAdmin.unique("cluster-propagation");
+    String clientId = Fixtures.unique("cluster-propagation");
     JsonNode client = apiA.createClient(token, clientId, id);
     String secret = client.get("secret").asText();
     String requested = ".:config/tokenPolicies .:config/clients";
@@ -173,7 +174,7 @@ class ClusterIT {
     // edit on A, with the ETag read on B (binding a client changed it): B reads the new policy
     // and issues by it at once (no wait, no retry)
     String etagOnB = apiB.get(token, path).header("ETag");
-    ConfigApi.Reply edited =
+    Reply edited =
         apiA.send(
             "PUT",
             path,
@@ -181,22 +182,22 @@ class ClusterIT {
             ConfigApi.policyBody(title, ".:config/clients"),
             "If-Match",
             etagOnB);
-    assertThat(edited.status()).as(edited.toString()).isEqualTo(200);
+    assertThat(edited).hasStatus(200);
     long t = System.nanoTime();
-    ConfigApi.Reply readOnB = apiB.get(token, path);
+    Reply readOnB = apiB.get(token, path);
     List<String> grantedOnB = grantedOn(httpB, clientId, secret, requested);
     double seconds = (System.nanoTime() - t) / 1e9;
-    assertThat(readOnB.status()).isEqualTo(200);
+    assertThat(readOnB).hasStatus(200);
     assertThat(ConfigApi.strings(readOnB.json(), "allowedScopes"))
         .containsExactly(".:config/clients");
-    assertThat(readOnB.header("ETag")).isEqualTo(edited.header("ETag"));
+    assertThat(readOnB).hasHeader("ETag", edited.header("ETag"));
     assertThat(grantedOnB)
         .as("a token on B follows the edit made on A")
         .contains(".:config/clients")
         .doesNotContain(".:config/tokenPolicies");
 
     // and the other way round: edit on B, enforced on A
-    ConfigApi.Reply back =
+    Reply back =
         apiB.send(
             "PUT",
             path,
@@ -204,7 +205,7 @@ class ClusterIT {
             ConfigApi.policyBody(title, ".:config/tokenPolicies"),
             "If-Match",
             readOnB.header("ETag"));
-    assertThat(back.status()).as(back.toString()).isEqualTo(200);
+    assertThat(back).hasStatus(200);
     assertThat(ConfigApi.strings(apiA.get(token, path).json(), "allowedScopes"))
         .containsExactly(".:config/tokenPolicies");
     assertThat(grantedOn(httpA, clientId, secret, requested))
@@ -219,8 +220,8 @@ class ClusterIT {
 
   private static List<String> grantedOn(
       TestClient node, String clientId, String secret, String scope) {
-    TestClient.Reply reply = node.clientCredentials(clientId, secret, scope);
-    assertThat(reply.status()).as("token of " + clientId + ": " + reply).isEqualTo(200);
+    Reply reply = node.clientCredentials(clientId, secret, scope);
+    assertThat(reply).as("token of " + clientId).hasStatus(200);
     String granted = ConfigApi.scopeOf(reply.json().get("access_token").asText());
     return granted.isEmpty() ? List.of() : Arrays.asList(granted.split(" "));
   }
@@ -241,7 +242,7 @@ class ClusterIT {
     ExecutorService pool = Executors.newFixedThreadPool(WRITERS);
     try {
       for (int round = 1; round <= ROUNDS; round++) {
-        String title = RealmAdmin.unique("Cluster race");
+        String title = Fixtures.unique("Cluster race");
         String id = apiA.createPolicy(token, title, "race-initial").get("id").asText();
         String path = "config/tokenPolicies/" + id;
         String etag = apiB.get(token, path).header("ETag");
@@ -260,7 +261,7 @@ class ClusterIT {
                     ready.countDown();
                     go.await();
                     try {
-                      ConfigApi.Reply reply =
+                      Reply reply =
                           api.send(
                               "PUT",
                               path,
@@ -292,8 +293,8 @@ class ClusterIT {
         total412 += precondition;
         total5xx += serverErrors;
         // both nodes read the same stored state afterwards
-        ConfigApi.Reply onA = apiA.get(token, path);
-        ConfigApi.Reply onB = apiB.get(token, path);
+        Reply onA = apiA.get(token, path);
+        Reply onB = apiB.get(token, path);
         List<String> stored = ConfigApi.strings(onA.json(), "allowedScopes");
         System.out.printf(
             "Cross-node race round %2d/%d: %d × 200 (writers %s), %d × 412, %d × 5xx%s;"
@@ -351,25 +352,23 @@ class ClusterIT {
     // claim for both, the update on B could write back the secret the rotation on A replaced
     String token = fixturesA.allPowerToken();
     String policy =
-        apiA.createPolicy(token, RealmAdmin.unique("Cluster rotation"), "openid")
-            .get("id")
-            .asText();
+        apiA.createPolicy(token, Fixtures.unique("Cluster rotation"), "openid").get("id").asText();
     ExecutorService pool = Executors.newFixedThreadPool(2);
     int rounds = Math.max(3, ROUNDS / 2);
     try {
       for (int round = 1; round <= rounds; round++) {
-        String clientId = RealmAdmin.unique("cluster-rotation");
+        String clientId = Fixtures.unique("cluster-rotation");
         JsonNode created = apiA.createClient(token, clientId, policy);
         String id = created.get("id").asText();
         String first = created.get("secret").asText();
         CountDownLatch go = new CountDownLatch(1);
-        Future<ConfigApi.Reply> rotation =
+        Future<Reply> rotation =
             pool.submit(
                 () -> {
                   go.await();
                   return apiA.send("POST", "config/clients/" + id + "/secret", token, null);
                 });
-        Future<ConfigApi.Reply> update =
+        Future<Reply> update =
             pool.submit(
                 () -> {
                   go.await();
@@ -377,20 +376,20 @@ class ClusterIT {
                       "PUT", "config/clients/" + id, token, ConfigApi.clientBody(clientId, policy));
                 });
         go.countDown();
-        ConfigApi.Reply rotated = rotation.get(60, TimeUnit.SECONDS);
-        ConfigApi.Reply updated = update.get(60, TimeUnit.SECONDS);
+        Reply rotated = rotation.get(60, TimeUnit.SECONDS);
+        Reply updated = update.get(60, TimeUnit.SECONDS);
         System.out.printf(
             "Rotation on kc-A vs update on kc-B, round %d: %d and %d%n",
             round, rotated.status(), updated.status());
-        assertThat(rotated.status()).as(rotated.toString()).isEqualTo(200);
-        assertThat(updated.status()).as(updated.toString()).isIn(200, 409);
+        assertThat(rotated).hasStatus(200);
+        assertThat(updated).hasStatusIn(200, 409);
         String second = rotated.json().get("secret").asText();
-        assertThat(httpB.clientCredentials(clientId, second, "openid").status())
+        assertThat(httpB.clientCredentials(clientId, second, "openid"))
             .as("round %d: the rotated secret works on B", round)
-            .isEqualTo(200);
-        assertThat(httpA.clientCredentials(clientId, first, "openid").status())
+            .hasStatus(200);
+        assertThat(httpA.clientCredentials(clientId, first, "openid"))
             .as("round %d: the replaced secret no longer works", round)
-            .isEqualTo(401);
+            .hasStatus(401);
       }
     } finally {
       pool.shutdownNow();
@@ -404,7 +403,7 @@ class ClusterIT {
   void killMinus9OfANodeWhileItWritesLosesNoAcknowledgedWriteAndHalfWritesNothing()
       throws Exception {
     String token = fixturesA.allPowerToken();
-    crashRun = RealmAdmin.unique("crash");
+    crashRun = Fixtures.unique("crash");
     List<String> answers = Collections.synchronizedList(new ArrayList<>());
     Map<Integer, String> inFlight = new java.util.concurrent.ConcurrentSkipListMap<>();
     CountDownLatch enough = new CountDownLatch(CRASH_CLIENTS);
@@ -420,7 +419,7 @@ class ClusterIT {
                       List.of(".:config/tokenPolicies", crashRun + "-scope-" + i);
                   try {
                     inFlight.put(first, "create of policy " + i);
-                    ConfigApi.Reply policy =
+                    Reply policy =
                         apiA.post(
                             token,
                             "config/tokenPolicies",
@@ -433,7 +432,7 @@ class ClusterIT {
                     ackPolicies.add(new AckPolicy(policyId, title, allowed));
                     inFlight.put(first, "create of client " + i);
                     String clientId = crashRun + "-client-" + i;
-                    ConfigApi.Reply client =
+                    Reply client =
                         apiA.post(
                             token, "config/clients", ConfigApi.clientBody(clientId, policyId));
                     answers.add("client " + i + ": " + client.status());
@@ -509,20 +508,18 @@ class ClusterIT {
       ConfigApi api, TestClient http, String node) {
     String token = api.token("config-admin", "config-admin-secret", "*:**");
     for (AckPolicy policy : ackPolicies) {
-      ConfigApi.Reply read = api.get(token, "config/tokenPolicies/" + policy.id());
-      assertThat(read.status())
+      Reply read = api.get(token, "config/tokenPolicies/" + policy.id());
+      assertThat(read)
           .as("acknowledged policy %s on %s", policy.title(), node)
-          .isEqualTo(200);
-      assertThat(read.json().path("title").asText()).isEqualTo(policy.title());
+          .hasStatus(200)
+          .hasJson("/title", policy.title());
       assertThat(ConfigApi.strings(read.json(), "allowedScopes"))
           .as("policy %s on %s", policy.title(), node)
           .containsExactlyInAnyOrderElementsOf(policy.allowed());
     }
     for (AckClient client : ackClients) {
-      ConfigApi.Reply read = api.get(token, "config/clients/" + client.id());
-      assertThat(read.status())
-          .as("acknowledged client %s on %s", client.clientId(), node)
-          .isEqualTo(200);
+      Reply read = api.get(token, "config/clients/" + client.id());
+      assertThat(read).as("acknowledged client %s on %s", client.clientId(), node).hasStatus(200);
       assertThat(ConfigApi.strings(read.json(), "tokenPolicies"))
           .as("binding of %s on %s", client.clientId(), node)
           .containsExactly(client.policyId());
@@ -537,8 +534,7 @@ class ClusterIT {
    * API lists them: a policy always has its mapper, a client always its binding and the config
    * API's view. Returns the numbers found.
    */
-  private static int[] assertNothingHalfWritten(
-      TestClient http, ApiFixtures fixtures, ConfigApi api) {
+  private static int[] assertNothingHalfWritten(TestClient http, Fixtures fixtures, ConfigApi api) {
     String realm = "realms/" + TestClient.REALM;
     List<JsonNode> policies =
         fixtures.clientScopes().stream()
@@ -554,9 +550,9 @@ class ClusterIT {
           .as("client scope %s carries the policy mapper", policy.path("name").asText())
           .containsExactly("pbs-token-policy");
     }
-    TestClient.Reply clients =
+    Reply clients =
         admin(http, "GET", realm + "/clients?search=true&max=1000&clientId=" + crashRun, null);
-    assertThat(clients.status()).as(clients.toString()).isEqualTo(200);
+    assertThat(clients).hasStatus(200);
     List<JsonNode> found = new ArrayList<>();
     clients.json().forEach(found::add);
     assertThat(found.stream().map(c -> c.get("clientId").asText()).toList())
@@ -564,17 +560,15 @@ class ClusterIT {
     String token = api.token("config-admin", "config-admin-secret", "*:**");
     for (JsonNode client : found) {
       String uuid = client.get("id").asText();
-      TestClient.Reply scopes =
+      Reply scopes =
           admin(http, "GET", realm + "/clients/" + uuid + "/default-client-scopes", null);
       List<String> bound = new ArrayList<>();
       scopes.json().forEach(s -> bound.add(s.get("id").asText()));
       assertThat(bound)
           .as("client %s is bound to its policy", client.get("clientId").asText())
           .anyMatch(policyIds::contains);
-      ConfigApi.Reply view = api.get(token, "config/clients/" + uuid);
-      assertThat(view.status())
-          .as("the config API's view of " + client.get("clientId"))
-          .isEqualTo(200);
+      Reply view = api.get(token, "config/clients/" + uuid);
+      assertThat(view).as("the config API's view of " + client.get("clientId")).hasStatus(200);
       assertThat(ConfigApi.strings(view.json(), "tokenPolicies"))
           .hasSize(1)
           .allMatch(policyIds::contains);
@@ -665,8 +659,8 @@ class ClusterIT {
     List<String> probes = new ArrayList<>();
 
     // every realm loads, and its clients and client scopes (policies included) read back
-    TestClient.Reply realms = probe(probes, admin(http, "GET", "realms", null), "GET admin realms");
-    assertThat(realms.status()).isEqualTo(200);
+    Reply realms = probe(probes, admin(http, "GET", "realms", null), "GET admin realms");
+    assertThat(realms).hasStatus(200);
     List<String> realmNames = new ArrayList<>();
     realms.json().forEach(r -> realmNames.add(r.get("realm").asText()));
     assertThat(realmNames).contains("master", TestClient.REALM);
@@ -679,7 +673,7 @@ class ClusterIT {
       probe(probes, admin(http, "GET", "realms/" + realm, null), "GET admin realm " + realm);
       probe(
           probes, admin(http, "GET", "realms/" + realm + "/clients", null), "GET clients " + realm);
-      TestClient.Reply scopes =
+      Reply scopes =
           probe(
               probes,
               admin(http, "GET", "realms/" + realm + "/client-scopes", null),
@@ -701,46 +695,45 @@ class ClusterIT {
     }
     assertThat(
             admin(
-                    http,
-                    "POST",
-                    "realms/"
-                        + TestClient.REALM
-                        + "/partial-export?exportClients=true&exportGroupsAndRoles=true",
-                    null)
-                .status())
+                http,
+                "POST",
+                "realms/"
+                    + TestClient.REALM
+                    + "/partial-export?exportClients=true&exportGroupsAndRoles=true",
+                null))
         .as("partial export of the demo realm")
-        .isEqualTo(200);
+        .hasStatus(200);
 
     // bound clients: stock tokens (the policy no longer filters Keycloak's default scopes)
     for (String demoClient : List.of("config-admin", "config-reader")) {
-      TestClient.Reply stock =
+      Reply stock =
           probe(
               probes,
               http.clientCredentials(demoClient, demoClient + "-secret", null),
               "token " + demoClient);
-      assertThat(stock.status()).as(stock.toString()).isEqualTo(200);
+      assertThat(stock).hasStatus(200);
       JsonNode claims = TestClient.claims(stock.json().get("access_token").asText());
       assertThat(claims.path("scope").asText().split(" "))
           .as("Keycloak's own default scopes, no longer filtered by the policy")
           .contains("profile", "email");
       assertThat(claims.has("policy_grant")).isFalse();
-      TestClient.Reply configScope =
+      Reply configScope =
           probe(
               probes,
               http.clientCredentials(demoClient, demoClient + "-secret", ".:**"),
               "token " + demoClient + " scope .:**");
-      assertThat(configScope.status())
+      assertThat(configScope)
           .as("a config scope is an unknown scope to stock Keycloak: " + configScope)
-          .isEqualTo(400);
-      assertThat(configScope.json().path("error").asText()).isEqualTo("invalid_scope");
+          .hasStatus(400)
+          .hasError("invalid_scope");
     }
     for (AckClient client : ackClients) {
-      TestClient.Reply stock =
+      Reply stock =
           probe(
               probes,
               http.clientCredentials(client.clientId(), client.secret(), null),
               "token " + client.clientId());
-      assertThat(stock.status()).as(stock.toString()).isEqualTo(200);
+      assertThat(stock).hasStatus(200);
       String scope =
           TestClient.claims(stock.json().get("access_token").asText()).path("scope").asText();
       assertThat(scope).as("no config scope in a stock token").doesNotContain(":");
@@ -751,12 +744,12 @@ class ClusterIT {
     BrowserLogin.Redirect redirect =
         browser.authorize(
             TestClient.REALM, "web-app", redirectUri, "openid profile email phone", "demo", "demo");
-    TestClient.Reply code =
+    Reply code =
         probe(
             probes,
             browser.exchange(TestClient.REALM, "web-app", redirectUri, redirect, null),
             "authorization_code web-app");
-    assertThat(code.status()).as(code.toString()).isEqualTo(200);
+    assertThat(code).hasStatus(200);
     String userScope =
         TestClient.claims(code.json().get("access_token").asText()).path("scope").asText();
     assertThat(userScope.split(" ")).contains("openid", "profile", "email", "phone");
@@ -767,9 +760,9 @@ class ClusterIT {
             .json()
             .get("access_token")
             .asText();
-    ConfigApi.Reply api = new ConfigApi(http).get(stockToken, "config/tokenPolicies");
+    Reply api = new ConfigApi(http).get(stockToken, "config/tokenPolicies");
     probes.add(api.status() + " GET /realms/demo/config/tokenPolicies");
-    assertThat(api.status()).isEqualTo(404);
+    assertThat(api).hasStatus(404);
 
     System.out.println(label + ", on kc-A: " + probes.size() + " requests:");
     probes.forEach(p -> System.out.println("  " + p));
@@ -783,7 +776,7 @@ class ClusterIT {
   private static final Map<String, String[]> adminTokens =
       new java.util.concurrent.ConcurrentHashMap<>();
 
-  private static TestClient.Reply admin(TestClient http, String method, String path, Object body) {
+  private static Reply admin(TestClient http, String method, String path, Object body) {
     String[] cached = adminTokens.get(http.baseUrl());
     long now = System.currentTimeMillis();
     if (cached == null || now - Long.parseLong(cached[1]) > 30_000) {
@@ -808,7 +801,7 @@ class ClusterIT {
     return java.net.http.HttpRequest.newBuilder(java.net.URI.create(url)).GET();
   }
 
-  private static TestClient.Reply probe(List<String> probes, TestClient.Reply reply, String what) {
+  private static Reply probe(List<String> probes, Reply reply, String what) {
     probes.add(reply.status() + " " + what);
     return reply;
   }

@@ -1,12 +1,13 @@
 package io.github.policyscopes.it.security;
 
-import static io.github.policyscopes.it.TestClient.form;
+import static io.github.policyscopes.it.ReplyAssert.assertThat;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.github.policyscopes.it.BrowserLogin;
+import io.github.policyscopes.it.Fixtures;
 import io.github.policyscopes.it.KeycloakServerExtension;
-import io.github.policyscopes.it.RealmAdmin;
+import io.github.policyscopes.it.Reply;
 import io.github.policyscopes.it.TestClient;
 import java.net.URI;
 import java.net.http.HttpRequest;
@@ -50,39 +51,38 @@ class ClaimsFollowScopesIT {
 
   /** A user with names and an email, and a confidential client bound to a policy. */
   private static Fixture fixture(TestClient http, List<String> allowed) {
-    RealmAdmin admin = new RealmAdmin(http, TestClient.REALM);
-    String username = RealmAdmin.unique("claims-user");
-    Map<String, Object> user = new LinkedHashMap<>();
-    user.put("username", username);
-    user.put("email", username + "@example.com");
-    user.put("emailVerified", true);
-    user.put("firstName", "Claire");
-    user.put("lastName", "Claims");
-    user.put("enabled", true);
-    user.put(
-        "credentials", List.of(Map.of("type", "password", "value", PASSWORD, "temporary", false)));
-    TestClient.Reply createdUser =
-        http.admin("POST", "realms/" + TestClient.REALM + "/users", user);
-    assertThat(createdUser.status()).as(createdUser.toString()).isEqualTo(201);
-
-    String clientId = RealmAdmin.unique("claims-client");
-    Map<String, Object> client = new LinkedHashMap<>();
-    client.put("clientId", clientId);
-    client.put("enabled", true);
-    client.put("publicClient", false);
-    client.put("secret", SECRET);
-    client.put("serviceAccountsEnabled", true);
-    client.put("directAccessGrantsEnabled", true);
-    client.put("standardFlowEnabled", true);
-    client.put("redirectUris", List.of(REDIRECT));
-    client.put("attributes", Map.of("standard.token.exchange.enabled", "true"));
-    TestClient.Reply created =
-        http.admin("POST", "realms/" + TestClient.REALM + "/clients", client);
-    assertThat(created.status()).as(created.toString()).isEqualTo(201);
-    String location = created.header("Location");
-    String uuid = location.substring(location.lastIndexOf('/') + 1);
-
-    String policy = admin.createPolicy(RealmAdmin.unique("claims"), allowed, null, null);
+    Fixtures admin = new Fixtures(http);
+    String username = Fixtures.unique("claims-user");
+    admin.createUser(
+        Map.of(
+            "username",
+            username,
+            "email",
+            username + "@example.com",
+            "emailVerified",
+            true,
+            "firstName",
+            "Claire",
+            "lastName",
+            "Claims",
+            "enabled",
+            true,
+            "credentials",
+            List.of(Map.of("type", "password", "value", PASSWORD, "temporary", false))));
+    String clientId = Fixtures.unique("claims-client");
+    String uuid =
+        admin.createClientRepresentation(
+            Map.of(
+                "clientId", clientId,
+                "enabled", true,
+                "publicClient", false,
+                "secret", SECRET,
+                "serviceAccountsEnabled", true,
+                "directAccessGrantsEnabled", true,
+                "standardFlowEnabled", true,
+                "redirectUris", List.of(REDIRECT),
+                "attributes", Map.of("standard.token.exchange.enabled", "true")));
+    String policy = admin.createPolicy(Fixtures.unique("claims"), allowed, null, null);
     admin.bind(uuid, policy);
     return new Fixture(clientId, uuid, username, policy);
   }
@@ -94,13 +94,13 @@ class ClaimsFollowScopesIT {
    */
   private static String extraDefaultScope(TestClient http, Fixture f) {
     String realm = "realms/" + TestClient.REALM;
-    String name = RealmAdmin.unique("claims-extra");
+    String name = Fixtures.unique("claims-extra");
     Map<String, Object> scope = new LinkedHashMap<>();
     scope.put("name", name);
     scope.put("protocol", "openid-connect");
     scope.put("attributes", Map.of("include.in.token.scope", "true"));
-    TestClient.Reply created = http.admin("POST", realm + "/client-scopes", scope);
-    assertThat(created.status()).as(created.toString()).isEqualTo(201);
+    Reply created = http.admin("POST", realm + "/client-scopes", scope);
+    assertThat(created).hasStatus(201);
     String location = created.header("Location");
     String id = location.substring(location.lastIndexOf('/') + 1);
     String models = realm + "/client-scopes/" + id + "/protocol-mappers/models";
@@ -113,7 +113,7 @@ class ClaimsFollowScopesIT {
     claim.put("userinfo.token.claim", "true");
     claim.put("introspection.token.claim", "true");
     claim.put("access.tokenResponse.claim", "true");
-    TestClient.Reply hardcoded =
+    Reply hardcoded =
         http.admin(
             "POST",
             models,
@@ -122,8 +122,8 @@ class ClaimsFollowScopesIT {
                 "protocol", "openid-connect",
                 "protocolMapper", "oidc-hardcoded-claim-mapper",
                 "config", claim));
-    assertThat(hardcoded.status()).as(hardcoded.toString()).isEqualTo(201);
-    TestClient.Reply audience =
+    assertThat(hardcoded).hasStatus(201);
+    Reply audience =
         http.admin(
             "POST",
             models,
@@ -136,10 +136,10 @@ class ClaimsFollowScopesIT {
                         "included.custom.audience", "extra-api",
                         "access.token.claim", "true",
                         "introspection.token.claim", "true")));
-    assertThat(audience.status()).as(audience.toString()).isEqualTo(201);
-    TestClient.Reply bound =
+    assertThat(audience).hasStatus(201);
+    Reply bound =
         http.admin("PUT", realm + "/clients/" + f.uuid() + "/default-client-scopes/" + id, null);
-    assertThat(bound.status()).as(bound.toString()).isEqualTo(204);
+    assertThat(bound).hasStatus(204);
     return name;
   }
 
@@ -154,79 +154,39 @@ class ClaimsFollowScopesIT {
     return aud;
   }
 
-  private static TestClient.Reply password(TestClient http, Fixture f, String scope) {
-    return ok(
-        http.token(
-            TestClient.REALM,
-            form(
-                "grant_type",
-                "password",
-                "client_id",
-                f.clientId(),
-                "client_secret",
-                SECRET,
-                "username",
-                f.username(),
-                "password",
-                PASSWORD,
-                "scope",
-                scope)));
+  private static Reply password(TestClient http, Fixture f, String scope) {
+    return ok(http.password(f.clientId(), SECRET, f.username(), PASSWORD, scope));
   }
 
-  private static TestClient.Reply refresh(TestClient http, Fixture f, TestClient.Reply tokens) {
+  private static Reply refresh(TestClient http, Fixture f, Reply tokens) {
     return ok(
-        http.token(
-            TestClient.REALM,
-            form(
-                "grant_type",
-                "refresh_token",
-                "client_id",
-                f.clientId(),
-                "client_secret",
-                SECRET,
-                "refresh_token",
-                tokens.json().get("refresh_token").asText())));
+        http.refresh(f.clientId(), SECRET, tokens.json().get("refresh_token").asText(), null));
   }
 
-  private static TestClient.Reply exchange(TestClient http, Fixture f, TestClient.Reply tokens) {
-    return ok(
-        http.token(
-            TestClient.REALM,
-            form(
-                "grant_type",
-                "urn:ietf:params:oauth:grant-type:token-exchange",
-                "client_id",
-                f.clientId(),
-                "client_secret",
-                SECRET,
-                "subject_token",
-                accessToken(tokens),
-                "subject_token_type",
-                "urn:ietf:params:oauth:token-type:access_token",
-                "scope",
-                ASKED)));
+  private static Reply exchange(TestClient http, Fixture f, Reply tokens) {
+    return ok(http.exchange(f.clientId(), SECRET, accessToken(tokens), ASKED));
   }
 
-  private static TestClient.Reply ok(TestClient.Reply reply) {
-    assertThat(reply.status()).as(reply.toString()).isEqualTo(200);
+  private static Reply ok(Reply reply) {
+    assertThat(reply).hasStatus(200);
     return reply;
   }
 
-  private static String accessToken(TestClient.Reply tokens) {
+  private static String accessToken(Reply tokens) {
     return tokens.json().get("access_token").asText();
   }
 
-  private static JsonNode accessClaims(TestClient.Reply tokens) {
+  private static JsonNode accessClaims(Reply tokens) {
     return TestClient.claims(accessToken(tokens));
   }
 
-  private static JsonNode idClaims(TestClient.Reply tokens) {
+  private static JsonNode idClaims(Reply tokens) {
     assertThat(tokens.json().has("id_token")).as(tokens.toString()).isTrue();
     return TestClient.claims(tokens.json().get("id_token").asText());
   }
 
-  private static JsonNode userinfo(TestClient http, TestClient.Reply tokens) {
-    TestClient.Reply reply =
+  private static JsonNode userinfo(TestClient http, Reply tokens) {
+    Reply reply =
         http.send(
             HttpRequest.newBuilder(
                     URI.create(
@@ -236,7 +196,7 @@ class ClaimsFollowScopesIT {
     return ok(reply).json();
   }
 
-  private static JsonNode introspection(TestClient http, Fixture f, TestClient.Reply tokens) {
+  private static JsonNode introspection(TestClient http, Fixture f, Reply tokens) {
     JsonNode json =
         ok(http.introspect(TestClient.REALM, f.clientId(), SECRET, accessToken(tokens))).json();
     assertThat(json.path("active").asBoolean()).as(json.toString()).isTrue();
@@ -259,7 +219,7 @@ class ClaimsFollowScopesIT {
 
   /** Every place a claim can show up for one token response of a user. */
   private static void assertNowhere(
-      String grant, TestClient http, Fixture f, TestClient.Reply tokens, List<String> names) {
+      String grant, TestClient http, Fixture f, Reply tokens, List<String> names) {
     assertLacks(grant + " access token", accessClaims(tokens), names);
     assertLacks(grant + " ID token", idClaims(tokens), names);
     assertLacks(grant + " userinfo", userinfo(http, tokens), names);
@@ -268,7 +228,7 @@ class ClaimsFollowScopesIT {
   }
 
   private static void assertEverywhere(
-      String grant, TestClient http, Fixture f, TestClient.Reply tokens, List<String> names) {
+      String grant, TestClient http, Fixture f, Reply tokens, List<String> names) {
     assertHas(grant + " access token", accessClaims(tokens), names);
     assertHas(grant + " ID token", idClaims(tokens), names);
     assertHas(grant + " userinfo", userinfo(http, tokens), names);
@@ -280,14 +240,14 @@ class ClaimsFollowScopesIT {
       TestClient http) {
     Fixture f = fixture(http, List.of("openid"));
 
-    TestClient.Reply tokens = password(http, f, ASKED);
+    Reply tokens = password(http, f, ASKED);
     assertThat(accessClaims(tokens).path("scope").asText()).isEqualTo("openid");
     assertNowhere("password", http, f, tokens, all());
 
-    TestClient.Reply refreshed = refresh(http, f, tokens);
+    Reply refreshed = refresh(http, f, tokens);
     assertNowhere("refresh", http, f, refreshed, all());
 
-    TestClient.Reply exchanged = exchange(http, f, tokens);
+    Reply exchanged = exchange(http, f, tokens);
     assertLacks("exchange access token", accessClaims(exchanged), all());
   }
 
@@ -300,12 +260,11 @@ class ClaimsFollowScopesIT {
         browser.authorize(TestClient.REALM, f.clientId(), REDIRECT, ASKED, f.username(), PASSWORD);
     assertThat(redirect.param("code")).as(redirect.location().toString()).isNotNull();
 
-    TestClient.Reply tokens =
-        ok(browser.exchange(TestClient.REALM, f.clientId(), REDIRECT, redirect, SECRET));
+    Reply tokens = ok(browser.exchange(TestClient.REALM, f.clientId(), REDIRECT, redirect, SECRET));
     assertThat(accessClaims(tokens).path("scope").asText()).isEqualTo("openid");
     assertNowhere("code", http, f, tokens, all());
 
-    TestClient.Reply refreshed = refresh(http, f, tokens);
+    Reply refreshed = refresh(http, f, tokens);
     assertNowhere("refresh after code", http, f, refreshed, all());
   }
 
@@ -313,7 +272,7 @@ class ClaimsFollowScopesIT {
   void aServiceAccountTokenCarriesNoClaimOfADroppedScope(TestClient http) {
     Fixture f = fixture(http, List.of("openid"));
 
-    TestClient.Reply tokens = ok(http.clientCredentials(f.clientId(), SECRET, ASKED));
+    Reply tokens = ok(http.clientCredentials(f.clientId(), SECRET, ASKED));
     assertLacks("client_credentials access token", accessClaims(tokens), all());
     assertLacks("client_credentials introspection", introspection(http, f, tokens), PROFILE_CLAIMS);
   }
@@ -322,7 +281,7 @@ class ClaimsFollowScopesIT {
   void aScopeThePolicyAllowsKeepsItsClaimsWhileADroppedOneLosesThem(TestClient http) {
     Fixture f = fixture(http, List.of("openid", "email"));
 
-    TestClient.Reply tokens = password(http, f, ASKED);
+    Reply tokens = password(http, f, ASKED);
     assertThat(accessClaims(tokens).path("scope").asText().split(" "))
         .containsExactlyInAnyOrder("openid", "email");
     assertEverywhere("password", http, f, tokens, EMAIL_CLAIMS);
@@ -335,7 +294,7 @@ class ClaimsFollowScopesIT {
     Fixture f = fixture(http, List.of("openid"));
     extraDefaultScope(http, f);
 
-    TestClient.Reply tokens = password(http, f, "openid");
+    Reply tokens = password(http, f, "openid");
     assertNowhere("password", http, f, tokens, List.of("extra_claim"));
     assertThat(audience(accessClaims(tokens)))
         .as("the dropped audience goes, the client's own stays")
@@ -349,12 +308,10 @@ class ClaimsFollowScopesIT {
       TestClient http) {
     Fixture f = fixture(http, List.of("openid"));
     String extra = extraDefaultScope(http, f);
-    TestClient.Reply edited =
-        new RealmAdmin(http, TestClient.REALM)
-            .editPolicy(f.policy(), List.of("openid", extra), null, null);
-    assertThat(edited.status()).as(edited.toString()).isEqualTo(204);
+    Reply edited = new Fixtures(http).editPolicy(f.policy(), List.of("openid", extra), null, null);
+    assertThat(edited).hasStatus(204);
 
-    TestClient.Reply tokens = password(http, f, "openid");
+    Reply tokens = password(http, f, "openid");
     assertEverywhere("password", http, f, tokens, List.of("extra_claim"));
     assertHas("password token response", tokens.json(), List.of("extra_claim"));
     assertThat(audience(accessClaims(tokens))).contains(f.clientId(), "extra-api");
@@ -363,18 +320,18 @@ class ClaimsFollowScopesIT {
   @Test
   void anUnboundClientKeepsEveryClaimAsStockKeycloakIssuesIt(TestClient http) {
     Fixture bound = fixture(http, List.of("openid"));
-    String clientId = RealmAdmin.unique("claims-unbound");
-    String uuid = new RealmAdmin(http, TestClient.REALM).createClient(clientId, SECRET);
+    String clientId = Fixtures.unique("claims-unbound");
+    String uuid = new Fixtures(http).createClient(clientId, SECRET);
     // stock Keycloak's default: full scope, so that the role-based claims (groups) are there too
-    TestClient.Reply fullScope =
+    Reply fullScope =
         http.admin(
             "PUT",
             "realms/" + TestClient.REALM + "/clients/" + uuid,
             java.util.Map.of("id", uuid, "clientId", clientId, "fullScopeAllowed", true));
-    assertThat(fullScope.status()).as(fullScope.toString()).isEqualTo(204);
+    assertThat(fullScope).hasStatus(204);
     Fixture unbound = new Fixture(clientId, null, bound.username(), null);
 
-    TestClient.Reply tokens = password(http, unbound, ASKED);
+    Reply tokens = password(http, unbound, ASKED);
     assertHas("unbound access token", accessClaims(tokens), all());
     assertHas("unbound ID token", idClaims(tokens), all());
     assertHas("unbound userinfo", userinfo(http, tokens), concat(PROFILE_CLAIMS, EMAIL_CLAIMS));
@@ -384,7 +341,7 @@ class ClaimsFollowScopesIT {
   void positiveControlAPolicyAllowingTheScopesGetsTheirClaims(TestClient http) throws Exception {
     Fixture f = fixture(http, List.of("openid", "profile", "email", "microprofile-jwt"));
 
-    TestClient.Reply tokens = password(http, f, ASKED);
+    Reply tokens = password(http, f, ASKED);
     assertEverywhere("password", http, f, tokens, concat(PROFILE_CLAIMS, EMAIL_CLAIMS));
     assertHas("password access token", accessClaims(tokens), MICROPROFILE_CLAIMS);
     assertHas("password ID token", idClaims(tokens), MICROPROFILE_CLAIMS);
@@ -393,8 +350,7 @@ class ClaimsFollowScopesIT {
     BrowserLogin browser = new BrowserLogin(http);
     BrowserLogin.Redirect redirect =
         browser.authorize(TestClient.REALM, f.clientId(), REDIRECT, ASKED, f.username(), PASSWORD);
-    TestClient.Reply code =
-        ok(browser.exchange(TestClient.REALM, f.clientId(), REDIRECT, redirect, SECRET));
+    Reply code = ok(browser.exchange(TestClient.REALM, f.clientId(), REDIRECT, redirect, SECRET));
     assertEverywhere("code", http, f, code, concat(PROFILE_CLAIMS, EMAIL_CLAIMS));
     assertHas("code access token", accessClaims(code), MICROPROFILE_CLAIMS);
   }

@@ -1,13 +1,14 @@
 package io.github.policyscopes.it.security;
 
+import static io.github.policyscopes.it.ReplyAssert.assertThat;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.github.policyscopes.it.Fixtures;
 import io.github.policyscopes.it.KeycloakServerExtension;
-import io.github.policyscopes.it.RealmAdmin;
+import io.github.policyscopes.it.Reply;
 import io.github.policyscopes.it.TestClient;
-import io.github.policyscopes.it.api.ApiFixtures;
 import io.github.policyscopes.it.api.ConfigApi;
 import java.util.ArrayList;
 import java.util.List;
@@ -30,13 +31,13 @@ class ClientPoliciesIT {
   private static final String CLIENTS = "config/clients";
 
   private static TestClient http;
-  private static ApiFixtures fixtures;
+  private static Fixtures fixtures;
   private static ConfigApi api;
 
   @BeforeAll
   static void setUp(TestClient client) {
     http = client;
-    fixtures = new ApiFixtures(client);
+    fixtures = new Fixtures(client);
     api = fixtures.api();
   }
 
@@ -44,13 +45,13 @@ class ClientPoliciesIT {
     return "realms/" + TestClient.REALM + "/" + rest;
   }
 
-  private static TestClient.Reply admin(String method, String path, Object body) {
+  private static Reply admin(String method, String path, Object body) {
     return http.admin(method, realmPath(path), body);
   }
 
   private static List<String> scopeNames(String clientUuid, String kind) {
-    TestClient.Reply reply = admin("GET", "clients/" + clientUuid + "/" + kind, null);
-    assertThat(reply.status()).as(reply.toString()).isEqualTo(200);
+    Reply reply = admin("GET", "clients/" + clientUuid + "/" + kind, null);
+    assertThat(reply).hasStatus(200);
     List<String> ids = new ArrayList<>();
     reply.json().forEach(s -> ids.add(s.get("id").asText()));
     return ids;
@@ -60,26 +61,18 @@ class ClientPoliciesIT {
 
   @Test
   void aRealmDefaultPolicyNeverReachesAClientCreatedThroughTheApi() {
-    String policy =
-        fixtures
-            .admin()
-            .createPolicy(RealmAdmin.unique("sec-default"), List.of("openid", "*:**"), null, null);
-    String optional =
-        fixtures
-            .admin()
-            .createPolicy(RealmAdmin.unique("sec-optional"), List.of("*:config/**"), null, null);
-    assertThat(admin("PUT", "default-default-client-scopes/" + policy, null).status())
-        .isEqualTo(204);
-    assertThat(admin("PUT", "default-optional-client-scopes/" + optional, null).status())
-        .isEqualTo(204);
+    String policy = fixtures.policy("sec-default", "openid", "*:**");
+    String optional = fixtures.policy("sec-optional", "*:config/**");
+    assertThat(admin("PUT", "default-default-client-scopes/" + policy, null)).hasStatus(204);
+    assertThat(admin("PUT", "default-optional-client-scopes/" + optional, null)).hasStatus(204);
     try {
       // a token that may create clients, naming no policy
       String token = fixtures.configAdmin("*:config/clients/** .:config/tokenPolicies/**");
-      String clientId = RealmAdmin.unique("sec-implicit");
+      String clientId = Fixtures.unique("sec-implicit");
       ObjectNode body = ConfigApi.clientBody(clientId);
       body.putArray("tokenPolicies");
-      ConfigApi.Reply created = api.post(token, CLIENTS, body);
-      assertThat(created.status()).as(created.toString()).isEqualTo(201);
+      Reply created = api.post(token, CLIENTS, body);
+      assertThat(created).hasStatus(201);
       assertThat(created.json().get("tokenPolicies")).isEmpty();
       String uuid = created.json().get("id").asText();
       assertThat(scopeNames(uuid, "default-client-scopes")).doesNotContain(policy, optional);
@@ -87,29 +80,25 @@ class ClientPoliciesIT {
 
       // its token holds no config scope, even when asked for
       String secret = created.json().get("secret").asText();
-      TestClient.Reply issued = http.clientCredentials(clientId, secret, "*:** *:config/**");
-      assertThat(issued.status()).as(issued.toString()).isIn(200, 400);
+      Reply issued = http.clientCredentials(clientId, secret, "*:** *:config/**");
+      assertThat(issued).hasStatusIn(200, 400);
       if (issued.status() == 200) {
         assertThat(issued.json().path("scope").asText()).doesNotContain(":");
       }
-      TestClient.Reply plain = http.clientCredentials(clientId, secret, null);
-      assertThat(plain.status()).as(plain.toString()).isEqualTo(200);
+      Reply plain = http.clientCredentials(clientId, secret, null);
+      assertThat(plain).hasStatus(200);
       assertThat(plain.json().path("scope").asText()).doesNotContain(":");
 
       // an update naming no policy does not add them either
       String all = fixtures.allPowerToken();
-      ConfigApi.Reply updated =
+      Reply updated =
           api.put(all, CLIENTS + "/" + uuid, ConfigApi.clientBody(clientId).put("name", "x"));
-      assertThat(updated.status()).as(updated.toString()).isEqualTo(200);
+      assertThat(updated).hasStatus(200);
       assertThat(updated.json().get("tokenPolicies")).isEmpty();
 
       // a policy the body names is bound, as a default scope
-      String named =
-          fixtures
-              .admin()
-              .createPolicy(RealmAdmin.unique("sec-named"), List.of("openid"), null, null);
-      ConfigApi.Reply bound =
-          api.put(all, CLIENTS + "/" + uuid, ConfigApi.clientBody(clientId, named));
+      String named = fixtures.policy("sec-named", "openid");
+      Reply bound = api.put(all, CLIENTS + "/" + uuid, ConfigApi.clientBody(clientId, named));
       assertThat(ConfigApi.strings(bound.json(), "tokenPolicies")).containsExactly(named);
       assertThat(scopeNames(uuid, "default-client-scopes")).contains(named).doesNotContain(policy);
     } finally {
@@ -122,7 +111,7 @@ class ClientPoliciesIT {
 
   private static void clientPolicies(String executor, Map<String, Object> configuration) {
     String name = "pbs-it-" + executor;
-    TestClient.Reply profiles =
+    Reply profiles =
         admin(
             "PUT",
             "client-policies/profiles",
@@ -136,8 +125,8 @@ class ClientPoliciesIT {
                         "config API test",
                         "executors",
                         List.of(Map.of("executor", executor, "configuration", configuration))))));
-    assertThat(profiles.status()).as(profiles.toString()).isEqualTo(204);
-    TestClient.Reply policies =
+    assertThat(profiles).hasStatus(204);
+    Reply policies =
         admin(
             "PUT",
             "client-policies/policies",
@@ -153,7 +142,7 @@ class ClientPoliciesIT {
                         List.of(Map.of("condition", "any-client", "configuration", Map.of())),
                         "profiles",
                         List.of(name)))));
-    assertThat(policies.status()).as(policies.toString()).isEqualTo(204);
+    assertThat(policies).hasStatus(204);
   }
 
   private static void noClientPolicies() {
@@ -173,13 +162,13 @@ class ClientPoliciesIT {
   void theRealmsClientPoliciesApplyToClientWrites() {
     String all = fixtures.allPowerToken();
     // a client created before the policy, to be updated under it
-    String existingId = RealmAdmin.unique("sec-cp-existing");
+    String existingId = Fixtures.unique("sec-cp-existing");
     String existing = api.createClient(all, existingId).get("id").asText();
     clientPolicies("pkce-enforcer", Map.of("auto-configure", "false"));
     try {
       // the admin REST API refuses a client without PKCE…
-      String adminId = RealmAdmin.unique("sec-cp-admin");
-      TestClient.Reply byAdmin =
+      String adminId = Fixtures.unique("sec-cp-admin");
+      Reply byAdmin =
           admin(
               "POST",
               "clients",
@@ -190,26 +179,25 @@ class ClientPoliciesIT {
                   true,
                   "redirectUris",
                   List.of("http://localhost:3000/*")));
-      assertThat(byAdmin.status()).as(byAdmin.toString()).isEqualTo(400);
+      assertThat(byAdmin).hasStatus(400);
 
       // …and so does the config API, with the same error
-      String apiId = RealmAdmin.unique("sec-cp-api");
-      ConfigApi.Reply byApi = api.post(all, CLIENTS, publicClient(apiId));
-      assertThat(byApi.status()).as(byApi.toString()).isEqualTo(400);
+      String apiId = Fixtures.unique("sec-cp-api");
+      Reply byApi = api.post(all, CLIENTS, publicClient(apiId));
+      assertThat(byApi).hasStatus(400);
       assertThat(byApi.json().path("error").asText())
           .isEqualTo(byAdmin.json().path("error").asText())
           .isEqualTo("invalid_client_metadata");
-      assertThat(byApi.json().path("error_description").asText())
-          .isEqualTo(byAdmin.json().path("error_description").asText());
+      assertThat(byApi)
+          .hasJson("/error_description", byAdmin.json().path("error_description").asText());
       assertThat(fixtures.keycloakHasClient(apiId)).isFalse();
       assertThat(fixtures.keycloakHasClient(adminId)).isFalse();
 
       // an update is refused too, and changes nothing
       JsonNode before = fixtures.keycloakClient(existing);
-      ConfigApi.Reply update =
+      Reply update =
           api.put(all, CLIENTS + "/" + existing, ConfigApi.clientBody(existingId).put("name", "x"));
-      assertThat(update.status()).as(update.toString()).isEqualTo(400);
-      assertThat(update.json().path("error").asText()).isEqualTo("invalid_client_metadata");
+      assertThat(update).hasStatus(400).hasError("invalid_client_metadata");
       JsonNode after = fixtures.keycloakClient(existing);
       assertThat(after.path("name")).isEqualTo(before.path("name"));
       assertThat(after.path("attributes")).isEqualTo(before.path("attributes"));
@@ -217,9 +205,9 @@ class ClientPoliciesIT {
       // an executor that configures the client: what it sets is what is created
       noClientPolicies();
       clientPolicies("full-scope-disabled", Map.of("auto-configure", "true"));
-      String configured = RealmAdmin.unique("sec-cp-configured");
-      ConfigApi.Reply created = api.post(all, CLIENTS, ConfigApi.clientBody(configured));
-      assertThat(created.status()).as(created.toString()).isEqualTo(201);
+      String configured = Fixtures.unique("sec-cp-configured");
+      Reply created = api.post(all, CLIENTS, ConfigApi.clientBody(configured));
+      assertThat(created).hasStatus(201);
       assertThat(
               fixtures
                   .keycloakClient(created.json().get("id").asText())
@@ -237,45 +225,41 @@ class ClientPoliciesIT {
   void configPowerIsOnlyForConfidentialClients() {
     String all = fixtures.allPowerToken();
     String config =
-        api.createPolicy(all, RealmAdmin.unique("Sec config"), ".:config/clients/**")
+        api.createPolicy(all, Fixtures.unique("Sec config"), ".:config/clients/**")
             .get("id")
             .asText();
-    String plain =
-        api.createPolicy(all, RealmAdmin.unique("Sec plain"), "openid").get("id").asText();
+    String plain = api.createPolicy(all, Fixtures.unique("Sec plain"), "openid").get("id").asText();
 
     // a public client bound to a config policy: refused, nothing created
-    String publicId = RealmAdmin.unique("sec-public");
+    String publicId = Fixtures.unique("sec-public");
     ObjectNode body = publicClient(publicId);
     body.putArray("tokenPolicies").add(plain).add(config);
-    ConfigApi.Reply refused = api.post(all, CLIENTS, body);
-    assertThat(refused.status()).as(refused.toString()).isEqualTo(400);
-    assertThat(refused.json().path("field").asText()).isEqualTo("tokenPolicies[1]");
+    Reply refused = api.post(all, CLIENTS, body);
+    assertThat(refused).hasStatus(400).hasJson("/field", "tokenPolicies[1]");
     assertThat(fixtures.keycloakHasClient(publicId)).isFalse();
 
     // with plain scopes only, a public client may be bound
     ObjectNode plainBody = publicClient(publicId);
     plainBody.putArray("tokenPolicies").add(plain);
-    ConfigApi.Reply ok = api.post(all, CLIENTS, plainBody);
-    assertThat(ok.status()).as(ok.toString()).isEqualTo(201);
+    Reply ok = api.post(all, CLIENTS, plainBody);
+    assertThat(ok).hasStatus(201);
     String publicUuid = ok.json().get("id").asText();
 
     // …but not bound to a config policy later
     ObjectNode rebind = publicClient(publicId);
     rebind.putArray("tokenPolicies").add(config);
-    ConfigApi.Reply rebound = api.put(all, CLIENTS + "/" + publicUuid, rebind);
-    assertThat(rebound.status()).as(rebound.toString()).isEqualTo(400);
-    assertThat(rebound.json().path("field").asText()).isEqualTo("tokenPolicies[0]");
+    Reply rebound = api.put(all, CLIENTS + "/" + publicUuid, rebind);
+    assertThat(rebound).hasStatus(400).hasJson("/field", "tokenPolicies[0]");
     assertThat(scopeNames(publicUuid, "default-client-scopes")).doesNotContain(config);
 
     // a confidential client bound to a config policy cannot be turned public
-    String confidentialId = RealmAdmin.unique("sec-confidential");
+    String confidentialId = Fixtures.unique("sec-confidential");
     String uuid = api.createClient(all, confidentialId, config).get("id").asText();
     JsonNode before = fixtures.keycloakClient(uuid);
     ObjectNode turned = ConfigApi.clientBody(confidentialId, config).put("type", "public");
     turned.putArray("grantTypes").add("password");
-    ConfigApi.Reply turnedPublic = api.put(all, CLIENTS + "/" + uuid, turned);
-    assertThat(turnedPublic.status()).as(turnedPublic.toString()).isEqualTo(400);
-    assertThat(turnedPublic.json().path("field").asText()).isEqualTo("type");
+    Reply turnedPublic = api.put(all, CLIENTS + "/" + uuid, turned);
+    assertThat(turnedPublic).hasStatus(400).hasJson("/field", "type");
     JsonNode after = fixtures.keycloakClient(uuid);
     assertThat(after.path("publicClient").asBoolean()).isFalse();
     assertThat(after.path("directAccessGrantsEnabled"))
@@ -283,20 +267,7 @@ class ClientPoliciesIT {
     assertThat(fixtures.keycloakSecret(uuid)).isNotBlank();
 
     // the user demo cannot mint config power through it: no password grant was added
-    TestClient.Reply password =
-        http.token(
-            TestClient.REALM,
-            TestClient.form(
-                "grant_type",
-                "password",
-                "client_id",
-                confidentialId,
-                "username",
-                "demo",
-                "password",
-                "demo",
-                "scope",
-                ".:config/clients/**"));
-    assertThat(password.status()).as(password.toString()).isNotEqualTo(200);
+    Reply password = http.password(confidentialId, null, "demo", "demo", ".:config/clients/**");
+    assertThat(password).doesNotHaveStatus(200);
   }
 }

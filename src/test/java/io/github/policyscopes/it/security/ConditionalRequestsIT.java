@@ -1,13 +1,14 @@
 package io.github.policyscopes.it.security;
 
+import static io.github.policyscopes.it.ReplyAssert.assertThat;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.github.policyscopes.it.Fixtures;
 import io.github.policyscopes.it.KeycloakServerExtension;
-import io.github.policyscopes.it.RealmAdmin;
+import io.github.policyscopes.it.Reply;
 import io.github.policyscopes.it.TestClient;
-import io.github.policyscopes.it.api.ApiFixtures;
 import io.github.policyscopes.it.api.ConfigApi;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -21,54 +22,56 @@ import org.junit.jupiter.api.extension.ExtendWith;
 @ExtendWith(KeycloakServerExtension.class)
 class ConditionalRequestsIT {
 
-  private static ApiFixtures fixtures;
+  private static Fixtures fixtures;
   private static ConfigApi api;
   private static String token;
 
   @BeforeAll
   static void setUp(TestClient client) {
-    fixtures = new ApiFixtures(client);
+    fixtures = new Fixtures(client);
     api = fixtures.api();
     token = fixtures.allPowerToken();
   }
 
   private static String newPolicy() {
-    return api.createPolicy(token, RealmAdmin.unique("Conditional"), "openid").get("id").asText();
+    return api.createPolicy(token, Fixtures.unique("Conditional"), "openid").get("id").asText();
   }
 
   @Test
   void getAndHeadWithAMatchingIfNoneMatchAre304() {
     String path = "config/tokenPolicies/" + newPolicy();
-    ConfigApi.Reply first = api.get(token, path);
+    Reply first = api.get(token, path);
     String etag = first.header("ETag");
     assertThat(etag).isNotNull();
 
     for (String ifNoneMatch :
         new String[] {etag, "\"other\", " + etag, "W/" + etag, "*", " " + etag + " "}) {
       for (String method : new String[] {"GET", "HEAD"}) {
-        ConfigApi.Reply reply = api.send(method, path, token, null, "If-None-Match", ifNoneMatch);
-        assertThat(reply.status()).as(method + " If-None-Match " + ifNoneMatch).isEqualTo(304);
-        assertThat(reply.header("ETag")).isEqualTo(etag);
+        Reply reply = api.send(method, path, token, null, "If-None-Match", ifNoneMatch);
+        assertThat(reply)
+            .as(method + " If-None-Match " + ifNoneMatch)
+            .hasStatus(304)
+            .hasHeader("ETag", etag);
         assertThat(reply.body()).isEmpty();
       }
     }
 
-    ConfigApi.Reply stale = api.send("GET", path, token, null, "If-None-Match", "\"stale\"");
-    assertThat(stale.status()).isEqualTo(200);
+    Reply stale = api.send("GET", path, token, null, "If-None-Match", "\"stale\"");
+    assertThat(stale).hasStatus(200);
     assertThat(stale.json().path("id").asText()).isNotEmpty();
   }
 
   @Test
   void aConditionalGetOfAnUnreadableMemberIsStill403() {
-    ConfigApi.Reply reply =
+    Reply reply =
         api.send(
             "GET",
-            "config/tokenPolicies/" + ApiFixtures.CONFIG_POLICY_ID,
+            "config/tokenPolicies/" + Fixtures.CONFIG_POLICY_ID,
             token,
             null,
             "If-None-Match",
             "*");
-    assertThat(reply.status()).as(reply.toString()).isEqualTo(403);
+    assertThat(reply).hasStatus(403);
   }
 
   @Test
@@ -77,39 +80,38 @@ class ConditionalRequestsIT {
     String path = "config/tokenPolicies/" + id;
     JsonNode before = api.get(token, path).json();
     String etag = api.get(token, path).header("ETag");
-    ObjectNode changed = ConfigApi.policyBody(RealmAdmin.unique("Changed"), "openid", "email");
+    ObjectNode changed = ConfigApi.policyBody(Fixtures.unique("Changed"), "openid", "email");
 
     for (String ifNoneMatch : new String[] {"*", etag, "\"x\", " + etag}) {
-      ConfigApi.Reply reply = api.send("PUT", path, token, changed, "If-None-Match", ifNoneMatch);
-      assertThat(reply.status()).as(ifNoneMatch + ": " + reply).isEqualTo(412);
-      assertThat(reply.json().path("error").asText()).isEqualTo("precondition_failed");
+      Reply reply = api.send("PUT", path, token, changed, "If-None-Match", ifNoneMatch);
+      assertThat(reply).as(ifNoneMatch).hasStatus(412).hasError("precondition_failed");
     }
     assertThat(api.get(token, path).json()).isEqualTo(before);
 
-    ConfigApi.Reply delete = api.send("DELETE", path, token, null, "If-None-Match", "*");
-    assertThat(delete.status()).as(delete.toString()).isEqualTo(412);
-    assertThat(api.get(token, path).status()).isEqualTo(200);
+    Reply delete = api.send("DELETE", path, token, null, "If-None-Match", "*");
+    assertThat(delete).hasStatus(412);
+    assertThat(api.get(token, path)).hasStatus(200);
 
     // a tag that does not match is no obstacle
-    ConfigApi.Reply put = api.send("PUT", path, token, changed, "If-None-Match", "\"other\"");
-    assertThat(put.status()).as(put.toString()).isEqualTo(200);
+    Reply put = api.send("PUT", path, token, changed, "If-None-Match", "\"other\"");
+    assertThat(put).hasStatus(200);
   }
 
   @Test
   void clientsAnswerConditionalRequestsToo() {
-    String id = api.createClient(token, RealmAdmin.unique("conditional")).get("id").asText();
+    String id = api.createClient(token, Fixtures.unique("conditional")).get("id").asText();
     String path = "config/clients/" + id;
     String etag = api.get(token, path).header("ETag");
-    assertThat(api.send("GET", path, token, null, "If-None-Match", etag).status()).isEqualTo(304);
-    ConfigApi.Reply put =
+    assertThat(api.send("GET", path, token, null, "If-None-Match", etag)).hasStatus(304);
+    Reply put =
         api.send(
             "PUT",
             path,
             token,
-            ConfigApi.clientBody(RealmAdmin.unique("renamed")),
+            ConfigApi.clientBody(Fixtures.unique("renamed")),
             "If-None-Match",
             "*");
-    assertThat(put.status()).as(put.toString()).isEqualTo(412);
+    assertThat(put).hasStatus(412);
     assertThat(api.get(token, path).header("ETag")).isEqualTo(etag);
   }
 }

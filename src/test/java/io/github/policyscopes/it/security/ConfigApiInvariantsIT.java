@@ -5,11 +5,11 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.github.policyscopes.access.EscalationCheck;
 import io.github.policyscopes.access.ScopeSet;
+import io.github.policyscopes.it.Fixtures;
 import io.github.policyscopes.it.KeycloakServer;
 import io.github.policyscopes.it.PropertyServer;
-import io.github.policyscopes.it.RealmAdmin;
+import io.github.policyscopes.it.Reply;
 import io.github.policyscopes.it.TestClient;
-import io.github.policyscopes.it.api.ApiFixtures;
 import io.github.policyscopes.it.api.ConfigApi;
 import io.github.policyscopes.scope.ConfigScope;
 import io.github.policyscopes.scope.Scope;
@@ -101,8 +101,8 @@ class ConfigApiInvariantsIT {
           .filter(s -> !s.isEmpty())
           .collect(Collectors.toSet());
 
-  static final String K = ApiFixtures.CONFIG_POLICY_ID;
-  static final String R = ApiFixtures.READ_ONLY_POLICY_ID;
+  static final String K = Fixtures.CONFIG_POLICY_ID;
+  static final String R = Fixtures.READ_ONLY_POLICY_ID;
   static final String WEB = "c3f1e2d4-7b8a-4c5d-9e6f-0a1b2c3d4e5f";
   static final String REALM = TestClient.REALM;
   static final String MAPPER = "pbs-token-policy";
@@ -464,7 +464,7 @@ class ConfigApiInvariantsIT {
       Token t = token(a);
       String name = "p" + ++created;
       String title = PREFIX + run + "-" + name;
-      ConfigApi.Reply r =
+      Reply r =
           call(
               t,
               "POST",
@@ -482,7 +482,7 @@ class ConfigApiInvariantsIT {
     void updatePolicy(Act a, int target, List<String> entries) {
       Token t = token(a);
       PolicyRef p = pick(policies, new ArrayList<>(setupPolicies.values()), target);
-      ConfigApi.Reply r =
+      Reply r =
           call(
               t,
               "PUT",
@@ -497,8 +497,7 @@ class ConfigApiInvariantsIT {
     void deletePolicy(Act a, int target) {
       Token t = token(a);
       PolicyRef p = pick(policies, new ArrayList<>(setupPolicies.values()), target);
-      ConfigApi.Reply r =
-          call(t, "DELETE", "config/tokenPolicies/" + p.id, null, "deletes " + p.name);
+      Reply r = call(t, "DELETE", "config/tokenPolicies/" + p.id, null, "deletes " + p.name);
       if (r.is2xx()) {
         policies.remove(p);
       }
@@ -510,7 +509,7 @@ class ConfigApiInvariantsIT {
       String clientId = PREFIX + run + "-" + name;
       List<String> bound = picks.stream().map(this::pickPolicy).distinct().toList();
       ObjectNode body = clientBody(clientId, type, grants, bound);
-      ConfigApi.Reply r =
+      Reply r =
           call(
               t,
               "POST",
@@ -550,7 +549,7 @@ class ConfigApiInvariantsIT {
         bound.forEach(p::add);
         changed.add("tokenPolicies=" + names(bound));
       }
-      ConfigApi.Reply r =
+      Reply r =
           call(t, "PUT", "config/clients/" + c.uuid, body, "updates " + c.name + " " + changed);
       if (r.is2xx()) {
         checkActAs(t, c, before, "PUT");
@@ -567,7 +566,7 @@ class ConfigApiInvariantsIT {
       Token t = token(a);
       ClientRef c = pick(clients, setupClients, target);
       ClientState before = ClientState.of(c.uuid, Scopes.read());
-      ConfigApi.Reply r =
+      Reply r =
           call(
               t,
               method,
@@ -583,7 +582,7 @@ class ConfigApiInvariantsIT {
       Token t = token(a);
       ClientRef c = pick(clients, setupClients, target);
       ClientState before = ClientState.of(c.uuid, Scopes.read());
-      ConfigApi.Reply r = call(t, "DELETE", "config/clients/" + c.uuid, null, "deletes " + c.name);
+      Reply r = call(t, "DELETE", "config/clients/" + c.uuid, null, "deletes " + c.name);
       if (r.is2xx()) {
         checkActAs(t, c, before, "DELETE");
         clients.remove(c);
@@ -616,13 +615,12 @@ class ConfigApiInvariantsIT {
     // ---- checks on each answer ----
 
     /** An action's request: logged and counted. */
-    ConfigApi.Reply call(Token t, String method, String path, Object body, String what) {
+    Reply call(Token t, String method, String path, Object body, String what) {
       return send(t, method, path, body, what, true);
     }
 
-    ConfigApi.Reply send(
-        Token t, String method, String path, Object body, String what, boolean action) {
-      ConfigApi.Reply r = api.send(method, path, t.jwt(), body);
+    Reply send(Token t, String method, String path, Object body, String what, boolean action) {
+      Reply r = api.send(method, path, t.jwt(), body);
       STATS.requests++;
       if (action) {
         STATS.actions++;
@@ -729,7 +727,7 @@ class ConfigApiInvariantsIT {
 
     /** I2, I15, MANAGED: a list shows only what the token may read; {@code total} counts it. */
     void checkList(Token t, String collection, boolean action) {
-      ConfigApi.Reply r =
+      Reply r =
           send(t, "GET", "config/" + collection + "?max=1000", null, "lists " + collection, action);
       if (!r.is2xx()) {
         return;
@@ -782,7 +780,7 @@ class ConfigApiInvariantsIT {
         }
         if (collection.equals("clients")) {
           String clientId = m.path("clientId").asText();
-          if (!fx.managed(this, id) || ApiFixtures.BUILT_IN_CLIENTS.contains(clientId)) {
+          if (!fx.managed(this, id) || Fixtures.BUILT_IN_CLIENTS.contains(clientId)) {
             violation(
                 "MANAGED",
                 "GET config/clients lists "
@@ -835,7 +833,7 @@ class ConfigApiInvariantsIT {
                     + ")");
           }
         }
-        ConfigApi.Reply whoami =
+        Reply whoami =
             api.get(issued.jwt(), "config/whoami?method=PUT&path=config/tokenPolicies/" + K);
         STATS.requests++;
         if (whoami.status() >= 500) {
@@ -906,7 +904,7 @@ class ConfigApiInvariantsIT {
       return tokens.computeIfAbsent(
           label,
           k -> {
-            TestClient.Reply reply =
+            Reply reply =
                 http.clientCredentials(
                     a.who().clientId, a.who().secret, String.join(" ", requested));
             STATS.requests++;
@@ -951,7 +949,7 @@ class ConfigApiInvariantsIT {
     }
   }
 
-  private static String brief(ConfigApi.Reply r) {
+  private static String brief(Reply r) {
     if (r.is2xx()) {
       return "";
     }
@@ -1045,7 +1043,7 @@ class ConfigApiInvariantsIT {
       JsonNode rep, List<String> policyIds, List<ConfigScope> storedGrants, boolean privileged) {
 
     static ClientState of(String uuid, Scopes scopes) {
-      TestClient.Reply reply = admin.call("GET", "clients/" + uuid, null);
+      Reply reply = admin.call("GET", "clients/" + uuid, null);
       if (reply.status() == 404) {
         return null;
       }
@@ -1082,7 +1080,7 @@ class ConfigApiInvariantsIT {
       String clientId = rep.path("clientId").asText();
       String secret = isPublic() ? null : rep.path("secret").asText(null);
       if (!isPublic() && rep.path("serviceAccountsEnabled").asBoolean() && secret != null) {
-        TestClient.Reply cc = http.clientCredentials(clientId, secret, fx.request);
+        Reply cc = http.clientCredentials(clientId, secret, fx.request);
         if (cc.status() == 400) {
           // an unbound client is stock Keycloak: unknown scopes are invalid_scope
           STATS.requests++;
@@ -1095,7 +1093,7 @@ class ConfigApiInvariantsIT {
         add(out, CC, cc);
       }
       if (rep.path("directAccessGrantsEnabled").asBoolean()) {
-        TestClient.Reply pw = password(clientId, secret, fx.request);
+        Reply pw = password(clientId, secret, fx.request);
         if (pw.status() == 400) {
           STATS.requests++;
           pw = password(clientId, secret, null);
@@ -1105,7 +1103,7 @@ class ConfigApiInvariantsIT {
       return out;
     }
 
-    private static TestClient.Reply password(String clientId, String secret, String scope) {
+    private static Reply password(String clientId, String secret, String scope) {
       return http.token(
           REALM,
           TestClient.form(
@@ -1117,7 +1115,7 @@ class ConfigApiInvariantsIT {
               "scope", scope));
     }
 
-    private static void add(List<Issued> out, String grant, TestClient.Reply reply) {
+    private static void add(List<Issued> out, String grant, Reply reply) {
       STATS.requests++;
       if (reply.status() >= 500) {
         throw new AssertionError("[I7] token request (" + grant + ") answered " + reply);
@@ -1181,7 +1179,7 @@ class ConfigApiInvariantsIT {
     final List<String[]> protectedTargets = new ArrayList<>();
 
     /** Names of the fixed resources: unique, so that a server can be reused. */
-    final String prefix = RealmAdmin.unique("fixture");
+    final String prefix = Fixtures.unique("fixture");
 
     static Fixture create() {
       Fixture f = new Fixture();
@@ -1407,7 +1405,7 @@ class ConfigApiInvariantsIT {
     void restore() {
       for (Map.Entry<String, JsonNode> m : mappers.entrySet()) {
         String models = "client-scopes/" + m.getKey() + "/protocol-mappers/models";
-        TestClient.Reply now = admin.call("GET", models, null);
+        Reply now = admin.call("GET", models, null);
         if (now.status() != 200 || now.json().size() == 0) {
           throw new IllegalStateException(
               "fixed policy " + names.get(m.getKey()) + " is gone: " + now);
@@ -1419,7 +1417,7 @@ class ConfigApiInvariantsIT {
       }
       Scopes scopes = null;
       for (SetupClient c : setupClients) {
-        TestClient.Reply now = admin.call("GET", "clients/" + c.uuid, null);
+        Reply now = admin.call("GET", "clients/" + c.uuid, null);
         if (now.status() == 404) {
           admin.createSetupClient(
               c.uuid, c.clientId, c.secret, c.policies, c.handedOver, c.privileged);
@@ -1493,7 +1491,7 @@ class ConfigApiInvariantsIT {
     }
 
     /** {@code path} relative to {@code /admin/realms/demo/}. */
-    TestClient.Reply call(String method, String path, Object body) {
+    Reply call(String method, String path, Object body) {
       HttpRequest.Builder request =
           HttpRequest.newBuilder(URI.create(http.baseUrl() + "/admin/realms/" + REALM + "/" + path))
               .header("Authorization", "Bearer " + token());
@@ -1507,18 +1505,18 @@ class ConfigApiInvariantsIT {
       return http.send(request);
     }
 
-    TestClient.Reply get(String path) {
+    Reply get(String path) {
       return ok(call("GET", path, null));
     }
 
-    TestClient.Reply ok(TestClient.Reply reply) {
+    Reply ok(Reply reply) {
       if (reply.status() / 100 != 2) {
         throw new IllegalStateException("admin REST: " + reply);
       }
       return reply;
     }
 
-    String created(TestClient.Reply reply) {
+    String created(Reply reply) {
       ok(reply);
       String location = reply.header("Location");
       return location.substring(location.lastIndexOf('/') + 1);
@@ -1537,7 +1535,7 @@ class ConfigApiInvariantsIT {
           call(
               "POST",
               "client-scopes/" + id + "/protocol-mappers/models",
-              RealmAdmin.mapper(entries, null, null)));
+              Fixtures.mapper(entries, null, null)));
       return id;
     }
 

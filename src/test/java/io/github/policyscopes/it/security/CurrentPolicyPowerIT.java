@@ -1,12 +1,13 @@
 package io.github.policyscopes.it.security;
 
+import static io.github.policyscopes.it.ReplyAssert.assertThat;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.github.policyscopes.it.Fixtures;
 import io.github.policyscopes.it.KeycloakServerExtension;
-import io.github.policyscopes.it.RealmAdmin;
+import io.github.policyscopes.it.Reply;
 import io.github.policyscopes.it.TestClient;
-import io.github.policyscopes.it.api.ApiFixtures;
 import io.github.policyscopes.it.api.ConfigApi;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -26,26 +27,26 @@ import org.junit.jupiter.api.extension.ExtendWith;
 class CurrentPolicyPowerIT {
 
   private static TestClient client;
-  private static ApiFixtures fixtures;
+  private static Fixtures fixtures;
   private static ConfigApi api;
 
   @BeforeAll
   static void setUp(TestClient testClient) {
     client = testClient;
-    fixtures = new ApiFixtures(testClient);
+    fixtures = new Fixtures(testClient);
     api = fixtures.api();
   }
 
   /** A plain Keycloak client scope (no policy mapper) literally named {@code name}. */
   private static String createLookalikeScope(String name) {
-    Map<String, Object> scope = new LinkedHashMap<>();
-    scope.put("name", name);
-    scope.put("protocol", "openid-connect");
-    scope.put("attributes", Map.of("include.in.token.scope", "true"));
-    TestClient.Reply created = client.admin("POST", "realms/demo/client-scopes", scope);
-    assertThat(created.status()).as(created.toString()).isEqualTo(201);
-    String location = created.header("Location");
-    return location.substring(location.lastIndexOf('/') + 1);
+    return fixtures.createClientScope(
+        Map.of(
+            "name",
+            name,
+            "protocol",
+            "openid-connect",
+            "attributes",
+            Map.of("include.in.token.scope", "true")));
   }
 
   private static void delete(String path) {
@@ -53,8 +54,8 @@ class CurrentPolicyPowerIT {
   }
 
   private static JsonNode whoami(String token) {
-    ConfigApi.Reply reply = api.get(token, "config/whoami");
-    assertThat(reply.status()).as(reply.toString()).isEqualTo(200);
+    Reply reply = api.get(token, "config/whoami");
+    assertThat(reply).hasStatus(200);
     return reply.json();
   }
 
@@ -65,24 +66,24 @@ class CurrentPolicyPowerIT {
     try {
       created.add(createLookalikeScope("*:**"));
       created.add(createLookalikeScope(".:**"));
-      String clientId = RealmAdmin.unique("lookalike");
-      clientUuid = fixtures.admin().createClient(clientId, ApiFixtures.SECRET);
+      String clientId = Fixtures.unique("lookalike");
+      clientUuid = fixtures.createClient(clientId, Fixtures.SECRET);
       for (String scope : created) {
-        fixtures.admin().bind(clientUuid, scope);
+        fixtures.bind(clientUuid, scope);
       }
-      String token = api.token(clientId, ApiFixtures.SECRET, null);
+      String token = api.token(clientId, Fixtures.SECRET, null);
       assertThat(ConfigApi.scopeOf(token).split(" "))
           .as("Keycloak issues the look-alike scopes to the unbound client")
           .contains("*:**", ".:**");
 
-      ConfigApi.Reply list = api.get(token, "config/tokenPolicies");
-      assertThat(list.status()).as(list.toString()).isEqualTo(403);
-      ConfigApi.Reply write =
+      Reply list = api.get(token, "config/tokenPolicies");
+      assertThat(list).hasStatus(403);
+      Reply write =
           api.post(
               token,
               "config/tokenPolicies",
-              ConfigApi.policyBody(RealmAdmin.unique("Lookalike"), "openid"));
-      assertThat(write.status()).as(write.toString()).isEqualTo(403);
+              ConfigApi.policyBody(Fixtures.unique("Lookalike"), "openid"));
+      assertThat(write).hasStatus(403);
 
       JsonNode me = whoami(token);
       assertThat(me.path("scopes").path("grants")).isEmpty();
@@ -97,36 +98,30 @@ class CurrentPolicyPowerIT {
 
   @Test
   void aNarrowedPolicyNarrowsTheSameTokenAndUnbindingRemovesItsPower() {
-    ApiFixtures.Bound bound = fixtures.boundClient("narrowed", List.of("*:config/clients/**"));
+    Fixtures.Bound bound = fixtures.boundClient("narrowed", List.of("*:config/clients/**"));
     try {
       String token = bound.token("*:config/clients/**");
-      String before = RealmAdmin.unique("before-narrowing");
-      assertThat(api.post(token, "config/clients", ConfigApi.clientBody(before)).status())
+      String before = Fixtures.unique("before-narrowing");
+      assertThat(api.post(token, "config/clients", ConfigApi.clientBody(before)))
           .as("the token can write while its policy allows it")
-          .isEqualTo(201);
+          .hasStatus(201);
 
-      assertThat(
-              fixtures
-                  .admin()
-                  .editPolicy(bound.policyId(), List.of(".:config/clients/**"), null, null)
-                  .status())
-          .isEqualTo(204);
+      assertThat(fixtures.editPolicy(bound.policyId(), List.of(".:config/clients/**"), null, null))
+          .hasStatus(204);
 
-      ConfigApi.Reply write =
+      Reply write =
           api.post(
-              token, "config/clients", ConfigApi.clientBody(RealmAdmin.unique("after-narrowing")));
-      assertThat(write.status()).as(write.toString()).isEqualTo(403);
-      assertThat(api.get(token, "config/clients").status())
-          .as("the token still reads")
-          .isEqualTo(200);
+              token, "config/clients", ConfigApi.clientBody(Fixtures.unique("after-narrowing")));
+      assertThat(write).hasStatus(403);
+      assertThat(api.get(token, "config/clients")).as("the token still reads").hasStatus(200);
       JsonNode me = whoami(token);
       assertThat(ConfigApi.strings(me.path("scopes"), "grants"))
           .containsExactly(".:config/clients/**");
       assertThat(ConfigApi.strings(me.path("scopes"), "ignored")).contains("*:config/clients/**");
 
-      fixtures.admin().unbind(bound.uuid(), bound.policyId());
-      ConfigApi.Reply read = api.get(token, "config/clients");
-      assertThat(read.status()).as(read.toString()).isEqualTo(403);
+      fixtures.unbind(bound.uuid(), bound.policyId());
+      Reply read = api.get(token, "config/clients");
+      assertThat(read).hasStatus(403);
     } finally {
       delete("clients/" + bound.uuid());
       delete("client-scopes/" + bound.policyId());
@@ -135,15 +130,13 @@ class CurrentPolicyPowerIT {
 
   @Test
   void aNewDenyInThePolicyAppliesToAnExistingToken() {
-    ApiFixtures.Bound bound = fixtures.boundClient("new-deny", List.of(".:config/**"));
+    Fixtures.Bound bound = fixtures.boundClient("new-deny", List.of(".:config/**"));
     try {
       String token = bound.token(".:config/**");
-      assertThat(api.get(token, "config/clients").status()).isEqualTo(200);
-      fixtures
-          .admin()
-          .editPolicy(bound.policyId(), List.of(".:config/**", "-:config/clients"), null, null);
-      ConfigApi.Reply denied = api.get(token, "config/clients");
-      assertThat(denied.status()).as(denied.toString()).isEqualTo(403);
+      assertThat(api.get(token, "config/clients")).hasStatus(200);
+      fixtures.editPolicy(bound.policyId(), List.of(".:config/**", "-:config/clients"), null, null);
+      Reply denied = api.get(token, "config/clients");
+      assertThat(denied).hasStatus(403);
       assertThat(ConfigApi.strings(whoami(token).path("scopes"), "denies"))
           .contains("-:config/clients");
     } finally {
@@ -154,7 +147,7 @@ class CurrentPolicyPowerIT {
 
   @Test
   void aPublicClientHasNoConfigPower() {
-    String clientId = RealmAdmin.unique("public-direct");
+    String clientId = Fixtures.unique("public-direct");
     Map<String, Object> rep = new LinkedHashMap<>();
     rep.put("clientId", clientId);
     rep.put("enabled", true);
@@ -162,23 +155,14 @@ class CurrentPolicyPowerIT {
     rep.put("directAccessGrantsEnabled", true);
     rep.put("standardFlowEnabled", false);
     String uuid = fixtures.createClientRepresentation(rep);
-    String policy =
-        fixtures.admin().createPolicy(RealmAdmin.unique("public"), List.of(".:**"), null, null);
+    String policy = fixtures.policy("public", ".:**");
     try {
-      fixtures.admin().bind(uuid, policy);
-      TestClient.Reply login =
-          client.token(
-              "demo",
-              TestClient.form(
-                  "grant_type", "password",
-                  "client_id", clientId,
-                  "username", "demo",
-                  "password", "demo",
-                  "scope", ".:**"));
-      assertThat(login.status()).as(login.toString()).isEqualTo(200);
+      fixtures.bind(uuid, policy);
+      Reply login = client.password(clientId, null, "demo", "demo", ".:**"); // a public client
+      assertThat(login).hasStatus(200);
       String token = login.json().get("access_token").asText();
-      ConfigApi.Reply read = api.get(token, "config/tokenPolicies");
-      assertThat(read.status()).as(read.toString()).isEqualTo(403);
+      Reply read = api.get(token, "config/tokenPolicies");
+      assertThat(read).hasStatus(403);
     } finally {
       delete("clients/" + uuid);
       delete("client-scopes/" + policy);

@@ -1,11 +1,13 @@
 package io.github.policyscopes.it.security;
 
+import static io.github.policyscopes.it.ReplyAssert.assertThat;
 import static io.github.policyscopes.it.TestClient.form;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.github.policyscopes.it.Fixtures;
 import io.github.policyscopes.it.KeycloakServerExtension;
-import io.github.policyscopes.it.RealmAdmin;
+import io.github.policyscopes.it.Reply;
 import io.github.policyscopes.it.TestClient;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -25,58 +27,31 @@ import org.junit.jupiter.api.extension.ExtendWith;
 @ExtendWith(KeycloakServerExtension.class)
 class IssuanceSecurityIT {
 
-  private static final String SECRET = "s3cret";
+  private static final String SECRET = Fixtures.SECRET;
 
   private static TestClient http;
-  private static RealmAdmin admin;
+  private static Fixtures admin;
 
   @BeforeAll
   static void setUp(TestClient client) {
     http = client;
-    admin = new RealmAdmin(client, TestClient.REALM);
+    admin = new Fixtures(client);
   }
 
-  private record Bound(String clientId, String uuid, String policy) {}
-
-  private static Bound bound(List<String> allowed, Integer lifetime) {
-    String policy = admin.createPolicy(RealmAdmin.unique("issuance"), allowed, lifetime, null);
-    String clientId = RealmAdmin.unique("issuance-client");
-    String uuid = admin.createClient(clientId, SECRET);
-    admin.bind(uuid, policy);
-    return new Bound(clientId, uuid, policy);
+  private static Fixtures.Bound bound(List<String> allowed, Integer lifetime) {
+    return admin.boundClient("issuance", allowed, lifetime, null);
   }
 
-  private static TestClient.Reply password(String clientId, String secret, String scope) {
-    return http.token(
-        TestClient.REALM,
-        form(
-            "grant_type",
-            "password",
-            "client_id",
-            clientId,
-            "client_secret",
-            secret,
-            "username",
-            "demo",
-            "password",
-            "demo",
-            "scope",
-            scope));
+  private static Reply password(String clientId, String secret, String scope) {
+    return http.password(clientId, secret, "demo", "demo", scope);
   }
 
-  private static TestClient.Reply refresh(String clientId, String refreshToken, String scope) {
-    return http.token(
-        TestClient.REALM,
-        form(
-            "grant_type", "refresh_token",
-            "client_id", clientId,
-            "client_secret", SECRET,
-            "refresh_token", refreshToken,
-            "scope", scope));
+  private static Reply refresh(String clientId, String refreshToken, String scope) {
+    return http.refresh(clientId, SECRET, refreshToken, scope);
   }
 
-  private static JsonNode accessClaims(TestClient.Reply reply) {
-    assertThat(reply.status()).as(reply.toString()).isEqualTo(200);
+  private static JsonNode accessClaims(Reply reply) {
+    assertThat(reply).hasStatus(200);
     return TestClient.claims(reply.json().get("access_token").asText());
   }
 
@@ -84,19 +59,19 @@ class IssuanceSecurityIT {
 
   @Test
   void aPolicyWidenedAfterLoginDoesNotWidenTheNextRefresh() {
-    Bound client = bound(List.of("openid"), null);
-    TestClient.Reply first = password(client.clientId(), SECRET, "openid profile email");
+    Fixtures.Bound client = bound(List.of("openid"), null);
+    Reply first = password(client.clientId(), SECRET, "openid profile email");
     assertThat(accessClaims(first).path("scope").asText()).isEqualTo("openid");
     String refreshToken = first.json().get("refresh_token").asText();
 
-    admin.editPolicy(client.policy(), List.of("openid", "profile", "email", "*:**"), null, null);
+    admin.editPolicy(client.policyId(), List.of("openid", "profile", "email", "*:**"), null, null);
 
     JsonNode refreshed = accessClaims(refresh(client.clientId(), refreshToken, null));
     assertThat(refreshed.path("scope").asText())
         .as("the ceiling is what was granted, not Keycloak's client-scope bookkeeping")
         .isEqualTo("openid");
     // and the refreshed refresh token keeps that ceiling
-    TestClient.Reply again = refresh(client.clientId(), refreshToken, null);
+    Reply again = refresh(client.clientId(), refreshToken, null);
     String second = again.json().get("refresh_token").asText();
     assertThat(accessClaims(refresh(client.clientId(), second, null)).path("scope").asText())
         .isEqualTo("openid");
@@ -106,14 +81,14 @@ class IssuanceSecurityIT {
   void aRefreshKeepsTheConfigScopesGrantedAtLoginOnEveryVersion() {
     // Keycloak 26.6+ stamps the ceiling through a token post-processor, 26.4/26.5 through the
     // grant wrapper: either way the refresh token carries the grant and a refresh keeps it
-    Bound client = bound(List.of("openid", ".:config/**"), null);
-    TestClient.Reply first = password(client.clientId(), SECRET, "openid .:config/clients");
+    Fixtures.Bound client = bound(List.of("openid", ".:config/**"), null);
+    Reply first = password(client.clientId(), SECRET, "openid .:config/clients");
     assertThat(accessClaims(first).path("scope").asText()).isEqualTo("openid .:config/clients");
     String refreshToken = first.json().get("refresh_token").asText();
     assertThat(TestClient.claims(refreshToken).path("policy_grant").asText())
         .isEqualTo("openid .:config/clients");
 
-    TestClient.Reply refreshed = refresh(client.clientId(), refreshToken, null);
+    Reply refreshed = refresh(client.clientId(), refreshToken, null);
     assertThat(accessClaims(refreshed).path("scope").asText())
         .as("a refresh without scope re-grants the presented grant, config scope included")
         .isEqualTo("openid .:config/clients");
@@ -128,55 +103,41 @@ class IssuanceSecurityIT {
 
   @Test
   void aPublicClientGetsNoConfigGrantEvenWhenItsPolicyHasOne() {
-    String policy =
-        admin.createPolicy(RealmAdmin.unique("public"), List.of("openid", "*:**"), null, null);
-    String clientId = RealmAdmin.unique("public-client");
-    Map<String, Object> rep = new LinkedHashMap<>();
-    rep.put("clientId", clientId);
-    rep.put("publicClient", true);
-    rep.put("directAccessGrantsEnabled", true);
-    rep.put("standardFlowEnabled", false);
-    TestClient.Reply created = http.admin("POST", "realms/demo/clients", rep);
-    assertThat(created.status()).as(created.toString()).isEqualTo(201);
-    String uuid = created.header("Location").replaceAll(".*/", "");
+    String policy = admin.policy("public", "openid", "*:**");
+    String clientId = Fixtures.unique("public-client");
+    String uuid =
+        admin.createClientRepresentation(
+            Map.of(
+                "clientId", clientId,
+                "publicClient", true,
+                "directAccessGrantsEnabled", true,
+                "standardFlowEnabled", false));
     admin.bind(uuid, policy);
 
-    TestClient.Reply token = password(clientId, null, "openid *:**");
+    Reply token = password(clientId, null, "openid *:**");
     assertThat(accessClaims(token).path("scope").asText()).isEqualTo("openid");
 
     // a per-client policy with a config grant is refused on a public client
-    TestClient.Reply mapper =
+    Reply mapper =
         http.admin(
             "POST",
             "realms/demo/clients/" + uuid + "/protocol-mappers/models",
-            RealmAdmin.mapper(List.of("*:**"), null, null));
-    assertThat(mapper.status()).as(mapper.toString()).isEqualTo(400);
+            Fixtures.mapper(List.of("*:**"), null, null));
+    assertThat(mapper).hasStatus(400);
   }
 
   // ---- I14 ----
 
   @Test
   void anExchangedTokenNeverOutlivesItsSubjectToken() throws InterruptedException {
-    Bound client = bound(List.of("openid", ".:config/**"), 600);
-    TestClient.Reply subjectReply =
-        http.clientCredentials(client.clientId(), SECRET, ".:config/**");
+    Fixtures.Bound client = bound(List.of("openid", ".:config/**"), 600);
+    Reply subjectReply = http.clientCredentials(client.clientId(), SECRET, ".:config/**");
     JsonNode subject = accessClaims(subjectReply);
     Thread.sleep(2100);
 
-    TestClient.Reply exchanged =
-        http.token(
-            TestClient.REALM,
-            form(
-                "grant_type",
-                "urn:ietf:params:oauth:grant-type:token-exchange",
-                "client_id",
-                client.clientId(),
-                "client_secret",
-                SECRET,
-                "subject_token",
-                subjectReply.json().get("access_token").asText(),
-                "subject_token_type",
-                "urn:ietf:params:oauth:token-type:access_token"));
+    Reply exchanged =
+        http.exchange(
+            client.clientId(), SECRET, subjectReply.json().get("access_token").asText(), null);
     JsonNode renewed = accessClaims(exchanged);
     assertThat(renewed.get("exp").asLong()).isLessThanOrEqualTo(subject.get("exp").asLong());
     assertThat(exchanged.json().get("expires_in").asLong())
@@ -187,7 +148,7 @@ class IssuanceSecurityIT {
 
   @Test
   void aPolicyLifetimeNeverOutlivesTheSession() {
-    Bound client = bound(List.of("openid"), 3600);
+    Fixtures.Bound client = bound(List.of("openid"), 3600);
     JsonNode rep = http.admin("GET", "realms/demo/clients/" + client.uuid(), null).json();
     Map<String, Object> update =
         new LinkedHashMap<>(Map.of("clientId", client.clientId(), "id", client.uuid()));
@@ -200,8 +161,8 @@ class IssuanceSecurityIT {
             : new LinkedHashMap<>();
     attributes.put("client.session.max.lifespan", "300");
     update.put("attributes", attributes);
-    TestClient.Reply put = http.admin("PUT", "realms/demo/clients/" + client.uuid(), update);
-    assertThat(put.status()).as(put.toString()).isEqualTo(204);
+    Reply put = http.admin("PUT", "realms/demo/clients/" + client.uuid(), update);
+    assertThat(put).hasStatus(204);
 
     JsonNode token = accessClaims(password(client.clientId(), SECRET, "openid"));
     assertThat(token.get("exp").asLong() - token.get("iat").asLong())
@@ -222,40 +183,36 @@ class IssuanceSecurityIT {
 
   @Test
   void aScopeParameterKeycloakDropsAsTooLongIsRefusedNotIgnored() {
-    Bound client = bound(List.of("openid", ".:config/**"), null);
+    Fixtures.Bound client = bound(List.of("openid", ".:config/**"), null);
     String huge = ".:config/clients " + "x".repeat(4100);
-    TestClient.Reply reply = http.clientCredentials(client.clientId(), SECRET, huge);
-    TestClient.Reply first = password(client.clientId(), SECRET, "openid .:config/**");
-    TestClient.Reply narrowed =
-        refresh(client.clientId(), first.json().get("refresh_token").asText(), huge);
+    Reply reply = http.clientCredentials(client.clientId(), SECRET, huge);
+    Reply first = password(client.clientId(), SECRET, "openid .:config/**");
+    Reply narrowed = refresh(client.clientId(), first.json().get("refresh_token").asText(), huge);
     if (keycloakHidesOverlongParameters()) {
       // as without scope: default scopes within the policy, a refresh within its grant
       assertThat(accessClaims(reply).path("scope").asText()).doesNotContain("xxx", ".:config");
       assertThat(accessClaims(narrowed).path("scope").asText()).isEqualTo("openid .:config/**");
       return;
     }
-    assertThat(reply.status()).as(reply.toString()).isEqualTo(400);
-    assertThat(reply.json().get("error").asText()).isEqualTo("invalid_scope");
+    assertThat(reply).hasStatus(400).hasError("invalid_scope");
     // a narrowing refresh with it is refused too, never silently "no narrowing"
-    assertThat(narrowed.status()).as(narrowed.toString()).isEqualTo(400);
-    assertThat(narrowed.json().get("error").asText()).isEqualTo("invalid_scope");
+    assertThat(narrowed).hasStatus(400).hasError("invalid_scope");
   }
 
   @Test
   void umaTicketsAreRefusedToBoundClients() {
     // a resource server with Keycloak's default resource, policy and permission
-    String rsId = RealmAdmin.unique("resource-server");
-    Map<String, Object> rs = new LinkedHashMap<>();
-    rs.put("clientId", rsId);
-    rs.put("publicClient", false);
-    rs.put("secret", SECRET);
-    rs.put("serviceAccountsEnabled", true);
-    rs.put("authorizationServicesEnabled", true);
-    TestClient.Reply created = http.admin("POST", "realms/demo/clients", rs);
-    assertThat(created.status()).as(created.toString()).isEqualTo(201);
+    String rsId = Fixtures.unique("resource-server");
+    admin.createClientRepresentation(
+        Map.of(
+            "clientId", rsId,
+            "publicClient", false,
+            "secret", SECRET,
+            "serviceAccountsEnabled", true,
+            "authorizationServicesEnabled", true));
 
-    Bound client = bound(List.of("openid"), null);
-    TestClient.Reply uma =
+    Fixtures.Bound client = bound(List.of("openid"), null);
+    Reply uma =
         http.token(
             TestClient.REALM,
             form(
@@ -267,13 +224,12 @@ class IssuanceSecurityIT {
                 SECRET,
                 "audience",
                 rsId));
-    assertThat(uma.status()).as(uma.toString()).isEqualTo(400);
-    assertThat(uma.json().get("error").asText()).isEqualTo("unauthorized_client");
+    assertThat(uma).hasStatus(400).hasError("unauthorized_client");
 
     // an unbound client gets Keycloak's own answer
-    String unbound = RealmAdmin.unique("uma-unbound");
+    String unbound = Fixtures.unique("uma-unbound");
     admin.createClient(unbound, SECRET);
-    TestClient.Reply stock =
+    Reply stock =
         http.token(
             TestClient.REALM,
             form(
@@ -288,9 +244,9 @@ class IssuanceSecurityIT {
 
   @Test
   void nothingGrantedIsVisibleInTheEvent() {
-    Bound client = bound(List.of(".:config/**"), null);
-    TestClient.Reply reply = http.clientCredentials(client.clientId(), SECRET, "XXXXX");
-    assertThat(reply.status()).as(reply.toString()).isEqualTo(200);
+    Fixtures.Bound client = bound(List.of(".:config/**"), null);
+    Reply reply = http.clientCredentials(client.clientId(), SECRET, "XXXXX");
+    assertThat(reply).hasStatus(200);
 
     List<JsonNode> events = admin.events("CLIENT_LOGIN", client.clientId());
     assertThat(events).isNotEmpty();

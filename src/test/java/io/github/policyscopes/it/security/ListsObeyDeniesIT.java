@@ -1,13 +1,14 @@
 package io.github.policyscopes.it.security;
 
-import static io.github.policyscopes.it.api.ApiFixtures.CONFIG_POLICY_ID;
+import static io.github.policyscopes.it.Fixtures.CONFIG_POLICY_ID;
+import static io.github.policyscopes.it.ReplyAssert.assertThat;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.github.policyscopes.it.Fixtures;
 import io.github.policyscopes.it.KeycloakServerExtension;
-import io.github.policyscopes.it.RealmAdmin;
+import io.github.policyscopes.it.Reply;
 import io.github.policyscopes.it.TestClient;
-import io.github.policyscopes.it.api.ApiFixtures;
 import io.github.policyscopes.it.api.ConfigApi;
 import java.util.ArrayList;
 import java.util.List;
@@ -23,12 +24,12 @@ import org.junit.jupiter.api.extension.ExtendWith;
 @ExtendWith(KeycloakServerExtension.class)
 class ListsObeyDeniesIT {
 
-  private static ApiFixtures fixtures;
+  private static Fixtures fixtures;
   private static ConfigApi api;
 
   @BeforeAll
   static void setUp(TestClient client) {
-    fixtures = new ApiFixtures(client);
+    fixtures = new Fixtures(client);
     api = fixtures.api();
   }
 
@@ -42,29 +43,28 @@ class ListsObeyDeniesIT {
   private static List<String> walk(String token, String collection, int total) {
     List<String> ids = new ArrayList<>();
     for (int first = 0; first < total + 2; first++) {
-      ConfigApi.Reply page = api.get(token, "config/" + collection + "?first=" + first + "&max=1");
-      assertThat(page.status()).as(page.toString()).isEqualTo(200);
-      assertThat(page.json().path("total").asInt()).isEqualTo(total);
+      Reply page = api.get(token, "config/" + collection + "?first=" + first + "&max=1");
+      assertThat(page).hasStatus(200).hasJson("/total", total);
       ids.addAll(ids(page.json(), collection));
     }
     return ids;
   }
 
   private static void assertListHides(String token, String collection, String hidden) {
-    ConfigApi.Reply member = api.get(token, "config/" + collection + "/" + hidden);
-    assertThat(member.status()).as("the member itself is denied: " + member).isEqualTo(403);
+    Reply member = api.get(token, "config/" + collection + "/" + hidden);
+    assertThat(member).as("the member itself is denied: " + member).hasStatus(403);
 
-    ConfigApi.Reply list = api.get(token, "config/" + collection + "?max=1000");
-    assertThat(list.status()).as(list.toString()).isEqualTo(200);
+    Reply list = api.get(token, "config/" + collection + "?max=1000");
+    assertThat(list).hasStatus(200);
     List<String> listed = ids(list.json(), collection);
     assertThat(listed).doesNotContain(hidden);
     assertThat(list.body()).doesNotContain(hidden);
     int total = list.json().path("total").asInt();
     assertThat(total).as("total counts what is listed").isEqualTo(listed.size());
     for (String id : listed) {
-      assertThat(api.get(token, "config/" + collection + "/" + id).status())
+      assertThat(api.get(token, "config/" + collection + "/" + id))
           .as("every listed member is readable: " + id)
-          .isEqualTo(200);
+          .hasStatus(200);
     }
     assertThat(walk(token, collection, total)).containsExactlyElementsOf(listed);
   }
@@ -73,15 +73,15 @@ class ListsObeyDeniesIT {
   void theStickyDenyHidesConfigAdminsOwnPolicyFromTheList() {
     assertListHides(fixtures.allPowerToken(), "tokenPolicies", CONFIG_POLICY_ID);
     // the reader, whom nothing denies, sees it
-    ConfigApi.Reply reader = api.get(fixtures.configReader(), "config/tokenPolicies?max=1000");
+    Reply reader = api.get(fixtures.configReader(), "config/tokenPolicies?max=1000");
     assertThat(ids(reader.json(), "tokenPolicies")).contains(CONFIG_POLICY_ID);
   }
 
   @Test
   void aDenyOnAClientHidesItFromTheList() {
     String hidden =
-        api.createClient(fixtures.allPowerToken(), RealmAdmin.unique("hidden")).get("id").asText();
-    ApiFixtures.Bound bound =
+        api.createClient(fixtures.allPowerToken(), Fixtures.unique("hidden")).get("id").asText();
+    Fixtures.Bound bound =
         fixtures.boundClient("lists", List.of("*:**", "-:config/clients/" + hidden));
     String token = bound.token("*:**");
     assertListHides(token, "clients", hidden);
@@ -92,8 +92,8 @@ class ListsObeyDeniesIT {
   @Test
   void aDenyOnEveryMemberLeavesAnEmptyList() {
     String token = fixtures.configAdmin(".:config/clients -:config/clients/*");
-    ConfigApi.Reply list = api.get(token, "config/clients");
-    assertThat(list.status()).as(list.toString()).isEqualTo(200);
+    Reply list = api.get(token, "config/clients");
+    assertThat(list).hasStatus(200);
     assertThat(list.json().path("total").asInt()).isZero();
     assertThat(list.json().path("clients")).isEmpty();
   }

@@ -1,13 +1,14 @@
 package io.github.policyscopes.it.security;
 
+import static io.github.policyscopes.it.ReplyAssert.assertThat;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.github.policyscopes.it.Fixtures;
 import io.github.policyscopes.it.KeycloakServerExtension;
-import io.github.policyscopes.it.RealmAdmin;
+import io.github.policyscopes.it.Reply;
 import io.github.policyscopes.it.TestClient;
-import io.github.policyscopes.it.api.ApiFixtures;
 import io.github.policyscopes.it.api.ConfigApi;
 import java.util.ArrayList;
 import java.util.List;
@@ -33,14 +34,14 @@ class ManagedClientsSecurityIT {
   private static final String CLIENTS = "config/clients";
 
   private static TestClient http;
-  private static ApiFixtures fixtures;
+  private static Fixtures fixtures;
   private static ConfigApi api;
   private static ExecutorService pool;
 
   @BeforeAll
   static void setUp(TestClient client) {
     http = client;
-    fixtures = new ApiFixtures(client);
+    fixtures = new Fixtures(client);
     api = fixtures.api();
     pool = Executors.newFixedThreadPool(2);
   }
@@ -55,24 +56,24 @@ class ManagedClientsSecurityIT {
   }
 
   private static JsonNode admin(String method, String path, Object body, int expected) {
-    TestClient.Reply reply = http.admin(method, realmPath(path), body);
-    assertThat(reply.status()).as(method + " " + path + ": " + reply).isEqualTo(expected);
+    Reply reply = http.admin(method, realmPath(path), body);
+    assertThat(reply).as(method + " " + path).hasStatus(expected);
     return reply.body() == null || reply.body().isBlank() ? null : reply.json();
   }
 
-  private static String locationId(TestClient.Reply created) {
+  private static String locationId(Reply created) {
     String location = created.header("Location");
     return location.substring(location.lastIndexOf('/') + 1);
   }
 
   /** Every write the API offers on a client, with the all-power token; returns the replies. */
-  private static List<ConfigApi.Reply> tryEveryWrite(String uuid, String clientId) {
+  private static List<Reply> tryEveryWrite(String uuid, String clientId) {
     String all = fixtures.allPowerToken();
     String path = CLIENTS + "/" + uuid;
     ObjectNode hijack = ConfigApi.clientBody(clientId).put("name", "hijacked");
     hijack.putArray("grantTypes").add("client_credentials").add("authorization_code");
     hijack.putArray("redirectUris").add("https://attacker.example/*");
-    List<ConfigApi.Reply> replies = new ArrayList<>();
+    List<Reply> replies = new ArrayList<>();
     replies.add(api.get(all, path + "/secret"));
     replies.add(api.post(all, path + "/secret", null));
     replies.add(api.put(all, path, hijack));
@@ -93,21 +94,21 @@ class ManagedClientsSecurityIT {
 
   @Test
   void bindingAPolicyDoesNotHandAClientOver() {
-    ApiFixtures.Bound bound = fixtures.boundClient("sec-bound", List.of("openid", "*:**"));
+    Fixtures.Bound bound = fixtures.boundClient("sec-bound", List.of("openid", "*:**"));
     JsonNode before = fixtures.keycloakClient(bound.uuid());
     String secret = fixtures.keycloakSecret(bound.uuid());
 
-    ConfigApi.Reply read = api.get(fixtures.allPowerToken(), CLIENTS + "/" + bound.uuid());
-    assertThat(read.status()).as(read.toString()).isEqualTo(404);
-    for (ConfigApi.Reply reply : tryEveryWrite(bound.uuid(), bound.clientId())) {
-      assertThat(reply.status()).as(reply.toString()).isEqualTo(404);
+    Reply read = api.get(fixtures.allPowerToken(), CLIENTS + "/" + bound.uuid());
+    assertThat(read).hasStatus(404);
+    for (Reply reply : tryEveryWrite(bound.uuid(), bound.clientId())) {
+      assertThat(reply).hasStatus(404);
       assertThat(reply.body()).doesNotContain(secret);
     }
     assertUnchanged(bound.uuid(), before, secret);
     assertThat(fixtures.keycloakHasClient(bound.clientId())).isTrue();
 
     // the demo realm hands over its three clients
-    ConfigApi.Reply list = api.get(fixtures.configReader(), CLIENTS + "?max=1000");
+    Reply list = api.get(fixtures.configReader(), CLIENTS + "?max=1000");
     List<String> clientIds = new ArrayList<>();
     list.json().get("clients").forEach(c -> clientIds.add(c.get("clientId").asText()));
     assertThat(clientIds)
@@ -120,7 +121,7 @@ class ManagedClientsSecurityIT {
   @Test
   void aHandedOverClientWithKeycloakPowerIsRefused() {
     // a service-account role beyond the default roles, held directly
-    ApiFixtures.Bound direct = fixtures.boundClient("sec-admin-role", List.of("openid"));
+    Fixtures.Bound direct = fixtures.boundClient("sec-admin-role", List.of("openid"));
     fixtures.handOver(direct.uuid());
     String realmManagement = fixtures.internalId("realm-management");
     JsonNode viewUsers =
@@ -137,9 +138,9 @@ class ManagedClientsSecurityIT {
     assertRefusedAsPrivileged(direct.uuid(), direct.clientId());
 
     // the same power held deep: a composite realm role, through a group
-    ApiFixtures.Bound deep = fixtures.boundClient("sec-deep-role", List.of("openid"));
+    Fixtures.Bound deep = fixtures.boundClient("sec-deep-role", List.of("openid"));
     fixtures.handOver(deep.uuid());
-    String roleName = RealmAdmin.unique("pbs-composite");
+    String roleName = Fixtures.unique("pbs-composite");
     admin("POST", "roles", Map.of("name", roleName), 201);
     JsonNode composite = admin("GET", "roles/" + roleName, null, 200);
     admin(
@@ -147,9 +148,9 @@ class ManagedClientsSecurityIT {
         "roles-by-id/" + composite.get("id").asText() + "/composites",
         List.of(viewUsers),
         204);
-    TestClient.Reply group =
-        http.admin("POST", realmPath("groups"), Map.of("name", RealmAdmin.unique("pbs-admins")));
-    assertThat(group.status()).as(group.toString()).isEqualTo(201);
+    Reply group =
+        http.admin("POST", realmPath("groups"), Map.of("name", Fixtures.unique("pbs-admins")));
+    assertThat(group).hasStatus(201);
     String groupId = locationId(group);
     admin("POST", "groups/" + groupId + "/role-mappings/realm", List.of(composite), 204);
     String deepAccount =
@@ -160,21 +161,19 @@ class ManagedClientsSecurityIT {
     assertRefusedAsPrivileged(deep.uuid(), deep.clientId());
 
     // a client with no power beyond the default roles is served
-    ApiFixtures.Bound plain = fixtures.boundClient("sec-plain", List.of("openid"));
+    Fixtures.Bound plain = fixtures.boundClient("sec-plain", List.of("openid"));
     fixtures.handOver(plain.uuid());
-    ConfigApi.Reply secret =
-        api.get(fixtures.allPowerToken(), CLIENTS + "/" + plain.uuid() + "/secret");
-    assertThat(secret.status()).as(secret.toString()).isEqualTo(200);
+    Reply secret = api.get(fixtures.allPowerToken(), CLIENTS + "/" + plain.uuid() + "/secret");
+    assertThat(secret).hasStatus(200);
   }
 
   private static void assertRefusedAsPrivileged(String uuid, String clientId) {
     JsonNode before = fixtures.keycloakClient(uuid);
     String secret = fixtures.keycloakSecret(uuid);
     // reading is fine: the view holds no secret
-    assertThat(api.get(fixtures.allPowerToken(), CLIENTS + "/" + uuid).status()).isEqualTo(200);
-    for (ConfigApi.Reply reply : tryEveryWrite(uuid, clientId)) {
-      assertThat(reply.status()).as(reply.toString()).isEqualTo(403);
-      assertThat(reply.json().path("error").asText()).isEqualTo("privileged_client");
+    assertThat(api.get(fixtures.allPowerToken(), CLIENTS + "/" + uuid)).hasStatus(200);
+    for (Reply reply : tryEveryWrite(uuid, clientId)) {
+      assertThat(reply).hasStatus(403).hasError("privileged_client");
       assertThat(reply.json().path("error_description").asText()).contains("Keycloak power");
       assertThat(reply.body()).doesNotContain(secret);
     }
@@ -185,67 +184,66 @@ class ManagedClientsSecurityIT {
   @Test
   void aClientNamedByFineGrainedAdminPermissionsIsRefused() {
     // a realm of its own with admin permissions (v2) on, so the demo realm is left as it is
-    String realm = RealmAdmin.unique("pbs-fgap");
-    TestClient.Reply createdRealm =
+    String realm = Fixtures.unique("pbs-fgap");
+    Reply createdRealm =
         http.admin(
             "POST",
             "realms",
             Map.of("realm", realm, "enabled", true, "adminPermissionsEnabled", true));
-    assertThat(createdRealm.status()).as(createdRealm.toString()).isEqualTo(201);
+    assertThat(createdRealm).hasStatus(201);
     try {
-      RealmAdmin operator = new RealmAdmin(http, realm);
+      Fixtures operator = new Fixtures(http, realm);
       String policy = operator.createPolicy("all-power", List.of("*:**"), null, null);
-      String callerUuid = operator.createClient("caller", ApiFixtures.SECRET);
+      String callerUuid = operator.createClient("caller", Fixtures.SECRET);
       operator.bind(callerUuid, policy);
-      String target = operator.createClient("target", ApiFixtures.SECRET);
-      TestClient.Reply handOver =
+      String target = operator.createClient("target", Fixtures.SECRET);
+      Reply handOver =
           http.admin(
               "POST",
               "realms/" + realm + "/clients/" + target + "/roles",
-              Map.of("name", ApiFixtures.HAND_OVER_ROLE));
-      assertThat(handOver.status()).as(handOver.toString()).isEqualTo(201);
-      TestClient.Reply issued =
+              Map.of("name", Fixtures.HAND_OVER_ROLE));
+      assertThat(handOver).hasStatus(201);
+      Reply issued =
           http.token(
               realm,
               TestClient.form(
                   "grant_type", "client_credentials",
                   "client_id", "caller",
-                  "client_secret", ApiFixtures.SECRET,
+                  "client_secret", Fixtures.SECRET,
                   "scope", "*:**"));
-      assertThat(issued.status()).as(issued.toString()).isEqualTo(200);
+      assertThat(issued).hasStatus(200);
       String token = issued.json().get("access_token").asText();
       String secretUrl = http.realmUrl(realm) + "/config/clients/" + target + "/secret";
 
       // before: the secret is served
-      assertThat(secretRequest(secretUrl, token, "GET").status()).isEqualTo(200);
+      assertThat(secretRequest(secretUrl, token, "GET")).hasStatus(200);
 
       // an admin permission policy names the client: from now on it holds Keycloak power
-      TestClient.Reply permissions =
+      Reply permissions =
           http.admin("GET", "realms/" + realm + "/clients?clientId=admin-permissions", null);
-      assertThat(permissions.status()).as(permissions.toString()).isEqualTo(200);
+      assertThat(permissions).hasStatus(200);
       String server = permissions.json().get(0).get("id").asText();
-      TestClient.Reply named =
+      Reply named =
           http.admin(
               "POST",
               "realms/" + realm + "/clients/" + server + "/authz/resource-server/policy/client",
               Map.of("name", "target acts as admin", "clients", List.of(target)));
-      assertThat(named.status()).as(named.toString()).isEqualTo(201);
+      assertThat(named).hasStatus(201);
 
       for (String method : List.of("GET", "POST")) {
-        TestClient.Reply refused = secretRequest(secretUrl, token, method);
-        assertThat(refused.status()).as(method + " " + refused).isEqualTo(403);
-        assertThat(refused.json().path("error").asText()).isEqualTo("privileged_client");
-        assertThat(refused.body()).doesNotContain(ApiFixtures.SECRET);
+        Reply refused = secretRequest(secretUrl, token, method);
+        assertThat(refused).as(method).hasStatus(403).hasError("privileged_client");
+        assertThat(refused.body()).doesNotContain(Fixtures.SECRET);
       }
-      TestClient.Reply secret =
+      Reply secret =
           http.admin("GET", "realms/" + realm + "/clients/" + target + "/client-secret", null);
-      assertThat(secret.json().path("value").asText()).isEqualTo(ApiFixtures.SECRET);
+      assertThat(secret).hasJson("/value", Fixtures.SECRET);
     } finally {
       http.admin("DELETE", "realms/" + realm, null);
     }
   }
 
-  private static TestClient.Reply secretRequest(String url, String token, String method) {
+  private static Reply secretRequest(String url, String token, String method) {
     return http.send(
         java.net.http.HttpRequest.newBuilder(java.net.URI.create(url))
             .header("Authorization", "Bearer " + token)
@@ -257,8 +255,8 @@ class ManagedClientsSecurityIT {
   @Test
   void everyRefusedClientIdGetsTheSameAnswer() {
     String all = fixtures.allPowerToken();
-    String unmanaged = RealmAdmin.unique("sec-unmanaged");
-    fixtures.admin().createClient(unmanaged, ApiFixtures.SECRET);
+    String unmanaged = Fixtures.unique("sec-unmanaged");
+    fixtures.createClient(unmanaged, Fixtures.SECRET);
     List<String> refused =
         List.of(
             unmanaged, // exists, not managed
@@ -267,11 +265,11 @@ class ManagedClientsSecurityIT {
             "realm-management", // built in
             "account-console",
             "master-realm",
-            RealmAdmin.unique("sec") + "-realm");
+            Fixtures.unique("sec") + "-realm");
     JsonNode first = null;
     for (String clientId : refused) {
-      ConfigApi.Reply reply = api.post(all, CLIENTS, ConfigApi.clientBody(clientId));
-      assertThat(reply.status()).as(clientId + ": " + reply).isEqualTo(409);
+      Reply reply = api.post(all, CLIENTS, ConfigApi.clientBody(clientId));
+      assertThat(reply).as(clientId).hasStatus(409);
       assertThat(reply.body()).doesNotContain(clientId).doesNotContain("secret");
       if (first == null) {
         first = reply.json();
@@ -285,29 +283,26 @@ class ManagedClientsSecurityIT {
     assertThat(fixtures.keycloakHasClient(refused.get(refused.size() - 1))).isFalse();
     assertThat(fixtures.keycloakSecret(fixtures.internalId(unmanaged)))
         .as("the unmanaged client is untouched")
-        .isEqualTo(ApiFixtures.SECRET);
+        .isEqualTo(Fixtures.SECRET);
   }
 
   // ---- 13.7, I15: an unreadable policy is an unknown policy ----
 
   @Test
   void aPolicyTheCallerCannotReadIsAnUnknownPolicy() {
-    String hidden =
-        fixtures
-            .admin()
-            .createPolicy(RealmAdmin.unique("sec-hidden"), List.of("openid"), null, null);
-    ApiFixtures.Bound caller =
+    String hidden = fixtures.policy("sec-hidden", "openid");
+    Fixtures.Bound caller =
         fixtures.boundClient("sec-denied", List.of("*:**", "-:config/tokenPolicies/" + hidden));
     String token = caller.token("*:** -:config/tokenPolicies/" + hidden);
     String unknown = "00000000-0000-0000-0000-000000000000";
 
-    String hiddenId = RealmAdmin.unique("sec-hid");
-    ConfigApi.Reply denied = api.post(token, CLIENTS, ConfigApi.clientBody(hiddenId, hidden));
-    String unknownId = RealmAdmin.unique("sec-unk");
-    ConfigApi.Reply missing = api.post(token, CLIENTS, ConfigApi.clientBody(unknownId, unknown));
+    String hiddenId = Fixtures.unique("sec-hid");
+    Reply denied = api.post(token, CLIENTS, ConfigApi.clientBody(hiddenId, hidden));
+    String unknownId = Fixtures.unique("sec-unk");
+    Reply missing = api.post(token, CLIENTS, ConfigApi.clientBody(unknownId, unknown));
 
-    assertThat(denied.status()).as(denied.toString()).isEqualTo(400);
-    assertThat(missing.status()).as(missing.toString()).isEqualTo(400);
+    assertThat(denied).hasStatus(400);
+    assertThat(missing).hasStatus(400);
     assertThat(denied.body().replace(hidden, "{id}"))
         .isEqualTo(missing.body().replace(unknown, "{id}"));
     assertThat(denied.body()).doesNotContain("exceeding").doesNotContain("openid");
@@ -315,14 +310,11 @@ class ManagedClientsSecurityIT {
     assertThat(fixtures.keycloakHasClient(unknownId)).isFalse();
 
     // a readable policy the caller does not cover stays a 403 naming what exceeds
-    String strong =
-        fixtures
-            .admin()
-            .createPolicy(RealmAdmin.unique("sec-strong"), List.of("*:config/**"), null, null);
+    String strong = fixtures.policy("sec-strong", "*:config/**");
     String limited = fixtures.configAdmin("*:config/clients/** .:config/tokenPolicies/**");
-    String strongId = RealmAdmin.unique("sec-strong");
-    ConfigApi.Reply exceeding = api.post(limited, CLIENTS, ConfigApi.clientBody(strongId, strong));
-    assertThat(exceeding.status()).as(exceeding.toString()).isEqualTo(403);
+    String strongId = Fixtures.unique("sec-strong");
+    Reply exceeding = api.post(limited, CLIENTS, ConfigApi.clientBody(strongId, strong));
+    assertThat(exceeding).hasStatus(403);
     assertThat(ConfigApi.strings(exceeding.json(), "exceeding")).isNotEmpty();
     assertThat(fixtures.keycloakHasClient(strongId)).isFalse();
   }
@@ -332,41 +324,40 @@ class ManagedClientsSecurityIT {
   @Test
   void secretRotationHonoursIfMatch() throws Exception {
     String all = fixtures.allPowerToken();
-    String clientId = RealmAdmin.unique("sec-rotate");
+    String clientId = Fixtures.unique("sec-rotate");
     String uuid = api.createClient(all, clientId).get("id").asText();
     String path = CLIENTS + "/" + uuid + "/secret";
 
-    ConfigApi.Reply read = api.get(all, path);
-    assertThat(read.status()).as(read.toString()).isEqualTo(200);
+    Reply read = api.get(all, path);
+    assertThat(read).hasStatus(200);
     String etag = read.header("ETag");
     assertThat(etag).startsWith("\"").endsWith("\"");
     assertThat(etag).doesNotContain(read.json().get("secret").asText());
     assertThat(api.get(all, path).header("ETag")).isEqualTo(etag);
     String secret = fixtures.keycloakSecret(uuid);
 
-    ConfigApi.Reply stale = api.send("POST", path, all, null, "If-Match", "\"not-the-secret\"");
-    assertThat(stale.status()).as(stale.toString()).isEqualTo(412);
+    Reply stale = api.send("POST", path, all, null, "If-Match", "\"not-the-secret\"");
+    assertThat(stale).hasStatus(412);
     assertThat(fixtures.keycloakSecret(uuid)).as("nothing rotated").isEqualTo(secret);
 
     // two concurrent rotations with the same If-Match: exactly one wins
-    Callable<ConfigApi.Reply> rotate = () -> api.send("POST", path, all, null, "If-Match", etag);
-    Future<ConfigApi.Reply> a = pool.submit(rotate);
-    Future<ConfigApi.Reply> b = pool.submit(rotate);
-    List<ConfigApi.Reply> replies = List.of(a.get(), b.get());
-    assertThat(replies).extracting(ConfigApi.Reply::status).containsExactlyInAnyOrder(200, 412);
-    ConfigApi.Reply winner =
-        replies.stream().filter(r -> r.status() == 200).findFirst().orElseThrow();
+    Callable<Reply> rotate = () -> api.send("POST", path, all, null, "If-Match", etag);
+    Future<Reply> a = pool.submit(rotate);
+    Future<Reply> b = pool.submit(rotate);
+    List<Reply> replies = List.of(a.get(), b.get());
+    assertThat(replies).extracting(Reply::status).containsExactlyInAnyOrder(200, 412);
+    Reply winner = replies.stream().filter(r -> r.status() == 200).findFirst().orElseThrow();
     String newSecret = winner.json().get("secret").asText();
     assertThat(newSecret).isNotEqualTo(secret);
     assertThat(fixtures.keycloakSecret(uuid)).isEqualTo(newSecret);
     assertThat(winner.header("ETag"))
         .isNotEqualTo(etag)
         .isEqualTo(api.get(all, path).header("ETag"));
-    assertThat(http.clientCredentials(clientId, newSecret, null).status()).isEqualTo(200);
+    assertThat(http.clientCredentials(clientId, newSecret, null)).hasStatus(200);
 
     // the new ETag allows the next rotation; no If-Match is no condition
-    ConfigApi.Reply next = api.send("POST", path, all, null, "If-Match", winner.header("ETag"));
-    assertThat(next.status()).as(next.toString()).isEqualTo(200);
-    assertThat(api.post(all, path, null).status()).isEqualTo(200);
+    Reply next = api.send("POST", path, all, null, "If-Match", winner.header("ETag"));
+    assertThat(next).hasStatus(200);
+    assertThat(api.post(all, path, null)).hasStatus(200);
   }
 }

@@ -2,10 +2,9 @@ package io.github.policyscopes.it.security;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.github.policyscopes.it.Fixtures;
 import io.github.policyscopes.it.KeycloakServerExtension;
-import io.github.policyscopes.it.RealmAdmin;
 import io.github.policyscopes.it.TestClient;
-import io.github.policyscopes.it.api.ApiFixtures;
 import io.github.policyscopes.it.api.ConfigApi;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -31,18 +30,18 @@ import org.junit.jupiter.api.extension.ExtendWith;
 class OddInputIT {
 
   private static TestClient client;
-  private static ApiFixtures fixtures;
+  private static Fixtures fixtures;
   private static String token;
   private static String clientPath;
 
   @BeforeAll
   static void setUp(TestClient testClient) {
     client = testClient;
-    fixtures = new ApiFixtures(testClient);
+    fixtures = new Fixtures(testClient);
     token = fixtures.allPowerToken();
     clientPath =
         "config/clients/"
-            + fixtures.api().createClient(token, RealmAdmin.unique("odd-input")).get("id").asText();
+            + fixtures.api().createClient(token, Fixtures.unique("odd-input")).get("id").asText();
   }
 
   /** One HTTP/1.1 request; {@code headerLines} are written exactly as given. Returns the status. */
@@ -93,7 +92,7 @@ class OddInputIT {
 
   @Test
   void anEmptyContentTypeIs415() {
-    String body = TestClient.toJson(ConfigApi.policyBody(RealmAdmin.unique("Empty CT"), "openid"));
+    String body = TestClient.toJson(ConfigApi.policyBody(Fixtures.unique("Empty CT"), "openid"));
     assertThat(send("POST", "config/tokenPolicies", body, "Content-Type:")).isEqualTo(415);
     assertThat(send("POST", "config/tokenPolicies", body, "Content-Type: ")).isEqualTo(415);
     assertThat(send("PUT", clientPath, "{}", "Content-Type:")).isEqualTo(415);
@@ -126,7 +125,7 @@ class OddInputIT {
     };
     List<String> failures = new ArrayList<>();
     for (String type : types) {
-      String body = TestClient.toJson(ConfigApi.policyBody(RealmAdmin.unique("Odd CT"), "openid"));
+      String body = TestClient.toJson(ConfigApi.policyBody(Fixtures.unique("Odd CT"), "openid"));
       int created = send("POST", "config/tokenPolicies", body, type);
       int updated = send("PUT", clientPath, "{\"name\": \"odd\"}", type);
       for (int status : new int[] {created, updated}) {

@@ -1,13 +1,14 @@
 package io.github.policyscopes.it.security;
 
+import static io.github.policyscopes.it.ReplyAssert.assertThat;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.github.policyscopes.it.Fixtures;
 import io.github.policyscopes.it.KeycloakServerExtension;
-import io.github.policyscopes.it.RealmAdmin;
+import io.github.policyscopes.it.Reply;
 import io.github.policyscopes.it.TestClient;
-import io.github.policyscopes.it.api.ApiFixtures;
 import io.github.policyscopes.it.api.ConfigApi;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -26,20 +27,21 @@ class RefusalBeforeSideEffectIT {
   private static final String EVIL = "http://evil.example";
 
   private static TestClient client;
-  private static ApiFixtures fixtures;
+  private static Fixtures fixtures;
   private static ConfigApi api;
 
   @BeforeAll
   static void setUp(TestClient testClient) {
     client = testClient;
-    fixtures = new ApiFixtures(testClient);
+    fixtures = new Fixtures(testClient);
     api = fixtures.api();
   }
 
-  private static void assertOriginRefused(ConfigApi.Reply reply) {
-    assertThat(reply.status()).as(reply.toString()).isEqualTo(403);
-    assertThat(reply.json().path("error").asText()).isEqualTo("invalid_origin");
-    assertThat(reply.header("Access-Control-Allow-Origin")).as(reply.toString()).isNull();
+  private static void assertOriginRefused(Reply reply) {
+    assertThat(reply)
+        .hasStatus(403)
+        .hasError("invalid_origin")
+        .doesNotHaveHeader("Access-Control-Allow-Origin");
   }
 
   private static int events(String resourcePath) {
@@ -49,7 +51,7 @@ class RefusalBeforeSideEffectIT {
   @Test
   void aCreateWithADisallowedOriginCreatesNothing() {
     String token = fixtures.allPowerToken();
-    String title = RealmAdmin.unique("Evil origin");
+    String title = Fixtures.unique("Evil origin");
     assertOriginRefused(
         api.send(
             "POST",
@@ -60,10 +62,10 @@ class RefusalBeforeSideEffectIT {
             EVIL));
     assertThat(fixtures.clientScopes())
         .noneMatch(scope -> scope.path("description").asText().contains(title));
-    ConfigApi.Reply list = api.get(token, "config/tokenPolicies?max=1000");
+    Reply list = api.get(token, "config/tokenPolicies?max=1000");
     assertThat(list.body()).doesNotContain(title);
 
-    String clientId = RealmAdmin.unique("evil-origin-client");
+    String clientId = Fixtures.unique("evil-origin-client");
     assertOriginRefused(
         api.send("POST", "config/clients", token, ConfigApi.clientBody(clientId), "Origin", EVIL));
     assertThat(fixtures.keycloakHasClient(clientId)).isFalse();
@@ -72,7 +74,7 @@ class RefusalBeforeSideEffectIT {
   @Test
   void anUpdateWithADisallowedOriginChangesNothing() {
     String token = fixtures.allPowerToken();
-    String clientId = RealmAdmin.unique("origin-update");
+    String clientId = Fixtures.unique("origin-update");
     String id = api.createClient(token, clientId).get("id").asText();
     String path = "config/clients/" + id;
     JsonNode before = api.get(token, path).json();
@@ -87,32 +89,31 @@ class RefusalBeforeSideEffectIT {
     assertThat(api.get(token, path).json()).isEqualTo(before);
     assertThat(events(path)).isEqualTo(eventsBefore);
 
-    ConfigApi.Reply sameWithoutOrigin = api.put(token, path, changed);
-    assertThat(sameWithoutOrigin.status()).as(sameWithoutOrigin.toString()).isEqualTo(200);
-    assertThat(sameWithoutOrigin.json().path("enabled").asBoolean()).isFalse();
+    Reply sameWithoutOrigin = api.put(token, path, changed);
+    assertThat(sameWithoutOrigin).hasStatus(200).hasJson("/enabled", false);
   }
 
   @Test
   void aDeleteWithADisallowedOriginDeletesNothing() {
     String token = fixtures.allPowerToken();
     String id =
-        api.createPolicy(token, RealmAdmin.unique("Origin delete"), "openid").get("id").asText();
+        api.createPolicy(token, Fixtures.unique("Origin delete"), "openid").get("id").asText();
     String path = "config/tokenPolicies/" + id;
     int eventsBefore = events(path);
 
     assertOriginRefused(api.send("DELETE", path, token, null, "Origin", EVIL));
 
-    assertThat(api.get(token, path).status()).isEqualTo(200);
+    assertThat(api.get(token, path)).hasStatus(200);
     assertThat(events(path)).isEqualTo(eventsBefore);
 
     // the same policy deleted by the same token without the foreign origin: it was only the origin
-    assertThat(api.delete(token, path).status()).isEqualTo(204);
+    assertThat(api.delete(token, path)).hasStatus(204);
   }
 
   @Test
   void aSecretRotationWithADisallowedOriginKeepsTheOldSecret() {
     String token = fixtures.allPowerToken();
-    String clientId = RealmAdmin.unique("origin-rotate");
+    String clientId = Fixtures.unique("origin-rotate");
     JsonNode created = api.createClient(token, clientId);
     String id = created.get("id").asText();
     String secret = created.get("secret").asText();
@@ -123,9 +124,9 @@ class RefusalBeforeSideEffectIT {
     // reading the secret is a write-level request too
     assertOriginRefused(api.send("GET", path, token, null, "Origin", EVIL));
 
-    assertThat(client.clientCredentials(clientId, secret, null).status())
+    assertThat(client.clientCredentials(clientId, secret, null))
         .as("the old secret still works")
-        .isEqualTo(200);
+        .hasStatus(200);
     assertThat(api.get(token, path).json().path("secret").asText()).isEqualTo(secret);
     assertThat(events("config/clients/" + id + "*")).isEqualTo(eventsBefore);
   }
@@ -139,11 +140,10 @@ class RefusalBeforeSideEffectIT {
   void everyKindOfRefusalLeavesTheSecretTheClientAndTheEventsAsTheyWere() {
     String token = fixtures.allPowerToken();
     String policy =
-        api.createPolicy(
-                token, RealmAdmin.unique("Refusals"), "*:config/clients/**", "*:config/x/**")
+        api.createPolicy(token, Fixtures.unique("Refusals"), "*:config/clients/**", "*:config/x/**")
             .get("id")
             .asText();
-    String clientId = RealmAdmin.unique("refusals");
+    String clientId = Fixtures.unique("refusals");
     JsonNode created = api.createClient(token, clientId, policy);
     String id = created.get("id").asText();
     String path = "config/clients/" + id;
@@ -152,13 +152,13 @@ class RefusalBeforeSideEffectIT {
     assertThat(clientBefore.path("secret").asText()).isNotEmpty();
     int eventsBefore = events(path + "*");
     // a token that may write clients, but not one whose policy grants more than it has
-    ApiFixtures.Bound narrow =
+    Fixtures.Bound narrow =
         fixtures.boundClient("narrow", java.util.List.of("*:config/clients/**", ".:config/**"));
     String narrowToken = narrow.token("*:config/clients/** .:config/**");
     ObjectNode renamed = api.get(token, path).json().deepCopy();
     renamed.put("name", "renamed by a refused request");
 
-    java.util.Map<String, ConfigApi.Reply> refusals = new java.util.LinkedHashMap<>();
+    java.util.Map<String, Reply> refusals = new java.util.LinkedHashMap<>();
     refusals.put("no token", api.send("POST", path + "/secret", null, null));
     refusals.put("bad token", api.send("POST", path + "/secret", "garbage", null));
     refusals.put("path", api.raw("POST", "config/clients/x/../" + id + "/secret", token));
@@ -171,8 +171,7 @@ class RefusalBeforeSideEffectIT {
     refusals.put(
         "precondition (update)", api.send("PUT", path, token, renamed, "If-Match", "\"stale\""));
 
-    refusals.forEach(
-        (kind, reply) -> assertThat(reply.status()).as(kind + ": " + reply).isBetween(400, 499));
+    refusals.forEach((kind, reply) -> assertThat(reply).as(kind).hasStatusBetween(400, 499));
     assertThat(fixtures.keycloakSecret(id)).isEqualTo(secretBefore);
     assertThat(unordered(fixtures.keycloakClient(id))).isEqualTo(unordered(clientBefore));
     assertThat(events(path + "*")).isEqualTo(eventsBefore);

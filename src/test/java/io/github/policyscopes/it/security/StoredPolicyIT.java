@@ -1,14 +1,15 @@
 package io.github.policyscopes.it.security;
 
+import static io.github.policyscopes.it.ReplyAssert.assertThat;
 import static io.github.policyscopes.it.api.ConfigApi.policyBody;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.github.policyscopes.it.Fixtures;
 import io.github.policyscopes.it.KeycloakServerExtension;
-import io.github.policyscopes.it.RealmAdmin;
+import io.github.policyscopes.it.Reply;
 import io.github.policyscopes.it.TestClient;
-import io.github.policyscopes.it.api.ApiFixtures;
 import io.github.policyscopes.it.api.ConfigApi;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -29,17 +30,15 @@ class StoredPolicyIT {
 
   private static final String POLICIES = "config/tokenPolicies";
 
-  private static ApiFixtures fixtures;
+  private static Fixtures fixtures;
   private static ConfigApi api;
-  private static RealmAdmin admin;
   private static TestClient http;
 
   @BeforeAll
   static void setUp(TestClient client) {
     http = client;
-    fixtures = new ApiFixtures(client);
+    fixtures = new Fixtures(client);
     api = fixtures.api();
-    admin = fixtures.admin();
   }
 
   // ---- I1: the multivalue separator never splits an entry ----
@@ -47,23 +46,22 @@ class StoredPolicyIT {
   @Test
   void anEntryHoldingTheStorageSeparatorIsRefusedAndNothingIsStored() {
     String token = fixtures.allPowerToken(); // *:** with the sticky deny on policy 8cdb…
-    String title = RealmAdmin.unique("separator");
+    String title = Fixtures.unique("separator");
 
-    ConfigApi.Reply created = api.post(token, POLICIES, policyBody(title, "openid##*:**"));
+    Reply created = api.post(token, POLICIES, policyBody(title, "openid##*:**"));
 
-    assertThat(created.status()).as(created.toString()).isEqualTo(400);
-    assertThat(created.json().get("field").asText()).isEqualTo("allowedScopes[0]");
+    assertThat(created).hasStatus(400).hasJson("/field", "allowedScopes[0]");
     assertThat(created.json().get("error_description").asText()).contains("##");
     assertThat(fixtures.clientScopes())
         .noneMatch(s -> title.equals(s.path("description").asText()));
 
     // and on update: the stored policy is unchanged
-    JsonNode policy = api.createPolicy(token, RealmAdmin.unique("separator"), "openid");
+    JsonNode policy = api.createPolicy(token, Fixtures.unique("separator"), "openid");
     String id = policy.get("id").asText();
     for (String entry : List.of("openid##*:**", "*:config/x#", "#*:**", " openid")) {
-      ConfigApi.Reply updated =
+      Reply updated =
           api.put(token, POLICIES + "/" + id, policyBody(policy.get("title").asText(), entry));
-      assertThat(updated.status()).as(entry + ": " + updated).isEqualTo(400);
+      assertThat(updated).as(entry).hasStatus(400);
     }
     assertThat(ConfigApi.strings(api.get(token, POLICIES + "/" + id).json(), "allowedScopes"))
         .containsExactly("openid");
@@ -73,55 +71,53 @@ class StoredPolicyIT {
 
   @Test
   void aSecondMapperOnAPolicyScopeCountsForTheViewAndEveryCheck() {
-    String policy =
-        admin.createPolicy(RealmAdmin.unique("two-mappers"), List.of("openid"), null, null);
-    Map<String, Object> second = RealmAdmin.mapper(List.of("*:**"), null, null);
+    String policy = fixtures.policy("two-mappers", "openid");
+    Map<String, Object> second = Fixtures.mapper(List.of("*:**"), null, null);
     second.put("name", "second token policy");
-    TestClient.Reply added =
+    Reply added =
         http.admin(
             "POST", "realms/demo/client-scopes/" + policy + "/protocol-mappers/models", second);
-    assertThat(added.status()).as(added.toString()).isEqualTo(201);
+    assertThat(added).hasStatus(201);
 
     JsonNode view = api.get(fixtures.allPowerToken(), POLICIES + "/" + policy).json();
     assertThat(ConfigApi.strings(view, "allowedScopes")).contains("openid", "*:**");
     assertThat(view.get("warnings").toString()).contains("mappers");
 
     // a caller who can read policies but hand out client powers only may not bind it
-    ApiFixtures.Bound clientsOnly =
+    Fixtures.Bound clientsOnly =
         fixtures.boundClient(
             "clients-only", List.of("*:config/clients/**", ".:config/tokenPolicies/**"));
-    ConfigApi.Reply bind =
+    Reply bind =
         api.post(
             clientsOnly.token("*:config/clients/** .:config/tokenPolicies/**"),
             "config/clients",
-            ConfigApi.clientBody(RealmAdmin.unique("binds-two"), policy));
-    assertThat(bind.status()).as(bind.toString()).isEqualTo(403);
+            ConfigApi.clientBody(Fixtures.unique("binds-two"), policy));
+    assertThat(bind).hasStatus(403);
   }
 
   @Test
   void aPerClientPolicyMapperCountsWhenActingAsTheClient() {
-    String clientId = RealmAdmin.unique("per-client");
-    String uuid = admin.createClient(clientId, ApiFixtures.SECRET);
+    String clientId = Fixtures.unique("per-client");
+    String uuid = fixtures.createClient(clientId, Fixtures.SECRET);
     handOver(uuid);
-    TestClient.Reply mapper =
+    Reply mapper =
         http.admin(
             "POST",
             "realms/demo/clients/" + uuid + "/protocol-mappers/models",
-            RealmAdmin.mapper(List.of("*:**"), null, null));
-    assertThat(mapper.status()).as(mapper.toString()).isEqualTo(201);
+            Fixtures.mapper(List.of("*:**"), null, null));
+    assertThat(mapper).hasStatus(201);
     // the per-client policy grants: its tokens carry *:**
-    assertThat(ConfigApi.scopeOf(api.token(clientId, ApiFixtures.SECRET, "*:**")))
-        .isEqualTo("*:**");
+    assertThat(ConfigApi.scopeOf(api.token(clientId, Fixtures.SECRET, "*:**"))).isEqualTo("*:**");
 
-    ApiFixtures.Bound clientsOnly =
+    Fixtures.Bound clientsOnly =
         fixtures.boundClient("clients-only", List.of("*:config/clients/**"));
     String token = clientsOnly.token("*:config/clients/**");
-    ConfigApi.Reply rotate = api.post(token, "config/clients/" + uuid + "/secret", null);
-    assertThat(rotate.status()).as(rotate.toString()).isEqualTo(403);
-    ConfigApi.Reply read = api.get(token, "config/clients/" + uuid + "/secret");
-    assertThat(read.status()).as(read.toString()).isEqualTo(403);
+    Reply rotate = api.post(token, "config/clients/" + uuid + "/secret", null);
+    assertThat(rotate).hasStatus(403);
+    Reply read = api.get(token, "config/clients/" + uuid + "/secret");
+    assertThat(read).hasStatus(403);
     // the secret still works: nothing was rotated
-    assertThat(api.token(clientId, ApiFixtures.SECRET, "*:**")).isNotNull();
+    assertThat(api.token(clientId, Fixtures.SECRET, "*:**")).isNotNull();
   }
 
   // ---- I10: a policy stored without validation fails closed ----
@@ -129,26 +125,24 @@ class StoredPolicyIT {
   @Test
   void aMalformedDenyStoredThroughTheAdminApiGrantsNoConfigScope() {
     Map<String, Object> scope = new LinkedHashMap<>();
-    String name = RealmAdmin.unique("unvalidated");
+    String name = Fixtures.unique("unvalidated");
     scope.put("name", name);
     scope.put("protocol", "openid-connect");
     scope.put("attributes", Map.of("include.in.token.scope", "false"));
     scope.put(
         "protocolMappers",
         List.of(
-            RealmAdmin.mapper(
-                List.of("openid", "*:config/**", "-:config/clients/**/"), null, null)));
-    TestClient.Reply created = http.admin("POST", "realms/demo/client-scopes", scope);
+            Fixtures.mapper(List.of("openid", "*:config/**", "-:config/clients/**/"), null, null)));
+    Reply created = http.admin("POST", "realms/demo/client-scopes", scope);
     // Keycloak validates mappers only on its protocol-mapper endpoints, not when they come
     // embedded in a new client scope: this path stores the policy unchecked
-    assertThat(created.status()).as(created.toString()).isEqualTo(201);
+    assertThat(created).hasStatus(201);
     String policy = idFrom(created);
-    String clientId = RealmAdmin.unique("unvalidated-client");
-    String uuid = admin.createClient(clientId, ApiFixtures.SECRET);
-    admin.bind(uuid, policy);
+    String clientId = Fixtures.unique("unvalidated-client");
+    String uuid = fixtures.createClient(clientId, Fixtures.SECRET);
+    fixtures.bind(uuid, policy);
 
-    String granted =
-        ConfigApi.scopeOf(api.token(clientId, ApiFixtures.SECRET, "openid *:config/**"));
+    String granted = ConfigApi.scopeOf(api.token(clientId, Fixtures.SECRET, "openid *:config/**"));
     assertThat(Arrays.asList(granted.split(" ")))
         .as("no config grant from a broken policy; plain scopes stay")
         .doesNotContain("*:config/**")
@@ -163,19 +157,19 @@ class StoredPolicyIT {
     // a realm import (what --import-realm and POST /admin/realms do) calls no mapper validation
     List<String> entries = new ArrayList<>(List.of("openid", "*:**"));
     IntStream.range(0, 10_000).forEach(i -> entries.add("s" + i));
-    String realm = RealmAdmin.unique("imported").toLowerCase(java.util.Locale.ROOT);
+    String realm = Fixtures.unique("imported").toLowerCase(java.util.Locale.ROOT);
     Map<String, Object> scope = new LinkedHashMap<>();
     scope.put("name", "too-big");
     scope.put("protocol", "openid-connect");
     scope.put("attributes", Map.of("include.in.token.scope", "false"));
-    scope.put("protocolMappers", List.of(RealmAdmin.mapper(entries, null, null)));
+    scope.put("protocolMappers", List.of(Fixtures.mapper(entries, null, null)));
     Map<String, Object> client = new LinkedHashMap<>();
     client.put("clientId", "importer");
-    client.put("secret", ApiFixtures.SECRET);
+    client.put("secret", Fixtures.SECRET);
     client.put("publicClient", false);
     client.put("serviceAccountsEnabled", true);
     client.put("defaultClientScopes", List.of("too-big"));
-    TestClient.Reply imported =
+    Reply imported =
         http.admin(
             "POST",
             "realms",
@@ -188,17 +182,17 @@ class StoredPolicyIT {
                 List.of(scope),
                 "clients",
                 List.of(client)));
-    assertThat(imported.status()).as(imported.toString()).isEqualTo(201);
+    assertThat(imported).hasStatus(201);
     try {
-      TestClient.Reply token =
+      Reply token =
           http.postForm(
               http.realmUrl(realm) + "/protocol/openid-connect/token",
               TestClient.form(
                   "grant_type", "client_credentials",
                   "client_id", "importer",
-                  "client_secret", ApiFixtures.SECRET,
+                  "client_secret", Fixtures.SECRET,
                   "scope", "openid *:**"));
-      assertThat(token.status()).as(token.toString()).isEqualTo(200);
+      assertThat(token).hasStatus(200);
       assertThat(ConfigApi.scopeOf(token.json().get("access_token").asText()))
           .as("plain scopes stay, no config grant")
           .isEqualTo("openid");
@@ -214,30 +208,30 @@ class StoredPolicyIT {
     String token = fixtures.allPowerToken();
     String[] tooMany = IntStream.range(0, 65).mapToObj(i -> "s" + i).toArray(String[]::new);
     assertField(
-        api.post(token, POLICIES, policyBody(RealmAdmin.unique("many"), tooMany)), "allowedScopes");
+        api.post(token, POLICIES, policyBody(Fixtures.unique("many"), tooMany)), "allowedScopes");
     assertField(
         api.post(
             token,
             POLICIES,
-            policyBody(RealmAdmin.unique("stars"), "openid", "*:*a*a*a*a*a*a*a*a*a")),
+            policyBody(Fixtures.unique("stars"), "openid", "*:*a*a*a*a*a*a*a*a*a")),
         "allowedScopes[1]");
     assertField(
-        api.post(token, POLICIES, policyBody(RealmAdmin.unique("long"), "*:" + "a".repeat(255))),
+        api.post(token, POLICIES, policyBody(Fixtures.unique("long"), "*:" + "a".repeat(255))),
         "allowedScopes[0]");
   }
 
   @Test
   void aMaximumSizeAdversarialPolicyDoesNotSlowReads() {
     String token = fixtures.allPowerToken();
-    String plain = api.createPolicy(token, RealmAdmin.unique("small"), "openid").get("id").asText();
+    String plain = api.createPolicy(token, Fixtures.unique("small"), "openid").get("id").asText();
     // 64 entries of 8 wildcards each, overlapping every way the linter compares them
     String[] adversarial =
         IntStream.range(0, 64)
             .mapToObj(i -> ".:config/clients/**/*" + (char) ('a' + i % 3) + "*/**/x" + i + "*/**/*")
             .toArray(String[]::new);
-    ConfigApi.Reply created =
-        api.post(token, POLICIES, policyBody(RealmAdmin.unique("adversarial"), adversarial));
-    assertThat(created.status()).as(created.toString()).isEqualTo(201);
+    Reply created =
+        api.post(token, POLICIES, policyBody(Fixtures.unique("adversarial"), adversarial));
+    assertThat(created).hasStatus(201);
     String big = created.json().get("id").asText();
 
     long small = medianMillis(() -> api.get(token, POLICIES + "/" + plain));
@@ -255,12 +249,12 @@ class StoredPolicyIT {
   @Test
   void theModeIsCaseSensitiveAndTitlesHoldNoControlCharacters() {
     String token = fixtures.allPowerToken();
-    ConfigApi.Reply upper =
+    Reply upper =
         api.post(
             token,
             POLICIES,
             ConfigApi.map(
-                "title", RealmAdmin.unique("mode"),
+                "title", Fixtures.unique("mode"),
                 "allowedScopes", List.of("openid"),
                 "disallowedScopes", "REJECT"));
     assertField(upper, "disallowedScopes");
@@ -273,63 +267,61 @@ class StoredPolicyIT {
 
   @Test
   void aTokenCannotLiftItsOwnCarveOutKeptInASeparatePolicy() {
-    String protectedId = admin.createClient(RealmAdmin.unique("carved-out"), ApiFixtures.SECRET);
-    String grants =
-        admin.createPolicy(RealmAdmin.unique("grants"), List.of("*:config/**"), null, null);
-    String carveOut =
-        admin.createPolicy(
-            RealmAdmin.unique("carve-out"), List.of("-:config/clients/" + protectedId), null, null);
-    String clientId = RealmAdmin.unique("carved");
-    String uuid = admin.createClient(clientId, ApiFixtures.SECRET);
-    admin.bind(uuid, grants);
-    admin.bind(uuid, carveOut);
-    String token = api.token(clientId, ApiFixtures.SECRET, "*:config/**");
+    String protectedId = fixtures.createClient(Fixtures.unique("carved-out"), Fixtures.SECRET);
+    String grants = fixtures.policy("grants", "*:config/**");
+    String carveOut = fixtures.policy("carve-out", "-:config/clients/" + protectedId);
+    String clientId = fixtures.clientBoundTo("carved", grants, carveOut).clientId();
+    String token = api.token(clientId, Fixtures.SECRET, "*:config/**");
     assertThat(ConfigApi.scopeOf(token)).contains("-:config/clients/" + protectedId);
 
     JsonNode before = api.get(token, POLICIES + "/" + carveOut).json();
-    ConfigApi.Reply lifted =
+    Reply lifted =
         api.put(
             token, POLICIES + "/" + carveOut, policyBody(before.get("title").asText(), "openid"));
 
-    assertThat(lifted.status()).as(lifted.toString()).isEqualTo(403);
+    assertThat(lifted).hasStatus(403);
     assertThat(ConfigApi.strings(api.get(token, POLICIES + "/" + carveOut).json(), "allowedScopes"))
         .containsExactly("-:config/clients/" + protectedId);
-    assertThat(ConfigApi.scopeOf(api.token(clientId, ApiFixtures.SECRET, "*:config/**")))
+    assertThat(ConfigApi.scopeOf(api.token(clientId, Fixtures.SECRET, "*:config/**")))
         .as("the carve-out still sticks")
         .contains("-:config/clients/" + protectedId);
     // the same edit by a token that holds write power on all below the deny is fine
-    ConfigApi.Reply byAll =
+    Reply byAll =
         api.put(
             fixtures.allPowerToken(),
             POLICIES + "/" + carveOut,
             policyBody(before.get("title").asText(), "-:config/clients/" + protectedId, "openid"));
-    assertThat(byAll.status()).as(byAll.toString()).isEqualTo(200);
+    assertThat(byAll).hasStatus(200);
   }
 
   // ---- I3: a client users sign in through must not bring their admin roles ----
 
   @Test
   void aFullScopeSignInClientIsPrivileged() {
-    String clientId = RealmAdmin.unique("full-scope");
-    Map<String, Object> rep = new LinkedHashMap<>();
-    rep.put("clientId", clientId);
-    rep.put("publicClient", false);
-    rep.put("secret", ApiFixtures.SECRET);
-    rep.put("directAccessGrantsEnabled", true);
-    rep.put("standardFlowEnabled", true);
-    rep.put("redirectUris", List.of("https://app.example/*"));
-    TestClient.Reply created = http.admin("POST", "realms/demo/clients", rep);
-    assertThat(created.status()).as(created.toString()).isEqualTo(201);
-    String uuid = idFrom(created);
+    String clientId = Fixtures.unique("full-scope");
+    String uuid =
+        fixtures.createClientRepresentation(
+            Map.of(
+                "clientId",
+                clientId,
+                "publicClient",
+                false,
+                "secret",
+                Fixtures.SECRET,
+                "directAccessGrantsEnabled",
+                true,
+                "standardFlowEnabled",
+                true,
+                "redirectUris",
+                List.of("https://app.example/*")));
     handOver(uuid);
 
-    ConfigApi.Reply hijack =
+    Reply hijack =
         api.put(
             fixtures.allPowerToken(),
             "config/clients/" + uuid,
             ConfigApi.map("redirectUris", List.of("https://evil.example/*")));
-    assertThat(hijack.status()).as(hijack.toString()).isEqualTo(403);
-    assertThat(hijack.json().get("error").asText()).isEqualTo("privileged_client");
+    assertThat(hijack).hasStatus(403).hasError("privileged_client");
     assertThat(
             http.admin("GET", "realms/demo/clients/" + uuid, null)
                 .json()
@@ -342,20 +334,14 @@ class StoredPolicyIT {
 
   @Test
   void aClientsHiddenPoliciesAreNeitherShownNorTouchedNorQuoted() {
-    String visible =
-        admin.createPolicy(RealmAdmin.unique("visible"), List.of("openid"), null, null);
-    String hidden = admin.createPolicy(RealmAdmin.unique("hidden"), List.of("openid"), null, null);
-    String powerful =
-        admin.createPolicy(
-            RealmAdmin.unique("hidden-power"), List.of("*:config/tokenPolicies/**"), null, null);
-    String quiet = admin.createClient(RealmAdmin.unique("two-policies"), ApiFixtures.SECRET);
-    admin.bind(quiet, visible);
-    admin.bind(quiet, hidden);
+    String visible = fixtures.policy("visible", "openid");
+    String hidden = fixtures.policy("hidden", "openid");
+    String powerful = fixtures.policy("hidden-power", "*:config/tokenPolicies/**");
+    String quiet = fixtures.clientBoundTo("two-policies", visible, hidden).uuid();
     handOver(quiet);
-    String loud = admin.createClient(RealmAdmin.unique("hidden-power"), ApiFixtures.SECRET);
-    admin.bind(loud, powerful);
+    String loud = fixtures.clientBoundTo("hidden-power", powerful).uuid();
     handOver(loud);
-    ApiFixtures.Bound caller =
+    Fixtures.Bound caller =
         fixtures.boundClient(
             "partly-blind",
             List.of(
@@ -369,16 +355,16 @@ class StoredPolicyIT {
     assertThat(ConfigApi.strings(view, "tokenPolicies")).containsExactly(visible);
     ObjectNode renamed = view.deepCopy();
     renamed.put("name", "renamed, hidden binding kept");
-    ConfigApi.Reply updated = api.put(token, "config/clients/" + quiet, renamed);
-    assertThat(updated.status()).as(updated.toString()).isEqualTo(200);
+    Reply updated = api.put(token, "config/clients/" + quiet, renamed);
+    assertThat(updated).hasStatus(200);
     assertThat(
             http.admin("GET", "realms/demo/clients/" + quiet + "/default-client-scopes", null)
                 .body())
         .as("the binding the caller cannot see is untouched")
         .contains(hidden, visible);
 
-    ConfigApi.Reply actAs = api.get(token, "config/clients/" + loud + "/secret");
-    assertThat(actAs.status()).as(actAs.toString()).isEqualTo(403);
+    Reply actAs = api.get(token, "config/clients/" + loud + "/secret");
+    assertThat(actAs).hasStatus(403);
     assertThat(actAs.body()).doesNotContain("config/tokenPolicies/**");
   }
 
@@ -387,31 +373,28 @@ class StoredPolicyIT {
   @Test
   void valuesPastKeycloaksColumnsAreRefusedNotStored() {
     String token = fixtures.allPowerToken();
-    ConfigApi.Reply title = api.post(token, POLICIES, policyBody("\u0130".repeat(255), "openid"));
-    assertThat(title.status()).as(title.toString()).isEqualTo(201);
+    Reply title = api.post(token, POLICIES, policyBody("\u0130".repeat(255), "openid"));
+    assertThat(title).hasStatus(201);
 
-    ConfigApi.Reply longId =
-        api.post(token, "config/clients", ConfigApi.clientBody("c".repeat(240)));
-    assertThat(longId.status()).as(longId.toString()).isEqualTo(400);
-    assertThat(longId.json().get("field").asText()).isEqualTo("clientId");
+    Reply longId = api.post(token, "config/clients", ConfigApi.clientBody("c".repeat(240)));
+    assertThat(longId).hasStatus(400).hasJson("/field", "clientId");
 
-    ConfigApi.Reply longUri =
+    Reply longUri =
         api.post(
             token,
             "config/clients",
             ConfigApi.map(
-                "clientId", RealmAdmin.unique("long-uri"),
+                "clientId", Fixtures.unique("long-uri"),
                 "type", "public",
                 "grantTypes", List.of("authorization_code"),
                 "redirectUris", List.of("https://app.example/" + "p".repeat(300))));
-    assertThat(longUri.status()).as(longUri.toString()).isEqualTo(400);
-    assertThat(longUri.json().get("field").asText()).isEqualTo("redirectUris[0]");
+    assertThat(longUri).hasStatus(400).hasJson("/field", "redirectUris[0]");
   }
 
   // ---- helpers ----
 
-  private static void assertField(ConfigApi.Reply reply, String field) {
-    assertThat(reply.status()).as(reply.toString()).isEqualTo(400);
+  private static void assertField(Reply reply, String field) {
+    assertThat(reply).hasStatus(400);
     assertThat(reply.json().get("field").asText()).as(reply.toString()).isEqualTo(field);
   }
 
@@ -429,10 +412,10 @@ class StoredPolicyIT {
 
   /** Hands a client over to the config API the way an operator does in the console. */
   static void handOver(String uuid) {
-    TestClient.Reply role =
+    Reply role =
         http.admin(
             "POST", "realms/demo/clients/" + uuid + "/roles", Map.of("name", "config-api-managed"));
-    assertThat(role.status()).as(role.toString()).isIn(201, 409);
+    assertThat(role).hasStatusIn(201, 409);
     JsonNode client = http.admin("GET", "realms/demo/clients/" + uuid, null).json();
     Map<String, Object> rep =
         ConfigApi.JSON.convertValue(
@@ -442,11 +425,11 @@ class StoredPolicyIT {
         new LinkedHashMap<>((Map<String, Object>) rep.getOrDefault("attributes", Map.of()));
     attributes.put("pbs.managed", "true"); // the legacy marker, for the code before the role
     rep.put("attributes", attributes);
-    TestClient.Reply updated = http.admin("PUT", "realms/demo/clients/" + uuid, rep);
-    assertThat(updated.status()).as(updated.toString()).isEqualTo(204);
+    Reply updated = http.admin("PUT", "realms/demo/clients/" + uuid, rep);
+    assertThat(updated).hasStatus(204);
   }
 
-  private static String idFrom(TestClient.Reply created) {
+  private static String idFrom(Reply created) {
     String location = created.header("Location");
     return location.substring(location.lastIndexOf('/') + 1);
   }
