@@ -91,8 +91,8 @@ final class TokenPolicyService implements ResourceCollection<TokenPolicyService.
       return new Page<>(total, views(session, realm, permissions, readable(permissions, ids)));
     }
     List<String> ids = readable(permissions, PolicyIndex.ids(session, realm));
-    List<String> shown =
-        ids.subList(Math.min(first, ids.size()), Math.min(first + max, ids.size()));
+    int from = Math.min(first, ids.size());
+    List<String> shown = ids.subList(from, from + Math.min(max, ids.size() - from));
     return new Page<>(ids.size(), views(session, realm, permissions, shown));
   }
 
