@@ -6,10 +6,8 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import jdk.jfr.consumer.RecordedEvent;
 import jdk.jfr.consumer.RecordedFrame;
 import jdk.jfr.consumer.RecordedMethod;
@@ -54,10 +52,16 @@ final class JfrTopFrames {
     }
   }
 
-  /** Prints the top {@code limit} frames (self samples) and our methods anywhere on the stack. */
+  /**
+   * Prints the top {@code limit} frames (self samples), then where our code sits: for each sample
+   * with a frame of ours on the stack, the innermost such frame (the one nearest to the running
+   * code). Samples whose innermost frame of ours is the grant's entry point ({@code
+   * PolicyBoundGrantType.process}, which wraps the whole grant, bound or not) are Keycloak's own
+   * work called from it; the other rows are the bound path's own code and what it calls.
+   */
   static void print(Path recording, int limit) throws IOException {
     Map<String, Integer> self = new HashMap<>();
-    Map<String, Integer> oursInclusive = new HashMap<>();
+    Map<String, Integer> innermostOurs = new HashMap<>();
     int samples = 0;
     int withOurs = 0;
     for (RecordedEvent event : RecordingFile.readAllEvents(recording)) {
@@ -70,17 +74,14 @@ final class JfrTopFrames {
       }
       samples++;
       self.merge(frame(stack.getFrames().get(0)), 1, Integer::sum);
-      Set<String> ours = new LinkedHashSet<>();
-      for (RecordedFrame frame : stack.getFrames()) {
+      for (RecordedFrame frame : stack.getFrames()) { // innermost first
         String name = frame(frame);
         if (name.startsWith(OURS)) {
-          ours.add(name);
+          innermostOurs.merge(name, 1, Integer::sum);
+          withOurs++;
+          break;
         }
       }
-      if (!ours.isEmpty()) {
-        withOurs++;
-      }
-      ours.forEach(name -> oursInclusive.merge(name, 1, Integer::sum));
     }
     if (samples == 0) {
       System.out.println("  no jdk.ExecutionSample events in " + recording);
@@ -91,9 +92,9 @@ final class JfrTopFrames {
         limit, samples, OURS);
     printTop(self, samples, limit, true);
     System.out.printf(
-        "  our code anywhere on the stack: %d of %d samples (%.1f %%); our top methods, inclusive:%n",
+        "  a frame of ours on the stack: %d of %d samples (%.1f %%); the innermost frame of ours:%n",
         withOurs, samples, 100.0 * withOurs / samples);
-    printTop(oursInclusive, samples, 10, false);
+    printTop(innermostOurs, samples, 10, false);
   }
 
   private static void printTop(Map<String, Integer> counts, int samples, int limit, boolean mark) {
