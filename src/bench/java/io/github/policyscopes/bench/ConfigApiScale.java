@@ -25,6 +25,9 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 
 /**
  * The config API at scale against Keycloak's own admin API, on ONE real server in one run (issue
@@ -49,9 +52,11 @@ import java.util.Map;
  * followed by a timed {@code ours_unbind}).
  *
  * <p>The realms are imported when the server starts (files generated into {@code
- * target/bench/realms}, removed from the server's import folder once it is up): N client scopes
+ * target/bench/realms}, removed from the server's import folder once it is up): client scopes
  * carrying the {@code pbs-token-policy} mapper, the stored form the config API writes, and a client
- * {@code config-admin} whose policy grants {@code *:**}. A check compares a policy the config API
+ * {@code config-admin} whose policy grants {@code *:**}. A realm file holds at most {@code
+ * -Dbench.scale.importMax} (1,000) policies; the rest are added through Keycloak's admin REST API
+ * ({@code -Dbench.scale.seedThreads} concurrent requests) before anything is measured. A check compares a policy the config API
  * creates with an imported one, and the config API's {@code total} must count every imported one.
  * Prints a table with the ratios, writes {@code target/bench/config-api-scale.csv} and renders the
  * chart with {@code docs/bench/render-scale-chart.py}.
@@ -82,6 +87,8 @@ public final class ConfigApiScale {
   private static final int MIN_SAMPLES = (int) longProp("bench.scale.minSamples", 15);
   private static final int WRITES = (int) longProp("bench.scale.writes", 150);
   private static final int WRITE_WARMUP = (int) longProp("bench.scale.writeWarmup", 20);
+  private static final int IMPORT_MAX = (int) longProp("bench.scale.importMax", 1000);
+  private static final int SEED_THREADS = (int) longProp("bench.scale.seedThreads", 4);
   private static final Path OUT_DIR = Path.of(System.getProperty("bench.out", "target/bench"));
   private static final Path CSV = OUT_DIR.resolve("config-api-scale.csv");
   private static final String CHART_SCRIPT = System.getProperty("bench.chart.script", "");
@@ -136,6 +143,7 @@ public final class ConfigApiScale {
             + " %d samples or %.0f s (at least %d); server warm-up %.0f s%n",
         SIZES, WRITES_AT, WARMUP_S, MAX_SAMPLES, SECONDS, MIN_SAMPLES, SERVER_WARMUP_S);
     for (int n : SIZES) {
+      seedRest(n);
       int total = total(n);
       if (total != n) {
         throw new IllegalStateException(
@@ -177,9 +185,8 @@ public final class ConfigApiScale {
       realm.put("enabled", true);
       ArrayNode scopes = realm.putArray("clientScopes");
       scopes.add(policyScope("bench-config-admin", CONFIG_ADMIN_TITLE, List.of("*:**")));
-      for (int i = 1; i < n; i++) {
-        String title = String.format(Locale.ROOT, "Bench policy %05d", i);
-        scopes.add(policyScope(title.toLowerCase(Locale.ROOT).replace(' ', '-'), title, allowedScopes(i)));
+      for (int i = 1; i < Math.min(n, IMPORT_MAX + 1); i++) {
+        scopes.add(policyScope(i));
       }
       ObjectNode client = realm.putArray("clients").addObject();
       client.put("clientId", "config-admin");
@@ -202,6 +209,50 @@ public final class ConfigApiScale {
         Files.delete(file);
       }
     }
+  }
+
+  private static ObjectNode policyScope(int i) {
+    String title = String.format(Locale.ROOT, "Bench policy %05d", i);
+    return policyScope(title.toLowerCase(Locale.ROOT).replace(' ', '-'), title, allowedScopes(i));
+  }
+
+  /**
+   * The policies beyond the {@code -Dbench.scale.importMax} of the realm file, through Keycloak's
+   * admin REST API ({@code POST client-scopes}, the same representation): the import adds a realm's
+   * client scopes in one transaction whose cost grows faster than linearly with their number.
+   */
+  private void seedRest(int n) throws Exception {
+    int from = Math.min(n, IMPORT_MAX + 1);
+    if (from >= n) {
+      return;
+    }
+    long started = System.nanoTime();
+    ExecutorService pool = Executors.newFixedThreadPool(SEED_THREADS);
+    try {
+      List<Future<?>> created = new ArrayList<>();
+      for (int i = from; i < n; i++) {
+        int index = i;
+        created.add(
+            pool.submit(
+                () ->
+                    http.send(
+                            "POST",
+                            adminPath(n) + "client-scopes",
+                            admin.get(),
+                            policyScope(index),
+                            Map.of())
+                        .expect(201, "create client scope " + index)));
+      }
+      for (Future<?> f : created) {
+        f.get();
+      }
+    } finally {
+      pool.shutdownNow();
+    }
+    double seconds = (System.nanoTime() - started) / 1e9;
+    System.out.printf(
+        "realm %s: %d policies imported, %d more through the admin REST API in %.0f s (%.0f/s)%n",
+        realm(n), from, n - from, seconds, (n - from) / seconds);
   }
 
   /** The stored form PolicyStore.create writes: a client scope with one policy mapper. */
