@@ -55,7 +55,7 @@ import java.util.concurrent.Future;
  * target/bench/realms}, removed from the server's import folder once it is up): client scopes
  * carrying the {@code pbs-token-policy} mapper, the stored form the config API writes, and a client
  * {@code config-admin} whose policy grants {@code *:**}. A realm file holds at most {@code
- * -Dbench.scale.importMax} (1,000) policies; the rest are added through Keycloak's admin REST API
+ * -Dbench.scale.importMax} (500) policies; the rest are added through Keycloak's admin REST API
  * ({@code -Dbench.scale.seedThreads} concurrent requests) before anything is measured. A check compares a policy the config API
  * creates with an imported one, and the config API's {@code total} must count every imported one.
  * Prints a table with the ratios, writes {@code target/bench/config-api-scale.csv} and renders the
@@ -87,7 +87,7 @@ public final class ConfigApiScale {
   private static final int MIN_SAMPLES = (int) longProp("bench.scale.minSamples", 15);
   private static final int WRITES = (int) longProp("bench.scale.writes", 150);
   private static final int WRITE_WARMUP = (int) longProp("bench.scale.writeWarmup", 20);
-  private static final int IMPORT_MAX = (int) longProp("bench.scale.importMax", 1000);
+  private static final int IMPORT_MAX = (int) longProp("bench.scale.importMax", 500);
   private static final int SEED_THREADS = (int) longProp("bench.scale.seedThreads", 4);
   private static final Path OUT_DIR = Path.of(System.getProperty("bench.out", "target/bench"));
   private static final Path CSV = OUT_DIR.resolve("config-api-scale.csv");
