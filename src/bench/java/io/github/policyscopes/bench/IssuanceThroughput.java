@@ -1,116 +1,257 @@
 package io.github.policyscopes.bench;
 
-import org.jspecify.annotations.Nullable;
+import static io.github.policyscopes.bench.BenchSupport.doubleProp;
+import static io.github.policyscopes.bench.BenchSupport.longProp;
 
-import io.github.policyscopes.it.DistributionServer;
+import io.github.policyscopes.bench.BenchSupport.Http;
 import io.github.policyscopes.it.KeycloakServer;
-import io.github.policyscopes.it.TestClient;
 import java.net.URI;
-import java.net.URLEncoder;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicLong;
+import org.jspecify.annotations.Nullable;
 
 /**
- * client_credentials throughput of a policy-bound client against an unbound client on the same
- * real server, in alternating rounds so that both see the same JIT, cache and machine state. Bounded
- * in count and time; loopback only. Prints requests per second for each and the ratio.
+ * client_credentials throughput of a policy-bound client against an unbound client on one real
+ * server (issue 11 item 3), fairly:
+ *
+ * <ol>
+ *   <li>warm-up until the throughput stops climbing: rounds of {@code -Dbench.warmup.round} s (half
+ *       bound, half unbound, alternating which goes first) until at least {@code
+ *       -Dbench.warmup.min} s have passed and the last three rounds differ by less than {@code
+ *       -Dbench.warmup.tolerance} (2 %); at most {@code -Dbench.warmup.max} s (then it says so);
+ *   <li>{@code -Dbench.pairs} pairs of rounds of {@code -Dbench.round} s each in ABBA order (bound,
+ *       unbound, unbound, bound, …), so that a drifting server favours neither client; each round
+ *       is printed, and the result is the MEDIAN of the pairs' bound/unbound ratios;
+ *   <li>with {@code -Dbench.jfr=true}: a bound-only phase of {@code -Dbench.jfr.seconds} s recorded
+ *       by JFR in the server (started and stopped with {@code jcmd} around that phase only, so that
+ *       neither the warm-up nor the ABBA rounds are recorded), and the top frames of its {@code
+ *       jdk.ExecutionSample} events ({@link JfrTopFrames}); {@code -Dbench.jfr.unbound=true} records
+ *       an unbound-only phase the same way, for comparison.
+ * </ol>
+ *
+ * <p>The load: {@code -Dbench.threads} workers (default 4), each sending the next token request as
+ * soon as the previous one is answered, one JDK HttpClient (HTTP/1.1 keep-alive); any non-200 fails
+ * the run. Loopback only.
  */
 public final class IssuanceThroughput {
 
-  private static final int THREADS = Integer.getInteger("bench.threads", 4);
-  private static final Duration WARMUP = Duration.ofSeconds(Long.getLong("bench.warmup", 40));
-  private static final Duration ROUND = Duration.ofSeconds(Long.getLong("bench.round", 5));
-  private static final int ROUNDS = Integer.getInteger("bench.rounds", 8);
-  private static final long MAX_REQUESTS_PER_ROUND = 200_000;
+  private static final int THREADS = (int) longProp("bench.threads", 4);
+  private static final double WARMUP_MIN_S = doubleProp("bench.warmup.min", 60);
+  private static final double WARMUP_MAX_S = doubleProp("bench.warmup.max", 150);
+  private static final double WARMUP_ROUND_S = doubleProp("bench.warmup.round", 10);
+  private static final double WARMUP_TOLERANCE = doubleProp("bench.warmup.tolerance", 0.02);
+  private static final double ROUND_S = doubleProp("bench.round", 8);
+  private static final int PAIRS = (int) longProp("bench.pairs", 8);
+  private static final boolean JFR = Boolean.getBoolean("bench.jfr");
+  private static final boolean JFR_UNBOUND = Boolean.getBoolean("bench.jfr.unbound");
+  private static final double JFR_SECONDS = doubleProp("bench.jfr.seconds", 30);
+  private static final Path OUT = Path.of(System.getProperty("bench.out", "target/bench"));
+  private static final long MAX_REQUESTS_PER_ROUND = 2_000_000;
 
   private record Target(String name, String form) {}
 
-  public static void main(String[] args) throws Exception {
-    try (KeycloakServer server =
-        DistributionServer.start(
-            Path.of(System.getProperty("keycloak.home")),
-            Path.of(System.getProperty("extension.jar")),
-            Path.of(System.getProperty("realm.export.dir")),
-            Path.of(System.getProperty("keycloak.log.dir")),
-            java.util.List.of())) { // metrics off: the figures compare with earlier runs
-      run(server);
-    }
+  private final HttpClient http =
+      HttpClient.newBuilder()
+          .version(HttpClient.Version.HTTP_1_1)
+          .connectTimeout(Duration.ofSeconds(5))
+          .build();
+  private final ExecutorService pool = Executors.newFixedThreadPool(THREADS);
+  private final URI tokenEndpoint;
+
+  private IssuanceThroughput(KeycloakServer server) {
+    this.tokenEndpoint =
+        URI.create(server.baseUrl() + "/realms/demo/protocol/openid-connect/token");
   }
 
-  private static void run(KeycloakServer server) throws Exception {
-    TestClient admin = new TestClient(server.baseUrl());
-    TestClient.Reply created =
-        admin.admin(
+  public static void main(String[] args) throws Exception {
+    if (PAIRS < 6) {
+      throw new IllegalArgumentException("-Dbench.pairs must be at least 6");
+    }
+    long started = System.nanoTime();
+    try (KeycloakServer server = BenchSupport.startServer()) {
+      IssuanceThroughput bench = new IssuanceThroughput(server);
+      try {
+        bench.run(server);
+      } finally {
+        bench.pool.shutdownNow();
+      }
+    }
+    System.out.printf("Issuance run: %.0f s in all%n", (System.nanoTime() - started) / 1e9);
+  }
+
+  private void run(KeycloakServer server) throws Exception {
+    Http admin = new Http(server.baseUrl());
+    admin
+        .send(
             "POST",
-            "realms/demo/clients",
+            "admin/realms/demo/clients",
+            admin.adminTokens().get(),
             Map.of(
                 "clientId", "bench-unbound",
                 "secret", "bench-unbound-secret",
                 "publicClient", false,
                 "serviceAccountsEnabled", true,
-                "standardFlowEnabled", false));
-    if (created.status() != 201) {
-      throw new IllegalStateException("could not create the unbound client: " + created);
-    }
+                "standardFlowEnabled", false),
+            Map.of())
+        .expect(201, "create the unbound client");
     Target bound =
         new Target(
-            "bound (config-admin, policy decides 3 requested scopes)",
+            "bound",
             form(
                 "config-admin",
                 "config-admin-secret",
                 "*:config/tokenPolicies .:config/clients/* XXXXX"));
-    Target unbound =
-        new Target(
-            "unbound (stock grant, default scopes)",
-            form("bench-unbound", "bench-unbound-secret", null));
-    URI tokenEndpoint = URI.create(server.baseUrl() + "/realms/demo/protocol/openid-connect/token");
-    HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
-    ExecutorService pool = Executors.newFixedThreadPool(THREADS);
-    try {
-      System.out.printf(
-          "Issuance throughput: %d threads, warm-up %d s, %d alternating rounds of %d s each%n",
-          THREADS, WARMUP.toSeconds(), ROUNDS, ROUND.toSeconds());
-      round(pool, http, tokenEndpoint, bound, WARMUP.dividedBy(2));
-      round(pool, http, tokenEndpoint, unbound, WARMUP.dividedBy(2));
-      double boundTotal = 0;
-      double unboundTotal = 0;
-      for (int i = 0; i < ROUNDS; i++) {
-        // alternate which goes first, so neither always runs on a warmer server
-        boolean boundFirst = i % 2 == 0;
-        double a = round(pool, http, tokenEndpoint, boundFirst ? bound : unbound, ROUND);
-        double b = round(pool, http, tokenEndpoint, boundFirst ? unbound : bound, ROUND);
-        double boundRate = boundFirst ? a : b;
-        double unboundRate = boundFirst ? b : a;
-        boundTotal += boundRate;
-        unboundTotal += unboundRate;
-        System.out.printf(
-            "  round %d: bound %.0f req/s, unbound %.0f req/s%n", i + 1, boundRate, unboundRate);
+    Target unbound = new Target("unbound", form("bench-unbound", "bench-unbound-secret", null));
+    System.out.printf(
+        "Issuance throughput: %d workers; warm-up >= %.0f s (rounds of %.0f s until the last three"
+            + " differ by < %.0f %%, at most %.0f s); then %d ABBA pairs of %.0f s rounds%n"
+            + "  bound   = config-admin, its policy decides 3 requested scopes"
+            + " (*:config/tokenPolicies .:config/clients/* XXXXX)%n"
+            + "  unbound = bench-unbound, stock grant, the realm's default scopes%n",
+        THREADS,
+        WARMUP_MIN_S,
+        WARMUP_ROUND_S,
+        WARMUP_TOLERANCE * 100,
+        WARMUP_MAX_S,
+        PAIRS,
+        ROUND_S);
+
+    warmUp(bound, unbound);
+    abba(bound, unbound);
+    if (JFR) {
+      profile(bound);
+      if (JFR_UNBOUND) {
+        profile(unbound);
       }
-      System.out.printf(
-          "RESULT bound %.0f req/s, unbound %.0f req/s, ratio bound/unbound = %.3f (target >= 0.97)%n",
-          boundTotal / ROUNDS, unboundTotal / ROUNDS, boundTotal / unboundTotal);
-    } finally {
-      pool.shutdownNow();
     }
   }
 
+  private void warmUp(Target bound, Target unbound) throws Exception {
+    long started = System.nanoTime();
+    List<Double> rates = new ArrayList<>();
+    Duration half = seconds(WARMUP_ROUND_S / 2);
+    for (int i = 1; ; i++) {
+      boolean boundFirst = i % 2 == 1;
+      double a = round(boundFirst ? bound : unbound, half);
+      double b = round(boundFirst ? unbound : bound, half);
+      double rate = (a + b) / 2;
+      rates.add(rate);
+      double elapsed = (System.nanoTime() - started) / 1e9;
+      double spread = spreadOfLastThree(rates);
+      System.out.printf(
+          "  warm-up %2d (%5.0f s): %7.0f req/s (bound %.0f, unbound %.0f)%s%n",
+          i,
+          elapsed,
+          rate,
+          boundFirst ? a : b,
+          boundFirst ? b : a,
+          Double.isNaN(spread)
+              ? ""
+              : String.format(" last three within %.1f %%", spread * 100));
+      if (elapsed >= WARMUP_MIN_S && spread < WARMUP_TOLERANCE) {
+        System.out.printf("warm-up done after %.0f s: throughput stable%n", elapsed);
+        return;
+      }
+      if (elapsed >= WARMUP_MAX_S) {
+        System.out.printf(
+            "WARNING warm-up stopped at the limit of %.0f s: throughput still moving (last three"
+                + " within %.1f %%); the rounds below may drift%n",
+            WARMUP_MAX_S, spread * 100);
+        return;
+      }
+    }
+  }
+
+  /** (max - min) / max of the last three rates; NaN with fewer than three. */
+  private static double spreadOfLastThree(List<Double> rates) {
+    if (rates.size() < 3) {
+      return Double.NaN;
+    }
+    List<Double> last = rates.subList(rates.size() - 3, rates.size());
+    double max = last.stream().mapToDouble(Double::doubleValue).max().orElseThrow();
+    double min = last.stream().mapToDouble(Double::doubleValue).min().orElseThrow();
+    return (max - min) / max;
+  }
+
+  private void abba(Target bound, Target unbound) throws Exception {
+    Duration length = seconds(ROUND_S);
+    double[] ratios = new double[PAIRS];
+    double boundSum = 0;
+    double unboundSum = 0;
+    int round = 0;
+    for (int pair = 0; pair < PAIRS; pair++) {
+      // ABBA: pairs alternate BU, UB, BU, UB… so that the sequence reads B U U B B U U B …
+      boolean boundFirst = pair % 2 == 0;
+      double first = round(boundFirst ? bound : unbound, length);
+      System.out.printf(
+          "  round %2d  %-7s %7.0f req/s%n", ++round, boundFirst ? "bound" : "unbound", first);
+      double second = round(boundFirst ? unbound : bound, length);
+      System.out.printf(
+          "  round %2d  %-7s %7.0f req/s%n", ++round, boundFirst ? "unbound" : "bound", second);
+      double b = boundFirst ? first : second;
+      double u = boundFirst ? second : first;
+      ratios[pair] = b / u;
+      boundSum += b;
+      unboundSum += u;
+      System.out.printf("  pair  %2d  bound/unbound = %.3f%n", pair + 1, ratios[pair]);
+    }
+    double[] sorted = ratios.clone();
+    java.util.Arrays.sort(sorted);
+    System.out.printf(
+        "RESULT median bound/unbound over %d ABBA pairs = %.3f (target >= 0.97); pair ratios"
+            + " min %.3f max %.3f; mean throughput bound %.0f req/s, unbound %.0f req/s (ratio of"
+            + " means %.3f)%n",
+        PAIRS,
+        BenchSupport.median(ratios),
+        sorted[0],
+        sorted[sorted.length - 1],
+        boundSum / PAIRS,
+        unboundSum / PAIRS,
+        boundSum / unboundSum);
+  }
+
+  /** A JFR recording of one target's load only, then its top frames. */
+  private void profile(Target target) throws Exception {
+    long pid = JfrTopFrames.keycloakPid();
+    Path file = OUT.resolve("issuance-" + target.name() + ".jfr").toAbsolutePath();
+    java.nio.file.Files.createDirectories(file.getParent());
+    String name = "bench-" + target.name();
+    JfrTopFrames.jcmd(pid, "JFR.start", "name=" + name, "settings=profile");
+    double rate;
+    try {
+      rate = round(target, seconds(JFR_SECONDS));
+    } finally {
+      JfrTopFrames.jcmd(pid, "JFR.stop", "name=" + name, "filename=" + file);
+    }
+    System.out.printf(
+        "%nJFR of the %s-only phase: %.0f s at %.0f req/s, recording %s%n"
+            + "  (inspect: jfr print --events jdk.ExecutionSample %s)%n",
+        target.name(), JFR_SECONDS, rate, file, file);
+    JfrTopFrames.print(file, 15);
+  }
+
   /** Requests per second of one target over one round; fails on any non-200. */
-  private static double round(
-      ExecutorService pool, HttpClient http, URI endpoint, Target target, Duration length)
-      throws Exception {
+  private double round(Target target, Duration length) throws Exception {
     AtomicLong done = new AtomicLong();
-    long end = System.nanoTime() + length.toNanos();
+    HttpRequest request =
+        HttpRequest.newBuilder(tokenEndpoint)
+            .header("Content-Type", "application/x-www-form-urlencoded")
+            .timeout(Duration.ofSeconds(30))
+            .POST(HttpRequest.BodyPublishers.ofString(target.form()))
+            .build();
+    long started = System.nanoTime();
+    long end = started + length.toNanos();
     List<Future<?>> workers = new ArrayList<>();
     for (int t = 0; t < THREADS; t++) {
       workers.add(
@@ -118,12 +259,7 @@ public final class IssuanceThroughput {
               () -> {
                 while (System.nanoTime() < end && done.get() < MAX_REQUESTS_PER_ROUND) {
                   HttpResponse<String> response =
-                      http.send(
-                          HttpRequest.newBuilder(endpoint)
-                              .header("Content-Type", "application/x-www-form-urlencoded")
-                              .POST(HttpRequest.BodyPublishers.ofString(target.form()))
-                              .build(),
-                          HttpResponse.BodyHandlers.ofString());
+                      http.send(request, HttpResponse.BodyHandlers.ofString());
                   if (response.statusCode() != 200) {
                     throw new IllegalStateException(
                         target.name() + ": " + response.statusCode() + " " + response.body());
@@ -133,23 +269,24 @@ public final class IssuanceThroughput {
                 return null;
               }));
     }
-    long started = System.nanoTime();
     for (Future<?> worker : workers) {
       worker.get();
     }
     return done.get() / ((System.nanoTime() - started) / 1e9);
   }
 
-  private static String form(String clientId, String secret, @Nullable String scope) {
-    String form =
-        "grant_type=client_credentials&client_id="
-            + enc(clientId)
-            + "&client_secret="
-            + enc(secret);
-    return scope == null ? form : form + "&scope=" + enc(scope);
+  private static Duration seconds(double seconds) {
+    return Duration.ofNanos((long) (seconds * 1e9));
   }
 
-  private static String enc(String value) {
-    return URLEncoder.encode(value, StandardCharsets.UTF_8);
+  private static String form(String clientId, String secret, @Nullable String scope) {
+    Map<String, String> form = new LinkedHashMap<>();
+    form.put("grant_type", "client_credentials");
+    form.put("client_id", clientId);
+    form.put("client_secret", secret);
+    if (scope != null) {
+      form.put("scope", scope);
+    }
+    return BenchSupport.form(form);
   }
 }
