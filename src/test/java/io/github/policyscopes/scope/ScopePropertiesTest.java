@@ -282,7 +282,19 @@ class ScopePropertiesTest {
     if (out.isEmpty()) {
       out.add("a");
     }
-    return String.join("/", out);
+    String special = String.join("/", out);
+    try {
+      PathPattern.parse(special);
+      return special;
+    } catch (ScopeParseException beyondTheLimits) {
+      // "**" → "*/**" adds a wildcard: past the limit, specialise by taking wildcards away instead
+      List<String> concrete = new ArrayList<>();
+      for (String seg : pattern.split("/")) {
+        concrete.add(
+            seg.equals("**") ? CONCRETE[random.nextInt(CONCRETE.length)] : seg.replace('*', 'x'));
+      }
+      return String.join("/", concrete);
+    }
   }
 
   private static List<String> smallPaths;

@@ -1,5 +1,6 @@
 package io.github.policyscopes.keycloak.rest;
 
+import io.github.policyscopes.access.ApiLayout;
 import io.github.policyscopes.access.InvalidPathException;
 import io.github.policyscopes.access.RequestPaths;
 import io.github.policyscopes.keycloak.metrics.PolicyMetrics;
@@ -57,13 +58,13 @@ public final class ConfigResource {
 
   // ---- the collections; each member is a sub-resource, as Keycloak's ClientResource ----
 
-  @Path("tokenPolicies")
+  @Path(ApiLayout.TOKEN_POLICIES)
   public CollectionResource<TokenPolicyService.View> tokenPolicies() {
     return new CollectionResource<>(
         this, TokenPolicyService.INSTANCE, session, MemberResource::new);
   }
 
-  @Path("clients")
+  @Path(ApiLayout.CLIENTS)
   public CollectionResource<ManagedClientService.View> clients() {
     return new CollectionResource<>(
         this, ManagedClientService.INSTANCE, session, ManagedClientResource::new);
@@ -301,7 +302,7 @@ public final class ConfigResource {
         .getBaseUriBuilder()
         .path("realms")
         .path(realm.getName())
-        .path("config")
+        .path(ApiLayout.ROOT)
         .path(relative)
         .build();
   }

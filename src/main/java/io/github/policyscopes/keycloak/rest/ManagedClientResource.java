@@ -1,5 +1,6 @@
 package io.github.policyscopes.keycloak.rest;
 
+import io.github.policyscopes.access.ApiLayout;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.HeaderParam;
 import jakarta.ws.rs.POST;
@@ -25,7 +26,7 @@ public final class ManagedClientResource extends MemberResource<ManagedClientSer
   }
 
   @GET
-  @Path("secret")
+  @Path(ApiLayout.SECRET)
   public Response getSecret() {
     return root.guarded(
         ConfigResource.SECRET_ROUTE,
@@ -33,7 +34,7 @@ public final class ManagedClientResource extends MemberResource<ManagedClientSer
   }
 
   @POST
-  @Path("secret")
+  @Path(ApiLayout.SECRET)
   public Response newSecret(@HeaderParam("If-Match") @Nullable String ifMatch) {
     return root.guarded(
         ConfigResource.SECRET_ROUTE,
@@ -51,7 +52,7 @@ public final class ManagedClientResource extends MemberResource<ManagedClientSer
    * that GET gets the same 403 here. It issues no token and writes nothing.
    */
   @POST
-  @Path("evaluate")
+  @Path(ApiLayout.EVALUATE)
   public Response evaluate(InputStream body) {
     return root.guardedAsReadOfParent(
         ConfigResource.EVALUATE_ROUTE,

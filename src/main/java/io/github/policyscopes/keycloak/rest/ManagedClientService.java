@@ -96,7 +96,7 @@ final class ManagedClientService implements ResourceCollection<ManagedClientServ
 
   @Override
   public String name() {
-    return "clients";
+    return ApiLayout.CLIENTS;
   }
 
   @Override

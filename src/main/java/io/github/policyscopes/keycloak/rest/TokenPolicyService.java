@@ -60,7 +60,7 @@ final class TokenPolicyService implements ResourceCollection<TokenPolicyService.
 
   @Override
   public String name() {
-    return "tokenPolicies";
+    return ApiLayout.TOKEN_POLICIES;
   }
 
   @Override
@@ -97,7 +97,8 @@ final class TokenPolicyService implements ResourceCollection<TokenPolicyService.
   }
 
   /** Read access to every policy: what makes the list the database's own paging. */
-  private static final ConfigScope EVERY_MEMBER = ConfigScope.parse(".:config/tokenPolicies/*");
+  private static final ConfigScope EVERY_MEMBER =
+      ConfigScope.parse(".:" + ApiLayout.tokenPolicyPath("*"));
 
   /** The ids of {@code ids} the caller may read, in order. */
   private static List<String> readable(Permissions permissions, List<String> ids) {

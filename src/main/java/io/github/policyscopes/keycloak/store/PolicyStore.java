@@ -188,9 +188,12 @@ public final class PolicyStore {
   }
 
   private static Stream<ProtocolMapperModel> policyMappers(ProtocolMapperContainerModel container) {
-    return container
-        .getProtocolMappersStream()
-        .filter(m -> MAPPER_PROVIDER_ID.equals(m.getProtocolMapper()));
+    return container.getProtocolMappersStream().filter(PolicyStore::isPolicyMapper);
+  }
+
+  /** Whether a protocol mapper is a token policy (this project's mapper). */
+  public static boolean isPolicyMapper(ProtocolMapperModel mapper) {
+    return MAPPER_PROVIDER_ID.equals(mapper.getProtocolMapper());
   }
 
   /** A value made safe for one log line: control characters escaped as {@code \\uXXXX}. */

@@ -305,8 +305,7 @@ final class ClaimFilter {
       ClientSessionContext ctx) {
     List<Map.Entry<ProtocolMapperModel, ProtocolMapper>> mappers = new ArrayList<>();
     for (ProtocolMapperModel model : models) {
-      if (PolicyStore.MAPPER_PROVIDER_ID.equals(model.getProtocolMapper())
-          || !ProtocolMapperUtils.isEnabled(session, model)) {
+      if (PolicyStore.isPolicyMapper(model) || !ProtocolMapperUtils.isEnabled(session, model)) {
         continue;
       }
       ProtocolMapper mapper =
