@@ -21,10 +21,10 @@ public final class BenchMain {
     Options options =
         new OptionsBuilder()
             .include(ScopeDecisionBenchmark.class.getName() + "\\.")
-            .forks(1)
-            .warmupIterations(3)
+            .forks(2)
+            .warmupIterations(5)
             .warmupTime(TimeValue.seconds(1))
-            .measurementIterations(5)
+            .measurementIterations(8)
             .measurementTime(TimeValue.seconds(1))
             .threads(1)
             .addProfiler(GCProfiler.class)
@@ -50,7 +50,7 @@ public final class BenchMain {
     System.out.println(
         "=== config API decision from the token scope claim, 20-scope token, "
             + requests
-            + " requests per op (1 fork, 3x1s warmup, 5x1s measurement) ===");
+            + " requests per op (2 forks, 5x1s warmup, 8x1s measurement each) ===");
     System.out.printf(
         "%-28s %16s %12s %18s %12s%n", "benchmark", "ops/s", "± error", "decisions/s", "B/op");
     for (String name :
