@@ -11,7 +11,7 @@ import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
-/** SPEC §3 on the demo realm's clients, through plain client_credentials requests. */
+/** docs/contract.md §3 on the demo realm's clients, through plain client_credentials requests. */
 @Tag("compat") // also runs on every other supported Keycloak version (pom.xml)
 @ExtendWith(KeycloakServerExtension.class)
 class DemoIssuanceIT {

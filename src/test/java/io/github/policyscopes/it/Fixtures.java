@@ -238,7 +238,7 @@ public final class Fixtures {
         .toList();
   }
 
-  /** The client role that hands a client over to the config API (SPEC §4). */
+  /** The client role that hands a client over to the config API (docs/contract.md §4). */
   public static final String HAND_OVER_ROLE = "config-api-managed";
 
   /** Hands a client over to the config API, as an operator does in the console (a client role). */

@@ -14,7 +14,7 @@ class ScopeGrantTest {
   private static final String ID = "8cdb3f99-ceee-403d-a01d-daf392e18350";
   private static final String DENY = "-:config/tokenPolicies/" + ID;
 
-  /** The demo "Configuration token policy" of SPEC §5. */
+  /** The demo "Configuration token policy" of docs/contract.md §5. */
   private static final TokenPolicy CONFIG_POLICY =
       new TokenPolicy(
           ID,

@@ -15,7 +15,7 @@ class PathPatternTest {
       delimiter = '|',
       textBlock =
           """
-          # SPEC §2: whole paths, segment by segment
+          # docs/contract.md §2: whole paths, segment by segment
           config/tokenPolicies          | config/tokenPolicies                                       | true
           config/tokenPolicies          | config/tokenPolicies/8cdb3f99-ceee-403d-a01d-daf392e18350  | false
           config/tokenPolicies          | config                                                     | false

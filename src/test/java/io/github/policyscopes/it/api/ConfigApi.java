@@ -316,7 +316,10 @@ public final class ConfigApi {
     return out;
   }
 
-  /** The scope a request needs (SPEC §2): {@code .:path} to read, {@code *:path} to write. */
+  /**
+   * The scope a request needs (docs/contract.md §2): {@code .:path} to read, {@code *:path} to
+   * write.
+   */
   public static String requiredScope(String method, String path) {
     boolean read = "GET".equals(method) || "HEAD".equals(method);
     boolean secret = path.matches("config/clients/[^/]+/secret(/.*)?");

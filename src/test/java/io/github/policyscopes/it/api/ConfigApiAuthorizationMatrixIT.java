@@ -29,12 +29,13 @@ import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * SPEC §2 and §4 as a table: six tokens × every endpoint and method of docs/config-api.md, the
- * expected status per cell. Fixtures: a policy P ({@code .:config/clients/**}) and a client C bound
- * to it, both created through the API with the demo's {@code *:**} token; the demo policy 8cdb…,
- * protected by the sticky deny of every config-admin token, is only read (its write rows carry a
- * stale {@code If-Match}, so that even a wrong authorization decision cannot change it). Write
- * cells that would change or destroy a fixture work on a throwaway resource created for the cell.
+ * docs/contract.md §2 and §4 as a table: six tokens × every endpoint and method of
+ * docs/config-api.md, the expected status per cell. Fixtures: a policy P ({@code
+ * .:config/clients/**}) and a client C bound to it, both created through the API with the demo's
+ * {@code *:**} token; the demo policy 8cdb…, protected by the sticky deny of every config-admin
+ * token, is only read (its write rows carry a stale {@code If-Match}, so that even a wrong
+ * authorization decision cannot change it). Write cells that would change or destroy a fixture work
+ * on a throwaway resource created for the cell.
  */
 @Tag("compat") // also runs on every other supported Keycloak version (pom.xml)
 @ExtendWith(KeycloakServerExtension.class)

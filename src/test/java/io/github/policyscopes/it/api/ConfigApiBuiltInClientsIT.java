@@ -18,9 +18,9 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * Managed clients only (SPEC §4): Keycloak's built-in clients are never visible to the API, not in
- * the list and 404 by their internal ids, whatever the token may do. Writes are sent with a stale
- * {@code If-Match}, so that a wrong answer cannot change a built-in client.
+ * Managed clients only (docs/contract.md §4): Keycloak's built-in clients are never visible to the
+ * API, not in the list and 404 by their internal ids, whatever the token may do. Writes are sent
+ * with a stale {@code If-Match}, so that a wrong answer cannot change a built-in client.
  */
 @ExtendWith(KeycloakServerExtension.class)
 class ConfigApiBuiltInClientsIT {

@@ -17,10 +17,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
- * No escalation (SPEC §4, docs/config-api.md): a caller writes or binds only policies whose config
- * grants its own token covers, with no deny of the caller overlapping them; otherwise 403 {@code
- * insufficient_scope} listing the {@code exceeding} entries, and nothing is written. Plain scopes
- * and deny entries are not powers and are never reported.
+ * No escalation (docs/contract.md §4, docs/config-api.md): a caller writes or binds only policies
+ * whose config grants its own token covers, with no deny of the caller overlapping them; otherwise
+ * 403 {@code insufficient_scope} listing the {@code exceeding} entries, and nothing is written.
+ * Plain scopes and deny entries are not powers and are never reported.
  */
 @ExtendWith(KeycloakServerExtension.class)
 class ConfigApiEscalationIT {

@@ -25,7 +25,7 @@ import java.util.stream.Stream;
 
 /**
  * Two Keycloak nodes sharing one PostgreSQL, clustered by Infinispan with jdbc-ping discovery, all
- * on 127.0.0.1: what SPEC §8 calls production, in a test.
+ * on 127.0.0.1: what docs/contract.md §8 calls production, in a test.
  *
  * <ol>
  *   <li>PostgreSQL: {@link PostgresServer} (zonky's binaries, run as {@code nobody} under root);

@@ -43,8 +43,8 @@ import net.jqwik.api.state.ActionChain;
 import net.jqwik.api.state.Transformer;
 
 /**
- * The security invariants of SPEC §7 under random use of the config API, in the style of
- * Kubernetes' RBAC escalation tests: a seeded jqwik action chain against the real server.
+ * The security invariants of docs/contract.md §7 under random use of the config API, in the style
+ * of Kubernetes' RBAC escalation tests: a seeded jqwik action chain against the real server.
  *
  * <p><b>Actors.</b> Five confidential clients with config power, each with denies that protect
  * something: A {@code *:**} minus the demo's config policy K, the protected policy X and the
@@ -159,7 +159,9 @@ class ConfigApiInvariantsIT {
     }
     try {
       World end =
-          chain.withInvariant("security invariants (SPEC §7)", World::checkInvariants).run();
+          chain
+              .withInvariant("security invariants (docs/contract.md §7)", World::checkInvariants)
+              .run();
       if (VERBOSE) {
         System.out.println(end.trace("passed"));
       }
@@ -653,8 +655,8 @@ class ConfigApiInvariantsIT {
 
     /**
      * Whoever succeeds in reading or rotating a client's secret, changing or deleting it, must
-     * cover every config grant the client's policies held (SPEC §4), and the client must not have
-     * Keycloak power (I3).
+     * cover every config grant the client's policies held (docs/contract.md §4), and the client
+     * must not have Keycloak power (I3).
      */
     void checkActAs(Token t, ClientRef c, ClientState before, String what) {
       if (c.privileged || (before != null && before.privileged())) {

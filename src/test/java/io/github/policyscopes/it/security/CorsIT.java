@@ -18,10 +18,10 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * CORS of the config API (SPEC §4, issue 13.7): a preflight is answered on every path under {@code
- * config/}; an actual response carries {@code Access-Control-Allow-Origin} only for an origin the
- * caller's client allows, never on a 401 (no client is known) and never for a foreign origin; the
- * OpenAPI description may be read from anywhere, but without credentials.
+ * CORS of the config API (docs/contract.md §4, issue 13.7): a preflight is answered on every path
+ * under {@code config/}; an actual response carries {@code Access-Control-Allow-Origin} only for an
+ * origin the caller's client allows, never on a 401 (no client is known) and never for a foreign
+ * origin; the OpenAPI description may be read from anywhere, but without credentials.
  */
 @Tag("compat") // also runs on every other supported Keycloak version (pom.xml)
 @ExtendWith(KeycloakServerExtension.class)

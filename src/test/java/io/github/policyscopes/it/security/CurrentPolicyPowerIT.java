@@ -18,10 +18,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
- * SPEC §7 I14, power is what the policy gives now: at the config API a token's config scopes count
- * only as far as its client is bound, at request time, to policies that cover them. A client scope
- * that merely looks like a config scope gives nothing; a narrowed or removed policy takes effect on
- * the next request, not when the token expires.
+ * invariant I14 of docs/contract.md, power is what the policy gives now: at the config API a
+ * token's config scopes count only as far as its client is bound, at request time, to policies that
+ * cover them. A client scope that merely looks like a config scope gives nothing; a narrowed or
+ * removed policy takes effect on the next request, not when the token expires.
  */
 @ExtendWith(KeycloakServerExtension.class)
 class CurrentPolicyPowerIT {

@@ -17,9 +17,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
- * SPEC §7 I2, deny wins in lists: {@code GET config/tokenPolicies} and {@code GET config/clients}
- * list only the members the token may read ({@code GET config/{collection}/{id}}), {@code total}
- * counts the same set, and paging walks the filtered set.
+ * invariant I2 of docs/contract.md, deny wins in lists: {@code GET config/tokenPolicies} and {@code
+ * GET config/clients} list only the members the token may read ({@code GET
+ * config/{collection}/{id}}), {@code total} counts the same set, and paging walks the filtered set.
  */
 @ExtendWith(KeycloakServerExtension.class)
 class ListsObeyDeniesIT {

@@ -23,10 +23,11 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
- * Who the config API may act on (SPEC §4, I3, I15): only clients handed over to it, never one with
- * Keycloak power; a clientId it will not create says nothing about the clients it does not manage;
- * a reference to a policy the caller cannot read is an unknown one; secret rotation obeys If-Match.
- * After every refusal the client is re-read through Keycloak's admin REST API: nothing changed.
+ * Who the config API may act on (docs/contract.md §4, I3, I15): only clients handed over to it,
+ * never one with Keycloak power; a clientId it will not create says nothing about the clients it
+ * does not manage; a reference to a policy the caller cannot read is an unknown one; secret
+ * rotation obeys If-Match. After every refusal the client is re-read through Keycloak's admin REST
+ * API: nothing changed.
  */
 @ExtendWith(KeycloakServerExtension.class)
 class ManagedClientsSecurityIT {

@@ -22,9 +22,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
- * SPEC §7 I7, never a 500 for bad input: odd {@code Content-Type} spellings on writes (an empty
- * header, a lone {@code ;}, a type without subtype, garbage, charset parameters) and junk in the
- * query string. Sent byte for byte on a socket so that no client library tidies them up.
+ * invariant I7 of docs/contract.md, never a 500 for bad input: odd {@code Content-Type} spellings
+ * on writes (an empty header, a lone {@code ;}, a type without subtype, garbage, charset
+ * parameters) and junk in the query string. Sent byte for byte on a socket so that no client
+ * library tidies them up.
  */
 @ExtendWith(KeycloakServerExtension.class)
 class OddInputIT {

@@ -15,10 +15,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
- * SPEC §7 I11, a refusal means nothing happened: a write sent with an {@code Origin} the caller's
- * client does not allow is refused with 403 {@code invalid_origin} before it runs. For each kind of
- * write (create a policy, update a client, delete a policy, rotate a secret) the resource is
- * unchanged afterwards and no admin event was recorded.
+ * invariant I11 of docs/contract.md, a refusal means nothing happened: a write sent with an {@code
+ * Origin} the caller's client does not allow is refused with 403 {@code invalid_origin} before it
+ * runs. For each kind of write (create a policy, update a client, delete a policy, rotate a secret)
+ * the resource is unchanged afterwards and no admin event was recorded.
  */
 @ExtendWith(KeycloakServerExtension.class)
 class RefusalBeforeSideEffectIT {
