@@ -6,7 +6,6 @@ import io.github.policyscopes.access.ScopeSet;
 import io.github.policyscopes.keycloak.metrics.PolicyMetrics.Refusal;
 import io.github.policyscopes.keycloak.store.PolicyStore;
 import io.github.policyscopes.policy.TokenPolicy;
-import io.github.policyscopes.scope.ConfigScope;
 import io.github.policyscopes.scope.Scope;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -76,14 +75,6 @@ final class Permissions {
    */
   boolean canRead(String path) {
     return caller.scopes().decide("GET", path).allowed();
-  }
-
-  /**
-   * Whether the caller may read every path {@code reads} names: a grant of the caller covers it and
-   * no deny of the caller reaches any of them (a list need not decide member by member).
-   */
-  boolean canReadAll(ConfigScope reads) {
-    return EscalationCheck.withinPower(caller.scopes(), reads);
   }
 
   /** The decision for another request, explained (whoami). */

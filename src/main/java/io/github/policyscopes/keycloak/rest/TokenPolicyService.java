@@ -13,7 +13,6 @@ import io.github.policyscopes.keycloak.store.Revisions;
 import io.github.policyscopes.policy.PolicyLinter;
 import io.github.policyscopes.policy.PolicyValidator;
 import io.github.policyscopes.policy.TokenPolicy;
-import io.github.policyscopes.scope.ConfigScope;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -76,33 +75,21 @@ final class TokenPolicyService implements ResourceCollection<TokenPolicyService.
   // ---- reads ----
 
   /**
-   * A page costs a page of work: the index finds the page's policies in the database, and only
-   * their views are built. When the caller may read every policy (no deny reaches one), the
-   * database pages too; otherwise the ids, in list order, are filtered by the same decision a GET
-   * of each would get, then paged.
+   * A page costs a page of views: the index lists the policies' ids and titles from the database
+   * (no model is loaded), each is decided as a {@code GET} of it would be (allocation-free), so
+   * {@code total} counts exactly what the caller may read; then only the page's views are built.
    */
   @Override
   public Page<View> page(
       KeycloakSession session, RealmModel realm, Permissions permissions, int first, int max) {
-    if (permissions.canReadAll(EVERY_MEMBER)) {
-      int total = Math.toIntExact(PolicyIndex.count(session, realm));
-      List<String> ids = first >= total ? List.of() : PolicyIndex.ids(session, realm, first, max);
-      // an id no request path can name (an import's odd id) is never shown, not even here
-      return new Page<>(total, views(session, realm, permissions, readable(permissions, ids)));
-    }
-    List<String> ids = readable(permissions, PolicyIndex.ids(session, realm));
+    List<String> ids =
+        PolicyIndex.inListOrder(session, realm).stream()
+            .map(PolicyIndex.Listed::id)
+            .filter(id -> permissions.canRead(path(id)))
+            .toList();
     int from = Math.min(first, ids.size());
     List<String> shown = ids.subList(from, from + Math.min(max, ids.size() - from));
     return new Page<>(ids.size(), views(session, realm, permissions, shown));
-  }
-
-  /** Read access to every policy: what makes the list the database's own paging. */
-  private static final ConfigScope EVERY_MEMBER =
-      ConfigScope.parse(".:" + ApiLayout.tokenPolicyPath("*"));
-
-  /** The ids of {@code ids} the caller may read, in order. */
-  private static List<String> readable(Permissions permissions, List<String> ids) {
-    return ids.stream().filter(id -> permissions.canRead(path(id))).toList();
   }
 
   /** The views of the given policies, in order; one that vanished meanwhile is left out. */

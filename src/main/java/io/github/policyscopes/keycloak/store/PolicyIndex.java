@@ -3,6 +3,7 @@ package io.github.policyscopes.keycloak.store;
 import jakarta.persistence.EntityManager;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -12,79 +13,52 @@ import org.keycloak.models.RealmModel;
 
 /**
  * Finds token policies and their bindings in the database, so that a page of the list costs a page
- * of work: no pass over every client scope and every client of the realm. The queries read
- * Keycloak's own tables through its JPA entities ({@code ClientScopeEntity}, {@code
- * ProtocolMapperEntity}, {@code ClientScopeClientMappingEntity}); a policy is what {@link
- * PolicyStore#isPolicy} says: a client scope carrying the policy mapper.
+ * of views: no request loads every client scope or walks every client of the realm. The queries
+ * read Keycloak's own tables through its JPA entities ({@code ClientScopeEntity}, {@code
+ * ProtocolMapperEntity}, {@code ClientScopeClientMappingEntity}) and return ids and titles only; a
+ * policy is what {@link PolicyStore#isPolicy} says: a client scope carrying the policy mapper.
  *
- * <p>List order: the title ({@link PolicyStore#titleOf}: the description, or the name when there is
- * none), ignoring case as the database does, then the id, so that pages never overlap or skip.
+ * <p>The rules stay in Java, where the rest of the product has them: the title is {@link
+ * PolicyStore#titleOf} (the description, or the name when it is blank), the list order is the title
+ * ignoring case ({@link String#CASE_INSENSITIVE_ORDER}) then the id, and two titles clash when they
+ * are {@link String#equalsIgnoreCase} — the same on H2 and PostgreSQL, whatever their collation.
  */
 public final class PolicyIndex {
 
-  private static final String POLICIES =
-      " from ClientScopeEntity s where s.realmId = :realm and exists (select m.id from"
-          + " ProtocolMapperEntity m where m.clientScope = s and m.protocolMapper = :mapper)";
+  /** One policy in the list: its id and its title. */
+  public record Listed(String id, String title) {}
 
-  /** {@link PolicyStore#titleOf} in JPQL: the description, or the name when it is blank. */
-  private static final String TITLE =
-      "(case when s.description is null or trim(s.description) = '' then s.name"
-          + " else s.description end)";
-
-  private static final String IN_LIST_ORDER = " order by lower(" + TITLE + "), s.id";
+  private static final Comparator<Listed> LIST_ORDER =
+      Comparator.comparing(Listed::title, String.CASE_INSENSITIVE_ORDER).thenComparing(Listed::id);
 
   private PolicyIndex() {}
 
-  /** How many token policies the realm holds. */
-  public static long count(KeycloakSession session, RealmModel realm) {
-    return Revisions.em(session)
-        .createQuery("select count(s)" + POLICIES, Long.class)
-        .setParameter("realm", realm.getId())
-        .setParameter("mapper", PolicyStore.MAPPER_PROVIDER_ID)
-        .getSingleResult();
-  }
-
-  /** The ids of one page of the realm's token policies, in list order. */
-  public static List<String> ids(KeycloakSession session, RealmModel realm, int first, int max) {
-    return Revisions.em(session)
-        .createQuery("select s.id" + POLICIES + IN_LIST_ORDER, String.class)
-        .setParameter("realm", realm.getId())
-        .setParameter("mapper", PolicyStore.MAPPER_PROVIDER_ID)
-        .setFirstResult(first)
-        .setMaxResults(max)
-        .getResultList();
-  }
-
-  /** The ids of all the realm's token policies, in list order (ids only: no model is loaded). */
-  public static List<String> ids(KeycloakSession session, RealmModel realm) {
-    return Revisions.em(session)
-        .createQuery("select s.id" + POLICIES + IN_LIST_ORDER, String.class)
-        .setParameter("realm", realm.getId())
-        .setParameter("mapper", PolicyStore.MAPPER_PROVIDER_ID)
-        .getResultList();
-  }
-
-  /**
-   * Whether another policy of the realm (not {@code exceptId}) has this title, ignoring case as the
-   * database does.
-   */
-  public static boolean titleTaken(
-      KeycloakSession session, RealmModel realm, String title, @Nullable String exceptId) {
-    return Revisions.em(session)
+  /** Every token policy of the realm, id and title, in list order. */
+  public static List<Listed> inListOrder(KeycloakSession session, RealmModel realm) {
+    List<Object[]> rows =
+        Revisions.em(session)
             .createQuery(
-                "select count(s)"
-                    + POLICIES
-                    + " and lower("
-                    + TITLE
-                    + ") = lower(:title)"
-                    + " and s.id <> :except",
-                Long.class)
+                "select s.id, s.name, s.description from ClientScopeEntity s"
+                    + " where s.realmId = :realm and exists (select m.id from ProtocolMapperEntity m"
+                    + " where m.clientScope = s and m.protocolMapper = :mapper)",
+                Object[].class)
             .setParameter("realm", realm.getId())
             .setParameter("mapper", PolicyStore.MAPPER_PROVIDER_ID)
-            .setParameter("title", title)
-            .setParameter("except", exceptId == null ? "" : exceptId)
-            .getSingleResult()
-        > 0;
+            .getResultList();
+    List<Listed> listed = new ArrayList<>(rows.size());
+    for (Object[] row : rows) {
+      listed.add(
+          new Listed((String) row[0], PolicyStore.titleOf((String) row[1], (String) row[2])));
+    }
+    listed.sort(LIST_ORDER);
+    return listed;
+  }
+
+  /** Whether another policy of the realm (not {@code exceptId}) has this title, ignoring case. */
+  public static boolean titleTaken(
+      KeycloakSession session, RealmModel realm, String title, @Nullable String exceptId) {
+    return inListOrder(session, realm).stream()
+        .anyMatch(p -> !p.id().equals(exceptId) && p.title().equalsIgnoreCase(title));
   }
 
   /** Whether the realm has a client scope of this name (policy or not). */

@@ -121,8 +121,12 @@ public final class PolicyStore {
    * allows no spaces in client scope names (docs/adr/0003-policy-storage.md).
    */
   public static String titleOf(ClientScopeModel scope) {
-    String description = scope.getDescription();
-    return description == null || description.isBlank() ? scope.getName() : description;
+    return titleOf(scope.getName(), scope.getDescription());
+  }
+
+  /** {@link #titleOf(ClientScopeModel)} from a client scope's name and description. */
+  static String titleOf(String name, @Nullable String description) {
+    return description == null || description.isBlank() ? name : description;
   }
 
   /** True when the client scope is a token policy, i.e. carries this project's mapper. */
