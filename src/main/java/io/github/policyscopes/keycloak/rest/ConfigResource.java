@@ -28,6 +28,7 @@ import org.keycloak.common.util.Time;
 import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.RealmModel;
 import org.keycloak.services.cors.Cors;
+import org.keycloak.services.managers.RealmManager;
 
 /**
  * {@code /realms/{realm}/config}: every method starts with the bearer and scope check, then calls a
@@ -253,6 +254,7 @@ public final class ConfigResource {
     Response.ResponseBuilder response;
     Refusal refusal = null;
     try {
+      refuseAdministrationRealm();
       permissions = guard.authenticate();
       response = handler.handle(permissions);
     } catch (ApiError e) {
@@ -274,6 +276,20 @@ public final class ConfigResource {
           started);
     }
     return answer;
+  }
+
+  /**
+   * Keycloak's administration realm ({@code master}) is for its administrators: every client there
+   * is one realm's admin client away from every realm, so the config API does not serve it
+   * (docs/adr/0022-a-clients-reach-is-derived.md). Answered before the token is even read.
+   */
+  private void refuseAdministrationRealm() {
+    if (RealmManager.isAdministrationRealm(realm)) {
+      throw ApiError.notFound(
+          "the config API does not serve Keycloak's administration realm "
+              + realm.getName()
+              + ": manage its clients in the admin console");
+    }
   }
 
   /**
