@@ -253,11 +253,13 @@ final class KeycloakPower {
   }
 
   private static boolean isMasterAdminClient(KeycloakSession session, ClientModel client) {
-    return session
-        .realms()
-        .getRealmsStream()
-        .map(RealmModel::getMasterAdminClient)
-        .anyMatch(admin -> admin != null && admin.getId().equals(client.getId()));
+    // Keycloak's own test (AdminRoles.isAdminClient, 26.7) is the name; the model is the link
+    return client.getClientId().endsWith(AdminRoles.APP_SUFFIX)
+        || session
+            .realms()
+            .getRealmsStream()
+            .map(RealmModel::getMasterAdminClient)
+            .anyMatch(admin -> admin != null && admin.getId().equals(client.getId()));
   }
 
   /** Whether the realm has any role that grants admin power (what full scope reaches). */
