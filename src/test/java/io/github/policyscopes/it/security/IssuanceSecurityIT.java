@@ -226,8 +226,7 @@ class IssuanceSecurityIT {
 
     JsonNode issued = accessClaims(http.clientCredentials(client.clientId(), SECRET, atLimit));
     assertThat(issued.path("scope").asText().split(" ")).hasSize(17);
-    assertRefusedNamingTheLimit(
-        http.clientCredentials(client.clientId(), SECRET, overLimit), "16");
+    assertRefusedNamingTheLimit(http.clientCredentials(client.clientId(), SECRET, overLimit), "16");
 
     Reply first = password(client.clientId(), SECRET, atLimit);
     assertThat(accessClaims(first).path("scope").asText().split(" ")).hasSize(17);
@@ -236,7 +235,8 @@ class IssuanceSecurityIT {
     // a refresh adds denies as well (a public SPA's user can do it): the same limit
     String refreshToken = first.json().get("refresh_token").asText();
     assertRefusedNamingTheLimit(refresh(client.clientId(), refreshToken, overLimit), "16");
-    assertThat(accessClaims(refresh(client.clientId(), refreshToken, atLimit)).path("scope").asText())
+    assertThat(
+            accessClaims(refresh(client.clientId(), refreshToken, atLimit)).path("scope").asText())
         .contains("deny-15-");
   }
 
