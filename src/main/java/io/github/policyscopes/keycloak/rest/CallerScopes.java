@@ -132,19 +132,19 @@ public final class CallerScopes {
   }
 
   /** The estimated bytes of the cache now (after pending evictions), for tests and benchmarks. */
-  static long weightedSize() {
+  public static long weightedSize() {
     CACHE.cleanUp();
     return CACHE.policy().eviction().orElseThrow().weightedSize().orElseThrow();
   }
 
   /** How many claims the cache holds now (after pending evictions). */
-  static long size() {
+  public static long size() {
     CACHE.cleanUp();
     return CACHE.estimatedSize();
   }
 
   /** Forgets every compiled claim (tests and benchmarks). */
-  static void clear() {
+  public static void clear() {
     CACHE.invalidateAll();
     CACHE.cleanUp();
   }
