@@ -2,6 +2,7 @@ package io.github.policyscopes.access;
 
 import io.github.policyscopes.scope.Access;
 import io.github.policyscopes.scope.ConfigScope;
+import io.github.policyscopes.scope.Footprint;
 import io.github.policyscopes.scope.PathPattern;
 import io.github.policyscopes.scope.PlainScope;
 import io.github.policyscopes.scope.Scope;
@@ -109,6 +110,31 @@ public final class ScopeSet {
   /** The plain scopes. */
   public List<PlainScope> plain() {
     return plain;
+  }
+
+  /**
+   * A conservative estimate of the heap this compiled set retains, in bytes ({@link Footprint}):
+   * the set, its lists and flat arrays, one decision per grant and deny, and every scope as if none
+   * were shared with another set. What the config API's cache of compiled claims weighs.
+   */
+  public long estimatedBytes() {
+    int n = grants.size() + denies.size();
+    long bytes = Footprint.object(9);
+    bytes += Footprint.list(grants.size()) + Footprint.list(denies.size());
+    bytes += Footprint.list(plain.size());
+    bytes += 2 * Footprint.refArray(denies.size()) + 2 * Footprint.refArray(grants.size());
+    bytes += 2 * Footprint.refArray(allowedByWrite.length);
+    bytes += n * Footprint.object(1); // one Allowed or Denied per grant and deny
+    for (ConfigScope c : grants) {
+      bytes += c.estimatedBytes();
+    }
+    for (ConfigScope c : denies) {
+      bytes += c.estimatedBytes();
+    }
+    for (PlainScope p : plain) {
+      bytes += p.estimatedBytes();
+    }
+    return bytes;
   }
 
   /** Whether the set holds no scope at all. */

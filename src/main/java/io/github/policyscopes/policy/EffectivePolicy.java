@@ -1,6 +1,7 @@
 package io.github.policyscopes.policy;
 
 import io.github.policyscopes.scope.ConfigScope;
+import io.github.policyscopes.scope.Footprint;
 import io.github.policyscopes.scope.PlainScope;
 import io.github.policyscopes.scope.Scope;
 import io.github.policyscopes.scope.Scopes;
@@ -115,6 +116,21 @@ public final class EffectivePolicy {
       }
     }
     return new EffectivePolicy(kept, mode, accessTokenLifetime, broken);
+  }
+
+  /**
+   * A conservative estimate of the heap this merged policy retains, in bytes ({@link Footprint}):
+   * its entries compiled, its lists and set, and the titles of broken policies. What the cache of
+   * merged policies weighs.
+   */
+  public long estimatedBytes() {
+    long bytes = Footprint.object(7);
+    bytes += Footprint.list(allowed.size()) + Footprint.list(grants.size());
+    bytes += Footprint.list(denies.size()) + Footprint.hashed(plain.size());
+    for (Scope s : allowed) {
+      bytes += s.estimatedBytes(); // plain texts are shared with the set
+    }
+    return bytes + Footprint.strings(broken);
   }
 
   /**

@@ -3,6 +3,7 @@ package io.github.policyscopes.policy;
 import io.github.policyscopes.policy.ScopeGrant.GrantResult;
 import io.github.policyscopes.scope.Access;
 import io.github.policyscopes.scope.ConfigScope;
+import io.github.policyscopes.scope.PathPattern;
 import io.github.policyscopes.scope.Scope;
 import io.github.policyscopes.scope.Scopes;
 import io.github.policyscopes.scope.Scopes.Malformed;
@@ -32,7 +33,60 @@ public final class IssuanceDecision {
    */
   public static final int MAX_SCOPE_PARAMETER = 4000;
 
+  /**
+   * The most distinct deny scopes ({@code -:…}) one token request may ask for. A requested deny is
+   * granted whatever the policy says, so without a limit every token could carry kilobytes of
+   * caller-chosen denies, each compiled and cached by the config API (docs/adr/0024). Sixteen is
+   * four times the denies any real client asks for in this project's tests and demo; a client that
+   * needs more narrows its policy instead.
+   */
+  public static final int MAX_REQUESTED_DENIES = 16;
+
   private IssuanceDecision() {}
+
+  /**
+   * Why a token request is refused ({@code invalid_scope}, RFC 6749 §5.2) whatever its client's
+   * policy says, or null when it is not: it asks for more than {@link #MAX_REQUESTED_DENIES}
+   * distinct denies, or for a deny that is longer than a policy entry may be ({@link
+   * PathPattern#MAX_LENGTH}, the limit {@link PolicyValidator} applies to entries) or otherwise
+   * malformed. Such a deny is refused, never dropped: without it the token would be more powerful
+   * than asked. The grant wrapper (issuance, refresh, exchange) and the dry run ask this with the
+   * scopes of the request's {@code scope} parameter, before anything is decided.
+   *
+   * @return a sentence for {@code error_description} that names the limit
+   */
+  public static @Nullable String requestRefusal(@Nullable Collection<String> asked) {
+    if (asked == null) {
+      return null;
+    }
+    Set<String> denies = new HashSet<>();
+    for (String s : asked) {
+      if (s == null || !isDenySyntax(s) || !denies.add(s)) {
+        continue;
+      }
+      if (s.length() > PathPattern.MAX_LENGTH) {
+        return "A requested deny scope may be at most "
+            + PathPattern.MAX_LENGTH
+            + " characters long (one has "
+            + s.length()
+            + ")";
+      }
+      if (Scopes.tryParse(s) instanceof Malformed m) {
+        return "A requested deny scope is malformed, and is refused rather than dropped: "
+            + m.message();
+      }
+      if (denies.size() > MAX_REQUESTED_DENIES) {
+        return "At most "
+            + MAX_REQUESTED_DENIES
+            + " deny scopes may be requested in one token request (this one asks for more)";
+      }
+    }
+    return null;
+  }
+
+  private static boolean isDenySyntax(String s) {
+    return Scope.isConfigScopeSyntax(s) && s.charAt(0) == Access.DENY.symbol();
+  }
 
   /** How a token request ended, for metrics and for the dry run. */
   public enum Outcome {

@@ -26,6 +26,18 @@ public record TokenPolicy(
     @Nullable Integer accessTokenLifetime,
     DisallowedScopesMode disallowedScopes) {
 
+  /**
+   * A conservative estimate of the heap this policy retains, in bytes ({@link
+   * io.github.policyscopes.scope.Footprint}): its id, title and entries as strings.
+   */
+  public long estimatedBytes() {
+    return io.github.policyscopes.scope.Footprint.object(5)
+        + io.github.policyscopes.scope.Footprint.string(id)
+        + io.github.policyscopes.scope.Footprint.string(title)
+        + io.github.policyscopes.scope.Footprint.strings(allowedScopes)
+        + io.github.policyscopes.scope.Footprint.object(1); // the lifetime, boxed
+  }
+
   public static final int MIN_LIFETIME = 60;
   public static final int MAX_LIFETIME = 86400;
 

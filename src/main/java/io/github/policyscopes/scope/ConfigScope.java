@@ -42,6 +42,16 @@ public final class ConfigScope implements Scope {
     return new ConfigScope(Access.ofSymbol(s.charAt(0)), PathPatternParser.parse(s, 2));
   }
 
+  /**
+   * A conservative estimate of the heap this scope retains ({@link Footprint}): the object, its
+   * text, its pattern and, for a deny, the pattern with {@code /**} it applies through.
+   */
+  @Override
+  public long estimatedBytes() {
+    long bytes = Footprint.object(4) + Footprint.string(text) + pattern.estimatedBytes();
+    return reach == pattern ? bytes : bytes + reach.estimatedBytes();
+  }
+
   /** Read, write or deny. */
   public Access access() {
     return access;

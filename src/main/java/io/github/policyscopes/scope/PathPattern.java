@@ -81,6 +81,19 @@ public final class PathPattern {
     return PathPatternParser.parse(path, 0);
   }
 
+  /**
+   * A conservative estimate of the heap this pattern retains ({@link Footprint}): the object, its
+   * source and prefix, the element array and every element as if none were shared.
+   */
+  public long estimatedBytes() {
+    long bytes = Footprint.object(4) + Footprint.string(source) + Footprint.string(prefix);
+    bytes += Footprint.refArray(elements.length);
+    for (Segment s : elements) {
+      bytes += s.estimatedBytes();
+    }
+    return bytes;
+  }
+
   /** The number of segment elements (after collapsing {@code **}/{@code **}). */
   public int segmentCount() {
     return elements.length;

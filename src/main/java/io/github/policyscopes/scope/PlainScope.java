@@ -10,6 +10,11 @@ public record PlainScope(String text) implements Scope {
   }
 
   @Override
+  public long estimatedBytes() {
+    return Footprint.object(1) + Footprint.string(text);
+  }
+
+  @Override
   public String toString() {
     return text;
   }

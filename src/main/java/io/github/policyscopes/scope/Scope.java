@@ -11,6 +11,9 @@ public sealed interface Scope permits PlainScope, ConfigScope {
   /** The scope as written (canonical for config scopes). */
   String text();
 
+  /** A conservative estimate of the heap this scope retains, in bytes ({@link Footprint}). */
+  long estimatedBytes();
+
   /**
    * Parses a scope.
    *

@@ -70,6 +70,15 @@ final class Segment {
     return new Segment(Kind.WILDCARD, text, pieces.toArray(NO_PARTS));
   }
 
+  /** A conservative estimate of the heap this element retains ({@link Footprint}). */
+  long estimatedBytes() {
+    long bytes = Footprint.object(4) + Footprint.string(text) + Footprint.refArray(parts.length);
+    for (String p : parts) {
+      bytes += Footprint.string(p);
+    }
+    return bytes;
+  }
+
   boolean isDoubleStar() {
     return kind == Kind.DOUBLE_STAR;
   }

@@ -54,6 +54,69 @@ class IssuanceDecisionTest {
     assertThat(IssuanceDecision.rejects(ignored, READ_ONLY)).isFalse();
   }
 
+  /** {@code count} distinct denies of {@code length} characters each. */
+  private static List<String> denies(int count, int length) {
+    List<String> out = new java.util.ArrayList<>();
+    for (int i = 0; i < count; i++) {
+      String head = "-:config/clients/d" + i + "-";
+      out.add(head + "x".repeat(length - head.length()));
+    }
+    return out;
+  }
+
+  @Test
+  void aRequestMayAddOnlySoManyDenies() {
+    int max = IssuanceDecision.MAX_REQUESTED_DENIES;
+    assertThat(IssuanceDecision.requestRefusal(denies(max, 30))).isNull();
+    assertThat(IssuanceDecision.requestRefusal(denies(max + 1, 30)))
+        .isNotNull()
+        .contains("At most " + max + " deny scopes");
+    // repeats are one deny; grants and plain scopes do not count
+    List<String> repeated = new java.util.ArrayList<>(denies(max, 30));
+    repeated.addAll(denies(max, 30));
+    repeated.addAll(List.of("openid", "*:**", ".:config/a", "profile"));
+    assertThat(IssuanceDecision.requestRefusal(repeated)).isNull();
+    assertThat(IssuanceDecision.requestRefusal(null)).isNull();
+    assertThat(IssuanceDecision.requestRefusal(List.of())).isNull();
+  }
+
+  @Test
+  void aRequestedDenyIsAtMostAsLongAsAPolicyEntryAndWellFormed() {
+    int max = io.github.policyscopes.scope.PathPattern.MAX_LENGTH;
+    assertThat(IssuanceDecision.requestRefusal(denies(1, max))).isNull();
+    assertThat(IssuanceDecision.requestRefusal(denies(1, max + 1)))
+        .isNotNull()
+        .contains("at most " + max + " characters");
+    // refused rather than dropped: a dropped deny would leave the token more powerful
+    assertThat(IssuanceDecision.requestRefusal(List.of("openid", "-:config//x")))
+        .isNotNull()
+        .contains("malformed");
+    // a malformed or long grant is no refusal: it is dropped (or rejected in reject mode)
+    assertThat(IssuanceDecision.requestRefusal(List.of("*:a//b", ".:" + "x".repeat(300)))).isNull();
+  }
+
+  @Property
+  void whatTheRuleAcceptsGrantsEveryRequestedDeny(
+      @ForAll @Size(max = 20) List<@From("deny") String> asked) {
+    if (IssuanceDecision.requestRefusal(asked) != null) {
+      assertThat(asked.stream().distinct().count())
+          .isGreaterThan(IssuanceDecision.MAX_REQUESTED_DENIES);
+      return;
+    }
+    GrantResult result = IssuanceDecision.decide(asked, List.of(), Ceiling.NONE, READ_ONLY);
+    assertThat(result.granted()).containsAll(asked);
+    assertThat(result.dropped()).isEmpty();
+  }
+
+  @Provide
+  Arbitrary<String> deny() {
+    return Arbitraries.strings()
+        .withCharRange('a', 'z')
+        .ofMinLength(1)
+        .ofMaxLength(20)
+        .map(s -> "-:config/clients/" + s);
+  }
+
   @Test
   void explainNamesTheCoveringEntryOrWhyNone() {
     List<String> asked =

@@ -49,6 +49,7 @@ final class ClientEvaluation {
       @Nullable String outcome,
       @Nullable String scope,
       @Nullable String error,
+      @Nullable String errorDescription,
       @Nullable List<ScopeView> scopes,
       @Nullable List<DenyView> stickyDenies,
       @Nullable Integer accessTokenLifetime,
@@ -119,12 +120,40 @@ final class ClientEvaluation {
     if (policy == null) {
       notes.add(0, "no token policy governs this client: Keycloak decides as it always does");
       return new View(
-          client.getClientId(), grantType, false, null, null, null, null, null, null, null, notes);
+          client.getClientId(),
+          grantType,
+          false,
+          null,
+          null,
+          null,
+          null,
+          null,
+          null,
+          null,
+          null,
+          notes);
     }
 
     // the same inputs the grant wrapper and the mapper get (PolicyBoundGrantType,
     // TokenPolicyMapper)
     List<String> asked = Scopes.split(scope);
+    String refusal = IssuanceDecision.requestRefusal(asked);
+    if (refusal != null) {
+      // refused whatever the policy says, as the token endpoint refuses it
+      return new View(
+          client.getClientId(),
+          grantType,
+          true,
+          Outcome.REJECTED.tag(),
+          null,
+          "invalid_scope",
+          refusal,
+          List.of(),
+          List.of(),
+          policy.accessTokenLifetime(),
+          policy.mode().name().toLowerCase(java.util.Locale.ROOT),
+          notes);
+    }
     List<String> keycloakScopes =
         defaultScopes.values().stream()
             .filter(ClientScopeModel::isIncludeInTokenScope)
@@ -169,6 +198,10 @@ final class ClientEvaluation {
         outcome.tag(),
         rejected || result.granted().isEmpty() ? null : result.scopeString(),
         rejected ? "invalid_scope" : null,
+        rejected
+            ? "Scopes not allowed by the client's token policy: "
+                + String.join(" ", askedOnly.dropped())
+            : null,
         scopes,
         sticky,
         policy.accessTokenLifetime(),

@@ -2,9 +2,9 @@ package io.github.policyscopes.keycloak.rest;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import com.github.benmanes.caffeine.cache.Caffeine;
 import com.github.benmanes.caffeine.cache.LoadingCache;
 import io.github.policyscopes.access.ApiLayout;
+import io.github.policyscopes.keycloak.CacheBudget;
 import io.github.policyscopes.keycloak.metrics.PolicyMetrics.Refusal;
 import io.github.policyscopes.keycloak.store.PolicyConfig;
 import io.github.policyscopes.keycloak.store.PolicyIndex;
@@ -13,6 +13,7 @@ import io.github.policyscopes.keycloak.store.Revisions;
 import io.github.policyscopes.policy.PolicyLinter;
 import io.github.policyscopes.policy.PolicyValidator;
 import io.github.policyscopes.policy.TokenPolicy;
+import io.github.policyscopes.scope.Footprint;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -50,10 +51,14 @@ final class TokenPolicyService implements ResourceCollection<TokenPolicyService.
 
   /**
    * Lint warnings per entry list: the pairwise checks run once per policy version, not per read
-   * (bounded: entries and their wildcards are limited at write time).
+   * (bounded: entries and their wildcards are limited at write time). Bounded by weight ({@link
+   * CacheBudget#POLICY_LINT_BYTES}): the entries and the warnings, as strings.
    */
   private static final LoadingCache<List<String>, List<String>> LINT =
-      Caffeine.newBuilder().maximumSize(4096).build(PolicyLinter::lint);
+      CacheBudget.weighed(
+          CacheBudget.POLICY_LINT_BYTES,
+          PolicyLinter::lint,
+          e -> Footprint.strings(e.key()) + Footprint.strings(e.value()));
 
   private TokenPolicyService() {}
 

@@ -1,10 +1,10 @@
 package io.github.policyscopes.keycloak.rest;
 
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
 import io.github.policyscopes.keycloak.metrics.PolicyMetrics.Refusal;
 import io.github.policyscopes.keycloak.store.Revisions;
 import java.util.List;
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.locks.ReentrantLock;
 import org.jboss.logging.Logger;
 import org.jspecify.annotations.Nullable;
@@ -25,8 +25,12 @@ final class Writes {
 
   private static final Logger LOG = Logger.getLogger(Writes.class);
 
-  /** One lock per realm id; realms are few, writes are admin-rate. */
-  private static final Map<String, ReentrantLock> LOCKS = new ConcurrentHashMap<>();
+  /**
+   * One lock per realm id, held weakly: a lock lives while a write holds or waits for it, so the
+   * map never outgrows the writes in flight (realms come and go; none is remembered forever).
+   */
+  private static final Cache<String, ReentrantLock> LOCKS =
+      Caffeine.newBuilder().weakValues().build();
 
   @FunctionalInterface
   interface Work<T extends @Nullable Object> {
@@ -37,7 +41,7 @@ final class Writes {
 
   static <T extends @Nullable Object> T inTransaction(KeycloakSession session, Work<T> work) {
     String realmId = session.getContext().getRealm().getId();
-    ReentrantLock lock = LOCKS.computeIfAbsent(realmId, id -> new ReentrantLock());
+    ReentrantLock lock = LOCKS.get(realmId, id -> new ReentrantLock());
     lock.lock();
     try {
       return KeycloakModelUtils.runJobInTransactionWithResult(

@@ -1,10 +1,11 @@
 package io.github.policyscopes.keycloak.store;
 
-import com.github.benmanes.caffeine.cache.Caffeine;
 import com.github.benmanes.caffeine.cache.LoadingCache;
+import io.github.policyscopes.keycloak.CacheBudget;
 import io.github.policyscopes.keycloak.compat.KeycloakRuntime;
 import io.github.policyscopes.policy.EffectivePolicy;
 import io.github.policyscopes.policy.TokenPolicy;
+import io.github.policyscopes.scope.Footprint;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -39,9 +40,16 @@ public final class PolicyStore {
 
   private static final Logger LOG = Logger.getLogger(PolicyStore.class);
 
-  /** Merged policies by content: a new version of a policy is a new key, the old one ages out. */
+  /**
+   * Merged policies by content: a new version of a policy is a new key, the old one ages out.
+   * Bounded by weight ({@link CacheBudget#MERGED_POLICIES_BYTES}): the policies of the key and the
+   * compiled merge, estimated.
+   */
   private static final LoadingCache<List<TokenPolicy>, EffectivePolicy> MERGED =
-      Caffeine.newBuilder().maximumSize(4096).build(PolicyStore::parse);
+      CacheBudget.weighed(
+          CacheBudget.MERGED_POLICIES_BYTES,
+          PolicyStore::parse,
+          e -> mergedWeight(e.key(), e.value()));
 
   private PolicyStore() {}
 
@@ -101,6 +109,15 @@ public final class PolicyStore {
    */
   public static EffectivePolicy merged(List<TokenPolicy> policies) {
     return MERGED.get(List.copyOf(policies));
+  }
+
+  /** The estimated bytes of a cached merge: its key's policies and the merged policy. */
+  static long mergedWeight(List<TokenPolicy> policies, EffectivePolicy merged) {
+    long bytes = Footprint.list(policies.size()) + merged.estimatedBytes();
+    for (TokenPolicy p : policies) {
+      bytes += p.estimatedBytes();
+    }
+    return bytes;
   }
 
   private static EffectivePolicy parse(List<TokenPolicy> policies) {

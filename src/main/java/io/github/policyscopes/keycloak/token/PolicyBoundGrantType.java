@@ -131,6 +131,10 @@ final class PolicyBoundGrantType implements OAuth2GrantType {
               null,
               context.getEvent());
     } else {
+      String refusal = IssuanceDecision.requestRefusal(asked);
+      if (refusal != null) {
+        throw refuse(context, client, refusal);
+      }
       GrantResult decided = IssuanceDecision.decide(asked, List.of(), ceiling, policy);
       if (IssuanceDecision.rejects(decided, policy)) {
         throw reject(context, client, decided.dropped());
@@ -182,19 +186,30 @@ final class PolicyBoundGrantType implements OAuth2GrantType {
       dropped = sent != null && sent.containsKey(OAuth2Constants.SCOPE);
     }
     if (dropped || (scope != null && scope.length() > IssuanceDecision.MAX_SCOPE_PARAMETER)) {
-      String description =
+      throw refuse(
+          context,
+          client,
           "The scope parameter is longer than the server accepts ("
               + IssuanceDecision.MAX_SCOPE_PARAMETER
-              + " characters)";
-      context.getEvent().detail(Details.REASON, description);
-      context.getEvent().error(INVALID_SCOPE_EVENT);
-      count(client, Outcome.REJECTED, 0);
-      throw new CorsErrorResponseException(
-          context.getCors(),
-          OAuthErrorException.INVALID_SCOPE,
-          description,
-          Response.Status.BAD_REQUEST);
+              + " characters)");
     }
+  }
+
+  /**
+   * A request refused whatever the policy says ({@code 400 invalid_scope} with {@code
+   * description}): the scope parameter is too long, or asks for more or longer denies than {@link
+   * IssuanceDecision#requestRefusal} allows. The event is sent as an error, as for reject mode.
+   */
+  private CorsErrorResponseException refuse(
+      Context context, ClientModel client, String description) {
+    context.getEvent().detail(Details.REASON, description);
+    context.getEvent().error(INVALID_SCOPE_EVENT);
+    count(client, Outcome.REJECTED, 0);
+    return new CorsErrorResponseException(
+        context.getCors(),
+        OAuthErrorException.INVALID_SCOPE,
+        description,
+        Response.Status.BAD_REQUEST);
   }
 
   /**

@@ -153,6 +153,32 @@ class EvaluateIT {
   }
 
   @Test
+  void moreDeniesThanARequestMayAddAreARejectionAsARealRequestIs() {
+    // ignore mode: the limit holds whatever the policy says (issue 20, bounded memory)
+    Fixtures.Bound bound = fixtures.handedOver("eval-denies", List.of("openid", ".:config/**"));
+    StringBuilder denies = new StringBuilder("openid");
+    for (int i = 0; i < 17; i++) {
+      denies.append(" -:config/clients/deny-").append(i);
+    }
+    JsonNode e = evaluated(fixtures.configReader(), bound.uuid(), denies.toString());
+    assertThat(e.path("outcome").asText()).isEqualTo("rejected");
+    assertThat(e.path("error").asText()).isEqualTo("invalid_scope");
+    assertThat(e.path("errorDescription").asText()).contains("16");
+    assertThat(e.has("scope")).isFalse();
+    Reply real = http.clientCredentials(bound.clientId(), Fixtures.SECRET, denies.toString());
+    assertThat(real).hasStatus(400).hasError("invalid_scope");
+    assertThat(real.json().path("error_description").asText())
+        .isEqualTo(e.path("errorDescription").asText());
+
+    // sixteen are fine, in the dry run and for real
+    String sixteen = denies.substring(0, denies.lastIndexOf(" -:"));
+    JsonNode fine = evaluated(fixtures.configReader(), bound.uuid(), sixteen);
+    assertThat(fine.path("outcome").asText()).isNotEqualTo("rejected");
+    assertThat(fine.path("scope").asText()).contains("deny-15");
+    assertThat(realScope(bound.clientId(), Fixtures.SECRET, sixteen)).contains("deny-15");
+  }
+
+  @Test
   void aDeniedClientIsThe403OfItsGet() {
     Fixtures.Bound denied =
         fixtures.handedOver(

@@ -20,8 +20,9 @@ import org.junit.jupiter.api.extension.ExtendWith;
 /**
  * The token side of the security model: the refresh ceiling is the grant (I5), config power is for
  * confidential clients (I13), an exchanged token never outlives its subject (I14), a policy's
- * lifetime never outlives the session, an oversized scope is refused, not ignored, UMA is refused
- * to bound clients, and "nothing granted" is visible in the events.
+ * lifetime never outlives the session, an oversized scope is refused, not ignored, a request may
+ * add only so many and so long denies (bounded memory), UMA is refused to bound clients, and
+ * "nothing granted" is visible in the events.
  */
 @Tag("compat") // also runs on every other supported Keycloak version (pom.xml)
 @ExtendWith(KeycloakServerExtension.class)
@@ -197,6 +198,67 @@ class IssuanceSecurityIT {
     assertThat(reply).hasStatus(400).hasError("invalid_scope");
     // a narrowing refresh with it is refused too, never silently "no narrowing"
     assertThat(narrowed).hasStatus(400).hasError("invalid_scope");
+  }
+
+  // ---- bounded memory: what a token request may add (issue 20, class 2) ----
+
+  /** {@code count} distinct denies, each exactly {@code length} characters long. */
+  private static String denies(int count, int length) {
+    StringBuilder out = new StringBuilder();
+    for (int i = 0; i < count; i++) {
+      String head = "-:config/clients/deny-" + i + "-";
+      out.append(' ').append(head).append("x".repeat(length - head.length()));
+    }
+    return out.toString().trim();
+  }
+
+  private static void assertRefusedNamingTheLimit(Reply reply, String limit) {
+    assertThat(reply).hasStatus(400).hasError("invalid_scope");
+    assertThat(reply.json().path("error_description").asText()).contains(limit);
+  }
+
+  @Test
+  void moreRequestedDeniesThanTheLimitAreRefusedAndTheLimitIsIssued() {
+    // a policy of just openid: a requested deny was always granted, whatever the policy
+    Fixtures.Bound client = bound(List.of("openid"), null);
+    String atLimit = "openid " + denies(16, 40);
+    String overLimit = "openid " + denies(17, 40);
+
+    JsonNode issued = accessClaims(http.clientCredentials(client.clientId(), SECRET, atLimit));
+    assertThat(issued.path("scope").asText().split(" ")).hasSize(17);
+    assertRefusedNamingTheLimit(http.clientCredentials(client.clientId(), SECRET, overLimit), "16");
+
+    Reply first = password(client.clientId(), SECRET, atLimit);
+    assertThat(accessClaims(first).path("scope").asText().split(" ")).hasSize(17);
+    assertRefusedNamingTheLimit(password(client.clientId(), SECRET, overLimit), "16");
+
+    // a refresh adds denies as well (a public SPA's user can do it): the same limit
+    String refreshToken = first.json().get("refresh_token").asText();
+    assertRefusedNamingTheLimit(refresh(client.clientId(), refreshToken, overLimit), "16");
+    assertThat(
+            accessClaims(refresh(client.clientId(), refreshToken, atLimit)).path("scope").asText())
+        .contains("deny-15-");
+  }
+
+  @Test
+  void aRequestedDenyLongerThanAnEntryMayBeIsRefusedNotDropped() {
+    Fixtures.Bound client = bound(List.of("openid"), null);
+    String longest = denies(1, 256);
+    String tooLong = denies(1, 257);
+
+    assertThat(
+            accessClaims(http.clientCredentials(client.clientId(), SECRET, longest))
+                .path("scope")
+                .asText())
+        .isEqualTo(longest);
+    // dropped, the token would be more powerful than asked: refused
+    assertRefusedNamingTheLimit(http.clientCredentials(client.clientId(), SECRET, tooLong), "256");
+
+    Reply first = password(client.clientId(), SECRET, "openid " + longest);
+    assertThat(accessClaims(first).path("scope").asText()).contains(longest);
+    assertRefusedNamingTheLimit(password(client.clientId(), SECRET, "openid " + tooLong), "256");
+    String refreshToken = first.json().get("refresh_token").asText();
+    assertRefusedNamingTheLimit(refresh(client.clientId(), refreshToken, tooLong), "256");
   }
 
   @Test

@@ -3,8 +3,10 @@ package io.github.policyscopes.keycloak.rest;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.github.policyscopes.access.ScopeSet;
+import io.github.policyscopes.keycloak.CacheBudget;
 import io.github.policyscopes.policy.DisallowedScopesMode;
 import io.github.policyscopes.policy.EffectivePolicy;
+import io.github.policyscopes.policy.IssuanceDecision;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -86,5 +88,62 @@ class CallerScopesTest {
       assertThat(CallerScopes.effective(claim, version).toString())
           .isEqualTo("*:config/clients/c" + i);
     }
+  }
+
+  /** A claim with the most denies a request may add, each as long as the scope parameter allows. */
+  private static String worstClaim(int n) {
+    StringBuilder claim = new StringBuilder("openid *:config/** .:config/clients/c" + n);
+    for (int d = 0; d < IssuanceDecision.MAX_REQUESTED_DENIES; d++) {
+      String head = " -:config/clients/" + n + "-" + d + "-";
+      claim.append(head).append("x".repeat(240 - head.length()));
+    }
+    return claim.toString();
+  }
+
+  @Test
+  void manyHugeDistinctClaimsStayWithinTheBudget() {
+    CallerScopes.clear();
+    EffectivePolicy current = policy("*:config/**", "-:config/tokenPolicies/p");
+    EffectivePolicy narrowed = policy(".:config/clients/**");
+    ScopeSet first = CallerScopes.effective(worstClaim(0), current);
+    long one = CallerScopes.weightedSize();
+    assertThat(one).as("one worst-case entry").isGreaterThan(30_000L);
+    int claims = (int) (2 * CacheBudget.CALLER_SCOPES_BYTES / one) + 1;
+    for (int n = 0; n < claims; n++) {
+      CallerScopes.effective(worstClaim(n), current);
+      CallerScopes.effective(worstClaim(n), narrowed); // a second remembered answer
+      CallerScopes.token(worstClaim(n));
+    }
+    assertThat(CallerScopes.weightedSize()).isLessThanOrEqualTo(CacheBudget.CALLER_SCOPES_BYTES);
+    assertThat(CallerScopes.size()).isLessThan(claims);
+    // evicted or not, the answer is the same
+    assertThat(CallerScopes.effective(worstClaim(0), current).toString())
+        .isEqualTo(first.toString());
+  }
+
+  @Test
+  void anEntryWeighsItsClaimItsSetsAndEveryRememberedAnswer() {
+    CallerScopes.clear();
+    String claim = worstClaim(1);
+    ScopeSet token = ScopeSet.parse(claim);
+    CallerScopes.effective(claim, (EffectivePolicy) null);
+    long compiled = CallerScopes.weightedSize();
+    assertThat(compiled)
+        .isGreaterThanOrEqualTo(token.estimatedBytes() + 2L * claim.length())
+        .isGreaterThan(CacheBudget.ENTRY_OVERHEAD);
+    CallerScopes.effective(claim, policy("*:config/clients/**"));
+    long withAnswer = CallerScopes.weightedSize();
+    assertThat(withAnswer).isGreaterThan(compiled);
+    CallerScopes.effective(claim, policy(".:config/**"));
+    assertThat(CallerScopes.weightedSize()).isGreaterThan(withAnswer);
+    assertThat(CallerScopes.size()).isEqualTo(1);
+    // a deny-only answer is the compiled grant-free set itself: it adds nothing
+    CallerScopes.clear();
+    String denies = claim.substring(claim.indexOf(" -:") + 1);
+    CallerScopes.effective(denies, (EffectivePolicy) null);
+    long alone = CallerScopes.weightedSize();
+    assertThat(CallerScopes.effective(denies, policy("*:config/x")))
+        .isSameAs(CallerScopes.effective(denies, (EffectivePolicy) null));
+    assertThat(CallerScopes.weightedSize()).isLessThan(alone + 200);
   }
 }

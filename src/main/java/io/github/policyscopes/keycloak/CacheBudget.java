@@ -1,0 +1,58 @@
+package io.github.policyscopes.keycloak;
+
+import com.github.benmanes.caffeine.cache.Caffeine;
+import com.github.benmanes.caffeine.cache.LoadingCache;
+import com.github.benmanes.caffeine.cache.Weigher;
+import java.util.function.Function;
+import java.util.function.ToLongFunction;
+
+/**
+ * What the extension may keep on the heap, whatever its callers send: every cache of the extension
+ * is bounded by an estimate of the bytes it retains ({@link
+ * io.github.policyscopes.scope.Footprint}, conservative), never by a count of entries, so that
+ * large entries cannot multiply a count into hundreds of megabytes
+ * (docs/adr/0024-bounded-memory.md). The shares add up to {@link #TOTAL_BYTES}.
+ */
+public final class CacheBudget {
+
+  private static final long MIB = 1024L * 1024L;
+
+  /** All caches of the extension together, estimated: 32 MiB per Keycloak node. */
+  public static final long TOTAL_BYTES = 32 * MIB;
+
+  /** The config API's compiled scope claims with their worth under current policies. */
+  public static final long CALLER_SCOPES_BYTES = 24 * MIB;
+
+  /** Merged and compiled policies, by content (one entry per client's set of policy versions). */
+  public static final long MERGED_POLICIES_BYTES = 4 * MIB;
+
+  /** Lint warnings, by entry list. */
+  public static final long POLICY_LINT_BYTES = 4 * MIB;
+
+  /**
+   * What one cache entry costs beyond its key and value: Caffeine's node (key, value, weight,
+   * access and write order links, timestamps) and the slot of its hash table.
+   */
+  public static final int ENTRY_OVERHEAD = 128;
+
+  private CacheBudget() {}
+
+  /**
+   * A loading cache bounded by {@code budget} bytes, each entry weighing {@link #ENTRY_OVERHEAD}
+   * plus {@code estimate} of its key and value (capped at {@link Integer#MAX_VALUE}; an entry
+   * heavier than the whole budget is not kept).
+   */
+  public static <K, V> LoadingCache<K, V> weighed(
+      long budget, Function<K, V> loader, ToLongFunction<Entry<K, V>> estimate) {
+    Weigher<K, V> weigher =
+        (key, value) ->
+            (int)
+                Math.min(
+                    Integer.MAX_VALUE,
+                    ENTRY_OVERHEAD + estimate.applyAsLong(new Entry<>(key, value)));
+    return Caffeine.newBuilder().maximumWeight(budget).weigher(weigher).build(loader::apply);
+  }
+
+  /** A key and its value, for an estimate. */
+  public record Entry<K, V>(K key, V value) {}
+}
