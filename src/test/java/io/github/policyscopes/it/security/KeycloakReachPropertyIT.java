@@ -422,12 +422,14 @@ class KeycloakReachPropertyIT {
       boolean served = secret.status() == 200;
       if (served) {
         tally.served++;
-      } else {
-        assertThat(secret).as("%s: the config API's answer", c).hasStatus(403);
-        assertThat(secret.json().path("error").asText())
-            .as("%s: %s", c, secret)
-            .isEqualTo("privileged_client");
+      } else if (secret.status() == 403
+          && "privileged_client".equals(secret.jsonOrEmpty().path("error").asText())) {
         tally.refused++;
+      } else {
+        // neither served nor refused as privileged: the property cannot judge the case
+        tally.violations.add(
+            String.format("seed %d %s: unexpected answer of the config API: %s", seed, c, secret));
+        return;
       }
       boolean adminTokenFound = false;
       for (Flow flow : flows(c, built)) {
