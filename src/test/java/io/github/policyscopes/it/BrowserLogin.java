@@ -126,6 +126,71 @@ public final class BrowserLogin {
             redirect.verifier()));
   }
 
+  /**
+   * The user's part of the device authorization grant (RFC 8628 §3.3) as a browser runs it: opens
+   * {@code verification_uri_complete}, signs the user in on Keycloak's login form and approves the
+   * consent page Keycloak always shows in this flow. Returns the last answer (the device status
+   * page or its redirect).
+   */
+  public Reply approveDevice(URI verificationUriComplete, String username, String password)
+      throws Exception {
+    HttpResponse<String> page = followRedirects(get(verificationUriComplete));
+    assertThat(Reply.of(page)).as("device verification page").hasStatus(200);
+    HttpResponse<String> posted =
+        followRedirects(
+            send(
+                HttpRequest.newBuilder(URI.create(formAction(page.body())))
+                    .header("Content-Type", "application/x-www-form-urlencoded")
+                    .POST(
+                        HttpRequest.BodyPublishers.ofString(
+                            "username=" + enc(username) + "&password=" + enc(password)))));
+    assertThat(Reply.of(posted)).as("device login answer").hasStatus(200);
+    int accept = posted.body().indexOf("name=\"accept\"");
+    assertThat(accept).as("Keycloak consent page in:\n" + posted.body()).isGreaterThanOrEqualTo(0);
+    String html = posted.body();
+    int form = html.lastIndexOf("<form", accept);
+    assertThat(form).as("a form around the consent button in:\n" + html).isGreaterThanOrEqualTo(0);
+    String formTag = html.substring(form, html.indexOf('>', form));
+    // a form without action posts to the page itself
+    URI action =
+        posted.uri().resolve(formTag.contains("action=\"") ? attribute(formTag, 0, "action") : "");
+    StringJoiner body = new StringJoiner("&");
+    for (int input = html.indexOf("<input", form);
+        input >= 0 && input < accept;
+        input = html.indexOf("<input", input + 1)) {
+      int end = html.indexOf('>', input);
+      String tag = html.substring(input, end);
+      if (tag.contains("type=\"hidden\"")) {
+        body.add(enc(attribute(tag, 0, "name")) + "=" + enc(attribute(tag, 0, "value")));
+      }
+    }
+    body.add("accept=Yes");
+    return Reply.of(
+        send(
+            HttpRequest.newBuilder(action)
+                .header("Content-Type", "application/x-www-form-urlencoded")
+                .POST(HttpRequest.BodyPublishers.ofString(body.toString()))));
+  }
+
+  /** Follows redirects to the server itself (a browser would), at most five. */
+  private HttpResponse<String> followRedirects(HttpResponse<String> response) throws Exception {
+    for (int hops = 0; hops < 5 && response.statusCode() / 100 == 3; hops++) {
+      URI next = response.uri().resolve(response.headers().firstValue("Location").orElseThrow());
+      if (!next.toString().startsWith(http.baseUrl())) {
+        break;
+      }
+      response = get(next);
+    }
+    return response;
+  }
+
+  /** The value of {@code name="…"} in the first tag at or after {@code from}, entities decoded. */
+  private static String attribute(String html, int from, String name) {
+    int start = html.indexOf(name + "=\"", from) + name.length() + 2;
+    int end = html.indexOf('"', start);
+    return html.substring(start, end).replace("&amp;", "&");
+  }
+
   private HttpResponse<String> get(URI uri) throws Exception {
     return send(HttpRequest.newBuilder(uri).GET());
   }
