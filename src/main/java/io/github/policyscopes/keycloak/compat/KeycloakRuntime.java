@@ -1,9 +1,12 @@
 package io.github.policyscopes.keycloak.compat;
 
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.jboss.logging.Logger;
+import org.keycloak.common.Profile;
 import org.keycloak.common.Version;
+import org.keycloak.models.RealmModel;
 
 /**
  * The Keycloak this JAR runs in, decided once at class load: its version, whether the extension is
@@ -68,6 +71,37 @@ public final class KeycloakRuntime {
             ? "a token post-processor"
             : "the grant wrapper, which re-signs the refresh token (no token post-processor SPI"
                 + " before 26.6)");
+  }
+
+  /**
+   * The feature that lets Keycloak read a client scope marked parameterized as {@code
+   * name:parameter}: {@code PARAMETERIZED_SCOPES} in 26.7, {@code DYNAMIC_SCOPES} before (the enum
+   * constant of the other version does not exist, so it is looked up by name).
+   */
+  private static final List<String> PARAMETERIZED_FEATURES =
+      List.of("PARAMETERIZED_SCOPES", "DYNAMIC_SCOPES");
+
+  /**
+   * Whether Keycloak's parameterized (26.4–26.6: dynamic) client scopes are on; false if unknown.
+   */
+  public static boolean parameterizedScopesOn() {
+    for (String name : PARAMETERIZED_FEATURES) {
+      try {
+        return Profile.isFeatureEnabled(Profile.Feature.valueOf(name));
+      } catch (IllegalArgumentException | NullPointerException notThisVersion) {
+        // the next name, or off
+      }
+    }
+    return false;
+  }
+
+  /**
+   * Whether Keycloak reads the Organizations scope as {@code organization:alias} in this realm: the
+   * feature is on and the realm has organizations enabled (26.7's {@code Organizations.isEnabled},
+   * which 26.4 does not have).
+   */
+  public static boolean organizationsOn(RealmModel realm) {
+    return Profile.isFeatureEnabled(Profile.Feature.ORGANIZATION) && realm.isOrganizationsEnabled();
   }
 
   private static String lineOf(KeycloakVersion version) {

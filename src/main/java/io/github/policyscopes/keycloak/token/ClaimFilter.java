@@ -5,8 +5,10 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.github.policyscopes.keycloak.store.PolicyStore;
+import io.github.policyscopes.policy.Ceiling;
 import io.github.policyscopes.policy.EffectivePolicy;
-import io.github.policyscopes.scope.Scope;
+import io.github.policyscopes.policy.IssuanceDecision;
+import io.github.policyscopes.scope.ClientScopeGrant;
 import io.github.policyscopes.scope.Scopes;
 import java.io.IOException;
 import java.util.ArrayList;
@@ -16,6 +18,7 @@ import java.util.Comparator;
 import java.util.HashMap;
 import java.util.IdentityHashMap;
 import java.util.Iterator;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -25,7 +28,6 @@ import java.util.function.Supplier;
 import java.util.stream.Collectors;
 import org.jboss.logging.Logger;
 import org.jspecify.annotations.Nullable;
-import org.keycloak.models.ClientModel;
 import org.keycloak.models.ClientScopeModel;
 import org.keycloak.models.ClientSessionContext;
 import org.keycloak.models.KeycloakSession;
@@ -54,18 +56,20 @@ import org.keycloak.util.JsonSerialization;
  * which:
  *
  * <ol>
- *   <li>finds the dropped client scopes of the context: not the client itself, in the token's
- *       {@code scope} ({@code include.in.token.scope=true}) and not granted;
+ *   <li>finds the dropped client scopes of the context: every one the policy decides (all but
+ *       Keycloak's infrastructure, {@link SessionScopes#infrastructure}) that is not granted, by
+ *       the one rule of {@link ClientScopeGrant};
  *   <li>runs their mappers, for the same token kind, on a scratch token, and the mappers of the
  *       kept scopes on another;
  *   <li>removes from the real token, value by value, what the dropped mappers wrote and the kept
  *       ones did not.
  * </ol>
  *
- * <p>Scopes with {@code include.in.token.scope=false} ({@code basic}, {@code roles}, {@code
- * web-origins}, {@code acr}, {@code service_account}, the policies themselves) never appear in a
- * {@code scope} claim, so no policy can grant them: they are Keycloak's infrastructure and are
- * never dropped. See docs/adr (claims follow scopes).
+ * <p>Whether a scope has a {@code scope} entry ({@code include.in.token.scope}) does not matter: an
+ * optional scope without one is dropped like any other when the policy does not grant it. Only the
+ * default client scopes without one ({@code basic}, {@code roles}, {@code web-origins}, {@code
+ * acr}, {@code service_account}, the policies themselves) are Keycloak's infrastructure and never
+ * dropped. See docs/adr/0010 and 0023.
  */
 final class ClaimFilter {
 
@@ -125,7 +129,7 @@ final class ClaimFilter {
       UserSessionModel userSession,
       ClientSessionContext ctx,
       Collection<String> granted) {
-    filter(Kind.ACCESS, token, session, userSession, ctx, grantedBy(Set.copyOf(granted)));
+    filter(Kind.ACCESS, token, session, userSession, ctx, grantedBy(session, ctx, granted));
   }
 
   /** Filters an ID token. */
@@ -172,44 +176,35 @@ final class ClaimFilter {
 
   /**
    * In a token request, the granted set of the access token just issued; elsewhere (userinfo,
-   * introspection, an ID token from the authorization endpoint), what the client's policies cover
-   * now. Null when no policy governs the client: nothing is filtered.
+   * introspection, an ID token from the authorization endpoint), what the client's policies grant
+   * now of the scopes of the context (the same decision as for the access token). Null when no
+   * policy governs the client: nothing is filtered.
    */
   private static @Nullable Predicate<String> grantedNow(
       KeycloakSession session, ClientSessionContext ctx) {
     Issuance issuance = Issuance.current(session);
     if (issuance != null && issuance.result() != null) {
-      return grantedBy(Set.copyOf(issuance.result().granted()));
+      return grantedBy(session, ctx, issuance.result().granted());
     }
     EffectivePolicy policy = issuance != null ? issuance.policy() : policyOf(ctx);
     if (policy == null) {
       return null;
     }
-    return name -> {
-      Scope scope = Scopes.parseOrNull(name);
-      return scope != null && policy.covers(scope);
-    };
+    Set<String> candidates = new LinkedHashSet<>(Scopes.split(ctx.getScopeString()));
+    SessionScopes.governed(ctx).forEach(s -> candidates.add(s.getName()));
+    List<String> granted =
+        IssuanceDecision.decide(List.of(), candidates, Ceiling.NONE, policy).granted();
+    return grantedBy(session, ctx, granted);
   }
 
   private static @Nullable EffectivePolicy policyOf(ClientSessionContext ctx) {
     return PolicyStore.effectiveFor(ctx.getClientSession().getClient());
   }
 
-  /**
-   * A client scope is granted when its name is; a parameterized one ({@code organization:acme})
-   * when a granted plain scope carries its name as the prefix.
-   */
-  private static Predicate<String> grantedBy(Set<String> granted) {
-    return name ->
-        granted.contains(name)
-            || granted.stream()
-                .anyMatch(g -> !Scope.isConfigScopeSyntax(g) && g.startsWith(name + ":"));
-  }
-
-  private static boolean dropped(ClientScopeModel scope, Predicate<String> granted) {
-    return !(scope instanceof ClientModel)
-        && scope.isIncludeInTokenScope()
-        && !granted.test(scope.getName());
+  /** Whether a client scope is granted: the one rule of {@link ClientScopeGrant}. */
+  private static Predicate<String> grantedBy(
+      KeycloakSession session, ClientSessionContext ctx, Collection<String> granted) {
+    return SessionScopes.grant(session, ctx, granted)::grants;
   }
 
   // ---- the filter ----
@@ -225,7 +220,7 @@ final class ClaimFilter {
       return;
     }
     List<ClientScopeModel> droppedScopes =
-        ctx.getClientScopesStream().filter(s -> dropped(s, granted)).toList();
+        SessionScopes.governed(ctx).stream().filter(s -> !granted.test(s.getName())).toList();
     if (droppedScopes.isEmpty()) {
       return;
     }

@@ -10,6 +10,7 @@ import io.github.policyscopes.policy.PolicyValidator.FieldError;
 import io.github.policyscopes.policy.ScopeGrant.GrantResult;
 import io.github.policyscopes.scope.Scopes;
 import java.util.ArrayList;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
@@ -144,7 +145,11 @@ public final class TokenPolicyMapper extends AbstractOIDCProtocolMapper
     }
     List<String> requested = issuance == null ? List.of() : issuance.requested();
     Ceiling ceiling = issuance == null ? Ceiling.NONE : issuance.ceiling();
-    List<String> keycloakScopes = Scopes.split(token.getScope());
+    // what Keycloak puts into the token: the scopes it lists, and the optional ones it does not
+    // list (include.in.token.scope=false) but whose mappers run all the same
+    Set<String> inToken = new LinkedHashSet<>(Scopes.split(token.getScope()));
+    inToken.addAll(SessionScopes.unlisted(clientSessionCtx));
+    List<String> keycloakScopes = List.copyOf(inToken);
     if (issuance != null && issuance.explicit()) {
       // Keycloak was handed only part of the request (or none of it, and then re-grants what the
       // refreshed or exchanged token had): count only what was asked and the default client scopes

@@ -1,0 +1,108 @@
+package io.github.policyscopes.keycloak.token;
+
+import io.github.policyscopes.keycloak.compat.KeycloakRuntime;
+import io.github.policyscopes.scope.ClientScopeGrant;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
+import org.keycloak.models.ClientModel;
+import org.keycloak.models.ClientScopeModel;
+import org.keycloak.models.ClientSessionContext;
+import org.keycloak.models.KeycloakSession;
+import org.keycloak.models.RealmModel;
+import org.keycloak.organization.protocol.mappers.oidc.OrganizationMembershipMapper;
+
+/**
+ * What Keycloak says about the client scopes of a client session context, read for the policy:
+ * which of them are Keycloak's infrastructure (never decided by a policy), which the policy
+ * decides, and which Keycloak treats as parameterized. Nothing is decided here (docs/adr/0023).
+ */
+final class SessionScopes {
+
+  private SessionScopes() {}
+
+  /**
+   * Keycloak's infrastructure: the client itself, and every <em>default</em> client scope of the
+   * client with {@code include.in.token.scope=false} ({@code basic}, {@code roles}, {@code
+   * web-origins}, {@code acr}, {@code service_account}, the policies): Keycloak adds them to every
+   * context without anyone asking and never names them in {@code scope}, so no request and no
+   * policy can name them. Every other client scope of the context (any optional one, whatever its
+   * flag; any with the flag on; a decorated {@code organization:acme}) is the policy's to grant.
+   */
+  static boolean infrastructure(ClientScopeModel scope, Map<String, ClientScopeModel> defaults) {
+    if (scope instanceof ClientModel) {
+      return true;
+    }
+    if (scope.isIncludeInTokenScope()) {
+      return false;
+    }
+    ClientScopeModel asDefault = defaults.get(scope.getName());
+    return asDefault != null && asDefault.getId().equals(scope.getId());
+  }
+
+  /** The client scopes of the context that the policy decides (all but the infrastructure). */
+  static List<ClientScopeModel> governed(ClientSessionContext ctx) {
+    Map<String, ClientScopeModel> defaults =
+        ctx.getClientSession().getClient().getClientScopes(true);
+    return ctx.getClientScopesStream().filter(s -> !infrastructure(s, defaults)).toList();
+  }
+
+  /**
+   * The names of the governed client scopes that Keycloak leaves out of {@code scope} ({@code
+   * include.in.token.scope=false}, so optional ones that were asked for): candidates of the
+   * decision like the scopes Keycloak does list, so that the policy grants or drops them too.
+   */
+  static List<String> unlisted(ClientSessionContext ctx) {
+    return governed(ctx).stream()
+        .filter(s -> !s.isIncludeInTokenScope())
+        .map(ClientScopeModel::getName)
+        .distinct()
+        .toList();
+  }
+
+  /**
+   * The one rule of {@link ClientScopeGrant}, with the parameterized client scopes of the context.
+   */
+  static ClientScopeGrant grant(
+      KeycloakSession session, ClientSessionContext ctx, Collection<String> granted) {
+    return new ClientScopeGrant(granted, parameterized(session, ctx));
+  }
+
+  /**
+   * The names of the context's client scopes that Keycloak reads as {@code name:parameter}: the
+   * Organizations scope (identified as Keycloak identifies it, by its organization membership
+   * mapper) while organizations are on in the realm, and client scopes marked parameterized while
+   * Keycloak's parameterized (26.4–26.6: dynamic) scopes are on.
+   */
+  static Set<String> parameterized(KeycloakSession session, ClientSessionContext ctx) {
+    RealmModel realm = ctx.getClientSession().getRealm();
+    boolean organizations = KeycloakRuntime.organizationsOn(realm);
+    boolean marked = KeycloakRuntime.parameterizedScopesOn();
+    if (!organizations && !marked) {
+      return Set.of();
+    }
+    return ctx.getClientScopesStream()
+        .filter(s -> !(s instanceof ClientModel))
+        .filter(s -> (marked && markedParameterized(s)) || (organizations && organization(s)))
+        .map(ClientScopeModel::getName)
+        .collect(Collectors.toSet());
+  }
+
+  /**
+   * Keycloak's own reading of the scope's attribute ({@code is.parameterized.scope} in 26.7, {@code
+   * is.dynamic.scope} before): {@code isDynamicScope()} is the one name every supported version
+   * has.
+   */
+  @SuppressWarnings("deprecation")
+  private static boolean markedParameterized(ClientScopeModel scope) {
+    return scope.isDynamicScope();
+  }
+
+  private static boolean organization(ClientScopeModel scope) {
+    return scope
+        .getProtocolMappersStream()
+        .anyMatch(m -> OrganizationMembershipMapper.PROVIDER_ID.equals(m.getProtocolMapper()));
+  }
+}
