@@ -12,7 +12,6 @@ import io.github.policyscopes.it.TestClient;
 import io.github.policyscopes.it.api.ConfigApi;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -48,23 +47,7 @@ class ConfigApiAudienceIT {
   private static Fixtures.Bound requesterFor(String other) {
     Fixtures.Bound requester =
         fixtures.boundClient("aud-requester", List.of("openid", ".:config/**"));
-    Reply mapper =
-        http.admin(
-            "POST",
-            "realms/demo/clients/" + requester.uuid() + "/protocol-mappers/models",
-            Map.of(
-                "name",
-                "audience " + other,
-                "protocol",
-                "openid-connect",
-                "protocolMapper",
-                "oidc-audience-mapper",
-                "config",
-                Map.of(
-                    "included.client.audience", other,
-                    "access.token.claim", "true",
-                    "id.token.claim", "false")));
-    assertThat(mapper).hasStatus(201);
+    fixtures.addAudience(requester.uuid(), other);
     return requester;
   }
 
