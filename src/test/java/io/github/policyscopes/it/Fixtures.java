@@ -223,6 +223,33 @@ public final class Fixtures {
     return created(realm().clients().create(rep));
   }
 
+  /**
+   * Adds {@code audience} (a clientId) to {@code aud} of the client's access tokens: Keycloak's
+   * audience mapper on the client. An unbound client's token names no client of its own; with its
+   * own clientId it is one the config API accepts (docs/adr/0026).
+   */
+  public void addAudience(String clientUuid, String audience) {
+    Reply mapper =
+        client.admin(
+            "POST",
+            "realms/" + realm + "/clients/" + clientUuid + "/protocol-mappers/models",
+            Map.of(
+                "name",
+                "audience " + audience,
+                "protocol",
+                "openid-connect",
+                "protocolMapper",
+                "oidc-audience-mapper",
+                "config",
+                Map.of(
+                    "included.client.audience", audience,
+                    "access.token.claim", "true",
+                    "id.token.claim", "false")));
+    if (mapper.status() != 201) {
+      throw new IllegalStateException("audience mapper: " + mapper);
+    }
+  }
+
   public void bind(String clientUuid, String policyId) {
     realm().clients().get(clientUuid).addDefaultClientScope(policyId);
   }

@@ -13,10 +13,11 @@ import org.keycloak.services.managers.AuthenticationManager.AuthResult;
 
 /**
  * The first step of every config API request, all before any work is done (invariant I11 of
- * docs/contract.md): Keycloak verifies the bearer token (401), the {@code Origin} must be one the
- * token's client allows (403 {@code invalid_origin}), the raw path must be canonical (400), and the
- * caller's effective scopes (the token's, as far as its client's current policies still give them:
- * {@link CallerScopes}) must allow the method on that path (403).
+ * docs/contract.md): Keycloak verifies the bearer token (401), its {@code aud} must name its own
+ * client or the API ({@link ApiAudience}, 401), the {@code Origin} must be one the token's client
+ * allows (403 {@code invalid_origin}), the raw path must be canonical (400), and the caller's
+ * effective scopes (the token's, as far as its client's current policies still give them: {@link
+ * CallerScopes}) must allow the method on that path (403).
  */
 final class BearerGuard {
 
@@ -24,10 +25,12 @@ final class BearerGuard {
 
   private final KeycloakSession session;
   private final RealmModel realm;
+  private final ApiAudience audience;
 
-  BearerGuard(KeycloakSession session) {
+  BearerGuard(KeycloakSession session, ApiAudience audience) {
     this.session = session;
     this.realm = session.getContext().getRealm();
+    this.audience = audience;
   }
 
   /**
@@ -65,6 +68,11 @@ final class BearerGuard {
     }
     // AuthResult's getters: the record accessors of 26.5+ do not exist on 26.4
     AccessToken accessToken = result.getToken();
+    if (!audience.accepts(accessToken.getAudience(), result.getClient().getClientId())) {
+      // minted for another resource server (an exchange for audience=X, say): not for this API
+      throw invalidToken(
+          "the access token's audience names neither the client it was issued to nor this API");
+    }
     if (!Origins.allowed(session, accessToken)) {
       throw new ApiError(403, "invalid_origin", "origin not allowed for this client");
     }

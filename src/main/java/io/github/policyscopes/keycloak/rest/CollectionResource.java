@@ -25,27 +25,31 @@ import org.keycloak.models.RealmModel;
  * MemberResource}).
  *
  * @param <V> the view of one resource
+ * @param <I> a checked create body ({@link ResourceCollection#check})
  */
-public final class CollectionResource<V> {
+public final class CollectionResource<V, I> {
 
   /** Makes the sub-resource of one member (a client's adds its secret and its dry run). */
   @FunctionalInterface
-  interface Members<V> {
-    MemberResource<V> of(
-        ConfigResource root, ResourceCollection<V> collection, KeycloakSession session, String id);
+  interface Members<V, I> {
+    MemberResource<V, I> of(
+        ConfigResource root,
+        ResourceCollection<V, I> collection,
+        KeycloakSession session,
+        String id);
   }
 
   private final ConfigResource root;
-  private final ResourceCollection<V> collection;
+  private final ResourceCollection<V, I> collection;
   private final KeycloakSession session;
   private final RealmModel realm;
-  private final Members<V> members;
+  private final Members<V, I> members;
 
   CollectionResource(
       ConfigResource root,
-      ResourceCollection<V> collection,
+      ResourceCollection<V, I> collection,
       KeycloakSession session,
-      Members<V> members) {
+      Members<V, I> members) {
     this.root = root;
     this.collection = collection;
     this.session = session;
@@ -81,8 +85,11 @@ public final class CollectionResource<V> {
         collection.name(),
         permissions -> {
           var json = Json.readObject(session.getContext().getRequestHeaders(), body);
+          // everything the body can grow is checked before the lock (docs/adr/0025)
+          Checked<I> input = collection.check(session, realm, permissions, json);
           ResourceCollection.Created<V> created =
-              Writes.inTransaction(session, (s, r) -> collection.create(s, r, permissions, json));
+              Writes.inTransaction(
+                  session, input, (s, r, checked) -> collection.create(s, r, permissions, checked));
           Map<String, Object> shown = Json.MAPPER.convertValue(created.view(), LinkedHashMap.class);
           shown.putAll(created.once());
           return Json.response(201, shown)
@@ -113,7 +120,7 @@ public final class CollectionResource<V> {
 
   /** One member and everything below it: a sub-resource, as Keycloak's {@code ClientResource}. */
   @Path("{id}")
-  public MemberResource<V> member(@PathParam("id") String id) {
+  public MemberResource<V, I> member(@PathParam("id") String id) {
     return members.of(root, collection, session, id);
   }
 }

@@ -50,23 +50,23 @@ public final class ConfigResource {
   private final RealmModel realm;
   private final BearerGuard guard;
 
-  public ConfigResource(KeycloakSession session) {
+  ConfigResource(KeycloakSession session, ApiAudience audience) {
     this.session = session;
     this.realm = session.getContext().getRealm();
-    this.guard = new BearerGuard(session);
+    this.guard = new BearerGuard(session, audience);
     SecurityHeaders.prepare(session);
   }
 
   // ---- the collections; each member is a sub-resource, as Keycloak's ClientResource ----
 
   @Path(ApiLayout.TOKEN_POLICIES)
-  public CollectionResource<TokenPolicyService.View> tokenPolicies() {
+  public CollectionResource<TokenPolicyService.View, TokenPolicyService.Input> tokenPolicies() {
     return new CollectionResource<>(
         this, TokenPolicyService.INSTANCE, session, MemberResource::new);
   }
 
   @Path(ApiLayout.CLIENTS)
-  public CollectionResource<ManagedClientService.View> clients() {
+  public CollectionResource<ManagedClientService.View, ManagedClientService.Body> clients() {
     return new CollectionResource<>(
         this, ManagedClientService.INSTANCE, session, ManagedClientResource::new);
   }

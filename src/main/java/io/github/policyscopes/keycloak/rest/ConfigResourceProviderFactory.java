@@ -13,12 +13,15 @@ import org.keycloak.services.resource.RealmResourceProvider;
 import org.keycloak.services.resource.RealmResourceProviderFactory;
 
 /**
- * Serves {@code /realms/{realm}/config}, and holds the extension's one option: whether its meters
- * carry a {@code client_id} tag ({@link PolicyMetrics}).
+ * Serves {@code /realms/{realm}/config}, and holds the extension's options: whether its meters
+ * carry a {@code client_id} tag ({@link PolicyMetrics}), and the audiences the config API accepts
+ * besides a token's own client ({@link ApiAudience}).
  */
 public final class ConfigResourceProviderFactory implements RealmResourceProviderFactory {
 
   public static final String PROVIDER_ID = "config";
+
+  private volatile ApiAudience audience = ApiAudience.CLIENT_ONLY;
 
   @Override
   public @Nullable RealmResourceProvider create(KeycloakSession session) {
@@ -28,7 +31,7 @@ public final class ConfigResourceProviderFactory implements RealmResourceProvide
     return new RealmResourceProvider() {
       @Override
       public Object getResource() {
-        return new ConfigResource(session);
+        return new ConfigResource(session, audience);
       }
 
       @Override
@@ -39,6 +42,7 @@ public final class ConfigResourceProviderFactory implements RealmResourceProvide
   @Override
   public void init(Config.Scope config) {
     PolicyMetrics.configure(config);
+    audience = ApiAudience.of(config.getArray(ApiAudience.OPTION));
   }
 
   @Override
@@ -51,6 +55,14 @@ public final class ConfigResourceProviderFactory implements RealmResourceProvide
             "Tag the token policy and config API meters with the client's clientId (one series"
                 + " per client). Needs --metrics-enabled=true.")
         .defaultValue(false)
+        .add()
+        .property()
+        .name(ApiAudience.OPTION)
+        .type(ProviderConfigProperty.STRING_TYPE)
+        .helpText(
+            "Audiences (comma-separated) a token may name to be accepted by the config API, besides"
+                + " the client it was issued to; e.g. the clientId of a client that stands for the"
+                + " API, for tokens exchanged with audience=<that clientId>.")
         .add()
         .build();
   }

@@ -15,11 +15,12 @@ import org.keycloak.models.KeycloakSession;
  * {@code config/clients/{id}}: a managed client, and below it its secret and the dry run of its
  * token requests, as Keycloak's {@code ClientResource} holds {@code client-secret}.
  */
-public final class ManagedClientResource extends MemberResource<ManagedClientService.View> {
+public final class ManagedClientResource
+    extends MemberResource<ManagedClientService.View, ManagedClientService.Body> {
 
   ManagedClientResource(
       ConfigResource root,
-      ResourceCollection<ManagedClientService.View> collection,
+      ResourceCollection<ManagedClientService.View, ManagedClientService.Body> collection,
       KeycloakSession session,
       String id) {
     super(root, collection, session, id);
@@ -42,8 +43,10 @@ public final class ManagedClientResource extends MemberResource<ManagedClientSer
             secret(
                 Writes.inTransaction(
                     session,
-                    (s, r) ->
-                        ManagedClientService.regenerateSecret(s, r, permissions, id, ifMatch))));
+                    collection.checkId(id),
+                    (s, r, target) ->
+                        ManagedClientService.regenerateSecret(
+                            s, r, permissions, target, ifMatch))));
   }
 
   /**

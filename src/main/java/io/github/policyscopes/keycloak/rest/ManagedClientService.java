@@ -52,7 +52,8 @@ import org.keycloak.validation.ValidationUtil;
  * built-in clients. Client writes go through Keycloak's own representation code and client
  * policies, as the admin REST API's do.
  */
-final class ManagedClientService implements ResourceCollection<ManagedClientService.View> {
+final class ManagedClientService
+    implements ResourceCollection<ManagedClientService.View, ManagedClientService.Body> {
 
   static final ManagedClientService INSTANCE = new ManagedClientService();
 
@@ -71,6 +72,18 @@ final class ManagedClientService implements ResourceCollection<ManagedClientServ
           OAuth2Constants.AUTHORIZATION_CODE,
           OAuth2Constants.PASSWORD,
           TOKEN_EXCHANGE);
+
+  /**
+   * The most token policies one client body may name: every one is resolved, and claimed when new,
+   * under the realm's write lock, so their count bounds that work (docs/adr/0025).
+   */
+  static final int MAX_TOKEN_POLICIES = 64;
+
+  /**
+   * The most redirect URIs of one client: Keycloak writes each under the realm's write lock. Far
+   * more than a sign-in client uses (Keycloak's own clients have one or two).
+   */
+  static final int MAX_REDIRECT_URIS = 100;
 
   static final Set<String> WRITABLE =
       Set.of("clientId", "name", "type", "grantTypes", "redirectUris", "tokenPolicies", "enabled");
@@ -147,11 +160,31 @@ final class ManagedClientService implements ResourceCollection<ManagedClientServ
 
   // ---- writes ----
 
+  /**
+   * The body's fields, each valid on its own, every list bounded, and every policy it names one the
+   * caller may read and hand out: all before any lock (docs/adr/0025). Rules that depend on the
+   * client as it is ({@link Input#of}) are checked under the lock, on bounded input.
+   */
+  @Override
+  public Checked<Body> check(
+      KeycloakSession session, RealmModel realm, Permissions permissions, ObjectNode body) {
+    Body parsed = Body.parse(body);
+    if (parsed.tokenPolicies() != null) {
+      policies(realm, permissions, parsed.tokenPolicies());
+    }
+    return Checked.body(parsed);
+  }
+
+  @Override
+  public Checked<String> checkId(String id) {
+    return Checked.id(id, "no managed client " + id);
+  }
+
   /** Creates the client; returns its view and, for a confidential client, its secret. */
   @Override
   public Created<View> create(
-      KeycloakSession session, RealmModel realm, Permissions permissions, ObjectNode body) {
-    Input input = Input.parse(body, null, permissions);
+      KeycloakSession session, RealmModel realm, Permissions permissions, Body body) {
+    Input input = Input.of(body, null, permissions);
     if (input.clientId() == null || input.clientId().isBlank()) {
       throw ApiError.invalidField("clientId", "is required");
     }
@@ -159,6 +192,7 @@ final class ManagedClientService implements ResourceCollection<ManagedClientServ
         || session.clients().getClientByClientId(realm, input.clientId()) != null) {
       throw unavailable();
     }
+    // bounded by the check; then resolved afresh: the claims made the cache forget them
     claimNewBindings(session, realm, null, input.tokenPolicies());
     List<ClientScopeModel> policies = policies(realm, permissions, input.tokenPolicies());
     checkConfigPowerIsConfidential(null, input, policies, permissions);
@@ -206,17 +240,19 @@ final class ManagedClientService implements ResourceCollection<ManagedClientServ
       KeycloakSession session,
       RealmModel realm,
       Permissions permissions,
-      String id,
+      Checked<String> target,
       @Nullable String ifMatch,
-      ObjectNode body) {
+      Body body) {
+    String id = target.value();
     long revision = Writes.claim(session, realm, Revisions.Kind.CLIENT, id, ifMatch);
     ClientModel client = find(session, realm, id);
     Writes.checkIfMatch(ifMatch, Json.etag(view(client, permissions), revision));
     permissions.requireCanActAs(session, realm, client);
-    Input input = Input.parse(body, client, permissions);
+    Input input = Input.of(body, client, permissions);
     if (input.clientId() != null && !input.clientId().equals(client.getClientId())) {
       throw ApiError.invalidField("clientId", "cannot be changed");
     }
+    // bounded by the check; then resolved afresh: the claims made the cache forget them
     claimNewBindings(session, realm, client, input.tokenPolicies());
     List<ClientScopeModel> policies = policies(realm, permissions, input.tokenPolicies());
     checkConfigPowerIsConfidential(client, input, policies, permissions);
@@ -250,8 +286,9 @@ final class ManagedClientService implements ResourceCollection<ManagedClientServ
       KeycloakSession session,
       RealmModel realm,
       Permissions permissions,
-      String id,
+      Checked<String> target,
       @Nullable String ifMatch) {
+    String id = target.value();
     long revision = Writes.claim(session, realm, Revisions.Kind.CLIENT, id, ifMatch);
     ClientModel client = find(session, realm, id);
     Writes.checkIfMatch(ifMatch, Json.etag(view(client, permissions), revision));
@@ -269,7 +306,10 @@ final class ManagedClientService implements ResourceCollection<ManagedClientServ
         session, realm, permissions, AdminEvents.CLIENT, OperationType.DELETE, path(id), null);
   }
 
-  /** A new secret, if {@code ifMatch} (absent, {@code *} or the secret's ETag) allows. */
+  /**
+   * A new secret, if {@code ifMatch} (absent, {@code *} or the secret's ETag) allows; {@code id}
+   * was checked before the lock ({@link #checkId}).
+   */
   static Secret regenerateSecret(
       KeycloakSession session,
       RealmModel realm,
@@ -567,7 +607,85 @@ final class ManagedClientService implements ResourceCollection<ManagedClientServ
     return new ApiError(400, error, detail);
   }
 
-  /** A validated client body; on update, absent fields keep the client's current values. */
+  /**
+   * A client body checked field by field, before any lock: only known fields, each valid on its
+   * own, every list bounded ({@link #MAX_TOKEN_POLICIES}, {@link #MAX_REDIRECT_URIS}); a field not
+   * sent is null. {@link Input#of} adds what depends on the client as it is.
+   */
+  record Body(
+      @Nullable String clientId,
+      @Nullable String name,
+      @Nullable String type,
+      @Nullable List<String> grantTypes,
+      @Nullable List<String> redirectUris,
+      @Nullable List<String> tokenPolicies,
+      @Nullable Boolean enabled) {
+
+    static Body parse(ObjectNode body) {
+      Json.onlyFields(body, WRITABLE, READ_ONLY);
+      String clientId = Json.text(body, "clientId");
+      if (clientId != null && !Input.isClientId(clientId)) {
+        throw ApiError.invalidField(
+            "clientId", "must be 1-" + MAX_CLIENT_ID + " visible ASCII characters without spaces");
+      }
+      String name = Json.text(body, "name");
+      if (name != null && name.length() > 255) {
+        throw ApiError.invalidField("name", "must be at most 255 characters long");
+      }
+      String type = Json.text(body, "type");
+      if (type != null && !type.equals("confidential") && !type.equals("public")) {
+        throw ApiError.invalidField("type", "must be confidential or public");
+      }
+      List<String> grants = Json.strings(body, "grantTypes");
+      if (grants != null) {
+        for (int i = 0; i < grants.size(); i++) {
+          if (!GRANT_TYPES.contains(grants.get(i))) {
+            throw ApiError.invalidField(
+                "grantTypes[" + i + "]",
+                "must be one of " + String.join(", ", GRANT_TYPES.stream().sorted().toList()));
+          }
+        }
+        grants = grants.stream().distinct().toList();
+      }
+      List<String> redirects = Json.strings(body, "redirectUris");
+      if (redirects != null) {
+        if (redirects.size() > MAX_REDIRECT_URIS) {
+          throw ApiError.invalidField(
+              "redirectUris", "must have at most " + MAX_REDIRECT_URIS + " entries");
+        }
+        for (int i = 0; i < redirects.size(); i++) {
+          String problem = Input.redirectProblem(redirects.get(i));
+          if (problem != null) {
+            throw ApiError.invalidField("redirectUris[" + i + "]", problem);
+          }
+        }
+        redirects = redirects.stream().distinct().toList();
+      }
+      List<String> policies = Json.strings(body, "tokenPolicies");
+      if (policies != null) {
+        if (policies.size() > MAX_TOKEN_POLICIES) {
+          throw ApiError.invalidField(
+              "tokenPolicies", "must have at most " + MAX_TOKEN_POLICIES + " entries");
+        }
+        for (int i = 0; i < policies.size(); i++) {
+          if (!Checked.possibleId(policies.get(i))) {
+            // no id Keycloak stores is this long: unknown, as any other unknown id
+            throw ApiError.invalidField(
+                "tokenPolicies[" + i + "]",
+                "no token policy: an id has 1-" + Checked.MAX_ID + " characters");
+          }
+        }
+        policies = policies.stream().distinct().toList();
+      }
+      return new Body(
+          clientId, name, type, grants, redirects, policies, Json.bool(body, "enabled"));
+    }
+  }
+
+  /**
+   * A client body as it will be written: a checked {@link Body} and, on update, the client's
+   * current values for the fields it did not send.
+   */
   record Input(
       @Nullable String clientId,
       @Nullable String name,
@@ -577,34 +695,21 @@ final class ManagedClientService implements ResourceCollection<ManagedClientServ
       List<String> tokenPolicies,
       boolean enabled) {
 
-    static Input parse(ObjectNode body, @Nullable ClientModel current, Permissions permissions) {
-      Json.onlyFields(body, WRITABLE, READ_ONLY);
+    /**
+     * The body over the client as it is (null: a new client), and the rules across fields. Bounded
+     * by the checks of {@link Body#parse}.
+     */
+    static Input of(Body body, @Nullable ClientModel current, Permissions permissions) {
       View now = current == null ? null : view(current, permissions);
-      String clientId = Json.text(body, "clientId");
-      if (clientId != null && !isClientId(clientId)) {
-        throw ApiError.invalidField(
-            "clientId", "must be 1-" + MAX_CLIENT_ID + " visible ASCII characters without spaces");
-      }
-      String name = orElse(Json.text(body, "name"), now == null ? null : now.name());
-      if (name != null && name.length() > 255) {
-        throw ApiError.invalidField("name", "must be at most 255 characters long");
-      }
-      String type = orElse(Json.text(body, "type"), now == null ? "confidential" : now.type());
-      if (!type.equals("confidential") && !type.equals("public")) {
-        throw ApiError.invalidField("type", "must be confidential or public");
-      }
+      String name = orElse(body.name(), now == null ? null : now.name());
+      String type = orElse(body.type(), now == null ? "confidential" : now.type());
       boolean confidential = type.equals("confidential");
       List<String> grants =
           orElse(
-              Json.strings(body, "grantTypes"),
+              body.grantTypes(),
               now == null ? List.of(OAuth2Constants.CLIENT_CREDENTIALS) : now.grantTypes());
       for (int i = 0; i < grants.size(); i++) {
         String grant = grants.get(i);
-        if (!GRANT_TYPES.contains(grant)) {
-          throw ApiError.invalidField(
-              "grantTypes[" + i + "]",
-              "must be one of " + String.join(", ", GRANT_TYPES.stream().sorted().toList()));
-        }
         if (!confidential
             && (grant.equals(OAuth2Constants.CLIENT_CREDENTIALS) || grant.equals(TOKEN_EXCHANGE))) {
           throw ApiError.invalidField(
@@ -612,23 +717,15 @@ final class ManagedClientService implements ResourceCollection<ManagedClientServ
         }
       }
       List<String> redirects =
-          orElse(Json.strings(body, "redirectUris"), now == null ? List.of() : now.redirectUris());
-      for (int i = 0; i < redirects.size(); i++) {
-        String problem = redirectProblem(redirects.get(i));
-        if (problem != null) {
-          throw ApiError.invalidField("redirectUris[" + i + "]", problem);
-        }
-      }
+          orElse(body.redirectUris(), now == null ? List.of() : now.redirectUris());
       if (grants.contains(OAuth2Constants.AUTHORIZATION_CODE) && redirects.isEmpty()) {
         throw ApiError.invalidField("redirectUris", "authorization_code needs at least one");
       }
       List<String> policies =
-          orElse(
-              Json.strings(body, "tokenPolicies"), now == null ? List.of() : now.tokenPolicies());
-      Boolean enabled =
-          orElse(Json.bool(body, "enabled"), now == null ? Boolean.TRUE : now.enabled());
+          orElse(body.tokenPolicies(), now == null ? List.of() : now.tokenPolicies());
+      Boolean enabled = orElse(body.enabled(), now == null ? Boolean.TRUE : now.enabled());
       return new Input(
-          clientId,
+          body.clientId(),
           name,
           confidential,
           grants.stream().distinct().toList(),
@@ -658,14 +755,14 @@ final class ManagedClientService implements ResourceCollection<ManagedClientServ
       return value != null ? value : fallback;
     }
 
-    private static boolean isClientId(String clientId) {
+    static boolean isClientId(String clientId) {
       return !clientId.isEmpty()
           && clientId.length() <= MAX_CLIENT_ID
           && clientId.chars().allMatch(c -> c > 0x20 && c < 0x7f);
     }
 
     /** An absolute http(s) URI, optionally ending in Keycloak's {@code *} wildcard; no fragment. */
-    private static @Nullable String redirectProblem(String uri) {
+    static @Nullable String redirectProblem(String uri) {
       if (uri.length() > 255) {
         return "must be at most 255 characters long"; // Keycloak stores it in 255 characters
       }

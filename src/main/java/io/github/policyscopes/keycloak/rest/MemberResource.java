@@ -22,17 +22,21 @@ import org.keycloak.models.RealmModel;
  * ManagedClientResource}).
  *
  * @param <V> the view of the resource
+ * @param <I> a checked update body ({@link ResourceCollection#check})
  */
-public class MemberResource<V> {
+public class MemberResource<V, I> {
 
   final ConfigResource root;
-  final ResourceCollection<V> collection;
+  final ResourceCollection<V, I> collection;
   final KeycloakSession session;
   final RealmModel realm;
   final String id;
 
   MemberResource(
-      ConfigResource root, ResourceCollection<V> collection, KeycloakSession session, String id) {
+      ConfigResource root,
+      ResourceCollection<V, I> collection,
+      KeycloakSession session,
+      String id) {
     this.root = root;
     this.collection = collection;
     this.session = session;
@@ -79,15 +83,19 @@ public class MemberResource<V> {
         collection.memberRoute(),
         permissions -> {
           // preconditions before the content is even read (RFC 9110 §13.2.2) …
+          Checked<String> target = collection.checkId(id);
           checkIfNoneMatch(session, realm, permissions, ifNoneMatch);
           var json = Json.readObject(session.getContext().getRequestHeaders(), body);
+          // everything the body can grow is checked before the lock (docs/adr/0025)
+          Checked<I> input = collection.check(session, realm, permissions, json);
           Tagged<V> written =
               Writes.inTransaction(
                   session,
-                  (s, r) -> {
+                  input,
+                  (s, r, checked) -> {
                     // … and again where the write is serialised, against the state it changes
                     checkIfNoneMatch(s, r, permissions, ifNoneMatch);
-                    V view = collection.update(s, r, permissions, id, ifMatch, json);
+                    V view = collection.update(s, r, permissions, target, ifMatch, checked);
                     // the revision this write claimed, as it will be committed
                     return new Tagged<>(
                         view, Json.etag(view, Revisions.current(s, r, collection.kind(), id)));
@@ -103,11 +111,13 @@ public class MemberResource<V> {
     return root.guarded(
         collection.memberRoute(),
         permissions -> {
+          Checked<String> target = collection.checkId(id);
           Writes.inTransaction(
               session,
-              (s, r) -> {
+              target,
+              (s, r, checked) -> {
                 checkIfNoneMatch(s, r, permissions, ifNoneMatch);
-                collection.delete(s, r, permissions, id, ifMatch);
+                collection.delete(s, r, permissions, target, ifMatch);
                 return null;
               });
           return Response.noContent();

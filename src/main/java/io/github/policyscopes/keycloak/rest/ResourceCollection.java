@@ -15,9 +15,14 @@ import org.keycloak.models.RealmModel;
  * gets the request's {@link Permissions}: the route has decided the request itself, the collection
  * asks the rest (what a view may name, no escalation).
  *
+ * <p>A write comes in two steps (docs/adr/0025): {@link #check} and {@link #checkId} validate
+ * everything that needs no lock, before {@link Writes#inTransaction} takes one; {@link #create},
+ * {@link #update} and {@link #delete} then get only checked input.
+ *
  * @param <V> the view of one resource
+ * @param <I> a create or update body, as {@link #check} accepted it
  */
-interface ResourceCollection<V> {
+interface ResourceCollection<V, I> {
 
   /** The collection's path segment under {@code config/}, and its key in a list answer. */
   String name();
@@ -42,22 +47,33 @@ interface ResourceCollection<V> {
   /** One resource's view as the caller may see it. */
   V get(KeycloakSession session, RealmModel realm, Permissions permissions, String id);
 
-  Created<V> create(
+  /**
+   * Everything about a create or update body that needs no lock and no state the write will change:
+   * its fields and their shape, every count and length an input can grow (bounded), and the
+   * resources it names (they exist, the caller may read them and hand out what they give). Runs
+   * before {@link Writes#inTransaction}; a refusal here took no lock.
+   */
+  Checked<I> check(
       KeycloakSession session, RealmModel realm, Permissions permissions, ObjectNode body);
+
+  /** A member id from the path, checked before any lock: one that cannot exist is 404. */
+  Checked<String> checkId(String id);
+
+  Created<V> create(KeycloakSession session, RealmModel realm, Permissions permissions, I input);
 
   V update(
       KeycloakSession session,
       RealmModel realm,
       Permissions permissions,
-      String id,
+      Checked<String> id,
       @Nullable String ifMatch,
-      ObjectNode body);
+      I input);
 
   void delete(
       KeycloakSession session,
       RealmModel realm,
       Permissions permissions,
-      String id,
+      Checked<String> id,
       @Nullable String ifMatch);
 
   /** A created resource: its id, its view, and fields shown only once (a client secret). */

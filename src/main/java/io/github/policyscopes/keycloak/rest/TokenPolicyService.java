@@ -30,7 +30,8 @@ import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.RealmModel;
 
 /** Token policies over Keycloak's client scope model (ADR 0003). */
-final class TokenPolicyService implements ResourceCollection<TokenPolicyService.View> {
+final class TokenPolicyService
+    implements ResourceCollection<TokenPolicyService.View, TokenPolicyService.Input> {
 
   static final TokenPolicyService INSTANCE = new TokenPolicyService();
 
@@ -120,11 +121,26 @@ final class TokenPolicyService implements ResourceCollection<TokenPolicyService.
 
   // ---- writes ----
 
+  /**
+   * The body, validated (its entries are bounded by {@link PolicyConfig}), and the caller may hand
+   * out what it allows: all before any lock.
+   */
   @Override
-  public Created<View> create(
+  public Checked<Input> check(
       KeycloakSession session, RealmModel realm, Permissions permissions, ObjectNode body) {
     Input input = Input.parse(body);
     permissions.requireCanHandOut(input.config().allowedScopes());
+    return Checked.body(input);
+  }
+
+  @Override
+  public Checked<String> checkId(String id) {
+    return Checked.id(id, "no token policy " + id);
+  }
+
+  @Override
+  public Created<View> create(
+      KeycloakSession session, RealmModel realm, Permissions permissions, Input input) {
     checkTitleFree(session, realm, input.title(), null);
     ClientScopeModel scope =
         PolicyStore.create(
@@ -147,14 +163,13 @@ final class TokenPolicyService implements ResourceCollection<TokenPolicyService.
       KeycloakSession session,
       RealmModel realm,
       Permissions permissions,
-      String id,
+      Checked<String> target,
       @Nullable String ifMatch,
-      ObjectNode body) {
+      Input input) {
+    String id = target.value();
     long revision = Writes.claim(session, realm, Revisions.Kind.POLICY, id, ifMatch);
     ClientScopeModel scope = find(realm, id);
     Writes.checkIfMatch(ifMatch, Json.etag(view(session, realm, scope, permissions), revision));
-    Input input = Input.parse(body);
-    permissions.requireCanHandOut(input.config().allowedScopes());
     checkNoLiftedPower(session, realm, permissions, scope, input.config());
     checkTitleFree(session, realm, input.title(), scope.getId());
     PolicyStore.update(scope, input.title(), input.config());
@@ -175,8 +190,9 @@ final class TokenPolicyService implements ResourceCollection<TokenPolicyService.
       KeycloakSession session,
       RealmModel realm,
       Permissions permissions,
-      String id,
+      Checked<String> target,
       @Nullable String ifMatch) {
+    String id = target.value();
     long revision = Writes.claim(session, realm, Revisions.Kind.POLICY, id, ifMatch);
     ClientScopeModel scope = find(realm, id);
     Writes.checkIfMatch(ifMatch, Json.etag(view(session, realm, scope, permissions), revision));

@@ -20,6 +20,11 @@ import org.keycloak.models.utils.KeycloakModelUtils;
  * Of two writers with the same If-Match exactly one wins, on one node and across a cluster: each
  * write {@linkplain #claim claims} its resource's revision in the database first
  * (docs/adr/0017-cluster-compare-and-set.md).
+ *
+ * <p>The lock is taken only for input already {@link Checked} (docs/adr/0025): a write validates
+ * its body, its counts and the resources it names first, so what runs under the lock (claims
+ * included) is bounded by what those checks let through, and a write refused for its input takes no
+ * lock at all.
  */
 final class Writes {
 
@@ -32,14 +37,27 @@ final class Writes {
   private static final Cache<String, ReentrantLock> LOCKS =
       Caffeine.newBuilder().weakValues().build();
 
+  /**
+   * The part of a write that runs under the lock, in its own transaction.
+   *
+   * @param <I> the checked input it works on
+   * @param <T> its result
+   */
   @FunctionalInterface
-  interface Work<T extends @Nullable Object> {
-    T run(KeycloakSession session, RealmModel realm);
+  interface Work<I, T extends @Nullable Object> {
+    T run(KeycloakSession session, RealmModel realm, I input);
   }
 
   private Writes() {}
 
-  static <T extends @Nullable Object> T inTransaction(KeycloakSession session, Work<T> work) {
+  /**
+   * Runs {@code work} on {@code input} under the realm's lock, in a transaction of its own that
+   * commits before this returns. {@code input} passed the checks that need no lock ({@link
+   * Checked}): only they make one.
+   */
+  static <I, T extends @Nullable Object> T inTransaction(
+      KeycloakSession session, Checked<I> input, Work<I, T> work) {
+    I checked = input.value();
     String realmId = session.getContext().getRealm().getId();
     ReentrantLock lock = LOCKS.get(realmId, id -> new ReentrantLock());
     lock.lock();
@@ -50,7 +68,7 @@ final class Writes {
           job -> {
             RealmModel realm = job.realms().getRealm(realmId);
             job.getContext().setRealm(realm);
-            return work.run(job, realm);
+            return work.run(job, realm, checked);
           },
           "config API write");
     } catch (ModelDuplicateException e) {

@@ -128,15 +128,17 @@ class ConfigApiTokenIT {
   void anExpiredTokenIs401InvalidToken() throws InterruptedException {
     // Keycloak's per-client access token lifespan (seconds): 3 s instead of waiting for 60
     String clientId = Fixtures.unique("short-lived");
-    fixtures.createClientRepresentation(
-        Map.of(
-            "clientId", clientId,
-            "enabled", true,
-            "publicClient", false,
-            "secret", Fixtures.SECRET,
-            "serviceAccountsEnabled", true,
-            "standardFlowEnabled", false,
-            "attributes", Map.of("access.token.lifespan", "3")));
+    String uuid =
+        fixtures.createClientRepresentation(
+            Map.of(
+                "clientId", clientId,
+                "enabled", true,
+                "publicClient", false,
+                "secret", Fixtures.SECRET,
+                "serviceAccountsEnabled", true,
+                "standardFlowEnabled", false,
+                "attributes", Map.of("access.token.lifespan", "3")));
+    fixtures.addAudience(uuid, clientId); // a token meant for the API (docs/adr/0026)
     String token = api.token(clientId, Fixtures.SECRET, null);
     Reply fresh = api.get(token, "config/whoami");
     assertThat(fresh).as("the fresh token is valid: " + fresh).hasStatus(200);
@@ -237,9 +239,23 @@ class ConfigApiTokenIT {
   }
 
   @Test
-  void aValidTokenOfAnUnboundClientIsAuthenticatedButHasNoPower() {
+  void aValidTokenOfAnUnboundClientIsNotForTheApi() {
+    // no policy put the client into aud: the token was not minted for the API (docs/adr/0026)
     String clientId = Fixtures.unique("unbound");
     fixtures.createClient(clientId, Fixtures.SECRET);
+    String token = api.token(clientId, Fixtures.SECRET, null);
+
+    Reply whoami = api.get(token, "config/whoami");
+    assertThat(whoami).isInvalidToken();
+    assertThat(whoami.header("WWW-Authenticate")).contains("audience");
+    assertThat(api.get(token, PATH)).isInvalidToken();
+  }
+
+  @Test
+  void aTokenOfAnUnboundClientNamingItselfIsAuthenticatedButHasNoPower() {
+    String clientId = Fixtures.unique("unbound-aud");
+    String uuid = fixtures.createClient(clientId, Fixtures.SECRET);
+    fixtures.addAudience(uuid, clientId);
     String token = api.token(clientId, Fixtures.SECRET, null);
 
     Reply whoami = api.get(token, "config/whoami");

@@ -71,6 +71,8 @@ class CurrentPolicyPowerIT {
       for (String scope : created) {
         fixtures.bind(clientUuid, scope);
       }
+      // a token that names its client, so the API weighs its scopes (docs/adr/0026)
+      fixtures.addAudience(clientUuid, clientId);
       String token = api.token(clientId, Fixtures.SECRET, null);
       assertThat(ConfigApi.scopeOf(token).split(" "))
           .as("Keycloak issues the look-alike scopes to the unbound client")

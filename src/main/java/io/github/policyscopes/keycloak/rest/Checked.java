@@ -1,0 +1,54 @@
+package io.github.policyscopes.keycloak.rest;
+
+/**
+ * An input of a config API write that passed every check that needs no lock: its shape, its counts
+ * and lengths, the resources it names and whether the caller may name them (docs/adr/0025). {@link
+ * Writes#inTransaction} takes only this, so the compiler shows that a write validates before it
+ * takes the realm's write lock or claims a revision row: what runs under the lock is bounded by
+ * what these checks let through, never by what a request sent.
+ *
+ * <p>Only the lock-free checks make one: {@link #id} for a member named in the path, and a
+ * collection's {@code check} for a body ({@link ResourceCollection#check}; an architecture test
+ * holds this).
+ *
+ * @param <T> the checked value
+ */
+final class Checked<T> {
+
+  /**
+   * The longest id Keycloak stores for a client or a client scope (its {@code ID} columns are
+   * {@code VARCHAR(36)}): a longer one names nothing.
+   */
+  static final int MAX_ID = 36;
+
+  private final T value;
+
+  private Checked(T value) {
+    this.value = value;
+  }
+
+  T value() {
+    return value;
+  }
+
+  /** Whether {@code id} could be a Keycloak id at all: 1-{@value #MAX_ID} characters. */
+  static boolean possibleId(String id) {
+    return !id.isEmpty() && id.length() <= MAX_ID;
+  }
+
+  /**
+   * A member's id from the path: one Keycloak could hold, else 404 before any lock (the answer for
+   * any id that names nothing).
+   */
+  static Checked<String> id(String id, String notFound) {
+    if (!possibleId(id)) {
+      throw ApiError.notFound(notFound);
+    }
+    return new Checked<>(id);
+  }
+
+  /** A body a collection's lock-free check accepted ({@link ResourceCollection#check}). */
+  static <T> Checked<T> body(T input) {
+    return new Checked<>(input);
+  }
+}
