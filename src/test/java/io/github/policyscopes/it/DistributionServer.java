@@ -94,6 +94,8 @@ public final class DistributionServer implements KeycloakServer {
                 "--db=dev-mem",
                 "--cache=local"));
     command.addAll(extraOptions);
+    // CIBA's authentication channel: the users' device of the tests, on loopback
+    command.add(CibaDevice.serverOption());
     ProcessBuilder builder =
         new ProcessBuilder(command)
             .directory(home.toFile())

@@ -271,18 +271,22 @@ class MetricsIT {
   }
 
   /** A realm role beyond the default roles on the client's service account: Keycloak power. */
+  /** Keycloak admin power for the client: its service account holds {@code view-users}. */
   private static void givePower(String clientUuid) {
     String realm = "realms/" + TestClient.REALM + "/";
-    String role = Fixtures.unique("m-power");
-    assertThat(http.admin("POST", realm + "roles", Map.of("name", role))).hasStatus(201);
-    JsonNode rep = http.admin("GET", realm + "roles/" + role, null).json();
+    String realmManagement = fixtures.internalId("realm-management");
+    JsonNode viewUsers =
+        http.admin("GET", realm + "clients/" + realmManagement + "/roles/view-users", null).json();
     String account =
         http.admin("GET", realm + "clients/" + clientUuid + "/service-account-user", null)
             .json()
             .path("id")
             .asText();
     assertThat(
-            http.admin("POST", realm + "users/" + account + "/role-mappings/realm", List.of(rep)))
+            http.admin(
+                "POST",
+                realm + "users/" + account + "/role-mappings/clients/" + realmManagement,
+                List.of(viewUsers)))
         .hasStatus(204);
   }
 

@@ -8,11 +8,13 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * The audiences a token must name to be accepted at the config API (docs/adr/0026, RFC 9068 §4, RFC
- * 8707): the client it was issued to ({@code azp}), which the policy mapper puts into {@code aud}
- * of every token it governs (ADR 0006), or one of the audiences an operator configured for the API
- * ({@value #OPTION}, e.g. {@code --spi-realm-restapi-extension--config--audience=config-api}). A
- * token whose {@code aud} names neither was minted for another resource server: a token exchanged
- * with {@code audience=other-service} is such a token.
+ * 8707). When an operator configured audiences for the API ({@value #OPTION}, e.g. {@code
+ * --spi-realm-restapi-extension--config--audience=config-api}), a token must name one of them: its
+ * own client is not enough, since the policy mapper puts the client into {@code aud} of every token
+ * it governs (ADR 0006), those meant for other resource servers too. With none configured, a token
+ * must name the client it was issued to ({@code azp}): a token exchanged with {@code
+ * audience=other-service} does not. The residual risk of that default (a token a client addresses
+ * to another service as well can be replayed by that service) is why the option exists.
  *
  * @param configured the configured audiences of the API; empty when none is set
  */
@@ -21,7 +23,7 @@ record ApiAudience(Set<String> configured) {
   /** The option of the config resource provider that names the API's own audiences. */
   static final String OPTION = "audience";
 
-  /** None configured: only a token that names its own client is accepted. */
+  /** None configured: a token that names its own client is accepted. */
   static final ApiAudience CLIENT_ONLY = new ApiAudience(Set.of());
 
   ApiAudience {
@@ -50,7 +52,8 @@ record ApiAudience(Set<String> configured) {
       return false;
     }
     for (String value : aud) {
-      if (value != null && (value.equals(clientId) || configured.contains(value))) {
+      if (value != null
+          && (configured.isEmpty() ? value.equals(clientId) : configured.contains(value))) {
         return true;
       }
     }

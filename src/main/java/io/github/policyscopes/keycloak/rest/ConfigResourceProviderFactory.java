@@ -15,7 +15,7 @@ import org.keycloak.services.resource.RealmResourceProviderFactory;
 /**
  * Serves {@code /realms/{realm}/config}, and holds the extension's options: whether its meters
  * carry a {@code client_id} tag ({@link PolicyMetrics}), and the audiences the config API accepts
- * besides a token's own client ({@link ApiAudience}).
+ * instead of a token's own client ({@link ApiAudience}).
  */
 public final class ConfigResourceProviderFactory implements RealmResourceProviderFactory {
 
@@ -60,9 +60,10 @@ public final class ConfigResourceProviderFactory implements RealmResourceProvide
         .name(ApiAudience.OPTION)
         .type(ProviderConfigProperty.STRING_TYPE)
         .helpText(
-            "Audiences (comma-separated) a token may name to be accepted by the config API, besides"
-                + " the client it was issued to; e.g. the clientId of a client that stands for the"
-                + " API, for tokens exchanged with audience=<that clientId>.")
+            "Audiences (comma-separated) of the config API, e.g. the clientId of a client that"
+                + " stands for the API. When set, a token must name one of them in aud (its own"
+                + " client is then not enough); when not set, it must name the client it was"
+                + " issued to.")
         .add()
         .build();
   }

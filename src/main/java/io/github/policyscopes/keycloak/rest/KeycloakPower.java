@@ -1,7 +1,9 @@
 package io.github.policyscopes.keycloak.rest;
 
 import io.github.policyscopes.keycloak.metrics.PolicyMetrics.Refusal;
+import io.github.policyscopes.keycloak.store.PolicyStore;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
@@ -18,12 +20,21 @@ import org.keycloak.models.ClientScopeModel;
 import org.keycloak.models.Constants;
 import org.keycloak.models.GroupModel;
 import org.keycloak.models.KeycloakSession;
+import org.keycloak.models.ProtocolMapperModel;
 import org.keycloak.models.RealmModel;
 import org.keycloak.models.RoleModel;
 import org.keycloak.models.UserModel;
+import org.keycloak.models.utils.KeycloakModelUtils;
 import org.keycloak.models.utils.RoleUtils;
+import org.keycloak.protocol.ProtocolMapper;
 import org.keycloak.protocol.oidc.OIDCLoginProtocol;
 import org.keycloak.protocol.oidc.grants.OAuth2GrantType;
+import org.keycloak.protocol.oidc.mappers.AbstractUserRoleMappingMapper;
+import org.keycloak.protocol.oidc.mappers.HardcodedRole;
+import org.keycloak.protocol.oidc.mappers.OIDCAttributeMapperHelper;
+import org.keycloak.protocol.oidc.mappers.RoleNameMapper;
+import org.keycloak.protocol.oidc.mappers.ScriptBasedOIDCProtocolMapper;
+import org.keycloak.provider.ProviderFactory;
 import org.keycloak.services.managers.RealmManager;
 
 /**
@@ -36,10 +47,13 @@ import org.keycloak.services.managers.RealmManager;
  * its service account's effective roles and, unless no user can get a token through it ({@link
  * #userFlow}), every role in its scope, exactly as Keycloak's {@code TokenManager.getAccess} builds
  * it (full scope: every role; otherwise its own roles, its scope mappings and those of all its
- * default and optional client scopes), each expanded through composites, default roles included.
- * The client is privileged when that reach holds a role that grants admin power in any realm
- * ({@link #grantsAdminPower}), or when a fine-grained admin permission may name it. When in doubt
- * (a grant type, protocol or permission policy this class cannot read), it is privileged.
+ * default and optional client scopes), each expanded through composites, default roles included;
+ * and the roles that its protocol mappers and those of its client scopes put into its tokens
+ * (Keycloak's hard-coded role and role name mappers). A requesting party token (UMA) would carry a
+ * resource server's scope under its name: the grant refuses handed-over clients. The client is
+ * privileged when that reach holds a role that grants admin power in any realm ({@link
+ * #grantsAdminPower}), or when a fine-grained admin permission may name it. When in doubt (a grant
+ * type, protocol, protocol mapper or permission policy this class cannot read), it is privileged.
  */
 final class KeycloakPower {
 
@@ -96,6 +110,19 @@ final class KeycloakPower {
       account.getGroupsStream().forEach(group -> addWithParents(group, named));
     }
 
+    // what the protocol mappers of the client and of its client scopes put into its tokens' roles
+    MapperRoles mapped = mapperRoles(session, realm, client);
+    if (mapped.unreadable() != null) {
+      return mapped.unreadable();
+    }
+    RoleModel claimed = firstAdminRole(session, mapped.roles().stream());
+    if (claimed != null) {
+      return "a protocol mapper puts the role " + describe(claimed) + " into its tokens";
+    }
+    mapped.roles().forEach(role -> named.add(role.getId()));
+    // its tokens name its client scopes (a client-scope admin permission matches them)
+    clientScopes(client).forEach(scope -> named.add(scope.getId()));
+
     String flow = userFlow(session, realm, client);
     if (flow != null) {
       if (client.isFullScopeAllowed()) {
@@ -113,7 +140,6 @@ final class KeycloakPower {
         }
         scope.forEach(role -> named.add(role.getId()));
       }
-      clientScopes(client).forEach(scope -> named.add(scope.getId()));
     }
 
     String policy = permissionNaming(session, realm, named, flow != null);
@@ -219,6 +245,76 @@ final class KeycloakPower {
     return Stream.concat(
         client.getClientScopes(true).values().stream(),
         client.getClientScopes(false).values().stream());
+  }
+
+  // ---- what its protocol mappers put into its tokens ----
+
+  /**
+   * Roles the protocol mappers of the client and of its client scopes put into its tokens, beyond
+   * its scope (Keycloak's hard-coded role and role name mappers change the token's resolved roles,
+   * which its role mappers then write); or why their effect on roles cannot be read: a mapper that
+   * writes a claim under {@code realm_access} or {@code resource_access} itself, a script mapper,
+   * or a mapper type Keycloak does not ship. Keycloak's user role mappers only write the resolved
+   * roles, and a mapper whose type is not installed does not run.
+   */
+  private static MapperRoles mapperRoles(
+      KeycloakSession session, RealmModel realm, ClientModel client) {
+    Set<RoleModel> roles = new HashSet<>();
+    List<ProtocolMapperModel> mappers =
+        Stream.concat(
+                client.getProtocolMappersStream(),
+                clientScopes(client).flatMap(ClientScopeModel::getProtocolMappersStream))
+            .toList();
+    for (ProtocolMapperModel mapper : mappers) {
+      if (PolicyStore.isPolicyMapper(mapper)) {
+        continue;
+      }
+      ProviderFactory<?> type =
+          session
+              .getKeycloakSessionFactory()
+              .getProviderFactory(ProtocolMapper.class, mapper.getProtocolMapper());
+      Map<String, String> config = mapper.getConfig() == null ? Map.of() : mapper.getConfig();
+      if (type == null || type instanceof AbstractUserRoleMappingMapper) {
+        continue;
+      }
+      if (type instanceof HardcodedRole) {
+        addRole(realm, config.get(HardcodedRole.ROLE_CONFIG), roles);
+      } else if (type instanceof RoleNameMapper) {
+        addRole(realm, config.get(RoleNameMapper.NEW_ROLE_NAME), roles);
+      } else if (type instanceof ScriptBasedOIDCProtocolMapper
+          || !type.getClass().getName().startsWith("org.keycloak.")) {
+        return MapperRoles.unreadable(
+            "its protocol mapper \""
+                + mapper.getName()
+                + "\" ("
+                + mapper.getProtocolMapper()
+                + ") may write any claim, roles included");
+      } else {
+        String claim = config.getOrDefault(OIDCAttributeMapperHelper.TOKEN_CLAIM_NAME, "");
+        if (claim.startsWith("realm_access") || claim.startsWith("resource_access")) {
+          return MapperRoles.unreadable(
+              "its protocol mapper \"" + mapper.getName() + "\" writes the roles claim " + claim);
+        }
+      }
+    }
+    return new MapperRoles(roles, null);
+  }
+
+  private record MapperRoles(Set<RoleModel> roles, @Nullable String unreadable) {
+    static MapperRoles unreadable(String why) {
+      return new MapperRoles(Set.of(), why);
+    }
+  }
+
+  /** A role named as Keycloak's role mappers name it ({@code client.role} or {@code role}). */
+  private static void addRole(RealmModel realm, @Nullable String name, Set<RoleModel> roles) {
+    if (name == null || name.isBlank()) {
+      return;
+    }
+    RoleModel role = KeycloakModelUtils.getRoleFromString(realm, name.trim());
+    if (role != null) {
+      roles.addAll(RoleUtils.expandCompositeRoles(Set.of(role)));
+    }
   }
 
   // ---- which roles are Keycloak's admin power ----

@@ -3,6 +3,7 @@ package io.github.policyscopes.keycloak.rest;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.github.policyscopes.access.ApiLayout;
 import io.github.policyscopes.keycloak.compat.ClientPolicyContexts;
+import io.github.policyscopes.keycloak.store.HandOver;
 import io.github.policyscopes.keycloak.store.PolicyStore;
 import io.github.policyscopes.keycloak.store.Revisions;
 import io.github.policyscopes.policy.TokenPolicy;

@@ -6,6 +6,7 @@ import com.github.benmanes.caffeine.cache.LoadingCache;
 import io.github.policyscopes.access.ApiLayout;
 import io.github.policyscopes.keycloak.CacheBudget;
 import io.github.policyscopes.keycloak.metrics.PolicyMetrics.Refusal;
+import io.github.policyscopes.keycloak.store.HandOver;
 import io.github.policyscopes.keycloak.store.PolicyConfig;
 import io.github.policyscopes.keycloak.store.PolicyIndex;
 import io.github.policyscopes.keycloak.store.PolicyStore;

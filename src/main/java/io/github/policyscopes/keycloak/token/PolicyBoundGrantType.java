@@ -2,6 +2,7 @@ package io.github.policyscopes.keycloak.token;
 
 import io.github.policyscopes.keycloak.compat.KeycloakRuntime;
 import io.github.policyscopes.keycloak.metrics.PolicyMetrics;
+import io.github.policyscopes.keycloak.store.HandOver;
 import io.github.policyscopes.keycloak.store.PolicyStore;
 import io.github.policyscopes.policy.Ceiling;
 import io.github.policyscopes.policy.EffectivePolicy;
@@ -60,7 +61,10 @@ final class PolicyBoundGrantType implements OAuth2GrantType {
     REFRESH,
     /** token exchange: at most the subject token's grant, never past its expiry. */
     EXCHANGE,
-    /** UMA ticket: not available to policy-bound clients (docs/adr/0011-uma.md). */
+    /**
+     * UMA ticket: not available to policy-bound or handed-over clients
+     * (docs/adr/0011-other-grants-and-uma.md, docs/adr/0022-a-clients-reach-is-derived.md).
+     */
     REFUSED
   }
 
@@ -213,38 +217,44 @@ final class PolicyBoundGrantType implements OAuth2GrantType {
   }
 
   /**
-   * UMA tickets are not wrapped: a policy-bound client is refused before anything is issued. The
-   * client is found the way the UMA grant finds it (the bearer token's {@code azp}, else the
-   * authenticated client); should the grant still end with a bound client, its answer is refused.
+   * UMA tickets are not wrapped: a request is refused before anything is issued when any client it
+   * involves is bound to a policy or handed over to the config API: the authenticated client, the
+   * client of the bearer token or of a {@code subject_token} (the token the ticket is exchanged
+   * for; the requesting party token names its client), the client the request names. Should the
+   * grant still end with such a client, its answer is refused.
    */
   private Response processRefused(Context context) {
-    ClientModel client = context.getClient();
-    if (client == null) {
-      client = bearerClient();
-    }
-    if (client == null) {
-      client = namedClient(context.getFormParams());
-    }
-    refuseIfBound(context, client);
+    MultivaluedMap<String, String> form = context.getFormParams();
+    refuseIfBound(context, context.getClient());
+    refuseIfBound(context, tokenClient(bearer()));
+    refuseIfBound(context, tokenClient(form.getFirst(OAuth2Constants.SUBJECT_TOKEN)));
+    refuseIfBound(context, tokenClient(form.getFirst("claim_token")));
+    refuseIfBound(context, namedClient(form));
     Response response = delegate.process(context);
     refuseIfBound(context, session.getContext().getClient());
     return response;
   }
 
-  private @Nullable ClientModel bearerClient() {
+  private @Nullable String bearer() {
+    String header =
+        session.getContext().getRequestHeaders().getHeaderString(HttpHeaders.AUTHORIZATION);
+    return header == null || !header.regionMatches(true, 0, "Bearer ", 0, 7)
+        ? null
+        : header.substring(7).trim();
+  }
+
+  /** The client a token names ({@code azp}), read without verifying it: only to refuse. */
+  private @Nullable ClientModel tokenClient(@Nullable String encoded) {
+    if (encoded == null) {
+      return null;
+    }
     try {
-      String header =
-          session.getContext().getRequestHeaders().getHeaderString(HttpHeaders.AUTHORIZATION);
-      if (header == null || !header.regionMatches(true, 0, "Bearer ", 0, 7)) {
-        return null;
-      }
-      AccessToken token =
-          new JWSInput(header.substring(7).trim()).readJsonContent(AccessToken.class);
+      AccessToken token = new JWSInput(encoded).readJsonContent(AccessToken.class);
       return token.getIssuedFor() == null
           ? null
           : session.getContext().getRealm().getClientByClientId(token.getIssuedFor());
     } catch (JWSInputException | RuntimeException unreadable) {
-      LOG.debugf("unreadable bearer token: no client from it (%s)", unreadable.toString());
+      LOG.debugf("unreadable token: no client from it (%s)", unreadable.toString());
       return null; // the grant itself refuses a token it cannot read
     }
   }
@@ -295,9 +305,18 @@ final class PolicyBoundGrantType implements OAuth2GrantType {
     }
   }
 
+  /**
+   * A requesting party token is issued with the resource server's scope but names the client of the
+   * token presented ({@code azp}): through a client the config API manages, it would carry roles
+   * that client's own scope does not hold (docs/adr/0022-a-clients-reach-is-derived.md). So bound
+   * and handed-over clients are refused alike.
+   */
   private static void refuseIfBound(Context context, @Nullable ClientModel client) {
-    if (client != null && !PolicyStore.boundTo(client).isEmpty()) {
-      String description = "UMA tickets are not available to clients bound to a token policy";
+    if (client != null
+        && (!PolicyStore.boundTo(client).isEmpty() || HandOver.isHandedOver(client))) {
+      String description =
+          "UMA tickets are not available to clients bound to a token policy or managed by the"
+              + " config API";
       context.getEvent().detail(Details.REASON, description);
       context.getEvent().error(Errors.NOT_ALLOWED);
       throw new CorsErrorResponseException(

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.github.policyscopes.it.BrowserLogin;
+import io.github.policyscopes.it.CibaDevice;
 import io.github.policyscopes.it.Fixtures;
 import io.github.policyscopes.it.KeycloakServerExtension;
 import io.github.policyscopes.it.Reply;
@@ -12,6 +13,7 @@ import io.github.policyscopes.it.TestClient;
 import jakarta.ws.rs.core.Response;
 import java.net.URI;
 import java.net.http.HttpRequest;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -50,9 +52,8 @@ import org.keycloak.representations.idm.RoleRepresentation;
  * sign-in client's secret either.
  *
  * <p>Replay: {@code -Dreach.seed=<seed> -Dreach.cases=<n>} (printed at the start and the end). CIBA
- * needs an authentication channel the server is not started with; for a CIBA-on client the admin
- * user's token is minted through the password grant as a stand-in (the same user, client and
- * scope), and the summary says so.
+ * runs for real: the server's HTTP authentication channel posts to the tests' {@link CibaDevice},
+ * which approves as the admin user's device would.
  */
 @Tag("property") // no "compat": runs in the main IT run only, like every untagged IT
 @ExtendWith(KeycloakServerExtension.class)
@@ -85,7 +86,19 @@ class KeycloakReachPropertyIT {
   static void setUp(TestClient client) {
     http = client;
     realm = Fixtures.unique("pbs-reach");
-    Reply created = http.admin("POST", "realms", Map.of("realm", realm, "enabled", true));
+    // CIBA: poll mode, one second between polls (Keycloak refuses 0: a polling lock needs a
+    // lifespan)
+    Reply created =
+        http.admin(
+            "POST",
+            "realms",
+            Map.of(
+                "realm",
+                realm,
+                "enabled",
+                true,
+                "attributes",
+                Map.of("cibaBackchannelTokenDeliveryMode", "poll", "cibaInterval", "1")));
     assertThat(created).as("create realm " + realm).hasStatus(201);
     Fixtures fixtures = new Fixtures(http, realm);
     admin = fixtures.realm();
@@ -330,7 +343,7 @@ class KeycloakReachPropertyIT {
     int refused;
     int refusedWithoutAdminToken;
     int adminCalls;
-    int cibaStandIns;
+    int cibaRequests;
     long buildNanos;
     long tokenNanos;
     long cleanUpNanos;
@@ -374,8 +387,8 @@ class KeycloakReachPropertyIT {
             "KeycloakReachPropertyIT: seed %d, %d cases (%d examples + %d random) in %.1f s:"
                 + " the config API served %d (called unprivileged), refused %d"
                 + " (privileged_client), of which %d with no token found that calls the admin API;"
-                + " tokens minted per flow %s; admin API calls tried %d; CIBA: %d tokens minted"
-                + " through the password grant as a stand-in (no authentication channel);"
+                + " tokens minted per flow %s; admin API calls tried %d; CIBA requests approved"
+                + " on the test device: %d;"
                 + " %d violations, %d mint failures; time: building %.1f s, asking and minting"
                 + " and probing %.1f s, cleaning up %.1f s%n",
             seed,
@@ -388,7 +401,7 @@ class KeycloakReachPropertyIT {
             tally.refusedWithoutAdminToken,
             tally.minted,
             tally.adminCalls,
-            tally.cibaStandIns,
+            tally.cibaRequests,
             tally.violations.size(),
             tally.mintFailures.size(),
             tally.buildNanos / 1e9,
@@ -437,7 +450,7 @@ class KeycloakReachPropertyIT {
           break; // refused, and shown to be rightly so: no need for more tokens
         }
         if (flow.name().startsWith("ciba")) {
-          tally.cibaStandIns++;
+          tally.cibaRequests++;
         }
         String token = mint(c, flow, tally);
         if (token == null) {
@@ -633,7 +646,7 @@ class KeycloakReachPropertyIT {
 
   /**
    * Every enabled flow of the case, cheapest first: the service account, the password grant (the
-   * admin user, a plain user), the CIBA stand-in, the code flow and the device flow (admin user).
+   * admin user, a plain user), CIBA, the code flow and the device flow (admin user).
    */
   private static List<Flow> flows(Case c, Built built) {
     String scope = built.scopeName == null ? "openid" : "openid " + built.scopeName;
@@ -660,24 +673,7 @@ class KeycloakReachPropertyIT {
       flows.add(new Flow("password(user)", () -> password(built, PLAIN_USER, scope)));
     }
     if (c.ciba()) {
-      // stand-in: the admin user's token for this client and scope through the password grant,
-      // the grant switched on just for it when the case has it off
-      flows.add(
-          new Flow(
-              "ciba-stand-in(admin)",
-              () -> {
-                ClientResource client = admin.clients().get(built.uuid);
-                if (!c.password()) {
-                  setDirectAccess(client, true);
-                }
-                try {
-                  return password(built, ADMIN_USER, scope);
-                } finally {
-                  if (!c.password()) {
-                    setDirectAccess(client, false);
-                  }
-                }
-              }));
+      flows.add(new Flow("ciba(admin)", () -> ciba(built, scope)));
     }
     if (c.code()) {
       flows.add(
@@ -718,12 +714,6 @@ class KeycloakReachPropertyIT {
     return reply.json().get("access_token").asText();
   }
 
-  private static void setDirectAccess(ClientResource client, boolean on) {
-    var rep = client.toRepresentation();
-    rep.setDirectAccessGrantsEnabled(on);
-    client.update(rep);
-  }
-
   private static Reply password(Built built, String username, String scope) {
     return http.token(
         realm,
@@ -740,6 +730,47 @@ class KeycloakReachPropertyIT {
             PASSWORD,
             "scope",
             scope));
+  }
+
+  /**
+   * CIBA for the admin user: the client asks Keycloak's backchannel authentication endpoint,
+   * Keycloak asks the user's device ({@link CibaDevice}), the device approves, the client polls
+   * once.
+   */
+  private static Reply ciba(Built built, String scope) throws Exception {
+    CibaDevice device = CibaDevice.get();
+    device.forget(ADMIN_USER);
+    Reply authentication =
+        http.postForm(
+            http.realmUrl(realm) + "/protocol/openid-connect/ext/ciba/auth",
+            TestClient.form(
+                "client_id",
+                built.clientId,
+                "client_secret",
+                Fixtures.SECRET,
+                "login_hint",
+                ADMIN_USER,
+                "scope",
+                scope));
+    if (authentication.status() != 200) {
+      return authentication;
+    }
+    Reply approved =
+        CibaDevice.answer(http, realm, device.await(ADMIN_USER, Duration.ofSeconds(15)), true);
+    if (approved.status() >= 400) {
+      return approved;
+    }
+    return http.token(
+        realm,
+        TestClient.form(
+            "grant_type",
+            "urn:openid:params:grant-type:ciba",
+            "client_id",
+            built.clientId,
+            "client_secret",
+            Fixtures.SECRET,
+            "auth_req_id",
+            authentication.json().get("auth_req_id").asText()));
   }
 
   /**

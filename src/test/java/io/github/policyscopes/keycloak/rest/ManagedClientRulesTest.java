@@ -2,6 +2,7 @@ package io.github.policyscopes.keycloak.rest;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.github.policyscopes.keycloak.store.HandOver;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 

@@ -1,4 +1,4 @@
-package io.github.policyscopes.keycloak.rest;
+package io.github.policyscopes.keycloak.store;
 
 import java.util.Set;
 import org.keycloak.models.ClientModel;
@@ -17,10 +17,10 @@ import org.keycloak.protocol.oidc.OIDCLoginProtocol;
  * policy does not hand a client over. Keycloak's built-in clients never count, marker or not, and
  * their clientIds, like every Keycloak-owned one, are reserved.
  */
-final class HandOver {
+public final class HandOver {
 
   /** The client role that hands a client over to the config API. */
-  static final String ROLE = "config-api-managed";
+  public static final String ROLE = "config-api-managed";
 
   /** The marker of earlier versions (a client attribute); still honoured, never written. */
   static final String LEGACY_ATTRIBUTE = "pbs.managed";
@@ -44,7 +44,7 @@ final class HandOver {
   private HandOver() {}
 
   /** Whether the config API may see and change this client. */
-  static boolean isHandedOver(ClientModel client) {
+  public static boolean isHandedOver(ClientModel client) {
     if (BUILT_IN.contains(client.getClientId()) || isReserved(client.getClientId())) {
       return false;
     }
@@ -56,7 +56,7 @@ final class HandOver {
   }
 
   /** Hands a client the API has just created over to it. */
-  static void handOver(ClientModel client) {
+  public static void handOver(ClientModel client) {
     if (client.getRole(ROLE) == null) {
       RoleModel role = client.addRole(ROLE);
       role.setDescription(
@@ -65,7 +65,7 @@ final class HandOver {
   }
 
   /** clientIds the API never creates: Keycloak's own. */
-  static boolean isReserved(String clientId) {
+  public static boolean isReserved(String clientId) {
     return RESERVED_CLIENT_IDS.contains(clientId) || clientId.endsWith("-realm");
   }
 }
