@@ -33,6 +33,7 @@ import org.keycloak.admin.client.CreatedResponseUtil;
 import org.keycloak.admin.client.resource.ClientResource;
 import org.keycloak.admin.client.resource.RealmResource;
 import org.keycloak.representations.idm.GroupRepresentation;
+import org.keycloak.representations.idm.ProtocolMapperRepresentation;
 import org.keycloak.representations.idm.RoleRepresentation;
 
 /**
@@ -198,6 +199,7 @@ class KeycloakReachPropertyIT {
       ScopeLink clientScope,
       Mapping clientScopeMapping,
       boolean ownRole,
+      boolean hardcodedRole,
       boolean code,
       boolean password,
       boolean device,
@@ -226,6 +228,8 @@ class KeycloakReachPropertyIT {
           + (clientScope == ScopeLink.NONE ? "" : "/" + clientScopeMapping)
           + ", ownCompositeRole="
           + ownRole
+          + ", hardcodedRoleMapper="
+          + hardcodedRole
           + ", flows="
           + (code ? "code " : "")
           + (password ? "password " : "")
@@ -253,6 +257,7 @@ class KeycloakReachPropertyIT {
             false,
             false,
             false,
+            false,
             false),
         // the device flow only, full scope: an admin approving a user code
         new Case(
@@ -265,6 +270,7 @@ class KeycloakReachPropertyIT {
             Mapping.NONE,
             ScopeLink.NONE,
             Mapping.NONE,
+            false,
             false,
             false,
             false,
@@ -284,6 +290,7 @@ class KeycloakReachPropertyIT {
             false,
             false,
             false,
+            false,
             true,
             false),
         // the code flow, full scope off, an optional client scope mapping a composite
@@ -297,6 +304,7 @@ class KeycloakReachPropertyIT {
             Mapping.NONE,
             ScopeLink.OPTIONAL,
             Mapping.COMPOSITE,
+            false,
             false,
             true,
             false,
@@ -325,6 +333,7 @@ class KeycloakReachPropertyIT {
         link,
         link == ScopeLink.NONE ? Mapping.NONE : Mapping.values()[1 + random.nextInt(2)],
         chance(random, p * 2 / 3),
+        chance(random, p / 2),
         random.nextBoolean(),
         random.nextBoolean(),
         random.nextBoolean(),
@@ -617,6 +626,15 @@ class KeycloakReachPropertyIT {
     if (c.ownRole()) {
       client.roles().create(new RoleRepresentation("reach-own", null, false));
       client.roles().get("reach-own").addComposites(List.of(role));
+    }
+    if (c.hardcodedRole()) {
+      // Keycloak's hard-coded role mapper: the role goes into every token's resolved roles
+      ProtocolMapperRepresentation mapper = new ProtocolMapperRepresentation();
+      mapper.setName("reach-hardcoded");
+      mapper.setProtocol("openid-connect");
+      mapper.setProtocolMapper("oidc-hardcoded-role-mapper");
+      mapper.setConfig(Map.of("role", "realm-management." + c.role()));
+      client.getProtocolMappers().createMapper(mapper).close();
     }
 
     fixtures.handOver(built.uuid);
