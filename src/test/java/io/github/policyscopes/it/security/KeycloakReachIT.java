@@ -9,10 +9,13 @@ import io.github.policyscopes.it.KeycloakServerExtension;
 import io.github.policyscopes.it.Reply;
 import io.github.policyscopes.it.TestClient;
 import java.net.URI;
+import java.net.URLEncoder;
 import java.net.http.HttpRequest;
+import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -20,144 +23,71 @@ import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * A client's reach is derived from Keycloak's model (docs/contract.md I16,
- * docs/adr/0022-a-clients-reach-is-derived.md): the ways of the third review, each of which an
- * enumerating check called unprivileged. Each case is checked twice: the config API refuses the
- * client's secret ({@code 403 privileged_client}), and, where a user's token is the way, a real
- * token obtained through the client calls Keycloak's admin REST API, so the refusal stands for real
- * power and not for a guess. A realm of its own, since some cases change the realm's default roles.
+ * docs/adr/0022-a-clients-reach-is-derived.md): the ways of the third review and of the outside
+ * review of its fix, each of which an enumerating check called unprivileged. Where a token is the
+ * way, the case first proves the power with a real token against Keycloak's admin REST API, then
+ * checks that the way is closed: the config API refuses the client's secret ({@code 403
+ * privileged_client}) or the grant refuses the token. Two realms of their own (some cases change a
+ * realm's default roles): one plain, one with fine-grained admin permissions (v2) on.
  */
 @ExtendWith(KeycloakServerExtension.class)
 class KeycloakReachIT {
 
   private static TestClient http;
+  private static ReachRealm plain;
+  private static ReachRealm fgap;
   private static String realm;
   private static Fixtures fixtures;
-  private static String callerToken;
   private static JsonNode viewUsers;
 
   @BeforeAll
   static void setUp(TestClient client) {
     http = client;
-    realm = Fixtures.unique("pbs-reach");
-    assertThat(http.admin("POST", "realms", Map.of("realm", realm, "enabled", true)))
-        .hasStatus(201);
-    fixtures = new Fixtures(http, realm);
-    String policy = fixtures.createPolicy("all-power", List.of("openid", "*:**"), null, null);
-    String caller = fixtures.createClient("caller", Fixtures.SECRET);
-    fixtures.bind(caller, policy);
-    Reply issued =
-        http.token(
-            realm,
-            TestClient.form(
-                "grant_type", "client_credentials",
-                "client_id", "caller",
-                "client_secret", Fixtures.SECRET,
-                "scope", "*:**"));
-    assertThat(issued).hasStatus(200);
-    callerToken = issued.json().get("access_token").asText();
-    String realmManagement = fixtures.internalId("realm-management");
-    viewUsers = admin("GET", "clients/" + realmManagement + "/roles/view-users", null, 200);
+    plain = ReachRealm.create(http, "pbs-reach", false);
+    fgap = ReachRealm.create(http, "pbs-reach-fgap", true);
+    realm = plain.name();
+    fixtures = plain.fixtures();
+    viewUsers = plain.viewUsers();
     // an administrator who holds view-users
-    String adminUser =
-        fixtures.createUser(
-            Map.of(
-                "username",
-                "helpdesk",
-                "enabled",
-                true,
-                "email",
-                "helpdesk@example.org",
-                "firstName",
-                "Help",
-                "lastName",
-                "Desk",
-                "emailVerified",
-                true,
-                "credentials",
-                List.of(Map.of("type", "password", "value", "helpdesk", "temporary", false))));
-    admin(
+    String helpdesk = plain.user("helpdesk");
+    plain.admin(
         "POST",
-        "users/" + adminUser + "/role-mappings/clients/" + realmManagement,
+        "users/" + helpdesk + "/role-mappings/clients/" + viewUsers.get("containerId").asText(),
         List.of(viewUsers),
         204);
   }
 
   @AfterAll
   static void tearDown() {
-    if (realm != null) {
-      http.admin("DELETE", "realms/" + realm, null);
+    for (ReachRealm created : new ReachRealm[] {plain, fgap}) {
+      if (created != null) {
+        created.delete();
+      }
     }
   }
 
   private static JsonNode admin(String method, String path, Object body, int expected) {
-    Reply reply = http.admin(method, "realms/" + realm + "/" + path, body);
-    assertThat(reply).as(method + " " + path).hasStatus(expected);
-    return reply.body() == null || reply.body().isBlank() ? null : reply.json();
+    return plain.admin(method, path, body, expected);
   }
 
-  /** A confidential client handed over to the config API, from these representation fields. */
   private static String managedClient(String prefix, Map<String, Object> fields) {
-    Map<String, Object> rep = new HashMap<>();
-    rep.put("clientId", Fixtures.unique(prefix));
-    rep.put("enabled", true);
-    rep.put("publicClient", false);
-    rep.put("secret", Fixtures.SECRET);
-    rep.put("serviceAccountsEnabled", true);
-    rep.put("standardFlowEnabled", false);
-    rep.put("directAccessGrantsEnabled", false);
-    rep.put("fullScopeAllowed", false);
-    rep.putAll(fields);
-    String uuid = fixtures.createClientRepresentation(rep);
-    fixtures.handOver(uuid);
-    return uuid;
+    return plain.managedClient(prefix, fields);
   }
 
   private static Reply secret(String uuid) {
-    return http.send(
-        HttpRequest.newBuilder(
-                URI.create(http.realmUrl(realm) + "/config/clients/" + uuid + "/secret"))
-            .header("Authorization", "Bearer " + callerToken)
-            .GET());
+    return plain.secret(uuid);
   }
 
   private static void assertPrivileged(String uuid) {
-    Reply refused = secret(uuid);
-    assertThat(refused).hasStatus(403).hasError("privileged_client");
-    assertThat(refused.body()).doesNotContain(Fixtures.SECRET);
+    plain.assertPrivileged(uuid);
   }
 
-  private static String clientId(String uuid) {
-    return fixtures.keycloakClient(uuid).get("clientId").asText();
-  }
-
-  /** The helpdesk administrator's token through the client (password grant). */
   private static String helpdeskToken(String uuid, String scope) {
-    Reply issued =
-        http.token(
-            realm,
-            TestClient.form(
-                "grant_type",
-                "password",
-                "client_id",
-                clientId(uuid),
-                "client_secret",
-                Fixtures.SECRET,
-                "username",
-                "helpdesk",
-                "password",
-                "helpdesk",
-                "scope",
-                scope));
-    assertThat(issued).hasStatus(200);
-    return issued.json().get("access_token").asText();
+    return plain.passwordToken(uuid, "helpdesk", scope);
   }
 
   private static Reply listUsers(String token) {
-    return http.send(
-        HttpRequest.newBuilder(
-                URI.create(http.baseUrl() + "/admin/realms/" + realm + "/users?max=1"))
-            .header("Authorization", "Bearer " + token)
-            .GET());
+    return plain.listUsers(token);
   }
 
   /**
@@ -166,23 +96,7 @@ class KeycloakReachIT {
    */
   @Test
   void aClientScopesRoleMappingIsInTheClientsReach() {
-    String scopeId =
-        fixtures.createClientScope(
-            Map.of(
-                "name",
-                Fixtures.unique("helpdesk"),
-                "protocol",
-                "openid-connect",
-                "attributes",
-                Map.of("include.in.token.scope", "true")));
-    admin(
-        "POST",
-        "client-scopes/"
-            + scopeId
-            + "/scope-mappings/clients/"
-            + viewUsers.get("containerId").asText(),
-        List.of(viewUsers),
-        204);
+    String scopeId = plain.clientScopeMapping("helpdesk", viewUsers);
     String uuid = managedClient("reach-scope", Map.of("directAccessGrantsEnabled", true));
     admin("PUT", "clients/" + uuid + "/optional-client-scopes/" + scopeId, null, 204);
     String scopeName = admin("GET", "client-scopes/" + scopeId, null, 200).get("name").asText();
@@ -263,30 +177,14 @@ class KeycloakReachIT {
    */
   @Test
   void aRealmDefaultScopeMappingAnAdminRoleRefusesTheCreate() {
-    String scopeId =
-        fixtures.createClientScope(
-            Map.of(
-                "name",
-                Fixtures.unique("everyone-helpdesk"),
-                "protocol",
-                "openid-connect",
-                "attributes",
-                Map.of("include.in.token.scope", "true")));
-    admin(
-        "POST",
-        "client-scopes/"
-            + scopeId
-            + "/scope-mappings/clients/"
-            + viewUsers.get("containerId").asText(),
-        List.of(viewUsers),
-        204);
+    String scopeId = plain.clientScopeMapping("everyone-helpdesk", viewUsers);
     admin("PUT", "default-optional-client-scopes/" + scopeId, null, 204);
     String clientId = Fixtures.unique("reach-created");
     try {
       Reply created =
           http.send(
               HttpRequest.newBuilder(URI.create(http.realmUrl(realm) + "/config/clients"))
-                  .header("Authorization", "Bearer " + callerToken)
+                  .header("Authorization", "Bearer " + plain.callerToken())
                   .header("Content-Type", "application/json")
                   .POST(
                       HttpRequest.BodyPublishers.ofString(
@@ -317,5 +215,293 @@ class KeycloakReachIT {
                   .GET());
       assertThat(admin).as(path).hasStatus(404);
     }
+  }
+
+  /**
+   * Finding 1: a protocol mapper puts an admin role into users' tokens. A "hardcoded role" mapper
+   * (or a "role name" mapper renaming a harmless role) adds {@code realm-management view-users} to
+   * the token of every user who signs in through the client, though the client's full scope is off
+   * and no scope mapping names the role. Keycloak's admin API takes the role from the token ({@code
+   * KeycloakIdentity.hasClientRole}: the user holds it, the token carries it).
+   */
+  @Test
+  void aHardcodedRoleMapperIsInTheClientsReach() {
+    String username = Fixtures.unique("helpdesk").toLowerCase();
+    String user = plain.user(username);
+    plain.admin(
+        "POST",
+        "users/" + user + "/role-mappings/clients/" + plain.viewUsers().get("containerId").asText(),
+        List.of(plain.viewUsers()),
+        204);
+    String uuid = plain.managedClient("review-mapper", Map.of("directAccessGrantsEnabled", true));
+    // without the mapper: the administrator's token through this client lists no users
+    assertThat(plain.listUsers(plain.passwordToken(uuid, username))).hasStatus(403);
+    plain.admin(
+        "POST",
+        "clients/" + uuid + "/protocol-mappers/models",
+        Map.of(
+            "name",
+            "helpdesk role",
+            "protocol",
+            "openid-connect",
+            "protocolMapper",
+            "oidc-hardcoded-role-mapper",
+            "config",
+            Map.of("role", "realm-management.view-users")),
+        201);
+
+    // the power is real: with the mapper, the same login lists users
+    assertThat(plain.listUsers(plain.passwordToken(uuid, username))).hasStatus(200);
+    plain.assertPrivileged(uuid);
+
+    // the same through a client scope: a role name mapper renaming a harmless role into an admin
+    // role, and a claim mapper writing the roles claim itself
+    for (Map<String, Object> mapper :
+        List.of(
+            Map.of(
+                "name",
+                "rename",
+                "protocol",
+                "openid-connect",
+                "protocolMapper",
+                "oidc-role-name-mapper",
+                "config",
+                Map.of("role", "offline_access", "new.role.name", "realm-management.view-users")),
+            Map.of(
+                "name",
+                "claim",
+                "protocol",
+                "openid-connect",
+                "protocolMapper",
+                "oidc-hardcoded-claim-mapper",
+                "config",
+                Map.of(
+                    "claim.name",
+                    "resource_access.realm-management.roles",
+                    "claim.value",
+                    "[\"view-users\"]",
+                    "jsonType.label",
+                    "JSON",
+                    "access.token.claim",
+                    "true")))) {
+      String scopeId =
+          plain
+              .fixtures()
+              .createClientScope(
+                  Map.of(
+                      "name",
+                      Fixtures.unique("review-mapped"),
+                      "protocol",
+                      "openid-connect",
+                      "attributes",
+                      Map.of("include.in.token.scope", "true")));
+      plain.admin("POST", "client-scopes/" + scopeId + "/protocol-mappers/models", mapper, 201);
+      String viaScope =
+          plain.managedClient("review-mapped", Map.of("directAccessGrantsEnabled", true));
+      assertThat(plain.secret(viaScope)).as("before the scope").hasStatus(200);
+      plain.admin("PUT", "clients/" + viaScope + "/optional-client-scopes/" + scopeId, null, 204);
+      plain.assertPrivileged(viaScope);
+    }
+  }
+
+  /**
+   * Finding 2: an unbound handed-over client's user token is turned into a requesting party token
+   * (UMA grant, the bearer token alone authenticates) for another client that is a resource server
+   * with full scope. The RPT keeps {@code azp} = the handed-over client but carries the resource
+   * server's scope, {@code realm-management} roles included, and Keycloak's admin API accepts it.
+   * The client's reach includes the scope of every resource server of the realm.
+   */
+  @Test
+  void aRequestingPartyTokenCarriesAResourceServersScope() {
+    String username = Fixtures.unique("umaadmin").toLowerCase();
+    String user = plain.user(username);
+    plain.admin(
+        "POST",
+        "users/" + user + "/role-mappings/clients/" + plain.viewUsers().get("containerId").asText(),
+        List.of(plain.viewUsers()),
+        204);
+    // any resource server of the realm, with Keycloak's defaults (full scope) and a permissive mode
+    String serverClientId = Fixtures.unique("review-rs");
+    String server =
+        plain
+            .fixtures()
+            .createClientRepresentation(
+                Map.of(
+                    "clientId",
+                    serverClientId,
+                    "enabled",
+                    true,
+                    "publicClient",
+                    false,
+                    "secret",
+                    Fixtures.SECRET,
+                    "serviceAccountsEnabled",
+                    true,
+                    "authorizationServicesEnabled",
+                    true));
+    plain.admin(
+        "POST",
+        "clients/" + server + "/authz/resource-server/resource",
+        Map.of("name", "document", "uris", List.of("/document")),
+        201);
+    JsonNode settings =
+        plain.admin("GET", "clients/" + server + "/authz/resource-server", null, 200);
+    Map<String, Object> permissive = new HashMap<>();
+    settings.fields().forEachRemaining(f -> permissive.put(f.getKey(), f.getValue()));
+    permissive.put("policyEnforcementMode", "PERMISSIVE");
+    plain.admin("PUT", "clients/" + server + "/authz/resource-server", permissive, 204);
+
+    // the handed-over client: full scope off, nothing in its scope, the config API serves it
+    String uuid = plain.managedClient("review-uma", Map.of("directAccessGrantsEnabled", true));
+    String login = plain.passwordToken(uuid, username);
+    assertThat(plain.listUsers(login)).hasStatus(403);
+
+    // the UMA grant through the handed-over client's user token is refused before anything is
+    // issued, however the token is presented: as the bearer, as subject_token, as claim_token
+    for (Map<String, String> presented :
+        List.of(
+            Map.of("Authorization", "Bearer " + login),
+            Map.of("subject_token", login),
+            Map.of(
+                "claim_token",
+                login,
+                "claim_token_format",
+                "http://openid.net/specs/openid-connect-core-1_0.html#IDToken"))) {
+      Map<String, String> fields = new HashMap<>();
+      fields.put("grant_type", "urn:ietf:params:oauth:grant-type:uma-ticket");
+      fields.put("audience", serverClientId);
+      HttpRequest.Builder request =
+          HttpRequest.newBuilder(
+                  URI.create(http.realmUrl(plain.name()) + "/protocol/openid-connect/token"))
+              .header("Content-Type", "application/x-www-form-urlencoded");
+      presented.forEach(
+          (name, value) -> {
+            if (name.equals("Authorization")) {
+              request.header(name, value);
+            } else {
+              fields.put(name, value);
+            }
+          });
+      if (!presented.containsKey("Authorization")) {
+        fields.put("client_id", serverClientId);
+        fields.put("client_secret", Fixtures.SECRET);
+      }
+      Reply rpt = http.send(request.POST(HttpRequest.BodyPublishers.ofString(form(fields))));
+      assertThat(rpt)
+          .as("UMA grant with the handed-over client's token as " + presented.keySet())
+          .hasStatus(400)
+          .hasError("unauthorized_client");
+      assertThat(rpt.body()).doesNotContain("access_token");
+    }
+  }
+
+  /**
+   * Finding 3: a client-scope admin permission policy (v2) matches the {@code scope} claim of the
+   * token. A client without user flows gets its default client scopes into its service account's
+   * tokens too, but {@code KeycloakPower} counts a client's client scopes only when users sign in
+   * through it.
+   */
+  @Test
+  void aClientScopePolicyNamesAServiceAccountsDefaultScope() {
+    String scopeName = Fixtures.unique("support-tools");
+    String scopeId =
+        fgap.fixtures()
+            .createClientScope(
+                Map.of(
+                    "name",
+                    scopeName,
+                    "protocol",
+                    "openid-connect",
+                    "attributes",
+                    Map.of("include.in.token.scope", "true")));
+    String uuid = fgap.managedClient("review-fgap-scope", Map.of());
+    assertThat(fgap.listUsers(fgap.serviceToken(uuid))).hasStatus(403);
+    fgap.admin("PUT", "clients/" + uuid + "/default-client-scopes/" + scopeId, null, 204);
+    JsonNode policy =
+        fgap.admin(
+            "POST",
+            "clients/" + fgap.permissionsServer() + "/authz/resource-server/policy/client-scope",
+            Map.of(
+                "name",
+                Fixtures.unique("support tools"),
+                "clientScopes",
+                List.of(Map.of("id", scopeId, "required", false))),
+            201);
+    fgap.viewUsersPermission(policy.get("id").asText(), Fixtures.unique("support views users"));
+
+    String token = fgap.serviceToken(uuid);
+    assertThat(TestClient.claims(token).path("scope").asText()).contains(scopeName);
+    // the power is real: the service account's token lists users
+    assertThat(fgap.listUsers(token)).hasStatus(200);
+    fgap.assertPrivileged(uuid);
+  }
+
+  /**
+   * Keycloak's user role mappers write the roles they resolved under whatever claim they are
+   * configured with, and {@code realm_access.roles} and {@code resource_access.<client>.roles} are
+   * the token's role claims. A client role mapper of the client's own roles writing under {@code
+   * resource_access.realm-management.roles} turns its own role {@code view-users} into {@code
+   * realm-management view-users} (found by the second outside review). Where Keycloak's own {@code
+   * roles} scope puts them, the same mapper adds nothing.
+   */
+  @Test
+  void aUserRoleMapperWritingUnderAnotherClientsKeyIsInTheReach() {
+    String uuid = managedClient("reach-own-roles", Map.of("directAccessGrantsEnabled", true));
+    String clientId = plain.clientId(uuid);
+    admin("POST", "clients/" + uuid + "/roles", Map.of("name", "view-users"), 201);
+    JsonNode own = admin("GET", "clients/" + uuid + "/roles/view-users", null, 200);
+    String helpdesk = fixtures.realm().users().search("helpdesk", true).get(0).getId();
+    admin("POST", "users/" + helpdesk + "/role-mappings/clients/" + uuid, List.of(own), 204);
+    for (String claim :
+        List.of("resource_access.${client_id}.roles", "resource_access.realm-management.roles")) {
+      String mapperId =
+          fixtures.realm().clients().get(uuid).getProtocolMappers().getMappers().stream()
+              .filter(m -> m.getName().equals("app roles"))
+              .map(m -> m.getId())
+              .findFirst()
+              .orElse(null);
+      if (mapperId != null) {
+        fixtures.realm().clients().get(uuid).getProtocolMappers().delete(mapperId);
+      }
+      admin(
+          "POST",
+          "clients/" + uuid + "/protocol-mappers/models",
+          Map.of(
+              "name",
+              "app roles",
+              "protocol",
+              "openid-connect",
+              "protocolMapper",
+              "oidc-usermodel-client-role-mapper",
+              "config",
+              Map.of(
+                  "usermodel.clientRoleMapping.clientId",
+                  clientId,
+                  "claim.name",
+                  claim,
+                  "multivalued",
+                  "true",
+                  "access.token.claim",
+                  "true")),
+          201);
+      if (claim.contains("${client_id}")) {
+        assertThat(listUsers(helpdeskToken(uuid, "openid"))).as(claim).hasStatus(403);
+        assertThat(secret(uuid)).as(claim).hasStatus(200);
+      } else {
+        // the power is real: the same login now lists users
+        assertThat(listUsers(helpdeskToken(uuid, "openid"))).as(claim).hasStatus(200);
+        assertPrivileged(uuid);
+      }
+    }
+  }
+
+  private static String form(Map<String, String> fields) {
+    return fields.entrySet().stream()
+        .map(
+            e ->
+                URLEncoder.encode(e.getKey(), StandardCharsets.UTF_8)
+                    + "="
+                    + URLEncoder.encode(e.getValue(), StandardCharsets.UTF_8))
+        .collect(Collectors.joining("&"));
   }
 }
