@@ -31,6 +31,11 @@ public final class ClientPolicyContexts {
 
   private ClientPolicyContexts() {}
 
+  /** Whether the running Keycloak has one of the constructors ({@link Capabilities}). */
+  static boolean resolved() {
+    return WITH_ADMIN != null || WITHOUT_ADMIN != null;
+  }
+
   /** The context of a secret rotation, with the admin where the running Keycloak takes one. */
   public static ClientSecretRotationContext secretRotation(
       ClientRepresentation rep,

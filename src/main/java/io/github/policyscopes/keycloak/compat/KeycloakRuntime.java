@@ -1,22 +1,28 @@
 package io.github.policyscopes.keycloak.compat;
 
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.stream.Collectors;
 import org.jboss.logging.Logger;
 import org.keycloak.common.Profile;
 import org.keycloak.common.Version;
 import org.keycloak.models.RealmModel;
 
 /**
- * The Keycloak this JAR runs in, decided once at class load: its version, whether the extension is
- * active on it, and which version-dependent mechanism it uses. One JAR serves 26.4 through 26.7; on
- * any other version the extension stays inactive: the token side behaves as stock Keycloak (no
- * policy is found for any client) and {@code /realms/{realm}/config} is not served (404).
+ * The Keycloak this JAR runs in, decided once at class load: its version, whether the extension can
+ * run on it, and which version-dependent mechanism it uses
+ * (docs/adr/0027-capabilities-not-versions.md). It runs on 26.4 and any later Keycloak where every
+ * capability it needs resolves ({@link Capabilities}), whatever the version says. Where one does
+ * not, or the version is older or cannot be read, it <em>refuses</em>: token requests of clients
+ * bound to a token policy answer a clear OAuth error instead of stock tokens, every other client is
+ * untouched, and {@code /realms/{realm}/config} is not served (404). It never fails open.
  *
- * <p>{@code -Dpolicyscopes.keycloak.version=X} replaces the detected version: for trying the
- * extension on a version outside the tested range at one's own risk, and for the test that proves
- * the inactive path.
+ * <p>{@code -Dpolicyscopes.keycloak.version=X} replaces the detected version and {@code
+ * -Dpolicyscopes.capabilities.missing=name,…} makes capabilities count as missing: for the tests of
+ * both paths.
  */
 public final class KeycloakRuntime {
 
@@ -26,16 +32,48 @@ public final class KeycloakRuntime {
 
   private static final String DETECTED = System.getProperty(OVERRIDE_PROPERTY, Version.VERSION);
   private static final Optional<KeycloakVersion> VERSION = KeycloakVersion.parse(DETECTED);
-  private static final boolean ACTIVE = VERSION.map(KeycloakVersion::supported).orElse(false);
+  private static final Map<String, String> MISSING = missingCapabilities();
+  private static final boolean ACTIVE = MISSING.isEmpty();
   private static final boolean TOKEN_POST_PROCESSORS =
       classExists("org.keycloak.protocol.oidc.token.TokenPostProcessor");
   private static final AtomicBoolean ANNOUNCED = new AtomicBoolean();
 
   private KeycloakRuntime() {}
 
-  /** Whether the extension does anything on this server. */
+  /**
+   * Whether the extension enforces token policies on this server; when not, it refuses the token
+   * requests of bound clients ({@link #refusal}).
+   */
   public static boolean active() {
     return ACTIVE;
+  }
+
+  /**
+   * Why bound clients are refused here, as the {@code error_description} of the refusal: names the
+   * extension, the Keycloak and what it lacks. Never echoes anything of the request.
+   */
+  public static String refusal() {
+    return "policy-bound scopes cannot enforce this client's token policy on Keycloak "
+        + DETECTED
+        + " (missing: "
+        + String.join(", ", MISSING.keySet())
+        + "): the token is refused rather than issued without its policy; an operator installs"
+        + " the extension's release for this Keycloak";
+  }
+
+  /**
+   * What this Keycloak lacks: a version older than {@link KeycloakVersion#OLDEST} or one that
+   * cannot be read, and every capability that does not resolve.
+   */
+  private static Map<String, String> missingCapabilities() {
+    Map<String, String> missing = new LinkedHashMap<>();
+    if (VERSION.isEmpty()) {
+      missing.put("version", "the version " + DETECTED + " cannot be read");
+    } else if (VERSION.get().compareTo(KeycloakVersion.OLDEST) < 0) {
+      missing.put("version", DETECTED + " is older than " + KeycloakVersion.OLDEST);
+    }
+    missing.putAll(Capabilities.missing());
+    return missing;
   }
 
   /**
@@ -54,19 +92,32 @@ public final class KeycloakRuntime {
     }
     if (!ACTIVE) {
       LOG.errorf(
-          "Policy-bound scopes does not support Keycloak %s (supported: %s to %s.x): the extension"
-              + " is INACTIVE. Token requests behave as in stock Keycloak (token policies are not"
-              + " applied) and /realms/{realm}/config is not served. Install the release built"
-              + " for this Keycloak version.",
-          DETECTED, KeycloakVersion.OLDEST, lineOf(KeycloakVersion.NEWEST_LINE));
+          "Policy-bound scopes cannot run on Keycloak %s: missing %s. Token requests of clients"
+              + " bound to a token policy are REFUSED (unauthorized_client) rather than issued"
+              + " without their policy; every other client is untouched; /realms/{realm}/config is"
+              + " not served. Install the extension's release for this Keycloak.",
+          DETECTED,
+          MISSING.entrySet().stream()
+              .map(e -> e.getKey() + " (" + e.getValue() + ")")
+              .collect(Collectors.joining(", ")));
       return;
     }
+    if (!VERSION.map(KeycloakVersion::supported).orElse(false)) {
+      LOG.warnf(
+          "Policy-bound scopes runs on Keycloak %s, newer than the versions it was tested on (%s"
+              + " to %s.x): every capability it needs resolved (%s)",
+          DETECTED,
+          KeycloakVersion.OLDEST,
+          lineOf(KeycloakVersion.NEWEST_LINE),
+          String.join(", ", Capabilities.names()));
+    }
     LOG.infof(
-        "Policy-bound scopes active on Keycloak %s (supported: %s to %s.x); refresh-token grant"
-            + " claim written by %s",
+        "Policy-bound scopes active on Keycloak %s (tested: %s to %s.x; capabilities resolved: %s);"
+            + " refresh-token grant claim written by %s",
         DETECTED,
         KeycloakVersion.OLDEST,
         lineOf(KeycloakVersion.NEWEST_LINE),
+        String.join(", ", Capabilities.names()),
         TOKEN_POST_PROCESSORS
             ? "a token post-processor"
             : "the grant wrapper, which re-signs the refresh token (no token post-processor SPI"

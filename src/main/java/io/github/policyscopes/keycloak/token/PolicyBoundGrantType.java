@@ -104,6 +104,10 @@ final class PolicyBoundGrantType implements OAuth2GrantType {
 
   @Override
   public Response process(Context context) {
+    if (!KeycloakRuntime.active()) {
+      refuseIfBoundOnThisKeycloak(context, context.getClient());
+      return delegate.process(context);
+    }
     if (kind == Kind.REFUSED) {
       return processRefused(context);
     }
@@ -306,10 +310,27 @@ final class PolicyBoundGrantType implements OAuth2GrantType {
   }
 
   /**
-   * A requesting party token is issued with the resource server's scope but names the client of the
-   * token presented ({@code azp}): through a client the config API manages, it would carry roles
-   * that client's own scope does not hold (docs/adr/0022-a-clients-reach-is-derived.md). So bound
-   * and handed-over clients are refused alike.
+   * Where the extension cannot run ({@link KeycloakRuntime#active}), a bound client gets a clear
+   * refusal instead of a token its policy did not shape (docs/adr/0027); nobody else notices.
+   */
+  static void refuseIfBoundOnThisKeycloak(Context context, @Nullable ClientModel client) {
+    if (client != null && !PolicyStore.boundTo(client).isEmpty()) {
+      String description = KeycloakRuntime.refusal();
+      context.getEvent().detail(Details.REASON, description);
+      context.getEvent().error(Errors.NOT_ALLOWED);
+      throw new CorsErrorResponseException(
+          context.getCors(),
+          OAuthErrorException.UNAUTHORIZED_CLIENT,
+          description,
+          Response.Status.BAD_REQUEST);
+    }
+  }
+
+  /**
+   * A requesting party token is built issued with the resource server's scope but names the client
+   * of the token presented ({@code azp}): through a client the config API manages, it would carry
+   * roles that client's own scope does not hold (docs/adr/0022-a-clients-reach-is-derived.md). So
+   * bound and handed-over clients are refused alike.
    */
   private static void refuseIfBound(Context context, @Nullable ClientModel client) {
     if (client != null

@@ -21,12 +21,13 @@ public final class PolicyBoundGrantTypes {
 
   private PolicyBoundGrantTypes() {}
 
-  /** The stock grant wrapped, or the stock grant itself where the extension is inactive. */
+  /**
+   * The stock grant wrapped, on every Keycloak: where the extension cannot run, the wrapper refuses
+   * bound clients and hands every other request to the stock grant ({@link KeycloakRuntime}).
+   */
   private static OAuth2GrantType wrap(
       KeycloakSession session, OAuth2GrantType stock, Kind kind, String grantType) {
-    return KeycloakRuntime.active()
-        ? new PolicyBoundGrantType(session, stock, kind, grantType)
-        : stock;
+    return new PolicyBoundGrantType(session, stock, kind, grantType);
   }
 
   public static final class ClientCredentials extends ClientCredentialsGrantTypeFactory {

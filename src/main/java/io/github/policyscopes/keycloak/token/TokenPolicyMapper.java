@@ -1,6 +1,7 @@
 package io.github.policyscopes.keycloak.token;
 
 import io.github.policyscopes.keycloak.ProviderMessages;
+import io.github.policyscopes.keycloak.compat.KeycloakRuntime;
 import io.github.policyscopes.keycloak.store.PolicyConfig;
 import io.github.policyscopes.keycloak.store.PolicyStore;
 import io.github.policyscopes.policy.Ceiling;
@@ -9,6 +10,7 @@ import io.github.policyscopes.policy.IssuanceDecision;
 import io.github.policyscopes.policy.PolicyValidator.FieldError;
 import io.github.policyscopes.policy.ScopeGrant.GrantResult;
 import io.github.policyscopes.scope.Scopes;
+import jakarta.ws.rs.core.Response;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -16,6 +18,7 @@ import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import org.jspecify.annotations.Nullable;
+import org.keycloak.OAuthErrorException;
 import org.keycloak.models.AuthenticatedClientSessionModel;
 import org.keycloak.models.ClientModel;
 import org.keycloak.models.ClientSessionContext;
@@ -36,6 +39,7 @@ import org.keycloak.provider.ProviderConfigProperty;
 import org.keycloak.representations.AccessToken;
 import org.keycloak.representations.AccessTokenResponse;
 import org.keycloak.representations.IDToken;
+import org.keycloak.services.ErrorResponseException;
 
 /**
  * The token policy as Keycloak sees it: a protocol mapper whose config is the policy. It runs for
@@ -137,6 +141,14 @@ public final class TokenPolicyMapper extends AbstractOIDCProtocolMapper
       KeycloakSession session,
       UserSessionModel userSession,
       ClientSessionContext clientSessionCtx) {
+    if (!KeycloakRuntime.active()) {
+      // a grant the wrapper does not see (device, CIBA, …) on a Keycloak the extension cannot
+      // run on: no token without its policy (docs/adr/0027)
+      throw new ErrorResponseException(
+          OAuthErrorException.UNAUTHORIZED_CLIENT,
+          KeycloakRuntime.refusal(),
+          Response.Status.BAD_REQUEST);
+    }
     ClientModel client = clientSessionCtx.getClientSession().getClient();
     Issuance issuance = Issuance.current(session);
     EffectivePolicy policy = issuance != null ? issuance.policy() : policyOf(client);

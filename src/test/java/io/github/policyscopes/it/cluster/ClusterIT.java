@@ -608,29 +608,147 @@ class ClusterIT {
         cluster.a().lastStartSeconds(), ackPolicies.size(), ackClients.size());
   }
 
-  // ---- 6. an unsupported Keycloak version: inactive, stock behaviour ----
+  // ---- 6. another Keycloak: capabilities decide, never the version; never fail open ----
 
   @Test
   @Order(7)
-  void onAnUnsupportedKeycloakVersionTheExtensionIsInactiveAndKeycloakStock() throws Exception {
+  void onANewerKeycloakItRunsAndOnOneMissingACapabilityItRefusesBoundClients() throws Exception {
     long t = System.nanoTime();
     cluster.b().stop();
     cluster.a().stop();
-    timings.put("unsupported: graceful stop of both nodes", (System.nanoTime() - t) / 1e9);
-    // the same JAR and build; the extension is told it runs on Keycloak 25.0.6
-    cluster.a().jvmOptions("-Dpolicyscopes.keycloak.version=25.0.6");
+    timings.put("capabilities: graceful stop of both nodes", (System.nanoTime() - t) / 1e9);
+
+    // a newer Keycloak where every capability resolves: the extension runs and says so
+    cluster.a().jvmOptions("-Dpolicyscopes.keycloak.version=27.1.0");
     cluster.a().start(false);
-    timings.put("unsupported: node A start", cluster.a().lastStartSeconds());
+    timings.put("capabilities: node A start as 27.1.0", cluster.a().lastStartSeconds());
     adminTokens.clear();
-    List<String> errors =
-        Files.readAllLines(cluster.a().log()).stream()
-            .filter(line -> line.contains("ERROR") && line.contains("Policy-bound scopes"))
-            .toList();
-    System.out.println("Unsupported version, kc-A logged: " + errors);
-    assertThat(errors).as("one clear error at start").hasSize(1);
-    assertThat(errors.get(0)).contains("does not support Keycloak 25.0.6", "INACTIVE");
-    assertStockKeycloak(new TestClient(cluster.a().baseUrl()), "Unsupported version");
+    List<String> newer = ourLogLines(cluster.a().log());
+    System.out.println("As Keycloak 27.1.0, kc-A logged: " + newer);
+    assertThat(newer)
+        .anyMatch(line -> line.contains("WARN") && line.contains("newer than the versions"))
+        .anyMatch(line -> line.contains("active on Keycloak 27.1.0"))
+        .noneMatch(line -> line.contains("ERROR"));
+    TestClient http = new TestClient(cluster.a().baseUrl());
+    Reply enforced = http.clientCredentials("config-reader", "config-reader-secret", ".:**");
+    assertThat(enforced).as("a config scope only the extension can grant").hasStatus(200);
+    assertThat(
+            TestClient.claims(enforced.json().get("access_token").asText()).path("scope").asText())
+        .contains(".:**");
+    cluster.a().stop();
+
+    // a Keycloak lacking a capability: bound clients are refused, clearly; nobody else notices
+    cluster.a().jvmOptions("-Dpolicyscopes.capabilities.missing=secret-rotation-context");
+    cluster.a().start(false);
+    timings.put("capabilities: node A start missing one", cluster.a().lastStartSeconds());
+    adminTokens.clear();
+    List<String> missing = ourLogLines(cluster.a().log());
+    System.out.println("Missing a capability, kc-A logged: " + missing);
+    assertThat(missing)
+        .filteredOn(line -> line.contains("ERROR"))
+        .hasSize(1)
+        .allMatch(
+            line ->
+                line.contains("cannot run on Keycloak")
+                    && line.contains("secret-rotation-context"));
+    http = new TestClient(cluster.a().baseUrl());
+    List<String> probes = new ArrayList<>();
+    for (String bound : List.of("config-admin", "config-reader")) {
+      Reply refused = probe(probes, http.clientCredentials(bound, bound + "-secret", null), bound);
+      assertThat(refused).as(bound).hasStatus(400).hasError("unauthorized_client");
+      assertThat(refused.json().path("error_description").asText())
+          .contains("policy-bound scopes", "secret-rotation-context");
+      assertThat(refused.body()).doesNotContain("access_token");
+    }
+    // the bound public client: the user signs in, the code is not exchanged for a token
+    BrowserLogin browser = new BrowserLogin(http);
+    String redirectUri = "http://localhost:3000/callback";
+    BrowserLogin.Redirect redirect =
+        browser.authorize(TestClient.REALM, "web-app", redirectUri, "openid", "demo", "demo");
+    Reply code =
+        probe(
+            probes,
+            browser.exchange(TestClient.REALM, "web-app", redirectUri, redirect, null),
+            "authorization_code web-app");
+    assertThat(code).hasStatus(400).hasError("unauthorized_client");
+    // a grant the wrapper does not see (the device grant): the policy mapper refuses the token
+    String readerPath =
+        "realms/"
+            + TestClient.REALM
+            + "/clients/"
+            + admin(
+                    http,
+                    "GET",
+                    "realms/" + TestClient.REALM + "/clients?clientId=config-reader",
+                    null)
+                .json()
+                .get(0)
+                .get("id")
+                .asText();
+    setDeviceGrant(http, readerPath, true);
+    Reply codes =
+        http.postForm(
+            http.realmUrl(TestClient.REALM) + "/protocol/openid-connect/auth/device",
+            TestClient.form(
+                "client_id", "config-reader",
+                "client_secret", "config-reader-secret",
+                "scope", "openid"));
+    assertThat(codes).hasStatus(200);
+    assertThat(
+            new BrowserLogin(http)
+                .approveDevice(
+                    java.net.URI.create(codes.json().get("verification_uri_complete").asText()),
+                    "demo",
+                    "demo"))
+        .hasStatusBetween(200, 399);
+    Reply deviceToken =
+        probe(
+            probes,
+            http.token(
+                TestClient.REALM,
+                TestClient.form(
+                    "grant_type", "urn:ietf:params:oauth:grant-type:device_code",
+                    "client_id", "config-reader",
+                    "client_secret", "config-reader-secret",
+                    "device_code", codes.json().get("device_code").asText())),
+            "device_code config-reader");
+    assertThat(deviceToken).hasStatus(400).hasError("unauthorized_client");
+    assertThat(deviceToken.json().path("error_description").asText())
+        .contains("policy-bound scopes");
+    setDeviceGrant(http, readerPath, false);
+    // clients without a policy: untouched (the demo user through admin-cli, the master admin)
+    Reply unbound =
+        probe(
+            probes,
+            http.token(
+                TestClient.REALM,
+                TestClient.form(
+                    "grant_type", "password",
+                    "client_id", "admin-cli",
+                    "username", "demo",
+                    "password", "demo")),
+            "password admin-cli (unbound)");
+    assertThat(unbound).hasStatus(200);
+    probe(probes, admin(http, "GET", "realms", null), "GET admin realms");
+    assertThat(probes).as("nothing answers 5xx").noneMatch(p -> p.startsWith("5"));
+    System.out.println("Missing a capability, on kc-A: " + probes);
     cluster.a().jvmOptions("");
+  }
+
+  /** Turns the device grant on or off for a client, through its whole representation. */
+  private static void setDeviceGrant(TestClient http, String clientPath, boolean on) {
+    com.fasterxml.jackson.databind.node.ObjectNode client =
+        (com.fasterxml.jackson.databind.node.ObjectNode)
+            admin(http, "GET", clientPath, null).json();
+    ((com.fasterxml.jackson.databind.node.ObjectNode) client.with("attributes"))
+        .put("oauth2.device.authorization.grant.enabled", Boolean.toString(on));
+    assertThat(admin(http, "PUT", clientPath, client)).hasStatus(204);
+  }
+
+  private static List<String> ourLogLines(Path log) throws java.io.IOException {
+    return Files.readAllLines(log).stream()
+        .filter(line -> line.contains("Policy-bound scopes"))
+        .toList();
   }
 
   // ---- 7. uninstall ----
