@@ -50,15 +50,13 @@ public final class KeycloakRuntime {
 
   /**
    * Why bound clients are refused here, as the {@code error_description} of the refusal: names the
-   * extension, the Keycloak and what it lacks. Never echoes anything of the request.
+   * extension and where to look, not the Keycloak version or what it lacks (anyone can provoke the
+   * refusal with a public client's id; the start log's {@code ERROR} has the details).
    */
   public static String refusal() {
-    return "policy-bound scopes cannot enforce this client's token policy on Keycloak "
-        + DETECTED
-        + " (missing: "
-        + String.join(", ", MISSING.keySet())
-        + "): the token is refused rather than issued without its policy; an operator installs"
-        + " the extension's release for this Keycloak";
+    return "policy-bound scopes cannot enforce this client's token policy on this Keycloak: the"
+        + " token is refused rather than issued without its policy (the server log says what is"
+        + " missing)";
   }
 
   /**

@@ -92,7 +92,9 @@ public final class PolicyStore {
   public static @Nullable EffectivePolicy effectiveFor(
       ClientModel client, Map<String, ClientScopeModel> defaultScopes) {
     if (!KeycloakRuntime.active()) {
-      return null; // an unsupported Keycloak: every client is issued tokens as in stock Keycloak
+      // a Keycloak the extension cannot run on: the grant wrapper and the policy mapper refuse
+      // bound clients (docs/adr/0027); nothing here decides for them
+      return null;
     }
     List<TokenPolicy> policies = boundTo(client, defaultScopes);
     if (policies.isEmpty()) {

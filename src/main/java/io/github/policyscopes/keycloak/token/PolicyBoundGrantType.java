@@ -104,12 +104,12 @@ final class PolicyBoundGrantType implements OAuth2GrantType {
 
   @Override
   public Response process(Context context) {
+    if (kind == Kind.REFUSED) {
+      return processRefused(context); // needs nothing of Keycloak the extension probes
+    }
     if (!KeycloakRuntime.active()) {
       refuseIfBoundOnThisKeycloak(context, context.getClient());
       return delegate.process(context);
-    }
-    if (kind == Kind.REFUSED) {
-      return processRefused(context);
     }
     ClientModel client = context.getClient();
     Map<String, ClientScopeModel> defaultScopes =

@@ -14,8 +14,9 @@ import org.keycloak.protocol.oidc.grants.TokenExchangeGrantTypeFactory;
 /**
  * Factories that take over Keycloak's built-in grant types: same id, shortcut and support checks
  * (inherited), and a package outside {@code org.keycloak}, so Keycloak prefers them (see
- * docs/adr/0004-grant-wrapping.md). Each wraps the stock grant it replaces; on a Keycloak version
- * the extension does not support, each hands out the stock grant itself.
+ * docs/adr/0004-grant-wrapping.md). Each wraps the stock grant it replaces; on a Keycloak the
+ * extension cannot run on, the wrapper refuses bound clients and hands every other request to the
+ * stock grant (docs/adr/0027-capabilities-not-versions.md).
  */
 public final class PolicyBoundGrantTypes {
 

@@ -233,6 +233,9 @@ public final class TokenPolicyMapper extends AbstractOIDCProtocolMapper
       KeycloakSession session,
       UserSessionModel userSession,
       ClientSessionContext clientSessionCtx) {
+    if (!KeycloakRuntime.active()) {
+      return Withheld.idToken(token);
+    }
     return ClaimFilter.idToken(token, session, userSession, clientSessionCtx);
   }
 
@@ -243,6 +246,9 @@ public final class TokenPolicyMapper extends AbstractOIDCProtocolMapper
       KeycloakSession session,
       UserSessionModel userSession,
       ClientSessionContext clientSessionCtx) {
+    if (!KeycloakRuntime.active()) {
+      return Withheld.accessToken(token);
+    }
     return ClaimFilter.userInfo(token, session, userSession, clientSessionCtx);
   }
 
@@ -253,6 +259,9 @@ public final class TokenPolicyMapper extends AbstractOIDCProtocolMapper
       KeycloakSession session,
       UserSessionModel userSession,
       ClientSessionContext clientSessionCtx) {
+    if (!KeycloakRuntime.active()) {
+      return Withheld.accessToken(token);
+    }
     return ClaimFilter.introspection(token, session, userSession, clientSessionCtx);
   }
 

@@ -635,6 +635,19 @@ class ClusterIT {
     assertThat(
             TestClient.claims(enforced.json().get("access_token").asText()).path("scope").asText())
         .contains(".:**");
+    // a user's token of the bound public client, issued while the extension runs
+    BrowserLogin before = new BrowserLogin(http);
+    String callback = "http://localhost:3000/callback";
+    Reply issuedBefore =
+        before.exchange(
+            TestClient.REALM,
+            "web-app",
+            callback,
+            before.authorize(TestClient.REALM, "web-app", callback, "openid email", "demo", "demo"),
+            null);
+    assertThat(issuedBefore).hasStatus(200);
+    String userToken = issuedBefore.json().get("access_token").asText();
+    assertThat(userInfo(http, userToken).json().has("email")).as("userinfo while running").isTrue();
     cluster.a().stop();
 
     // a Keycloak lacking a capability: bound clients are refused, clearly; nobody else notices
@@ -657,7 +670,8 @@ class ClusterIT {
       Reply refused = probe(probes, http.clientCredentials(bound, bound + "-secret", null), bound);
       assertThat(refused).as(bound).hasStatus(400).hasError("unauthorized_client");
       assertThat(refused.json().path("error_description").asText())
-          .contains("policy-bound scopes", "secret-rotation-context");
+          .contains("policy-bound scopes", "server log")
+          .doesNotContain("secret-rotation-context", "26.7");
       assertThat(refused.body()).doesNotContain("access_token");
     }
     // the bound public client: the user signs in, the code is not exchanged for a token
@@ -716,6 +730,14 @@ class ClusterIT {
     assertThat(deviceToken.json().path("error_description").asText())
         .contains("policy-bound scopes");
     setDeviceGrant(http, readerPath, false);
+    // the token issued before: userinfo shows who, never the claims its policy shaped
+    Reply afterwards =
+        probe(probes, userInfo(http, userToken), "userinfo web-app token from before");
+    assertThat(afterwards).hasStatusIn(200, 401);
+    if (afterwards.status() == 200) {
+      assertThat(afterwards.json().has("email")).as("userinfo while refusing").isFalse();
+      assertThat(afterwards.json().path("sub").asText()).isNotEmpty();
+    }
     // clients without a policy: untouched (the demo user through admin-cli, the master admin)
     Reply unbound =
         probe(
@@ -743,6 +765,12 @@ class ClusterIT {
     ((com.fasterxml.jackson.databind.node.ObjectNode) client.with("attributes"))
         .put("oauth2.device.authorization.grant.enabled", Boolean.toString(on));
     assertThat(admin(http, "PUT", clientPath, client)).hasStatus(204);
+  }
+
+  private static Reply userInfo(TestClient http, String token) {
+    return http.send(
+        get(http.realmUrl(TestClient.REALM) + "/protocol/openid-connect/userinfo")
+            .header("Authorization", "Bearer " + token));
   }
 
   private static List<String> ourLogLines(Path log) throws java.io.IOException {
