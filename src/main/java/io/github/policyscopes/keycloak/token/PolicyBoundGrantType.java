@@ -315,37 +315,35 @@ final class PolicyBoundGrantType implements OAuth2GrantType {
    */
   static void refuseIfBoundOnThisKeycloak(Context context, @Nullable ClientModel client) {
     if (client != null && !PolicyStore.boundTo(client).isEmpty()) {
-      String description = KeycloakRuntime.refusal();
-      context.getEvent().detail(Details.REASON, description);
-      context.getEvent().error(Errors.NOT_ALLOWED);
-      throw new CorsErrorResponseException(
-          context.getCors(),
-          OAuthErrorException.UNAUTHORIZED_CLIENT,
-          description,
-          Response.Status.BAD_REQUEST);
+      refuse(context, KeycloakRuntime.refusal());
     }
   }
 
   /**
-   * A requesting party token is built issued with the resource server's scope but names the client
-   * of the token presented ({@code azp}): through a client the config API manages, it would carry
-   * roles that client's own scope does not hold (docs/adr/0022-a-clients-reach-is-derived.md). So
-   * bound and handed-over clients are refused alike.
+   * A requesting party token is issued with the resource server's scope but names the client of the
+   * token presented ({@code azp}): through a client the config API manages, it would carry roles
+   * that client's own scope does not hold (docs/adr/0022-a-clients-reach-is-derived.md). So bound
+   * and handed-over clients are refused alike.
    */
   private static void refuseIfBound(Context context, @Nullable ClientModel client) {
     if (client != null
         && (!PolicyStore.boundTo(client).isEmpty() || HandOver.isHandedOver(client))) {
-      String description =
+      refuse(
+          context,
           "UMA tickets are not available to clients bound to a token policy or managed by the"
-              + " config API";
-      context.getEvent().detail(Details.REASON, description);
-      context.getEvent().error(Errors.NOT_ALLOWED);
-      throw new CorsErrorResponseException(
-          context.getCors(),
-          OAuthErrorException.UNAUTHORIZED_CLIENT,
-          description,
-          Response.Status.BAD_REQUEST);
+              + " config API");
     }
+  }
+
+  /** {@code 400 unauthorized_client} with its reason, in the event too. */
+  private static void refuse(Context context, String description) {
+    context.getEvent().detail(Details.REASON, description);
+    context.getEvent().error(Errors.NOT_ALLOWED);
+    throw new CorsErrorResponseException(
+        context.getCors(),
+        OAuthErrorException.UNAUTHORIZED_CLIENT,
+        description,
+        Response.Status.BAD_REQUEST);
   }
 
   /**
