@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Builds the extension, fetches Keycloak 26.7.3 through Maven, installs the JAR and the demo realm
+# Builds the extension, fetches Keycloak 26.7.5 through Maven, installs the JAR and the demo realm
 # (realm-export/), and starts Keycloak in dev mode on http://localhost:8080 (admin / admin), with its
 # embedded H2 database under kc-demo/. Needs only Java 17 and Maven.
 #
@@ -13,7 +13,7 @@ cd "$(dirname "$0")"
 
 demo_dir="$PWD/kc-demo"
 mvn -B -q -DskipTests -Dkeycloak.dist.dir="$demo_dir" package dependency:unpack@unpack-keycloak
-home="$demo_dir/keycloak-26.7.3"
+home="$demo_dir/keycloak-26.7.5"
 
 if [[ "${1:-}" == "--cluster" ]]; then
   mvn -B -q -Dmdep.includeScope=test -Dmdep.outputFile=target/test-classpath.txt \

@@ -13,7 +13,7 @@ import org.testcontainers.DockerClientFactory;
  */
 final class ContainerServer implements KeycloakServer {
 
-  static final String IMAGE = "quay.io/keycloak/keycloak:26.7.3";
+  static final String IMAGE = "quay.io/keycloak/keycloak:26.7.5";
 
   private final KeycloakContainer container;
   private final double startSeconds;
