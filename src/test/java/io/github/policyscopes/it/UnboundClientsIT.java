@@ -11,9 +11,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
- * A client with no token policy behaves exactly like stock Keycloak (26.7.5 in the main run): same successes, same
- * errors, byte for byte where Keycloak's answer is fixed text. The expected bodies are what a stock
- * server answers (keycloak-26.7-internals.md §1.3).
+ * A client with no token policy behaves exactly like stock Keycloak (26.7.5 in the main run): same
+ * successes, same errors, byte for byte where Keycloak's answer is fixed text. The expected bodies
+ * are what a stock server answers (keycloak-26.7-internals.md §1.3).
  */
 @Tag("compat") // also runs on every other supported Keycloak version (pom.xml)
 @ExtendWith(KeycloakServerExtension.class)
