@@ -33,6 +33,10 @@ public final class IssuanceDecision {
    */
   public static final int MAX_SCOPE_PARAMETER = 4000;
 
+  /** The {@code error_description} of a reject-mode refusal, before the dropped scopes. */
+  public static final String REJECTED_DESCRIPTION =
+      "Scopes not allowed by the client's token policy: ";
+
   /**
    * The most distinct deny scopes ({@code -:…}) one token request may ask for. A requested deny is
    * granted whatever the policy says, so without a limit every token could carry kilobytes of

@@ -10,7 +10,9 @@ import java.util.stream.Collectors;
 import org.jspecify.annotations.Nullable;
 import org.keycloak.common.Profile;
 import org.keycloak.models.ClientScopeModel;
+import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.RealmModel;
+import org.keycloak.services.clientpolicy.DefaultClientPolicyManager;
 import org.keycloak.services.managers.AuthenticationManager;
 
 /**
@@ -80,6 +82,17 @@ public final class Capabilities {
                 "getCibaPolicy",
                 "isOrganizationsEnabled",
                 "getMasterAdminClient"));
+    probes.put(
+        "client-policy-manager",
+        () -> {
+          try {
+            // the grant's scopes decided where they are asked for (keycloak.token)
+            DefaultClientPolicyManager.class.getConstructor(KeycloakSession.class);
+            return methods(DefaultClientPolicyManager.class, "triggerOnEvent");
+          } catch (NoSuchMethodException absent) {
+            return "DefaultClientPolicyManager(KeycloakSession)";
+          }
+        });
     return probes;
   }
 

@@ -199,8 +199,7 @@ final class ClientEvaluation {
         rejected || result.granted().isEmpty() ? null : result.scopeString(),
         rejected ? "invalid_scope" : null,
         rejected
-            ? "Scopes not allowed by the client's token policy: "
-                + String.join(" ", askedOnly.dropped())
+            ? IssuanceDecision.REJECTED_DESCRIPTION + String.join(" ", askedOnly.dropped())
             : null,
         scopes,
         sticky,

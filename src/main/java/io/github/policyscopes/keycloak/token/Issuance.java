@@ -21,6 +21,22 @@ final class Issuance {
 
   private static final String ATTRIBUTE = Issuance.class.getName();
 
+  /** Set for the length of every token request a grant wrapper serves, bound client or not. */
+  private static final String SERVED_ATTRIBUTE = ATTRIBUTE + ".served";
+
+  /**
+   * The claim of a refresh token issued to a bound client that holds the grant a refresh may not
+   * exceed. Keycloak's own {@code scope} of a refresh token is its client-scope bookkeeping, never
+   * a ceiling.
+   */
+  static final String GRANT_CLAIM = "policy_grant";
+
+  /**
+   * The claim of a refresh token issued with an exchanged token: the subject token's expiry, which
+   * no token refreshed from it may pass.
+   */
+  static final String NOT_AFTER_CLAIM = "policy_not_after";
+
   /** Event detail keys, next to Keycloak's own ({@code scope}, {@code grant_type}, …). */
   static final String GRANTED_DETAIL = "granted_scopes";
 
@@ -39,6 +55,30 @@ final class Issuance {
   private @Nullable GrantResult result;
 
   /**
+   * A grant whose scopes the user approved at another endpoint ({@link GrantKind.Consented}): the
+   * scopes Keycloak grants from that approval are the request.
+   */
+  static Issuance consented(
+      EffectivePolicy policy, Set<String> defaultScopes, @Nullable EventBuilder event) {
+    return new Issuance(policy, defaultScopes, List.of(), false, Ceiling.NONE, null, event);
+  }
+
+  /**
+   * A grant whose token request names the scopes ({@link GrantKind.Requested}), or refreshes or
+   * exchanges a token. Parameters as {@link #Issuance}.
+   */
+  static Issuance requested(
+      EffectivePolicy policy,
+      Set<String> defaultScopes,
+      List<String> requested,
+      boolean explicit,
+      Ceiling ceiling,
+      @Nullable Long notAfter,
+      @Nullable EventBuilder event) {
+    return new Issuance(policy, defaultScopes, requested, explicit, ceiling, notAfter, event);
+  }
+
+  /**
    * @param policy the client's policies, merged, as read at the start of the request
    * @param defaultScopes the names of the client's default client scopes
    * @param requested the scopes the client asked for, or for refresh and exchange without a {@code
@@ -51,7 +91,7 @@ final class Issuance {
    * @param event the request's event, still open: the details land in it before it is sent; null
    *     when Keycloak gives none (then nothing is recorded in an event)
    */
-  Issuance(
+  private Issuance(
       EffectivePolicy policy,
       Set<String> defaultScopes,
       List<String> requested,
@@ -71,6 +111,19 @@ final class Issuance {
   /** The issuance of this request; null outside a policy-bound token request. */
   static @Nullable Issuance current(KeycloakSession session) {
     return (Issuance) session.getAttribute(ATTRIBUTE);
+  }
+
+  /**
+   * Marks the request as served by a grant wrapper, for every client: a token of a bound client
+   * issued in a token request without this mark comes from a grant the extension does not serve.
+   */
+  static void markServed(KeycloakSession session, String grantType) {
+    session.setAttribute(SERVED_ATTRIBUTE, grantType);
+  }
+
+  /** Whether a grant wrapper serves this request ({@link #markServed}). */
+  static boolean served(KeycloakSession session) {
+    return session.getAttribute(SERVED_ATTRIBUTE) != null;
   }
 
   void attach(KeycloakSession session) {
@@ -120,10 +173,9 @@ final class Issuance {
 
   /**
    * Writes into a refresh token of this issuance the grant a refresh may not exceed ({@value
-   * PolicyBoundGrantType#GRANT_CLAIM}) and, for an exchange, the subject token's expiry ({@value
-   * PolicyBoundGrantType#NOT_AFTER_CLAIM}), capping the refresh token's own expiry there: an
-   * exchanged token never outlives its subject, through a refresh neither. Nothing before the
-   * mapper decided.
+   * #GRANT_CLAIM}) and, for an exchange, the subject token's expiry ({@value #NOT_AFTER_CLAIM}),
+   * capping the refresh token's own expiry there: an exchanged token never outlives its subject,
+   * through a refresh neither. Nothing before the mapper decided.
    *
    * @return whether the token was changed
    */
@@ -131,11 +183,9 @@ final class Issuance {
     if (result == null || refreshToken == null) {
       return false;
     }
-    refreshToken
-        .getOtherClaims()
-        .put(PolicyBoundGrantType.GRANT_CLAIM, String.join(" ", refreshCeiling()));
+    refreshToken.getOtherClaims().put(GRANT_CLAIM, String.join(" ", refreshCeiling()));
     if (notAfter != null) {
-      refreshToken.getOtherClaims().put(PolicyBoundGrantType.NOT_AFTER_CLAIM, notAfter);
+      refreshToken.getOtherClaims().put(NOT_AFTER_CLAIM, notAfter);
       if (refreshToken.getExp() == null || refreshToken.getExp() > notAfter) {
         refreshToken.exp(notAfter);
       }

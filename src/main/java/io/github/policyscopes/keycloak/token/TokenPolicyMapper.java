@@ -10,6 +10,7 @@ import io.github.policyscopes.policy.IssuanceDecision;
 import io.github.policyscopes.policy.PolicyValidator.FieldError;
 import io.github.policyscopes.policy.ScopeGrant.GrantResult;
 import io.github.policyscopes.scope.Scopes;
+import jakarta.ws.rs.core.MultivaluedMap;
 import jakarta.ws.rs.core.Response;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
@@ -18,7 +19,9 @@ import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import org.jspecify.annotations.Nullable;
+import org.keycloak.OAuth2Constants;
 import org.keycloak.OAuthErrorException;
+import org.keycloak.http.HttpRequest;
 import org.keycloak.models.AuthenticatedClientSessionModel;
 import org.keycloak.models.ClientModel;
 import org.keycloak.models.ClientSessionContext;
@@ -155,6 +158,9 @@ public final class TokenPolicyMapper extends AbstractOIDCProtocolMapper
     if (policy == null) {
       return token; // e.g. the admin console's token preview of an unbound client
     }
+    if (issuance == null) {
+      refuseGrantNotServed(session);
+    }
     List<String> requested = issuance == null ? List.of() : issuance.requested();
     Ceiling ceiling = issuance == null ? Ceiling.NONE : issuance.ceiling();
     // what Keycloak puts into the token: the scopes it lists, and the optional ones it does not
@@ -183,6 +189,37 @@ public final class TokenPolicyMapper extends AbstractOIDCProtocolMapper
       issuance.record(result);
     }
     return token;
+  }
+
+  /**
+   * A token request no grant wrapper serves: a grant type this extension does not know (a newer
+   * Keycloak's, another extension's, OID4VCI's pre-authorized code). Its scopes may be asked for,
+   * or set after this mapper, in ways the policy cannot see: refused to bound clients with a clear
+   * error, never issued as stock (docs/adr/0028-every-grant.md). Tokens outside the token endpoint
+   * (the implicit flow, the admin console's preview) have no grant type and are decided as usual.
+   */
+  private static void refuseGrantNotServed(KeycloakSession session) {
+    if (Issuance.served(session)) {
+      return;
+    }
+    MultivaluedMap<String, String> form = formOf(session);
+    String grantType = form == null ? null : form.getFirst(OAuth2Constants.GRANT_TYPE);
+    if (grantType != null) {
+      throw new ErrorResponseException(
+          OAuthErrorException.UNAUTHORIZED_CLIENT,
+          "The grant type " + grantType + " is not available to clients bound to a token policy",
+          Response.Status.BAD_REQUEST);
+    }
+  }
+
+  /** The request's form, or null outside an HTTP request (no token request, then). */
+  private static @Nullable MultivaluedMap<String, String> formOf(KeycloakSession session) {
+    try {
+      HttpRequest request = session.getContext().getHttpRequest();
+      return request == null ? null : request.getDecodedFormParameters();
+    } catch (RuntimeException noRequest) {
+      return null;
+    }
   }
 
   /**

@@ -10,6 +10,8 @@ import io.github.policyscopes.it.KeycloakServerExtension;
 import io.github.policyscopes.it.Reply;
 import io.github.policyscopes.it.TestClient;
 import io.github.policyscopes.it.api.ConfigApi;
+import io.github.policyscopes.it.foreign.ForeignGrant;
+import io.github.policyscopes.it.foreign.ForeignGrantTypeFactory;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -618,7 +620,12 @@ class ClusterIT {
     cluster.a().stop();
     timings.put("capabilities: graceful stop of both nodes", (System.nanoTime() - t) / 1e9);
 
-    // a newer Keycloak where every capability resolves: the extension runs and says so
+    // a newer Keycloak where every capability resolves, with a grant type the extension does not
+    // know (as a newer Keycloak or another extension brings one): the extension runs and says so
+    ForeignGrant.install(cluster.a().home());
+    t = System.nanoTime();
+    KeycloakCluster.build(cluster.a().home(), cluster.logDir().resolve("build-foreign-grant.log"));
+    timings.put("capabilities: kc.sh build with a foreign grant", (System.nanoTime() - t) / 1e9);
     cluster.a().jvmOptions("-Dpolicyscopes.keycloak.version=27.1.0");
     cluster.a().start(false);
     timings.put("capabilities: node A start as 27.1.0", cluster.a().lastStartSeconds());
@@ -635,6 +642,36 @@ class ClusterIT {
     assertThat(
             TestClient.claims(enforced.json().get("access_token").asText()).path("scope").asText())
         .contains(".:**");
+    // the grant it does not know: refused to a bound client, clearly; stock for an unbound one
+    Reply foreign =
+        http.token(
+            TestClient.REALM,
+            TestClient.form(
+                "grant_type", ForeignGrantTypeFactory.GRANT_TYPE,
+                "client_id", "config-reader",
+                "client_secret", "config-reader-secret"));
+    assertThat(foreign).as("a bound client on a foreign grant").hasStatus(400);
+    assertThat(foreign).hasError("unauthorized_client");
+    assertThat(foreign.json().path("error_description").asText())
+        .isEqualTo(
+            "The grant type "
+                + ForeignGrantTypeFactory.GRANT_TYPE
+                + " is not available to clients bound to a token policy");
+    Map<String, Object> unboundClient = new LinkedHashMap<>();
+    unboundClient.put("clientId", "foreign-grant-unbound");
+    unboundClient.put("secret", "foreign-grant-secret");
+    unboundClient.put("publicClient", false);
+    unboundClient.put("serviceAccountsEnabled", true);
+    assertThat(admin(http, "POST", "realms/" + TestClient.REALM + "/clients", unboundClient))
+        .hasStatus(201);
+    Reply stock =
+        http.token(
+            TestClient.REALM,
+            TestClient.form(
+                "grant_type", ForeignGrantTypeFactory.GRANT_TYPE,
+                "client_id", "foreign-grant-unbound",
+                "client_secret", "foreign-grant-secret"));
+    assertThat(stock).as("an unbound client on the foreign grant").hasStatus(200);
     // a user's token of the bound public client, issued while the extension runs
     BrowserLogin before = new BrowserLogin(http);
     String callback = "http://localhost:3000/callback";

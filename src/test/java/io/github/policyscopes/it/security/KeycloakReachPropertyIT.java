@@ -7,13 +7,13 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.github.policyscopes.it.BrowserLogin;
 import io.github.policyscopes.it.CibaDevice;
 import io.github.policyscopes.it.Fixtures;
+import io.github.policyscopes.it.Flows;
 import io.github.policyscopes.it.KeycloakServerExtension;
 import io.github.policyscopes.it.Reply;
 import io.github.policyscopes.it.TestClient;
 import jakarta.ws.rs.core.Response;
 import java.net.URI;
 import java.net.http.HttpRequest;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -750,81 +750,22 @@ class KeycloakReachPropertyIT {
             scope));
   }
 
-  /**
-   * CIBA for the admin user: the client asks Keycloak's backchannel authentication endpoint,
-   * Keycloak asks the user's device ({@link CibaDevice}), the device approves, the client polls
-   * once.
-   */
+  /** CIBA for the admin user, approved on the test device ({@link Flows#ciba}). */
   private static Reply ciba(Built built, String scope) throws Exception {
-    CibaDevice device = CibaDevice.get();
-    device.forget(ADMIN_USER);
-    Reply authentication =
-        http.postForm(
-            http.realmUrl(realm) + "/protocol/openid-connect/ext/ciba/auth",
-            TestClient.form(
-                "client_id",
-                built.clientId,
-                "client_secret",
-                Fixtures.SECRET,
-                "login_hint",
-                ADMIN_USER,
-                "scope",
-                scope));
-    if (authentication.status() != 200) {
-      return authentication;
-    }
-    Reply approved =
-        CibaDevice.answer(http, realm, device.await(ADMIN_USER, Duration.ofSeconds(15)), true);
-    if (approved.status() >= 400) {
-      return approved;
-    }
-    return http.token(
-        realm,
-        TestClient.form(
-            "grant_type",
-            "urn:openid:params:grant-type:ciba",
-            "client_id",
-            built.clientId,
-            "client_secret",
-            Fixtures.SECRET,
-            "auth_req_id",
-            authentication.json().get("auth_req_id").asText()));
+    return Flows.ciba(
+            http, new Flows.Client(realm, built.clientId, Fixtures.SECRET), ADMIN_USER, scope)
+        .last();
   }
 
-  /**
-   * The device authorization grant (RFC 8628) for the admin user: the device asks for a user code,
-   * the user signs in at the verification URI and approves, the device polls once.
-   */
+  /** The device authorization grant for the admin user ({@link Flows#device}). */
   private static Reply device(Built built, String scope) throws Exception {
-    Reply authorization =
-        http.postForm(
-            http.realmUrl(realm) + "/protocol/openid-connect/auth/device",
-            TestClient.form(
-                "client_id", built.clientId,
-                "client_secret", Fixtures.SECRET,
-                "scope", scope));
-    if (authorization.status() != 200) {
-      return authorization;
-    }
-    JsonNode codes = authorization.json();
-    Reply approved =
-        new BrowserLogin(http)
-            .approveDevice(
-                URI.create(codes.get("verification_uri_complete").asText()), ADMIN_USER, PASSWORD);
-    if (approved.status() >= 400) {
-      return approved;
-    }
-    return http.token(
-        realm,
-        TestClient.form(
-            "grant_type",
-            "urn:ietf:params:oauth:grant-type:device_code",
-            "client_id",
-            built.clientId,
-            "client_secret",
-            Fixtures.SECRET,
-            "device_code",
-            codes.get("device_code").asText()));
+    return Flows.device(
+            http,
+            new Flows.Client(realm, built.clientId, Fixtures.SECRET),
+            ADMIN_USER,
+            PASSWORD,
+            scope)
+        .last();
   }
 
   // ---- what a token reaches ----

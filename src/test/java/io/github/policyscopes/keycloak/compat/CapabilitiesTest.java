@@ -31,7 +31,8 @@ class CapabilitiesTest {
             "revisions",
             "features",
             "client-scope-parameterized",
-            "realm-grant-config");
+            "realm-grant-config",
+            "client-policy-manager");
     assertThat(Capabilities.missing()).containsOnlyKeys("revisions");
   }
 

@@ -1,0 +1,115 @@
+package io.github.policyscopes.keycloak.token;
+
+import io.github.policyscopes.keycloak.compat.KeycloakRuntime;
+import io.github.policyscopes.keycloak.store.PolicyStore;
+import io.github.policyscopes.policy.Ceiling;
+import io.github.policyscopes.policy.EffectivePolicy;
+import io.github.policyscopes.policy.IssuanceDecision;
+import io.github.policyscopes.policy.ScopeGrant.GrantResult;
+import io.github.policyscopes.scope.Scopes;
+import java.util.List;
+import java.util.Set;
+import org.jspecify.annotations.Nullable;
+import org.keycloak.OAuthErrorException;
+import org.keycloak.models.ClientModel;
+import org.keycloak.models.KeycloakSession;
+import org.keycloak.protocol.oidc.grants.ciba.clientpolicy.context.BackchannelAuthenticationRequestContext;
+import org.keycloak.protocol.oidc.grants.device.clientpolicy.context.DeviceAuthorizationRequestContext;
+import org.keycloak.services.clientpolicy.ClientPolicyContext;
+import org.keycloak.services.clientpolicy.ClientPolicyException;
+import org.keycloak.services.clientpolicy.context.AuthorizationRequestContext;
+
+/**
+ * The issuance decision where a grant's scopes are asked for before the token request: the
+ * authorization endpoint (code flow), the device authorization endpoint (RFC 8628) and the
+ * backchannel authentication endpoint (CIBA). Keycloak asks its client policies about each such
+ * request once the client is known and the request parsed ({@link PolicyBoundClientPolicies}); a
+ * bound client's request is decided here with the same {@link IssuanceDecision} as a token request
+ * (contract I19):
+ *
+ * <ul>
+ *   <li>a request refused whatever the policy says, and in reject mode a request the policy drops
+ *       scopes of, end with {@code invalid_scope} (RFC 6749 §4.1.2.1, RFC 8628 §3.2, CIBA Core
+ *       §13): Keycloak answers a client-policy refusal with its error and description, and sends
+ *       the event as an error;
+ *   <li>a CIBA request is cut down to what the policy grants before Keycloak sends it to the user's
+ *       authentication device, so the user approves no scope the client will not get. (The device
+ *       and code flows' consent shows Keycloak's client scopes; the token is decided when it is
+ *       issued, docs/adr/0028.)
+ * </ul>
+ */
+final class AuthorizationRequests {
+
+  private AuthorizationRequests() {}
+
+  /** Decides a request of a bound client; does nothing for any other client or event. */
+  static void decide(KeycloakSession session, ClientPolicyContext context)
+      throws ClientPolicyException {
+    switch (context.getEvent()) {
+      case AUTHORIZATION_REQUEST ->
+          check(
+              session,
+              ((AuthorizationRequestContext) context).getAuthorizationEndpointRequest().getScope());
+      case DEVICE_AUTHORIZATION_REQUEST ->
+          check(session, ((DeviceAuthorizationRequestContext) context).getRequest().getScope());
+      case BACKCHANNEL_AUTHENTICATION_REQUEST -> backchannel(session, context);
+      default -> {
+        // no scopes asked for here
+      }
+    }
+  }
+
+  /**
+   * CIBA: Keycloak has added the client's default client scopes shown on consent screens to the
+   * request's scope; what the policy does not grant of it all is left out of what the user's device
+   * is asked to approve (and of what the token request later finds).
+   */
+  private static void backchannel(KeycloakSession session, ClientPolicyContext context)
+      throws ClientPolicyException {
+    BackchannelAuthenticationRequestContext ciba =
+        (BackchannelAuthenticationRequestContext) context;
+    EffectivePolicy policy = policyOf(session);
+    if (policy == null) {
+      return;
+    }
+    List<String> asked = Scopes.split(ciba.getRequest().getScope());
+    refuseOrReject(asked, policy);
+    List<String> withDefaults = Scopes.split(ciba.getParsedRequest().getScope());
+    Set<String> granted =
+        Set.copyOf(IssuanceDecision.decide(asked, withDefaults, Ceiling.NONE, policy).granted());
+    ciba.getParsedRequest()
+        .setScope(
+            String.join(" ", withDefaults.stream().filter(granted::contains).distinct().toList()));
+  }
+
+  private static void check(KeycloakSession session, @Nullable String scope)
+      throws ClientPolicyException {
+    EffectivePolicy policy = policyOf(session);
+    if (policy != null) {
+      refuseOrReject(Scopes.split(scope), policy);
+    }
+  }
+
+  /** Throws where a token request with these scopes would be refused. */
+  private static void refuseOrReject(List<String> asked, EffectivePolicy policy)
+      throws ClientPolicyException {
+    String refusal = IssuanceDecision.requestRefusal(asked);
+    if (refusal != null) {
+      throw new ClientPolicyException(OAuthErrorException.INVALID_SCOPE, refusal);
+    }
+    GrantResult decided = IssuanceDecision.decide(asked, List.of(), Ceiling.NONE, policy);
+    if (IssuanceDecision.rejects(decided, policy)) {
+      throw new ClientPolicyException(
+          OAuthErrorException.INVALID_SCOPE,
+          IssuanceDecision.REJECTED_DESCRIPTION + String.join(" ", decided.dropped()));
+    }
+  }
+
+  private static @Nullable EffectivePolicy policyOf(KeycloakSession session) {
+    ClientModel client = session.getContext().getClient();
+    if (client == null || !KeycloakRuntime.active()) {
+      return null; // where the extension cannot run, the token request refuses bound clients
+    }
+    return PolicyStore.effectiveFor(client);
+  }
+}

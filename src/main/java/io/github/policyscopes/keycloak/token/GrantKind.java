@@ -1,0 +1,131 @@
+package io.github.policyscopes.keycloak.token;
+
+import io.github.policyscopes.scope.Scope;
+import io.github.policyscopes.scope.Scopes;
+import jakarta.ws.rs.core.MultivaluedMap;
+import java.util.List;
+import org.jboss.logging.Logger;
+import org.jspecify.annotations.Nullable;
+import org.keycloak.OAuth2Constants;
+import org.keycloak.jose.jws.JWSInput;
+import org.keycloak.jose.jws.JWSInputException;
+import org.keycloak.representations.AccessToken;
+import org.keycloak.representations.RefreshToken;
+
+/**
+ * How a grant type asks for scopes, and what its new token may not exceed. Every grant the wrapper
+ * serves is one of these; each decides through the one {@code IssuanceDecision} (contract I19).
+ *
+ * <ul>
+ *   <li>{@link Requested}: the token request's {@code scope} is the request ({@code
+ *       client_credentials}, {@code password}, the JWT authorization grant of RFC 7523);
+ *   <li>{@link Consented}: the user approved the scopes at another endpoint (the authorization,
+ *       device authorization or backchannel authentication endpoint); the token request carries
+ *       none, and the scopes Keycloak grants from that approval are the request ({@code
+ *       authorization_code}, the device grant, CIBA, OID4VCI's pre-authorized code);
+ *   <li>{@link Refreshed} and {@link Exchanged}: like {@link Requested}, never past the grant of
+ *       the token presented.
+ * </ul>
+ */
+sealed interface GrantKind {
+
+  GrantKind REQUESTED = new Requested();
+  GrantKind CONSENTED = new Consented();
+  GrantKind REFRESHED = new Refreshed();
+  GrantKind EXCHANGED = new Exchanged();
+
+  /** Whether the token request's {@code scope} parameter is the request. */
+  default boolean scopeInRequest() {
+    return true;
+  }
+
+  /**
+   * The grant a refreshed or exchanged token may not exceed, read from the presented token, or null
+   * for a first issuance. It is read before Keycloak verifies that token; if the token is not
+   * valid, Keycloak refuses the request and nothing read here is used.
+   */
+  default @Nullable Presented presented(MultivaluedMap<String, String> form) {
+    return null;
+  }
+
+  /** What a refresh or exchange presents: the grant it may not exceed, and when it expires. */
+  record Presented(List<String> grant, @Nullable Long expiry) {
+
+    /** Nothing to inherit: an absent or unreadable token (fail closed). */
+    static final Presented NOTHING = new Presented(List.of(), null);
+  }
+
+  /** The scopes are asked for in the token request. */
+  record Requested() implements GrantKind {}
+
+  /** The scopes were approved at another endpoint; the token request names none. */
+  record Consented() implements GrantKind {
+    @Override
+    public boolean scopeInRequest() {
+      return false;
+    }
+  }
+
+  /**
+   * {@code refresh_token}: at most the refresh token's grant, its {@value Issuance#GRANT_CLAIM}
+   * claim. A refresh token without it (issued before the client was bound) yields its plain scopes
+   * at most, never a config scope; an unreadable one yields nothing. Keycloak's own {@code scope}
+   * of a refresh token is its client-scope bookkeeping, never a ceiling.
+   */
+  record Refreshed() implements GrantKind {
+
+    private static final Logger LOG = Logger.getLogger(Refreshed.class);
+
+    @Override
+    public Presented presented(MultivaluedMap<String, String> form) {
+      String token = form.getFirst(OAuth2Constants.REFRESH_TOKEN);
+      if (token == null) {
+        return Presented.NOTHING;
+      }
+      try {
+        RefreshToken refresh = new JWSInput(token).readJsonContent(RefreshToken.class);
+        Object grant = refresh.getOtherClaims().get(Issuance.GRANT_CLAIM);
+        Object notAfter = refresh.getOtherClaims().get(Issuance.NOT_AFTER_CLAIM);
+        Long expiry = notAfter instanceof Number n ? n.longValue() : null;
+        if (grant instanceof String granted) {
+          return new Presented(Scopes.split(granted), expiry);
+        }
+        if (grant != null) {
+          // not what this extension writes: read as a token without the claim (fail closed)
+          LOG.debugf(
+              "refresh token's %s claim is not a string (%s): ignored, plain scopes only",
+              Issuance.GRANT_CLAIM, grant.getClass().getSimpleName());
+        }
+        List<String> plainOnly =
+            Scopes.split(refresh.getScope()).stream()
+                .filter(s -> !Scope.isConfigScopeSyntax(s))
+                .toList();
+        return new Presented(plainOnly, expiry);
+      } catch (JWSInputException | RuntimeException unreadable) {
+        LOG.debugf("unreadable refresh token: nothing to inherit (%s)", unreadable.toString());
+        return Presented.NOTHING;
+      }
+    }
+  }
+
+  /** Token exchange: at most the subject token's grant, never past its expiry. */
+  record Exchanged() implements GrantKind {
+
+    private static final Logger LOG = Logger.getLogger(Exchanged.class);
+
+    @Override
+    public Presented presented(MultivaluedMap<String, String> form) {
+      String token = form.getFirst(OAuth2Constants.SUBJECT_TOKEN);
+      if (token == null) {
+        return Presented.NOTHING;
+      }
+      try {
+        AccessToken subject = new JWSInput(token).readJsonContent(AccessToken.class);
+        return new Presented(Scopes.split(subject.getScope()), subject.getExp());
+      } catch (JWSInputException | RuntimeException unreadable) {
+        LOG.debugf("unreadable subject token: nothing to inherit (%s)", unreadable.toString());
+        return Presented.NOTHING;
+      }
+    }
+  }
+}
