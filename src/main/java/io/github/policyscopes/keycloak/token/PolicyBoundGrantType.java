@@ -17,7 +17,6 @@ import jakarta.ws.rs.core.Response;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -362,11 +361,14 @@ final class PolicyBoundGrantType implements OAuth2GrantType {
       }
       return;
     }
-    Set<String> known = new HashSet<>(defaultScopes.keySet());
-    known.addAll(client.getClientScopes(false).keySet());
-    known.add(OAuth2Constants.SCOPE_OPENID);
     List<String> kept =
-        asked.stream().filter(known::contains).filter(granted::contains).distinct().toList();
+        asked.stream()
+            .filter(
+                KnownScopes.of(
+                    client.getRealm(), client, defaultScopes, client.getClientScopes(false)))
+            .filter(granted::contains)
+            .distinct()
+            .toList();
     if (kept.isEmpty()) {
       form.remove(OAuth2Constants.SCOPE);
     } else {
