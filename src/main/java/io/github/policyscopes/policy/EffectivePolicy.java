@@ -4,11 +4,13 @@ import io.github.policyscopes.scope.ConfigScope;
 import io.github.policyscopes.scope.Footprint;
 import io.github.policyscopes.scope.PlainScope;
 import io.github.policyscopes.scope.Scope;
+import io.github.policyscopes.scope.ScopeParameters;
 import io.github.policyscopes.scope.Scopes;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import org.jspecify.annotations.Nullable;
 
@@ -20,6 +22,10 @@ import org.jspecify.annotations.Nullable;
  * or exceeds the limits, however it was stored), the merged policy grants no config scope at all;
  * its plain scopes and its well-formed denies still apply. A broken deny must never turn into more
  * power.
+ *
+ * <p>Parameterized client scopes (docs/adr/0030): a merged policy reads every entry literally until
+ * the glue tells it which client scopes Keycloak parameterizes for the client ({@link
+ * #withParameters}); then an entry {@code name:*} also covers any one {@code name:value} of them.
  */
 public final class EffectivePolicy {
 
@@ -31,11 +37,32 @@ public final class EffectivePolicy {
   private final @Nullable Integer accessTokenLifetime;
   private final List<String> broken;
 
+  /** The parameterized client scopes the entries are read with (none: literally). */
+  private final ScopeParameters parameters;
+
+  /** Each parameterized name whose {@code name:*} is an entry, with that entry. */
+  private final Map<String, PlainScope> anyValue;
+
+  /** Whether some plain entry ends with {@code :*}: only then can parameters change anything. */
+  private final boolean anyValueSyntax;
+
+  /** The last {@link #withParameters} answer that differs from this one (same content). */
+  private volatile @Nullable EffectivePolicy withParameters;
+
   private EffectivePolicy(
       Collection<String> entries,
       @Nullable DisallowedScopesMode mode,
       @Nullable Integer accessTokenLifetime,
       List<String> broken) {
+    this(entries, mode, accessTokenLifetime, broken, ScopeParameters.NONE);
+  }
+
+  private EffectivePolicy(
+      Collection<String> entries,
+      @Nullable DisallowedScopesMode mode,
+      @Nullable Integer accessTokenLifetime,
+      List<String> broken,
+      ScopeParameters parameters) {
     List<Scope> allowed = new ArrayList<>();
     List<ConfigScope> grants = new ArrayList<>();
     List<ConfigScope> denies = new ArrayList<>();
@@ -63,6 +90,20 @@ public final class EffectivePolicy {
     this.mode = mode == null ? DisallowedScopesMode.IGNORE : mode;
     this.accessTokenLifetime = accessTokenLifetime;
     this.broken = List.copyOf(broken);
+    this.parameters = parameters;
+    Map<String, PlainScope> any = new java.util.HashMap<>();
+    boolean syntax = false;
+    for (Scope s : allowed) {
+      if (s instanceof PlainScope p && p.text().endsWith(":" + ScopeParameters.ANY_VALUE)) {
+        syntax = true;
+        ScopeParameters.Parameter read = parameters.read(p.text());
+        if (read != null && read.anyValue()) {
+          any.putIfAbsent(read.name(), p);
+        }
+      }
+    }
+    this.anyValue = Map.copyOf(any);
+    this.anyValueSyntax = syntax;
   }
 
   /** Merges the policies bound to a client (none: allows nothing). */
@@ -115,7 +156,51 @@ public final class EffectivePolicy {
         kept.add(s.text());
       }
     }
-    return new EffectivePolicy(kept, mode, accessTokenLifetime, broken);
+    return new EffectivePolicy(kept, mode, accessTokenLifetime, broken, parameters);
+  }
+
+  /**
+   * Whether the entries could read differently with parameterized client scopes: some plain entry
+   * ends with {@code :*}. When not, {@link #withParameters} is always this policy, and the glue
+   * need not ask Keycloak which client scopes are parameterized.
+   */
+  public boolean mayHaveParameterPatterns() {
+    return anyValueSyntax;
+  }
+
+  /**
+   * This policy with its entries read for the parameterized client scopes {@code parameters}: an
+   * entry {@code name:*} of one of them covers any one {@code name:value}. This policy itself when
+   * that changes nothing (the usual case), so one policy version stays one instance; otherwise the
+   * same instance for the same names, as long as they do not change.
+   */
+  public EffectivePolicy withParameters(ScopeParameters parameters) {
+    if (parameters.equals(this.parameters)) {
+      return this;
+    }
+    if (!anyValueSyntax) {
+      return this;
+    }
+    EffectivePolicy known = withParameters;
+    if (known != null && known.parameters.equals(parameters)) {
+      return known;
+    }
+    List<String> texts = new ArrayList<>(allowed.size());
+    for (Scope s : allowed) {
+      texts.add(s.text());
+    }
+    EffectivePolicy derived =
+        new EffectivePolicy(texts, mode, accessTokenLifetime, broken, parameters);
+    if (derived.anyValue.isEmpty() && anyValue.isEmpty()) {
+      return this; // no entry reads as name:* either way
+    }
+    withParameters = derived;
+    return derived;
+  }
+
+  /** The parameterized client scopes this policy's entries are read with. */
+  public ScopeParameters parameters() {
+    return parameters;
   }
 
   /**
@@ -124,13 +209,15 @@ public final class EffectivePolicy {
    * merged policies weighs.
    */
   public long estimatedBytes() {
-    long bytes = Footprint.object(7);
+    long bytes = Footprint.object(11);
     bytes += Footprint.list(allowed.size()) + Footprint.list(grants.size());
     bytes += Footprint.list(denies.size()) + Footprint.hashed(plain.size());
     for (Scope s : allowed) {
       bytes += s.estimatedBytes(); // plain texts are shared with the set
     }
-    return bytes + Footprint.strings(broken);
+    bytes += Footprint.strings(broken);
+    // room for the one instance withParameters keeps: the same entries read another way
+    return anyValueSyntax ? 2 * bytes + Footprint.hashed(anyValue.size()) : bytes;
   }
 
   /**
@@ -150,15 +237,19 @@ public final class EffectivePolicy {
     return of(originalGrant, DisallowedScopesMode.IGNORE, null);
   }
 
-  /** Whether some allowed entry covers {@code requested} (plain: equal; config: covers). */
+  /**
+   * Whether some allowed entry covers {@code requested} (plain: equal, or {@code name:*} of a
+   * parameterized client scope for its {@code name:value}; config: covers).
+   */
   public boolean covers(Scope requested) {
     return coveringEntry(requested) != null;
   }
 
   /**
    * The allowed entry that covers {@code requested}: for a config scope the first config grant that
-   * covers it, for a plain scope the equal entry; null when none does. The one coverage rule of
-   * issuance, the API and the dry run. Allocation-free.
+   * covers it, for a plain scope the equal entry or else the entry {@code name:*} of the
+   * parameterized client scope it is a value of; null when none does. The one coverage rule of
+   * issuance, the API and the dry run. Allocation-free unless a parameter has to be read.
    */
   public @Nullable Scope coveringEntry(Scope requested) {
     if (requested instanceof ConfigScope c) {
@@ -169,7 +260,14 @@ public final class EffectivePolicy {
       }
       return null;
     }
-    return plain.contains(requested.text()) ? requested : null;
+    if (plain.contains(requested.text())) {
+      return requested;
+    }
+    if (anyValue.isEmpty()) {
+      return null;
+    }
+    ScopeParameters.Parameter asked = parameters.read(requested.text());
+    return asked == null ? null : anyValue.get(asked.name());
   }
 
   /** The allowed entries that parse, first-seen order, without duplicates. */

@@ -1,7 +1,6 @@
 package io.github.policyscopes.scope;
 
 import java.util.Collection;
-import java.util.List;
 import java.util.Set;
 
 /**
@@ -15,7 +14,9 @@ import java.util.Set;
  * grant {@code orders}). A config scope ({@code *:}, {@code .:}, {@code -:}) is never a parameter.
  *
  * <p>Which client scopes are parameterized is Keycloak's to say; the glue reads it and passes the
- * names here. See docs/adr/0023-claims-of-every-client-scope-kind.md.
+ * names here. A granted string that two parameterized names could start is read as neither ({@link
+ * ScopeParameters#read}). See docs/adr/0023-claims-of-every-client-scope-kind.md and
+ * docs/adr/0030-parameterized-scopes-in-the-grammar.md.
  */
 public final class ClientScopeGrant {
 
@@ -23,8 +24,7 @@ public final class ClientScopeGrant {
   public static final String PARAMETER_SEPARATOR = ":";
 
   private final Set<String> granted;
-  private final List<String> grantedPlain;
-  private final Set<String> parameterized;
+  private final ScopeParameters parameters;
 
   /**
    * @param granted the granted scopes of the token (its {@code scope}, decided by the policy)
@@ -32,8 +32,7 @@ public final class ClientScopeGrant {
    */
   public ClientScopeGrant(Collection<String> granted, Collection<String> parameterized) {
     this.granted = Set.copyOf(granted);
-    this.grantedPlain = this.granted.stream().filter(g -> !Scope.isConfigScopeSyntax(g)).toList();
-    this.parameterized = Set.copyOf(parameterized);
+    this.parameters = ScopeParameters.of(parameterized);
   }
 
   /** Whether the client scope named {@code clientScope} is granted. */
@@ -41,12 +40,12 @@ public final class ClientScopeGrant {
     if (granted.contains(clientScope)) {
       return true;
     }
-    if (!parameterized.contains(clientScope)) {
+    if (!parameters.names().contains(clientScope)) {
       return false;
     }
-    String prefix = clientScope + PARAMETER_SEPARATOR;
-    for (String g : grantedPlain) {
-      if (g.length() > prefix.length() && g.startsWith(prefix)) {
+    for (String g : granted) {
+      ScopeParameters.Parameter p = parameters.read(g);
+      if (p != null && p.name().equals(clientScope)) {
         return true;
       }
     }

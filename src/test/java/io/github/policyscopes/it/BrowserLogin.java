@@ -101,6 +101,14 @@ public final class BrowserLogin {
                 .POST(
                     HttpRequest.BodyPublishers.ofString(
                         "username=" + enc(username) + "&password=" + enc(password))));
+    if (posted.statusCode() == 200 && posted.body().contains("name=\"password\"")) {
+      // identity first (a realm with organizations): the username, then the password page
+      posted =
+          send(
+              HttpRequest.newBuilder(URI.create(formAction(posted.body())))
+                  .header("Content-Type", "application/x-www-form-urlencoded")
+                  .POST(HttpRequest.BodyPublishers.ofString("password=" + enc(password))));
+    }
     assertThat(Reply.of(posted)).as("login form answer").hasStatus(302);
     return new Redirect(
         URI.create(posted.headers().firstValue("Location").orElseThrow()), verifier);

@@ -51,10 +51,39 @@ public final class DistributionServer implements KeycloakServer {
   public static final List<String> METRICS =
       List.of("--metrics-enabled=true", "--event-metrics-user-enabled=true");
 
-  /** A test server: {@link #METRICS} on. */
+  /**
+   * Keycloak's typed parameterized client scopes ({@code tenant:42}), an experimental feature of
+   * 26.7 that is off by default (ParameterizedScopesIT). A build option like {@link #METRICS}, so
+   * on for every test server started from a home of 26.7 or later; older homes do not know the
+   * name.
+   */
+  public static final String PARAMETERIZED_SCOPES = "--features=parameterized-scopes";
+
+  /** A test server: {@link #METRICS} on, and {@link #PARAMETERIZED_SCOPES} from Keycloak 26.7. */
   public static DistributionServer start(Path home, Path extensionJar, Path realmDir, Path logDir)
       throws IOException, InterruptedException {
-    return start(home, extensionJar, realmDir, logDir, METRICS);
+    return start(home, extensionJar, realmDir, logDir, defaultOptions());
+  }
+
+  /** The build options of every test server of this home's Keycloak ({@code keycloak.version}). */
+  public static List<String> defaultOptions() {
+    List<String> options = new ArrayList<>(METRICS);
+    if (parameterizedScopesKnown(System.getProperty("keycloak.version", ""))) {
+      options.add(PARAMETERIZED_SCOPES);
+    }
+    return options;
+  }
+
+  /** Whether {@code version} (26.7.5) names the feature {@code parameterized-scopes}: 26.7 on. */
+  static boolean parameterizedScopesKnown(String version) {
+    String[] parts = version.split("[.-]");
+    try {
+      int major = Integer.parseInt(parts[0]);
+      int minor = parts.length > 1 ? Integer.parseInt(parts[1]) : 0;
+      return major > 26 || (major == 26 && minor >= 7);
+    } catch (NumberFormatException unreadable) {
+      return false;
+    }
   }
 
   /**

@@ -3,6 +3,7 @@ package io.github.policyscopes.keycloak.store;
 import com.github.benmanes.caffeine.cache.LoadingCache;
 import io.github.policyscopes.keycloak.CacheBudget;
 import io.github.policyscopes.keycloak.compat.KeycloakRuntime;
+import io.github.policyscopes.keycloak.compat.ParameterizedClientScopes;
 import io.github.policyscopes.policy.EffectivePolicy;
 import io.github.policyscopes.policy.TokenPolicy;
 import io.github.policyscopes.scope.Footprint;
@@ -82,7 +83,9 @@ public final class PolicyStore {
 
   /**
    * What the client's tokens may carry now: its policies merged, without config grants for a public
-   * client (config power is for confidential clients); null for a client that no policy governs.
+   * client (config power is for confidential clients); null for a client that no policy governs. An
+   * entry {@code name:*} covers {@code name:value} of the client scopes of the client that Keycloak
+   * parameterizes ({@link ParameterizedClientScopes}, docs/adr/0030).
    */
   public static @Nullable EffectivePolicy effectiveFor(ClientModel client) {
     return effectiveFor(client, client.getClientScopes(true));
@@ -101,6 +104,16 @@ public final class PolicyStore {
       return null;
     }
     EffectivePolicy merged = merged(policies);
+    if (merged.mayHaveParameterPatterns()) {
+      // name:* covers name:value only for the client scopes Keycloak parameterizes (ADR 0030)
+      merged =
+          merged.withParameters(
+              ParameterizedClientScopes.of(
+                  client.getRealm(),
+                  Stream.concat(
+                      defaultScopes.values().stream(),
+                      client.getClientScopes(false).values().stream())));
+    }
     return client.isPublicClient() || client.isBearerOnly() ? merged.withoutConfigGrants() : merged;
   }
 

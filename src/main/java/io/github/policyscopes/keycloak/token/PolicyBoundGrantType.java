@@ -13,10 +13,8 @@ import io.github.policyscopes.policy.ScopeGrant.GrantResult;
 import io.github.policyscopes.scope.Scopes;
 import jakarta.ws.rs.core.MultivaluedMap;
 import jakarta.ws.rs.core.Response;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import org.jboss.logging.Logger;
 import org.jspecify.annotations.Nullable;
 import org.keycloak.OAuth2Constants;
@@ -225,11 +223,14 @@ final class PolicyBoundGrantType extends DelegatingGrantType {
       }
       return;
     }
-    Set<String> known = new HashSet<>(defaultScopes.keySet());
-    known.addAll(client.getClientScopes(false).keySet());
-    known.add(OAuth2Constants.SCOPE_OPENID);
     List<String> kept =
-        asked.stream().filter(known::contains).filter(granted::contains).distinct().toList();
+        asked.stream()
+            .filter(
+                KnownScopes.of(
+                    client.getRealm(), client, defaultScopes, client.getClientScopes(false)))
+            .filter(granted::contains)
+            .distinct()
+            .toList();
     if (kept.isEmpty()) {
       form.remove(OAuth2Constants.SCOPE);
     } else {

@@ -1,18 +1,16 @@
 package io.github.policyscopes.keycloak.token;
 
-import io.github.policyscopes.keycloak.compat.KeycloakRuntime;
+import io.github.policyscopes.keycloak.compat.ParameterizedClientScopes;
 import io.github.policyscopes.scope.ClientScopeGrant;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.stream.Collectors;
 import org.keycloak.models.ClientModel;
 import org.keycloak.models.ClientScopeModel;
 import org.keycloak.models.ClientSessionContext;
 import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.RealmModel;
-import org.keycloak.organization.protocol.mappers.oidc.OrganizationMembershipMapper;
 
 /**
  * What Keycloak says about the client scopes of a client session context, read for the policy:
@@ -71,38 +69,11 @@ final class SessionScopes {
   }
 
   /**
-   * The names of the context's client scopes that Keycloak reads as {@code name:parameter}: the
-   * Organizations scope (identified as Keycloak identifies it, by its organization membership
-   * mapper) while organizations are on in the realm, and client scopes marked parameterized while
-   * Keycloak's parameterized (26.4–26.6: dynamic) scopes are on.
+   * The names of the context's client scopes that Keycloak reads as {@code name:parameter} ({@link
+   * ParameterizedClientScopes}).
    */
   static Set<String> parameterized(KeycloakSession session, ClientSessionContext ctx) {
     RealmModel realm = ctx.getClientSession().getRealm();
-    boolean organizations = KeycloakRuntime.organizationsOn(realm);
-    boolean marked = KeycloakRuntime.parameterizedScopesOn();
-    if (!organizations && !marked) {
-      return Set.of();
-    }
-    return ctx.getClientScopesStream()
-        .filter(s -> !(s instanceof ClientModel))
-        .filter(s -> (marked && markedParameterized(s)) || (organizations && organization(s)))
-        .map(ClientScopeModel::getName)
-        .collect(Collectors.toSet());
-  }
-
-  /**
-   * Keycloak's own reading of the scope's attribute ({@code is.parameterized.scope} in 26.7, {@code
-   * is.dynamic.scope} before): {@code isDynamicScope()} is the one name every supported version
-   * has.
-   */
-  @SuppressWarnings("deprecation")
-  private static boolean markedParameterized(ClientScopeModel scope) {
-    return scope.isDynamicScope();
-  }
-
-  private static boolean organization(ClientScopeModel scope) {
-    return scope
-        .getProtocolMappersStream()
-        .anyMatch(m -> OrganizationMembershipMapper.PROVIDER_ID.equals(m.getProtocolMapper()));
+    return ParameterizedClientScopes.of(realm, ctx.getClientScopesStream()).names();
   }
 }
