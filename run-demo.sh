@@ -12,7 +12,11 @@ set -euo pipefail
 cd "$(dirname "$0")"
 
 demo_dir="$PWD/kc-demo"
-mvn -B -q -DskipTests -Dkeycloak.dist.dir="$demo_dir" package dependency:unpack@unpack-keycloak
+# the build names the JAR (target/<finalName>.jar): asked, never guessed with a glob that would
+# also match an older version's JAR or the release's -sources and -javadoc JARs
+mvn -B -q -DskipTests -Dkeycloak.dist.dir="$demo_dir" package dependency:unpack@unpack-keycloak \
+  help:evaluate -Dexpression=project.build.finalName -Doutput=target/final-name.txt
+jar="target/$(cat target/final-name.txt).jar"
 home="$demo_dir/keycloak-26.7.5"
 
 if [[ "${1:-}" == "--cluster" ]]; then
@@ -21,14 +25,14 @@ if [[ "${1:-}" == "--cluster" ]]; then
   unset JAVA_OPTS
   exec java -cp "target/test-classes:$(cat target/test-classpath.txt)" \
     io.github.policyscopes.it.cluster.ClusterDemo "$home" "$demo_dir/cluster" \
-    "$(ls target/keycloak-policy-bound-scopes-*.jar)" realm-export "$demo_dir/cluster-logs" \
+    "$jar" realm-export "$demo_dir/cluster-logs" \
     "${KC_HTTP_PORT:-8080}" "${KC_HTTP_PORT_B:-8081}"
 fi
 
 if [[ "${1:-}" == "--fresh" ]]; then
   rm -rf "$home/data/h2"
 fi
-cp target/keycloak-policy-bound-scopes-*.jar "$home/providers/policy-bound-scopes.jar"
+cp "$jar" "$home/providers/policy-bound-scopes.jar"
 mkdir -p "$home/data/import"
 cp realm-export/*.json "$home/data/import/"
 

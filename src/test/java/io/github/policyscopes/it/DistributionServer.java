@@ -217,7 +217,7 @@ public final class DistributionServer implements KeycloakServer {
   }
 
   /** kc.sh re-execs Java after augmentation: stop the whole tree, not only the shell. */
-  private static void destroyTree(Process process) {
+  public static void destroyTree(Process process) {
     List<ProcessHandle> tree = new ArrayList<>();
     process.toHandle().descendants().forEach(tree::add);
     tree.add(process.toHandle());

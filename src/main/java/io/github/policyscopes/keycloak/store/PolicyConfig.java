@@ -21,12 +21,12 @@ import org.keycloak.provider.ProviderConfigurationBuilder;
  * Keycloak's multivalue separator {@code ##} (what the admin console writes for a multivalued
  * field).
  *
- * <p>What is validated is exactly what is read back: {@link #validate} refuses any entry list that
- * would not survive {@link #toConfig()} then {@link #read} unchanged (an entry holding {@code ##},
- * or starting or ending with {@code #}, would be split into other entries on the way back). Reading
- * is lenient and total: a stored value that does not validate (a hand-edited import, say) is kept
- * as read and reported in {@link #problems()}, and the issuance core then grants no config scope
- * for it (denies fail closed; see {@link io.github.policyscopes.policy.EffectivePolicy}).
+ * <p>What is validated is exactly what is read back: {@link #of} refuses any entry list that would
+ * not survive {@link #toConfig()} then {@link #read} unchanged (an entry holding {@code ##}, or
+ * starting or ending with {@code #}, would be split into other entries on the way back). Reading is
+ * lenient and total: a stored value that does not validate (a hand-edited import, say) is kept as
+ * read and reported in {@link #problems()}, and the issuance core then grants no config scope for
+ * it (denies fail closed; see {@link io.github.policyscopes.policy.EffectivePolicy}).
  *
  * @param allowedScopes the entries as stored (blank ones dropped, duplicates removed)
  * @param accessTokenLifetime seconds, or null for Keycloak's normal lifetime (an unreadable stored

@@ -253,7 +253,7 @@ public final class KeycloakCluster implements AutoCloseable {
   // ---- files and ports ----
 
   /** Copies a tree with its permissions (kc.sh must stay executable), skipping {@code skip}. */
-  static void copyTree(Path from, Path to, Set<Path> skip) throws IOException {
+  public static void copyTree(Path from, Path to, Set<Path> skip) throws IOException {
     Files.walkFileTree(
         from,
         new SimpleFileVisitor<>() {
@@ -281,7 +281,7 @@ public final class KeycloakCluster implements AutoCloseable {
         });
   }
 
-  static void deleteTree(Path root) throws IOException {
+  public static void deleteTree(Path root) throws IOException {
     if (!Files.exists(root)) {
       return;
     }
