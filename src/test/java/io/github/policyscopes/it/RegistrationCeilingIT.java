@@ -226,6 +226,27 @@ class RegistrationCeilingIT {
         .contains("other token policies: " + WIDE);
   }
 
+  // ---- fail closed ----
+
+  @Test
+  void aCeilingThatIsNoLongerAPolicyRefusesEveryRegistration(TestClient client) {
+    String models = "realms/" + realm + "/client-scopes/" + ceilingId + "/protocol-mappers/models";
+    JsonNode mapper = client.admin("GET", models, null).json().get(0);
+    assertThat(client.admin("DELETE", models + "/" + mapper.get("id").asText(), null))
+        .hasStatus(204);
+    try {
+      JsonNode refused = mcp.run("register.mjs", issuer());
+
+      assertThat(refused.get("ok").asBoolean()).as(refused.toString()).isFalse();
+      assertThat(refused.get("error").asText()).isEqualTo("insufficient_scope");
+      assertThat(refused.get("error_description").asText())
+          .contains("\"" + CEILING + "\" is not a token policy");
+    } finally {
+      assertThat(client.admin("POST", models, Fixtures.mapper(CEILING_ALLOWS, null, null)))
+          .hasStatus(201);
+    }
+  }
+
   // ---- the configuration ----
 
   @Test
