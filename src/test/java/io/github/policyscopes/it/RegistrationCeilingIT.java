@@ -1,0 +1,370 @@
+package io.github.policyscopes.it;
+
+import static io.github.policyscopes.it.ReplyAssert.assertThat;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpRequest;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/**
+ * A ceiling for self-registered clients (docs/adr/0029, docs/ai-agents.md): the client registration
+ * policy "Token policy ceiling" binds one token policy to every client registered through dynamic
+ * client registration. The registrant is a real third-party client, the official MCP TypeScript SDK
+ * ({@code src/test/node/mcp-register}), registering anonymously as an MCP agent does; the
+ * authenticated path (an initial access token, Keycloak's own representation) is plain HTTP.
+ *
+ * <p>One realm of its own: registration policies are realm-wide. It also holds a second policy as a
+ * realm default client scope (docs/adr/0015), which a registered client must not inherit.
+ */
+@ExtendWith(KeycloakServerExtension.class)
+class RegistrationCeilingIT {
+
+  private static final String CEILING = "agent-ceiling";
+  private static final List<String> CEILING_ALLOWS = List.of("email", "phone");
+  private static final String WIDE = "wide-default";
+  private static final String COMPONENT_NAME = "token policy ceiling";
+  private static final String POLICY_TYPE =
+      "org.keycloak.services.clientregistration.policy.ClientRegistrationPolicy";
+
+  private static String baseUrl;
+  private static String realm;
+  private static String realmId;
+  private static String ceilingId;
+  private static Fixtures admin;
+  private static NodeScript mcp;
+
+  @BeforeAll
+  static void realmWithACeiling(TestClient client) {
+    mcp = NodeScript.install("mcp-register");
+    baseUrl = client.baseUrl();
+    realm = Fixtures.unique("dcr");
+    assertThat(client.admin("POST", "realms", Map.of("realm", realm, "enabled", true)))
+        .hasStatus(201);
+    realmId = client.admin("GET", "realms/" + realm, null).json().get("id").asText();
+    admin = new Fixtures(client, realm);
+    ceilingId = admin.createPolicy(CEILING, CEILING_ALLOWS, null, null);
+    // a policy every new client gets (ADR 0015): a registered client must not inherit it
+    String wide =
+        admin.createPolicy(WIDE, List.of("email", "phone", "profile", "address"), null, null);
+    assertThat(
+            client.admin("PUT", "realms/" + realm + "/default-default-client-scopes/" + wide, null))
+        .hasStatus(204);
+    trustLocalhostForAnonymousRegistration(client);
+    for (String subType : List.of("anonymous", "authenticated")) {
+      assertThat(client.admin("POST", "realms/" + realm + "/components", ceiling(subType, CEILING)))
+          .hasStatus(201);
+    }
+  }
+
+  /** Keycloak's anonymous "Trusted Hosts" policy, opened to this machine (the agent's host). */
+  private static void trustLocalhostForAnonymousRegistration(TestClient client) {
+    JsonNode trusted = null;
+    for (JsonNode c : components(client)) {
+      if ("trusted-hosts".equals(c.path("providerId").asText())) {
+        trusted = c;
+      }
+    }
+    assertThat(trusted).as("Keycloak's default trusted-hosts policy").isNotNull();
+    ObjectNode config = (ObjectNode) trusted.get("config");
+    config.putArray("trusted-hosts").add("localhost").add("127.0.0.1");
+    assertThat(
+            client.admin(
+                "PUT", "realms/" + realm + "/components/" + trusted.get("id").asText(), trusted))
+        .hasStatus(204);
+  }
+
+  private static List<JsonNode> components(TestClient client) {
+    Reply reply = client.admin("GET", "realms/" + realm + "/components?type=" + POLICY_TYPE, null);
+    assertThat(reply).hasStatus(200);
+    List<JsonNode> out = new ArrayList<>();
+    reply.json().forEach(out::add);
+    return out;
+  }
+
+  private static Map<String, Object> ceiling(String subType, String policy) {
+    Map<String, Object> component = new LinkedHashMap<>();
+    component.put("name", COMPONENT_NAME);
+    component.put("providerId", "pbs-token-policy-ceiling");
+    component.put("providerType", POLICY_TYPE);
+    component.put("parentId", realmId);
+    component.put("subType", subType);
+    component.put("config", Map.of("token-policy", List.of(policy)));
+    return component;
+  }
+
+  // ---- the MCP SDK registers itself ----
+
+  @Test
+  void anMcpClientThatRegistersItselfIsBoundToTheCeilingAndNothingElse(TestClient client) {
+    JsonNode registration = registerWithMcpSdk(null);
+
+    String clientId = registration.get("client_id").asText();
+    assertThat(defaultScopes(client, clientId)).contains(CEILING).doesNotContain(WIDE);
+    assertThat(optionalScopes(client, clientId)).doesNotContain(CEILING, WIDE);
+
+    Reply token = clientCredentials(client, registration, "phone address");
+    assertThat(token).hasStatus(200);
+    // profile (a realm default) and address (optional) are beyond the ceiling: dropped
+    assertThat(token.json().get("scope").asText().split(" "))
+        .containsExactlyInAnyOrder("email", "phone");
+  }
+
+  @Test
+  void aRegistrantNamingItsOwnScopesIsStillBound(TestClient client) {
+    JsonNode registration = registerWithMcpSdk("email phone");
+
+    String clientId = registration.get("client_id").asText();
+    assertThat(defaultScopes(client, clientId)).contains(CEILING).doesNotContain(WIDE);
+    Reply token = clientCredentials(client, registration, "email phone");
+    assertThat(token).hasStatus(200);
+    assertThat(token.json().get("scope").asText().split(" "))
+        .containsExactlyInAnyOrder("email", "phone");
+  }
+
+  @Test
+  void aRegistrantSendingItsOwnDefaultClientScopesIsStillBound(TestClient client) {
+    Reply created =
+        registerDefault(
+            client,
+            Map.of(
+                "clientId", Fixtures.unique("own-defaults"),
+                "secret", "s3cret",
+                "serviceAccountsEnabled", true,
+                "defaultClientScopes", List.of("basic", "email"),
+                "optionalClientScopes", List.of("phone")));
+
+    assertThat(created).hasStatus(201);
+    String clientId = created.json().get("clientId").asText();
+    assertThat(created.json().get("defaultClientScopes").toString()).contains(CEILING);
+    assertThat(defaultScopes(client, clientId)).contains(CEILING, "email").doesNotContain(WIDE);
+    Reply token =
+        client.token(
+            realm,
+            TestClient.form(
+                "grant_type", "client_credentials",
+                "client_id", clientId,
+                "client_secret", "s3cret",
+                "scope", "phone"));
+    assertThat(token).hasStatus(200);
+    assertThat(token.json().get("scope").asText().split(" "))
+        .containsExactlyInAnyOrder("email", "phone");
+  }
+
+  // ---- updates keep it bound ----
+
+  @Test
+  void aRegistrationAccessTokenCannotUnbindTheCeiling(TestClient client) {
+    JsonNode registration = registerWithMcpSdk(null);
+    String clientId = registration.get("client_id").asText();
+    // RFC 7592 management, which the SDK does not do: Keycloak's own representation
+    String url = client.realmUrl(realm) + "/clients-registrations/default/" + clientId;
+
+    Reply current = registrationRequest(client, "GET", url, registrationToken(registration), null);
+    assertThat(current).hasStatus(200);
+    ObjectNode rep = (ObjectNode) current.json();
+    String rat = rep.get("registrationAccessToken").asText();
+    ArrayNode withoutCeiling = without(rep.get("defaultClientScopes"), CEILING);
+    ObjectNode unbinding = rep.deepCopy();
+    unbinding.set("defaultClientScopes", withoutCeiling);
+    unbinding.remove("registrationAccessToken");
+
+    Reply refused = registrationRequest(client, "PUT", url, rat, unbinding);
+
+    assertThat(refused).hasStatus(403).hasError("insufficient_scope");
+    assertThat(refused.json().get("error_description").asText())
+        .contains(COMPONENT_NAME)
+        .contains("stays bound");
+    assertThat(defaultScopes(client, clientId)).contains(CEILING);
+
+    // the same representation keeping the ceiling is an ordinary update
+    ObjectNode keeping = rep.deepCopy();
+    keeping.remove("registrationAccessToken");
+    keeping.put("name", "renamed agent");
+    Reply updated = registrationRequest(client, "PUT", url, rat, keeping);
+    assertThat(updated).hasStatus(200);
+    assertThat(defaultScopes(client, clientId)).contains(CEILING);
+  }
+
+  // ---- what the policy cannot allow is refused with Keycloak's error ----
+
+  @Test
+  void aRegistrationAskingForAScopeThePolicyCannotAllowIsRefused() {
+    JsonNode refused = mcp.run("register.mjs", issuer(), "email address");
+
+    assertThat(refused.get("ok").asBoolean()).as(refused.toString()).isFalse();
+    assertThat(refused.get("error").asText()).isEqualTo("insufficient_scope");
+    assertThat(refused.get("error_description").asText())
+        .contains("Policy '" + COMPONENT_NAME + "' rejected request to client-registration service")
+        .contains("does not allow the scopes address");
+  }
+
+  @Test
+  void aRegistrationNamingAnotherPolicyIsRefused(TestClient client) {
+    Reply refused =
+        registerDefault(
+            client,
+            Map.of(
+                "clientId", Fixtures.unique("other-policy"),
+                "optionalClientScopes", List.of(WIDE)));
+
+    assertThat(refused).hasStatus(403).hasError("insufficient_scope");
+    assertThat(refused.json().get("error_description").asText())
+        .contains("other token policies: " + WIDE);
+  }
+
+  // ---- fail closed ----
+
+  @Test
+  void aCeilingThatIsNoLongerAPolicyRefusesEveryRegistration(TestClient client) {
+    String models = "realms/" + realm + "/client-scopes/" + ceilingId + "/protocol-mappers/models";
+    JsonNode mapper = client.admin("GET", models, null).json().get(0);
+    assertThat(client.admin("DELETE", models + "/" + mapper.get("id").asText(), null))
+        .hasStatus(204);
+    try {
+      JsonNode refused = mcp.run("register.mjs", issuer());
+
+      assertThat(refused.get("ok").asBoolean()).as(refused.toString()).isFalse();
+      assertThat(refused.get("error").asText()).isEqualTo("insufficient_scope");
+      assertThat(refused.get("error_description").asText())
+          .contains("\"" + CEILING + "\" is not a token policy");
+    } finally {
+      assertThat(client.admin("POST", models, Fixtures.mapper(CEILING_ALLOWS, null, null)))
+          .hasStatus(201);
+    }
+  }
+
+  // ---- the configuration ----
+
+  @Test
+  void theConsoleRefusesACeilingThatIsNoPolicy(TestClient client) {
+    Reply notAPolicy =
+        client.admin("POST", "realms/" + realm + "/components", ceiling("anonymous", "email"));
+    Reply missing =
+        client.admin("POST", "realms/" + realm + "/components", ceiling("anonymous", "nope"));
+
+    assertThat(notAPolicy).hasStatus(400);
+    assertThat(notAPolicy.body()).contains("is not a token policy");
+    assertThat(missing).hasStatus(400);
+    assertThat(missing.body()).contains("does not exist");
+  }
+
+  // ---- helpers ----
+
+  private static String issuer() {
+    return baseUrl + "/realms/" + realm;
+  }
+
+  /**
+   * The MCP SDK's anonymous registration, as the SDK returns it, plus {@code
+   * registration_access_token} from the server's raw answer (the SDK keeps only the RFC 7591
+   * fields); fails unless the server accepted it.
+   */
+  private static JsonNode registerWithMcpSdk(String scope) {
+    JsonNode out =
+        scope == null
+            ? mcp.run("register.mjs", issuer())
+            : mcp.run("register.mjs", issuer(), scope);
+    assertThat(out.get("ok").asBoolean()).as(out.toString()).isTrue();
+    assertThat(out.get("registration_endpoint").asText())
+        .endsWith("/realms/" + realm + "/clients-registrations/openid-connect");
+    ObjectNode registration = (ObjectNode) out.get("registration");
+    registration.set("registration_access_token", out.get("raw").get("registration_access_token"));
+    return registration;
+  }
+
+  private static String registrationToken(JsonNode registration) {
+    return registration.get("registration_access_token").asText();
+  }
+
+  /**
+   * A client credentials grant as the registered client authenticates: {@code client_secret_basic},
+   * what the agent registered.
+   */
+  private static Reply clientCredentials(TestClient client, JsonNode registration, String scope) {
+    String credentials =
+        registration.get("client_id").asText() + ":" + registration.get("client_secret").asText();
+    StringBuilder body = new StringBuilder("grant_type=client_credentials");
+    if (scope != null) {
+      body.append("&scope=").append(URLEncoder.encode(scope, StandardCharsets.UTF_8));
+    }
+    String basic = Base64.getEncoder().encodeToString(credentials.getBytes(StandardCharsets.UTF_8));
+    return client.send(
+        HttpRequest.newBuilder(
+                URI.create(client.realmUrl(realm) + "/protocol/openid-connect/token"))
+            .header("Content-Type", "application/x-www-form-urlencoded")
+            .header("Authorization", "Basic " + basic)
+            .POST(HttpRequest.BodyPublishers.ofString(body.toString())));
+  }
+
+  /** An authenticated registration (an initial access token) of Keycloak's own representation. */
+  private static Reply registerDefault(TestClient client, Map<String, Object> rep) {
+    Reply iat =
+        client.admin(
+            "POST",
+            "realms/" + realm + "/clients-initial-access",
+            Map.of("expiration", 600, "count", 1));
+    assertThat(iat).hasStatus(201);
+    return registrationRequest(
+        client,
+        "POST",
+        client.realmUrl(realm) + "/clients-registrations/default",
+        iat.json().get("token").asText(),
+        rep);
+  }
+
+  private static Reply registrationRequest(
+      TestClient client, String method, String url, String token, Object body) {
+    HttpRequest.Builder request =
+        HttpRequest.newBuilder(URI.create(url)).header("Authorization", "Bearer " + token);
+    if (body == null) {
+      request.method(method, HttpRequest.BodyPublishers.noBody());
+    } else {
+      request
+          .header("Content-Type", "application/json")
+          .method(method, HttpRequest.BodyPublishers.ofString(TestClient.toJson(body)));
+    }
+    return client.send(request);
+  }
+
+  private static List<String> defaultScopes(TestClient client, String clientId) {
+    return scopeNames(client, clientId, "default-client-scopes");
+  }
+
+  private static List<String> optionalScopes(TestClient client, String clientId) {
+    return scopeNames(client, clientId, "optional-client-scopes");
+  }
+
+  private static List<String> scopeNames(TestClient client, String clientId, String kind) {
+    String uuid = admin.realm().clients().findByClientId(clientId).get(0).getId();
+    Reply reply = client.admin("GET", "realms/" + realm + "/clients/" + uuid + "/" + kind, null);
+    assertThat(reply).hasStatus(200);
+    List<String> names = new ArrayList<>();
+    reply.json().forEach(s -> names.add(s.get("name").asText()));
+    return names;
+  }
+
+  private static ArrayNode without(JsonNode names, String removed) {
+    ArrayNode kept = JsonNodeFactory.instance.arrayNode();
+    names.forEach(
+        n -> {
+          if (!removed.equals(n.asText())) {
+            kept.add(n);
+          }
+        });
+    return kept;
+  }
+}
