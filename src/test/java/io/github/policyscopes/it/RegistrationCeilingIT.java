@@ -19,6 +19,7 @@ import java.util.Map;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.keycloak.representations.idm.ClientRepresentation;
 
 /**
  * A ceiling for self-registered clients (docs/adr/0029, docs/ai-agents.md): the client registration
@@ -245,6 +246,38 @@ class RegistrationCeilingIT {
       assertThat(client.admin("POST", models, Fixtures.mapper(CEILING_ALLOWS, null, null)))
           .hasStatus(201);
     }
+  }
+
+  /**
+   * A registered client whose ceiling an administrator unbinds is refused, never given stock
+   * tokens; removing the client's ceiling attribute too releases it (docs/adr/0029).
+   */
+  @Test
+  void aRegisteredClientThatLosesItsCeilingIsRefusedUntilReleased(TestClient client) {
+    JsonNode registration = registerWithMcpSdk(null);
+    String uuid =
+        admin
+            .realm()
+            .clients()
+            .findByClientId(registration.get("client_id").asText())
+            .get(0)
+            .getId();
+    assertThat(clientCredentials(client, registration, null)).hasStatus(200);
+
+    admin.unbind(uuid, ceilingId); // the console's "remove" of the default client scope
+    Reply refused = clientCredentials(client, registration, "email");
+    assertThat(refused).hasStatus(400).hasError("unauthorized_client");
+    assertThat(refused.json().path("error_description").asText())
+        .isEqualTo(
+            "The client was registered under a token policy ceiling that is no longer bound to it");
+    assertThat(refused.body()).doesNotContain("access_token");
+
+    ClientRepresentation rep = admin.realm().clients().get(uuid).toRepresentation();
+    rep.getAttributes().put("pbs.registration.ceiling", ""); // Keycloak keeps attributes left out
+    admin.realm().clients().get(uuid).update(rep);
+    assertThat(clientCredentials(client, registration, "email"))
+        .as("released by an administrator: a client like any other")
+        .hasStatus(200);
   }
 
   // ---- the configuration ----

@@ -177,6 +177,8 @@ final class TokenPolicyCeiling implements ClientRegistrationPolicy {
     if (!client.getClientScopes(true).containsKey(policy.getName())) {
       client.addClientScope(policy, true);
     }
+    // a client that later loses its ceiling is refused, never given stock tokens
+    client.setAttribute(PolicyStore.CEILING_ATTRIBUTE, policy.getId());
     if (others) {
       client
           .getProtocolMappersStream()

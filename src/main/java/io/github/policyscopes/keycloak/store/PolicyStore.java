@@ -161,6 +161,27 @@ public final class PolicyStore {
     return description == null || description.isBlank() ? name : description;
   }
 
+  /**
+   * The client attribute naming the token policy ceiling a client was registered under (the id of
+   * the policy's client scope): set when dynamic client registration binds the ceiling
+   * (keycloak.registration, docs/adr/0029), read at every token request of an unbound client.
+   */
+  public static final String CEILING_ATTRIBUTE = "pbs.registration.ceiling";
+
+  /**
+   * Whether a client registered under a token policy ceiling has lost it: the ceiling's client
+   * scope is no longer bound to it as a token policy (unbound in the console, made optional, its
+   * policy mapper removed, the scope deleted). Such a client is refused, never given stock tokens;
+   * an administrator who means to release it empties the attribute too.
+   */
+  public static boolean ceilingLost(ClientModel client, Map<String, ClientScopeModel> defaults) {
+    String ceiling = client.getAttribute(CEILING_ATTRIBUTE);
+    return ceiling != null
+        && !ceiling.isBlank()
+        && defaults.values().stream()
+            .noneMatch(scope -> scope.getId().equals(ceiling) && isPolicy(scope));
+  }
+
   /** True when the client scope is a token policy, i.e. carries this project's mapper. */
   public static boolean isPolicy(ClientScopeModel scope) {
     return policyMappers(scope).findAny().isPresent();
