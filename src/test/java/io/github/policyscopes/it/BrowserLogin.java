@@ -87,10 +87,18 @@ public final class BrowserLogin {
             + "&code_challenge="
             + challenge
             + "&code_challenge_method=S256";
-    HttpResponse<String> page = get(URI.create(auth));
+    return new Redirect(signIn(URI.create(auth), username, password), verifier);
+  }
+
+  /**
+   * Opens {@code auth} (any authorization request) and signs the user in on Keycloak's login form;
+   * returns where Keycloak sent the browser at the end (query or fragment, as the response mode
+   * says), or the error redirect when Keycloak refused the request outright.
+   */
+  public URI signIn(URI auth, String username, String password) throws Exception {
+    HttpResponse<String> page = get(auth);
     if (page.statusCode() == 302) { // an error goes straight back to the client
-      return new Redirect(
-          URI.create(page.headers().firstValue("Location").orElseThrow()), verifier);
+      return URI.create(page.headers().firstValue("Location").orElseThrow());
     }
     assertThat(Reply.of(page)).hasStatus(200);
     String action = formAction(page.body());
@@ -110,8 +118,7 @@ public final class BrowserLogin {
                   .POST(HttpRequest.BodyPublishers.ofString("password=" + enc(password))));
     }
     assertThat(Reply.of(posted)).as("login form answer").hasStatus(302);
-    return new Redirect(
-        URI.create(posted.headers().firstValue("Location").orElseThrow()), verifier);
+    return URI.create(posted.headers().firstValue("Location").orElseThrow());
   }
 
   /** Exchanges the code at the token endpoint. */

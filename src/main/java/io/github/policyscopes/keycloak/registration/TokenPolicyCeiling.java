@@ -20,6 +20,9 @@ import org.keycloak.models.ClientScopeModel;
 import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.ProtocolMapperModel;
 import org.keycloak.models.RealmModel;
+import org.keycloak.protocol.ProtocolMapper;
+import org.keycloak.protocol.oidc.OIDCLoginProtocol;
+import org.keycloak.protocol.oidc.mappers.AbstractPairwiseSubMapper;
 import org.keycloak.representations.idm.ClientRepresentation;
 import org.keycloak.representations.idm.ProtocolMapperRepresentation;
 import org.keycloak.services.clientregistration.ClientRegistrationContext;
@@ -58,7 +61,8 @@ final class TokenPolicyCeiling implements ClientRegistrationPolicy {
   public void beforeRegister(ClientRegistrationContext context) {
     CeilingScope ceiling = ceiling();
     ClientRepresentation rep = context.getClient();
-    refuseOwnPolicyMappers(rep, null);
+    refuseOtherProtocols(rep, null);
+    refuseOwnMappers(rep, null);
     refuseAsked(
         ceiling, isPublic(rep, null), rep.getDefaultClientScopes(), rep.getOptionalClientScopes());
   }
@@ -79,7 +83,8 @@ final class TokenPolicyCeiling implements ClientRegistrationPolicy {
   public void beforeUpdate(ClientRegistrationContext context, ClientModel client) {
     CeilingScope ceiling = ceiling();
     ClientRepresentation rep = context.getClient();
-    refuseOwnPolicyMappers(rep, client);
+    refuseOtherProtocols(rep, client);
+    refuseOwnMappers(rep, client);
     List<String> defaults = rep.getDefaultClientScopes();
     List<String> optional = rep.getOptionalClientScopes();
     boolean bound = client.getClientScopes(true).containsKey(ceiling.name());
@@ -177,6 +182,10 @@ final class TokenPolicyCeiling implements ClientRegistrationPolicy {
     if (!client.getClientScopes(true).containsKey(policy.getName())) {
       client.addClientScope(policy, true);
     }
+    if (!client.getClientScopes(true).containsKey(policy.getName())) {
+      // Keycloak did not bind it (another protocol, …): rolled back, never an unbound client
+      throw refusal("the token policy ceiling could not be bound to the client");
+    }
     // a client that later loses its ceiling is refused, never given stock tokens
     client.setAttribute(PolicyStore.CEILING_ATTRIBUTE, policy.getId());
     if (others) {
@@ -269,26 +278,54 @@ final class TokenPolicyCeiling implements ClientRegistrationPolicy {
    * would unite with the ceiling); on an update, an unchanged mapper the client already has is not
    * the registrant's doing.
    */
-  private static void refuseOwnPolicyMappers(
-      ClientRepresentation rep, @Nullable ClientModel client) {
+  /**
+   * A registered client brings no protocol mapper of its own: a client's own mappers are not a
+   * scope's, so their claims would pass any ceiling (contract §3). Allowed: a mapper the client
+   * already has, unchanged (an update sends them back), and a pairwise subject mapper, which
+   * Keycloak adds for {@code subject_type=pairwise} and which changes {@code sub} only (its type is
+   * Keycloak's {@link AbstractPairwiseSubMapper}).
+   */
+  private void refuseOwnMappers(ClientRepresentation rep, @Nullable ClientModel client) {
     List<ProtocolMapperRepresentation> mappers = rep.getProtocolMappers();
     if (mappers == null) {
       return;
     }
     for (ProtocolMapperRepresentation mapper : mappers) {
-      if (!PolicyStore.MAPPER_PROVIDER_ID.equals(mapper.getProtocolMapper())) {
-        continue;
-      }
       ProtocolMapperModel existing =
           client == null || mapper.getId() == null
               ? null
               : client.getProtocolMapperById(mapper.getId());
       if (existing != null
-          && PolicyStore.isPolicyMapper(existing)
+          && Objects.equals(existing.getProtocolMapper(), mapper.getProtocolMapper())
           && Objects.equals(existing.getConfig(), mapper.getConfig())) {
         continue;
       }
-      throw refusal("a registered client cannot carry a token policy mapper of its own");
+      if (!PolicyStore.MAPPER_PROVIDER_ID.equals(mapper.getProtocolMapper())
+          && session
+                  .getKeycloakSessionFactory()
+                  .getProviderFactory(ProtocolMapper.class, mapper.getProtocolMapper())
+              instanceof AbstractPairwiseSubMapper) {
+        continue;
+      }
+      throw refusal(
+          "a client registered under a token policy ceiling brings no protocol mapper of its own"
+              + " (its claims come from the policy's client scopes)");
+    }
+  }
+
+  /**
+   * Only OpenID Connect clients are registered under a ceiling: Keycloak binds a client scope only
+   * to a client of its protocol, so another protocol's client could not be bound.
+   */
+  private static void refuseOtherProtocols(ClientRepresentation rep, @Nullable ClientModel client) {
+    String protocol =
+        rep.getProtocol() != null
+            ? rep.getProtocol()
+            : client == null ? null : client.getProtocol();
+    if (protocol != null && !OIDCLoginProtocol.LOGIN_PROTOCOL.equals(protocol)) {
+      throw refusal(
+          "only OpenID Connect clients can be registered under a token policy ceiling, not "
+              + PolicyStore.printable(protocol));
     }
   }
 

@@ -46,6 +46,15 @@ final class AuthorizationRequests {
   static void decide(KeycloakSession session, ClientPolicyContext context)
       throws ClientPolicyException {
     switch (context.getEvent()) {
+      case AUTHORIZATION_REQUEST,
+              DEVICE_AUTHORIZATION_REQUEST,
+              BACKCHANNEL_AUTHENTICATION_REQUEST ->
+          refuseIfCeilingLost(session);
+      default -> {
+        // no scopes asked for here
+      }
+    }
+    switch (context.getEvent()) {
       case AUTHORIZATION_REQUEST ->
           check(
               session,
@@ -102,6 +111,18 @@ final class AuthorizationRequests {
       throw new ClientPolicyException(
           OAuthErrorException.INVALID_SCOPE,
           IssuanceDecision.REJECTED_DESCRIPTION + String.join(" ", decided.dropped()));
+    }
+  }
+
+  /**
+   * A client registered under a token policy ceiling that it has lost gets nothing here either (the
+   * implicit flow's token comes from the authorization endpoint): docs/adr/0029.
+   */
+  private static void refuseIfCeilingLost(KeycloakSession session) throws ClientPolicyException {
+    ClientModel client = session.getContext().getClient();
+    if (client != null && PolicyStore.ceilingLost(client)) {
+      throw new ClientPolicyException(
+          OAuthErrorException.UNAUTHORIZED_CLIENT, PolicyStore.CEILING_LOST);
     }
   }
 

@@ -49,10 +49,6 @@ final class PolicyBoundGrantType extends DelegatingGrantType {
       "The client's token policy did not apply to this token: its client scope was left out of the"
           + " session; see the server log";
 
-  /** Why a client registered under a token policy ceiling that it has lost is refused. */
-  static final String CEILING_LOST =
-      "The client was registered under a token policy ceiling that is no longer bound to it";
-
   private static final Logger LOG = Logger.getLogger(PolicyBoundGrantType.class);
 
   private final GrantKind kind;
@@ -81,7 +77,7 @@ final class PolicyBoundGrantType extends DelegatingGrantType {
         client == null ? null : PolicyStore.effectiveFor(client, defaultScopes);
     if (policy == null) {
       if (client != null && PolicyStore.ceilingLost(client, defaultScopes)) {
-        throw unauthorizedClient(context, CEILING_LOST);
+        throw unauthorizedClient(context, PolicyStore.CEILING_LOST);
       }
       return delegate.process(context);
     }

@@ -1,8 +1,13 @@
 package io.github.policyscopes.keycloak.token;
 
+import io.github.policyscopes.keycloak.store.PolicyStore;
+import jakarta.ws.rs.core.Response;
+import org.keycloak.OAuthErrorException;
+import org.keycloak.models.ClientSessionContext;
 import org.keycloak.models.KeycloakSession;
 import org.keycloak.protocol.oidc.token.TokenPostProcessor;
 import org.keycloak.protocol.oidc.token.TokenPostProcessorContext;
+import org.keycloak.services.ErrorResponseException;
 
 /**
  * Writes the grant a refresh may not exceed into every refresh token issued to a policy-bound
@@ -24,6 +29,16 @@ final class RefreshTokenScopeProcessor implements TokenPostProcessor {
     Issuance issuance = Issuance.current(session);
     if (issuance != null) {
       issuance.stamp(context.refreshToken());
+      return;
+    }
+    // a token no grant wrapper decided (another extension's grant type): a client registered
+    // under a token policy ceiling that it has lost gets none (docs/adr/0029)
+    ClientSessionContext ctx = context.clientSessionCtx();
+    if (ctx != null && PolicyStore.ceilingLost(ctx.getClientSession().getClient())) {
+      throw new ErrorResponseException(
+          OAuthErrorException.UNAUTHORIZED_CLIENT,
+          PolicyStore.CEILING_LOST,
+          Response.Status.BAD_REQUEST);
     }
   }
 }

@@ -54,6 +54,9 @@ final class UmaGrantType extends DelegatingGrantType {
   }
 
   private static void refuseIfBound(Context context, @Nullable ClientModel client) {
+    if (client != null && PolicyStore.ceilingLost(client)) {
+      throw PolicyBoundGrantType.unauthorizedClient(context, PolicyStore.CEILING_LOST);
+    }
     if (client != null
         && (!PolicyStore.boundTo(client).isEmpty() || HandOver.isHandedOver(client))) {
       throw PolicyBoundGrantType.unauthorizedClient(
