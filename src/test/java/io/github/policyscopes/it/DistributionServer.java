@@ -53,29 +53,23 @@ public final class DistributionServer implements KeycloakServer {
 
   /**
    * Keycloak's typed parameterized client scopes ({@code tenant:42}), an experimental feature of
-   * 26.7 that is off by default (ParameterizedScopesIT). A build option like {@link #METRICS}, so
-   * on for every test server started from a home of 26.7 or later; older homes do not know the
-   * name.
+   * 26.7 that is off by default. Never on for the shared test server, which runs Keycloak's
+   * defaults as operators do; {@link FeatureServer} starts a server of its own with it
+   * (ParameterizedScopesFeatureIT).
    */
   public static final String PARAMETERIZED_SCOPES = "--features=parameterized-scopes";
 
-  /** A test server: {@link #METRICS} on, and {@link #PARAMETERIZED_SCOPES} from Keycloak 26.7. */
+  /** A test server: {@link #METRICS} on, every feature as Keycloak ships it. */
   public static DistributionServer start(Path home, Path extensionJar, Path realmDir, Path logDir)
       throws IOException, InterruptedException {
-    return start(home, extensionJar, realmDir, logDir, defaultOptions());
+    return start(home, extensionJar, realmDir, logDir, METRICS);
   }
 
-  /** The build options of every test server of this home's Keycloak ({@code keycloak.version}). */
-  public static List<String> defaultOptions() {
-    List<String> options = new ArrayList<>(METRICS);
-    if (parameterizedScopesKnown(System.getProperty("keycloak.version", ""))) {
-      options.add(PARAMETERIZED_SCOPES);
-    }
-    return options;
-  }
-
-  /** Whether {@code version} (26.7.5) names the feature {@code parameterized-scopes}: 26.7 on. */
-  static boolean parameterizedScopesKnown(String version) {
+  /**
+   * Whether {@code version} (26.7.5) names the feature {@code parameterized-scopes}: 26.7 on (26.4
+   * to 26.6 call it {@code dynamic-scopes}).
+   */
+  public static boolean parameterizedScopesKnown(String version) {
     String[] parts = version.split("[.-]");
     try {
       int major = Integer.parseInt(parts[0]);
