@@ -17,6 +17,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
 import java.util.stream.Collectors;
 import org.jspecify.annotations.Nullable;
 import org.keycloak.OAuth2Constants;
@@ -161,12 +162,13 @@ public final class TokenPolicyMapper extends AbstractOIDCProtocolMapper
     if (issuance == null) {
       refuseGrantNotServed(session);
     }
-    List<String> requested = issuance == null ? List.of() : issuance.requested();
     Ceiling ceiling = issuance == null ? Ceiling.NONE : issuance.ceiling();
     // what Keycloak puts into the token: the scopes it lists, and the optional ones it does not
     // list (include.in.token.scope=false) but whose mappers run all the same
     Set<String> inToken = new LinkedHashSet<>(Scopes.split(token.getScope()));
     inToken.addAll(SessionScopes.unlisted(clientSessionCtx));
+    List<String> requested =
+        issuance == null ? List.of() : keptByKeycloak(issuance.requested(), inToken, client);
     List<String> keycloakScopes = List.copyOf(inToken);
     if (issuance != null && issuance.explicit()) {
       // Keycloak was handed only part of the request (or none of it, and then re-grants what the
@@ -189,6 +191,25 @@ public final class TokenPolicyMapper extends AbstractOIDCProtocolMapper
       issuance.record(result);
     }
     return token;
+  }
+
+  /**
+   * The requested scopes without those Keycloak knows but left out of the token: a scope Keycloak
+   * validates and maps (a client scope of the client, {@code organization:acme}) is granted only
+   * where Keycloak granted it too — it leaves out, without refusing, an organization the user is no
+   * member of, a client scope whose role scope the user lacks — so the token never names a scope
+   * whose claims Keycloak did not give. A scope Keycloak does not know (a config scope, a plain
+   * scope only the policy allows) is the policy's alone.
+   */
+  private static List<String> keptByKeycloak(
+      List<String> requested, Set<String> inToken, ClientModel client) {
+    if (requested.isEmpty()) {
+      return requested;
+    }
+    Predicate<String> known =
+        KnownScopes.of(
+            client.getRealm(), client, client.getClientScopes(true), client.getClientScopes(false));
+    return requested.stream().filter(s -> inToken.contains(s) || !known.test(s)).toList();
   }
 
   /**

@@ -12,7 +12,6 @@ import io.github.policyscopes.it.Reply;
 import io.github.policyscopes.it.TestClient;
 import java.util.List;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
@@ -87,7 +86,6 @@ class ParameterizedScopesIT {
    * bound client's {@code scope} names it (the policy mapper writes what the policy granted, not
    * what Keycloak kept), with no organization claim: the scope and the claims disagree.
    */
-  @Disabled("known bug: a bound client's scope names organization:acme that Keycloak left out")
   @Test
   void theClientCredentialsGrantNamesNoOrganizationKeycloakLeftOut() {
     String bound = realm.bound("openid", "organization:*");
