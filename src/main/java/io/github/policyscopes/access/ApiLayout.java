@@ -36,6 +36,9 @@ public final class ApiLayout {
   /** The collections, in the order the API lists them. */
   public static final List<String> COLLECTIONS = List.of(TOKEN_POLICIES, CLIENTS);
 
+  /** What a client has below it ({@code config/clients/{id}/...}). */
+  public static final List<String> CLIENT_RESOURCES = List.of(SECRET, EVALUATE);
+
   private static final Set<String> COLLECTION_PATHS =
       Set.of(ROOT, ROOT + "/" + TOKEN_POLICIES, ROOT + "/" + CLIENTS);
 

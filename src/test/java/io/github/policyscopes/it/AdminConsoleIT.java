@@ -236,7 +236,37 @@ class AdminConsoleIT {
     Reply rejected = http.clientCredentials(clientId, secret, "*:config/invoices");
     assertThat(rejected).as("reject mode").hasStatus(400).hasError("invalid_scope");
 
-    // 6. A malformed entry is refused, with the reason, and nothing changes
+    // 6. A second client given the policy as Optional (which does nothing): the policy's page names
+    // it, with the near misses of its entries, from the next save on (issue 23)
+    String optionalClient = Fixtures.unique("console-it-optional");
+    String optionalUuid = admin.createClient(optionalClient, optionalClient + "-secret");
+    admin.bindOptional(optionalUuid, policyId);
+    openMapper(policyId);
+    dismissAlerts();
+    click(By.xpath("//button[@data-testid='save']"));
+    alert("success", "Mapping successfully updated");
+    openMapper(policyId);
+    dismissAlerts();
+    By warningsField = By.xpath("//textarea[@data-testid='warnings']");
+    wait.until(d -> d.findElement(warningsField).getDomProperty("value").contains("Optional"));
+    WebElement warnings = visible(warningsField);
+    assertThat(warnings.getDomProperty("value"))
+        .startsWith("At the last save:")
+        .contains("`*:config/orders/**` never matches: the config API has no `orders`")
+        .contains(
+            "Bound as Optional to `" + optionalClient + "`: Optional token policies do nothing");
+    assertThat(labels()).contains("Warnings (at the last save)");
+    ((JavascriptExecutor) driver)
+        .executeScript("arguments[0].style.height = arguments[0].scrollHeight + 'px';", warnings);
+    scrollTo(warnings);
+    screenshot("10-policy-warnings");
+    assertThat(
+            http.clientCredentials(
+                optionalClient, optionalClient + "-secret", "*:config/orders/items"))
+        .as("bound as Optional: the policy does nothing, stock Keycloak refuses the unknown scope")
+        .hasStatus(400);
+
+    // 7. A malformed entry is refused, with the reason, and nothing changes
     dismissAlerts();
     click(By.xpath("//button[@data-testid='config.allowedScopes-addValue']"));
     allowedScope(1).sendKeys("*:a//b");
@@ -258,7 +288,7 @@ class AdminConsoleIT {
                 .asText())
         .isEqualTo("*:config/orders/**");
 
-    // 7. Unbind: the client's Client scopes tab → ⋮ → Remove
+    // 8. Unbind: the client's Client scopes tab → ⋮ → Remove
     driver.get(console + "/clients/" + clientUuid + "/clientScopes/setup");
     dismissAlerts();
     WebElement binding = bindingRow(policy);

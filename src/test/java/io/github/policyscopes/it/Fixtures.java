@@ -254,6 +254,15 @@ public final class Fixtures {
     realm().clients().get(clientUuid).addDefaultClientScope(policyId);
   }
 
+  /** Adds the policy to the client as an Optional client scope, as the console offers. */
+  public void bindOptional(String clientUuid, String policyId) {
+    realm().clients().get(clientUuid).addOptionalClientScope(policyId);
+  }
+
+  public void unbindOptional(String clientUuid, String policyId) {
+    realm().clients().get(clientUuid).removeOptionalClientScope(policyId);
+  }
+
   public void unbind(String clientUuid, String policyId) {
     realm().clients().get(clientUuid).removeDefaultClientScope(policyId);
   }

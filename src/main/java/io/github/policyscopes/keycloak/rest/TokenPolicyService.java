@@ -2,19 +2,16 @@ package io.github.policyscopes.keycloak.rest;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import com.github.benmanes.caffeine.cache.LoadingCache;
 import io.github.policyscopes.access.ApiLayout;
-import io.github.policyscopes.keycloak.CacheBudget;
 import io.github.policyscopes.keycloak.metrics.PolicyMetrics.Refusal;
 import io.github.policyscopes.keycloak.store.HandOver;
 import io.github.policyscopes.keycloak.store.PolicyConfig;
 import io.github.policyscopes.keycloak.store.PolicyIndex;
 import io.github.policyscopes.keycloak.store.PolicyStore;
+import io.github.policyscopes.keycloak.store.PolicyWarnings;
 import io.github.policyscopes.keycloak.store.Revisions;
-import io.github.policyscopes.policy.PolicyLinter;
 import io.github.policyscopes.policy.PolicyValidator;
 import io.github.policyscopes.policy.TokenPolicy;
-import io.github.policyscopes.scope.Footprint;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -38,7 +35,7 @@ final class TokenPolicyService
 
   static final Set<String> WRITABLE =
       Set.of("title", "allowedScopes", "accessTokenLifetime", "disallowedScopes");
-  static final Set<String> READ_ONLY = Set.of("id", "clients", "warnings");
+  static final Set<String> READ_ONLY = Set.of("id", "clients", "boundClients", "warnings");
 
   /** The representation of docs/contract.md §4. */
   @JsonInclude(JsonInclude.Include.NON_NULL)
@@ -49,18 +46,11 @@ final class TokenPolicyService
       @Nullable Integer accessTokenLifetime,
       String disallowedScopes,
       List<String> clients,
+      List<BoundClient> boundClients,
       List<String> warnings) {}
 
-  /**
-   * Lint warnings per entry list: the pairwise checks run once per policy version, not per read
-   * (bounded: entries and their wildcards are limited at write time). Bounded by weight ({@link
-   * CacheBudget#POLICY_LINT_BYTES}): the entries and the warnings, as strings.
-   */
-  private static final LoadingCache<List<String>, List<String>> LINT =
-      CacheBudget.weighed(
-          CacheBudget.POLICY_LINT_BYTES,
-          PolicyLinter::lint,
-          e -> Footprint.strings(e.key()) + Footprint.strings(e.value()));
+  /** A bound client in a view: its API id and its clientId (what an operator recognises). */
+  record BoundClient(String id, String clientId) {}
 
   private TokenPolicyService() {}
 
@@ -102,14 +92,13 @@ final class TokenPolicyService
   /** The views of the given policies, in order; one that vanished meanwhile is left out. */
   private static List<View> views(
       KeycloakSession session, RealmModel realm, Permissions permissions, List<String> ids) {
-    Map<String, List<String>> bound =
-        handedOver(session, realm, PolicyIndex.boundClients(session, ids));
+    Map<String, PolicyIndex.Bindings> bindings = PolicyIndex.bindings(session, ids);
     Set<String> realmDefaults = realmDefaults(realm);
     List<View> views = new ArrayList<>(ids.size());
     for (String id : ids) {
       ClientScopeModel scope = realm.getClientScopeById(id);
       if (scope != null && PolicyStore.isPolicy(scope)) {
-        views.add(view(scope, bound, realmDefaults, permissions));
+        views.add(view(session, realm, scope, bindings.get(id), realmDefaults, permissions));
       }
     }
     return views;
@@ -145,7 +134,11 @@ final class TokenPolicyService
     checkTitleFree(session, realm, input.title(), null);
     ClientScopeModel scope =
         PolicyStore.create(
-            realm, freeName(session, realm, input.title()), input.title(), input.config());
+            realm,
+            freeName(session, realm, input.title()),
+            input.title(),
+            input.config(),
+            PolicyWarnings.of(input.config(), 1, false));
     View view = view(session, realm, scope, permissions);
     AdminEvents.record(
         session,
@@ -173,7 +166,11 @@ final class TokenPolicyService
     Writes.checkIfMatch(ifMatch, Json.etag(view(session, realm, scope, permissions), revision));
     checkNoLiftedPower(session, realm, permissions, scope, input.config());
     checkTitleFree(session, realm, input.title(), scope.getId());
-    PolicyStore.update(scope, input.title(), input.config());
+    PolicyStore.update(
+        scope,
+        input.title(),
+        input.config(),
+        PolicyWarnings.forConsole(session, realm, scope, input.config()));
     View view = view(session, realm, scope, permissions);
     AdminEvents.record(
         session,
@@ -291,51 +288,66 @@ final class TokenPolicyService
   static View view(
       KeycloakSession session, RealmModel realm, ClientScopeModel scope, Permissions permissions) {
     return view(
+        session,
+        realm,
         scope,
-        handedOver(session, realm, Map.of(scope.getId(), boundClients(session, scope))),
+        PolicyIndex.bindings(session, List.of(scope.getId())).get(scope.getId()),
         realmDefaults(realm),
         permissions);
   }
 
   private static View view(
+      KeycloakSession session,
+      RealmModel realm,
       ClientScopeModel scope,
-      Map<String, List<String>> bound,
+      PolicyIndex.Bindings bindings,
       Set<String> realmDefaults,
       Permissions permissions) {
     PolicyConfig config = PolicyStore.configOf(scope);
     List<String> allowed = config.allowedScopes().stream().sorted().toList();
-    // a broken policy (an import past the limits, say) is not linted: its warning says it all
-    List<String> warnings = new ArrayList<>(config.isValid() ? LINT.get(allowed) : List.of());
-    config
-        .problems()
-        .forEach(
-            p ->
-                warnings.add(
-                    "Broken: "
-                        + p.field()
-                        + " "
-                        + p.message()
-                        + ". The policy grants no config scope until this is fixed."));
-    if (PolicyStore.mapperCount(scope) > 1) {
-      warnings.add(
-          "The client scope carries "
-              + PolicyStore.mapperCount(scope)
-              + " token policy mappers: all of them grant; saving the policy here merges them"
-              + " into one.");
+    List<String> warnings =
+        new ArrayList<>(
+            PolicyWarnings.of(
+                config, PolicyStore.mapperCount(scope), realmDefaults.contains(scope.getId())));
+    // Optional bindings: only the clients the caller may read are named, the others not counted
+    List<String> optionalNamed = new ArrayList<>();
+    for (PolicyIndex.BoundClient c : bindings.optional()) {
+      if (optionalNamed.size() == PolicyWarnings.MAX_NAMED) {
+        break;
+      }
+      if (shown(session, realm, permissions, c.id())) {
+        optionalNamed.add(c.clientId());
+      }
     }
-    if (realmDefaults.contains(scope.getId())) {
-      warnings.add(
-          "This policy is a realm default client scope: every new client, however it is"
-              + " registered, gets it.");
+    String optional = PolicyWarnings.optional(optionalNamed, bindings.optionalCount(), false);
+    if (optional != null) {
+      warnings.add(optional);
     }
+    List<BoundClient> bound =
+        bindings.bound().stream()
+            .filter(c -> shown(session, realm, permissions, c.id()))
+            .map(c -> new BoundClient(c.id(), c.clientId()))
+            .sorted(java.util.Comparator.comparing(BoundClient::id))
+            .toList();
     return new View(
         scope.getId(),
         PolicyStore.titleOf(scope),
         allowed,
         config.accessTokenLifetime(),
         config.disallowedScopes().value(),
-        readableClients(permissions, bound.getOrDefault(scope.getId(), List.of())),
+        bound.stream().map(BoundClient::id).toList(),
+        bound,
         List.copyOf(warnings));
+  }
+
+  /** Whether a view may name the client: handed over to the API and readable by the caller. */
+  private static boolean shown(
+      KeycloakSession session, RealmModel realm, Permissions permissions, String id) {
+    if (!permissions.canRead(ManagedClientService.path(id))) {
+      return false;
+    }
+    ClientModel client = session.clients().getClientById(realm, id);
+    return client != null && HandOver.isHandedOver(client);
   }
 
   /**

@@ -46,6 +46,12 @@ public record PolicyConfig(
   static final String DISALLOWED_SCOPES = "disallowedScopes";
 
   /**
+   * Not part of the policy: the warnings as of the mapper's last save, a text the admin console
+   * shows on the mapper's page (docs/adr/0032). Never read back as policy.
+   */
+  public static final String WARNINGS = "warnings";
+
+  /**
    * The mapper's fields as the admin console shows them: labels and help texts are message keys of
    * the theme bundle.
    */
@@ -70,6 +76,12 @@ public record PolicyConfig(
           .type(ProviderConfigProperty.LIST_TYPE)
           .options("ignore", "reject")
           .defaultValue("ignore")
+          .add()
+          .property()
+          .name(WARNINGS)
+          .label("pbs.warnings.label")
+          .helpText("pbs.warnings.help")
+          .type(ProviderConfigProperty.TEXT_TYPE)
           .add()
           .build();
 
@@ -145,6 +157,23 @@ public record PolicyConfig(
     }
     config.put(DISALLOWED_SCOPES, disallowedScopes.value());
     return config;
+  }
+
+  /** The mapper config that stores this policy, with the warnings the console shows. */
+  public Map<String, String> toConfig(List<String> warnings) {
+    Map<String, String> config = toConfig();
+    config.put(WARNINGS, warningsText(warnings));
+    return config;
+  }
+
+  /** The console's text of the warnings at a save: one per line, or that there were none. */
+  public static String warningsText(List<String> warnings) {
+    if (warnings.isEmpty()) {
+      return "None at the last save.";
+    }
+    StringBuilder text = new StringBuilder("At the last save:");
+    warnings.forEach(w -> text.append("\n• ").append(w));
+    return text.toString();
   }
 
   /** The policy for the issuance core. */

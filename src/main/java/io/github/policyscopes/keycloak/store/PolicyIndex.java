@@ -73,6 +73,28 @@ public final class PolicyIndex {
         > 0;
   }
 
+  /** A client that has a policy as a client scope: its id and its clientId. */
+  public record BoundClient(String id, String clientId) {}
+
+  /**
+   * The clients that have a policy as a client scope, each list in client id order: {@code bound}
+   * as a Default client scope (a binding: the policy governs them), {@code optional} as an Optional
+   * one (the policy does nothing for them, docs/adr/0032), of which only the first {@link
+   * #MAX_OPTIONAL} are kept and {@code optionalCount} counts all.
+   */
+  public record Bindings(List<BoundClient> bound, List<BoundClient> optional, int optionalCount) {
+
+    static final Bindings NONE = new Bindings(List.of(), List.of(), 0);
+
+    /** The ids of the bound clients. */
+    public List<String> boundIds() {
+      return bound.stream().map(BoundClient::id).toList();
+    }
+  }
+
+  /** How many Optional bindings of one policy are kept by {@link #bindings}. */
+  public static final int MAX_OPTIONAL = 50;
+
   /**
    * Policy id → ids of the clients that have it as a default client scope (a binding), for the
    * given policies only, each list in client id order; a policy bound to nothing is absent.
@@ -80,21 +102,61 @@ public final class PolicyIndex {
   public static Map<String, List<String>> boundClients(
       KeycloakSession session, Collection<String> policyIds) {
     Map<String, List<String>> bound = new LinkedHashMap<>();
+    bindings(session, policyIds)
+        .forEach(
+            (policy, b) -> {
+              if (!b.bound().isEmpty()) {
+                bound.put(policy, b.boundIds());
+              }
+            });
+    return bound;
+  }
+
+  /**
+   * Policy id → the clients that have it as a client scope, Default or Optional, with their
+   * clientIds: one query over Keycloak's client scope mappings joined to its clients, for the given
+   * policies only (a page of them). Every policy asked for is present.
+   */
+  public static Map<String, Bindings> bindings(
+      KeycloakSession session, Collection<String> policyIds) {
+    Map<String, Bindings> all = new LinkedHashMap<>();
     if (policyIds.isEmpty()) {
-      return bound;
+      return all;
     }
+    Map<String, List<BoundClient>> bound = new LinkedHashMap<>();
+    Map<String, List<BoundClient>> optional = new LinkedHashMap<>();
+    Map<String, Integer> optionalCount = new LinkedHashMap<>();
     EntityManager em = Revisions.em(session);
     List<Object[]> rows =
         em.createQuery(
-                "select m.clientScopeId, m.clientId from ClientScopeClientMappingEntity m"
-                    + " where m.clientScopeId in :scopes and m.defaultScope = true"
+                "select m.clientScopeId, m.clientId, c.clientId, m.defaultScope"
+                    + " from ClientScopeClientMappingEntity m, ClientEntity c"
+                    + " where m.clientScopeId in :scopes and c.id = m.clientId"
                     + " order by m.clientId",
                 Object[].class)
             .setParameter("scopes", policyIds)
             .getResultList();
     for (Object[] row : rows) {
-      bound.computeIfAbsent((String) row[0], k -> new ArrayList<>()).add((String) row[1]);
+      String policy = (String) row[0];
+      BoundClient client = new BoundClient((String) row[1], (String) row[2]);
+      if (Boolean.TRUE.equals(row[3])) {
+        bound.computeIfAbsent(policy, k -> new ArrayList<>()).add(client);
+      } else {
+        List<BoundClient> kept = optional.computeIfAbsent(policy, k -> new ArrayList<>());
+        if (kept.size() < MAX_OPTIONAL) {
+          kept.add(client);
+        }
+        optionalCount.merge(policy, 1, Integer::sum);
+      }
     }
-    return bound;
+    for (String id : policyIds) {
+      all.put(
+          id,
+          new Bindings(
+              List.copyOf(bound.getOrDefault(id, List.of())),
+              List.copyOf(optional.getOrDefault(id, List.of())),
+              optionalCount.getOrDefault(id, 0)));
+    }
+    return all;
   }
 }

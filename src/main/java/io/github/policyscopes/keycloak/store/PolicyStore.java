@@ -215,9 +215,12 @@ public final class PolicyStore {
     return config == null ? null : config.toPolicy(scope.getId(), titleOf(scope));
   }
 
-  /** Creates a policy: a client scope named {@code name}, titled, with one policy mapper. */
+  /**
+   * Creates a policy: a client scope named {@code name}, titled, with one policy mapper; the mapper
+   * records {@code warnings} for the admin console ({@link PolicyConfig#WARNINGS}).
+   */
   public static ClientScopeModel create(
-      RealmModel realm, String name, String title, PolicyConfig config) {
+      RealmModel realm, String name, String title, PolicyConfig config, List<String> warnings) {
     requireValid(config);
     ClientScopeModel scope = realm.addClientScope(name);
     scope.setProtocol(OIDCLoginProtocol.LOGIN_PROTOCOL);
@@ -228,21 +231,22 @@ public final class PolicyStore {
     mapper.setName(MAPPER_NAME);
     mapper.setProtocol(OIDCLoginProtocol.LOGIN_PROTOCOL);
     mapper.setProtocolMapper(MAPPER_PROVIDER_ID);
-    mapper.setConfig(config.toConfig());
+    mapper.setConfig(config.toConfig(warnings));
     scope.addProtocolMapper(mapper);
     return scope;
   }
 
   /**
    * Replaces a policy: its title and config; a scope that carried several policy mappers keeps one,
-   * holding the whole new policy.
+   * holding the whole new policy, and the {@code warnings} for the admin console.
    */
-  public static void update(ClientScopeModel scope, String title, PolicyConfig config) {
+  public static void update(
+      ClientScopeModel scope, String title, PolicyConfig config, List<String> warnings) {
     requireValid(config);
     scope.setDescription(title);
     List<ProtocolMapperModel> mappers = policyMappers(scope).toList();
     ProtocolMapperModel kept = mappers.get(0);
-    kept.setConfig(config.toConfig());
+    kept.setConfig(config.toConfig(warnings));
     scope.updateProtocolMapper(kept);
     mappers.stream().skip(1).forEach(scope::removeProtocolMapper);
   }

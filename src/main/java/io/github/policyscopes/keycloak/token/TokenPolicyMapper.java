@@ -4,6 +4,7 @@ import io.github.policyscopes.keycloak.ProviderMessages;
 import io.github.policyscopes.keycloak.compat.KeycloakRuntime;
 import io.github.policyscopes.keycloak.store.PolicyConfig;
 import io.github.policyscopes.keycloak.store.PolicyStore;
+import io.github.policyscopes.keycloak.store.PolicyWarnings;
 import io.github.policyscopes.policy.Ceiling;
 import io.github.policyscopes.policy.EffectivePolicy;
 import io.github.policyscopes.policy.IssuanceDecision;
@@ -13,8 +14,10 @@ import io.github.policyscopes.scope.Scopes;
 import jakarta.ws.rs.core.MultivaluedMap;
 import jakarta.ws.rs.core.Response;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
@@ -25,6 +28,7 @@ import org.keycloak.OAuthErrorException;
 import org.keycloak.http.HttpRequest;
 import org.keycloak.models.AuthenticatedClientSessionModel;
 import org.keycloak.models.ClientModel;
+import org.keycloak.models.ClientScopeModel;
 import org.keycloak.models.ClientSessionContext;
 import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.ProtocolMapperContainerModel;
@@ -132,6 +136,16 @@ public final class TokenPolicyMapper extends AbstractOIDCProtocolMapper
       String formatSafe = message.replace("'", "''").replace("{", "'{'").replace("}", "'}'");
       throw new ProtocolMapperConfigException(INVALID_POLICY_KEY, formatSafe, message);
     }
+    // the console cannot show a warning on save, nor compute one on its page: the warnings as of
+    // this save go into the mapper's own config, which its page shows (docs/adr/0032)
+    List<String> warnings =
+        container instanceof ClientScopeModel scope
+            ? PolicyWarnings.forConsole(session, realm, scope, config)
+            : PolicyWarnings.of(config, 1, false);
+    Map<String, String> stored =
+        mapper.getConfig() == null ? new HashMap<>() : new HashMap<>(mapper.getConfig());
+    stored.put(PolicyConfig.WARNINGS, PolicyConfig.warningsText(warnings));
+    mapper.setConfig(stored);
   }
 
   /**

@@ -146,6 +146,97 @@ class ConfigApiResourcesIT {
         .anySatisfy(w -> assertThat(w).contains("*:config/tokenPolicies/**"));
   }
 
+  /**
+   * Issue 23: near misses of config scopes are warned with a did-you-mean, not accepted silently.
+   */
+  @Test
+  void nearMissesOfConfigScopesAreWarnedWithADidYouMean() {
+    String token = all();
+    JsonNode policy =
+        api.createPolicy(
+            token,
+            Fixtures.unique("Near misses"),
+            "write:config/**",
+            "r:config/**",
+            ".:Config/**",
+            "*:config/tokenpolicies/**",
+            "*:config/foo/**");
+    List<String> warnings = ConfigApi.strings(policy, "warnings");
+    assertThat(warnings)
+        .anySatisfy(w -> assertThat(w).startsWith("`write:config/**`").contains("`*:config/**`"))
+        .anySatisfy(w -> assertThat(w).startsWith("`r:config/**`").contains("`.:config/**`"))
+        .anySatisfy(w -> assertThat(w).startsWith("`.:Config/**`").contains("`.:config/**`"))
+        .anySatisfy(
+            w ->
+                assertThat(w)
+                    .startsWith("`*:config/tokenpolicies/**`")
+                    .contains("`*:config/tokenPolicies/**`"))
+        .anySatisfy(
+            w ->
+                assertThat(w)
+                    .startsWith("`*:config/foo/**`")
+                    .contains("tokenPolicies, clients")
+                    .contains("`*:config/clients/**`"));
+    api.delete(token, POLICIES + "/" + policy.get("id").asText());
+  }
+
+  /**
+   * Issue 23: a policy that clients have as an Optional client scope does nothing for them; its
+   * view says so, naming the clients by clientId, and bound clients come with their clientId.
+   */
+  @Test
+  void optionalBindingsAreWarnedAndBoundClientsCarryTheirClientId() {
+    String token = all();
+    String policyId =
+        api.createPolicy(token, Fixtures.unique("Optional"), ".:config/clients/*")
+            .get("id")
+            .asText();
+    String policyPath = POLICIES + "/" + policyId;
+    String boundId = Fixtures.unique("default-bound");
+    String boundUuid = api.createClient(token, boundId, policyId).get("id").asText();
+    String optionalId = Fixtures.unique("optional-bound");
+    String optionalUuid = api.createClient(token, optionalId).get("id").asText();
+    fixtures.bindOptional(optionalUuid, policyId);
+    String hiddenUuid = fixtures.createClient(Fixtures.unique("not-handed-over"), Fixtures.SECRET);
+    fixtures.bindOptional(hiddenUuid, policyId);
+
+    JsonNode view = api.get(token, policyPath).json();
+    assertThat(ConfigApi.strings(view, "clients")).containsExactly(boundUuid);
+    assertThat(view.get("boundClients"))
+        .singleElement()
+        .satisfies(
+            c -> {
+              assertThat(c.path("id").asText()).isEqualTo(boundUuid);
+              assertThat(c.path("clientId").asText()).isEqualTo(boundId);
+            });
+    assertThat(ConfigApi.strings(view, "warnings"))
+        .containsExactly(
+            "Bound as Optional to `"
+                + optionalId
+                + "` and other clients: Optional token policies do nothing (the client stays"
+                + " unbound and gets stock tokens); make it a Default client scope of those"
+                + " clients (Clients → client → Client scopes).");
+    // the list shows the same
+    JsonNode listed = null;
+    for (JsonNode p : api.get(token, POLICIES + "?max=1000").json().get("tokenPolicies")) {
+      if (p.get("id").asText().equals(policyId)) {
+        listed = p;
+      }
+    }
+    assertThat(listed).isEqualTo(view);
+
+    // made a Default client scope, the client is bound and the warning goes
+    fixtures.unbindOptional(optionalUuid, policyId);
+    fixtures.bind(optionalUuid, policyId);
+    fixtures.unbindOptional(hiddenUuid, policyId);
+    JsonNode fixed = api.get(token, policyPath).json();
+    assertThat(ConfigApi.strings(fixed, "warnings")).isEmpty();
+    assertThat(ConfigApi.strings(fixed, "clients"))
+        .containsExactlyInAnyOrder(boundUuid, optionalUuid);
+    assertThat(fixed.get("boundClients").findValuesAsText("clientId"))
+        .containsExactlyInAnyOrder(boundId, optionalId);
+  }
+
   @Test
   void ifMatchGuardsUpdatesAndDeletes() {
     String token = all();
