@@ -94,17 +94,27 @@ public final class IssuanceDecision {
 
   /** How a token request ended, for metrics and for the dry run. */
   public enum Outcome {
-    /** A token with every candidate scope. */
+    /** A token with every scope the client asked for. */
     GRANTED_ALL,
-    /** A token without some of them (ignore mode). */
+    /** A token without some of the scopes the client asked for (ignore mode). */
     DROPPED_SOME,
-    /** No token: reject mode, and the policy drops a requested scope ({@code invalid_scope}). */
+    /**
+     * No token, {@code invalid_scope}: reject mode and the policy drops a requested scope, or the
+     * request itself is refused ({@link #requestRefusal}, a {@code scope} parameter too long).
+     */
     REJECTED,
     /** A token with no scope at all: active, and able to do nothing. */
-    EMPTY;
+    EMPTY,
+    /**
+     * No token, {@code unauthorized_client}: the policy cannot be applied to this request (a grant
+     * bound clients may not use, a Keycloak the extension cannot run on, the policy's client scope
+     * left out of the session), so nothing is issued.
+     */
+    REFUSED;
 
     /**
-     * The tag value: {@code granted_all}, {@code dropped_some}, {@code rejected}, {@code empty}.
+     * The tag value: {@code granted_all}, {@code dropped_some}, {@code rejected}, {@code empty},
+     * {@code refused}.
      */
     public String tag() {
       return name().toLowerCase(Locale.ROOT);
@@ -134,12 +144,66 @@ public final class IssuanceDecision {
     return policy.mode() == DisallowedScopesMode.REJECT && asked.hasDropped();
   }
 
-  /** How an issued token came out: empty, some dropped, or everything granted. */
-  public static Outcome outcome(GrantResult issued) {
-    if (issued.granted().isEmpty()) {
-      return Outcome.EMPTY;
+  /**
+   * What one decided token request reports, the same in its event, its meters and the dry run
+   * (docs/adr/0033-dropped-is-what-was-asked.md).
+   *
+   * @param outcome how the request ended
+   * @param dropped the scopes the client asked for and did not get (for a rejection: the refused
+   *     ones), in request order: the event's {@code dropped_scopes}, the meter's dropped count
+   * @param filteredDefaults Keycloak's default client scopes of the client that the client did not
+   *     ask for and the policy left out of the token: filtered, not dropped
+   */
+  public record Tally(Outcome outcome, List<String> dropped, List<String> filteredDefaults) {
+    public Tally {
+      dropped = List.copyOf(dropped);
+      filteredDefaults = List.copyOf(filteredDefaults);
     }
-    return issued.hasDropped() ? Outcome.DROPPED_SOME : Outcome.GRANTED_ALL;
+  }
+
+  /**
+   * The tally of an issued token: {@code issued} is {@link #decide} of {@code asked} and the scopes
+   * Keycloak adds, {@code defaults} the names of the client's default client scopes. A scope the
+   * policy left out counts as dropped when the client asked for it, or when Keycloak added it
+   * although it is no default client scope (an optional scope asked for at the authorization
+   * endpoint, a scope of the refreshed grant); a default client scope the client did not name is
+   * Keycloak's doing, filtered by the policy as designed, and never makes a request {@code
+   * dropped_some}. The outcome: {@code empty} when nothing is granted, else {@code dropped_some}
+   * when something asked for was dropped, else {@code granted_all}.
+   */
+  public static Tally tally(
+      GrantResult issued, Collection<String> asked, Collection<String> defaults) {
+    Set<String> askedSet = new HashSet<>(asked);
+    Set<String> defaultSet = new HashSet<>(defaults);
+    List<String> dropped = new ArrayList<>();
+    List<String> filtered = new ArrayList<>();
+    for (String s : issued.dropped()) {
+      if (askedSet.contains(s) || !defaultSet.contains(s)) {
+        dropped.add(s);
+      } else {
+        filtered.add(s);
+      }
+    }
+    Outcome outcome;
+    if (issued.granted().isEmpty()) {
+      outcome = Outcome.EMPTY;
+    } else {
+      outcome = dropped.isEmpty() ? Outcome.GRANTED_ALL : Outcome.DROPPED_SOME;
+    }
+    return new Tally(outcome, dropped, filtered);
+  }
+
+  /**
+   * The tally of a request refused with {@code invalid_scope}: {@code refused} are the scopes that
+   * failed it (reject mode), or none (a refusal of the request itself, {@link #requestRefusal}).
+   */
+  public static Tally rejected(List<String> refused) {
+    return new Tally(Outcome.REJECTED, refused, List.of());
+  }
+
+  /** The tally of a request refused with {@code unauthorized_client}: nothing was decided. */
+  public static Tally refused() {
+    return new Tally(Outcome.REFUSED, List.of(), List.of());
   }
 
   /**

@@ -80,7 +80,11 @@ class DemoIssuanceIT {
     assertThat(events).isNotEmpty();
     JsonNode details = events.get(0).get("details");
     assertThat(details.get("granted_scopes").asText()).isEqualTo(".:config/clients");
-    assertThat(details.get("dropped_scopes").asText().split(" "))
-        .containsExactlyInAnyOrder("XXXXX", "profile", "email");
+    // dropped: what the client asked for and did not get; Keycloak's default client scopes the
+    // policy left out are filtered, not dropped (docs/adr/0033)
+    assertThat(details.get("dropped_scopes").asText()).isEqualTo("XXXXX");
+    assertThat(details.get("dropped_count").asText()).isEqualTo("1");
+    assertThat(details.get("filtered_default_scopes").asText().split(" "))
+        .containsExactlyInAnyOrder("profile", "email");
   }
 }

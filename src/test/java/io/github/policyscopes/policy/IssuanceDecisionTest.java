@@ -34,10 +34,72 @@ class IssuanceDecisionTest {
         .isEqualTo(Outcome.DROPPED_SOME);
     assertThat(outcome(List.of("XXXXX"), List.of(), CONFIG)).isEqualTo(Outcome.EMPTY);
     assertThat(outcome(List.of(), List.of(), CONFIG)).isEqualTo(Outcome.EMPTY);
-    // Keycloak's default scopes count: profile is dropped by a read-only policy
-    assertThat(outcome(List.of(".:**"), List.of("profile"), READ_ONLY))
-        .isEqualTo(Outcome.DROPPED_SOME);
     assertThat(Outcome.DROPPED_SOME.tag()).isEqualTo("dropped_some");
+    assertThat(Outcome.REFUSED.tag()).isEqualTo("refused");
+  }
+
+  @Test
+  void keycloakDefaultScopesThePolicyLeavesOutAreFilteredNotDropped() {
+    // issue 23: a request for exactly .:** by a client with Keycloak's default profile and email
+    List<String> defaults = List.of("profile", "email");
+    IssuanceDecision.Tally tally = tally(List.of(".:**"), defaults, defaults, READ_ONLY);
+
+    assertThat(tally.outcome()).isEqualTo(Outcome.GRANTED_ALL);
+    assertThat(tally.dropped()).isEmpty();
+    assertThat(tally.filteredDefaults()).containsExactly("profile", "email");
+  }
+
+  @Test
+  void aDefaultScopeTheClientAskedForIsDroppedWhenLeftOut() {
+    List<String> defaults = List.of("profile", "email");
+    IssuanceDecision.Tally tally = tally(List.of(".:**", "profile"), defaults, defaults, READ_ONLY);
+
+    assertThat(tally.outcome()).isEqualTo(Outcome.DROPPED_SOME);
+    assertThat(tally.dropped()).containsExactly("profile");
+    assertThat(tally.filteredDefaults()).containsExactly("email");
+  }
+
+  @Test
+  void aScopeKeycloakAddsThatIsNoDefaultIsDroppedWhenLeftOut() {
+    // an optional scope asked for at the authorization endpoint: in the token, not a default
+    IssuanceDecision.Tally tally =
+        tally(List.of(), List.of(".:**", "phone", "profile"), List.of("profile"), READ_ONLY);
+
+    assertThat(tally.outcome()).isEqualTo(Outcome.DROPPED_SOME);
+    assertThat(tally.dropped()).containsExactly("phone");
+    assertThat(tally.filteredDefaults()).containsExactly("profile");
+  }
+
+  @Test
+  void onlyDefaultsLeftOutIsAnEmptyTokenNothingDropped() {
+    IssuanceDecision.Tally tally =
+        tally(List.of(), List.of("profile"), List.of("profile"), READ_ONLY);
+
+    assertThat(tally.outcome()).isEqualTo(Outcome.EMPTY);
+    assertThat(tally.dropped()).isEmpty();
+  }
+
+  @Property
+  void droppedAndFilteredSplitWhatThePolicyLeftOut(
+      @ForAll("candidates") List<String> asked, @ForAll("candidates") List<String> defaults) {
+    GrantResult issued = IssuanceDecision.decide(asked, defaults, Ceiling.NONE, READ_ONLY);
+    IssuanceDecision.Tally tally = IssuanceDecision.tally(issued, asked, defaults);
+
+    List<String> both = new java.util.ArrayList<>(tally.dropped());
+    both.addAll(tally.filteredDefaults());
+    assertThat(both).containsExactlyInAnyOrderElementsOf(issued.dropped());
+    assertThat(tally.dropped())
+        .containsAll(issued.dropped().stream().filter(asked::contains).toList());
+    assertThat(tally.filteredDefaults()).allMatch(defaults::contains).noneMatch(asked::contains);
+    assertThat(tally.outcome() == Outcome.DROPPED_SOME)
+        .isEqualTo(!issued.granted().isEmpty() && !tally.dropped().isEmpty());
+  }
+
+  @Provide
+  Arbitrary<List<String>> candidates() {
+    return Arbitraries.of(".:**", "*:x", "profile", "email", "XXXXX", "-:config/a")
+        .list()
+        .ofMaxSize(4);
   }
 
   @Test
@@ -200,6 +262,13 @@ class IssuanceDecisionTest {
 
   private static Outcome outcome(
       List<String> asked, List<String> defaults, EffectivePolicy policy) {
-    return IssuanceDecision.outcome(IssuanceDecision.decide(asked, defaults, Ceiling.NONE, policy));
+    return tally(asked, defaults, defaults, policy).outcome();
+  }
+
+  /** {@code added}: what Keycloak puts into the token; {@code defaults}: the default scopes. */
+  private static IssuanceDecision.Tally tally(
+      List<String> asked, List<String> added, List<String> defaults, EffectivePolicy policy) {
+    return IssuanceDecision.tally(
+        IssuanceDecision.decide(asked, added, Ceiling.NONE, policy), asked, defaults);
   }
 }

@@ -1,6 +1,7 @@
 package io.github.policyscopes.keycloak.metrics;
 
 import io.github.policyscopes.policy.IssuanceDecision.Outcome;
+import io.github.policyscopes.policy.IssuanceDecision.Tally;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Metrics;
@@ -118,14 +119,14 @@ public final class PolicyMetrics {
   // ---- token issuance ----
 
   /**
-   * One token request of a policy-bound client that the policy decided: {@code dropped} scopes left
-   * out (or, for {@code rejected}, the scopes that failed the request).
+   * One token request of a policy-bound client, issued or refused: its outcome and the scopes the
+   * client asked for and did not get ({@link Tally#dropped}; for {@code rejected}, the scopes that
+   * failed the request). Keycloak's default client scopes the policy filtered are not counted.
    */
-  public static void issuance(
-      String realm, String grantType, String clientId, Outcome outcome, int dropped) {
+  public static void issuance(String realm, String grantType, String clientId, Tally tally) {
     PolicyMetrics m = current;
     if (m != null) {
-      m.countIssuance(realm, grantType, clientId, outcome, dropped);
+      m.countIssuance(realm, grantType, clientId, tally.outcome(), tally.dropped().size());
     }
   }
 

@@ -2,6 +2,7 @@ package io.github.policyscopes.keycloak.rest;
 
 import io.github.policyscopes.access.InvalidPathException;
 import io.github.policyscopes.access.RequestPaths;
+import io.github.policyscopes.access.TokenRejection;
 import jakarta.ws.rs.NotAuthorizedException;
 import java.net.URI;
 import org.jboss.logging.Logger;
@@ -13,11 +14,12 @@ import org.keycloak.services.managers.AuthenticationManager.AuthResult;
 
 /**
  * The first step of every config API request, all before any work is done (invariant I11 of
- * docs/contract.md): Keycloak verifies the bearer token (401), its {@code aud} must name its own
- * client or the API ({@link ApiAudience}, 401), the {@code Origin} must be one the token's client
- * allows (403 {@code invalid_origin}), the raw path must be canonical (400), and the caller's
- * effective scopes (the token's, as far as its client's current policies still give them: {@link
- * CallerScopes}) must allow the method on that path (403).
+ * docs/contract.md): Keycloak verifies the bearer token (401, with a description that tells an
+ * expired token from a bad signature, another realm's token and the rest: {@link TokenDiagnosis}),
+ * its {@code aud} must name its own client or the API ({@link ApiAudience}, 401), the {@code
+ * Origin} must be one the token's client allows (403 {@code invalid_origin}), the raw path must be
+ * canonical (400), and the caller's effective scopes (the token's, as far as its client's current
+ * policies still give them: {@link CallerScopes}) must allow the method on that path (403).
  */
 final class BearerGuard {
 
@@ -64,14 +66,23 @@ final class BearerGuard {
       result = null;
     }
     if (result == null) {
-      throw invalidToken("the access token is invalid, expired or revoked");
+      // Keycloak alone decides; the diagnosis only says why, in words an operator can act on
+      TokenRejection why;
+      try {
+        why = TokenDiagnosis.of(session, realm, token);
+      } catch (RuntimeException | LinkageError undiagnosed) {
+        // the words are a courtesy: a Keycloak that changed what they are read from still gets 401
+        LOG.debugf(undiagnosed, "config API: could not tell why the bearer token was refused");
+        why = TokenRejection.INVALID;
+      }
+      LOG.debugf("config API: the bearer token was refused: %s", why);
+      throw invalidToken(why);
     }
     // AuthResult's getters: the record accessors of 26.5+ do not exist on 26.4
     AccessToken accessToken = result.getToken();
     if (!audience.accepts(accessToken.getAudience(), result.getClient().getClientId())) {
       // minted for another resource server (an exchange for audience=X, say): not for this API
-      throw invalidToken(
-          "the access token's audience names neither the client it was issued to nor this API");
+      throw invalidToken(TokenRejection.WRONG_AUDIENCE);
     }
     if (!Origins.allowed(session, accessToken)) {
       throw new ApiError(403, "invalid_origin", "origin not allowed for this client");
@@ -115,7 +126,8 @@ final class BearerGuard {
     }
   }
 
-  private ApiError invalidToken(String description) {
+  private ApiError invalidToken(TokenRejection why) {
+    String description = why.description(realm.getName());
     return new ApiError(401, "invalid_token", description)
         .header(
             "WWW-Authenticate",

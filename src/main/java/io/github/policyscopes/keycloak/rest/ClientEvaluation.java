@@ -144,7 +144,7 @@ final class ClientEvaluation {
           client.getClientId(),
           grantType,
           true,
-          Outcome.REJECTED.tag(),
+          IssuanceDecision.rejected(List.of()).outcome().tag(),
           null,
           "invalid_scope",
           refusal,
@@ -164,7 +164,12 @@ final class ClientEvaluation {
     boolean rejected = IssuanceDecision.rejects(askedOnly, policy);
     GrantResult result =
         rejected ? askedOnly : IssuanceDecision.decide(asked, keycloakScopes, Ceiling.NONE, policy);
-    Outcome outcome = rejected ? Outcome.REJECTED : IssuanceDecision.outcome(result);
+    // what counts as dropped is the token endpoint's own tally: what the client asked for and does
+    // not get, never Keycloak's default scopes the policy filters
+    Outcome outcome =
+        rejected
+            ? IssuanceDecision.rejected(askedOnly.dropped()).outcome()
+            : IssuanceDecision.tally(result, asked, keycloakScopes).outcome();
     List<String> candidates = new ArrayList<>(asked);
     if (!rejected) {
       keycloakScopes.stream().filter(s -> !asked.contains(s)).forEach(candidates::add);

@@ -4,8 +4,8 @@ import io.github.policyscopes.keycloak.store.Revisions;
 import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.HEAD;
-import jakarta.ws.rs.NotFoundException;
 import jakarta.ws.rs.OPTIONS;
+import jakarta.ws.rs.PATCH;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.PUT;
 import jakarta.ws.rs.Path;
@@ -104,19 +104,27 @@ public final class CollectionResource<V, I> {
   }
 
   /**
-   * {@code PUT} and {@code DELETE} of a whole collection: nothing serves them. They get the plain
-   * 404 JAX-RS gives a path it cannot match, as before the members had their own sub-resource
-   * (without these two, the member locator below would turn them into a 405).
+   * {@code PUT}, {@code DELETE} and {@code PATCH} of a whole collection: nothing serves them. A
+   * {@code 405} after the checks every request passes, answered (and counted) by the API itself
+   * rather than by JAX-RS.
    */
   @PUT
   public Response putCollection() {
-    throw new NotFoundException();
+    return root.notAllowed(collection.name(), ALLOWED);
   }
 
   @DELETE
   public Response deleteCollection() {
-    throw new NotFoundException();
+    return root.notAllowed(collection.name(), ALLOWED);
   }
+
+  @PATCH
+  public Response patchCollection() {
+    return root.notAllowed(collection.name(), ALLOWED);
+  }
+
+  /** The methods a collection serves. */
+  private static final String ALLOWED = "GET, HEAD, POST, OPTIONS";
 
   /** One member and everything below it: a sub-resource, as Keycloak's {@code ClientResource}. */
   @Path("{id}")

@@ -9,6 +9,7 @@ import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.HEAD;
 import jakarta.ws.rs.OPTIONS;
+import jakarta.ws.rs.PATCH;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.PUT;
 import jakarta.ws.rs.Path;
@@ -192,6 +193,12 @@ public final class ConfigResource {
     return unknown();
   }
 
+  @PATCH
+  @Path("{any:.*}")
+  public Response unknownPatch() {
+    return unknown();
+  }
+
   /**
    * A path no resource serves: a caller still learns nothing before the bearer check, and a
    * non-canonical spelling is a 400 like everywhere else.
@@ -201,6 +208,24 @@ public final class ConfigResource {
         UNKNOWN_ROUTE,
         permissions -> {
           throw ApiError.notFound("no resource " + guard.method() + " " + guard.relativePath());
+        });
+  }
+
+  /**
+   * A method a route does not serve ({@code POST} on a member, {@code PUT} on a collection, {@code
+   * PATCH} anywhere): the same checks as everywhere (bearer token, origin, path), then {@code 405}
+   * with {@code Allow}, answered and counted as every other request of the route.
+   */
+  Response notAllowed(String route, String allow) {
+    return respond(
+        route,
+        permissions -> {
+          guard.relativePath();
+          throw new ApiError(
+                  405,
+                  "method_not_allowed",
+                  guard.method() + " is not served here; the methods are " + allow)
+              .header("Allow", allow);
         });
   }
 

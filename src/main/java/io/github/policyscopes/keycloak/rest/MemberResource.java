@@ -6,6 +6,7 @@ import jakarta.ws.rs.GET;
 import jakarta.ws.rs.HEAD;
 import jakarta.ws.rs.HeaderParam;
 import jakarta.ws.rs.OPTIONS;
+import jakarta.ws.rs.PATCH;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.PUT;
 import jakarta.ws.rs.Path;
@@ -124,6 +125,20 @@ public class MemberResource<V, I> {
         });
   }
 
+  /**
+   * {@code POST} and {@code PATCH} of a member: nothing serves them ({@link
+   * ConfigResource#notAllowed}).
+   */
+  @POST
+  public Response postMember() {
+    return root.notAllowed(collection.memberRoute(), "GET, HEAD, PUT, DELETE, OPTIONS");
+  }
+
+  @PATCH
+  public Response patchMember() {
+    return root.notAllowed(collection.memberRoute(), "GET, HEAD, PUT, DELETE, OPTIONS");
+  }
+
   // ---- preflight and paths below a member: the same as anywhere under config/ ----
 
   @OPTIONS
@@ -164,6 +179,12 @@ public class MemberResource<V, I> {
   @DELETE
   @Path("{rest:.+}")
   public Response unknownDelete() {
+    return root.unknown();
+  }
+
+  @PATCH
+  @Path("{rest:.+}")
+  public Response unknownPatch() {
     return root.unknown();
   }
 

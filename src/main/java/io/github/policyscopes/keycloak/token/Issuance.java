@@ -2,6 +2,8 @@ package io.github.policyscopes.keycloak.token;
 
 import io.github.policyscopes.policy.Ceiling;
 import io.github.policyscopes.policy.EffectivePolicy;
+import io.github.policyscopes.policy.IssuanceDecision;
+import io.github.policyscopes.policy.IssuanceDecision.Tally;
 import io.github.policyscopes.policy.ScopeGrant;
 import io.github.policyscopes.policy.ScopeGrant.GrantResult;
 import java.util.List;
@@ -42,6 +44,12 @@ final class Issuance {
 
   static final String DROPPED_DETAIL = "dropped_scopes";
 
+  /**
+   * Keycloak's default client scopes of the client that it did not ask for and the policy left out
+   * ({@link IssuanceDecision.Tally#filteredDefaults}): filtered by design, not dropped.
+   */
+  static final String FILTERED_DEFAULTS_DETAIL = "filtered_default_scopes";
+
   static final String GRANTED_COUNT_DETAIL = "granted_count";
   static final String DROPPED_COUNT_DETAIL = "dropped_count";
 
@@ -53,6 +61,7 @@ final class Issuance {
   private final @Nullable Long notAfter;
   private final @Nullable EventBuilder event;
   private @Nullable GrantResult result;
+  private @Nullable Tally tally;
 
   /**
    * A grant whose scopes the user approved at another endpoint ({@link GrantKind.Consented}): the
@@ -195,17 +204,26 @@ final class Issuance {
 
   /**
    * Records the decision for the access token and puts it into the request's event (the mapper runs
-   * once per bound policy: later calls write the same values again).
+   * once per bound policy: later calls write the same values again). What counts as dropped is
+   * {@link IssuanceDecision#tally}'s, the same for the event, the meters and the dry run.
    */
   void record(GrantResult result) {
     this.result = result;
+    Tally counted = IssuanceDecision.tally(result, requested, defaultScopes);
+    this.tally = counted;
     if (event != null) {
       // Keycloak leaves out empty details: the counts tell "nothing granted" from "not recorded"
       event.detail(GRANTED_DETAIL, result.scopeString());
       event.detail(GRANTED_COUNT_DETAIL, String.valueOf(result.granted().size()));
-      event.detail(DROPPED_DETAIL, String.join(" ", result.dropped()));
-      event.detail(DROPPED_COUNT_DETAIL, String.valueOf(result.dropped().size()));
+      event.detail(DROPPED_DETAIL, String.join(" ", counted.dropped()));
+      event.detail(DROPPED_COUNT_DETAIL, String.valueOf(counted.dropped().size()));
+      event.detail(FILTERED_DEFAULTS_DETAIL, String.join(" ", counted.filteredDefaults()));
     }
+  }
+
+  /** The tally of the token issued in this request; null before the mapper ran. */
+  @Nullable Tally tally() {
+    return tally;
   }
 
   /** The decision for the token issued in this request; null before the mapper ran. */

@@ -8,7 +8,7 @@ import io.github.policyscopes.keycloak.token.GrantKind.Presented;
 import io.github.policyscopes.policy.Ceiling;
 import io.github.policyscopes.policy.EffectivePolicy;
 import io.github.policyscopes.policy.IssuanceDecision;
-import io.github.policyscopes.policy.IssuanceDecision.Outcome;
+import io.github.policyscopes.policy.IssuanceDecision.Tally;
 import io.github.policyscopes.policy.ScopeGrant.GrantResult;
 import io.github.policyscopes.scope.Scopes;
 import jakarta.ws.rs.core.MultivaluedMap;
@@ -68,7 +68,12 @@ final class PolicyBoundGrantType extends DelegatingGrantType {
     Issuance.markServed(session, grantType);
     ClientModel client = context.getClient();
     if (!KeycloakRuntime.active()) {
-      refuseIfBoundOnThisKeycloak(context, client);
+      try {
+        refuseIfBoundOnThisKeycloak(context, client);
+      } catch (CorsErrorResponseException refused) {
+        count(client, IssuanceDecision.refused());
+        throw refused;
+      }
       return delegate.process(context);
     }
     Map<String, ClientScopeModel> defaultScopes =
@@ -77,6 +82,7 @@ final class PolicyBoundGrantType extends DelegatingGrantType {
         client == null ? null : PolicyStore.effectiveFor(client, defaultScopes);
     if (policy == null) {
       if (client != null && PolicyStore.ceilingLost(client, defaultScopes)) {
+        count(client, IssuanceDecision.refused());
         throw unauthorizedClient(context, PolicyStore.CEILING_LOST);
       }
       return delegate.process(context);
@@ -96,6 +102,7 @@ final class PolicyBoundGrantType extends DelegatingGrantType {
             "%s of client %s: its token policy did not run (the policy's client scope was left"
                 + " out of the session); refused",
             grantType, client.getClientId());
+        count(client, IssuanceDecision.refused());
         throw unauthorizedClient(context, POLICY_DID_NOT_RUN);
       }
       if (result != null && response.getEntity() instanceof AccessTokenResponse tokenResponse) {
@@ -104,8 +111,9 @@ final class PolicyBoundGrantType extends DelegatingGrantType {
           RefreshTokenResigning.resign(session, tokenResponse, issuance::stamp);
         }
       }
-      if (result != null) {
-        count(client, IssuanceDecision.outcome(result), result.dropped().size());
+      Tally tally = issuance.tally();
+      if (tally != null) {
+        count(client, tally);
       }
       return response;
     } finally {
@@ -181,7 +189,7 @@ final class PolicyBoundGrantType extends DelegatingGrantType {
       Context context, ClientModel client, String description) {
     context.getEvent().detail(Details.REASON, description);
     context.getEvent().error(INVALID_SCOPE_EVENT);
-    count(client, Outcome.REJECTED, 0);
+    count(client, IssuanceDecision.rejected(List.of()));
     return new CorsErrorResponseException(
         context.getCors(),
         OAuthErrorException.INVALID_SCOPE,
@@ -254,7 +262,7 @@ final class PolicyBoundGrantType extends DelegatingGrantType {
     context.getEvent().detail(Issuance.DROPPED_DETAIL, String.join(" ", dropped));
     context.getEvent().detail(Issuance.DROPPED_COUNT_DETAIL, String.valueOf(dropped.size()));
     context.getEvent().error(INVALID_SCOPE_EVENT);
-    count(client, Outcome.REJECTED, dropped.size());
+    count(client, IssuanceDecision.rejected(dropped));
     return new CorsErrorResponseException(
         context.getCors(),
         OAuthErrorException.INVALID_SCOPE,
@@ -262,15 +270,21 @@ final class PolicyBoundGrantType extends DelegatingGrantType {
         Response.Status.BAD_REQUEST);
   }
 
-  private void count(ClientModel client, Outcome outcome, int dropped) {
-    if (!PolicyMetrics.enabled()) {
+  /** Counts one request of a bound client, issued or refused ({@link PolicyMetrics#issuance}). */
+  private void count(@Nullable ClientModel client, Tally tally) {
+    count(session, grantType, client, tally);
+  }
+
+  /**
+   * Counts one token request of {@code client} (a client bound to a policy, or one the request was
+   * refused for): the grant wrappers and the policy mapper count their every answer here.
+   */
+  static void count(
+      KeycloakSession session, String grantType, @Nullable ClientModel client, Tally tally) {
+    if (client == null || !PolicyMetrics.enabled()) {
       return;
     }
     PolicyMetrics.issuance(
-        session.getContext().getRealm().getName(),
-        grantType,
-        client.getClientId(),
-        outcome,
-        dropped);
+        session.getContext().getRealm().getName(), grantType, client.getClientId(), tally);
   }
 }

@@ -162,6 +162,7 @@ public final class TokenPolicyMapper extends AbstractOIDCProtocolMapper
     if (!KeycloakRuntime.active()) {
       // a grant the wrapper does not see (device, CIBA, …) on a Keycloak the extension cannot
       // run on: no token without its policy (docs/adr/0027)
+      countRefused(session, clientSessionCtx.getClientSession().getClient());
       throw new ErrorResponseException(
           OAuthErrorException.UNAUTHORIZED_CLIENT,
           KeycloakRuntime.refusal(),
@@ -174,7 +175,7 @@ public final class TokenPolicyMapper extends AbstractOIDCProtocolMapper
       return token; // e.g. the admin console's token preview of an unbound client
     }
     if (issuance == null) {
-      refuseGrantNotServed(session);
+      refuseGrantNotServed(session, client);
     }
     Ceiling ceiling = issuance == null ? Ceiling.NONE : issuance.ceiling();
     // what Keycloak puts into the token: the scopes it lists, and the optional ones it does not
@@ -233,17 +234,35 @@ public final class TokenPolicyMapper extends AbstractOIDCProtocolMapper
    * error, never issued as stock (docs/adr/0028-every-grant.md). Tokens outside the token endpoint
    * (the implicit flow, the admin console's preview) have no grant type and are decided as usual.
    */
-  private static void refuseGrantNotServed(KeycloakSession session) {
+  private static void refuseGrantNotServed(KeycloakSession session, ClientModel client) {
     if (Issuance.served(session)) {
       return;
     }
-    MultivaluedMap<String, String> form = formOf(session);
-    String grantType = form == null ? null : form.getFirst(OAuth2Constants.GRANT_TYPE);
+    String grantType = grantTypeOf(session);
     if (grantType != null) {
+      countRefused(session, client);
       throw new ErrorResponseException(
           OAuthErrorException.UNAUTHORIZED_CLIENT,
           "The grant type " + grantType + " is not available to clients bound to a token policy",
           Response.Status.BAD_REQUEST);
+    }
+  }
+
+  /** The token request's {@code grant_type}, or null outside the token endpoint. */
+  private static @Nullable String grantTypeOf(KeycloakSession session) {
+    MultivaluedMap<String, String> form = formOf(session);
+    return form == null ? null : form.getFirst(OAuth2Constants.GRANT_TYPE);
+  }
+
+  /**
+   * Counts a token request the mapper refuses ({@code refused}): tagged with its grant type, one
+   * Keycloak has a provider for (Keycloak answers {@code unsupported_grant_type} to any other
+   * before a mapper runs), so the tag stays bounded; outside a token request, nothing is counted.
+   */
+  private static void countRefused(KeycloakSession session, ClientModel client) {
+    String grantType = grantTypeOf(session);
+    if (grantType != null) {
+      PolicyBoundGrantType.count(session, grantType, client, IssuanceDecision.refused());
     }
   }
 

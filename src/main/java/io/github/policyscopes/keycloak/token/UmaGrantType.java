@@ -2,6 +2,7 @@ package io.github.policyscopes.keycloak.token;
 
 import io.github.policyscopes.keycloak.store.HandOver;
 import io.github.policyscopes.keycloak.store.PolicyStore;
+import io.github.policyscopes.policy.IssuanceDecision;
 import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MultivaluedMap;
 import jakarta.ws.rs.core.Response;
@@ -53,12 +54,16 @@ final class UmaGrantType extends DelegatingGrantType {
     return response;
   }
 
-  private static void refuseIfBound(Context context, @Nullable ClientModel client) {
+  private void refuseIfBound(Context context, @Nullable ClientModel client) {
     if (client != null && PolicyStore.ceilingLost(client)) {
+      PolicyBoundGrantType.count(
+          session, OAuth2Constants.UMA_GRANT_TYPE, client, IssuanceDecision.refused());
       throw PolicyBoundGrantType.unauthorizedClient(context, PolicyStore.CEILING_LOST);
     }
     if (client != null
         && (!PolicyStore.boundTo(client).isEmpty() || HandOver.isHandedOver(client))) {
+      PolicyBoundGrantType.count(
+          session, OAuth2Constants.UMA_GRANT_TYPE, client, IssuanceDecision.refused());
       throw PolicyBoundGrantType.unauthorizedClient(
           context,
           "UMA tickets are not available to clients bound to a token policy or managed by the"

@@ -6,6 +6,7 @@ import io.github.policyscopes.keycloak.metrics.PolicyMetrics.Refusal;
 import io.github.policyscopes.policy.IssuanceDecision.Outcome;
 import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
@@ -103,7 +104,12 @@ class PolicyMetricsTest {
   @Test
   void disabledMetricsRegisterNothing() {
     // configure() has not run (or ran with metrics-enabled=false): every call is a no-op
-    PolicyMetrics.issuance("demo", "client_credentials", "c", Outcome.EMPTY, 1);
+    PolicyMetrics.issuance(
+        "demo",
+        "client_credentials",
+        "c",
+        new io.github.policyscopes.policy.IssuanceDecision.Tally(
+            Outcome.EMPTY, List.of("x"), List.of()));
     PolicyMetrics.configApi("demo", "clients", "GET", 200, "c", null, PolicyMetrics.start());
     assertThat(PolicyMetrics.start()).isZero();
     assertThat(io.micrometer.core.instrument.Metrics.globalRegistry.getMeters())
