@@ -21,7 +21,7 @@ import org.jspecify.annotations.Nullable;
  * What a token request of a policy-bound client gets: the one decision that the grant wrapper and
  * the policy mapper apply to a real request, and that the dry run ({@code
  * config/clients/{id}/evaluate}) applies without issuing anything. Nothing here is computed twice:
- * the dry run calls the same {@link #decide}, {@link #rejects} and {@link #outcome}, and only adds
+ * the dry run calls the same {@link #decide}, {@link #rejects} and {@link #tally}, and only adds
  * {@link #explain}, which says for each scope which entry covers it or why none does.
  */
 public final class IssuanceDecision {
