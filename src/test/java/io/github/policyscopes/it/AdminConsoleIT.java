@@ -273,7 +273,7 @@ class AdminConsoleIT {
     click(By.xpath("//button[@data-testid='save']"));
     WebElement error = alert("danger", "Could not update mapping");
     assertThat(error.getText())
-        .contains("Invalid token policy: allowedScopes[1]: \"*:a//b\": empty path segment")
+        .contains("Invalid token policy: Allowed scopes, entry 2: \"*:a//b\": empty path segment")
         .doesNotContain("pbs.");
     screenshot("08-invalid-entry-refused");
     assertThat(

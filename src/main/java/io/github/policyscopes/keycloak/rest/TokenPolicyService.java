@@ -394,14 +394,24 @@ final class TokenPolicyService
 
   private static final int MAX_SLUG = 200;
 
-  /** A client scope name for a title: a slug, since Keycloak allows no spaces in scope names. */
+  /**
+   * Marks a policy's client scope among the others (acr, address, basic, …) in the admin console's
+   * client scope list, which shows and sorts by name: every policy the API creates is named {@code
+   * token-policy-<slug of its title>} (docs/adr/0032).
+   */
+  static final String NAME_PREFIX = "token-policy";
+
+  /**
+   * A client scope name for a title: {@link #NAME_PREFIX} and a slug, since Keycloak allows no
+   * spaces in scope names.
+   */
   static String freeName(KeycloakSession session, RealmModel realm, String title) {
     String slug =
         title.toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9]+", "-").replaceAll("(^-+|-+$)", "");
     if (slug.length() > MAX_SLUG) {
       slug = slug.substring(0, MAX_SLUG); // lower case can lengthen a title; the column holds 255
     }
-    String base = slug.isEmpty() ? "token-policy" : slug;
+    String base = slug.isEmpty() ? NAME_PREFIX : NAME_PREFIX + "-" + slug;
     String name = base;
     while (PolicyIndex.nameTaken(session, realm, name)) {
       name = base + "-" + UUID.randomUUID().toString().substring(0, 6);

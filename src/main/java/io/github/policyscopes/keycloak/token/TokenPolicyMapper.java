@@ -21,6 +21,8 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import org.jspecify.annotations.Nullable;
 import org.keycloak.OAuth2Constants;
@@ -127,7 +129,7 @@ public final class TokenPolicyMapper extends AbstractOIDCProtocolMapper
     if (!errors.isEmpty()) {
       String message =
           errors.stream()
-              .map(e -> e.field() + ": " + e.message())
+              .map(e -> consoleField(e.field()) + ": " + e.message())
               .collect(Collectors.joining("; "));
       // The console shows the exception message ("error") in the alert's title and the key's text,
       // "Invalid token policy: {0}" with the message, as its description ("error_description").
@@ -146,6 +148,20 @@ public final class TokenPolicyMapper extends AbstractOIDCProtocolMapper
         mapper.getConfig() == null ? new HashMap<>() : new HashMap<>(mapper.getConfig());
     stored.put(PolicyConfig.WARNINGS, PolicyConfig.warningsText(warnings));
     mapper.setConfig(stored);
+  }
+
+  private static final Pattern ENTRY = Pattern.compile("allowedScopes\\[(\\d{1,9})]");
+
+  /**
+   * A field as the console names it, counting entries from one as the console shows them: {@code
+   * allowedScopes[0]} is "Allowed scopes, entry 1". (The config API's JSON errors keep the JSON
+   * index.)
+   */
+  static String consoleField(String field) {
+    Matcher entry = ENTRY.matcher(field);
+    return entry.matches()
+        ? "Allowed scopes, entry " + (Long.parseLong(entry.group(1)) + 1)
+        : field;
   }
 
   /**

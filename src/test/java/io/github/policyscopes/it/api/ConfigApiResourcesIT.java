@@ -83,11 +83,13 @@ class ConfigApiResourcesIT {
     assertThat(read.json()).isEqualTo(policy);
     assertThat(read).hasHeader("ETag", created.header("ETag"));
 
-    // stored as a Keycloak client scope whose description is the title
+    // stored as a Keycloak client scope whose description is the title, named so that the
+    // console's client scope list (sorted by name) shows it as a policy, next to the others
     assertThat(fixtures.clientScopes())
         .filteredOn(s -> s.path("id").asText().equals(id))
         .singleElement()
-        .satisfies(s -> assertThat(s.path("description").asText()).isEqualTo(title));
+        .satisfies(s -> assertThat(s.path("description").asText()).isEqualTo(title))
+        .satisfies(s -> assertThat(s.path("name").asText()).startsWith("token-policy-"));
 
     assertThat(api.delete(token, POLICIES + "/" + id)).hasStatus(204);
   }
