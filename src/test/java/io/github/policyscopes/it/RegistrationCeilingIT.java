@@ -37,6 +37,10 @@ class RegistrationCeilingIT {
   private static final String CEILING = "agent-ceiling";
   private static final List<String> CEILING_ALLOWS = List.of("email", "phone");
   private static final String WIDE = "wide-default";
+
+  /** The id of {@link #WIDE}. */
+  private static String wideId;
+
   private static final String COMPONENT_NAME = "token policy ceiling";
   private static final String POLICY_TYPE =
       "org.keycloak.services.clientregistration.policy.ClientRegistrationPolicy";
@@ -59,8 +63,8 @@ class RegistrationCeilingIT {
     admin = new Fixtures(client, realm);
     ceilingId = admin.createPolicy(CEILING, CEILING_ALLOWS, null, null);
     // a policy every new client gets (ADR 0015): a registered client must not inherit it
-    String wide =
-        admin.createPolicy(WIDE, List.of("email", "phone", "profile", "address"), null, null);
+    wideId = admin.createPolicy(WIDE, List.of("email", "phone", "profile", "address"), null, null);
+    String wide = wideId;
     assertThat(
             client.admin("PUT", "realms/" + realm + "/default-default-client-scopes/" + wide, null))
         .hasStatus(204);
@@ -264,7 +268,13 @@ class RegistrationCeilingIT {
             .getId();
     assertThat(clientCredentials(client, registration, null)).hasStatus(200);
 
+    // moved to another, wider policy: still refused, the ceiling is what it was registered under
+    admin.bind(uuid, wideId);
     admin.unbind(uuid, ceilingId); // the console's "remove" of the default client scope
+    Reply moved = clientCredentials(client, registration, "email");
+    assertThat(moved).as("bound to another policy instead").hasStatus(400);
+    assertThat(moved).hasError("unauthorized_client");
+    admin.unbind(uuid, wideId);
     Reply refused = clientCredentials(client, registration, "email");
     assertThat(refused).hasStatus(400).hasError("unauthorized_client");
     assertThat(refused.json().path("error_description").asText())

@@ -12,7 +12,13 @@ import org.keycloak.common.Profile;
 import org.keycloak.models.ClientScopeModel;
 import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.RealmModel;
+import org.keycloak.protocol.oidc.endpoints.request.AuthorizationEndpointRequest;
+import org.keycloak.protocol.oidc.grants.ciba.channel.CIBAAuthenticationRequest;
+import org.keycloak.protocol.oidc.grants.ciba.clientpolicy.context.BackchannelAuthenticationRequestContext;
+import org.keycloak.protocol.oidc.grants.ciba.endpoints.request.BackchannelAuthenticationEndpointRequest;
+import org.keycloak.protocol.oidc.grants.device.clientpolicy.context.DeviceAuthorizationRequestContext;
 import org.keycloak.services.clientpolicy.DefaultClientPolicyManager;
+import org.keycloak.services.clientpolicy.context.AuthorizationRequestContext;
 import org.keycloak.services.managers.AuthenticationManager;
 
 /**
@@ -88,7 +94,18 @@ public final class Capabilities {
           try {
             // the grant's scopes decided where they are asked for (keycloak.token)
             DefaultClientPolicyManager.class.getConstructor(KeycloakSession.class);
-            return methods(DefaultClientPolicyManager.class, "triggerOnEvent");
+            // and what it reads of the requests where scopes are asked (AuthorizationRequests)
+            return firstMissing(
+                methods(DefaultClientPolicyManager.class, "triggerOnEvent"),
+                methods(AuthorizationRequestContext.class, "getAuthorizationEndpointRequest"),
+                methods(AuthorizationEndpointRequest.class, "getScope"),
+                methods(DeviceAuthorizationRequestContext.class, "getRequest"),
+                methods(
+                    BackchannelAuthenticationRequestContext.class,
+                    "getRequest",
+                    "getParsedRequest"),
+                methods(BackchannelAuthenticationEndpointRequest.class, "getScope"),
+                methods(CIBAAuthenticationRequest.class, "getScope", "setScope"));
           } catch (NoSuchMethodException absent) {
             return "DefaultClientPolicyManager(KeycloakSession)";
           }
@@ -126,6 +143,15 @@ public final class Capabilities {
   /** The names of every capability probed. */
   static Set<String> names() {
     return probes().keySet();
+  }
+
+  private static @Nullable String firstMissing(@Nullable String... problems) {
+    for (String problem : problems) {
+      if (problem != null) {
+        return problem;
+      }
+    }
+    return null;
   }
 
   private static @Nullable String methods(Class<?> type, String... names) {

@@ -63,6 +63,7 @@ final class TokenPolicyCeiling implements ClientRegistrationPolicy {
     ClientRepresentation rep = context.getClient();
     refuseOtherProtocols(rep, null);
     refuseOwnMappers(rep, null);
+    refuseOwnMarkers(rep, null);
     refuseAsked(
         ceiling, isPublic(rep, null), rep.getDefaultClientScopes(), rep.getOptionalClientScopes());
   }
@@ -85,6 +86,7 @@ final class TokenPolicyCeiling implements ClientRegistrationPolicy {
     ClientRepresentation rep = context.getClient();
     refuseOtherProtocols(rep, client);
     refuseOwnMappers(rep, client);
+    refuseOwnMarkers(rep, client);
     List<String> defaults = rep.getDefaultClientScopes();
     List<String> optional = rep.getOptionalClientScopes();
     boolean bound = client.getClientScopes(true).containsKey(ceiling.name());
@@ -274,11 +276,6 @@ final class TokenPolicyCeiling implements ClientRegistrationPolicy {
   }
 
   /**
-   * Refuses a token policy the registrant brings as its own protocol mapper (a per-client policy
-   * would unite with the ceiling); on an update, an unchanged mapper the client already has is not
-   * the registrant's doing.
-   */
-  /**
    * A registered client brings no protocol mapper of its own: a client's own mappers are not a
    * scope's, so their claims would pass any ceiling (contract §3). Allowed: a mapper the client
    * already has, unchanged (an update sends them back), and a pairwise subject mapper, which
@@ -312,6 +309,29 @@ final class TokenPolicyCeiling implements ClientRegistrationPolicy {
               + " (its claims come from the policy's client scopes)");
     }
   }
+
+  /**
+   * A registrant sets none of this extension's client attributes ({@code pbs.…}: the ceiling mark,
+   * the hand-over to the config API): an update may send back the values the client has, nothing
+   * else.
+   */
+  private static void refuseOwnMarkers(ClientRepresentation rep, @Nullable ClientModel client) {
+    Map<String, String> attributes = rep.getAttributes();
+    if (attributes == null) {
+      return;
+    }
+    for (Map.Entry<String, String> attribute : attributes.entrySet()) {
+      String key = attribute.getKey();
+      if (key != null
+          && key.startsWith(EXTENSION_ATTRIBUTES)
+          && (client == null || !Objects.equals(client.getAttribute(key), attribute.getValue()))) {
+        throw refusal("a registered client cannot set the attribute " + PolicyStore.printable(key));
+      }
+    }
+  }
+
+  /** The prefix of this extension's client attributes. */
+  private static final String EXTENSION_ATTRIBUTES = "pbs.";
 
   /**
    * Only OpenID Connect clients are registered under a ceiling: Keycloak binds a client scope only

@@ -172,21 +172,26 @@ public final class PolicyStore {
   public static final String CEILING_LOST =
       "The client was registered under a token policy ceiling that is no longer bound to it";
 
+  /** Whether the client was registered under a token policy ceiling (docs/adr/0029). */
+  public static boolean registeredUnderCeiling(ClientModel client) {
+    String ceiling = client.getAttribute(CEILING_ATTRIBUTE);
+    return ceiling != null && !ceiling.isBlank();
+  }
+
+  /** As {@link #ceilingLost(ClientModel, Map)}, with the client's default client scopes. */
+  public static boolean ceilingLost(ClientModel client) {
+    return ceilingLost(client, client.getClientScopes(true));
+  }
+
   /**
    * Whether a client registered under a token policy ceiling has lost it: the ceiling's client
    * scope is no longer bound to it as a token policy (unbound in the console, made optional, its
    * policy mapper removed, the scope deleted). Such a client is refused, never given stock tokens;
    * an administrator who means to release it empties the attribute too.
    */
-  public static boolean ceilingLost(ClientModel client) {
-    return ceilingLost(client, client.getClientScopes(true));
-  }
-
-  /** As {@link #ceilingLost(ClientModel)}, given the client's default client scopes. */
   public static boolean ceilingLost(ClientModel client, Map<String, ClientScopeModel> defaults) {
     String ceiling = client.getAttribute(CEILING_ATTRIBUTE);
-    return ceiling != null
-        && !ceiling.isBlank()
+    return registeredUnderCeiling(client)
         && defaults.values().stream()
             .noneMatch(scope -> scope.getId().equals(ceiling) && isPolicy(scope));
   }

@@ -9,13 +9,13 @@ import io.github.policyscopes.policy.ScopeGrant.GrantResult;
 import io.github.policyscopes.scope.Scopes;
 import java.util.List;
 import java.util.Set;
-import org.jspecify.annotations.Nullable;
 import org.keycloak.OAuthErrorException;
 import org.keycloak.models.ClientModel;
 import org.keycloak.models.KeycloakSession;
 import org.keycloak.protocol.oidc.grants.ciba.clientpolicy.context.BackchannelAuthenticationRequestContext;
 import org.keycloak.protocol.oidc.grants.device.clientpolicy.context.DeviceAuthorizationRequestContext;
 import org.keycloak.services.clientpolicy.ClientPolicyContext;
+import org.keycloak.services.clientpolicy.ClientPolicyEvent;
 import org.keycloak.services.clientpolicy.ClientPolicyException;
 import org.keycloak.services.clientpolicy.context.AuthorizationRequestContext;
 
@@ -42,29 +42,43 @@ final class AuthorizationRequests {
 
   private AuthorizationRequests() {}
 
-  /** Decides a request of a bound client; does nothing for any other client or event. */
+  /**
+   * Decides a request of a bound client; does nothing for any other client or event. Nothing of the
+   * request is read before the client is known to be bound (or registered under a ceiling it has
+   * lost): for every other client this is one event comparison and one policy lookup.
+   */
   static void decide(KeycloakSession session, ClientPolicyContext context)
       throws ClientPolicyException {
-    switch (context.getEvent()) {
-      case AUTHORIZATION_REQUEST,
-              DEVICE_AUTHORIZATION_REQUEST,
-              BACKCHANNEL_AUTHENTICATION_REQUEST ->
-          refuseIfCeilingLost(session);
-      default -> {
-        // no scopes asked for here
-      }
+    ClientPolicyEvent event = context.getEvent();
+    if (event != ClientPolicyEvent.AUTHORIZATION_REQUEST
+        && event != ClientPolicyEvent.DEVICE_AUTHORIZATION_REQUEST
+        && event != ClientPolicyEvent.BACKCHANNEL_AUTHENTICATION_REQUEST) {
+      return; // no scopes asked for here
     }
-    switch (context.getEvent()) {
-      case AUTHORIZATION_REQUEST ->
-          check(
-              session,
-              ((AuthorizationRequestContext) context).getAuthorizationEndpointRequest().getScope());
-      case DEVICE_AUTHORIZATION_REQUEST ->
-          check(session, ((DeviceAuthorizationRequestContext) context).getRequest().getScope());
-      case BACKCHANNEL_AUTHENTICATION_REQUEST -> backchannel(session, context);
-      default -> {
-        // no scopes asked for here
-      }
+    ClientModel client = session.getContext().getClient();
+    if (client == null || !KeycloakRuntime.active()) {
+      return; // where the extension cannot run, the token request refuses bound clients
+    }
+    if (PolicyStore.ceilingLost(client)) {
+      // the implicit flow's token comes from the authorization endpoint (docs/adr/0029)
+      throw new ClientPolicyException(
+          OAuthErrorException.UNAUTHORIZED_CLIENT, PolicyStore.CEILING_LOST);
+    }
+    EffectivePolicy policy = PolicyStore.effectiveFor(client);
+    if (policy == null) {
+      return;
+    }
+    if (event == ClientPolicyEvent.AUTHORIZATION_REQUEST) {
+      refuseOrReject(
+          Scopes.split(
+              ((AuthorizationRequestContext) context).getAuthorizationEndpointRequest().getScope()),
+          policy);
+    } else if (event == ClientPolicyEvent.DEVICE_AUTHORIZATION_REQUEST) {
+      refuseOrReject(
+          Scopes.split(((DeviceAuthorizationRequestContext) context).getRequest().getScope()),
+          policy);
+    } else {
+      backchannel((BackchannelAuthenticationRequestContext) context, policy);
     }
   }
 
@@ -73,14 +87,9 @@ final class AuthorizationRequests {
    * request's scope; what the policy does not grant of it all is left out of what the user's device
    * is asked to approve (and of what the token request later finds).
    */
-  private static void backchannel(KeycloakSession session, ClientPolicyContext context)
+  private static void backchannel(
+      BackchannelAuthenticationRequestContext ciba, EffectivePolicy policy)
       throws ClientPolicyException {
-    BackchannelAuthenticationRequestContext ciba =
-        (BackchannelAuthenticationRequestContext) context;
-    EffectivePolicy policy = policyOf(session);
-    if (policy == null) {
-      return;
-    }
     List<String> asked = Scopes.split(ciba.getRequest().getScope());
     refuseOrReject(asked, policy);
     List<String> withDefaults = Scopes.split(ciba.getParsedRequest().getScope());
@@ -89,14 +98,6 @@ final class AuthorizationRequests {
     ciba.getParsedRequest()
         .setScope(
             String.join(" ", withDefaults.stream().filter(granted::contains).distinct().toList()));
-  }
-
-  private static void check(KeycloakSession session, @Nullable String scope)
-      throws ClientPolicyException {
-    EffectivePolicy policy = policyOf(session);
-    if (policy != null) {
-      refuseOrReject(Scopes.split(scope), policy);
-    }
   }
 
   /** Throws where a token request with these scopes would be refused. */
@@ -112,25 +113,5 @@ final class AuthorizationRequests {
           OAuthErrorException.INVALID_SCOPE,
           IssuanceDecision.REJECTED_DESCRIPTION + String.join(" ", decided.dropped()));
     }
-  }
-
-  /**
-   * A client registered under a token policy ceiling that it has lost gets nothing here either (the
-   * implicit flow's token comes from the authorization endpoint): docs/adr/0029.
-   */
-  private static void refuseIfCeilingLost(KeycloakSession session) throws ClientPolicyException {
-    ClientModel client = session.getContext().getClient();
-    if (client != null && PolicyStore.ceilingLost(client)) {
-      throw new ClientPolicyException(
-          OAuthErrorException.UNAUTHORIZED_CLIENT, PolicyStore.CEILING_LOST);
-    }
-  }
-
-  private static @Nullable EffectivePolicy policyOf(KeycloakSession session) {
-    ClientModel client = session.getContext().getClient();
-    if (client == null || !KeycloakRuntime.active()) {
-      return null; // where the extension cannot run, the token request refuses bound clients
-    }
-    return PolicyStore.effectiveFor(client);
   }
 }

@@ -22,7 +22,7 @@ import org.keycloak.representations.RefreshToken;
  *   <li>{@link Consented}: the user approved the scopes at another endpoint (the authorization,
  *       device authorization or backchannel authentication endpoint); the token request carries
  *       none, and the scopes Keycloak grants from that approval are the request ({@code
- *       authorization_code}, the device grant, CIBA, OID4VCI's pre-authorized code);
+ *       authorization_code}, the device grant, CIBA);
  *   <li>{@link Refreshed} and {@link Exchanged}: like {@link Requested}, never past the grant of
  *       the token presented.
  * </ul>

@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Set;
 import org.jspecify.annotations.Nullable;
 import org.keycloak.events.EventBuilder;
+import org.keycloak.models.ClientModel;
 import org.keycloak.models.KeycloakSession;
 import org.keycloak.representations.RefreshToken;
 
@@ -61,6 +62,7 @@ final class Issuance {
   private final @Nullable Long notAfter;
   private final @Nullable EventBuilder event;
   private @Nullable GrantResult result;
+  private @Nullable String clientId;
   private @Nullable Tally tally;
 
   /**
@@ -135,8 +137,15 @@ final class Issuance {
     return session.getAttribute(SERVED_ATTRIBUTE) != null;
   }
 
-  void attach(KeycloakSession session) {
+  /** Attaches this issuance of {@code client}'s token request to the request's session. */
+  void attach(KeycloakSession session, ClientModel client) {
+    this.clientId = client.getId();
     session.setAttribute(ATTRIBUTE, this);
+  }
+
+  /** Whether this is the issuance of {@code client}'s token request. */
+  boolean isFor(ClientModel client) {
+    return client.getId().equals(clientId);
   }
 
   static void detach(KeycloakSession session) {

@@ -78,20 +78,21 @@ final class PolicyBoundGrantType extends DelegatingGrantType {
     }
     Map<String, ClientScopeModel> defaultScopes =
         client == null ? Map.of() : client.getClientScopes(true);
+    if (client != null && PolicyStore.ceilingLost(client, defaultScopes)) {
+      // registered under a ceiling it no longer has, whatever else is bound to it (docs/adr/0029)
+      count(client, IssuanceDecision.refused());
+      throw unauthorizedClient(context, PolicyStore.CEILING_LOST);
+    }
     EffectivePolicy policy =
         client == null ? null : PolicyStore.effectiveFor(client, defaultScopes);
     if (policy == null) {
-      if (client != null && PolicyStore.ceilingLost(client, defaultScopes)) {
-        count(client, IssuanceDecision.refused());
-        throw unauthorizedClient(context, PolicyStore.CEILING_LOST);
-      }
       return delegate.process(context);
     }
     Issuance issuance =
         kind.scopeInRequest()
             ? requested(context, client, policy, defaultScopes)
             : Issuance.consented(policy, defaultScopes.keySet(), context.getEvent());
-    issuance.attach(session);
+    issuance.attach(session, client);
     try {
       Response response = delegate.process(context);
       GrantResult result = issuance.result();
@@ -202,7 +203,8 @@ final class PolicyBoundGrantType extends DelegatingGrantType {
    * refusal instead of a token its policy did not shape (docs/adr/0027); nobody else notices.
    */
   static void refuseIfBoundOnThisKeycloak(Context context, @Nullable ClientModel client) {
-    if (client != null && !PolicyStore.boundTo(client).isEmpty()) {
+    if (client != null
+        && (!PolicyStore.boundTo(client).isEmpty() || PolicyStore.registeredUnderCeiling(client))) {
       throw unauthorizedClient(context, KeycloakRuntime.refusal());
     }
   }

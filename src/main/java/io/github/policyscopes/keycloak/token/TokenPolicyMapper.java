@@ -186,6 +186,11 @@ public final class TokenPolicyMapper extends AbstractOIDCProtocolMapper
     }
     ClientModel client = clientSessionCtx.getClientSession().getClient();
     Issuance issuance = Issuance.current(session);
+    if (issuance != null && !issuance.isFor(client)) {
+      // a token of another client in the same request (a legacy exchange to another client):
+      // that client's own policy decides it, on the scopes Keycloak gave it
+      issuance = null;
+    }
     EffectivePolicy policy = issuance != null ? issuance.policy() : policyOf(client);
     if (policy == null) {
       return token; // e.g. the admin console's token preview of an unbound client
@@ -212,6 +217,14 @@ public final class TokenPolicyMapper extends AbstractOIDCProtocolMapper
     }
 
     GrantResult result = IssuanceDecision.decide(requested, keycloakScopes, ceiling, policy);
+    if (issuance != null && requested.size() < issuance.requested().size()) {
+      // asked for, and left out by Keycloak: dropped, as the event and the metrics say
+      List<String> dropped = new ArrayList<>(result.dropped());
+      issuance.requested().stream()
+          .filter(s -> !requested.contains(s) && !dropped.contains(s))
+          .forEach(dropped::add);
+      result = new GrantResult(result.granted(), dropped);
+    }
     ClaimFilter.accessToken(token, session, userSession, clientSessionCtx, result.granted());
     token.setScope(result.scopeString().isEmpty() ? null : result.scopeString());
     token.exp(expiry(token, policy, issuance, userSession, clientSessionCtx));

@@ -231,6 +231,30 @@ class RegistrationCeilingAttacksIT {
     assertThat(admin.keycloakHasClient(clientId)).isFalse();
   }
 
+  /**
+   * A registrant cannot set this extension's client attributes: not the hand-over to the config API
+   * ({@code pbs.managed}), not the ceiling mark (reviewer's finding on this session's change).
+   */
+  @Test
+  void aRegistrantCannotSetTheExtensionsAttributes() {
+    for (String attribute : List.of("pbs.managed", "pbs.registration.ceiling")) {
+      String clientId = Fixtures.unique("marker-agent");
+      Reply registered =
+          register(
+              Map.of(
+                  "clientId",
+                  clientId,
+                  "secret",
+                  "s3cret",
+                  "attributes",
+                  Map.of(attribute, "true")));
+      assertThat(registered).as(attribute).hasStatus(403).hasError("insufficient_scope");
+      assertThat(registered.json().path("error_description").asText())
+          .contains("cannot set the attribute " + attribute);
+      assertThat(admin.keycloakHasClient(clientId)).isFalse();
+    }
+  }
+
   // ---- helpers ----
 
   /** An authenticated registration (an initial access token) of Keycloak's own representation. */
