@@ -87,7 +87,7 @@ class PolicyOptionsIT {
     Reply refused = admin.editPolicy(policy, List.of(".:**", "*:a//b"), null, null);
 
     assertThat(refused).hasStatus(400);
-    assertThat(refused.body()).contains("allowedScopes").contains("*:a//b");
+    assertThat(refused.body()).contains("Allowed scopes, entry 2").contains("*:a//b");
     Reply badLifetime = admin.editPolicy(policy, List.of(".:**"), 5, null);
     assertThat(badLifetime).hasStatus(400);
     assertThat(badLifetime.body()).contains("accessTokenLifetime");
