@@ -110,9 +110,10 @@ class IssuanceDecisionTest {
     GrantResult fine =
         IssuanceDecision.decide(List.of(".:config/x"), List.of(), Ceiling.NONE, STRICT);
     assertThat(IssuanceDecision.rejects(fine, STRICT)).isFalse();
-    // the same drop in ignore mode is no rejection
+    // the same drop in ignore mode is no rejection: READ_ONLY drops *:config/x too
     GrantResult ignored =
-        IssuanceDecision.decide(List.of("*:config/x"), List.of(), Ceiling.NONE, CONFIG);
+        IssuanceDecision.decide(List.of("*:config/x"), List.of(), Ceiling.NONE, READ_ONLY);
+    assertThat(ignored.dropped()).as("dropped, as in STRICT").containsExactly("*:config/x");
     assertThat(IssuanceDecision.rejects(ignored, READ_ONLY)).isFalse();
   }
 
