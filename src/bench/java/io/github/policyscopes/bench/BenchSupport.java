@@ -222,8 +222,8 @@ final class BenchSupport {
   }
 
   /**
-   * An access token renewed when less than 20 s of it are left; call {@link #get()} before
-   * starting the clock, so that a renewal is never timed.
+   * An access token renewed when less than 20 s of it are left; call {@link #get()} before starting
+   * the clock, so that a renewal is never timed.
    */
   static final class Tokens {
     private final Supplier<Reply> issue;
@@ -239,8 +239,7 @@ final class BenchSupport {
         Reply reply = issue.get().expect(200, "token request");
         token = reply.json().get("access_token").asText();
         try {
-          JsonNode claims =
-              JSON.readTree(Base64.getUrlDecoder().decode(token.split("\\.")[1]));
+          JsonNode claims = JSON.readTree(Base64.getUrlDecoder().decode(token.split("\\.")[1]));
           expiresAt = claims.get("exp").asLong();
         } catch (IOException e) {
           throw new UncheckedIOException(e);

@@ -30,9 +30,9 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 
 /**
- * The config API at scale against Keycloak's own admin API, on ONE real server in one run (issue
- * 11 item 2). For each N of {@code -Dbench.scale.sizes} (default 10,100,1000,10000), a realm
- * {@code bench-scale-N} holds N token policies; in it, sequential requests of one client, p50/p99 after a
+ * The config API at scale against Keycloak's own admin API, on ONE real server in one run (issue 11
+ * item 2). For each N of {@code -Dbench.scale.sizes} (default 10,100,1000,10000), a realm {@code
+ * bench-scale-N} holds N token policies; in it, sequential requests of one client, p50/p99 after a
  * warm-up:
  *
  * <ul>
@@ -40,8 +40,8 @@ import java.util.concurrent.Future;
  *       with {@code max=1000}, the API's cap; above 1,000 policies, consecutive pages of 1,000,
  *       timed together as one sample) and, above 1,000, {@code ours_list_page1000}: one page of
  *       1,000;
- *   <li>{@code keycloak_client_scopes}: {@code GET /admin/realms/bench-scale-N/client-scopes} with the
- *       master admin's token: the same N client scopes, each with its one mapper;
+ *   <li>{@code keycloak_client_scopes}: {@code GET /admin/realms/bench-scale-N/client-scopes} with
+ *       the master admin's token: the same N client scopes, each with its one mapper;
  *   <li>{@code ours_page20_first} ({@code first=0&max=20}) and {@code ours_page20_middle} ({@code
  *       first=N/2&max=20});
  * </ul>
@@ -56,10 +56,11 @@ import java.util.concurrent.Future;
  * carrying the {@code pbs-token-policy} mapper, the stored form the config API writes, and a client
  * {@code config-admin} whose policy grants {@code *:**}. A realm file holds at most {@code
  * -Dbench.scale.importMax} (500) policies; the rest are added through Keycloak's admin REST API
- * ({@code -Dbench.scale.seedThreads} concurrent requests) before anything is measured. A check compares a policy the config API
- * creates with an imported one, and the config API's {@code total} must count every imported one.
- * Prints a table with the ratios, writes {@code target/bench/config-api-scale.csv} and renders the
- * chart with {@code docs/bench/render-scale-chart.py}.
+ * ({@code -Dbench.scale.seedThreads} concurrent requests) before anything is measured. A check
+ * compares a policy the config API creates with an imported one, and the config API's {@code total}
+ * must count every imported one. Prints a table with the ratios, writes {@code
+ * target/bench/config-api-scale.csv} and renders the chart with {@code
+ * docs/bench/render-scale-chart.py}.
  */
 public final class ConfigApiScale {
 
@@ -327,7 +328,8 @@ public final class ConfigApiScale {
             .json();
     List<String> differences = new ArrayList<>();
     compare("protocol", apiScope.path("protocol"), importedScope.path("protocol"), differences);
-    compare("attributes", apiScope.path("attributes"), importedScope.path("attributes"), differences);
+    compare(
+        "attributes", apiScope.path("attributes"), importedScope.path("attributes"), differences);
     compare(
         "mapper count",
         apiScope.path("protocolMappers").size(),
@@ -338,7 +340,11 @@ public final class ConfigApiScale {
     for (String field : List.of("name", "protocol", "protocolMapper")) {
       compare("mapper " + field, apiMapper.path(field), importedMapper.path(field), differences);
     }
-    compare("mapper config keys", keys(apiMapper.path("config")), keys(importedMapper.path("config")), differences);
+    compare(
+        "mapper config keys",
+        keys(apiMapper.path("config")),
+        keys(importedMapper.path("config")),
+        differences);
     if (!differences.isEmpty()) {
       throw new IllegalStateException(
           "imported policies are not stored like the config API stores them: " + differences);
@@ -346,7 +352,8 @@ public final class ConfigApiScale {
     JsonNode imported =
         http.get(configPath(n) + "tokenPolicies/" + importedId, token).expect(200, "policy").json();
     if (imported.path("warnings").size() > 0) {
-      throw new IllegalStateException("the config API reports problems of an imported policy: " + imported);
+      throw new IllegalStateException(
+          "the config API reports problems of an imported policy: " + imported);
     }
     http.send("DELETE", configPath(n) + "tokenPolicies/" + apiId, token, null, Map.of())
         .expect(204, "delete the form check policy");
@@ -415,7 +422,9 @@ public final class ConfigApiScale {
     return samples;
   }
 
-  /** Cycles the list requests of the realms up to 1,000 policies: the first figures are not cold. */
+  /**
+   * Cycles the list requests of the realms up to 1,000 policies: the first figures are not cold.
+   */
   private void warmUpServer() {
     long end = System.nanoTime() + (long) (SERVER_WARMUP_S * 1e9);
     int requests = 0;
@@ -451,7 +460,14 @@ public final class ConfigApiScale {
         http.get(adminPath(n) + "client-scopes", admin.get()).expect(200, "scopes").json().size();
     if (listed != n || scopes < n) {
       throw new IllegalStateException(
-          "realm " + realm(n) + ": listed " + listed + " policies and " + scopes + " scopes of " + n);
+          "realm "
+              + realm(n)
+              + ": listed "
+              + listed
+              + " policies and "
+              + scopes
+              + " scopes of "
+              + n);
     }
     // Keycloak adds its own service_account scope to the realm when it creates the service account
     System.out.printf(
@@ -702,8 +718,7 @@ public final class ConfigApiScale {
 
   private void writeCsv() throws IOException {
     Files.createDirectories(CSV.toAbsolutePath().getParent());
-    try (PrintWriter out =
-        new PrintWriter(Files.newBufferedWriter(CSV, StandardCharsets.UTF_8))) {
+    try (PrintWriter out = new PrintWriter(Files.newBufferedWriter(CSV, StandardCharsets.UTF_8))) {
       out.printf(
           "# Keycloak %s, %s, %d cores; sizes %s; per measurement up to %d samples / %.0f s%n",
           System.getProperty("keycloak.version", "?"),

@@ -36,8 +36,8 @@ import org.jspecify.annotations.Nullable;
  *   <li>with {@code -Dbench.jfr=true}: a bound-only phase of {@code -Dbench.jfr.seconds} s recorded
  *       by JFR in the server (started and stopped with {@code jcmd} around that phase only, so that
  *       neither the warm-up nor the ABBA rounds are recorded), and the top frames of its {@code
- *       jdk.ExecutionSample} events ({@link JfrTopFrames}); {@code -Dbench.jfr.unbound=true} records
- *       an unbound-only phase the same way, for comparison.
+ *       jdk.ExecutionSample} events ({@link JfrTopFrames}); {@code -Dbench.jfr.unbound=true}
+ *       records an unbound-only phase the same way, for comparison.
  * </ol>
  *
  * <p>The load: {@code -Dbench.threads} workers (default 4), each sending the next token request as
@@ -156,9 +156,7 @@ public final class IssuanceThroughput {
           rate,
           boundFirst ? a : b,
           boundFirst ? b : a,
-          Double.isNaN(spread)
-              ? ""
-              : String.format(" last three within %.1f %%", spread * 100));
+          Double.isNaN(spread) ? "" : String.format(" last three within %.1f %%", spread * 100));
       if (elapsed >= WARMUP_MIN_S && spread < WARMUP_TOLERANCE) {
         System.out.printf("warm-up done after %.0f s: throughput stable%n", elapsed);
         return;

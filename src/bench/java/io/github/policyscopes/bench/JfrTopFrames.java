@@ -32,9 +32,7 @@ final class JfrTopFrames {
         .descendants()
         .filter(ProcessHandle::isAlive)
         .filter(p -> p.info().command().map(c -> c.endsWith("/java")).orElse(false))
-        .max(
-            Comparator.comparing(
-                p -> p.info().startInstant().orElse(java.time.Instant.EPOCH)))
+        .max(Comparator.comparing(p -> p.info().startInstant().orElse(java.time.Instant.EPOCH)))
         .map(ProcessHandle::pid)
         .orElseThrow(() -> new IllegalStateException("no Keycloak JVM below this process"));
   }
@@ -113,8 +111,6 @@ final class JfrTopFrames {
 
   private static String frame(RecordedFrame frame) {
     RecordedMethod method = frame.getMethod();
-    return method == null
-        ? "?"
-        : method.getType().getName() + "." + method.getName();
+    return method == null ? "?" : method.getType().getName() + "." + method.getName();
   }
 }

@@ -16,8 +16,8 @@ import java.util.List;
 /**
  * The memory an input can fill (issue 20, class 2; docs/adr/0024-bounded-memory.md): the config
  * API's cache of compiled scope claims ({@link CallerScopes#effective}, what {@code BearerGuard}
- * calls for every request) driven with the worst case, measured as retained heap after several
- * GCs ({@link MemoryMXBean}), per entry and in total, next to the weight the cache estimates.
+ * calls for every request) driven with the worst case, measured as retained heap after several GCs
+ * ({@link MemoryMXBean}), per entry and in total, next to the weight the cache estimates.
  *
  * <ul>
  *   <li><b>anchor, before the fix</b>: a token of any bound client could carry ~3,700 characters of
@@ -74,7 +74,9 @@ public final class MemoryFootprint {
       StringBuilder deny = new StringBuilder("-:config/" + n + "-" + d);
       int segments = 2;
       while (deny.length() + 8 <= each && segments < PathPattern.MAX_SEGMENTS) {
-        deny.append("/s").append(segments).append("abcde", 0, 5 - String.valueOf(segments).length());
+        deny.append("/s")
+            .append(segments)
+            .append("abcde", 0, 5 - String.valueOf(segments).length());
         segments++;
       }
       while (deny.length() < each) {
@@ -169,7 +171,10 @@ public final class MemoryFootprint {
         "-");
     System.out.printf(
         "%-44s %9d %10d %,10d B %,9.1f MiB %,8.1f MiB %9.2f%n",
-        "now: worst accepted (" + IssuanceDecision.MAX_REQUESTED_DENIES + " denies), " + driven
+        "now: worst accepted ("
+            + IssuanceDecision.MAX_REQUESTED_DENIES
+            + " denies), "
+            + driven
             + " driven",
         sample.length(),
         newSize,

@@ -1,11 +1,11 @@
 package io.github.policyscopes.bench;
 
-import io.github.policyscopes.keycloak.rest.CallerScopes;
-import io.github.policyscopes.policy.DisallowedScopesMode;
-import io.github.policyscopes.policy.EffectivePolicy;
 import io.github.policyscopes.access.RequestAccess;
 import io.github.policyscopes.access.RequestPaths;
 import io.github.policyscopes.access.ScopeSet;
+import io.github.policyscopes.keycloak.rest.CallerScopes;
+import io.github.policyscopes.policy.DisallowedScopesMode;
+import io.github.policyscopes.policy.EffectivePolicy;
 import io.github.policyscopes.scope.Access;
 import java.util.ArrayList;
 import java.util.List;
@@ -31,9 +31,9 @@ import org.springframework.web.util.pattern.PathPatternParser;
  * variant does the same job the same way:
  *
  * <ul>
- *   <li>the token's scope claim is compiled once per distinct claim and looked up per request (ours:
- *       {@link CallerScopes}, the server's own Caffeine cache, which also narrows the grants to the
- *       client's current policy; Spring's: a map from the claim to its compiled patterns);
+ *   <li>the token's scope claim is compiled once per distinct claim and looked up per request
+ *       (ours: {@link CallerScopes}, the server's own Caffeine cache, which also narrows the grants
+ *       to the client's current policy; Spring's: a map from the claim to its compiled patterns);
  *   <li>a deny matching the path or an ancestor refuses; else a grant with enough access matching
  *       the path allows; the required access is {@link RequestAccess#required};
  *   <li>ours also checks that the raw path is canonical ({@link RequestPaths#validate}), as the
@@ -250,8 +250,8 @@ public class ScopeDecisionBenchmark {
   }
 
   /**
-   * Spring PathPattern; the request path is parsed with {@code PathContainer.parsePath} per request,
-   * as a Spring server does once per request.
+   * Spring PathPattern; the request path is parsed with {@code PathContainer.parsePath} per
+   * request, as a Spring server does once per request.
    */
   @Benchmark
   public int springPathPattern() {
