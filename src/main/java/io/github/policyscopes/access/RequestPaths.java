@@ -65,7 +65,7 @@ public final class RequestPaths {
           return EMPTY_SEGMENT;
         }
         if (path.charAt(segStart) == '.'
-            && (segLen == 1 || segLen == 2 && path.charAt(segStart + 1) == '.')) {
+            && (segLen == 1 || (segLen == 2 && path.charAt(segStart + 1) == '.'))) {
           return DOT_SEGMENT;
         }
         segStart = i + 1;

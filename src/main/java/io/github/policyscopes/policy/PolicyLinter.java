@@ -213,7 +213,7 @@ public final class PolicyLinter {
   private static boolean isWord(String word) {
     for (int i = 0; i < word.length(); i++) {
       char c = word.charAt(i);
-      if (!(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c == '-' || c == '_')) {
+      if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '-' || c == '_')) {
         return false;
       }
     }

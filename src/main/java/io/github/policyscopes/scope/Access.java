@@ -26,16 +26,12 @@ public enum Access {
    * @throws IllegalArgumentException for any other character
    */
   public static Access ofSymbol(char symbol) {
-    switch (symbol) {
-      case '.':
-        return READ;
-      case '*':
-        return WRITE;
-      case '-':
-        return DENY;
-      default:
-        throw new IllegalArgumentException("not an access symbol: '" + symbol + "'");
-    }
+    return switch (symbol) {
+      case '.' -> READ;
+      case '*' -> WRITE;
+      case '-' -> DENY;
+      default -> throw new IllegalArgumentException("not an access symbol: '" + symbol + "'");
+    };
   }
 
   /** Whether this access grants something (read or write), as opposed to deny. */
@@ -45,13 +41,10 @@ public enum Access {
 
   /** Whether this access grants at least {@code other}: write includes read, deny includes none. */
   public boolean includes(Access other) {
-    switch (this) {
-      case WRITE:
-        return other == WRITE || other == READ;
-      case READ:
-        return other == READ;
-      default:
-        return false;
-    }
+    return switch (this) {
+      case WRITE -> other == WRITE || other == READ;
+      case READ -> other == READ;
+      case DENY -> false;
+    };
   }
 }

@@ -47,6 +47,7 @@ public final class ConfigScope implements Scope {
    * text, its pattern and, for a deny, the pattern with {@code /**} it applies through.
    */
   @Override
+  @SuppressWarnings("ReferenceEquality") // identity: a grant's reach is its pattern, counted once
   public long estimatedBytes() {
     long bytes = Footprint.object(4) + Footprint.string(text) + pattern.estimatedBytes();
     return reach == pattern ? bytes : bytes + reach.estimatedBytes();

@@ -126,14 +126,11 @@ public final class PathPattern {
     if (path == null) {
       return false;
     }
-    switch (shape) {
-      case LITERAL:
-        return path.equals(source);
-      case LITERAL_THEN_DOUBLE_STAR:
-        return isSelfOrDescendant(path, prefix);
-      default:
-        return path.startsWith(prefix) && match(path, false);
-    }
+    return switch (shape) {
+      case LITERAL -> path.equals(source);
+      case LITERAL_THEN_DOUBLE_STAR -> isSelfOrDescendant(path, prefix);
+      default -> path.startsWith(prefix) && match(path, false);
+    };
   }
 
   /**
@@ -166,7 +163,7 @@ public final class PathPattern {
   /** Whether {@code path} equals {@code base} or lies below it ("" is the root of every path). */
   private static boolean isSelfOrDescendant(String path, String base) {
     int n = base.length();
-    return n == 0 || path.startsWith(base) && (path.length() == n || path.charAt(n) == '/');
+    return n == 0 || (path.startsWith(base) && (path.length() == n || path.charAt(n) == '/'));
   }
 
   /**

@@ -95,14 +95,11 @@ final class PatternAlgebra {
    * *} of {@code a} can absorb.
    */
   static boolean contains(Segment a, Segment b) {
-    switch (a.kind) {
-      case ANY:
-        return true;
-      case LITERAL:
-        return b.kind == Segment.Kind.LITERAL && a.text.equals(b.text);
-      default:
-        return globContains(a.text, b.text);
-    }
+    return switch (a.kind) {
+      case ANY -> true;
+      case LITERAL -> b.kind == Segment.Kind.LITERAL && a.text.equals(b.text);
+      default -> globContains(a.text, b.text);
+    };
   }
 
   /** Greedy glob over characters with one backtrack point; {@code t}'s '*' are symbols. */

@@ -44,6 +44,12 @@ public final class ScopeParseException extends IllegalArgumentException {
     this.reason = reason;
   }
 
+  /** The input, the reason and the position, in words; never null. */
+  @Override
+  public String getMessage() {
+    return format(input, position, reason);
+  }
+
   /** The string that failed to parse. */
   public String input() {
     return input;

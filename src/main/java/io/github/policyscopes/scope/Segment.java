@@ -88,14 +88,11 @@ final class Segment {
    * match any). Allocation-free.
    */
   boolean matches(String s, int from, int to) {
-    switch (kind) {
-      case LITERAL:
-        return to - from == minLength && s.regionMatches(from, text, 0, minLength);
-      case WILDCARD:
-        return matchesWildcard(s, from, to);
-      default:
-        return true;
-    }
+    return switch (kind) {
+      case LITERAL -> to - from == minLength && s.regionMatches(from, text, 0, minLength);
+      case WILDCARD -> matchesWildcard(s, from, to);
+      default -> true;
+    };
   }
 
   private boolean matchesWildcard(String s, int from, int to) {

@@ -93,7 +93,7 @@ public final class Capabilities {
         () -> {
           try {
             // the grant's scopes decided where they are asked for (keycloak.token)
-            DefaultClientPolicyManager.class.getConstructor(KeycloakSession.class);
+            var unused = DefaultClientPolicyManager.class.getConstructor(KeycloakSession.class);
             // and what it reads of the requests where scopes are asked (AuthorizationRequests)
             return firstMissing(
                 methods(DefaultClientPolicyManager.class, "triggerOnEvent"),

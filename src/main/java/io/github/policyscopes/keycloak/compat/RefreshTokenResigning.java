@@ -19,6 +19,9 @@ public final class RefreshTokenResigning {
   private RefreshTokenResigning() {}
 
   /**
+   * Stamps the refresh token of {@code response} and signs it again when the stamp changed it; a
+   * response without a refresh token, or with one Keycloak cannot read back, is left as issued.
+   *
    * @param stamp changes the decoded refresh token; answers whether it did
    */
   public static void resign(

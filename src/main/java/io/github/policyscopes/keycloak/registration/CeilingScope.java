@@ -27,8 +27,16 @@ record CeilingScope(ClientScopeModel scope, EffectivePolicy effective) {
   static final class Unavailable extends Exception {
     private static final long serialVersionUID = 1L;
 
-    Unavailable(String message) {
-      super(message);
+    private final String reason;
+
+    Unavailable(String reason) {
+      super(reason);
+      this.reason = reason;
+    }
+
+    /** Why: the text of the refusal. */
+    String reason() {
+      return reason;
     }
   }
 

@@ -153,8 +153,8 @@ final class TokenPolicyCeiling implements ClientRegistrationPolicy {
     } catch (CeilingScope.Unavailable e) {
       LOG.errorf(
           "Registration refused by the token policy ceiling \"%s\": %s",
-          PolicyStore.printable(component.getName()), e.getMessage());
-      throw refusal(e.getMessage());
+          PolicyStore.printable(component.getName()), e.reason());
+      throw refusal(e.reason());
     }
   }
 
@@ -263,13 +263,14 @@ final class TokenPolicyCeiling implements ClientRegistrationPolicy {
               .filter(s -> name.equals(s.getName()))
               .findFirst()
               .orElse(null);
+      // Keycloak's infrastructure, exempt at issuance too (docs/adr/0023)
+      boolean infrastructure =
+          scope != null
+              && infrastructureCandidates.containsKey(name)
+              && !scope.isIncludeInTokenScope();
       if (scope != null && PolicyStore.isPolicy(scope)) {
         policies.add(PolicyStore.printable(name));
-      } else if (scope != null
-          && infrastructureCandidates.containsKey(name)
-          && !scope.isIncludeInTokenScope()) {
-        continue; // Keycloak's infrastructure, exempt at issuance too (docs/adr/0023)
-      } else {
+      } else if (!infrastructure) {
         decided.add(name);
       }
     }

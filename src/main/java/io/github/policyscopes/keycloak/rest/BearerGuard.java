@@ -41,12 +41,12 @@ final class BearerGuard {
    * yet: the route asks {@link Permissions#requireAllowed} with {@link #method} and {@link
    * #relativePath}.
    */
-  @SuppressWarnings("deprecation") // the getters are deprecated since 26.5, not removed (26.7)
   Permissions authenticate() {
     String token;
     try {
       token =
-          AppAuthManager.extractAuthorizationHeaderToken(session.getContext().getRequestHeaders());
+          AppAuthManager.extractAuthorizationHeaderToken(
+              session.getContext().getHttpRequest().getHttpHeaders());
     } catch (NotAuthorizedException notBearer) {
       // another scheme: no Bearer credentials at all (RFC 6750 §3.1)
       LOG.debugf("config API: no Bearer credentials (%s)", notBearer.getMessage());
@@ -78,24 +78,33 @@ final class BearerGuard {
       LOG.debugf("config API: the bearer token was refused: %s", why);
       throw invalidToken(why);
     }
-    // AuthResult's getters: the record accessors of 26.5+ do not exist on 26.4
-    AccessToken accessToken = result.getToken();
-    if (!audience.accepts(accessToken.getAudience(), result.getClient().getClientId())) {
+    Caller caller = caller(result);
+    AccessToken accessToken = caller.token();
+    if (!audience.accepts(accessToken.getAudience(), caller.client().getClientId())) {
       // minted for another resource server (an exchange for audience=X, say): not for this API
       throw invalidToken(TokenRejection.WRONG_AUDIENCE);
     }
     if (!Origins.allowed(session, accessToken)) {
       throw new ApiError(403, "invalid_origin", "origin not allowed for this client");
     }
-    String claim = accessToken.getScope();
-    Caller caller =
-        new Caller(
-            accessToken,
-            result.getClient(),
-            result.getUser(),
-            CallerScopes.forClient(claim, result.getClient()),
-            CallerScopes.token(claim));
     return new Permissions(caller, realm);
+  }
+
+  /**
+   * The caller Keycloak's verification names: its token, client and user, and the effective scopes.
+   * AuthResult's getters are deprecated for removal since 26.5, but the record accessors that
+   * replace them do not exist on 26.4, which this JAR supports: the one place they are called.
+   */
+  @SuppressWarnings("removal")
+  private static Caller caller(AuthResult result) {
+    AccessToken accessToken = result.getToken();
+    String claim = accessToken.getScope();
+    return new Caller(
+        accessToken,
+        result.getClient(),
+        result.getUser(),
+        CallerScopes.forClient(claim, result.getClient()),
+        CallerScopes.token(claim));
   }
 
   /** The request's HTTP method, as the route that serves it was matched on. */

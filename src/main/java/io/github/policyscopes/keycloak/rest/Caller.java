@@ -17,7 +17,7 @@ import org.keycloak.services.resources.admin.AdminAuth;
  * @param scopes what the caller may do: the token's scopes as far as its client's current policies
  *     give them, plus those policies' denies ({@link CallerScopes}); every decision and escalation
  *     check uses these
- * @param tokenScopes the token's {@code scope} claim as issued, for explanations only
+ * @param tokenScopes the token's {@code "scope"} claim as issued, for explanations only
  */
 record Caller(
     AccessToken token,

@@ -215,7 +215,9 @@ final class ClientEvaluation {
 
   /** Whether the caller may read a policy (a per-client policy has the client's id). */
   private static boolean readable(Permissions permissions, TokenPolicy policy) {
-    return permissions.canRead(TokenPolicyService.path(policy.id()));
+    String id = policy.id();
+    // a stored policy always has its id; one without could be nobody's to read (fail closed)
+    return id != null && permissions.canRead(TokenPolicyService.path(id));
   }
 
   /**
@@ -225,7 +227,13 @@ final class ClientEvaluation {
   private static Map<String, List<PolicyRef>> holders(List<TokenPolicy> governing) {
     Map<String, List<PolicyRef>> holders = new HashMap<>();
     for (TokenPolicy p : governing) {
-      PolicyRef ref = new PolicyRef(p.id(), p.title());
+      String id = p.id();
+      String title = p.title();
+      if (id == null || title == null) {
+        // read from a client scope or a client, a policy always has both: none to name
+        continue;
+      }
+      PolicyRef ref = new PolicyRef(id, title);
       for (String entry : p.allowedScopes()) {
         List<PolicyRef> refs = holders.computeIfAbsent(canonical(entry), k -> new ArrayList<>());
         if (!refs.contains(ref)) {

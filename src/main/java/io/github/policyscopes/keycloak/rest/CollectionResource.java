@@ -84,13 +84,13 @@ public final class CollectionResource<V, I> {
     return root.guarded(
         collection.name(),
         permissions -> {
-          var json = Json.readObject(session.getContext().getRequestHeaders(), body);
+          var json = Json.readObject(session.getContext().getHttpRequest().getHttpHeaders(), body);
           // everything the body can grow is checked before the lock (docs/adr/0025)
           Checked<I> input = collection.check(session, realm, permissions, json);
           ResourceCollection.Created<V> created =
               Writes.inTransaction(
                   session, input, (s, r, checked) -> collection.create(s, r, permissions, checked));
-          Map<String, Object> shown = Json.MAPPER.convertValue(created.view(), LinkedHashMap.class);
+          Map<String, Object> shown = Json.properties(created.view());
           shown.putAll(created.once());
           return Json.response(201, shown)
               .header("ETag", Json.etag(created.view(), Revisions.FIRST))

@@ -17,7 +17,7 @@ final class Conditions {
       return false;
     }
     String current = opaque(etag);
-    for (String tag : ifNoneMatch.split(",")) {
+    for (String tag : ifNoneMatch.split(",", -1)) {
       String t = tag.trim();
       if (t.equals("*") || (!t.isEmpty() && opaque(t).equals(current))) {
         return true;

@@ -97,7 +97,7 @@ public final class ConfigResource {
           Long exp = caller.token().getExp();
           if (exp != null) {
             me.put("expiresAt", exp);
-            me.put("expiresIn", Math.max(0, exp - Time.currentTime()));
+            me.put("expiresIn", Math.max(0, exp - Time.currentTimeMillis() / 1000));
           }
           if (path != null) {
             me.put("decision", explain(permissions, method == null ? "GET" : method, path));
@@ -115,7 +115,7 @@ public final class ConfigResource {
     try {
       RequestPaths.validate(path);
     } catch (InvalidPathException e) {
-      throw ApiError.invalidField("path", e.getMessage());
+      throw ApiError.invalidField("path", e.reason());
     }
     Permissions.Explained decision = who.explain(method, path);
     Map<String, Object> explained = new LinkedHashMap<>();

@@ -1,6 +1,7 @@
 package io.github.policyscopes.keycloak.rest;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -17,8 +18,10 @@ import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.Iterator;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Set;
 import org.jspecify.annotations.Nullable;
 
@@ -34,6 +37,11 @@ final class Json {
 
   static Response.ResponseBuilder response(int status, Object body) {
     return Response.status(status).type(MediaType.APPLICATION_JSON_TYPE).entity(write(body));
+  }
+
+  /** {@code value}'s JSON properties as a map the caller may add to, in their order. */
+  static Map<String, Object> properties(Object value) {
+    return MAPPER.convertValue(value, new TypeReference<LinkedHashMap<String, Object>>() {});
   }
 
   static String write(Object body) {

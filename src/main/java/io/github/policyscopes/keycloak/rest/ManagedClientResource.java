@@ -60,7 +60,7 @@ public final class ManagedClientResource
     return root.guardedAsReadOfParent(
         ConfigResource.EVALUATE_ROUTE,
         permissions -> {
-          var json = Json.readObject(session.getContext().getRequestHeaders(), body);
+          var json = Json.readObject(session.getContext().getHttpRequest().getHttpHeaders(), body);
           return ConfigResource.ok(
               ClientEvaluation.evaluate(session, realm, permissions, id, json));
         });

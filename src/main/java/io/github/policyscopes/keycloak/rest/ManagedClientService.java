@@ -263,7 +263,7 @@ final class ManagedClientService
     input.applyTo(rep);
     AdminAuth auth = adminAuth(realm, permissions);
     try {
-      session.setAttribute(ClientSecretConstants.CLIENT_SECRET_ROTATION_ENABLED, Boolean.FALSE);
+      session.setAttribute(ClientSecretConstants.CLIENT_SECRET_ROTATION_ENABLED, false);
       session.clientPolicy().triggerOnEvent(new AdminClientUpdateContext(rep, client, auth));
       serviceAccount(session, client, rep.isServiceAccountsEnabled());
       RepresentationToModel.updateClient(rep, client, session);
@@ -326,7 +326,7 @@ final class ManagedClientService
     permissions.requireCoversPoliciesOf(client);
     Writes.checkIfMatch(ifMatch, secretEtag(client, revision));
     try {
-      session.setAttribute(ClientSecretConstants.CLIENT_SECRET_ROTATION_ENABLED, Boolean.FALSE);
+      session.setAttribute(ClientSecretConstants.CLIENT_SECRET_ROTATION_ENABLED, false);
       ClientRepresentation rep = ModelToRepresentation.toRepresentation(client, session);
       String previous = client.getSecret();
       KeycloakModelUtils.generateSecret(client);
@@ -452,10 +452,12 @@ final class ManagedClientService
       String id = ids.get(i);
       ClientScopeModel scope =
           permissions.canRead(TokenPolicyService.path(id)) ? realm.getClientScopeById(id) : null;
-      if (scope == null || !scope.getId().equals(id) || !PolicyStore.isPolicy(scope)) {
+      TokenPolicy policy =
+          scope == null || !scope.getId().equals(id) ? null : TokenPolicyService.policy(scope);
+      if (scope == null || policy == null) {
         throw ApiError.invalidField("tokenPolicies[" + i + "]", "no token policy " + id);
       }
-      permissions.requireCanHandOut(TokenPolicyService.policy(scope).allowedScopes());
+      permissions.requireCanHandOut(policy.allowedScopes());
       policies.add(scope);
     }
     return policies;
@@ -481,6 +483,7 @@ final class ManagedClientService
       throw ApiError.invalidField("type", "the client's own policy " + why);
     }
     if (turningPublic
+        && current != null
         && current.getClientScopes(true).values().stream()
             .filter(scope -> !readable(permissions, scope.getId()))
             .map(PolicyStore::policyOf)
@@ -491,7 +494,12 @@ final class ManagedClientService
     Set<String> bound = current == null ? Set.of() : current.getClientScopes(true).keySet();
     for (int i = 0; i < policies.size(); i++) {
       ClientScopeModel scope = policies.get(i);
-      if (TokenPolicyService.policy(scope).hasConfigGrant()) {
+      TokenPolicy policy = TokenPolicyService.policy(scope);
+      if (policy == null) {
+        // policies() found it a policy: only a bug could make it none now (fail closed)
+        throw ApiError.invalidField("tokenPolicies[" + i + "]", "no token policy " + scope.getId());
+      }
+      if (policy.hasConfigGrant()) {
         boolean kept = turningPublic && bound.contains(scope.getName());
         throw ApiError.invalidField(
             kept ? "type" : "tokenPolicies[" + i + "]",
@@ -604,8 +612,8 @@ final class ManagedClientService
   /** A realm client policy refused the write: 400 with its error, as the admin REST API says. */
   private static ApiError refusedByClientPolicy(ClientPolicyException e) {
     String error = e.getError() == null ? "invalid_client_metadata" : e.getError();
-    String detail = e.getErrorDetail() == null ? e.getMessage() : e.getErrorDetail();
-    return new ApiError(400, error, detail);
+    String detail = e.getErrorDetail() != null ? e.getErrorDetail() : e.getMessage();
+    return new ApiError(400, error, detail != null ? detail : "refused by a client policy");
   }
 
   /**
@@ -702,7 +710,10 @@ final class ManagedClientService
      */
     static Input of(Body body, @Nullable ClientModel current, Permissions permissions) {
       View now = current == null ? null : view(current, permissions);
-      String name = orElse(body.name(), now == null ? null : now.name());
+      @Nullable String name = body.name();
+      if (name == null && now != null) {
+        name = now.name();
+      }
       String type = orElse(body.type(), now == null ? "confidential" : now.type());
       boolean confidential = type.equals("confidential");
       List<String> grants =
@@ -724,7 +735,7 @@ final class ManagedClientService
       }
       List<String> policies =
           orElse(body.tokenPolicies(), now == null ? List.of() : now.tokenPolicies());
-      Boolean enabled = orElse(body.enabled(), now == null ? Boolean.TRUE : now.enabled());
+      Boolean enabled = orElse(body.enabled(), now == null ? true : now.enabled());
       return new Input(
           body.clientId(),
           name,

@@ -86,7 +86,7 @@ public class MemberResource<V, I> {
           // preconditions before the content is even read (RFC 9110 §13.2.2) …
           Checked<String> target = collection.checkId(id);
           checkIfNoneMatch(session, realm, permissions, ifNoneMatch);
-          var json = Json.readObject(session.getContext().getRequestHeaders(), body);
+          var json = Json.readObject(session.getContext().getHttpRequest().getHttpHeaders(), body);
           // everything the body can grow is checked before the lock (docs/adr/0025)
           Checked<I> input = collection.check(session, realm, permissions, json);
           Tagged<V> written =
@@ -113,13 +113,12 @@ public class MemberResource<V, I> {
         collection.memberRoute(),
         permissions -> {
           Checked<String> target = collection.checkId(id);
-          Writes.inTransaction(
+          Writes.runInTransaction(
               session,
               target,
               (s, r, checked) -> {
                 checkIfNoneMatch(s, r, permissions, ifNoneMatch);
                 collection.delete(s, r, permissions, target, ifMatch);
-                return null;
               });
           return Response.noContent();
         });

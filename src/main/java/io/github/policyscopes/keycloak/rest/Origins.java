@@ -21,7 +21,8 @@ final class Origins {
   private Origins() {}
 
   static boolean allowed(KeycloakSession session, AccessToken token) {
-    String origin = session.getContext().getRequestHeaders().getHeaderString("Origin");
+    String origin =
+        session.getContext().getHttpRequest().getHttpHeaders().getHeaderString("Origin");
     if (origin == null) {
       return true;
     }

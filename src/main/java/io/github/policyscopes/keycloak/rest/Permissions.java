@@ -162,7 +162,9 @@ final class Permissions {
     for (TokenPolicy policy : PolicyStore.boundTo(client)) {
       List<String> exceeding = EscalationCheck.exceeding(caller.scopes(), policy.allowedScopes());
       exceeds |= !exceeding.isEmpty();
-      if (canRead(TokenPolicyService.path(policy.id()))) {
+      String id = policy.id();
+      // a stored policy always has its id; one without is read by nobody (fail closed)
+      if (id != null && canRead(TokenPolicyService.path(id))) {
         exceeding.stream().filter(e -> !shown.contains(e)).forEach(shown::add);
       }
     }

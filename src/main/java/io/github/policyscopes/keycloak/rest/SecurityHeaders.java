@@ -60,7 +60,7 @@ final class SecurityHeaders {
 
   private static boolean unparseableMediaType(KeycloakSession session) {
     try {
-      session.getContext().getRequestHeaders().getMediaType();
+      session.getContext().getHttpRequest().getHttpHeaders().getMediaType();
       return false;
     } catch (RuntimeException unparseable) {
       return true;

@@ -98,7 +98,14 @@ final class TokenPolicyService
     for (String id : ids) {
       ClientScopeModel scope = realm.getClientScopeById(id);
       if (scope != null && PolicyStore.isPolicy(scope)) {
-        views.add(view(session, realm, scope, bindings.get(id), realmDefaults, permissions));
+        views.add(
+            view(
+                session,
+                realm,
+                scope,
+                PolicyIndex.entry(bindings, id),
+                realmDefaults,
+                permissions));
       }
     }
     return views;
@@ -234,6 +241,15 @@ final class TokenPolicyService
     return scope;
   }
 
+  /** The config of a policy scope ({@link #find}): a scope that is no policy is not found. */
+  private static PolicyConfig configOf(ClientScopeModel scope) {
+    PolicyConfig config = PolicyStore.configOf(scope);
+    if (config == null) {
+      throw ApiError.notFound("no token policy " + scope.getId());
+    }
+    return config;
+  }
+
   /**
    * The policy a policy scope stands for: every policy mapper on it counts; null when the scope is
    * no policy.
@@ -291,7 +307,7 @@ final class TokenPolicyService
         session,
         realm,
         scope,
-        PolicyIndex.bindings(session, List.of(scope.getId())).get(scope.getId()),
+        PolicyIndex.bindingsOf(session, scope.getId()),
         realmDefaults(realm),
         permissions);
   }
@@ -303,7 +319,7 @@ final class TokenPolicyService
       PolicyIndex.Bindings bindings,
       Set<String> realmDefaults,
       Permissions permissions) {
-    PolicyConfig config = PolicyStore.configOf(scope);
+    PolicyConfig config = configOf(scope);
     List<String> allowed = config.allowedScopes().stream().sorted().toList();
     List<String> warnings =
         new ArrayList<>(
@@ -363,7 +379,7 @@ final class TokenPolicyService
       Permissions permissions,
       ClientScopeModel scope,
       PolicyConfig next) {
-    PolicyConfig before = PolicyStore.configOf(scope);
+    PolicyConfig before = configOf(scope);
     List<String> bound = boundClients(session, scope);
     // a policy bound to no client restricts nobody yet: binding it later is checked on its grants
     if (!bound.isEmpty()) {
@@ -436,7 +452,7 @@ final class TokenPolicyService
           PolicyConfig.of(
               allowed == null ? List.of() : allowed.stream().distinct().toList(), lifetime, mode);
       errors.addAll(config.problems());
-      if (!errors.isEmpty()) {
+      if (title == null || !errors.isEmpty()) {
         throw ApiError.invalidFields(errors);
       }
       return new Input(title.trim(), config);

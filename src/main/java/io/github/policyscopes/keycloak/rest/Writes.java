@@ -48,7 +48,27 @@ final class Writes {
     T run(KeycloakSession session, RealmModel realm, I input);
   }
 
+  /**
+   * A write with no result: {@link Work} that returns nothing.
+   *
+   * @param <I> the checked input it works on
+   */
+  @FunctionalInterface
+  interface Action<I> {
+    void run(KeycloakSession session, RealmModel realm, I input);
+  }
+
   private Writes() {}
+
+  /** {@link #inTransaction} for an {@link Action}: under the realm's lock, committed on return. */
+  static <I> void runInTransaction(KeycloakSession session, Checked<I> input, Action<I> action) {
+    Work<I, Boolean> work =
+        (s, r, checked) -> {
+          action.run(s, r, checked);
+          return Boolean.TRUE;
+        };
+    inTransaction(session, input, work);
+  }
 
   /**
    * Runs {@code work} on {@code input} under the realm's lock, in a transaction of its own that

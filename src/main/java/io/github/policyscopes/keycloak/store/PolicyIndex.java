@@ -112,6 +112,23 @@ public final class PolicyIndex {
     return bound;
   }
 
+  /** The bindings of one policy: {@link #bindings} for its id alone. */
+  public static Bindings bindingsOf(KeycloakSession session, String policyId) {
+    return entry(bindings(session, List.of(policyId)), policyId);
+  }
+
+  /**
+   * The entry of {@code policyId} in what {@link #bindings} answered: there is one for every id
+   * asked for, so a missing one is a bug of the caller.
+   */
+  public static Bindings entry(Map<String, Bindings> bindings, String policyId) {
+    Bindings entry = bindings.get(policyId);
+    if (entry == null) {
+      throw new IllegalArgumentException("the bindings of policy " + policyId + " were not read");
+    }
+    return entry;
+  }
+
   /**
    * Policy id → the clients that have it as a client scope, Default or Optional, with their
    * clientIds: one query over Keycloak's client scope mappings joined to its clients, for the given

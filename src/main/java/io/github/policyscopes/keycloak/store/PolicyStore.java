@@ -281,7 +281,7 @@ public final class PolicyStore {
       char c = value.charAt(i);
       if (Character.isISOControl(c)
           || Character.getType(c) == Character.FORMAT
-          || c > 0x7E && c < 0xA0
+          || (c > 0x7E && c < 0xA0)
           || c == '\u2028'
           || c == '\u2029') {
         out.append(String.format("\\u%04x", (int) c));

@@ -268,7 +268,10 @@ final class ClaimFilter {
                 return;
               }
               JsonNode left = subtract(current, e.getValue(), keptWrote.get(name));
-              if (left != current) {
+              // identity: subtract returns its argument itself when it removed nothing
+              @SuppressWarnings("ReferenceEquality")
+              boolean changed = left != current;
+              if (changed) {
                 patch.set(name, left == null ? NODES.nullNode() : left); // null: remove it
               }
             });
@@ -384,7 +387,10 @@ final class ClaimFilter {
         }
         JsonNode keptInner = kept != null && kept.isObject() ? kept.get(e.getKey()) : null;
         JsonNode left = subtract(inner, e.getValue(), keptInner);
-        if (left != inner) {
+        // identity: subtract returns its argument itself when it removed nothing
+        @SuppressWarnings("ReferenceEquality")
+        boolean innerChanged = left != inner;
+        if (innerChanged) {
           changed = true;
           if (left == null) {
             result.remove(e.getKey());

@@ -29,11 +29,6 @@ import org.keycloak.representations.RefreshToken;
  */
 sealed interface GrantKind {
 
-  GrantKind REQUESTED = new Requested();
-  GrantKind CONSENTED = new Consented();
-  GrantKind REFRESHED = new Refreshed();
-  GrantKind EXCHANGED = new Exchanged();
-
   /** Whether the token request's {@code scope} parameter is the request. */
   default boolean scopeInRequest() {
     return true;

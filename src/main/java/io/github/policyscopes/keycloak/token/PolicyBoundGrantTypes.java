@@ -32,6 +32,13 @@ import org.keycloak.provider.ProviderConfigProperty;
  */
 public final class PolicyBoundGrantTypes {
 
+  // here, not in GrantKind: an interface's constant of its own implementation can deadlock class
+  // initialization across threads (Error Prone ClassInitializationDeadlock)
+  private static final GrantKind REQUESTED = new GrantKind.Requested();
+  private static final GrantKind CONSENTED = new GrantKind.Consented();
+  private static final GrantKind REFRESHED = new GrantKind.Refreshed();
+  private static final GrantKind EXCHANGED = new GrantKind.Exchanged();
+
   private PolicyBoundGrantTypes() {}
 
   private static OAuth2GrantType wrap(
@@ -42,35 +49,35 @@ public final class PolicyBoundGrantTypes {
   public static final class ClientCredentials extends ClientCredentialsGrantTypeFactory {
     @Override
     public OAuth2GrantType create(KeycloakSession session) {
-      return wrap(session, super.create(session), GrantKind.REQUESTED, getId());
+      return wrap(session, super.create(session), REQUESTED, getId());
     }
   }
 
   public static final class Password extends ResourceOwnerPasswordCredentialsGrantTypeFactory {
     @Override
     public OAuth2GrantType create(KeycloakSession session) {
-      return wrap(session, super.create(session), GrantKind.REQUESTED, getId());
+      return wrap(session, super.create(session), REQUESTED, getId());
     }
   }
 
   public static final class AuthorizationCode extends AuthorizationCodeGrantTypeFactory {
     @Override
     public OAuth2GrantType create(KeycloakSession session) {
-      return wrap(session, super.create(session), GrantKind.CONSENTED, getId());
+      return wrap(session, super.create(session), CONSENTED, getId());
     }
   }
 
   public static final class RefreshToken extends RefreshTokenGrantTypeFactory {
     @Override
     public OAuth2GrantType create(KeycloakSession session) {
-      return wrap(session, super.create(session), GrantKind.REFRESHED, getId());
+      return wrap(session, super.create(session), REFRESHED, getId());
     }
   }
 
   public static final class TokenExchange extends TokenExchangeGrantTypeFactory {
     @Override
     public OAuth2GrantType create(KeycloakSession session) {
-      return wrap(session, super.create(session), GrantKind.EXCHANGED, getId());
+      return wrap(session, super.create(session), EXCHANGED, getId());
     }
   }
 
@@ -78,7 +85,7 @@ public final class PolicyBoundGrantTypes {
   public static final class Device extends DeviceGrantTypeFactory {
     @Override
     public OAuth2GrantType create(KeycloakSession session) {
-      return wrap(session, super.create(session), GrantKind.CONSENTED, getId());
+      return wrap(session, super.create(session), CONSENTED, getId());
     }
   }
 
@@ -86,7 +93,7 @@ public final class PolicyBoundGrantTypes {
   public static final class Ciba extends CibaGrantTypeFactory {
     @Override
     public OAuth2GrantType create(KeycloakSession session) {
-      return wrap(session, super.create(session), GrantKind.CONSENTED, getId());
+      return wrap(session, super.create(session), CONSENTED, getId());
     }
   }
 
@@ -108,7 +115,7 @@ public final class PolicyBoundGrantTypes {
       super(
           "org.keycloak.protocol.oidc.grants.JWTAuthorizationGrantTypeFactory",
           "urn:ietf:params:oauth:grant-type:jwt-bearer",
-          GrantKind.REQUESTED);
+          REQUESTED);
     }
   }
 

@@ -73,7 +73,11 @@ final class UmaGrantType extends DelegatingGrantType {
 
   private @Nullable String bearer() {
     String header =
-        session.getContext().getRequestHeaders().getHeaderString(HttpHeaders.AUTHORIZATION);
+        session
+            .getContext()
+            .getHttpRequest()
+            .getHttpHeaders()
+            .getHeaderString(HttpHeaders.AUTHORIZATION);
     return header == null || !header.regionMatches(true, 0, "Bearer ", 0, 7)
         ? null
         : header.substring(7).trim();
@@ -99,7 +103,11 @@ final class UmaGrantType extends DelegatingGrantType {
   private @Nullable ClientModel namedClient(MultivaluedMap<String, String> form) {
     String clientId = form.getFirst(OAuth2Constants.CLIENT_ID);
     String header =
-        session.getContext().getRequestHeaders().getHeaderString(HttpHeaders.AUTHORIZATION);
+        session
+            .getContext()
+            .getHttpRequest()
+            .getHttpHeaders()
+            .getHeaderString(HttpHeaders.AUTHORIZATION);
     if (clientId == null && header != null && header.regionMatches(true, 0, "Basic ", 0, 6)) {
       try {
         String decoded =
