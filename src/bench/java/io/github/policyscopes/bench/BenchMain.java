@@ -81,7 +81,12 @@ public final class BenchMain {
         "ours / ours uncached (claim parsed per request) = %.2fx%n",
         ours / score(byName, "oursUncached"));
     System.out.printf(
-        "ours allocation                    = %.1f B/op (target 0)%n", byName.get("ours")[2]);
+        "ours allocation                    = %.1f B/op (target 0)%n", allocation(byName));
+  }
+
+  private static double allocation(Map<String, double[]> byName) {
+    double[] v = byName.get("ours");
+    return v == null ? Double.NaN : v[2];
   }
 
   private static double score(Map<String, double[]> byName, String name) {

@@ -136,7 +136,7 @@ final class BenchSupport {
         @Nullable Object body,
         Map<String, String> headers) {
       HttpRequest.Builder request =
-          HttpRequest.newBuilder(URI.create(baseUrl + "/" + path)).timeout(Duration.ofSeconds(120));
+          HttpRequest.newBuilder(URI.create(baseUrl + "/" + path)).timeout(Duration.ofMinutes(2));
       if (bearer != null) {
         request.header("Authorization", "Bearer " + bearer);
       }
@@ -239,7 +239,7 @@ final class BenchSupport {
         Reply reply = issue.get().expect(200, "token request");
         token = reply.json().get("access_token").asText();
         try {
-          JsonNode claims = JSON.readTree(Base64.getUrlDecoder().decode(token.split("\\.")[1]));
+          JsonNode claims = JSON.readTree(Base64.getUrlDecoder().decode(token.split("\\.", -1)[1]));
           expiresAt = claims.get("exp").asLong();
         } catch (IOException e) {
           throw new UncheckedIOException(e);

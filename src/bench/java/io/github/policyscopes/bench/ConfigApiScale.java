@@ -28,6 +28,7 @@ import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The config API at scale against Keycloak's own admin API, on ONE real server in one run (issue 11
@@ -282,7 +283,7 @@ public final class ConfigApiScale {
   }
 
   private int total(int n) {
-    return http.get(configPath(n) + "tokenPolicies?first=0&max=1", config.get(n).get())
+    return http.get(configPath(n) + "tokenPolicies?first=0&max=1", configTokens(n).get())
         .expect(200, "config list")
         .json()
         .path("total")
@@ -293,7 +294,7 @@ public final class ConfigApiScale {
   private List<String> importedIds(int n, int count) {
     List<String> ids = new ArrayList<>();
     JsonNode page =
-        http.get(configPath(n) + "tokenPolicies?first=0&max=" + (count + 1), config.get(n).get())
+        http.get(configPath(n) + "tokenPolicies?first=0&max=" + (count + 1), configTokens(n).get())
             .expect(200, "config list")
             .json();
     for (JsonNode policy : page.path("tokenPolicies")) {
@@ -309,7 +310,7 @@ public final class ConfigApiScale {
    * the config API must read the imported one without a problem.
    */
   private void checkStoredForm(int n) {
-    String token = config.get(n).get();
+    String token = configTokens(n).get();
     Reply created =
         http.send(
                 "POST",
@@ -433,8 +434,8 @@ public final class ConfigApiScale {
         if (n > PAGE_CAP && n != SIZES.get(0)) {
           continue;
         }
-        timedGet(configPath(n) + "tokenPolicies?first=0&max=" + PAGE_CAP, config.get(n));
-        timedGet(configPath(n) + "tokenPolicies?first=0&max=20", config.get(n));
+        timedGet(configPath(n) + "tokenPolicies?first=0&max=" + PAGE_CAP, configTokens(n));
+        timedGet(configPath(n) + "tokenPolicies?first=0&max=20", configTokens(n));
         timedGet(adminPath(n) + "client-scopes", admin);
         requests += 3;
       }
@@ -443,7 +444,7 @@ public final class ConfigApiScale {
   }
 
   private void measureLists(int n) throws Exception {
-    Tokens tokens = config.get(n);
+    Tokens tokens = configTokens(n);
     String policies = configPath(n) + "tokenPolicies";
     int pages = (n + PAGE_CAP - 1) / PAGE_CAP;
     // one check that the listings are complete: every policy, in pages of PAGE_CAP; every scope
@@ -518,7 +519,7 @@ public final class ConfigApiScale {
   }
 
   private void measureCreateDelete(int n) {
-    Tokens tokens = config.get(n);
+    Tokens tokens = configTokens(n);
     Samples create = new Samples();
     Samples delete = new Samples();
     for (int i = 0; i < WRITE_WARMUP + WRITES; i++) {
@@ -545,7 +546,7 @@ public final class ConfigApiScale {
   }
 
   private void measureUpdate(int n, List<String> imported) {
-    Tokens tokens = config.get(n);
+    Tokens tokens = configTokens(n);
     List<String> ids = imported.subList(0, Math.min(20, imported.size()));
     Map<String, String> etags = new HashMap<>();
     Map<String, JsonNode> bodies = new HashMap<>();
@@ -559,6 +560,9 @@ public final class ConfigApiScale {
     for (int i = 0; i < WRITE_WARMUP + WRITES; i++) {
       String id = ids.get(i % ids.size());
       JsonNode current = bodies.get(id);
+      if (current == null) {
+        throw new IllegalStateException("policy " + id + " was not read");
+      }
       List<String> allowed = new ArrayList<>();
       current.path("allowedScopes").forEach(s -> allowed.add(s.asText()));
       if (!allowed.remove("email")) {
@@ -586,7 +590,7 @@ public final class ConfigApiScale {
   }
 
   private void measureBind(int n, List<String> imported) {
-    Tokens tokens = config.get(n);
+    Tokens tokens = configTokens(n);
     String base = imported.get(0);
     ObjectNode client = BenchSupport.JSON.createObjectNode();
     client.put("clientId", "bench-bind-target");
@@ -633,7 +637,16 @@ public final class ConfigApiScale {
 
   // ---- reporting ----
 
-  private Samples find(int n, String series) {
+  /** The config API token source of realm N (every N has one from the setup). */
+  private Tokens configTokens(int n) {
+    Tokens tokens = config.get(n);
+    if (tokens == null) {
+      throw new IllegalStateException("no config API token for N=" + n);
+    }
+    return tokens;
+  }
+
+  private @Nullable Samples find(int n, String series) {
     return rows.stream()
         .filter(r -> r.n() == n && r.series().equals(series))
         .map(Row::samples)
@@ -641,13 +654,13 @@ public final class ConfigApiScale {
         .orElse(null);
   }
 
-  private static String cell(Samples s) {
+  private static String cell(@Nullable Samples s) {
     return s == null
         ? "-"
         : String.format(Locale.ROOT, "%.2f / %.2f", s.percentileMs(0.5), s.percentileMs(0.99));
   }
 
-  private static double p50(Samples s) {
+  private static double p50(@Nullable Samples s) {
     return s == null ? Double.NaN : s.percentileMs(0.5);
   }
 
@@ -711,7 +724,8 @@ public final class ConfigApiScale {
       for (String series :
           List.of("ours_create", "ours_update", "ours_bind", "ours_unbind", "ours_delete")) {
         Samples s = find(n, series);
-        System.out.printf("  %-12s %-21s (%d samples)%n", series, cell(s), s.size());
+        System.out.printf(
+            "  %-12s %-21s (%d samples)%n", series, cell(s), s == null ? 0 : s.size());
       }
     }
   }
