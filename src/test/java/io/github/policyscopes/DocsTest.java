@@ -18,10 +18,10 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 
 /**
- * The docs a newcomer reads hold together: every relative link of README.md and docs/*.md points to
- * a file that exists and, for a link into a markdown page, to one of its headings (as GitHub names
- * their anchors); the README stays short; every docs page opens with a table of contents that lists
- * each of its sections.
+ * The docs a newcomer reads hold together: every relative link of README.md, CONTRIBUTING.md and
+ * docs/*.md points to a file that exists and, for a link into a markdown page, to one of its
+ * headings (as GitHub names their anchors); the README stays short; every docs page opens with a
+ * table of contents that lists each of its sections.
  */
 class DocsTest {
 
@@ -130,7 +130,7 @@ class DocsTest {
   }
 
   private static List<Path> pages() throws IOException {
-    List<Path> pages = new ArrayList<>(List.of(README));
+    List<Path> pages = new ArrayList<>(List.of(README, ROOT.resolve("CONTRIBUTING.md")));
     try (Stream<Path> files = Files.list(DOCS)) {
       files.filter(p -> p.toString().endsWith(".md")).sorted().forEach(pages::add);
     }
