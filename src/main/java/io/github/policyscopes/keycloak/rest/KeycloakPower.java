@@ -207,7 +207,7 @@ final class KeycloakPower {
       case OAuth2Constants.CIBA_GRANT_TYPE -> realm.getCibaPolicy().isOIDCCIBAGrantEnabled(client);
         // version 2 is switched per client; version 1 (a preview feature) by permissions: on
       case OAuth2Constants.TOKEN_EXCHANGE_GRANT_TYPE ->
-          Boolean.parseBoolean(attributes.get(ManagedClientService.TOKEN_EXCHANGE_ATTRIBUTE))
+          Boolean.parseBoolean(attributes.get(KeycloakClientSteps.TOKEN_EXCHANGE_ATTRIBUTE))
               || Profile.isFeatureEnabled(Profile.Feature.TOKEN_EXCHANGE);
       case JWT_AUTHORIZATION_GRANT -> Boolean.parseBoolean(attributes.get(JWT_GRANT_ATTRIBUTE));
         // a requesting party token is issued for a resource server, with that client's scope
