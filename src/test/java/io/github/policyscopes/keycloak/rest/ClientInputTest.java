@@ -1,10 +1,12 @@
 package io.github.policyscopes.keycloak.rest;
 
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.tngtech.archunit.core.importer.ClassFileImporter;
 import java.util.List;
 import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.Test;
@@ -27,6 +29,17 @@ class ClientInputTest {
           List.of("https://app.example/cb"),
           List.of("p1"),
           true);
+
+  @Test
+  void theRulesReadNoKeycloak() {
+    noClasses()
+        .should()
+        .dependOnClassesThat()
+        .resideInAPackage("org.keycloak..")
+        .check(
+            new ClassFileImporter()
+                .importClasses(ClientInput.class, ClientInput.Body.class, ClientView.class));
+  }
 
   // ---- each field on its own ----
 
