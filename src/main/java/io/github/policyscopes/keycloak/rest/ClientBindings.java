@@ -84,21 +84,24 @@ final class ClientBindings {
     if (input.confidential()) {
       return;
     }
-    boolean turningPublic = current != null && !current.isPublicClient();
     String why = "grants config scopes, which only a confidential client may hold";
-    if (current != null
-        && PolicyStore.boundTo(current, Map.of()).stream().anyMatch(TokenPolicy::hasConfigGrant)) {
-      throw ApiError.invalidField("type", "the client's own policy " + why);
+    boolean turningPublic = false;
+    Set<String> bound = Set.of();
+    if (current != null) {
+      if (PolicyStore.boundTo(current, Map.of()).stream().anyMatch(TokenPolicy::hasConfigGrant)) {
+        throw ApiError.invalidField("type", "the client's own policy " + why);
+      }
+      turningPublic = !current.isPublicClient();
+      if (turningPublic
+          && current.getClientScopes(true).values().stream()
+              .filter(scope -> !readable(permissions, scope.getId()))
+              .map(PolicyStore::policyOf)
+              .anyMatch(policy -> policy != null && policy.hasConfigGrant())) {
+        // a binding the caller cannot see stays, so it counts too
+        throw ApiError.invalidField("type", "a token policy bound to it " + why);
+      }
+      bound = current.getClientScopes(true).keySet();
     }
-    if (turningPublic
-        && current.getClientScopes(true).values().stream()
-            .filter(scope -> !readable(permissions, scope.getId()))
-            .map(PolicyStore::policyOf)
-            .anyMatch(policy -> policy != null && policy.hasConfigGrant())) {
-      // a binding the caller cannot see stays, so it counts too
-      throw ApiError.invalidField("type", "a token policy bound to it " + why);
-    }
-    Set<String> bound = current == null ? Set.of() : current.getClientScopes(true).keySet();
     for (int i = 0; i < policies.size(); i++) {
       Named named = policies.get(i);
       if (named.policy().hasConfigGrant()) {
