@@ -67,7 +67,7 @@ public final class ConfigResource {
   }
 
   @Path(ApiLayout.CLIENTS)
-  public CollectionResource<ManagedClientService.View, ManagedClientService.Body> clients() {
+  public CollectionResource<ClientView, ClientInput.Body> clients() {
     return new CollectionResource<>(
         this, ManagedClientService.INSTANCE, session, ManagedClientResource::new);
   }

@@ -1,10 +1,7 @@
 package io.github.policyscopes.keycloak.rest;
 
 import io.github.policyscopes.keycloak.metrics.PolicyMetrics.Refusal;
-import io.github.policyscopes.keycloak.store.PolicyStore;
-import java.util.ArrayList;
 import java.util.HashSet;
-import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
@@ -12,8 +9,6 @@ import java.util.stream.Stream;
 import org.jspecify.annotations.Nullable;
 import org.keycloak.OAuth2Constants;
 import org.keycloak.authorization.AuthorizationProvider;
-import org.keycloak.authorization.model.Policy;
-import org.keycloak.authorization.model.ResourceServer;
 import org.keycloak.common.Profile;
 import org.keycloak.models.AdminRoles;
 import org.keycloak.models.ClientModel;
@@ -21,23 +16,12 @@ import org.keycloak.models.ClientScopeModel;
 import org.keycloak.models.Constants;
 import org.keycloak.models.GroupModel;
 import org.keycloak.models.KeycloakSession;
-import org.keycloak.models.ProtocolMapperModel;
 import org.keycloak.models.RealmModel;
 import org.keycloak.models.RoleModel;
 import org.keycloak.models.UserModel;
 import org.keycloak.models.utils.RoleUtils;
-import org.keycloak.protocol.ProtocolMapper;
-import org.keycloak.protocol.ProtocolMapperUtils;
 import org.keycloak.protocol.oidc.OIDCLoginProtocol;
 import org.keycloak.protocol.oidc.grants.OAuth2GrantType;
-import org.keycloak.protocol.oidc.mappers.AbstractUserRoleMappingMapper;
-import org.keycloak.protocol.oidc.mappers.HardcodedRole;
-import org.keycloak.protocol.oidc.mappers.OIDCAttributeMapperHelper;
-import org.keycloak.protocol.oidc.mappers.RoleNameMapper;
-import org.keycloak.protocol.oidc.mappers.ScriptBasedOIDCProtocolMapper;
-import org.keycloak.protocol.oidc.mappers.UserClientRoleMappingMapper;
-import org.keycloak.protocol.oidc.mappers.UserRealmRoleMappingMapper;
-import org.keycloak.provider.ProviderFactory;
 import org.keycloak.services.managers.RealmManager;
 
 /**
@@ -59,21 +43,6 @@ import org.keycloak.services.managers.RealmManager;
  * type, protocol, protocol mapper or permission policy this class cannot read), it is privileged.
  */
 final class KeycloakPower {
-
-  /** The clients whose resource servers hold Keycloak's fine-grained admin permissions (v1, v2). */
-  private static final Set<String> PERMISSION_SERVERS =
-      Set.of(Constants.REALM_MANAGEMENT_CLIENT_ID, Constants.ADMIN_PERMISSIONS_CLIENT_ID);
-
-  /**
-   * Permission policy types whose whole effect is decided by the ids in their configuration (a
-   * role, a client, a client scope, a user, a group, other policies): for these, the ids decide.
-   * Any other type (JavaScript, time, regex, or one this class does not know) may grant anyone.
-   */
-  private static final Set<String> POLICY_TYPES_BY_ID =
-      Set.of("role", "client", "client-scope", "user", "group", "aggregate", "resource", "scope");
-
-  /** Of those, the types that name users, whose power travels in any token a user gets. */
-  private static final Set<String> POLICY_TYPES_OF_USERS = Set.of("user", "group");
 
   private KeycloakPower() {}
 
@@ -114,7 +83,7 @@ final class KeycloakPower {
     }
 
     // what the protocol mappers of the client and of its client scopes put into its tokens' roles
-    MapperRoles mapped = mapperRoles(session, realm, client);
+    MapperReach.Roles mapped = MapperReach.roles(session, realm, client);
     if (mapped.unreadable() != null) {
       return mapped.unreadable();
     }
@@ -145,7 +114,7 @@ final class KeycloakPower {
       }
     }
 
-    String policy = permissionNaming(session, realm, named, flow != null);
+    String policy = AdminPermissionPolicies.naming(session, realm, named, flow != null);
     return policy == null
         ? null
         : "fine-grained admin permission policy " + policy + " may name it";
@@ -207,7 +176,7 @@ final class KeycloakPower {
       case OAuth2Constants.CIBA_GRANT_TYPE -> realm.getCibaPolicy().isOIDCCIBAGrantEnabled(client);
         // version 2 is switched per client; version 1 (a preview feature) by permissions: on
       case OAuth2Constants.TOKEN_EXCHANGE_GRANT_TYPE ->
-          Boolean.parseBoolean(attributes.get(ManagedClientService.TOKEN_EXCHANGE_ATTRIBUTE))
+          Boolean.parseBoolean(attributes.get(KeycloakClientSteps.TOKEN_EXCHANGE_ATTRIBUTE))
               || Profile.isFeatureEnabled(Profile.Feature.TOKEN_EXCHANGE);
       case JWT_AUTHORIZATION_GRANT -> Boolean.parseBoolean(attributes.get(JWT_GRANT_ATTRIBUTE));
         // a requesting party token is issued for a resource server, with that client's scope
@@ -244,133 +213,11 @@ final class KeycloakPower {
     return roles;
   }
 
-  private static Stream<ClientScopeModel> clientScopes(ClientModel client) {
+  /** The client's default and optional client scopes. */
+  static Stream<ClientScopeModel> clientScopes(ClientModel client) {
     return Stream.concat(
         client.getClientScopes(true).values().stream(),
         client.getClientScopes(false).values().stream());
-  }
-
-  // ---- what its protocol mappers put into its tokens ----
-
-  /**
-   * Roles the protocol mappers of the client and of its client scopes put into its tokens, beyond
-   * its scope (Keycloak's hard-coded role and role name mappers change the token's resolved roles,
-   * which its role mappers then write); or why their effect on roles cannot be read: a mapper that
-   * writes a claim under {@code realm_access} or {@code resource_access} itself, a script mapper,
-   * or a mapper type Keycloak does not ship. Keycloak's user role mappers write the resolved roles,
-   * which add nothing only where Keycloak puts them; a mapper whose type is not installed does not
-   * run.
-   */
-  private static MapperRoles mapperRoles(
-      KeycloakSession session, RealmModel realm, ClientModel client) {
-    Set<RoleModel> roles = new HashSet<>();
-    List<ProtocolMapperModel> mappers =
-        Stream.concat(
-                client.getProtocolMappersStream(),
-                clientScopes(client).flatMap(ClientScopeModel::getProtocolMappersStream))
-            .toList();
-    for (ProtocolMapperModel mapper : mappers) {
-      if (PolicyStore.isPolicyMapper(mapper)) {
-        continue;
-      }
-      ProviderFactory<?> type =
-          session
-              .getKeycloakSessionFactory()
-              .getProviderFactory(ProtocolMapper.class, mapper.getProtocolMapper());
-      Map<String, String> config = mapper.getConfig() == null ? Map.of() : mapper.getConfig();
-      if (type == null) {
-        continue; // Keycloak does not run a mapper whose type is not installed
-      }
-      String claim = config.getOrDefault(OIDCAttributeMapperHelper.TOKEN_CLAIM_NAME, "");
-      if (type instanceof AbstractUserRoleMappingMapper) {
-        if (writesRolesClaim(claim) && !whereKeycloakWritesThem(type, claim, config)) {
-          return MapperRoles.unreadable(
-              "its protocol mapper \""
-                  + mapper.getName()
-                  + "\" writes roles under "
-                  + claim
-                  + ", not where Keycloak puts them");
-        }
-        continue; // the token's resolved roles, where Keycloak puts them
-      }
-      if (type instanceof HardcodedRole) {
-        addRole(realm, config.get(HardcodedRole.ROLE_CONFIG), roles);
-      } else if (type instanceof RoleNameMapper) {
-        addRole(realm, config.get(RoleNameMapper.NEW_ROLE_NAME), roles);
-      } else if (type instanceof ScriptBasedOIDCProtocolMapper
-          || !type.getClass().getName().startsWith("org.keycloak.")) {
-        return MapperRoles.unreadable(
-            "its protocol mapper \""
-                + mapper.getName()
-                + "\" ("
-                + mapper.getProtocolMapper()
-                + ") may write any claim, roles included");
-      } else if (writesRolesClaim(claim)) {
-        return MapperRoles.unreadable(
-            "its protocol mapper \"" + mapper.getName() + "\" writes the roles claim " + claim);
-      }
-    }
-    return new MapperRoles(roles, null);
-  }
-
-  /** Whether a claim name reaches into the roles claims the admin API reads (any spelling). */
-  private static boolean writesRolesClaim(String claim) {
-    String name = claim.strip();
-    return name.startsWith("realm_access") || name.startsWith("resource_access");
-  }
-
-  /**
-   * Whether a user role mapper writes the resolved roles exactly where Keycloak's own {@code roles}
-   * client scope does: realm roles under {@code realm_access.roles}, client roles under their own
-   * client's {@code resource_access.${client_id}.roles}, with no prefix. Anywhere else (another
-   * client's key, the realm's claim for client roles, a prefix) a harmless role's name can read as
-   * an admin role (found by the second outside review).
-   */
-  private static boolean whereKeycloakWritesThem(
-      ProviderFactory<?> type, String claim, Map<String, String> config) {
-    if (type instanceof UserRealmRoleMappingMapper) {
-      return claim.equals("realm_access.roles")
-          && isBlank(config.get(ProtocolMapperUtils.USER_MODEL_REALM_ROLE_MAPPING_ROLE_PREFIX));
-    }
-    if (type instanceof UserClientRoleMappingMapper) {
-      return claim.equals("resource_access.${client_id}.roles")
-          && isBlank(config.get(ProtocolMapperUtils.USER_MODEL_CLIENT_ROLE_MAPPING_ROLE_PREFIX));
-    }
-    return false;
-  }
-
-  private static boolean isBlank(@Nullable String value) {
-    return value == null || value.isBlank();
-  }
-
-  private record MapperRoles(Set<RoleModel> roles, @Nullable String unreadable) {
-    static MapperRoles unreadable(String why) {
-      return new MapperRoles(Set.of(), why);
-    }
-  }
-
-  /**
-   * Every role a mapper's {@code "client.role"} or {@code "role"} setting may name: Keycloak
-   * versions split the name at different dots ({@code P.portal.support} is client {@code
-   * P.portal}'s {@code support} or client {@code P}'s {@code portal.support}), so every reading
-   * counts, and a realm role.
-   */
-  private static void addRole(RealmModel realm, @Nullable String name, Set<RoleModel> roles) {
-    if (name == null || name.isBlank()) {
-      return;
-    }
-    String value = name.trim();
-    List<RoleModel> found = new ArrayList<>();
-    found.add(realm.getRole(value));
-    for (int dot = value.indexOf('.'); dot > 0; dot = value.indexOf('.', dot + 1)) {
-      ClientModel client = realm.getClientByClientId(value.substring(0, dot));
-      if (client != null) {
-        found.add(client.getRole(value.substring(dot + 1)));
-      }
-    }
-    found.stream()
-        .filter(Objects::nonNull)
-        .forEach(role -> roles.addAll(RoleUtils.expandCompositeRoles(Set.of(role))));
   }
 
   // ---- which roles are Keycloak's admin power ----
@@ -430,54 +277,6 @@ final class KeycloakPower {
             Constants.ADMIN_PERMISSIONS_CLIENT_ID)
         .map(realm::getClientByClientId)
         .anyMatch(admin -> admin != null && admin.getRolesStream().findAny().isPresent());
-  }
-
-  // ---- fine-grained admin permissions ----
-
-  /**
-   * A fine-grained admin permission policy (v1 on {@code realm-management}, v2 on {@code
-   * admin-permissions}) that may name the client, or null. Deliberately conservative: a policy
-   * naming any of {@code ids} (the client, its service account, a role or group it holds, a role or
-   * client scope in its scope); a policy whose effect is not decided by ids (JavaScript, time,
-   * regex, a type this class does not know); and, when users sign in through it, a policy naming
-   * users or groups, whose power travels in every token a user gets.
-   */
-  private static @Nullable String permissionNaming(
-      KeycloakSession session, RealmModel realm, Set<String> ids, boolean usersSignIn) {
-    AuthorizationProvider authorization = session.getProvider(AuthorizationProvider.class);
-    if (authorization == null) {
-      return null;
-    }
-    for (String serverClientId : PERMISSION_SERVERS.stream().sorted().toList()) {
-      ClientModel serverClient = session.clients().getClientByClientId(realm, serverClientId);
-      if (serverClient == null) {
-        continue;
-      }
-      ResourceServer server =
-          authorization.getStoreFactory().getResourceServerStore().findByClient(serverClient);
-      if (server == null) {
-        continue;
-      }
-      for (Policy policy :
-          authorization.getStoreFactory().getPolicyStore().findByResourceServer(server)) {
-        String type = Objects.requireNonNullElse(policy.getType(), "");
-        if (!POLICY_TYPES_BY_ID.contains(type)
-            || (usersSignIn && POLICY_TYPES_OF_USERS.contains(type))
-            || mentions(policy, ids)) {
-          return "\"" + policy.getName() + "\" (" + type + ")";
-        }
-      }
-    }
-    return null;
-  }
-
-  private static boolean mentions(Policy policy, Set<String> ids) {
-    if (policy.getConfig() == null) {
-      return false;
-    }
-    return policy.getConfig().values().stream()
-        .filter(Objects::nonNull)
-        .anyMatch(value -> ids.stream().anyMatch(value::contains));
   }
 
   private static void addWithParents(@Nullable GroupModel group, Set<String> ids) {

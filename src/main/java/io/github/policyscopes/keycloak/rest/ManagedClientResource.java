@@ -7,7 +7,6 @@ import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.core.Response;
 import java.io.InputStream;
-import java.util.Map;
 import org.jspecify.annotations.Nullable;
 import org.keycloak.models.KeycloakSession;
 
@@ -15,12 +14,11 @@ import org.keycloak.models.KeycloakSession;
  * {@code config/clients/{id}}: a managed client, and below it its secret and the dry run of its
  * token requests, as Keycloak's {@code ClientResource} holds {@code client-secret}.
  */
-public final class ManagedClientResource
-    extends MemberResource<ManagedClientService.View, ManagedClientService.Body> {
+public final class ManagedClientResource extends MemberResource<ClientView, ClientInput.Body> {
 
   ManagedClientResource(
       ConfigResource root,
-      ResourceCollection<ManagedClientService.View, ManagedClientService.Body> collection,
+      ResourceCollection<ClientView, ClientInput.Body> collection,
       KeycloakSession session,
       String id) {
     super(root, collection, session, id);
@@ -31,7 +29,7 @@ public final class ManagedClientResource
   public Response getSecret() {
     return root.guarded(
         ConfigResource.SECRET_ROUTE,
-        permissions -> secret(ManagedClientService.secret(session, realm, permissions, id)));
+        permissions -> secret(ClientSecrets.read(session, realm, permissions, id)));
   }
 
   @POST
@@ -44,9 +42,7 @@ public final class ManagedClientResource
                 Writes.inTransaction(
                     session,
                     collection.checkId(id),
-                    (s, r, target) ->
-                        ManagedClientService.regenerateSecret(
-                            s, r, permissions, target, ifMatch))));
+                    (s, r, target) -> ClientSecrets.rotate(s, r, permissions, target, ifMatch))));
   }
 
   /**
@@ -66,7 +62,7 @@ public final class ManagedClientResource
         });
   }
 
-  private static Response.ResponseBuilder secret(ManagedClientService.Secret secret) {
-    return ConfigResource.ok(Map.of("secret", secret.value())).header("ETag", secret.etag());
+  private static Response.ResponseBuilder secret(ClientSecrets.Secret secret) {
+    return ConfigResource.ok(secret.body()).header("ETag", secret.etag());
   }
 }

@@ -132,31 +132,29 @@ final class Permissions {
 
   /**
    * Whoever holds a client's secret, or can change its grants and redirect URIs, can get its
-   * tokens: so reading or rotating the secret, changing or deleting a client needs the caller to
-   * cover everything the client could do. The client must hold no Keycloak power ({@link
-   * KeycloakPower}: 403 {@code privileged_client}), and the caller's token must cover every config
-   * grant of every policy that governs it ({@link #requireCoversPoliciesOf}).
+   * tokens: so changing or deleting a client needs the caller to cover everything the client could
+   * do. The client must hold no Keycloak power ({@link KeycloakPower}: 403 {@code
+   * privileged_client}), and the caller's token must cover every config grant of every policy that
+   * governs it, on its client scopes and on the client itself, as binding them would: 403 {@code
+   * insufficient_scope} with the {@code exceeding} entries of the policies the caller may read
+   * (errors obey denies).
    */
   void requireCanActAs(KeycloakSession session, RealmModel realm, ClientModel client) {
-    requireNoKeycloakPower(session, realm, client);
+    KeycloakPower.refuseIfPrivileged(session, realm, client);
     requireCoversPoliciesOf(client);
   }
 
-  /**
-   * The first half of {@link #requireCanActAs}, for the secret routes, which check in between that
-   * the client has a secret at all.
-   */
-  void requireNoKeycloakPower(KeycloakSession session, RealmModel realm, ClientModel client) {
-    KeycloakPower.refuseIfPrivileged(session, realm, client);
+  /** Reading a client's secret is acting as the client ({@link #requireCanActAs}). */
+  void requireCanReadSecret(KeycloakSession session, RealmModel realm, ClientModel client) {
+    requireCanActAs(session, realm, client);
   }
 
-  /**
-   * The second half of {@link #requireCanActAs}: the caller's token covers every config grant of
-   * every policy that governs the client (on its client scopes and on the client itself), as
-   * binding them would; 403 {@code insufficient_scope} with the {@code exceeding} entries of the
-   * policies the caller may read (errors obey denies).
-   */
-  void requireCoversPoliciesOf(ClientModel client) {
+  /** Rotating a client's secret is acting as the client ({@link #requireCanActAs}). */
+  void requireCanRotateSecret(KeycloakSession session, RealmModel realm, ClientModel client) {
+    requireCanActAs(session, realm, client);
+  }
+
+  private void requireCoversPoliciesOf(ClientModel client) {
     List<String> shown = new ArrayList<>();
     boolean exceeds = false;
     for (TokenPolicy policy : PolicyStore.boundTo(client)) {
@@ -182,7 +180,7 @@ final class Permissions {
 
   /**
    * Whether the caller's token covers every config grant of every policy that governs the client
-   * (the test of {@link #requireCoversPoliciesOf}, without the answer).
+   * (the policies half of {@link #requireCanActAs}, as a test).
    */
   boolean coversPoliciesOf(ClientModel client) {
     List<String> governing =

@@ -85,7 +85,7 @@ class CheckBeforeLockTest {
   }
 
   private static ApiError refused(ObjectNode body) {
-    return catchThrowableOfType(ApiError.class, () -> ManagedClientService.Body.parse(body));
+    return catchThrowableOfType(ApiError.class, () -> ClientInput.Body.parse(body));
   }
 
   private static String json(ApiError error) {
@@ -96,13 +96,13 @@ class CheckBeforeLockTest {
 
   @Test
   void aClientBodyBoundsItsTokenPoliciesAndRedirectUris() {
-    assertThat(ManagedClientService.Body.parse(client(64, 100, "p")).tokenPolicies()).hasSize(64);
+    assertThat(ClientInput.Body.parse(client(64, 100, "p")).tokenPolicies()).hasSize(64);
 
     ApiError tooMany = refused(client(65, 0, "p"));
     assertThat(tooMany.status()).isEqualTo(400);
     assertThat(json(tooMany))
         .contains("\"field\":\"tokenPolicies\"")
-        .contains("at most " + ManagedClientService.MAX_TOKEN_POLICIES);
+        .contains("at most " + ClientInput.MAX_TOKEN_POLICIES);
 
     ApiError longId = refused(client(1, 0, "x".repeat(Checked.MAX_ID)));
     assertThat(json(longId)).contains("\"field\":\"tokenPolicies[0]\"").doesNotContain("xxxxx");
@@ -110,7 +110,7 @@ class CheckBeforeLockTest {
     ApiError uris = refused(client(0, 101, "p"));
     assertThat(json(uris))
         .contains("\"field\":\"redirectUris\"")
-        .contains("at most " + ManagedClientService.MAX_REDIRECT_URIS);
+        .contains("at most " + ClientInput.MAX_REDIRECT_URIS);
   }
 
   @Test
