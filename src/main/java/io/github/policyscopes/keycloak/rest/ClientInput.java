@@ -137,7 +137,10 @@ record ClientInput(
    * the checks of {@link Body#parse}.
    */
   static ClientInput of(Body body, @Nullable ClientView now) {
-    String name = orElse(body.name(), now == null ? null : now.name());
+    @Nullable String name = body.name();
+    if (name == null && now != null) {
+      name = now.name();
+    }
     String type = orElse(body.type(), now == null ? "confidential" : now.type());
     boolean confidential = type.equals("confidential");
     List<String> grants =
@@ -156,7 +159,7 @@ record ClientInput(
     }
     List<String> policies =
         orElse(body.tokenPolicies(), now == null ? List.of() : now.tokenPolicies());
-    boolean enabled = orElse(body.enabled(), now == null ? Boolean.TRUE : now.enabled());
+    boolean enabled = orElse(body.enabled(), now == null ? true : now.enabled());
     return new ClientInput(
         clientId(body.clientId(), now),
         name,

@@ -71,7 +71,7 @@ final class ClientSecrets {
     Writes.checkIfMatch(ifMatch, etag(client, revision));
 
     try {
-      session.setAttribute(ClientSecretConstants.CLIENT_SECRET_ROTATION_ENABLED, Boolean.FALSE);
+      session.setAttribute(ClientSecretConstants.CLIENT_SECRET_ROTATION_ENABLED, false);
       ClientRepresentation rep = ModelToRepresentation.toRepresentation(client, session);
       String previous = client.getSecret();
       KeycloakModelUtils.generateSecret(client);

@@ -98,7 +98,7 @@ final class KeycloakClientSteps {
   /** A realm client policy refused the write: 400 with its error, as the admin REST API says. */
   static ApiError refusedByClientPolicy(ClientPolicyException e) {
     String error = e.getError() == null ? "invalid_client_metadata" : e.getError();
-    String detail = e.getErrorDetail() == null ? e.getMessage() : e.getErrorDetail();
-    return new ApiError(400, error, detail);
+    String detail = e.getErrorDetail() != null ? e.getErrorDetail() : e.getMessage();
+    return new ApiError(400, error, detail != null ? detail : "refused by a client policy");
   }
 }

@@ -191,7 +191,7 @@ final class ManagedClientService implements ResourceCollection<ClientView, Clien
     KeycloakClientSteps.applyTo(input, rep);
     AdminAuth auth = KeycloakClientSteps.adminAuth(realm, permissions);
     try {
-      session.setAttribute(ClientSecretConstants.CLIENT_SECRET_ROTATION_ENABLED, Boolean.FALSE);
+      session.setAttribute(ClientSecretConstants.CLIENT_SECRET_ROTATION_ENABLED, false);
       session.clientPolicy().triggerOnEvent(new AdminClientUpdateContext(rep, client, auth));
       KeycloakClientSteps.serviceAccount(session, client, rep.isServiceAccountsEnabled());
       RepresentationToModel.updateClient(rep, client, session);

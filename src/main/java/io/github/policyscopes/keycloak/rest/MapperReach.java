@@ -133,9 +133,10 @@ final class MapperReach {
   }
 
   /**
-   * Every role a mapper's {@code client.role} or {@code role} may name: Keycloak versions split the
-   * name at different dots ({@code P.portal.support} is client {@code P.portal}'s {@code support}
-   * or client {@code P}'s {@code portal.support}), so every reading counts, and a realm role.
+   * Every role a mapper's {@code "client.role"} or {@code "role"} setting may name: Keycloak
+   * versions split the name at different dots ({@code P.portal.support} is client {@code
+   * P.portal}'s {@code support} or client {@code P}'s {@code portal.support}), so every reading
+   * counts, and a realm role.
    */
   private static void addRole(RealmModel realm, @Nullable String name, Set<RoleModel> roles) {
     if (name == null || name.isBlank()) {
