@@ -118,11 +118,6 @@ final class ManagedClientService
     return Revisions.Kind.CLIENT;
   }
 
-  @Override
-  public String memberRoute() {
-    return "clients/{id}";
-  }
-
   // ---- reads ----
 
   /**
