@@ -7,6 +7,7 @@ import io.github.policyscopes.access.Route.Gate;
 import io.github.policyscopes.access.Route.Target;
 import io.github.policyscopes.scope.Access;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.stream.Stream;
@@ -138,6 +139,28 @@ class RoutesTest {
     assertThat(Routes.EVALUATE.tag()).isEqualTo("clients/{id}/evaluate");
     assertThatThrownBy(() -> Routes.allow("config/nothing"))
         .isInstanceOf(IllegalArgumentException.class);
+  }
+
+  /**
+   * The names the linter knows (ApiLayout) are the table's: its collections, what is below a
+   * client.
+   */
+  @Test
+  void theLayoutNamesAreTheTables() {
+    Set<String> collections = new java.util.TreeSet<>();
+    Set<String> belowClient = new java.util.TreeSet<>();
+    String client = Routes.memberTemplate(ApiLayout.CLIENTS) + "/";
+    for (String template : Routes.TEMPLATES) {
+      List<String> segments = List.of(template.split("/"));
+      if (segments.size() >= 3 && segments.get(2).equals(Routes.ID)) {
+        collections.add(segments.get(1));
+      }
+      if (template.startsWith(client)) {
+        belowClient.add(template.substring(client.length()));
+      }
+    }
+    assertThat(collections).containsExactlyInAnyOrderElementsOf(ApiLayout.COLLECTIONS);
+    assertThat(belowClient).containsExactlyInAnyOrderElementsOf(ApiLayout.CLIENT_RESOURCES);
   }
 
   @Test
