@@ -2,6 +2,8 @@ package io.github.policyscopes;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.github.policyscopes.access.Route;
+import io.github.policyscopes.access.Routes;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -113,6 +115,100 @@ class DocsTest {
       assertThat(sections).as("sections of " + page).isNotEmpty();
       assertThat(toc).as("the table of contents at the top of " + page).containsAll(sections);
     }
+  }
+
+  /**
+   * docs/config-api.md lists the route table as {@link #routeTable} renders it, in its section
+   * "Routes": a route added to the table and not to the page, or the other way round, fails here,
+   * and the failure shows the rows to paste.
+   */
+  @Test
+  void theConfigApiPageListsTheRouteTable() throws IOException {
+    List<String> lines = Files.readAllLines(DOCS.resolve("config-api.md"));
+    int start = lines.indexOf(ROUTES_HEADING);
+    assertThat(start).as("the section " + ROUTES_HEADING + " of docs/config-api.md").isPositive();
+    List<String> rows = new ArrayList<>();
+    for (String line : lines.subList(start + 1, lines.size())) {
+      if (line.startsWith("|")) {
+        rows.add(line);
+      } else if (!rows.isEmpty() || line.startsWith("## ")) {
+        break;
+      }
+    }
+    assertThat(String.join("\n", rows)).isEqualTo(String.join("\n", routeTable()));
+  }
+
+  /**
+   * Every other row of docs/config-api.md that names a request ({@code | `PUT config/clients/{id}`
+   * | `*:config/clients/{id}` + …}) names a route of the table, and the scope it says the request
+   * needs is the route's.
+   */
+  @Test
+  void everyRequestTheConfigApiPageNamesIsARouteWithItsScope() throws IOException {
+    List<String> wrong = new ArrayList<>();
+    int rows = 0;
+    for (String line : Files.readAllLines(DOCS.resolve("config-api.md"))) {
+      Matcher row = REQUEST_ROW.matcher(line.replace("**", "").replace("``", ""));
+      if (!row.find()) {
+        continue;
+      }
+      rows++;
+      String template = row.group(2);
+      Route route =
+          Routes.ALL.stream()
+              .filter(r -> r.method().equals(row.group(1)) && r.template().equals(template))
+              .findFirst()
+              .orElse(null);
+      if (route == null) {
+        wrong.add(line + " (no such route)");
+      } else if (route.gate() == Route.Gate.SCOPE
+          && !route.requiredScope(template).equals(row.group(3))) {
+        wrong.add(line + " (needs " + route.requiredScope(template) + ")");
+      }
+    }
+    assertThat(rows).as("request rows of docs/config-api.md").isGreaterThan(Routes.ALL.size());
+    assertThat(wrong).isEmpty();
+  }
+
+  private static final String ROUTES_HEADING = "## Routes";
+
+  private static final Pattern REQUEST_ROW =
+      Pattern.compile("^\\| `([A-Z]+) (config/[^`?]*)(?:\\?[^`]*)?` \\| (?:`([^`]*)`)?");
+
+  /** The table of every route, as docs/config-api.md shows it. */
+  static List<String> routeTable() {
+    List<String> rows = new ArrayList<>();
+    rows.add(
+        "| method and path | needs | then the route checks that the token | meter `resource` |");
+    rows.add("|---|---|---|---|");
+    for (Route route : Routes.ALL) {
+      String needs =
+          switch (route.gate()) {
+            case PUBLIC -> "no token";
+            case TOKEN -> "any valid token";
+            case SCOPE ->
+                "`"
+                    + route.requiredScope(route.template())
+                    + "`"
+                    + (route.target() == Route.Target.PARENT
+                        ? " (a read of the parent; a deny of the path itself refuses)"
+                        : "");
+          };
+      List<String> checks = route.checks().stream().map(Route.Check::text).sorted().toList();
+      rows.add(
+          "| `"
+              + route.method()
+              + " "
+              + route.template()
+              + "` | "
+              + needs
+              + " | "
+              + (checks.isEmpty() ? "—" : String.join("; ", checks))
+              + " | "
+              + (route.gate() == Route.Gate.PUBLIC ? "not counted" : "`" + route.tag() + "`")
+              + " |");
+    }
+    return rows;
   }
 
   /** The self-check: GitHub's anchors of the headings this project writes. */

@@ -2,7 +2,6 @@ package io.github.policyscopes.access;
 
 import java.util.List;
 import java.util.Set;
-import org.jspecify.annotations.Nullable;
 
 /**
  * The config API's resource layout, declared once. Paths are relative to the realm and are what
@@ -15,6 +14,8 @@ import org.jspecify.annotations.Nullable;
  * config/clients/{id}/secret[/...]         a client's secret: always needs write (a credential)
  * config/clients/{id}/evaluate             the issuance dry run of a client
  * </pre>
+ *
+ * <p>What a token may do on each of these is the route table's ({@link Routes}).
  */
 public final class ApiLayout {
 
@@ -41,8 +42,6 @@ public final class ApiLayout {
 
   private static final Set<String> COLLECTION_PATHS =
       Set.of(ROOT, ROOT + "/" + TOKEN_POLICIES, ROOT + "/" + CLIENTS);
-
-  private static final String CLIENTS_PREFIX = ROOT + "/" + CLIENTS + "/";
 
   private ApiLayout() {}
 
@@ -82,22 +81,5 @@ public final class ApiLayout {
    */
   public static Set<String> collectionPaths() {
     return COLLECTION_PATHS;
-  }
-
-  /**
-   * Whether {@code path} is a client's secret ({@code config/clients/{id}/secret}) or below it.
-   * Allocation-free.
-   */
-  public static boolean isSecretPath(@Nullable String path) {
-    if (path == null || !path.startsWith(CLIENTS_PREFIX)) {
-      return false;
-    }
-    int idEnd = path.indexOf('/', CLIENTS_PREFIX.length());
-    if (idEnd <= CLIENTS_PREFIX.length()) {
-      return false;
-    }
-    int after = idEnd + 1 + SECRET.length();
-    return path.startsWith(SECRET, idEnd + 1)
-        && (path.length() == after || path.charAt(after) == '/');
   }
 }

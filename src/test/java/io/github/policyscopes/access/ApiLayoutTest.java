@@ -32,7 +32,7 @@ class ApiLayoutTest {
     "config/clients/secret, false",
   })
   void secretPaths(String path, boolean secret) {
-    assertThat(ApiLayout.isSecretPath(path)).isEqualTo(secret);
+    assertThat(Routes.isWriteOnly(path)).isEqualTo(secret);
     assertThat(RequestAccess.required("GET", path)).isEqualTo(secret ? Access.WRITE : Access.READ);
   }
 }

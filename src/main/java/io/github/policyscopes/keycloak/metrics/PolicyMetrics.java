@@ -156,7 +156,9 @@ public final class PolicyMetrics {
   /**
    * One answered config API request.
    *
-   * @param resource the route template ({@code tokenPolicies/{id}}), never a raw path
+   * @param resource the route's tag ({@code tokenPolicies/{id}}: {@link
+   *     io.github.policyscopes.access.Route#tag}, or {@link
+   *     io.github.policyscopes.access.Routes#UNKNOWN_TAG}), never a raw path
    * @param clientId the caller's client, or null before the token is verified
    * @param refusal why a 403, 409 or 412 was answered, when it is one the meters count; else null
    * @param started {@link #start()}

@@ -1,5 +1,7 @@
 package io.github.policyscopes.keycloak.rest;
 
+import io.github.policyscopes.access.Route;
+import io.github.policyscopes.access.Routes;
 import io.github.policyscopes.keycloak.store.Revisions;
 import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.GET;
@@ -21,18 +23,20 @@ import org.keycloak.models.RealmModel;
 
 /**
  * {@code config/{collection}}: list and create, each behind the checks of {@link
- * ConfigResource#guarded}; {@code config/{collection}/{id}} and below is the member's ({@link
- * MemberResource}).
+ * ConfigResource#guarded} for its route of {@link Routes}; {@code config/{collection}/{id}} and
+ * below is the member's ({@link MemberResource}).
  *
  * @param <V> the view of one resource
  * @param <I> a checked create body ({@link ResourceCollection#check})
+ * @param <M> the sub-resource of one member: named in the type, so that the routes below a member
+ *     can be read off the resource classes (RoutesJaxRsTest)
  */
-public final class CollectionResource<V, I> {
+public final class CollectionResource<V, I, M extends MemberResource<V, I>> {
 
   /** Makes the sub-resource of one member (a client's adds its secret and its dry run). */
   @FunctionalInterface
-  interface Members<V, I> {
-    MemberResource<V, I> of(
+  interface Members<V, I, M extends MemberResource<V, I>> {
+    M of(
         ConfigResource root,
         ResourceCollection<V, I> collection,
         KeycloakSession session,
@@ -43,25 +47,31 @@ public final class CollectionResource<V, I> {
   private final ResourceCollection<V, I> collection;
   private final KeycloakSession session;
   private final RealmModel realm;
-  private final Members<V, I> members;
+  private final Members<V, I, M> members;
+  private final String template;
 
   CollectionResource(
       ConfigResource root,
       ResourceCollection<V, I> collection,
       KeycloakSession session,
-      Members<V, I> members) {
+      Members<V, I, M> members) {
     this.root = root;
     this.collection = collection;
     this.session = session;
     this.realm = session.getContext().getRealm();
     this.members = members;
+    this.template = Routes.collectionTemplate(collection.name());
+  }
+
+  private Route route(String method) {
+    return Routes.of(method, template);
   }
 
   @GET
   public Response list(
       @QueryParam("first") @Nullable String first, @QueryParam("max") @Nullable String max) {
     return root.guarded(
-        collection.name(),
+        route("GET"),
         permissions -> {
           int from = Paging.first(first);
           int size = Paging.max(max);
@@ -76,13 +86,13 @@ public final class CollectionResource<V, I> {
 
   @HEAD
   public Response head() {
-    return root.guarded(collection.name(), permissions -> Response.ok());
+    return root.guarded(route("HEAD"), permissions -> Response.ok());
   }
 
   @POST
   public Response create(InputStream body) {
     return root.guarded(
-        collection.name(),
+        route("POST"),
         permissions -> {
           var json = Json.readObject(session.getContext().getHttpRequest().getHttpHeaders(), body);
           // everything the body can grow is checked before the lock (docs/adr/0025)
@@ -108,27 +118,27 @@ public final class CollectionResource<V, I> {
    * {@code 405} after the checks every request passes, answered (and counted) by the API itself
    * rather than by JAX-RS.
    */
+  @Refuses
   @PUT
   public Response putCollection() {
-    return root.notAllowed(collection.name(), ALLOWED);
+    return root.notAllowed(template);
   }
 
+  @Refuses
   @DELETE
   public Response deleteCollection() {
-    return root.notAllowed(collection.name(), ALLOWED);
+    return root.notAllowed(template);
   }
 
+  @Refuses
   @PATCH
   public Response patchCollection() {
-    return root.notAllowed(collection.name(), ALLOWED);
+    return root.notAllowed(template);
   }
-
-  /** The methods a collection serves. */
-  private static final String ALLOWED = "GET, HEAD, POST, OPTIONS";
 
   /** One member and everything below it: a sub-resource, as Keycloak's {@code ClientResource}. */
   @Path("{id}")
-  public MemberResource<V, I> member(@PathParam("id") String id) {
+  public M member(@PathParam("id") String id) {
     return members.of(root, collection, session, id);
   }
 }

@@ -3,6 +3,8 @@ package io.github.policyscopes.keycloak.rest;
 import io.github.policyscopes.access.ApiLayout;
 import io.github.policyscopes.access.InvalidPathException;
 import io.github.policyscopes.access.RequestPaths;
+import io.github.policyscopes.access.Route;
+import io.github.policyscopes.access.Routes;
 import io.github.policyscopes.keycloak.metrics.PolicyMetrics;
 import io.github.policyscopes.keycloak.metrics.PolicyMetrics.Refusal;
 import jakarta.ws.rs.DELETE;
@@ -33,19 +35,15 @@ import org.keycloak.services.managers.RealmManager;
 
 /**
  * {@code /realms/{realm}/config}: every method starts with the bearer and scope check, then calls a
- * service, then answers with a representation. See docs/config-api.md.
+ * service, then answers with a representation. Each method serves one route of {@link Routes}
+ * (RoutesJaxRsTest holds the {@code @Path}s and the table together) and is checked and counted by
+ * it ({@link #guarded}). See docs/config-api.md.
  */
 public final class ConfigResource {
 
   private static final Logger LOG = Logger.getLogger(ConfigResource.class);
   private static final String[] METHODS = {"GET", "HEAD", "POST", "PUT", "DELETE", "OPTIONS"};
   private static final String[] EXPOSED = {"ETag", "Location", "WWW-Authenticate"};
-
-  /** Route templates, the {@code resource} tag of the meters: never a raw id. */
-  static final String SECRET_ROUTE = "clients/{id}/secret";
-
-  static final String EVALUATE_ROUTE = "clients/{id}/evaluate";
-  static final String UNKNOWN_ROUTE = "unknown";
 
   private final KeycloakSession session;
   private final RealmModel realm;
@@ -61,13 +59,20 @@ public final class ConfigResource {
   // ---- the collections; each member is a sub-resource, as Keycloak's ClientResource ----
 
   @Path(ApiLayout.TOKEN_POLICIES)
-  public CollectionResource<TokenPolicyService.View, TokenPolicyService.Input> tokenPolicies() {
+  public CollectionResource<
+          TokenPolicyService.View,
+          TokenPolicyService.Input,
+          MemberResource<TokenPolicyService.View, TokenPolicyService.Input>>
+      tokenPolicies() {
     return new CollectionResource<>(
-        this, TokenPolicyService.INSTANCE, session, MemberResource::new);
+        this,
+        TokenPolicyService.INSTANCE,
+        session,
+        MemberResource<TokenPolicyService.View, TokenPolicyService.Input>::new);
   }
 
   @Path(ApiLayout.CLIENTS)
-  public CollectionResource<ClientView, ClientInput.Body> clients() {
+  public CollectionResource<ClientView, ClientInput.Body, ManagedClientResource> clients() {
     return new CollectionResource<>(
         this, ManagedClientService.INSTANCE, session, ManagedClientResource::new);
   }
@@ -79,7 +84,7 @@ public final class ConfigResource {
   public Response whoami(
       @QueryParam("method") @Nullable String method, @QueryParam("path") @Nullable String path) {
     return respond(
-        "whoami",
+        Routes.WHOAMI.tag(),
         permissions -> {
           guard.relativePath();
           Caller caller = permissions.caller();
@@ -163,36 +168,42 @@ public final class ConfigResource {
 
   // ---- anything else under config/: the same checks, then 404 ----
 
+  @Refuses
   @GET
   @Path("{any:.*}")
   public Response unknownGet() {
     return unknown();
   }
 
+  @Refuses
   @POST
   @Path("{any:.*}")
   public Response unknownPost() {
     return unknown();
   }
 
+  @Refuses
   @PUT
   @Path("{any:.*}")
   public Response unknownPut() {
     return unknown();
   }
 
+  @Refuses
   @DELETE
   @Path("{any:.*}")
   public Response unknownDelete() {
     return unknown();
   }
 
+  @Refuses
   @HEAD
   @Path("{any:.*}")
   public Response unknownHead() {
     return unknown();
   }
 
+  @Refuses
   @PATCH
   @Path("{any:.*}")
   public Response unknownPatch() {
@@ -205,20 +216,22 @@ public final class ConfigResource {
    */
   Response unknown() {
     return respond(
-        UNKNOWN_ROUTE,
+        Routes.UNKNOWN_TAG,
         permissions -> {
           throw ApiError.notFound("no resource " + guard.method() + " " + guard.relativePath());
         });
   }
 
   /**
-   * A method a route does not serve ({@code POST} on a member, {@code PUT} on a collection, {@code
-   * PATCH} anywhere): the same checks as everywhere (bearer token, origin, path), then {@code 405}
-   * with {@code Allow}, answered and counted as every other request of the route.
+   * A method {@code template} does not serve ({@code POST} on a member, {@code PUT} on a
+   * collection, {@code PATCH} anywhere): the same checks as everywhere (bearer token, origin,
+   * path), then {@code 405} with {@code Allow} naming the template's routes ({@link Routes#allow}),
+   * answered and counted as every other request of the template.
    */
-  Response notAllowed(String route, String allow) {
+  Response notAllowed(String template) {
+    String allow = Routes.allow(template);
     return respond(
-        route,
+        Routes.tag(template),
         permissions -> {
           guard.relativePath();
           throw new ApiError(
@@ -239,31 +252,26 @@ public final class ConfigResource {
 
   /**
    * Every check first, then the handler (invariant I11 of docs/contract.md): bearer token (401),
-   * origin (403), path (400), the decision for this request (403). Only a request that passed them
-   * all does any work. The one place a route's own request is decided: its method as sent, its path
-   * as sent.
+   * origin (403), path (400), the decision {@code route} declares for this request (403). Only a
+   * request that passed them all does any work. The one place a route's own request is decided: on
+   * its own path with its method as sent ({@link Route.Target#SELF}), or as a read of its parent
+   * ({@link Route.Target#PARENT}: the dry run reads its client, so a caller refused that GET gets
+   * the same 403 here), where a deny naming the route's own path still refuses.
    */
-  Response guarded(String route, Handler handler) {
+  Response guarded(Route route, Handler handler) {
+    if (route.gate() != Route.Gate.SCOPE) {
+      throw new IllegalArgumentException(
+          route.method() + " " + route.template() + " is not scoped");
+    }
     return respond(
-        route,
+        route.tag(),
         permissions -> {
-          permissions.requireAllowed(guard.method(), guard.relativePath());
-          return handler.handle(permissions);
-        });
-  }
-
-  /**
-   * As {@link #guarded}, for a route that stands for reading its parent resource (the dry run reads
-   * its client): the decision is the one for a {@code GET} of the parent path, so a caller refused
-   * that GET gets the same 403 here; a deny naming the route's own path still refuses.
-   */
-  Response guardedAsReadOfParent(String route, Handler handler) {
-    return respond(
-        route,
-        permissions -> {
+          String method = guard.method();
           String path = guard.relativePath();
-          permissions.requireAllowed("GET", path.substring(0, path.lastIndexOf('/')));
-          permissions.refuseDenied(guard.method(), path);
+          permissions.requireAllowed(route.decidedMethod(method), route.decidedPath(path));
+          if (route.target() != Route.Target.SELF) {
+            permissions.refuseDenied(method, path);
+          }
           return handler.handle(permissions);
         });
   }
@@ -271,7 +279,8 @@ public final class ConfigResource {
   /**
    * Runs a request and answers it: the bearer token and origin first ({@link
    * BearerGuard#authenticate}), then {@code handler} with the caller's permissions. {@code route}
-   * (the route template, {@code clients/{id}}) only names the request for the meters.
+   * (the route's tag, {@code clients/{id}}: {@link Route#tag}) only names the request for the
+   * meters.
    */
   private Response respond(String route, Handler handler) {
     long started = PolicyMetrics.start();

@@ -1,6 +1,7 @@
 package io.github.policyscopes.keycloak.rest;
 
 import io.github.policyscopes.access.ApiLayout;
+import io.github.policyscopes.access.Routes;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.HeaderParam;
 import jakarta.ws.rs.POST;
@@ -28,7 +29,7 @@ public final class ManagedClientResource extends MemberResource<ClientView, Clie
   @Path(ApiLayout.SECRET)
   public Response getSecret() {
     return root.guarded(
-        ConfigResource.SECRET_ROUTE,
+        Routes.SECRET_READ,
         permissions -> secret(ClientSecrets.read(session, realm, permissions, id)));
   }
 
@@ -36,7 +37,7 @@ public final class ManagedClientResource extends MemberResource<ClientView, Clie
   @Path(ApiLayout.SECRET)
   public Response newSecret(@HeaderParam("If-Match") @Nullable String ifMatch) {
     return root.guarded(
-        ConfigResource.SECRET_ROUTE,
+        Routes.SECRET_ROTATE,
         permissions ->
             secret(
                 Writes.inTransaction(
@@ -53,8 +54,8 @@ public final class ManagedClientResource extends MemberResource<ClientView, Clie
   @POST
   @Path(ApiLayout.EVALUATE)
   public Response evaluate(InputStream body) {
-    return root.guardedAsReadOfParent(
-        ConfigResource.EVALUATE_ROUTE,
+    return root.guarded(
+        Routes.EVALUATE,
         permissions -> {
           var json = Json.readObject(session.getContext().getHttpRequest().getHttpHeaders(), body);
           return ConfigResource.ok(

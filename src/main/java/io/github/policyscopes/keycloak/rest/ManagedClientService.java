@@ -54,11 +54,6 @@ final class ManagedClientService implements ResourceCollection<ClientView, Clien
     return Revisions.Kind.CLIENT;
   }
 
-  @Override
-  public String memberRoute() {
-    return "clients/{id}";
-  }
-
   // ---- reads ----
 
   /**

@@ -1,5 +1,7 @@
 package io.github.policyscopes.keycloak.rest;
 
+import io.github.policyscopes.access.Route;
+import io.github.policyscopes.access.Routes;
 import io.github.policyscopes.keycloak.store.Revisions;
 import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.GET;
@@ -18,9 +20,9 @@ import org.keycloak.models.RealmModel;
 
 /**
  * {@code config/{collection}/{id}}: read, replace, delete one resource, each behind the checks of
- * {@link ConfigResource#guarded}; any other path below it is answered as anywhere under {@code
- * config/} (the checks, then 404). A subclass adds routes below the member ({@link
- * ManagedClientResource}).
+ * {@link ConfigResource#guarded} for its route of {@link Routes}; any other path below it is
+ * answered as anywhere under {@code config/} (the checks, then 404). A subclass adds routes below
+ * the member ({@link ManagedClientResource}).
  *
  * @param <V> the view of the resource
  * @param <I> a checked update body ({@link ResourceCollection#check})
@@ -32,6 +34,7 @@ public class MemberResource<V, I> {
   final KeycloakSession session;
   final RealmModel realm;
   final String id;
+  private final String template;
 
   MemberResource(
       ConfigResource root,
@@ -43,12 +46,17 @@ public class MemberResource<V, I> {
     this.session = session;
     this.realm = session.getContext().getRealm();
     this.id = id;
+    this.template = Routes.memberTemplate(collection.name());
+  }
+
+  private Route route(String method) {
+    return Routes.of(method, template);
   }
 
   @GET
   public Response get(@HeaderParam("If-None-Match") @Nullable String ifNoneMatch) {
     return root.guarded(
-        collection.memberRoute(),
+        route("GET"),
         permissions -> {
           V view = collection.get(session, realm, permissions, id);
           String etag = Json.etag(view, Revisions.current(session, realm, collection.kind(), id));
@@ -62,7 +70,7 @@ public class MemberResource<V, I> {
   @HEAD
   public Response head(@HeaderParam("If-None-Match") @Nullable String ifNoneMatch) {
     return root.guarded(
-        collection.memberRoute(),
+        route("HEAD"),
         permissions -> {
           String etag =
               Json.etag(
@@ -81,7 +89,7 @@ public class MemberResource<V, I> {
       @HeaderParam("If-None-Match") @Nullable String ifNoneMatch,
       InputStream body) {
     return root.guarded(
-        collection.memberRoute(),
+        route("PUT"),
         permissions -> {
           // preconditions before the content is even read (RFC 9110 §13.2.2) …
           Checked<String> target = collection.checkId(id);
@@ -110,7 +118,7 @@ public class MemberResource<V, I> {
       @HeaderParam("If-Match") @Nullable String ifMatch,
       @HeaderParam("If-None-Match") @Nullable String ifNoneMatch) {
     return root.guarded(
-        collection.memberRoute(),
+        route("DELETE"),
         permissions -> {
           Checked<String> target = collection.checkId(id);
           Writes.runInTransaction(
@@ -128,14 +136,16 @@ public class MemberResource<V, I> {
    * {@code POST} and {@code PATCH} of a member: nothing serves them ({@link
    * ConfigResource#notAllowed}).
    */
+  @Refuses
   @POST
   public Response postMember() {
-    return root.notAllowed(collection.memberRoute(), "GET, HEAD, PUT, DELETE, OPTIONS");
+    return root.notAllowed(template);
   }
 
+  @Refuses
   @PATCH
   public Response patchMember() {
-    return root.notAllowed(collection.memberRoute(), "GET, HEAD, PUT, DELETE, OPTIONS");
+    return root.notAllowed(template);
   }
 
   // ---- preflight and paths below a member: the same as anywhere under config/ ----
@@ -151,36 +161,42 @@ public class MemberResource<V, I> {
     return root.preflight();
   }
 
+  @Refuses
   @GET
   @Path("{rest:.+}")
   public Response unknownGet() {
     return root.unknown();
   }
 
+  @Refuses
   @HEAD
   @Path("{rest:.+}")
   public Response unknownHead() {
     return root.unknown();
   }
 
+  @Refuses
   @POST
   @Path("{rest:.+}")
   public Response unknownPost() {
     return root.unknown();
   }
 
+  @Refuses
   @PUT
   @Path("{rest:.+}")
   public Response unknownPut() {
     return root.unknown();
   }
 
+  @Refuses
   @DELETE
   @Path("{rest:.+}")
   public Response unknownDelete() {
     return root.unknown();
   }
 
+  @Refuses
   @PATCH
   @Path("{rest:.+}")
   public Response unknownPatch() {

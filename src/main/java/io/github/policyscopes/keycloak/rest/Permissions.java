@@ -2,6 +2,8 @@ package io.github.policyscopes.keycloak.rest;
 
 import io.github.policyscopes.access.Decision;
 import io.github.policyscopes.access.EscalationCheck;
+import io.github.policyscopes.access.Route;
+import io.github.policyscopes.access.Routes;
 import io.github.policyscopes.access.ScopeSet;
 import io.github.policyscopes.keycloak.metrics.PolicyMetrics.Refusal;
 import io.github.policyscopes.keycloak.store.PolicyStore;
@@ -77,8 +79,25 @@ final class Permissions {
     return caller.scopes().decide("GET", path).allowed();
   }
 
-  /** The decision for another request, explained (whoami). */
+  /**
+   * The decision for another request, explained (whoami), as its route takes it ({@link Routes}): a
+   * route decided as a read of its parent ({@link Route.Target#PARENT}, the dry run) is explained
+   * as that read, a deny of its own path still refusing; any other request as its method on its
+   * path.
+   */
   Explained explain(String method, String path) {
+    Route route = Routes.match(method, path);
+    if (route != null && route.target() == Route.Target.PARENT) {
+      Decision own = caller.scopes().decide(method, path);
+      String decidedMethod = route.decidedMethod(method);
+      String parent = route.decidedPath(path);
+      boolean denied = own instanceof Decision.Denied;
+      Decision decision = denied ? own : caller.scopes().decide(decidedMethod, parent);
+      return new Explained(
+          decision.allowed(),
+          decision.requiredScope(decidedMethod, parent),
+          decision.reason(denied ? path : parent));
+    }
     Decision decision = caller.scopes().decide(method, path);
     return new Explained(
         decision.allowed(), decision.requiredScope(method, path), decision.reason(path));

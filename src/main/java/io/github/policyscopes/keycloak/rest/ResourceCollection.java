@@ -30,9 +30,6 @@ interface ResourceCollection<V, I> {
   /** Whose revisions its members have ({@link Revisions}). */
   Revisions.Kind kind();
 
-  /** The route template of a member, {@code name() + "/{id}"}: the meters' {@code resource} tag. */
-  String memberRoute();
-
   /**
    * One page of the members the caller may read (invariant I2: a deny hides a member from the list
    * as from a GET, decided for {@code GET config/{collection}/{id}}), in list order, and how many

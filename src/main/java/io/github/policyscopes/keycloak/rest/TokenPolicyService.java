@@ -64,11 +64,6 @@ final class TokenPolicyService
     return Revisions.Kind.POLICY;
   }
 
-  @Override
-  public String memberRoute() {
-    return "tokenPolicies/{id}";
-  }
-
   // ---- reads ----
 
   /**

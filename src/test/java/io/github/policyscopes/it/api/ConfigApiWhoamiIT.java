@@ -156,6 +156,28 @@ class ConfigApiWhoamiIT {
     }
   }
 
+  /**
+   * The dry run is decided as its route is (a read of its client, a deny of its own path still
+   * refusing), and whoami explains that decision, not the one for a write on the evaluate path.
+   */
+  @Test
+  void theDecisionOfTheDryRunIsItsRoutes() {
+    Fixtures.Bound bound = fixtures.handedOver("agree-eval", List.of("openid"));
+    String path = "config/clients/" + bound.uuid() + "/evaluate";
+    String reader = fixtures.configAdmin(".:config/**");
+    JsonNode allowed = whoami(reader, query("POST", path)).get("decision");
+    Reply real = api.post(reader, path, ConfigApi.map("scope", "openid"));
+    assertThat(real).hasStatus(200);
+    assertThat(allowed.get("allowed").asBoolean()).as(allowed.toString()).isTrue();
+    assertThat(allowed.get("requiredScope").asText()).isEqualTo(".:config/clients/" + bound.uuid());
+
+    String denied = fixtures.configAdmin(".:config/** -:" + path);
+    JsonNode refused = whoami(denied, query("POST", path)).get("decision");
+    assertThat(api.post(denied, path, ConfigApi.map("scope", "openid"))).hasStatus(403);
+    assertThat(refused.get("allowed").asBoolean()).as(refused.toString()).isFalse();
+    assertThat(refused.get("reason").asText()).contains("-:" + path);
+  }
+
   @Test
   void aNonCanonicalPathInTheQueryIs400() {
     assertThat(api.get(fixtures.configReader(), "config/whoami" + query("GET", "config//clients")))
