@@ -64,8 +64,7 @@ class EveryGrantIT {
   private static final String JWT_SUBJECT = "grant-user-at-the-idp";
 
   @BeforeAll
-  static void setUp(TestClient client) {
-    http = client;
+  static void setUp() {
     realm = Fixtures.unique("pbs-grants");
     Map<String, Object> rep = new LinkedHashMap<>();
     rep.put("realm", realm);

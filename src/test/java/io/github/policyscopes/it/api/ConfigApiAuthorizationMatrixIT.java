@@ -10,7 +10,6 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.github.policyscopes.it.Fixtures;
 import io.github.policyscopes.it.KeycloakServerExtension;
 import io.github.policyscopes.it.Reply;
-import io.github.policyscopes.it.TestClient;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashSet;
@@ -89,9 +88,7 @@ class ConfigApiAuthorizationMatrixIT {
   private static JsonNode demoPolicy;
 
   @BeforeAll
-  static void fixtures(TestClient client) {
-    fixtures = new Fixtures(client);
-    api = fixtures.api();
+  static void fixtures() {
     String all = fixtures.allPowerToken();
     policyP =
         api.createPolicy(all, Fixtures.unique("Matrix P"), ".:config/clients/**", "matrix-plain")

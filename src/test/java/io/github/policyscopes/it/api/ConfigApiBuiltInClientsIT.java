@@ -7,11 +7,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.github.policyscopes.it.Fixtures;
 import io.github.policyscopes.it.KeycloakServerExtension;
 import io.github.policyscopes.it.Reply;
-import io.github.policyscopes.it.TestClient;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -27,12 +25,6 @@ class ConfigApiBuiltInClientsIT {
 
   private static Fixtures fixtures;
   private static ConfigApi api;
-
-  @BeforeAll
-  static void setUp(TestClient client) {
-    fixtures = new Fixtures(client);
-    api = fixtures.api();
-  }
 
   static List<String> builtIns() {
     return Fixtures.BUILT_IN_CLIENTS;

@@ -7,7 +7,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.github.policyscopes.it.Fixtures;
 import io.github.policyscopes.it.KeycloakServerExtension;
 import io.github.policyscopes.it.Reply;
-import io.github.policyscopes.it.TestClient;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -41,9 +40,7 @@ class ConfigApiPathBypassIT {
   private static Fixtures.Bound attacker;
 
   @BeforeAll
-  static void setUp(TestClient client) {
-    fixtures = new Fixtures(client);
-    api = fixtures.api();
+  static void setUp() {
     String all = fixtures.allPowerToken();
     clientC = api.createClient(all, Fixtures.unique("bypass-c")).get("id").asText();
     policyQ = api.createPolicy(all, Fixtures.unique("Bypass Q"), "bypass-plain").get("id").asText();

@@ -7,14 +7,12 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.github.policyscopes.it.Fixtures;
 import io.github.policyscopes.it.KeycloakServerExtension;
 import io.github.policyscopes.it.Reply;
-import io.github.policyscopes.it.TestClient;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.UUID;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -43,12 +41,6 @@ class ConfigApiValidationIT {
 
   /** Appears in every title and clientId a case sends, so that a leak is found by name. */
   private String marker;
-
-  @BeforeAll
-  static void setUp(TestClient client) {
-    fixtures = new Fixtures(client);
-    api = fixtures.api();
-  }
 
   @BeforeEach
   void counts() {

@@ -33,10 +33,7 @@ class EvaluateIT {
   private static String configAdminUuid;
 
   @BeforeAll
-  static void setUp(TestClient client) {
-    fixtures = new Fixtures(client);
-    api = fixtures.api();
-    http = client;
+  static void setUp() {
     configAdminUuid = fixtures.internalId("config-admin");
   }
 

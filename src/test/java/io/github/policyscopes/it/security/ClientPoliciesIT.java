@@ -13,7 +13,6 @@ import io.github.policyscopes.it.api.ConfigApi;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -33,13 +32,6 @@ class ClientPoliciesIT {
   private static TestClient http;
   private static Fixtures fixtures;
   private static ConfigApi api;
-
-  @BeforeAll
-  static void setUp(TestClient client) {
-    http = client;
-    fixtures = new Fixtures(client);
-    api = fixtures.api();
-  }
 
   private static String realmPath(String rest) {
     return "realms/" + TestClient.REALM + "/" + rest;

@@ -8,7 +8,6 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.github.policyscopes.it.Fixtures;
 import io.github.policyscopes.it.KeycloakServerExtension;
 import io.github.policyscopes.it.Reply;
-import io.github.policyscopes.it.TestClient;
 import io.github.policyscopes.it.api.ConfigApi;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -27,9 +26,7 @@ class ConditionalRequestsIT {
   private static String token;
 
   @BeforeAll
-  static void setUp(TestClient client) {
-    fixtures = new Fixtures(client);
-    api = fixtures.api();
+  static void setUp() {
     token = fixtures.allPowerToken();
   }
 

@@ -12,7 +12,6 @@ import io.github.policyscopes.it.TestClient;
 import io.github.policyscopes.it.api.ConfigApi;
 import java.util.ArrayList;
 import java.util.List;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
@@ -32,13 +31,6 @@ class ConfigApiAudienceIT {
   private static TestClient http;
   private static Fixtures fixtures;
   private static ConfigApi api;
-
-  @BeforeAll
-  static void setUp(TestClient testClient) {
-    http = testClient;
-    fixtures = new Fixtures(testClient);
-    api = fixtures.api();
-  }
 
   /**
    * A bound client whose tokens may also name {@code other} as audience (Keycloak's audience mapper

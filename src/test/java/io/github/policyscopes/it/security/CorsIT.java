@@ -7,7 +7,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.github.policyscopes.it.Fixtures;
 import io.github.policyscopes.it.KeycloakServerExtension;
 import io.github.policyscopes.it.Reply;
-import io.github.policyscopes.it.TestClient;
 import io.github.policyscopes.it.api.ConfigApi;
 import java.util.List;
 import org.junit.jupiter.api.BeforeAll;
@@ -35,9 +34,7 @@ class CorsIT {
   private static String browserToken;
 
   @BeforeAll
-  static void setUp(TestClient client) {
-    fixtures = new Fixtures(client);
-    api = fixtures.api();
+  static void setUp() {
     browserToken = fixtures.browserClient("cors-it", ORIGIN).token(".:**");
   }
 

@@ -12,7 +12,6 @@ import io.github.policyscopes.it.TestClient;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -32,12 +31,6 @@ class IssuanceSecurityIT {
 
   private static TestClient http;
   private static Fixtures admin;
-
-  @BeforeAll
-  static void setUp(TestClient client) {
-    http = client;
-    admin = new Fixtures(client);
-  }
 
   private static Fixtures.Bound bound(List<String> allowed, Integer lifetime) {
     return admin.boundClient("issuance", allowed, lifetime, null);

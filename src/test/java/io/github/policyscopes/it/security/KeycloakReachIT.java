@@ -41,8 +41,7 @@ class KeycloakReachIT {
   private static JsonNode viewUsers;
 
   @BeforeAll
-  static void setUp(TestClient client) {
-    http = client;
+  static void setUp() {
     plain = ReachRealm.create(http, "pbs-reach", false);
     fgap = ReachRealm.create(http, "pbs-reach-fgap", true);
     realm = plain.name();

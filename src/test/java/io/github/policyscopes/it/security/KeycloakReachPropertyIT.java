@@ -85,7 +85,6 @@ class KeycloakReachPropertyIT {
 
   @BeforeAll
   static void setUp(TestClient client) {
-    http = client;
     realm = Fixtures.unique("pbs-reach");
     // CIBA: poll mode, one second between polls (Keycloak refuses 0: a polling lock needs a
     // lifespan)

@@ -40,10 +40,7 @@ class ManagedClientsSecurityIT {
   private static ExecutorService pool;
 
   @BeforeAll
-  static void setUp(TestClient client) {
-    http = client;
-    fixtures = new Fixtures(client);
-    api = fixtures.api();
+  static void setUp() {
     pool = Executors.newFixedThreadPool(2);
   }
 

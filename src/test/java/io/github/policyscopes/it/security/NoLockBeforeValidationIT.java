@@ -8,9 +8,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.github.policyscopes.it.Fixtures;
 import io.github.policyscopes.it.KeycloakServerExtension;
 import io.github.policyscopes.it.Reply;
-import io.github.policyscopes.it.TestClient;
 import io.github.policyscopes.it.api.ConfigApi;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
@@ -36,12 +34,6 @@ class NoLockBeforeValidationIT {
 
   private static Fixtures fixtures;
   private static ConfigApi api;
-
-  @BeforeAll
-  static void setUp(TestClient testClient) {
-    fixtures = new Fixtures(testClient);
-    api = fixtures.api();
-  }
 
   private static ObjectNode clientWithPolicies(String clientId, int count) {
     ObjectNode body = ConfigApi.clientBody(clientId);

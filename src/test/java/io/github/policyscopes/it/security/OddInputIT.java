@@ -36,9 +36,7 @@ class OddInputIT {
   private static String clientPath;
 
   @BeforeAll
-  static void setUp(TestClient testClient) {
-    client = testClient;
-    fixtures = new Fixtures(testClient);
+  static void setUp() {
     token = fixtures.allPowerToken();
     clientPath =
         "config/clients/"

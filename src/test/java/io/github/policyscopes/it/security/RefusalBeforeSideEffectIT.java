@@ -10,7 +10,6 @@ import io.github.policyscopes.it.KeycloakServerExtension;
 import io.github.policyscopes.it.Reply;
 import io.github.policyscopes.it.TestClient;
 import io.github.policyscopes.it.api.ConfigApi;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
@@ -29,13 +28,6 @@ class RefusalBeforeSideEffectIT {
   private static TestClient client;
   private static Fixtures fixtures;
   private static ConfigApi api;
-
-  @BeforeAll
-  static void setUp(TestClient testClient) {
-    client = testClient;
-    fixtures = new Fixtures(testClient);
-    api = fixtures.api();
-  }
 
   private static void assertOriginRefused(Reply reply) {
     assertThat(reply)

@@ -47,7 +47,6 @@ class RegistrationCeilingAttacksIT {
 
   @BeforeAll
   static void realmWithACeiling(TestClient client) {
-    http = client;
     realm = Fixtures.unique("attack24");
     assertThat(client.admin("POST", "realms", Map.of("realm", realm, "enabled", true)))
         .hasStatus(201);

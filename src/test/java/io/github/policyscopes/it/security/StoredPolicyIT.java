@@ -17,7 +17,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.IntStream;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
@@ -33,13 +32,6 @@ class StoredPolicyIT {
   private static Fixtures fixtures;
   private static ConfigApi api;
   private static TestClient http;
-
-  @BeforeAll
-  static void setUp(TestClient client) {
-    http = client;
-    fixtures = new Fixtures(client);
-    api = fixtures.api();
-  }
 
   // ---- I1: the multivalue separator never splits an entry ----
 
