@@ -142,14 +142,15 @@ public final class Fixtures {
     String clientId = unique(prefix + "-client");
     String uuid =
         createClientRepresentation(
-            Map.of(
-                "clientId", clientId,
-                "enabled", true,
-                "publicClient", false,
-                "secret", SECRET,
-                "serviceAccountsEnabled", true,
-                "standardFlowEnabled", false,
-                "webOrigins", List.of(origin)));
+            confidentialClient(
+                clientId,
+                SECRET,
+                "serviceAccountsEnabled",
+                true,
+                "standardFlowEnabled",
+                false,
+                "webOrigins",
+                List.of(origin)));
     String policy = policy(prefix, ".:**", "web-origins");
     bind(uuid, policy);
     return new Bound(clientId, uuid, policy, api);
@@ -307,10 +308,45 @@ public final class Fixtures {
     return realm().clients().get(clientUuid).getSecret().getValue();
   }
 
+  /**
+   * A confidential client's representation, enabled, with this secret, and {@code more} keys and
+   * values (Keycloak's client representation fields).
+   */
+  public static Map<String, Object> confidentialClient(
+      String clientId, String secret, Object... more) {
+    Map<String, Object> client = new LinkedHashMap<>();
+    client.put("clientId", clientId);
+    client.put("enabled", true);
+    client.put("publicClient", false);
+    client.put("secret", secret);
+    for (int i = 0; i + 1 < more.length; i += 2) {
+      client.put((String) more[i], more[i + 1]);
+    }
+    return client;
+  }
+
   /** Creates a client through admin REST from a full representation; returns its internal id. */
   public String createClientRepresentation(Map<String, Object> representation) {
     return created(
         realm().clients().create(JSON.convertValue(representation, ClientRepresentation.class)));
+  }
+
+  /**
+   * A user's representation: enabled, with a verified email, names, and a password that is not
+   * temporary (what a sign-in, the password grant or CIBA need).
+   */
+  public static Map<String, Object> user(
+      String username, String password, String email, String firstName, String lastName) {
+    Map<String, Object> user = new LinkedHashMap<>();
+    user.put("username", username);
+    user.put("enabled", true);
+    user.put("email", email);
+    user.put("emailVerified", true);
+    user.put("firstName", firstName);
+    user.put("lastName", lastName);
+    user.put(
+        "credentials", List.of(Map.of("type", "password", "value", password, "temporary", false)));
+    return user;
   }
 
   /** Creates a user through admin REST from a representation; returns its id. */

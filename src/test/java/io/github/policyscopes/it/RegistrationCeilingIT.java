@@ -18,7 +18,6 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 import org.keycloak.representations.idm.ClientRepresentation;
 
 /**
@@ -31,8 +30,7 @@ import org.keycloak.representations.idm.ClientRepresentation;
  * <p>One realm of its own: registration policies are realm-wide. It also holds a second policy as a
  * realm default client scope (docs/adr/0015), which a registered client must not inherit.
  */
-@ExtendWith(KeycloakServerExtension.class)
-class RegistrationCeilingIT {
+class RegistrationCeilingIT extends OnSharedKeycloak {
 
   private static final String CEILING = "agent-ceiling";
   private static final List<String> CEILING_ALLOWS = List.of("email", "phone");

@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.github.policyscopes.it.Fixtures;
-import io.github.policyscopes.it.KeycloakServerExtension;
+import io.github.policyscopes.it.OnSharedKeycloak;
 import io.github.policyscopes.it.Reply;
 import java.util.ArrayList;
 import java.util.List;
@@ -16,20 +16,15 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.RepeatedTest;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * Writes to one resource are serialised (docs/config-api.md): of N concurrent PUTs with the same
  * {@code If-Match}, exactly one gets 200, all others 412, and the resource ends as the winner wrote
  * it. Across cluster nodes: ClusterIT.
  */
-@ExtendWith(KeycloakServerExtension.class)
-class ConfigApiConcurrencyIT {
+class ConfigApiConcurrencyIT extends OnSharedKeycloak {
 
   private static final int THREADS = 8;
-
-  private static Fixtures fixtures;
-  private static ConfigApi api;
 
   private record Outcome(int writer, Reply reply) {}
 

@@ -1,6 +1,7 @@
 package io.github.policyscopes.it.cluster;
 
 import io.github.policyscopes.it.DistributionServer;
+import io.github.policyscopes.it.KeycloakServerExtension;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
@@ -67,6 +68,21 @@ public final class KeycloakCluster implements AutoCloseable {
     this.hostname = hostname;
     this.shutdownHook = new Thread(this::stopAll, "keycloak-cluster-shutdown");
     Runtime.getRuntime().addShutdownHook(shutdownHook);
+  }
+
+  /**
+   * The cluster of the ITs: the distribution, the nodes' directory, the extension JAR and the realm
+   * export the build names (pom.xml), logs in {@code logDir}.
+   */
+  public static KeycloakCluster startFromBuild(Path logDir)
+      throws IOException, InterruptedException {
+    return start(
+        Path.of(KeycloakServerExtension.required("keycloak.home")),
+        Path.of(KeycloakServerExtension.required("keycloak.cluster.dir")),
+        Path.of(KeycloakServerExtension.required("extension.jar")),
+        Path.of(KeycloakServerExtension.required("realm.export.dir")),
+        logDir,
+        null);
   }
 
   /**

@@ -53,21 +53,7 @@ final class ParameterRealm {
     String username = Fixtures.unique("member");
     String user =
         admin.createUser(
-            Map.of(
-                "username",
-                username,
-                "email",
-                username + "@acme.example",
-                "emailVerified",
-                true,
-                "firstName",
-                "Olga",
-                "lastName",
-                "Orgs",
-                "enabled",
-                true,
-                "credentials",
-                List.of(Map.of("type", "password", "value", PASSWORD, "temporary", false))));
+            Fixtures.user(username, PASSWORD, username + "@acme.example", "Olga", "Orgs"));
     for (String alias : List.of("acme", "globex")) {
       Reply org =
           http.admin(
@@ -160,16 +146,19 @@ final class ParameterRealm {
     String clientId = Fixtures.unique("orgs-client");
     String uuid =
         admin.createClientRepresentation(
-            Map.of(
-                "clientId", clientId,
-                "enabled", true,
-                "publicClient", false,
-                "secret", Fixtures.SECRET,
-                "serviceAccountsEnabled", true,
-                "directAccessGrantsEnabled", true,
-                "standardFlowEnabled", true,
-                "redirectUris", List.of(REDIRECT),
-                "fullScopeAllowed", false));
+            Fixtures.confidentialClient(
+                clientId,
+                Fixtures.SECRET,
+                "serviceAccountsEnabled",
+                true,
+                "directAccessGrantsEnabled",
+                true,
+                "standardFlowEnabled",
+                true,
+                "redirectUris",
+                List.of(REDIRECT),
+                "fullScopeAllowed",
+                false));
     assertThat(
             http.admin(
                 "PUT",

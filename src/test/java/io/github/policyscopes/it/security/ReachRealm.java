@@ -83,21 +83,7 @@ record ReachRealm(
   /** A user with a password; returns its id. */
   String user(String username) {
     return fixtures.createUser(
-        Map.of(
-            "username",
-            username,
-            "enabled",
-            true,
-            "email",
-            username + "@example.org",
-            "firstName",
-            "A",
-            "lastName",
-            "User",
-            "emailVerified",
-            true,
-            "credentials",
-            List.of(Map.of("type", "password", "value", username, "temporary", false))));
+        Fixtures.user(username, username, username + "@example.org", "A", "User"));
   }
 
   /** The user's token through the client (password grant, scope {@code openid}). */

@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.github.policyscopes.it.BrowserLogin;
 import io.github.policyscopes.it.Fixtures;
-import io.github.policyscopes.it.KeycloakServerExtension;
+import io.github.policyscopes.it.OnSharedKeycloak;
 import io.github.policyscopes.it.Reply;
 import io.github.policyscopes.it.TestClient;
 import java.net.URI;
@@ -19,7 +19,6 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * The outside review of issue 24's changes (every grant through one decision, parameterized scopes,
@@ -29,8 +28,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * access token, Keycloak's own representation at {@code /clients-registrations/default}) that
  * allows {@code phone} only, and a user with an email address.
  */
-@ExtendWith(KeycloakServerExtension.class)
-class RegistrationCeilingAttacksIT {
+class RegistrationCeilingAttacksIT extends OnSharedKeycloak {
 
   private static final String CEILING = "attack-ceiling";
   private static final String USER = "attack-user";
@@ -40,7 +38,6 @@ class RegistrationCeilingAttacksIT {
   private static final String POLICY_TYPE =
       "org.keycloak.services.clientregistration.policy.ClientRegistrationPolicy";
 
-  private static TestClient http;
   private static String realm;
   private static String ceilingId;
   private static Fixtures admin;
@@ -52,22 +49,7 @@ class RegistrationCeilingAttacksIT {
         .hasStatus(201);
     String realmId = client.admin("GET", "realms/" + realm, null).json().get("id").asText();
     admin = new Fixtures(client, realm);
-    admin.createUser(
-        Map.of(
-            "username",
-            USER,
-            "enabled",
-            true,
-            "email",
-            EMAIL,
-            "emailVerified",
-            true,
-            "firstName",
-            "Attack",
-            "lastName",
-            "User",
-            "credentials",
-            List.of(Map.of("type", "password", "value", PASSWORD, "temporary", false))));
+    admin.createUser(Fixtures.user(USER, PASSWORD, EMAIL, "Attack", "User"));
     ceilingId = admin.createPolicy(CEILING, List.of("phone"), null, null);
     Map<String, Object> component = new LinkedHashMap<>();
     component.put("name", "token policy ceiling");

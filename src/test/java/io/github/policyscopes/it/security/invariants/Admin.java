@@ -1,18 +1,18 @@
 package io.github.policyscopes.it.security.invariants;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.github.policyscopes.it.AdminRest;
 import io.github.policyscopes.it.Fixtures;
 import io.github.policyscopes.it.Reply;
 import io.github.policyscopes.it.TestClient;
-import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.jspecify.annotations.Nullable;
 
 /**
- * The operator's side of the invariants: Keycloak's admin REST API on the demo realm, with one
- * admin token cached for 30 seconds (a sequence makes hundreds of calls).
+ * The operator's side of the invariants: Keycloak's admin REST API on the demo realm ({@link
+ * AdminRest}: a sequence makes hundreds of calls).
  */
 public final class Admin {
 
@@ -22,29 +22,17 @@ public final class Admin {
   static final String MARKER_ROLE = Fixtures.HAND_OVER_ROLE;
   static final String MARKER_ATTRIBUTE = "pbs.managed";
 
-  private final TestClient http;
-  private @Nullable String token;
-  private long tokenAt;
+  private final AdminRest rest;
   private @Nullable String realmManagement;
   private @Nullable JsonNode viewUsers;
 
   public Admin(TestClient http) {
-    this.http = http;
-  }
-
-  private String token() {
-    String current = token;
-    if (current == null || System.nanoTime() - tokenAt > Duration.ofSeconds(30).toNanos()) {
-      current = http.adminToken();
-      token = current;
-      tokenAt = System.nanoTime();
-    }
-    return current;
+    this.rest = new AdminRest(http);
   }
 
   /** {@code path} relative to {@code /admin/realms/demo/}. */
   Reply call(String method, String path, @Nullable Object body) {
-    return http.admin(token(), method, "realms/" + TestClient.REALM + "/" + path, body);
+    return rest.call(method, "realms/" + TestClient.REALM + "/" + path, body);
   }
 
   Reply get(String path) {
