@@ -62,17 +62,19 @@ class EveryGrantIT extends OnSharedKeycloak {
 
   @BeforeAll
   static void setUp() {
-    realm = Fixtures.unique("pbs-grants");
-    Map<String, Object> rep = new LinkedHashMap<>();
-    rep.put("realm", realm);
-    rep.put("enabled", true);
-    rep.put("eventsEnabled", true);
     // every event that issues a token (Keycloak saves some, REFRESH_TOKEN among them, only when
     // named); the JWT grant's where the server offers it (see jwtAuthorizationGrant)
-    rep.put("enabledEventTypes", EVENTS);
-    // CIBA: poll mode, one second between polls (Keycloak refuses 0)
-    rep.put("attributes", Map.of("cibaBackchannelTokenDeliveryMode", "poll", "cibaInterval", "1"));
-    assertThat(http.admin("POST", "realms", rep)).as("create realm " + realm).hasStatus(201);
+    realm =
+        Fixtures.createRealm(
+            http,
+            "pbs-grants",
+            Map.of(
+                "eventsEnabled",
+                true,
+                "enabledEventTypes",
+                EVENTS,
+                "attributes",
+                Fixtures.CIBA_POLL));
     Fixtures fixtures = new Fixtures(http, realm);
     String userId =
         fixtures.createUser(

@@ -275,6 +275,46 @@ public final class Fixtures {
         .toList();
   }
 
+  /**
+   * Creates an enabled realm named {@code prefix-…} with {@code more} fields of its representation
+   * (attributes, events); returns its name.
+   */
+  public static String createRealm(TestClient http, String prefix, Map<String, Object> more) {
+    String name = unique(prefix);
+    Map<String, Object> rep = new LinkedHashMap<>(more);
+    rep.put("realm", name);
+    rep.put("enabled", true);
+    assertThat(http.admin("POST", "realms", rep)).as("create realm " + name).hasStatus(201);
+    return name;
+  }
+
+  /** CIBA in poll mode, one second between polls (Keycloak refuses 0: a poll lock needs one). */
+  public static final Map<String, String> CIBA_POLL =
+      Map.of("cibaBackchannelTokenDeliveryMode", "poll", "cibaInterval", "1");
+
+  /** Keycloak's client registration policies' component type. */
+  public static final String REGISTRATION_POLICY_TYPE =
+      "org.keycloak.services.clientregistration.policy.ClientRegistrationPolicy";
+
+  /** The registration ceiling's component name in the ITs. */
+  public static final String CEILING_COMPONENT = "token policy ceiling";
+
+  /**
+   * Adds a token policy ceiling for registrations of {@code subType} ({@code anonymous} or {@code
+   * authenticated}) naming {@code policy}; returns Keycloak's answer (201 when it took it).
+   */
+  public Reply addCeiling(String subType, String policy) {
+    String realmId = client.admin("GET", "realms/" + realm, null).json().get("id").asText();
+    Map<String, Object> component = new LinkedHashMap<>();
+    component.put("name", CEILING_COMPONENT);
+    component.put("providerId", "pbs-token-policy-ceiling");
+    component.put("providerType", REGISTRATION_POLICY_TYPE);
+    component.put("parentId", realmId);
+    component.put("subType", subType);
+    component.put("config", Map.of("token-policy", List.of(policy)));
+    return client.admin("POST", "realms/" + realm + "/components", component);
+  }
+
   /** The client role that hands a client over to the config API (docs/contract.md §4). */
   public static final String HAND_OVER_ROLE = "config-api-managed";
 

@@ -2,6 +2,7 @@ package io.github.policyscopes.it.cluster;
 
 import io.github.policyscopes.it.DistributionServer;
 import io.github.policyscopes.it.KeycloakServerExtension;
+import io.github.policyscopes.it.StopAtExit;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
@@ -51,7 +52,7 @@ public final class KeycloakCluster implements AutoCloseable {
   private final KeycloakNode b;
   private final String hostname;
   private final Map<String, Double> timings = new LinkedHashMap<>();
-  private final Thread shutdownHook;
+  private final StopAtExit atExit;
 
   private KeycloakCluster(
       PostgresServer database,
@@ -66,8 +67,7 @@ public final class KeycloakCluster implements AutoCloseable {
     this.a = a;
     this.b = b;
     this.hostname = hostname;
-    this.shutdownHook = new Thread(this::stopAll, "keycloak-cluster-shutdown");
-    Runtime.getRuntime().addShutdownHook(shutdownHook);
+    this.atExit = new StopAtExit(this::stopAll, "keycloak-cluster-shutdown");
   }
 
   /**
@@ -247,12 +247,7 @@ public final class KeycloakCluster implements AutoCloseable {
 
   @Override
   public void close() {
-    stopAll();
-    try {
-      Runtime.getRuntime().removeShutdownHook(shutdownHook);
-    } catch (IllegalStateException shuttingDown) {
-      // the hook is running or has run
-    }
+    atExit.close();
   }
 
   private void stopAll() {

@@ -86,10 +86,7 @@ class ClaimsFollowScopesIT extends OnSharedKeycloak {
     scope.put("name", name);
     scope.put("protocol", "openid-connect");
     scope.put("attributes", Map.of("include.in.token.scope", "true"));
-    Reply created = http.admin("POST", realm + "/client-scopes", scope);
-    assertThat(created).hasStatus(201);
-    String location = created.header("Location");
-    String id = location.substring(location.lastIndexOf('/') + 1);
+    String id = new Fixtures(http).createClientScope(scope);
     String models = realm + "/client-scopes/" + id + "/protocol-mappers/models";
     Map<String, String> claim = new LinkedHashMap<>();
     claim.put("claim.name", "extra_claim");
@@ -148,10 +145,7 @@ class ClaimsFollowScopesIT extends OnSharedKeycloak {
     scope.put("name", name);
     scope.put("protocol", "openid-connect");
     scope.put("attributes", attributes);
-    Reply created = http.admin("POST", realm + "/client-scopes", scope);
-    assertThat(created).hasStatus(201);
-    String location = created.header("Location");
-    String id = location.substring(location.lastIndexOf('/') + 1);
+    String id = new Fixtures(http).createClientScope(scope);
     Map<String, String> config = new LinkedHashMap<>();
     config.put("claim.name", claim);
     config.put("claim.value", "present");

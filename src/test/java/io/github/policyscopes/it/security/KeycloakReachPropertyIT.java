@@ -82,21 +82,7 @@ class KeycloakReachPropertyIT extends OnSharedKeycloak {
 
   @BeforeAll
   static void setUp(TestClient client) {
-    realm = Fixtures.unique("pbs-reach");
-    // CIBA: poll mode, one second between polls (Keycloak refuses 0: a polling lock needs a
-    // lifespan)
-    Reply created =
-        http.admin(
-            "POST",
-            "realms",
-            Map.of(
-                "realm",
-                realm,
-                "enabled",
-                true,
-                "attributes",
-                Map.of("cibaBackchannelTokenDeliveryMode", "poll", "cibaInterval", "1")));
-    assertThat(created).as("create realm " + realm).hasStatus(201);
+    realm = Fixtures.createRealm(http, "pbs-reach", Map.of("attributes", Fixtures.CIBA_POLL));
     Fixtures fixtures = new Fixtures(http, realm);
     admin = fixtures.realm();
     realmManagement = admin.clients().findByClientId("realm-management").get(0).getId();

@@ -55,8 +55,7 @@ class ManagedClientsSecurityIT extends OnSharedKeycloak {
   }
 
   private static String locationId(Reply created) {
-    String location = created.header("Location");
-    return location.substring(location.lastIndexOf('/') + 1);
+    return created.createdId();
   }
 
   /** Every write the API offers on a client, with the all-power token; returns the replies. */

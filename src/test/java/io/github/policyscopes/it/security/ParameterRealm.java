@@ -42,13 +42,7 @@ final class ParameterRealm {
 
   /** A new realm as described above, its organization scope as Keycloak creates it. */
   static ParameterRealm create(TestClient http) {
-    String realm = Fixtures.unique("orgs");
-    assertThat(
-            http.admin(
-                "POST",
-                "realms",
-                Map.of("realm", realm, "enabled", true, "organizationsEnabled", true)))
-        .hasStatus(201);
+    String realm = Fixtures.createRealm(http, "orgs", Map.of("organizationsEnabled", true));
     Fixtures admin = new Fixtures(http, realm);
     String username = Fixtures.unique("member");
     String user =
@@ -69,8 +63,7 @@ final class ParameterRealm {
                   "domains",
                   List.of(Map.of("name", alias + ".example"))));
       assertThat(org).hasStatus(201);
-      String location = org.header("Location");
-      String id = location.substring(location.lastIndexOf('/') + 1);
+      String id = org.createdId();
       assertThat(http.admin("POST", "realms/" + realm + "/organizations/" + id + "/members", user))
           .hasStatus(201);
     }

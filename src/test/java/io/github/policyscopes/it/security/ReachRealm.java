@@ -23,14 +23,8 @@ record ReachRealm(
     TestClient http, String name, Fixtures fixtures, String callerToken, JsonNode viewUsers) {
 
   static ReachRealm create(TestClient http, String prefix, boolean adminPermissions) {
-    String name = Fixtures.unique(prefix);
-    Map<String, Object> rep = new HashMap<>();
-    rep.put("realm", name);
-    rep.put("enabled", true);
-    if (adminPermissions) {
-      rep.put("adminPermissionsEnabled", true);
-    }
-    assertThat(http.admin("POST", "realms", rep)).hasStatus(201);
+    String name =
+        Fixtures.createRealm(http, prefix, Map.of("adminPermissionsEnabled", adminPermissions));
     Fixtures fixtures = new Fixtures(http, name);
     String policy = fixtures.createPolicy("all-power", List.of("openid", "*:**"), null, null);
     String caller = fixtures.createClient("caller", Fixtures.SECRET);

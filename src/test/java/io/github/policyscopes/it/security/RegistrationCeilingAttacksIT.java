@@ -35,8 +35,6 @@ class RegistrationCeilingAttacksIT extends OnSharedKeycloak {
   private static final String PASSWORD = "attack-pass";
   private static final String EMAIL = "attack-user@example.invalid";
   private static final String REDIRECT = "http://localhost:1/cb";
-  private static final String POLICY_TYPE =
-      "org.keycloak.services.clientregistration.policy.ClientRegistrationPolicy";
 
   private static String realm;
   private static String ceilingId;
@@ -44,21 +42,11 @@ class RegistrationCeilingAttacksIT extends OnSharedKeycloak {
 
   @BeforeAll
   static void realmWithACeiling(TestClient client) {
-    realm = Fixtures.unique("attack24");
-    assertThat(client.admin("POST", "realms", Map.of("realm", realm, "enabled", true)))
-        .hasStatus(201);
-    String realmId = client.admin("GET", "realms/" + realm, null).json().get("id").asText();
+    realm = Fixtures.createRealm(client, "attack24", Map.of());
     admin = new Fixtures(client, realm);
     admin.createUser(Fixtures.user(USER, PASSWORD, EMAIL, "Attack", "User"));
     ceilingId = admin.createPolicy(CEILING, List.of("phone"), null, null);
-    Map<String, Object> component = new LinkedHashMap<>();
-    component.put("name", "token policy ceiling");
-    component.put("providerId", "pbs-token-policy-ceiling");
-    component.put("providerType", POLICY_TYPE);
-    component.put("parentId", realmId);
-    component.put("subType", "authenticated");
-    component.put("config", Map.of("token-policy", List.of(CEILING)));
-    assertThat(client.admin("POST", "realms/" + realm + "/components", component)).hasStatus(201);
+    assertThat(admin.addCeiling("authenticated", CEILING)).hasStatus(201);
   }
 
   /**

@@ -416,7 +416,6 @@ class StoredPolicyIT extends OnSharedKeycloak {
   }
 
   private static String idFrom(Reply created) {
-    String location = created.header("Location");
-    return location.substring(location.lastIndexOf('/') + 1);
+    return created.createdId();
   }
 }

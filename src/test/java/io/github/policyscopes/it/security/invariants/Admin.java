@@ -47,9 +47,7 @@ public final class Admin {
   }
 
   private String created(Reply reply) {
-    ok(reply);
-    String location = reply.header("Location");
-    return location.substring(location.lastIndexOf('/') + 1);
+    return ok(reply).createdId();
   }
 
   String createPolicy(String name, List<String> entries) {
