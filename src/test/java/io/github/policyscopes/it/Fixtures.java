@@ -292,6 +292,21 @@ public final class Fixtures {
   public static final Map<String, String> CIBA_POLL =
       Map.of("cibaBackchannelTokenDeliveryMode", "poll", "cibaInterval", "1");
 
+  /**
+   * A protocol mapper's config for a String claim {@code claimName} in the access and ID tokens,
+   * userinfo and introspection; mutable, for the mapper's own fields.
+   */
+  public static Map<String, String> claimConfig(String claimName) {
+    Map<String, String> config = new LinkedHashMap<>();
+    config.put("claim.name", claimName);
+    config.put("jsonType.label", "String");
+    config.put("access.token.claim", "true");
+    config.put("id.token.claim", "true");
+    config.put("userinfo.token.claim", "true");
+    config.put("introspection.token.claim", "true");
+    return config;
+  }
+
   /** Keycloak's client registration policies' component type. */
   public static final String REGISTRATION_POLICY_TYPE =
       "org.keycloak.services.clientregistration.policy.ClientRegistrationPolicy";

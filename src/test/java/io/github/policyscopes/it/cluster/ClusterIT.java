@@ -59,7 +59,6 @@ class ClusterIT {
   private static TestClient httpA;
   private static TestClient httpB;
   private static Fixtures fixturesA;
-  private static Fixtures fixturesB;
   private static ConfigApi apiA;
   private static ConfigApi apiB;
 
@@ -80,9 +79,9 @@ class ClusterIT {
     httpA = new TestClient(cluster.a().baseUrl());
     httpB = new TestClient(cluster.b().baseUrl());
     fixturesA = new Fixtures(httpA);
-    fixturesB = new Fixtures(httpB);
+
     apiA = fixturesA.api();
-    apiB = fixturesB.api();
+    apiB = new ConfigApi(httpB);
   }
 
   @AfterAll
@@ -399,7 +398,7 @@ class ClusterIT {
     assertThat(viewB).as("kc-B sees kc-A gone").hasSize(1);
 
     crash.assertAcknowledgedWritesComplete(apiB, httpB, "kc-B");
-    int[] found = crash.assertNothingHalfWritten(new AdminRest(httpB), fixturesB, apiB);
+    int[] found = crash.assertNothingHalfWritten(new AdminRest(httpB), new Fixtures(httpB), apiB);
     System.out.printf(
         "On kc-B after the kill: all %d acknowledged policies and %d acknowledged clients present"
             + " and complete; %d policies and %d clients of the run in all, none half-written%n",
@@ -453,11 +452,8 @@ class ClusterIT {
     t = System.nanoTime();
     KeycloakCluster.build(cluster.a().home(), cluster.logDir().resolve("build-foreign-grant.log"));
     timings.put("capabilities: kc.sh build with a foreign grant", (System.nanoTime() - t) / 1e9);
-    cluster.a().jvmOptions("-Dpolicyscopes.keycloak.version=27.1.0");
-    cluster.a().start(false);
-    timings.put("capabilities: node A start as 27.1.0", cluster.a().lastStartSeconds());
-    List<String> newer = ourLogLines(cluster.a().log());
-    System.out.println("As Keycloak 27.1.0, kc-A logged: " + newer);
+    List<String> newer =
+        startA("-Dpolicyscopes.keycloak.version=27.1.0", "capabilities: node A start as 27.1.0");
     assertThat(newer)
         .anyMatch(line -> line.contains("WARN") && line.contains("newer than the versions"))
         .anyMatch(line -> line.contains("active on Keycloak 27.1.0"))
@@ -466,11 +462,10 @@ class ClusterIT {
     cluster.a().stop();
 
     // a Keycloak lacking a capability: bound clients are refused, clearly; nobody else notices
-    cluster.a().jvmOptions("-Dpolicyscopes.capabilities.missing=secret-rotation-context");
-    cluster.a().start(false);
-    timings.put("capabilities: node A start missing one", cluster.a().lastStartSeconds());
-    List<String> missing = ourLogLines(cluster.a().log());
-    System.out.println("Missing a capability, kc-A logged: " + missing);
+    List<String> missing =
+        startA(
+            "-Dpolicyscopes.capabilities.missing=secret-rotation-context",
+            "capabilities: node A start missing one");
     assertThat(missing)
         .filteredOn(line -> line.contains("ERROR"))
         .hasSize(1)
@@ -482,10 +477,17 @@ class ClusterIT {
     cluster.a().jvmOptions("");
   }
 
-  private static List<String> ourLogLines(Path log) throws java.io.IOException {
-    return Files.readAllLines(log).stream()
-        .filter(line -> line.contains("Policy-bound scopes"))
-        .toList();
+  /** Starts node A with {@code jvmOptions}, timed as {@code phase}; returns what we logged. */
+  private static List<String> startA(String jvmOptions, String phase) throws Exception {
+    cluster.a().jvmOptions(jvmOptions);
+    cluster.a().start(false);
+    timings.put(phase, cluster.a().lastStartSeconds());
+    List<String> logged =
+        Files.readAllLines(cluster.a().log()).stream()
+            .filter(line -> line.contains("Policy-bound scopes"))
+            .toList();
+    System.out.println(phase + ": kc-A logged " + logged);
+    return logged;
   }
 
   // ---- 8. uninstall ----

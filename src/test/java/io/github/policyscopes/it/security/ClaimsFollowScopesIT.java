@@ -88,14 +88,8 @@ class ClaimsFollowScopesIT extends OnSharedKeycloak {
     scope.put("attributes", Map.of("include.in.token.scope", "true"));
     String id = new Fixtures(http).createClientScope(scope);
     String models = realm + "/client-scopes/" + id + "/protocol-mappers/models";
-    Map<String, String> claim = new LinkedHashMap<>();
-    claim.put("claim.name", "extra_claim");
+    Map<String, String> claim = Fixtures.claimConfig("extra_claim");
     claim.put("claim.value", "extra");
-    claim.put("jsonType.label", "String");
-    claim.put("access.token.claim", "true");
-    claim.put("id.token.claim", "true");
-    claim.put("userinfo.token.claim", "true");
-    claim.put("introspection.token.claim", "true");
     claim.put("access.tokenResponse.claim", "true");
     Reply hardcoded =
         http.admin(
@@ -146,14 +140,8 @@ class ClaimsFollowScopesIT extends OnSharedKeycloak {
     scope.put("protocol", "openid-connect");
     scope.put("attributes", attributes);
     String id = new Fixtures(http).createClientScope(scope);
-    Map<String, String> config = new LinkedHashMap<>();
-    config.put("claim.name", claim);
+    Map<String, String> config = Fixtures.claimConfig(claim);
     config.put("claim.value", "present");
-    config.put("jsonType.label", "String");
-    config.put("access.token.claim", "true");
-    config.put("id.token.claim", "true");
-    config.put("userinfo.token.claim", "true");
-    config.put("introspection.token.claim", "true");
     config.put("access.tokenResponse.claim", "true");
     Reply hardcoded =
         http.admin(

@@ -67,13 +67,7 @@ final class ParameterRealm {
       assertThat(http.admin("POST", "realms/" + realm + "/organizations/" + id + "/members", user))
           .hasStatus(201);
     }
-    Map<String, String> claim = new LinkedHashMap<>();
-    claim.put("claim.name", "tenant");
-    claim.put("jsonType.label", "String");
-    claim.put("access.token.claim", "true");
-    claim.put("id.token.claim", "true");
-    claim.put("introspection.token.claim", "true");
-    claim.put("userinfo.token.claim", "true");
+    Map<String, String> claim = Fixtures.claimConfig("tenant");
     String tenantScopeId =
         admin.createClientScope(
             Map.of(
