@@ -18,7 +18,6 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 import org.openqa.selenium.By;
 import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.Keys;
@@ -45,8 +44,7 @@ import org.openqa.selenium.support.ui.WebDriverWait;
  * and {@code -Dchromedriver.path}). Without them the test is skipped, with a message. Screenshots
  * go to {@code target/screenshots/}.
  */
-@ExtendWith(KeycloakServerExtension.class)
-class AdminConsoleIT {
+class AdminConsoleIT extends OnSharedKeycloak {
 
   private static final String REALM = TestClient.REALM;
   private static final Duration WAIT = Duration.ofSeconds(20);

@@ -9,12 +9,10 @@ import com.fasterxml.jackson.databind.JsonNode;
 import java.util.List;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 
 /** docs/contract.md §3 on the demo realm's clients, through plain client_credentials requests. */
 @Tag("compat") // also runs on every other supported Keycloak version (pom.xml)
-@ExtendWith(KeycloakServerExtension.class)
-class DemoIssuanceIT {
+class DemoIssuanceIT extends OnSharedKeycloak {
 
   @Test
   void anUnknownScopeIsDroppedAndTheTokenIsStillIssuedAndActive(TestClient client) {

@@ -32,7 +32,7 @@ public final class DistributionServer implements KeycloakServer {
   private final String baseUrl;
   private final String managementUrl;
   private final double startSeconds;
-  private final Thread shutdownHook;
+  private final StopAtExit atExit;
 
   private DistributionServer(
       Process process, String baseUrl, String managementUrl, double startSeconds) {
@@ -40,8 +40,7 @@ public final class DistributionServer implements KeycloakServer {
     this.baseUrl = baseUrl;
     this.managementUrl = managementUrl;
     this.startSeconds = startSeconds;
-    this.shutdownHook = new Thread(this::stop, "keycloak-it-shutdown");
-    Runtime.getRuntime().addShutdownHook(shutdownHook);
+    this.atExit = new StopAtExit(this::stop, "keycloak-it-shutdown");
   }
 
   /**
@@ -255,11 +254,6 @@ public final class DistributionServer implements KeycloakServer {
 
   @Override
   public void close() {
-    stop();
-    try {
-      Runtime.getRuntime().removeShutdownHook(shutdownHook);
-    } catch (IllegalStateException shuttingDown) {
-      // the hook is running or has run
-    }
+    atExit.close();
   }
 }

@@ -15,7 +15,6 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * One decision for every grant (contract I19, docs/adr/0028-every-grant.md): for a client bound to
@@ -30,8 +29,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * roles}, …) are not allowed either.
  */
 @Tag("compat") // also runs on every other supported Keycloak version (pom.xml)
-@ExtendWith(KeycloakServerExtension.class)
-class EveryGrantIT {
+class EveryGrantIT extends OnSharedKeycloak {
 
   private static final String USER = "grant-user";
   private static final String PASSWORD = "grant-user-password";
@@ -53,7 +51,6 @@ class EveryGrantIT {
           "OAUTH2_DEVICE_CODE_TO_TOKEN",
           "AUTHREQID_TO_TOKEN");
 
-  private static TestClient http;
   private static String realm;
   private static Flows.Client ignoring;
   private static Flows.Client rejecting;
@@ -64,37 +61,24 @@ class EveryGrantIT {
   private static final String JWT_SUBJECT = "grant-user-at-the-idp";
 
   @BeforeAll
-  static void setUp(TestClient client) {
-    http = client;
-    realm = Fixtures.unique("pbs-grants");
-    Map<String, Object> rep = new LinkedHashMap<>();
-    rep.put("realm", realm);
-    rep.put("enabled", true);
-    rep.put("eventsEnabled", true);
+  static void setUp() {
     // every event that issues a token (Keycloak saves some, REFRESH_TOKEN among them, only when
     // named); the JWT grant's where the server offers it (see jwtAuthorizationGrant)
-    rep.put("enabledEventTypes", EVENTS);
-    // CIBA: poll mode, one second between polls (Keycloak refuses 0)
-    rep.put("attributes", Map.of("cibaBackchannelTokenDeliveryMode", "poll", "cibaInterval", "1"));
-    assertThat(http.admin("POST", "realms", rep)).as("create realm " + realm).hasStatus(201);
+    realm =
+        Fixtures.createRealm(
+            http,
+            "pbs-grants",
+            Map.of(
+                "eventsEnabled",
+                true,
+                "enabledEventTypes",
+                EVENTS,
+                "attributes",
+                Fixtures.CIBA_POLL));
     Fixtures fixtures = new Fixtures(http, realm);
     String userId =
         fixtures.createUser(
-            Map.of(
-                "username",
-                USER,
-                "enabled",
-                true,
-                "email",
-                USER + "@example.invalid",
-                "emailVerified",
-                true,
-                "firstName",
-                "Grant",
-                "lastName",
-                "User",
-                "credentials",
-                List.of(Map.of("type", "password", "value", PASSWORD, "temporary", false))));
+            Fixtures.user(USER, PASSWORD, USER + "@example.invalid", "Grant", "User"));
     ignoring = boundClient(fixtures, "grants-ignore", null);
     rejecting = boundClient(fixtures, "grants-reject", "reject");
     if (JwtGrant.offered(http, realm)) {

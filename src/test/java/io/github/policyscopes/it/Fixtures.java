@@ -142,14 +142,15 @@ public final class Fixtures {
     String clientId = unique(prefix + "-client");
     String uuid =
         createClientRepresentation(
-            Map.of(
-                "clientId", clientId,
-                "enabled", true,
-                "publicClient", false,
-                "secret", SECRET,
-                "serviceAccountsEnabled", true,
-                "standardFlowEnabled", false,
-                "webOrigins", List.of(origin)));
+            confidentialClient(
+                clientId,
+                SECRET,
+                "serviceAccountsEnabled",
+                true,
+                "standardFlowEnabled",
+                false,
+                "webOrigins",
+                List.of(origin)));
     String policy = policy(prefix, ".:**", "web-origins");
     bind(uuid, policy);
     return new Bound(clientId, uuid, policy, api);
@@ -274,6 +275,61 @@ public final class Fixtures {
         .toList();
   }
 
+  /**
+   * Creates an enabled realm named {@code prefix-…} with {@code more} fields of its representation
+   * (attributes, events); returns its name.
+   */
+  public static String createRealm(TestClient http, String prefix, Map<String, Object> more) {
+    String name = unique(prefix);
+    Map<String, Object> rep = new LinkedHashMap<>(more);
+    rep.put("realm", name);
+    rep.put("enabled", true);
+    assertThat(http.admin("POST", "realms", rep)).as("create realm " + name).hasStatus(201);
+    return name;
+  }
+
+  /** CIBA in poll mode, one second between polls (Keycloak refuses 0: a poll lock needs one). */
+  public static final Map<String, String> CIBA_POLL =
+      Map.of("cibaBackchannelTokenDeliveryMode", "poll", "cibaInterval", "1");
+
+  /**
+   * A protocol mapper's config for a String claim {@code claimName} in the access and ID tokens,
+   * userinfo and introspection; mutable, for the mapper's own fields.
+   */
+  public static Map<String, String> claimConfig(String claimName) {
+    Map<String, String> config = new LinkedHashMap<>();
+    config.put("claim.name", claimName);
+    config.put("jsonType.label", "String");
+    config.put("access.token.claim", "true");
+    config.put("id.token.claim", "true");
+    config.put("userinfo.token.claim", "true");
+    config.put("introspection.token.claim", "true");
+    return config;
+  }
+
+  /** Keycloak's client registration policies' component type. */
+  public static final String REGISTRATION_POLICY_TYPE =
+      "org.keycloak.services.clientregistration.policy.ClientRegistrationPolicy";
+
+  /** The registration ceiling's component name in the ITs. */
+  public static final String CEILING_COMPONENT = "token policy ceiling";
+
+  /**
+   * Adds a token policy ceiling for registrations of {@code subType} ({@code anonymous} or {@code
+   * authenticated}) naming {@code policy}; returns Keycloak's answer (201 when it took it).
+   */
+  public Reply addCeiling(String subType, String policy) {
+    String realmId = client.admin("GET", "realms/" + realm, null).json().get("id").asText();
+    Map<String, Object> component = new LinkedHashMap<>();
+    component.put("name", CEILING_COMPONENT);
+    component.put("providerId", "pbs-token-policy-ceiling");
+    component.put("providerType", REGISTRATION_POLICY_TYPE);
+    component.put("parentId", realmId);
+    component.put("subType", subType);
+    component.put("config", Map.of("token-policy", List.of(policy)));
+    return client.admin("POST", "realms/" + realm + "/components", component);
+  }
+
   /** The client role that hands a client over to the config API (docs/contract.md §4). */
   public static final String HAND_OVER_ROLE = "config-api-managed";
 
@@ -307,10 +363,45 @@ public final class Fixtures {
     return realm().clients().get(clientUuid).getSecret().getValue();
   }
 
+  /**
+   * A confidential client's representation, enabled, with this secret, and {@code more} keys and
+   * values (Keycloak's client representation fields).
+   */
+  public static Map<String, Object> confidentialClient(
+      String clientId, String secret, Object... more) {
+    Map<String, Object> client = new LinkedHashMap<>();
+    client.put("clientId", clientId);
+    client.put("enabled", true);
+    client.put("publicClient", false);
+    client.put("secret", secret);
+    for (int i = 0; i + 1 < more.length; i += 2) {
+      client.put((String) more[i], more[i + 1]);
+    }
+    return client;
+  }
+
   /** Creates a client through admin REST from a full representation; returns its internal id. */
   public String createClientRepresentation(Map<String, Object> representation) {
     return created(
         realm().clients().create(JSON.convertValue(representation, ClientRepresentation.class)));
+  }
+
+  /**
+   * A user's representation: enabled, with a verified email, names, and a password that is not
+   * temporary (what a sign-in, the password grant or CIBA need).
+   */
+  public static Map<String, Object> user(
+      String username, String password, String email, String firstName, String lastName) {
+    Map<String, Object> user = new LinkedHashMap<>();
+    user.put("username", username);
+    user.put("enabled", true);
+    user.put("email", email);
+    user.put("emailVerified", true);
+    user.put("firstName", firstName);
+    user.put("lastName", lastName);
+    user.put(
+        "credentials", List.of(Map.of("type", "password", "value", password, "temporary", false)));
+    return user;
   }
 
   /** Creates a user through admin REST from a representation; returns its id. */

@@ -7,12 +7,10 @@ import com.fasterxml.jackson.databind.JsonNode;
 import java.util.List;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 
 /** Every standard grant of a bound client; refresh and exchange never widen. */
 @Tag("compat") // also runs on every other supported Keycloak version (pom.xml)
-@ExtendWith(KeycloakServerExtension.class)
-class GrantTypesIT {
+class GrantTypesIT extends OnSharedKeycloak {
 
   private static final String SECRET = Fixtures.SECRET;
 

@@ -1,32 +1,72 @@
 package io.github.policyscopes.it;
 
+import io.github.policyscopes.it.api.ConfigApi;
+import java.lang.reflect.Field;
+import java.lang.reflect.Modifier;
 import java.nio.file.Path;
+import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
 import org.junit.jupiter.api.extension.ParameterContext;
 import org.junit.jupiter.api.extension.ParameterResolver;
 
 /**
- * Gives every IT the one shared Keycloak of this test JVM. The server lives in the root store, so
- * JUnit closes it after the last test class, failures included.
+ * Gives every IT the one shared Keycloak of this test JVM and what stands on it. The server lives
+ * in the root store, so JUnit closes it after the last test class, failures included.
+ *
+ * <p>What an IT shares, it declares and this extension fills: before the class's own
+ * {@code @BeforeAll} methods run, every {@code static}, non-final field of the test class whose
+ * type is {@link KeycloakServer}, {@link TestClient}, {@link Fixtures} (of the demo realm) or
+ * {@link ConfigApi} is set, so an IT writes {@code private static Fixtures fixtures;} and no setup
+ * block. The same types resolve as parameters (of a constructor, a test or a lifecycle method).
  */
-public final class KeycloakServerExtension implements ParameterResolver {
+public final class KeycloakServerExtension implements ParameterResolver, BeforeAllCallback {
+
+  /** The types this extension gives: fields of these types are filled, parameters resolved. */
+  private static final java.util.List<Class<?>> SHARED =
+      java.util.List.of(KeycloakServer.class, TestClient.class, Fixtures.class, ConfigApi.class);
 
   private static final ExtensionContext.Namespace NAMESPACE =
       ExtensionContext.Namespace.create(KeycloakServerExtension.class);
 
   @Override
   public boolean supportsParameter(ParameterContext parameter, ExtensionContext context) {
-    Class<?> type = parameter.getParameter().getType();
-    return type == KeycloakServer.class || type == TestClient.class;
+    return SHARED.contains(parameter.getParameter().getType());
   }
 
   @Override
   public Object resolveParameter(ParameterContext parameter, ExtensionContext context) {
-    KeycloakServer server = server(context);
-    if (parameter.getParameter().getType() == TestClient.class) {
-      return new TestClient(server.baseUrl());
+    return shared(parameter.getParameter().getType(), context);
+  }
+
+  @Override
+  public void beforeAll(ExtensionContext context) throws IllegalAccessException {
+    for (Class<?> type = context.getRequiredTestClass();
+        type != null && type != Object.class;
+        type = type.getSuperclass()) {
+      for (Field field : type.getDeclaredFields()) {
+        int modifiers = field.getModifiers();
+        if (Modifier.isStatic(modifiers)
+            && !Modifier.isFinal(modifiers)
+            && SHARED.contains(field.getType())) {
+          field.setAccessible(true);
+          field.set(null, shared(field.getType(), context));
+        }
+      }
     }
-    return server;
+  }
+
+  /** One of the {@link #SHARED} types, on this JVM's shared server. */
+  private static Object shared(Class<?> type, ExtensionContext context) {
+    KeycloakServer server = server(context);
+    if (type == KeycloakServer.class) {
+      return server;
+    }
+    TestClient client = new TestClient(server.baseUrl());
+    if (type == TestClient.class) {
+      return client;
+    }
+    Fixtures fixtures = new Fixtures(client);
+    return type == Fixtures.class ? fixtures : fixtures.api();
   }
 
   static KeycloakServer server(ExtensionContext context) {

@@ -8,11 +8,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.util.List;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 
 /** Reject mode, lifetime, several policies, and policies edited in the admin console. */
-@ExtendWith(KeycloakServerExtension.class)
-class PolicyOptionsIT {
+class PolicyOptionsIT extends OnSharedKeycloak {
 
   private static final String SECRET = Fixtures.SECRET;
 

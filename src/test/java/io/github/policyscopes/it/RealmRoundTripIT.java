@@ -10,11 +10,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.Iterator;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 
 /** Policies travel with a realm export and work again after import. */
-@ExtendWith(KeycloakServerExtension.class)
-class RealmRoundTripIT {
+class RealmRoundTripIT extends OnSharedKeycloak {
 
   @Test
   void anExportedDemoRealmImportsWithItsPoliciesWorking(TestClient client) {

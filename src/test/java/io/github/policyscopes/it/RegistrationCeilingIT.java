@@ -13,12 +13,10 @@ import java.net.http.HttpRequest;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Base64;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 import org.keycloak.representations.idm.ClientRepresentation;
 
 /**
@@ -31,8 +29,7 @@ import org.keycloak.representations.idm.ClientRepresentation;
  * <p>One realm of its own: registration policies are realm-wide. It also holds a second policy as a
  * realm default client scope (docs/adr/0015), which a registered client must not inherit.
  */
-@ExtendWith(KeycloakServerExtension.class)
-class RegistrationCeilingIT {
+class RegistrationCeilingIT extends OnSharedKeycloak {
 
   private static final String CEILING = "agent-ceiling";
   private static final List<String> CEILING_ALLOWS = List.of("email", "phone");
@@ -41,13 +38,11 @@ class RegistrationCeilingIT {
   /** The id of {@link #WIDE}. */
   private static String wideId;
 
-  private static final String COMPONENT_NAME = "token policy ceiling";
-  private static final String POLICY_TYPE =
-      "org.keycloak.services.clientregistration.policy.ClientRegistrationPolicy";
+  private static final String COMPONENT_NAME = Fixtures.CEILING_COMPONENT;
+  private static final String POLICY_TYPE = Fixtures.REGISTRATION_POLICY_TYPE;
 
   private static String baseUrl;
   private static String realm;
-  private static String realmId;
   private static String ceilingId;
   private static Fixtures admin;
   private static NodeScript mcp;
@@ -56,10 +51,7 @@ class RegistrationCeilingIT {
   static void realmWithACeiling(TestClient client) {
     mcp = NodeScript.install("mcp-register");
     baseUrl = client.baseUrl();
-    realm = Fixtures.unique("dcr");
-    assertThat(client.admin("POST", "realms", Map.of("realm", realm, "enabled", true)))
-        .hasStatus(201);
-    realmId = client.admin("GET", "realms/" + realm, null).json().get("id").asText();
+    realm = Fixtures.createRealm(client, "dcr", Map.of());
     admin = new Fixtures(client, realm);
     ceilingId = admin.createPolicy(CEILING, CEILING_ALLOWS, null, null);
     // a policy every new client gets (ADR 0015): a registered client must not inherit it
@@ -70,8 +62,7 @@ class RegistrationCeilingIT {
         .hasStatus(204);
     trustLocalhostForAnonymousRegistration(client);
     for (String subType : List.of("anonymous", "authenticated")) {
-      assertThat(client.admin("POST", "realms/" + realm + "/components", ceiling(subType, CEILING)))
-          .hasStatus(201);
+      assertThat(admin.addCeiling(subType, CEILING)).hasStatus(201);
     }
   }
 
@@ -98,17 +89,6 @@ class RegistrationCeilingIT {
     List<JsonNode> out = new ArrayList<>();
     reply.json().forEach(out::add);
     return out;
-  }
-
-  private static Map<String, Object> ceiling(String subType, String policy) {
-    Map<String, Object> component = new LinkedHashMap<>();
-    component.put("name", COMPONENT_NAME);
-    component.put("providerId", "pbs-token-policy-ceiling");
-    component.put("providerType", POLICY_TYPE);
-    component.put("parentId", realmId);
-    component.put("subType", subType);
-    component.put("config", Map.of("token-policy", List.of(policy)));
-    return component;
   }
 
   // ---- the MCP SDK registers itself ----
@@ -294,10 +274,8 @@ class RegistrationCeilingIT {
 
   @Test
   void theConsoleRefusesACeilingThatIsNoPolicy(TestClient client) {
-    Reply notAPolicy =
-        client.admin("POST", "realms/" + realm + "/components", ceiling("anonymous", "email"));
-    Reply missing =
-        client.admin("POST", "realms/" + realm + "/components", ceiling("anonymous", "nope"));
+    Reply notAPolicy = admin.addCeiling("anonymous", "email");
+    Reply missing = admin.addCeiling("anonymous", "nope");
 
     assertThat(notAPolicy).hasStatus(400);
     assertThat(notAPolicy.body()).contains("is not a token policy");

@@ -64,6 +64,15 @@ public record Reply(String request, int status, Map<String, List<String>> header
     return values == null || values.isEmpty() ? null : values.get(0);
   }
 
+  /** The id a 201 names: the last segment of its {@code Location}. */
+  public String createdId() {
+    String location = header("Location");
+    if (location == null) {
+      throw new AssertionError("no Location in " + this);
+    }
+    return location.substring(location.lastIndexOf('/') + 1);
+  }
+
   public boolean is2xx() {
     return status >= 200 && status < 300;
   }

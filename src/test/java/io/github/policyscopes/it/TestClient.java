@@ -151,9 +151,14 @@ public final class TestClient {
   }
 
   public Reply admin(String method, String path, Object body) {
+    return admin(adminToken(), method, path, body);
+  }
+
+  /** An admin REST call with an admin token the caller holds (and may reuse). */
+  public Reply admin(String adminToken, String method, String path, Object body) {
     HttpRequest.Builder request =
         HttpRequest.newBuilder(URI.create(baseUrl + "/admin/" + path))
-            .header("Authorization", "Bearer " + adminToken());
+            .header("Authorization", "Bearer " + adminToken);
     if (body == null) {
       request.method(method, HttpRequest.BodyPublishers.noBody());
     } else {

@@ -8,7 +8,6 @@ import java.net.http.HttpRequest;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * A client with no token policy behaves exactly like stock Keycloak (26.7.5 in the main run): same
@@ -16,8 +15,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * are what a stock server answers (keycloak-26.7-internals.md §1.3).
  */
 @Tag("compat") // also runs on every other supported Keycloak version (pom.xml)
-@ExtendWith(KeycloakServerExtension.class)
-class UnboundClientsIT {
+class UnboundClientsIT extends OnSharedKeycloak {
 
   private static final String SECRET = "s3cret";
   private static String clientId;

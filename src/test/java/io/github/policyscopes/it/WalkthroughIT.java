@@ -7,14 +7,12 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * The walk-through a newcomer pastes, {@code examples/walkthrough.sh} (README, docs/user-guide.md),
  * runs end to end against the demo realm, and runs again: twice in a row, exit 0 both times.
  */
-@ExtendWith(KeycloakServerExtension.class)
-class WalkthroughIT {
+class WalkthroughIT extends OnSharedKeycloak {
 
   private static final Path SCRIPT = Path.of("examples/walkthrough.sh").toAbsolutePath();
 

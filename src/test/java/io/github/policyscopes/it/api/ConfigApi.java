@@ -85,6 +85,21 @@ public final class ConfigApi {
    * One request. {@code body}: null (none), a String (sent as is) or an object (as JSON); {@code
    * headers}: name, value, name, value…
    */
+  /** A CORS preflight of {@code method} with {@code headers} from {@code origin}. */
+  public Reply preflight(String path, String origin, String method, String headers) {
+    return send(
+        "OPTIONS",
+        path,
+        null,
+        null,
+        "Origin",
+        origin,
+        "Access-Control-Request-Method",
+        method,
+        "Access-Control-Request-Headers",
+        headers);
+  }
+
   public Reply send(String method, String path, String token, Object body, String... headers) {
     HttpRequest.Builder request =
         HttpRequest.newBuilder(URI.create(url(path))).timeout(Duration.ofSeconds(30));

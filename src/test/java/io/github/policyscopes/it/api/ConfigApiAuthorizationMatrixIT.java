@@ -8,9 +8,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.github.policyscopes.it.Fixtures;
-import io.github.policyscopes.it.KeycloakServerExtension;
+import io.github.policyscopes.it.OnSharedKeycloak;
 import io.github.policyscopes.it.Reply;
-import io.github.policyscopes.it.TestClient;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashSet;
@@ -23,7 +22,6 @@ import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
-import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -38,9 +36,8 @@ import org.junit.jupiter.params.provider.MethodSource;
  * on a throwaway resource created for the cell.
  */
 @Tag("compat") // also runs on every other supported Keycloak version (pom.xml)
-@ExtendWith(KeycloakServerExtension.class)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
-class ConfigApiAuthorizationMatrixIT {
+class ConfigApiAuthorizationMatrixIT extends OnSharedKeycloak {
 
   /** The token kinds of the matrix, and the exact scope each one carries. */
   enum Token {
@@ -82,16 +79,12 @@ class ConfigApiAuthorizationMatrixIT {
   private static final String DEMO = CONFIG_POLICY_ID;
   private static final String STALE = "\"stale-matrix-etag\"";
 
-  private static Fixtures fixtures;
-  private static ConfigApi api;
   private static String policyP;
   private static String clientC;
   private static JsonNode demoPolicy;
 
   @BeforeAll
-  static void fixtures(TestClient client) {
-    fixtures = new Fixtures(client);
-    api = fixtures.api();
+  static void fixtures() {
     String all = fixtures.allPowerToken();
     policyP =
         api.createPolicy(all, Fixtures.unique("Matrix P"), ".:config/clients/**", "matrix-plain")

@@ -5,15 +5,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.github.policyscopes.it.Fixtures;
-import io.github.policyscopes.it.KeycloakServerExtension;
+import io.github.policyscopes.it.OnSharedKeycloak;
 import io.github.policyscopes.it.Reply;
-import io.github.policyscopes.it.TestClient;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
@@ -22,17 +19,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  * API, not in the list and 404 by their internal ids, whatever the token may do. Writes are sent
  * with a stale {@code If-Match}, so that a wrong answer cannot change a built-in client.
  */
-@ExtendWith(KeycloakServerExtension.class)
-class ConfigApiBuiltInClientsIT {
-
-  private static Fixtures fixtures;
-  private static ConfigApi api;
-
-  @BeforeAll
-  static void setUp(TestClient client) {
-    fixtures = new Fixtures(client);
-    api = fixtures.api();
-  }
+class ConfigApiBuiltInClientsIT extends OnSharedKeycloak {
 
   static List<String> builtIns() {
     return Fixtures.BUILT_IN_CLIENTS;

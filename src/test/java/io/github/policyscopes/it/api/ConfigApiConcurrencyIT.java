@@ -5,9 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.github.policyscopes.it.Fixtures;
-import io.github.policyscopes.it.KeycloakServerExtension;
+import io.github.policyscopes.it.OnSharedKeycloak;
 import io.github.policyscopes.it.Reply;
-import io.github.policyscopes.it.TestClient;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
@@ -15,29 +14,17 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.RepeatedTest;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * Writes to one resource are serialised (docs/config-api.md): of N concurrent PUTs with the same
  * {@code If-Match}, exactly one gets 200, all others 412, and the resource ends as the winner wrote
  * it. Across cluster nodes: ClusterIT.
  */
-@ExtendWith(KeycloakServerExtension.class)
-class ConfigApiConcurrencyIT {
+class ConfigApiConcurrencyIT extends OnSharedKeycloak {
 
   private static final int THREADS = 8;
-
-  private static Fixtures fixtures;
-  private static ConfigApi api;
-
-  @BeforeAll
-  static void setUp(TestClient client) {
-    fixtures = new Fixtures(client);
-    api = fixtures.api();
-  }
 
   private record Outcome(int writer, Reply reply) {}
 

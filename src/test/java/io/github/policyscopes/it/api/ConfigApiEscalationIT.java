@@ -8,13 +8,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.github.policyscopes.it.Fixtures;
-import io.github.policyscopes.it.KeycloakServerExtension;
+import io.github.policyscopes.it.OnSharedKeycloak;
 import io.github.policyscopes.it.Reply;
-import io.github.policyscopes.it.TestClient;
 import java.util.List;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * No escalation (docs/contract.md §4, docs/config-api.md): a caller writes or binds only policies
@@ -22,14 +20,10 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * 403 {@code insufficient_scope} listing the {@code exceeding} entries, and nothing is written.
  * Plain scopes and deny entries are not powers and are never reported.
  */
-@ExtendWith(KeycloakServerExtension.class)
-class ConfigApiEscalationIT {
+class ConfigApiEscalationIT extends OnSharedKeycloak {
 
   private static final String POLICIES = "config/tokenPolicies";
   private static final String CLIENTS = "config/clients";
-
-  private static Fixtures fixtures;
-  private static ConfigApi api;
 
   /** {@code *:config/tokenPolicies/**}, nothing else. */
   private static Fixtures.Bound membersCaller;
@@ -47,9 +41,7 @@ class ConfigApiEscalationIT {
   private static String smallPolicy;
 
   @BeforeAll
-  static void setUp(TestClient client) {
-    fixtures = new Fixtures(client);
-    api = fixtures.api();
+  static void setUp() {
     membersCaller = fixtures.boundClient("esc-members", List.of("*:config/tokenPolicies/**"));
     clientsCaller =
         fixtures.boundClient(

@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.github.policyscopes.it.Fixtures;
-import io.github.policyscopes.it.KeycloakServerExtension;
+import io.github.policyscopes.it.OnSharedKeycloak;
 import io.github.policyscopes.it.Reply;
 import io.github.policyscopes.it.TestClient;
 import java.net.URI;
@@ -23,7 +23,6 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Supplier;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * A bounded load run on loopback: 6 readers and 2 writers for {@code -Dload.seconds} (default 30)
@@ -33,8 +32,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * successful writes to it, and each writer's own entry {@code writer-<w>-<seq>} holds its last
  * write. The figures are printed, never asserted.
  */
-@ExtendWith(KeycloakServerExtension.class)
-class ConfigApiLoadIT {
+class ConfigApiLoadIT extends OnSharedKeycloak {
 
   private static final int READERS = 6;
   private static final int WRITERS = 2;

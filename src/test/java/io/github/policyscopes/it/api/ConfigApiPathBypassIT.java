@@ -5,9 +5,8 @@ import static io.github.policyscopes.it.ReplyAssert.assertThat;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.github.policyscopes.it.Fixtures;
-import io.github.policyscopes.it.KeycloakServerExtension;
+import io.github.policyscopes.it.OnSharedKeycloak;
 import io.github.policyscopes.it.Reply;
-import io.github.policyscopes.it.TestClient;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -15,7 +14,6 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -31,19 +29,14 @@ import org.junit.jupiter.params.provider.MethodSource;
  * an own throwaway policy Q (attacked with DELETE), both behind the denies of an own policy {@code
  * *:**}, {@code -:config/clients/{C}}, {@code -:config/tokenPolicies/{Q}}.
  */
-@ExtendWith(KeycloakServerExtension.class)
-class ConfigApiPathBypassIT {
+class ConfigApiPathBypassIT extends OnSharedKeycloak {
 
-  private static Fixtures fixtures;
-  private static ConfigApi api;
   private static String clientC;
   private static String policyQ;
   private static Fixtures.Bound attacker;
 
   @BeforeAll
-  static void setUp(TestClient client) {
-    fixtures = new Fixtures(client);
-    api = fixtures.api();
+  static void setUp() {
     String all = fixtures.allPowerToken();
     clientC = api.createClient(all, Fixtures.unique("bypass-c")).get("id").asText();
     policyQ = api.createPolicy(all, Fixtures.unique("Bypass Q"), "bypass-plain").get("id").asText();

@@ -7,7 +7,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.github.policyscopes.it.Fixtures;
-import io.github.policyscopes.it.KeycloakServerExtension;
+import io.github.policyscopes.it.OnSharedKeycloak;
 import io.github.policyscopes.it.Reply;
 import io.github.policyscopes.it.TestClient;
 import java.net.URI;
@@ -15,32 +15,20 @@ import java.net.http.HttpRequest;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * The resources of docs/config-api.md as an automation client sees them: representations, Location,
  * ETag and If-Match, conflicts, paging, secrets, and the admin events of every write.
  */
 @Tag("compat") // also runs on every other supported Keycloak version (pom.xml)
-@ExtendWith(KeycloakServerExtension.class)
-class ConfigApiResourcesIT {
+class ConfigApiResourcesIT extends OnSharedKeycloak {
 
   private static final String POLICIES = "config/tokenPolicies";
   private static final String CLIENTS = "config/clients";
 
   private static TestClient client;
-  private static Fixtures fixtures;
-  private static ConfigApi api;
-
-  @BeforeAll
-  static void setUp(TestClient testClient) {
-    client = testClient;
-    fixtures = new Fixtures(testClient);
-    api = fixtures.api();
-  }
 
   private static String all() {
     return fixtures.allPowerToken();

@@ -5,16 +5,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.github.policyscopes.it.Fixtures;
-import io.github.policyscopes.it.KeycloakServerExtension;
+import io.github.policyscopes.it.OnSharedKeycloak;
 import io.github.policyscopes.it.Reply;
 import io.github.policyscopes.it.TestClient;
 import java.net.URI;
 import java.net.http.HttpRequest;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -23,21 +21,11 @@ import org.junit.jupiter.params.provider.ValueSource;
  * a 401 {@code invalid_request} with a bare {@code Bearer realm="demo"} challenge; any token
  * Keycloak would not accept as this realm's access token is a 401 {@code invalid_token}.
  */
-@ExtendWith(KeycloakServerExtension.class)
-class ConfigApiTokenIT {
+class ConfigApiTokenIT extends OnSharedKeycloak {
 
   private static final String PATH = "config/tokenPolicies";
 
   private static TestClient client;
-  private static Fixtures fixtures;
-  private static ConfigApi api;
-
-  @BeforeAll
-  static void setUp(TestClient testClient) {
-    client = testClient;
-    fixtures = new Fixtures(testClient);
-    api = fixtures.api();
-  }
 
   /**
    * A 401 {@code invalid_token} whose {@code error_description}, in the challenge and in the body
@@ -168,14 +156,15 @@ class ConfigApiTokenIT {
     String clientId = Fixtures.unique("short-lived");
     String uuid =
         fixtures.createClientRepresentation(
-            Map.of(
-                "clientId", clientId,
-                "enabled", true,
-                "publicClient", false,
-                "secret", Fixtures.SECRET,
-                "serviceAccountsEnabled", true,
-                "standardFlowEnabled", false,
-                "attributes", Map.of("access.token.lifespan", "1")));
+            Fixtures.confidentialClient(
+                clientId,
+                Fixtures.SECRET,
+                "serviceAccountsEnabled",
+                true,
+                "standardFlowEnabled",
+                false,
+                "attributes",
+                Map.of("access.token.lifespan", "1")));
     fixtures.addAudience(uuid, clientId); // a token meant for the API (docs/adr/0026)
     String token = api.token(clientId, Fixtures.SECRET, null);
 
@@ -218,21 +207,7 @@ class ConfigApiTokenIT {
     String username = Fixtures.unique("logout").toLowerCase(java.util.Locale.ROOT);
     String userId =
         fixtures.createUser(
-            Map.of(
-                "username",
-                username,
-                "enabled",
-                true,
-                "email",
-                username + "@example.invalid",
-                "emailVerified",
-                true,
-                "firstName",
-                "Log",
-                "lastName",
-                "Out",
-                "credentials",
-                List.of(Map.of("type", "password", "value", "pw", "temporary", false))));
+            Fixtures.user(username, "pw", username + "@example.invalid", "Log", "Out"));
     Fixtures.Bound bound = fixtures.boundClient("logout", List.of(".:**"));
     Reply login = client.password(bound.clientId(), Fixtures.SECRET, username, "pw", ".:**");
     assertThat(login).hasStatus(200);

@@ -5,19 +5,16 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.github.policyscopes.it.Fixtures;
-import io.github.policyscopes.it.KeycloakServerExtension;
+import io.github.policyscopes.it.OnSharedKeycloak;
 import io.github.policyscopes.it.Reply;
-import io.github.policyscopes.it.TestClient;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.UUID;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -27,14 +24,11 @@ import org.junit.jupiter.params.provider.MethodSource;
  * 400 naming the field, an oversized body a 413, never a 500; and a refused request writes nothing:
  * the API's list count and Keycloak's client scopes and clients are unchanged.
  */
-@ExtendWith(KeycloakServerExtension.class)
-class ConfigApiValidationIT {
+class ConfigApiValidationIT extends OnSharedKeycloak {
 
   private static final String POLICIES = "config/tokenPolicies";
   private static final String CLIENTS = "config/clients";
 
-  private static Fixtures fixtures;
-  private static ConfigApi api;
   private static String token;
 
   private int policiesBefore;
@@ -43,12 +37,6 @@ class ConfigApiValidationIT {
 
   /** Appears in every title and clientId a case sends, so that a leak is found by name. */
   private String marker;
-
-  @BeforeAll
-  static void setUp(TestClient client) {
-    fixtures = new Fixtures(client);
-    api = fixtures.api();
-  }
 
   @BeforeEach
   void counts() {

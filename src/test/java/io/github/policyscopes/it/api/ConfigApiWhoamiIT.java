@@ -7,36 +7,24 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.github.policyscopes.it.Fixtures;
-import io.github.policyscopes.it.KeycloakServerExtension;
+import io.github.policyscopes.it.OnSharedKeycloak;
 import io.github.policyscopes.it.Reply;
 import io.github.policyscopes.it.TestClient;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * Why can this token do that: {@code config/whoami} with and without a decision, the OpenAPI
  * description without a token, and CORS for browser callers.
  */
 @Tag("compat") // also runs on every other supported Keycloak version (pom.xml)
-@ExtendWith(KeycloakServerExtension.class)
-class ConfigApiWhoamiIT {
+class ConfigApiWhoamiIT extends OnSharedKeycloak {
 
   private static final String ORIGIN = "http://localhost:3000";
-
-  private static Fixtures fixtures;
-  private static ConfigApi api;
-
-  @BeforeAll
-  static void setUp(TestClient client) {
-    fixtures = new Fixtures(client);
-    api = fixtures.api();
-  }
 
   private static JsonNode whoami(String token, String query) {
     Reply reply = api.get(token, "config/whoami" + query);
@@ -259,18 +247,7 @@ class ConfigApiWhoamiIT {
             "config/tokenPolicies",
             "config/tokenPolicies/" + CONFIG_POLICY_ID,
             "config/clients/x/secret")) {
-      Reply preflight =
-          api.send(
-              "OPTIONS",
-              path,
-              null,
-              null,
-              "Origin",
-              ORIGIN,
-              "Access-Control-Request-Method",
-              "PUT",
-              "Access-Control-Request-Headers",
-              "authorization, content-type, if-match");
+      Reply preflight = api.preflight(path, ORIGIN, "PUT", "authorization, content-type, if-match");
       assertThat(preflight).as(path).hasStatus(200);
     }
   }

@@ -7,16 +7,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.github.policyscopes.it.Fixtures;
-import io.github.policyscopes.it.KeycloakServerExtension;
+import io.github.policyscopes.it.OnSharedKeycloak;
 import io.github.policyscopes.it.Reply;
-import io.github.policyscopes.it.TestClient;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * {@code POST config/clients/{id}/evaluate}, the dry run: it answers what a real token request of
@@ -24,19 +22,12 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * denies, and obeys the API's security rules; it issues no token and writes nothing.
  */
 @Tag("compat") // also runs on every other supported Keycloak version (pom.xml)
-@ExtendWith(KeycloakServerExtension.class)
-class EvaluateIT {
+class EvaluateIT extends OnSharedKeycloak {
 
-  private static Fixtures fixtures;
-  private static ConfigApi api;
-  private static TestClient http;
   private static String configAdminUuid;
 
   @BeforeAll
-  static void setUp(TestClient client) {
-    fixtures = new Fixtures(client);
-    api = fixtures.api();
-    http = client;
+  static void setUp() {
     configAdminUuid = fixtures.internalId("config-admin");
   }
 

@@ -1,6 +1,8 @@
 package io.github.policyscopes.it.cluster;
 
 import io.github.policyscopes.it.DistributionServer;
+import io.github.policyscopes.it.KeycloakServerExtension;
+import io.github.policyscopes.it.StopAtExit;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
@@ -50,7 +52,7 @@ public final class KeycloakCluster implements AutoCloseable {
   private final KeycloakNode b;
   private final String hostname;
   private final Map<String, Double> timings = new LinkedHashMap<>();
-  private final Thread shutdownHook;
+  private final StopAtExit atExit;
 
   private KeycloakCluster(
       PostgresServer database,
@@ -65,8 +67,22 @@ public final class KeycloakCluster implements AutoCloseable {
     this.a = a;
     this.b = b;
     this.hostname = hostname;
-    this.shutdownHook = new Thread(this::stopAll, "keycloak-cluster-shutdown");
-    Runtime.getRuntime().addShutdownHook(shutdownHook);
+    this.atExit = new StopAtExit(this::stopAll, "keycloak-cluster-shutdown");
+  }
+
+  /**
+   * The cluster of the ITs: the distribution, the nodes' directory, the extension JAR and the realm
+   * export the build names (pom.xml), logs in {@code logDir}.
+   */
+  public static KeycloakCluster startFromBuild(Path logDir)
+      throws IOException, InterruptedException {
+    return start(
+        Path.of(KeycloakServerExtension.required("keycloak.home")),
+        Path.of(KeycloakServerExtension.required("keycloak.cluster.dir")),
+        Path.of(KeycloakServerExtension.required("extension.jar")),
+        Path.of(KeycloakServerExtension.required("realm.export.dir")),
+        logDir,
+        null);
   }
 
   /**
@@ -231,12 +247,7 @@ public final class KeycloakCluster implements AutoCloseable {
 
   @Override
   public void close() {
-    stopAll();
-    try {
-      Runtime.getRuntime().removeShutdownHook(shutdownHook);
-    } catch (IllegalStateException shuttingDown) {
-      // the hook is running or has run
-    }
+    atExit.close();
   }
 
   private void stopAll() {

@@ -1,5 +1,6 @@
 package io.github.policyscopes.it.cluster;
 
+import io.github.policyscopes.it.StopAtExit;
 import io.zonky.test.db.postgres.embedded.DefaultPostgresBinaryResolver;
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -55,7 +56,7 @@ public final class PostgresServer implements AutoCloseable {
   private final int port;
   private final Path log;
   private final double startSeconds;
-  private final Thread shutdownHook;
+  private final StopAtExit atExit;
 
   private PostgresServer(Path root, Process process, int port, Path log, double startSeconds) {
     this.root = root;
@@ -63,8 +64,7 @@ public final class PostgresServer implements AutoCloseable {
     this.port = port;
     this.log = log;
     this.startSeconds = startSeconds;
-    this.shutdownHook = new Thread(this::stop, "postgres-it-shutdown");
-    Runtime.getRuntime().addShutdownHook(shutdownHook);
+    this.atExit = new StopAtExit(this::stop, "postgres-it-shutdown");
   }
 
   /** Extracts the binaries, runs initdb and starts PostgreSQL; its log goes to {@code logDir}. */
@@ -153,12 +153,7 @@ public final class PostgresServer implements AutoCloseable {
 
   @Override
   public void close() {
-    stop();
-    try {
-      Runtime.getRuntime().removeShutdownHook(shutdownHook);
-    } catch (IllegalStateException shuttingDown) {
-      // the hook is running or has run
-    }
+    atExit.close();
   }
 
   private void stop() {

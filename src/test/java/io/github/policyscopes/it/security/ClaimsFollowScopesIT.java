@@ -6,7 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.github.policyscopes.it.BrowserLogin;
 import io.github.policyscopes.it.Fixtures;
-import io.github.policyscopes.it.KeycloakServerExtension;
+import io.github.policyscopes.it.OnSharedKeycloak;
 import io.github.policyscopes.it.Reply;
 import io.github.policyscopes.it.TestClient;
 import java.net.URI;
@@ -15,7 +15,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * I4 Claims follow scopes: a client scope the policy drops (a default one like {@code profile} or
@@ -23,8 +22,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * the access token, the ID token, userinfo or introspection, in every grant and after refresh. The
  * positive controls show that the same claims do appear when the policy allows their scopes.
  */
-@ExtendWith(KeycloakServerExtension.class)
-class ClaimsFollowScopesIT {
+class ClaimsFollowScopesIT extends OnSharedKeycloak {
 
   private static final String SECRET = "claims-secret";
   private static final String PASSWORD = "claims-pass";
@@ -54,34 +52,23 @@ class ClaimsFollowScopesIT {
     Fixtures admin = new Fixtures(http);
     String username = Fixtures.unique("claims-user");
     admin.createUser(
-        Map.of(
-            "username",
-            username,
-            "email",
-            username + "@example.com",
-            "emailVerified",
-            true,
-            "firstName",
-            "Claire",
-            "lastName",
-            "Claims",
-            "enabled",
-            true,
-            "credentials",
-            List.of(Map.of("type", "password", "value", PASSWORD, "temporary", false))));
+        Fixtures.user(username, PASSWORD, username + "@example.com", "Claire", "Claims"));
     String clientId = Fixtures.unique("claims-client");
     String uuid =
         admin.createClientRepresentation(
-            Map.of(
-                "clientId", clientId,
-                "enabled", true,
-                "publicClient", false,
-                "secret", SECRET,
-                "serviceAccountsEnabled", true,
-                "directAccessGrantsEnabled", true,
-                "standardFlowEnabled", true,
-                "redirectUris", List.of(REDIRECT),
-                "attributes", Map.of("standard.token.exchange.enabled", "true")));
+            Fixtures.confidentialClient(
+                clientId,
+                SECRET,
+                "serviceAccountsEnabled",
+                true,
+                "directAccessGrantsEnabled",
+                true,
+                "standardFlowEnabled",
+                true,
+                "redirectUris",
+                List.of(REDIRECT),
+                "attributes",
+                Map.of("standard.token.exchange.enabled", "true")));
     String policy = admin.createPolicy(Fixtures.unique("claims"), allowed, null, null);
     admin.bind(uuid, policy);
     return new Fixture(clientId, uuid, username, policy);
@@ -99,19 +86,10 @@ class ClaimsFollowScopesIT {
     scope.put("name", name);
     scope.put("protocol", "openid-connect");
     scope.put("attributes", Map.of("include.in.token.scope", "true"));
-    Reply created = http.admin("POST", realm + "/client-scopes", scope);
-    assertThat(created).hasStatus(201);
-    String location = created.header("Location");
-    String id = location.substring(location.lastIndexOf('/') + 1);
+    String id = new Fixtures(http).createClientScope(scope);
     String models = realm + "/client-scopes/" + id + "/protocol-mappers/models";
-    Map<String, String> claim = new LinkedHashMap<>();
-    claim.put("claim.name", "extra_claim");
+    Map<String, String> claim = Fixtures.claimConfig("extra_claim");
     claim.put("claim.value", "extra");
-    claim.put("jsonType.label", "String");
-    claim.put("access.token.claim", "true");
-    claim.put("id.token.claim", "true");
-    claim.put("userinfo.token.claim", "true");
-    claim.put("introspection.token.claim", "true");
     claim.put("access.tokenResponse.claim", "true");
     Reply hardcoded =
         http.admin(
@@ -161,18 +139,9 @@ class ClaimsFollowScopesIT {
     scope.put("name", name);
     scope.put("protocol", "openid-connect");
     scope.put("attributes", attributes);
-    Reply created = http.admin("POST", realm + "/client-scopes", scope);
-    assertThat(created).hasStatus(201);
-    String location = created.header("Location");
-    String id = location.substring(location.lastIndexOf('/') + 1);
-    Map<String, String> config = new LinkedHashMap<>();
-    config.put("claim.name", claim);
+    String id = new Fixtures(http).createClientScope(scope);
+    Map<String, String> config = Fixtures.claimConfig(claim);
     config.put("claim.value", "present");
-    config.put("jsonType.label", "String");
-    config.put("access.token.claim", "true");
-    config.put("id.token.claim", "true");
-    config.put("userinfo.token.claim", "true");
-    config.put("introspection.token.claim", "true");
     config.put("access.tokenResponse.claim", "true");
     Reply hardcoded =
         http.admin(
@@ -428,24 +397,31 @@ class ClaimsFollowScopesIT {
   void anOptionalScopeWithoutAScopeEntryThatThePolicyDoesNotAllowAddsNoClaim(TestClient http)
       throws Exception {
     Fixture f = fixture(http, List.of("openid"));
-    String hidden =
-        ownScope(
-            http,
-            f,
-            "claims-hidden",
-            "hidden_claim",
-            Map.of("include.in.token.scope", "false"),
-            true);
-    List<String> claim = List.of("hidden_claim");
+    String hidden = hiddenScope(http, f);
+    Map<String, Reply> grants = everyUserGrant(http, f, "openid " + hidden);
+    assertThat(scopeClaim(grants.get("code"))).containsExactly("openid");
+    grants.forEach((grant, tokens) -> assertNowhere(grant, http, f, tokens, HIDDEN_CLAIM));
+  }
 
-    Reply code = codeFlow(http, f, "openid " + hidden);
-    assertThat(scopeClaim(code)).containsExactly("openid");
-    assertNowhere("code", http, f, code, claim);
-    assertNowhere("refresh after code", http, f, refresh(http, f, code), claim);
+  private static final List<String> HIDDEN_CLAIM = List.of("hidden_claim");
 
-    Reply password = password(http, f, "openid " + hidden);
-    assertNowhere("password", http, f, password, claim);
-    assertNowhere("refresh after password", http, f, refresh(http, f, password), claim);
+  /** An optional scope of the client, not in {@code scope}, adding {@code hidden_claim}. */
+  private static String hiddenScope(TestClient http, Fixture f) {
+    return ownScope(
+        http, f, "claims-hidden", "hidden_claim", Map.of("include.in.token.scope", "false"), true);
+  }
+
+  /** The code flow and the password grant asking for {@code scope}, and a refresh after each. */
+  private static Map<String, Reply> everyUserGrant(TestClient http, Fixture f, String scope)
+      throws Exception {
+    Map<String, Reply> grants = new LinkedHashMap<>();
+    Reply code = codeFlow(http, f, scope);
+    grants.put("code", code);
+    grants.put("refresh after code", refresh(http, f, code));
+    Reply password = password(http, f, scope);
+    grants.put("password", password);
+    grants.put("refresh after password", refresh(http, f, password));
+    return grants;
   }
 
   /**
@@ -456,29 +432,15 @@ class ClaimsFollowScopesIT {
   void anOptionalScopeWithoutAScopeEntryThatThePolicyAllowsKeepsItsClaim(TestClient http)
       throws Exception {
     Fixture f = fixture(http, List.of("openid"));
-    String hidden =
-        ownScope(
-            http,
-            f,
-            "claims-hidden",
-            "hidden_claim",
-            Map.of("include.in.token.scope", "false"),
-            true);
+    String hidden = hiddenScope(http, f);
     Reply edited = new Fixtures(http).editPolicy(f.policy(), List.of("openid", hidden), null, null);
     assertThat(edited).hasStatus(204);
-    List<String> claim = List.of("hidden_claim");
-
-    Reply code = codeFlow(http, f, "openid " + hidden);
-    assertThat(scopeClaim(code)).containsExactlyInAnyOrder("openid", hidden);
-    assertEverywhere("code", http, f, code, claim);
-    assertEverywhere("refresh after code", http, f, refresh(http, f, code), claim);
-
-    Reply password = password(http, f, "openid " + hidden);
-    assertEverywhere("password", http, f, password, claim);
-    assertEverywhere("refresh after password", http, f, refresh(http, f, password), claim);
+    Map<String, Reply> grants = everyUserGrant(http, f, "openid " + hidden);
+    assertThat(scopeClaim(grants.get("code"))).containsExactlyInAnyOrder("openid", hidden);
+    grants.forEach((grant, tokens) -> assertEverywhere(grant, http, f, tokens, HIDDEN_CLAIM));
 
     Reply plain = password(http, f, "openid");
-    assertNowhere("password without asking for it", http, f, plain, claim);
+    assertNowhere("password without asking for it", http, f, plain, HIDDEN_CLAIM);
   }
 
   /**

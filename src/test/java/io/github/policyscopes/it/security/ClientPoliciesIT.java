@@ -6,17 +6,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.github.policyscopes.it.Fixtures;
-import io.github.policyscopes.it.KeycloakServerExtension;
+import io.github.policyscopes.it.OnSharedKeycloak;
 import io.github.policyscopes.it.Reply;
 import io.github.policyscopes.it.TestClient;
 import io.github.policyscopes.it.api.ConfigApi;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * What a client written through the config API may become (I9, I12, I13): exactly the policies the
@@ -25,21 +23,9 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * its absence) is checked through Keycloak's admin REST API.
  */
 @Tag("compat") // also runs on every other supported Keycloak version (pom.xml)
-@ExtendWith(KeycloakServerExtension.class)
-class ClientPoliciesIT {
+class ClientPoliciesIT extends OnSharedKeycloak {
 
   private static final String CLIENTS = "config/clients";
-
-  private static TestClient http;
-  private static Fixtures fixtures;
-  private static ConfigApi api;
-
-  @BeforeAll
-  static void setUp(TestClient client) {
-    http = client;
-    fixtures = new Fixtures(client);
-    api = fixtures.api();
-  }
 
   private static String realmPath(String rest) {
     return "realms/" + TestClient.REALM + "/" + rest;

@@ -6,30 +6,23 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.github.policyscopes.it.Fixtures;
-import io.github.policyscopes.it.KeycloakServerExtension;
+import io.github.policyscopes.it.OnSharedKeycloak;
 import io.github.policyscopes.it.Reply;
-import io.github.policyscopes.it.TestClient;
 import io.github.policyscopes.it.api.ConfigApi;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * RFC 9110 §13 on members of the config API: {@code If-None-Match} on GET/HEAD answers 304 when a
  * tag matches, {@code If-None-Match: *} (or a matching tag) on PUT/DELETE of an existing resource
  * answers 412 and changes nothing.
  */
-@ExtendWith(KeycloakServerExtension.class)
-class ConditionalRequestsIT {
+class ConditionalRequestsIT extends OnSharedKeycloak {
 
-  private static Fixtures fixtures;
-  private static ConfigApi api;
   private static String token;
 
   @BeforeAll
-  static void setUp(TestClient client) {
-    fixtures = new Fixtures(client);
-    api = fixtures.api();
+  static void setUp() {
     token = fixtures.allPowerToken();
   }
 

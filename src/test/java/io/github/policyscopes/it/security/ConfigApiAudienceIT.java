@@ -6,15 +6,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.github.policyscopes.it.Fixtures;
-import io.github.policyscopes.it.KeycloakServerExtension;
+import io.github.policyscopes.it.OnSharedKeycloak;
 import io.github.policyscopes.it.Reply;
 import io.github.policyscopes.it.TestClient;
 import io.github.policyscopes.it.api.ConfigApi;
 import java.util.ArrayList;
 import java.util.List;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * docs/contract.md, a token for someone else (issue 20, class 6; docs/adr/0026): the config API
@@ -23,22 +21,10 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * audience}) was minted for that service, not for the API: 401 {@code invalid_token}, at whoami as
  * at any route. The same exchange with the requester itself as audience is accepted.
  */
-@ExtendWith(KeycloakServerExtension.class)
-class ConfigApiAudienceIT {
+class ConfigApiAudienceIT extends OnSharedKeycloak {
 
   private static final String EXCHANGE = "urn:ietf:params:oauth:grant-type:token-exchange";
   private static final String ACCESS_TOKEN = "urn:ietf:params:oauth:token-type:access_token";
-
-  private static TestClient http;
-  private static Fixtures fixtures;
-  private static ConfigApi api;
-
-  @BeforeAll
-  static void setUp(TestClient testClient) {
-    http = testClient;
-    fixtures = new Fixtures(testClient);
-    api = fixtures.api();
-  }
 
   /**
    * A bound client whose tokens may also name {@code other} as audience (Keycloak's audience mapper

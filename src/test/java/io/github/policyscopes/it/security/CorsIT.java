@@ -4,16 +4,12 @@ import static io.github.policyscopes.it.Fixtures.CONFIG_POLICY_ID;
 import static io.github.policyscopes.it.ReplyAssert.assertThat;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.github.policyscopes.it.Fixtures;
-import io.github.policyscopes.it.KeycloakServerExtension;
+import io.github.policyscopes.it.OnSharedKeycloak;
 import io.github.policyscopes.it.Reply;
-import io.github.policyscopes.it.TestClient;
-import io.github.policyscopes.it.api.ConfigApi;
 import java.util.List;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -24,20 +20,15 @@ import org.junit.jupiter.params.provider.ValueSource;
  * origin; the OpenAPI description may be read from anywhere, but without credentials.
  */
 @Tag("compat") // also runs on every other supported Keycloak version (pom.xml)
-@ExtendWith(KeycloakServerExtension.class)
-class CorsIT {
+class CorsIT extends OnSharedKeycloak {
 
   private static final String ORIGIN = "http://localhost:3000";
   private static final String EVIL = "http://evil.example";
 
-  private static Fixtures fixtures;
-  private static ConfigApi api;
   private static String browserToken;
 
   @BeforeAll
-  static void setUp(TestClient client) {
-    fixtures = new Fixtures(client);
-    api = fixtures.api();
+  static void setUp() {
     browserToken = fixtures.browserClient("cors-it", ORIGIN).token(".:**");
   }
 
@@ -72,18 +63,7 @@ class CorsIT {
         "config"
       })
   void aPreflightIsAnsweredOnEveryPath(String path) {
-    Reply preflight =
-        api.send(
-            "OPTIONS",
-            path,
-            null,
-            null,
-            "Origin",
-            ORIGIN,
-            "Access-Control-Request-Method",
-            "PUT",
-            "Access-Control-Request-Headers",
-            "authorization, content-type");
+    Reply preflight = api.preflight(path, ORIGIN, "PUT", "authorization, content-type");
     assertThat(preflight).as(path).hasStatus(200);
     assertThat(preflight.header("Access-Control-Allow-Methods"))
         .as(path + ": " + preflight)

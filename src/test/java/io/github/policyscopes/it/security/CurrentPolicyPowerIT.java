@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.github.policyscopes.it.Fixtures;
-import io.github.policyscopes.it.KeycloakServerExtension;
+import io.github.policyscopes.it.OnSharedKeycloak;
 import io.github.policyscopes.it.Reply;
 import io.github.policyscopes.it.TestClient;
 import io.github.policyscopes.it.api.ConfigApi;
@@ -13,9 +13,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * invariant I14 of docs/contract.md, power is what the policy gives now: at the config API a
@@ -23,19 +21,9 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * cover them. A client scope that merely looks like a config scope gives nothing; a narrowed or
  * removed policy takes effect on the next request, not when the token expires.
  */
-@ExtendWith(KeycloakServerExtension.class)
-class CurrentPolicyPowerIT {
+class CurrentPolicyPowerIT extends OnSharedKeycloak {
 
   private static TestClient client;
-  private static Fixtures fixtures;
-  private static ConfigApi api;
-
-  @BeforeAll
-  static void setUp(TestClient testClient) {
-    client = testClient;
-    fixtures = new Fixtures(testClient);
-    api = fixtures.api();
-  }
 
   /** A plain Keycloak client scope (no policy mapper) literally named {@code name}. */
   private static String createLookalikeScope(String name) {

@@ -6,16 +6,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.github.policyscopes.it.Fixtures;
-import io.github.policyscopes.it.KeycloakServerExtension;
+import io.github.policyscopes.it.OnSharedKeycloak;
 import io.github.policyscopes.it.Reply;
 import io.github.policyscopes.it.TestClient;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * The token side of the security model: the refresh ceiling is the grant (I5), config power is for
@@ -25,19 +23,11 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * "nothing granted" is visible in the events.
  */
 @Tag("compat") // also runs on every other supported Keycloak version (pom.xml)
-@ExtendWith(KeycloakServerExtension.class)
-class IssuanceSecurityIT {
+class IssuanceSecurityIT extends OnSharedKeycloak {
 
   private static final String SECRET = Fixtures.SECRET;
 
-  private static TestClient http;
   private static Fixtures admin;
-
-  @BeforeAll
-  static void setUp(TestClient client) {
-    http = client;
-    admin = new Fixtures(client);
-  }
 
   private static Fixtures.Bound bound(List<String> allowed, Integer lifetime) {
     return admin.boundClient("issuance", allowed, lifetime, null);

@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.github.policyscopes.it.Fixtures;
-import io.github.policyscopes.it.KeycloakServerExtension;
+import io.github.policyscopes.it.OnSharedKeycloak;
 import io.github.policyscopes.it.Reply;
 import io.github.policyscopes.it.TestClient;
 import java.net.URI;
@@ -19,7 +19,6 @@ import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * A client's reach is derived from Keycloak's model (docs/contract.md I16,
@@ -30,10 +29,8 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * privileged_client}) or the grant refuses the token. Two realms of their own (some cases change a
  * realm's default roles): one plain, one with fine-grained admin permissions (v2) on.
  */
-@ExtendWith(KeycloakServerExtension.class)
-class KeycloakReachIT {
+class KeycloakReachIT extends OnSharedKeycloak {
 
-  private static TestClient http;
   private static ReachRealm plain;
   private static ReachRealm fgap;
   private static String realm;
@@ -41,8 +38,7 @@ class KeycloakReachIT {
   private static JsonNode viewUsers;
 
   @BeforeAll
-  static void setUp(TestClient client) {
-    http = client;
+  static void setUp() {
     plain = ReachRealm.create(http, "pbs-reach", false);
     fgap = ReachRealm.create(http, "pbs-reach-fgap", true);
     realm = plain.name();
@@ -347,14 +343,8 @@ class KeycloakReachIT {
         plain
             .fixtures()
             .createClientRepresentation(
-                Map.of(
-                    "clientId",
+                Fixtures.confidentialClient(
                     serverClientId,
-                    "enabled",
-                    true,
-                    "publicClient",
-                    false,
-                    "secret",
                     Fixtures.SECRET,
                     "serviceAccountsEnabled",
                     true,

@@ -8,7 +8,7 @@ import io.github.policyscopes.it.BrowserLogin;
 import io.github.policyscopes.it.CibaDevice;
 import io.github.policyscopes.it.Fixtures;
 import io.github.policyscopes.it.Flows;
-import io.github.policyscopes.it.KeycloakServerExtension;
+import io.github.policyscopes.it.OnSharedKeycloak;
 import io.github.policyscopes.it.Reply;
 import io.github.policyscopes.it.TestClient;
 import jakarta.ws.rs.core.Response;
@@ -28,7 +28,6 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 import org.keycloak.admin.client.CreatedResponseUtil;
 import org.keycloak.admin.client.resource.ClientResource;
 import org.keycloak.admin.client.resource.RealmResource;
@@ -57,8 +56,7 @@ import org.keycloak.representations.idm.RoleRepresentation;
  * which approves as the admin user's device would.
  */
 @Tag("property") // no "compat": runs in the main IT run only, like every untagged IT
-@ExtendWith(KeycloakServerExtension.class)
-class KeycloakReachPropertyIT {
+class KeycloakReachPropertyIT extends OnSharedKeycloak {
 
   private static final String PASSWORD = "reach-password-1";
   private static final String ADMIN_USER = "reach-admin";
@@ -77,7 +75,6 @@ class KeycloakReachPropertyIT {
           "query-clients",
           "manage-clients");
 
-  private static TestClient http;
   private static String realm;
   private static RealmResource admin;
   private static String realmManagement;
@@ -85,22 +82,7 @@ class KeycloakReachPropertyIT {
 
   @BeforeAll
   static void setUp(TestClient client) {
-    http = client;
-    realm = Fixtures.unique("pbs-reach");
-    // CIBA: poll mode, one second between polls (Keycloak refuses 0: a polling lock needs a
-    // lifespan)
-    Reply created =
-        http.admin(
-            "POST",
-            "realms",
-            Map.of(
-                "realm",
-                realm,
-                "enabled",
-                true,
-                "attributes",
-                Map.of("cibaBackchannelTokenDeliveryMode", "poll", "cibaInterval", "1")));
-    assertThat(created).as("create realm " + realm).hasStatus(201);
+    realm = Fixtures.createRealm(http, "pbs-reach", Map.of("attributes", Fixtures.CIBA_POLL));
     Fixtures fixtures = new Fixtures(http, realm);
     admin = fixtures.realm();
     realmManagement = admin.clients().findByClientId("realm-management").get(0).getId();
@@ -142,21 +124,7 @@ class KeycloakReachPropertyIT {
   }
 
   private static Map<String, Object> user(String username) {
-    return Map.of(
-        "username",
-        username,
-        "enabled",
-        true,
-        "email",
-        username + "@example.invalid",
-        "emailVerified",
-        true,
-        "firstName",
-        "Reach",
-        "lastName",
-        username,
-        "credentials",
-        List.of(Map.of("type", "password", "value", PASSWORD, "temporary", false)));
+    return Fixtures.user(username, PASSWORD, username + "@example.invalid", "Reach", username);
   }
 
   private static RoleRepresentation adminRole(String name) {
@@ -818,15 +786,17 @@ class KeycloakReachPropertyIT {
       String targetId = Fixtures.unique("reach-master-app");
       String target =
           master.createClientRepresentation(
-              Map.of(
-                  "clientId", targetId,
-                  "enabled", true,
-                  "publicClient", false,
-                  "secret", Fixtures.SECRET,
-                  "standardFlowEnabled", true,
-                  "directAccessGrantsEnabled", true,
-                  "fullScopeAllowed", true,
-                  "redirectUris", List.of(REDIRECT_URI)));
+              Fixtures.confidentialClient(
+                  targetId,
+                  Fixtures.SECRET,
+                  "standardFlowEnabled",
+                  true,
+                  "directAccessGrantsEnabled",
+                  true,
+                  "fullScopeAllowed",
+                  true,
+                  "redirectUris",
+                  List.of(REDIRECT_URI)));
       undo.add(0, () -> masterAdmin.clients().get(target).remove());
       master.handOver(target);
 

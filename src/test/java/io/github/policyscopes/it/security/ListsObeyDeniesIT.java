@@ -6,32 +6,18 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.github.policyscopes.it.Fixtures;
-import io.github.policyscopes.it.KeycloakServerExtension;
+import io.github.policyscopes.it.OnSharedKeycloak;
 import io.github.policyscopes.it.Reply;
-import io.github.policyscopes.it.TestClient;
-import io.github.policyscopes.it.api.ConfigApi;
 import java.util.ArrayList;
 import java.util.List;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * invariant I2 of docs/contract.md, deny wins in lists: {@code GET config/tokenPolicies} and {@code
  * GET config/clients} list only the members the token may read ({@code GET
  * config/{collection}/{id}}), {@code total} counts the same set, and paging walks the filtered set.
  */
-@ExtendWith(KeycloakServerExtension.class)
-class ListsObeyDeniesIT {
-
-  private static Fixtures fixtures;
-  private static ConfigApi api;
-
-  @BeforeAll
-  static void setUp(TestClient client) {
-    fixtures = new Fixtures(client);
-    api = fixtures.api();
-  }
+class ListsObeyDeniesIT extends OnSharedKeycloak {
 
   private static List<String> ids(JsonNode list, String collection) {
     List<String> ids = new ArrayList<>();

@@ -6,7 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.github.policyscopes.it.Fixtures;
-import io.github.policyscopes.it.KeycloakServerExtension;
+import io.github.policyscopes.it.OnSharedKeycloak;
 import io.github.policyscopes.it.Reply;
 import io.github.policyscopes.it.TestClient;
 import io.github.policyscopes.it.api.ConfigApi;
@@ -20,7 +20,6 @@ import java.util.concurrent.Future;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * Who the config API may act on (docs/contract.md §4, I3, I15): only clients handed over to it,
@@ -29,21 +28,14 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * rotation obeys If-Match. After every refusal the client is re-read through Keycloak's admin REST
  * API: nothing changed.
  */
-@ExtendWith(KeycloakServerExtension.class)
-class ManagedClientsSecurityIT {
+class ManagedClientsSecurityIT extends OnSharedKeycloak {
 
   private static final String CLIENTS = "config/clients";
 
-  private static TestClient http;
-  private static Fixtures fixtures;
-  private static ConfigApi api;
   private static ExecutorService pool;
 
   @BeforeAll
-  static void setUp(TestClient client) {
-    http = client;
-    fixtures = new Fixtures(client);
-    api = fixtures.api();
+  static void setUp() {
     pool = Executors.newFixedThreadPool(2);
   }
 
@@ -63,8 +55,7 @@ class ManagedClientsSecurityIT {
   }
 
   private static String locationId(Reply created) {
-    String location = created.header("Location");
-    return location.substring(location.lastIndexOf('/') + 1);
+    return created.createdId();
   }
 
   /** Every write the API offers on a client, with the all-power token; returns the replies. */

@@ -6,13 +6,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.github.policyscopes.it.Fixtures;
-import io.github.policyscopes.it.KeycloakServerExtension;
+import io.github.policyscopes.it.OnSharedKeycloak;
 import io.github.policyscopes.it.Reply;
-import io.github.policyscopes.it.TestClient;
 import io.github.policyscopes.it.api.ConfigApi;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * docs/contract.md, no lock before validation (issue 20, class 3; docs/adr/0025): a config API
@@ -25,23 +22,13 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * that claims before it checks answers such an input 503; one that checks first answers it as the
  * input deserves (400 naming the field, 404 for a member that cannot exist), and never 503.
  */
-@ExtendWith(KeycloakServerExtension.class)
-class NoLockBeforeValidationIT {
+class NoLockBeforeValidationIT extends OnSharedKeycloak {
 
   /** What the API accepts in {@code tokenPolicies} of one client. */
   private static final int MAX_TOKEN_POLICIES = 64;
 
   /** Longer than the key of a revision row (128) can hold with the realm id and kind before it. */
   private static final String LONG_ID = "x".repeat(200);
-
-  private static Fixtures fixtures;
-  private static ConfigApi api;
-
-  @BeforeAll
-  static void setUp(TestClient testClient) {
-    fixtures = new Fixtures(testClient);
-    api = fixtures.api();
-  }
 
   private static ObjectNode clientWithPolicies(String clientId, int count) {
     ObjectNode body = ConfigApi.clientBody(clientId);

@@ -3,7 +3,7 @@ package io.github.policyscopes.it.security;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.github.policyscopes.it.Fixtures;
-import io.github.policyscopes.it.KeycloakServerExtension;
+import io.github.policyscopes.it.OnSharedKeycloak;
 import io.github.policyscopes.it.TestClient;
 import io.github.policyscopes.it.api.ConfigApi;
 import java.io.ByteArrayOutputStream;
@@ -19,7 +19,6 @@ import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * invariant I7 of docs/contract.md, never a 500 for bad input: odd {@code Content-Type} spellings
@@ -27,18 +26,14 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * parameters) and junk in the query string. Sent byte for byte on a socket so that no client
  * library tidies them up.
  */
-@ExtendWith(KeycloakServerExtension.class)
-class OddInputIT {
+class OddInputIT extends OnSharedKeycloak {
 
   private static TestClient client;
-  private static Fixtures fixtures;
   private static String token;
   private static String clientPath;
 
   @BeforeAll
-  static void setUp(TestClient testClient) {
-    client = testClient;
-    fixtures = new Fixtures(testClient);
+  static void setUp() {
     token = fixtures.allPowerToken();
     clientPath =
         "config/clients/"

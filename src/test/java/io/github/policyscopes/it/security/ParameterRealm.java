@@ -42,32 +42,12 @@ final class ParameterRealm {
 
   /** A new realm as described above, its organization scope as Keycloak creates it. */
   static ParameterRealm create(TestClient http) {
-    String realm = Fixtures.unique("orgs");
-    assertThat(
-            http.admin(
-                "POST",
-                "realms",
-                Map.of("realm", realm, "enabled", true, "organizationsEnabled", true)))
-        .hasStatus(201);
+    String realm = Fixtures.createRealm(http, "orgs", Map.of("organizationsEnabled", true));
     Fixtures admin = new Fixtures(http, realm);
     String username = Fixtures.unique("member");
     String user =
         admin.createUser(
-            Map.of(
-                "username",
-                username,
-                "email",
-                username + "@acme.example",
-                "emailVerified",
-                true,
-                "firstName",
-                "Olga",
-                "lastName",
-                "Orgs",
-                "enabled",
-                true,
-                "credentials",
-                List.of(Map.of("type", "password", "value", PASSWORD, "temporary", false))));
+            Fixtures.user(username, PASSWORD, username + "@acme.example", "Olga", "Orgs"));
     for (String alias : List.of("acme", "globex")) {
       Reply org =
           http.admin(
@@ -83,18 +63,11 @@ final class ParameterRealm {
                   "domains",
                   List.of(Map.of("name", alias + ".example"))));
       assertThat(org).hasStatus(201);
-      String location = org.header("Location");
-      String id = location.substring(location.lastIndexOf('/') + 1);
+      String id = org.createdId();
       assertThat(http.admin("POST", "realms/" + realm + "/organizations/" + id + "/members", user))
           .hasStatus(201);
     }
-    Map<String, String> claim = new LinkedHashMap<>();
-    claim.put("claim.name", "tenant");
-    claim.put("jsonType.label", "String");
-    claim.put("access.token.claim", "true");
-    claim.put("id.token.claim", "true");
-    claim.put("introspection.token.claim", "true");
-    claim.put("userinfo.token.claim", "true");
+    Map<String, String> claim = Fixtures.claimConfig("tenant");
     String tenantScopeId =
         admin.createClientScope(
             Map.of(
@@ -160,16 +133,19 @@ final class ParameterRealm {
     String clientId = Fixtures.unique("orgs-client");
     String uuid =
         admin.createClientRepresentation(
-            Map.of(
-                "clientId", clientId,
-                "enabled", true,
-                "publicClient", false,
-                "secret", Fixtures.SECRET,
-                "serviceAccountsEnabled", true,
-                "directAccessGrantsEnabled", true,
-                "standardFlowEnabled", true,
-                "redirectUris", List.of(REDIRECT),
-                "fullScopeAllowed", false));
+            Fixtures.confidentialClient(
+                clientId,
+                Fixtures.SECRET,
+                "serviceAccountsEnabled",
+                true,
+                "directAccessGrantsEnabled",
+                true,
+                "standardFlowEnabled",
+                true,
+                "redirectUris",
+                List.of(REDIRECT),
+                "fullScopeAllowed",
+                false));
     assertThat(
             http.admin(
                 "PUT",

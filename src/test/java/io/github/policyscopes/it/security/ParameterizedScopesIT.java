@@ -7,13 +7,12 @@ import static io.github.policyscopes.it.security.ParameterRealm.organizations;
 import static io.github.policyscopes.it.security.ParameterRealm.words;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.github.policyscopes.it.KeycloakServerExtension;
+import io.github.policyscopes.it.OnSharedKeycloak;
 import io.github.policyscopes.it.Reply;
 import io.github.policyscopes.it.TestClient;
 import java.util.List;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * Parameterized scopes in the policy grammar (issue 24 item 2, docs/adr/0030) as operators run
@@ -24,8 +23,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * its own checks and its own mappers run: the claims match the granted {@code scope} in every
  * grant. The typed scopes of the feature ({@code tenant:42}): {@link ParameterizedScopesFeatureIT}.
  */
-@ExtendWith(KeycloakServerExtension.class)
-class ParameterizedScopesIT {
+class ParameterizedScopesIT extends OnSharedKeycloak {
 
   private static ParameterRealm realm;
 

@@ -23,14 +23,8 @@ record ReachRealm(
     TestClient http, String name, Fixtures fixtures, String callerToken, JsonNode viewUsers) {
 
   static ReachRealm create(TestClient http, String prefix, boolean adminPermissions) {
-    String name = Fixtures.unique(prefix);
-    Map<String, Object> rep = new HashMap<>();
-    rep.put("realm", name);
-    rep.put("enabled", true);
-    if (adminPermissions) {
-      rep.put("adminPermissionsEnabled", true);
-    }
-    assertThat(http.admin("POST", "realms", rep)).hasStatus(201);
+    String name =
+        Fixtures.createRealm(http, prefix, Map.of("adminPermissionsEnabled", adminPermissions));
     Fixtures fixtures = new Fixtures(http, name);
     String policy = fixtures.createPolicy("all-power", List.of("openid", "*:**"), null, null);
     String caller = fixtures.createClient("caller", Fixtures.SECRET);
@@ -83,21 +77,7 @@ record ReachRealm(
   /** A user with a password; returns its id. */
   String user(String username) {
     return fixtures.createUser(
-        Map.of(
-            "username",
-            username,
-            "enabled",
-            true,
-            "email",
-            username + "@example.org",
-            "firstName",
-            "A",
-            "lastName",
-            "User",
-            "emailVerified",
-            true,
-            "credentials",
-            List.of(Map.of("type", "password", "value", username, "temporary", false))));
+        Fixtures.user(username, username, username + "@example.org", "A", "User"));
   }
 
   /** The user's token through the client (password grant, scope {@code openid}). */

@@ -6,13 +6,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.github.policyscopes.it.Fixtures;
-import io.github.policyscopes.it.KeycloakServerExtension;
+import io.github.policyscopes.it.OnSharedKeycloak;
 import io.github.policyscopes.it.Reply;
 import io.github.policyscopes.it.TestClient;
 import io.github.policyscopes.it.api.ConfigApi;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * invariant I11 of docs/contract.md, a refusal means nothing happened: a write sent with an {@code
@@ -20,22 +18,12 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * runs. For each kind of write (create a policy, update a client, delete a policy, rotate a secret)
  * the resource is unchanged afterwards and no admin event was recorded.
  */
-@ExtendWith(KeycloakServerExtension.class)
-class RefusalBeforeSideEffectIT {
+class RefusalBeforeSideEffectIT extends OnSharedKeycloak {
 
   /** config-admin has no web origins: any foreign origin is refused for it. */
   private static final String EVIL = "http://evil.example";
 
   private static TestClient client;
-  private static Fixtures fixtures;
-  private static ConfigApi api;
-
-  @BeforeAll
-  static void setUp(TestClient testClient) {
-    client = testClient;
-    fixtures = new Fixtures(testClient);
-    api = fixtures.api();
-  }
 
   private static void assertOriginRefused(Reply reply) {
     assertThat(reply)

@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.github.policyscopes.it.BrowserLogin;
 import io.github.policyscopes.it.Fixtures;
-import io.github.policyscopes.it.KeycloakServerExtension;
+import io.github.policyscopes.it.OnSharedKeycloak;
 import io.github.policyscopes.it.Reply;
 import io.github.policyscopes.it.TestClient;
 import java.net.URI;
@@ -19,7 +19,6 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * The outside review of issue 24's changes (every grant through one decision, parameterized scopes,
@@ -29,55 +28,25 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * access token, Keycloak's own representation at {@code /clients-registrations/default}) that
  * allows {@code phone} only, and a user with an email address.
  */
-@ExtendWith(KeycloakServerExtension.class)
-class RegistrationCeilingAttacksIT {
+class RegistrationCeilingAttacksIT extends OnSharedKeycloak {
 
   private static final String CEILING = "attack-ceiling";
   private static final String USER = "attack-user";
   private static final String PASSWORD = "attack-pass";
   private static final String EMAIL = "attack-user@example.invalid";
   private static final String REDIRECT = "http://localhost:1/cb";
-  private static final String POLICY_TYPE =
-      "org.keycloak.services.clientregistration.policy.ClientRegistrationPolicy";
 
-  private static TestClient http;
   private static String realm;
   private static String ceilingId;
   private static Fixtures admin;
 
   @BeforeAll
   static void realmWithACeiling(TestClient client) {
-    http = client;
-    realm = Fixtures.unique("attack24");
-    assertThat(client.admin("POST", "realms", Map.of("realm", realm, "enabled", true)))
-        .hasStatus(201);
-    String realmId = client.admin("GET", "realms/" + realm, null).json().get("id").asText();
+    realm = Fixtures.createRealm(client, "attack24", Map.of());
     admin = new Fixtures(client, realm);
-    admin.createUser(
-        Map.of(
-            "username",
-            USER,
-            "enabled",
-            true,
-            "email",
-            EMAIL,
-            "emailVerified",
-            true,
-            "firstName",
-            "Attack",
-            "lastName",
-            "User",
-            "credentials",
-            List.of(Map.of("type", "password", "value", PASSWORD, "temporary", false))));
+    admin.createUser(Fixtures.user(USER, PASSWORD, EMAIL, "Attack", "User"));
     ceilingId = admin.createPolicy(CEILING, List.of("phone"), null, null);
-    Map<String, Object> component = new LinkedHashMap<>();
-    component.put("name", "token policy ceiling");
-    component.put("providerId", "pbs-token-policy-ceiling");
-    component.put("providerType", POLICY_TYPE);
-    component.put("parentId", realmId);
-    component.put("subType", "authenticated");
-    component.put("config", Map.of("token-policy", List.of(CEILING)));
-    assertThat(client.admin("POST", "realms/" + realm + "/components", component)).hasStatus(201);
+    assertThat(admin.addCeiling("authenticated", CEILING)).hasStatus(201);
   }
 
   /**

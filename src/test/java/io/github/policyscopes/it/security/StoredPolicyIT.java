@@ -7,7 +7,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.github.policyscopes.it.Fixtures;
-import io.github.policyscopes.it.KeycloakServerExtension;
+import io.github.policyscopes.it.OnSharedKeycloak;
 import io.github.policyscopes.it.Reply;
 import io.github.policyscopes.it.TestClient;
 import io.github.policyscopes.it.api.ConfigApi;
@@ -17,29 +17,15 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.IntStream;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * What is stored is what was checked (I1), every policy mapper grants, denies fail closed (I10),
  * and the cost of a policy is bounded at write time (I6).
  */
-@ExtendWith(KeycloakServerExtension.class)
-class StoredPolicyIT {
+class StoredPolicyIT extends OnSharedKeycloak {
 
   private static final String POLICIES = "config/tokenPolicies";
-
-  private static Fixtures fixtures;
-  private static ConfigApi api;
-  private static TestClient http;
-
-  @BeforeAll
-  static void setUp(TestClient client) {
-    http = client;
-    fixtures = new Fixtures(client);
-    api = fixtures.api();
-  }
 
   // ---- I1: the multivalue separator never splits an entry ----
 
@@ -430,7 +416,6 @@ class StoredPolicyIT {
   }
 
   private static String idFrom(Reply created) {
-    String location = created.header("Location");
-    return location.substring(location.lastIndexOf('/') + 1);
+    return created.createdId();
   }
 }
