@@ -131,8 +131,7 @@ class OpenApiTest {
   void theInputsAreWhatTheServicesAccept() {
     assertThat(names(schema("TokenPolicyInput")))
         .isEqualTo(new TreeSet<>(TokenPolicyService.WRITABLE));
-    assertThat(names(schema("ClientInput")))
-        .isEqualTo(new TreeSet<>(ClientInput.WRITABLE));
+    assertThat(names(schema("ClientInput"))).isEqualTo(new TreeSet<>(ClientInput.WRITABLE));
     assertFields("ClientInput", ClientInput.Body.class, Map.of());
     assertThat(names(schema("EvaluateInput"))).isEqualTo(new TreeSet<>(ClientEvaluation.FIELDS));
     // what a view adds to its input is read-only, and ignored in a body
