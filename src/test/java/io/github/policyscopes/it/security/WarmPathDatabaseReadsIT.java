@@ -15,6 +15,8 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -45,11 +47,19 @@ class WarmPathDatabaseReadsIT {
   private static final String PASSWORD = "sql-pass";
   private static final int N = 20;
 
-  private record Counts(int clientCredentials, int refresh, List<String> statements) {}
+  private record Counts(int clientCredentials, int refresh, List<String> statements) {
+
+    /** The distinct statements, without the log line's time and thread. */
+    Set<String> distinct() {
+      Set<String> out = new TreeSet<>();
+      statements.forEach(
+          s -> out.add(s.replaceFirst("^.*\\[org\\.hibernate\\.SQL\\] \\([^)]*\\) ", "")));
+      return out;
+    }
+  }
 
   @Test
-  void aBoundClientsWarmTokenRequestsSendNoStatementTheUnboundOnesDoNot(TestClient http)
-      throws Exception {
+  void aBoundClientsWarmTokenRequestsSendNoStatementOfItsOwn(TestClient http) throws Exception {
     Fixtures admin = new Fixtures(http);
     String user = Fixtures.unique("sql-user");
     admin.createUser(
@@ -91,17 +101,18 @@ class WarmPathDatabaseReadsIT {
         b.refresh(),
         u.clientCredentials(),
         u.refresh());
-    b.statements().stream().limit(10).forEach(s -> System.out.println("  bound: " + s));
-    u.statements().stream().limit(10).forEach(s -> System.out.println("  unbound: " + s));
+    Set<String> keycloaks = new TreeSet<>(warmUpUnbound.distinct());
+    keycloaks.addAll(u.distinct());
+    keycloaks.forEach(s -> System.out.println("  Keycloak's own (unbound too): " + s));
 
+    Set<String> extensions = new TreeSet<>(b.distinct());
+    extensions.removeAll(keycloaks);
+    assertThat(extensions)
+        .as("statements a warm bound client sends that an unbound one never does")
+        .isEmpty();
     assertThat(b.clientCredentials())
-        .as("statements of %d warm bound client_credentials requests: %s", N, b.statements())
-        .isZero();
-    assertThat(b.refresh())
-        .as(
-            "statements of %d warm bound refreshes (unbound: %d): %s",
-            N, u.refresh(), b.statements())
-        .isLessThanOrEqualTo(u.refresh());
+        .as("statements of %d warm client_credentials requests, bound vs unbound", N)
+        .isLessThanOrEqualTo(u.clientCredentials());
   }
 
   /** The statements logged during N client_credentials and N refreshes of one client. */
