@@ -98,6 +98,10 @@ final class MapperClaims {
    * even the top-level claim is not known.
    */
   static ClaimPlan.@Nullable Path path(String claim) {
+    if (claim.indexOf('.') < 0 && claim.indexOf('\\') < 0) {
+      // one segment, as Keycloak's split leaves it (no regex for the common case: JFR showed it)
+      return claim.contains(PLACEHOLDER) ? null : ClaimPlan.Path.of(claim);
+    }
     List<String> segments = new ArrayList<>();
     for (String segment : JsonUtils.splitClaimPath(claim)) {
       if (segment.contains(PLACEHOLDER)) {

@@ -32,6 +32,8 @@ class MapperClaimsTest {
 
   @Test
   void claimNamesAreSplitAsKeycloakSplitsThem() {
+    assertThat(MapperClaims.path("email")).isEqualTo(ClaimPlan.Path.of("email"));
+    assertThat(MapperClaims.path("${client_id}")).isNull();
     assertThat(MapperClaims.path("a.b")).isEqualTo(ClaimPlan.Path.of("a", "b"));
     assertThat(MapperClaims.path("a\\.b")).isEqualTo(ClaimPlan.Path.of("a.b"));
     assertThat(MapperClaims.path("resource_access.${client_id}.roles"))
