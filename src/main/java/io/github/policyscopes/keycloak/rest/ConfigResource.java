@@ -61,7 +61,7 @@ public final class ConfigResource {
   // ---- the collections; each member is a sub-resource, as Keycloak's ClientResource ----
 
   @Path(ApiLayout.TOKEN_POLICIES)
-  public CollectionResource<TokenPolicyService.View, TokenPolicyService.Input> tokenPolicies() {
+  public CollectionResource<PolicyView, PolicyInput> tokenPolicies() {
     return new CollectionResource<>(
         this, TokenPolicyService.INSTANCE, session, MemberResource::new);
   }

@@ -119,8 +119,7 @@ public final class PolicyWarnings {
   public static List<String> forConsole(
       KeycloakSession session, RealmModel realm, ClientScopeModel scope, PolicyConfig config) {
     List<String> warnings = new ArrayList<>(of(config, 1, isRealmDefault(realm, scope.getId())));
-    PolicyIndex.Bindings bindings =
-        PolicyIndex.bindings(session, List.of(scope.getId())).get(scope.getId());
+    PolicyIndex.Bindings bindings = PolicyIndex.bindingsOf(session, scope.getId());
     String optional =
         optional(
             bindings.optional().stream().map(PolicyIndex.BoundClient::clientId).toList(),
