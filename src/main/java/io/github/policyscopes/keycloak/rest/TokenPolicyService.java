@@ -279,12 +279,11 @@ final class TokenPolicyService implements ResourceCollection<PolicyView, PolicyI
   /** The view of a policy scope as it is now in this transaction (a write's answer). */
   static PolicyView view(
       KeycloakSession session, RealmModel realm, ClientScopeModel scope, Permissions permissions) {
-    return PolicyView.of(
-        session,
-        realm,
-        PolicyCache.fresh(session, scope),
-        PolicyView.realmDefaults(realm),
-        permissions);
+    PolicyEntry entry = PolicyCache.fresh(session, scope);
+    if (entry == null) {
+      throw ApiError.notFound("no token policy " + scope.getId());
+    }
+    return PolicyView.of(session, realm, entry, PolicyView.realmDefaults(realm), permissions);
   }
 
   /**

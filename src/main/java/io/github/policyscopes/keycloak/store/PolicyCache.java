@@ -133,13 +133,12 @@ public final class PolicyCache {
     return found;
   }
 
-  /** The entry of one policy scope, read now (a write's view: never cached, never stale). */
-  public static PolicyEntry fresh(KeycloakSession session, ClientScopeModel scope) {
-    PolicyEntry entry = PolicyEntry.of(scope, PolicyIndex.bindingsOf(session, scope.getId()));
-    if (entry == null) {
-      throw new IllegalStateException("client scope " + scope.getId() + " is no token policy");
-    }
-    return entry;
+  /**
+   * The entry of one policy scope, read now (a write's view: never cached, never stale); null when
+   * the scope is no (longer a) policy.
+   */
+  public static @Nullable PolicyEntry fresh(KeycloakSession session, ClientScopeModel scope) {
+    return PolicyEntry.of(scope, PolicyIndex.bindingsOf(session, scope.getId()));
   }
 
   /** The value cached for the key under this generation, or null. */
