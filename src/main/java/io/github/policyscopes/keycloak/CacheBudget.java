@@ -18,8 +18,8 @@ public final class CacheBudget {
 
   private static final long MIB = 1024L * 1024L;
 
-  /** All caches of the extension together, estimated: 48 MiB per Keycloak node. */
-  public static final long TOTAL_BYTES = 48 * MIB;
+  /** All caches of the extension together, estimated: 64 MiB per Keycloak node. */
+  public static final long TOTAL_BYTES = 64 * MIB;
 
   /** The config API's compiled scope claims with their worth under current policies. */
   public static final long CALLER_SCOPES_BYTES = 24 * MIB;
@@ -32,10 +32,10 @@ public final class CacheBudget {
 
   /**
    * The config API's lists: each realm's policy index and its parsed policies with their bindings
-   * ({@code keycloak.store.PolicyCache}, docs/adr/0035): about 10,000 policies' index and a few
-   * thousand parsed policies.
+   * ({@code keycloak.store.PolicyCache}, docs/adr/0035): the index and the parsed policies of a
+   * realm of about 10,000 policies, so that no page of its list goes back to the model.
    */
-  public static final long POLICY_LISTS_BYTES = 16 * MIB;
+  public static final long POLICY_LISTS_BYTES = 32 * MIB;
 
   /**
    * What one cache entry costs beyond its key and value: Caffeine's node (key, value, weight,

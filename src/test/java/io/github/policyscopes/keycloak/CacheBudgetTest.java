@@ -17,7 +17,7 @@ class CacheBudgetTest {
                 + CacheBudget.POLICY_LINT_BYTES
                 + CacheBudget.POLICY_LISTS_BYTES)
         .isEqualTo(CacheBudget.TOTAL_BYTES)
-        .isEqualTo(48L * 1024 * 1024);
+        .isEqualTo(64L * 1024 * 1024);
   }
 
   @Test

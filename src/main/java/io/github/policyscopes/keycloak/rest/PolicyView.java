@@ -51,10 +51,10 @@ record PolicyView(
       PolicyEntry entry,
       Set<String> realmDefaults,
       Permissions permissions) {
-    List<String> warnings =
-        new ArrayList<>(
-            PolicyWarnings.of(
-                entry.config(), entry.mapperCount(), realmDefaults.contains(entry.id())));
+    List<String> warnings = new ArrayList<>(entry.contentWarnings());
+    if (realmDefaults.contains(entry.id())) {
+      warnings.add(PolicyWarnings.REALM_DEFAULT);
+    }
     PolicyIndex.Bindings bindings = entry.bindings();
     // Optional bindings: only the clients the caller may read are named, the others not counted
     List<String> optionalNamed = new ArrayList<>();
@@ -88,7 +88,7 @@ record PolicyView(
     return new PolicyView(
         entry.id(),
         entry.title(),
-        entry.config().allowedScopes().stream().sorted().toList(),
+        entry.allowedSorted(),
         entry.config().accessTokenLifetime(),
         entry.config().disallowedScopes().value(),
         bound.stream().map(BoundClient::id).toList(),

@@ -1,6 +1,7 @@
 package io.github.policyscopes.keycloak.store;
 
 import io.github.policyscopes.scope.Footprint;
+import java.util.List;
 import org.jspecify.annotations.Nullable;
 import org.keycloak.models.ClientScopeModel;
 
@@ -14,9 +15,18 @@ import org.keycloak.models.ClientScopeModel;
  * @param config the merged config of its policy mappers
  * @param mapperCount how many policy mappers the scope carries
  * @param bindings the clients that have it as a client scope
+ * @param allowedSorted the allowed entries, sorted (as a view shows them)
+ * @param contentWarnings the warnings of its content ({@link PolicyWarnings#of}, without the realm
+ *     default one, which depends on the realm)
  */
 public record PolicyEntry(
-    String id, String title, PolicyConfig config, long mapperCount, PolicyIndex.Bindings bindings) {
+    String id,
+    String title,
+    PolicyConfig config,
+    long mapperCount,
+    PolicyIndex.Bindings bindings,
+    List<String> allowedSorted,
+    List<String> contentWarnings) {
 
   /** The entry of a policy scope with its bindings; null when the scope is no policy. */
   public static @Nullable PolicyEntry of(ClientScopeModel scope, PolicyIndex.Bindings bindings) {
@@ -24,12 +34,15 @@ public record PolicyEntry(
     if (config == null) {
       return null;
     }
+    long mappers = PolicyStore.mapperCount(scope);
     return new PolicyEntry(
         scope.getId(),
         PolicyStore.titleOf(scope),
         config,
-        PolicyStore.mapperCount(scope),
-        bindings);
+        mappers,
+        bindings,
+        config.allowedScopes().stream().sorted().toList(),
+        List.copyOf(PolicyWarnings.of(config, mappers, false)));
   }
 
   /** A conservative estimate of the heap this entry retains ({@link Footprint}). */
@@ -37,6 +50,7 @@ public record PolicyEntry(
     long bytes = Footprint.object(5) + Footprint.string(id) + Footprint.string(title);
     bytes += Footprint.object(4) + Footprint.strings(config.allowedScopes());
     bytes += Footprint.list(config.problems().size()) + 512L * config.problems().size();
+    bytes += Footprint.list(allowedSorted.size()) + Footprint.strings(contentWarnings);
     return bytes + bindings.estimatedBytes();
   }
 }
