@@ -7,9 +7,8 @@ import io.github.policyscopes.keycloak.store.PolicyIndex;
 import io.github.policyscopes.keycloak.store.PolicyWarnings;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.HashSet;
 import java.util.List;
-import java.util.Set;
+import java.util.Map;
 import org.jspecify.annotations.Nullable;
 import org.keycloak.models.ClientModel;
 import org.keycloak.models.KeycloakSession;
@@ -36,24 +35,17 @@ record PolicyView(
   /** A bound client in a view: its API id and its clientId (what an operator recognises). */
   record BoundClient(String id, String clientId) {}
 
-  /** The ids of the policies that are realm default client scopes (default or optional). */
-  static Set<String> realmDefaults(RealmModel realm) {
-    Set<String> ids = new HashSet<>();
-    realm.getDefaultClientScopesStream(true).forEach(s -> ids.add(s.getId()));
-    realm.getDefaultClientScopesStream(false).forEach(s -> ids.add(s.getId()));
-    return ids;
-  }
-
   /** The view of one policy for this caller. */
   static PolicyView of(
       KeycloakSession session,
       RealmModel realm,
       PolicyEntry entry,
-      Set<String> realmDefaults,
+      Map<String, String> realmDefaults,
       Permissions permissions) {
     List<String> warnings = new ArrayList<>(entry.contentWarnings());
-    if (realmDefaults.contains(entry.id())) {
-      warnings.add(PolicyWarnings.REALM_DEFAULT);
+    String realmDefault = realmDefaults.get(entry.id());
+    if (realmDefault != null) {
+      warnings.add(realmDefault);
     }
     PolicyIndex.Bindings bindings = entry.bindings();
     // Optional bindings: only the clients the caller may read are named, the others not counted

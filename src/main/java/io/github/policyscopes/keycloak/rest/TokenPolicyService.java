@@ -18,7 +18,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Set;
 import java.util.UUID;
 import org.jspecify.annotations.Nullable;
 import org.keycloak.events.admin.OperationType;
@@ -77,7 +76,7 @@ final class TokenPolicyService implements ResourceCollection<PolicyView, PolicyI
   private static List<PolicyView> views(
       KeycloakSession session, RealmModel realm, Permissions permissions, List<String> ids) {
     Map<String, PolicyEntry> entries = PolicyCache.entries(session, realm, ids);
-    Set<String> realmDefaults = PolicyView.realmDefaults(realm);
+    Map<String, String> realmDefaults = PolicyWarnings.realmDefaults(realm);
     List<PolicyView> views = new ArrayList<>(ids.size());
     for (String id : ids) {
       PolicyEntry entry = entries.get(id);
@@ -96,7 +95,7 @@ final class TokenPolicyService implements ResourceCollection<PolicyView, PolicyI
     if (entry == null) {
       throw ApiError.notFound("no token policy " + id);
     }
-    return PolicyView.of(session, realm, entry, PolicyView.realmDefaults(realm), permissions);
+    return PolicyView.of(session, realm, entry, PolicyWarnings.realmDefaults(realm), permissions);
   }
 
   // ---- writes ----
@@ -128,7 +127,7 @@ final class TokenPolicyService implements ResourceCollection<PolicyView, PolicyI
             freeName(session, realm, input.title()),
             input.title(),
             input.config(),
-            PolicyWarnings.of(input.config(), 1, false));
+            PolicyWarnings.of(input.config(), 1));
     PolicyView view = view(session, realm, scope, permissions);
     AdminEvents.record(
         session,
@@ -160,7 +159,7 @@ final class TokenPolicyService implements ResourceCollection<PolicyView, PolicyI
         scope,
         input.title(),
         input.config(),
-        PolicyWarnings.forConsole(session, realm, scope, input.config()));
+        PolicyWarnings.forConsole(session, realm, scope, input.config(), 1));
     PolicyView view = view(session, realm, scope, permissions);
     AdminEvents.record(
         session,
@@ -287,7 +286,7 @@ final class TokenPolicyService implements ResourceCollection<PolicyView, PolicyI
     if (entry == null) {
       throw ApiError.notFound("no token policy " + scope.getId());
     }
-    return PolicyView.of(session, realm, entry, PolicyView.realmDefaults(realm), permissions);
+    return PolicyView.of(session, realm, entry, PolicyWarnings.realmDefaults(realm), permissions);
   }
 
   /**

@@ -42,7 +42,7 @@ public record PolicyEntry(
         mappers,
         bindings,
         config.allowedScopes().stream().sorted().toList(),
-        List.copyOf(PolicyWarnings.of(config, mappers, false)));
+        List.copyOf(PolicyWarnings.of(config, mappers)));
   }
 
   /** A conservative estimate of the heap this entry retains ({@link Footprint}). */

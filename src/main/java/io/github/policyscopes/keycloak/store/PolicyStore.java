@@ -206,6 +206,14 @@ public final class PolicyStore {
     return policyMappers(scope).count();
   }
 
+  /**
+   * How many policy mappers the client scope will carry once {@code saved} (a policy mapper being
+   * created or updated in the admin console) is saved: the others, and it.
+   */
+  public static long mapperCountAfterSaving(ClientScopeModel scope, ProtocolMapperModel saved) {
+    return policyMappers(scope).filter(m -> !m.getId().equals(saved.getId())).count() + 1;
+  }
+
   /** A policy scope's config: every policy mapper on it, merged. Null when it is no policy. */
   public static @Nullable PolicyConfig configOf(ClientScopeModel scope) {
     return policyMappers(scope)

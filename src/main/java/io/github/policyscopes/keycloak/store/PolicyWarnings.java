@@ -5,7 +5,9 @@ import io.github.policyscopes.keycloak.CacheBudget;
 import io.github.policyscopes.policy.PolicyLinter;
 import io.github.policyscopes.scope.Footprint;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.stream.Collectors;
 import org.jspecify.annotations.Nullable;
 import org.keycloak.models.ClientScopeModel;
@@ -37,10 +39,11 @@ public final class PolicyWarnings {
   private PolicyWarnings() {}
 
   /**
-   * The warnings of a policy's content and place: its entries (sorted), a broken stored form,
-   * several mappers, being a realm default client scope.
+   * The warnings of a policy's content: its entries (sorted), a broken stored form, several
+   * mappers. Its place in the realm ({@link #realmDefaults}) and its Optional bindings ({@link
+   * #optional}) are added by the caller, who knows them.
    */
-  public static List<String> of(PolicyConfig config, long mapperCount, boolean realmDefault) {
+  public static List<String> of(PolicyConfig config, long mapperCount) {
     List<String> allowed = config.allowedScopes().stream().sorted().toList();
     // a broken policy (an import past the limits, say) is not linted: its warning says it all
     List<String> warnings = new ArrayList<>(config.isValid() ? LINT.get(allowed) : List.of());
@@ -61,16 +64,30 @@ public final class PolicyWarnings {
               + " token policy mappers: all of them grant; saving the policy here merges them"
               + " into one.");
     }
-    if (realmDefault) {
-      warnings.add(REALM_DEFAULT);
-    }
     return warnings;
   }
 
-  /** The warning of a policy that is a realm default client scope (the last of {@link #of}). */
-  public static final String REALM_DEFAULT =
-      "This policy is a realm default client scope: every new client, however it is"
-          + " registered, gets it.";
+  /** The warning of a policy that is a realm default client scope of type Default. */
+  static final String REALM_DEFAULT =
+      "This policy is a realm default client scope (Default): every new client, however it is"
+          + " registered, is bound to it.";
+
+  /** The warning of a policy that is a realm default client scope of type Optional. */
+  static final String REALM_OPTIONAL =
+      "This policy is a realm default client scope of type Optional: every new client gets it"
+          + " as an Optional client scope, where it does nothing (it binds no client); make it"
+          + " Default on the clients it should bind.";
+
+  /**
+   * The policies (client scopes) that are realm default client scopes, each with its warning:
+   * Default ones bind every new client, Optional ones bind none.
+   */
+  public static Map<String, String> realmDefaults(RealmModel realm) {
+    Map<String, String> warnings = new HashMap<>();
+    realm.getDefaultClientScopesStream(false).forEach(s -> warnings.put(s.getId(), REALM_OPTIONAL));
+    realm.getDefaultClientScopesStream(true).forEach(s -> warnings.put(s.getId(), REALM_DEFAULT));
+    return warnings;
+  }
 
   /**
    * The warning for a policy some clients have as an Optional client scope, or null when none has.
@@ -109,19 +126,22 @@ public final class PolicyWarnings {
         + " (Clients → client → Client scopes).";
   }
 
-  /** Whether the client scope is a realm default client scope (default or optional). */
-  public static boolean isRealmDefault(RealmModel realm, String scopeId) {
-    return realm.getDefaultClientScopesStream(true).anyMatch(s -> s.getId().equals(scopeId))
-        || realm.getDefaultClientScopesStream(false).anyMatch(s -> s.getId().equals(scopeId));
-  }
-
   /**
    * The warnings the admin console shows on the policy's mapper page, as of this save: the scope's
-   * content as {@code config} (the mapper being saved), every client named.
+   * content as {@code config} (the mapper being saved), {@code mapperCount} policy mappers on it
+   * after the save, every client named.
    */
   public static List<String> forConsole(
-      KeycloakSession session, RealmModel realm, ClientScopeModel scope, PolicyConfig config) {
-    List<String> warnings = new ArrayList<>(of(config, 1, isRealmDefault(realm, scope.getId())));
+      KeycloakSession session,
+      RealmModel realm,
+      ClientScopeModel scope,
+      PolicyConfig config,
+      long mapperCount) {
+    List<String> warnings = new ArrayList<>(of(config, mapperCount));
+    String realmDefault = realmDefaults(realm).get(scope.getId());
+    if (realmDefault != null) {
+      warnings.add(realmDefault);
+    }
     PolicyIndex.Bindings bindings = PolicyIndex.bindingsOf(session, scope.getId());
     String optional =
         optional(

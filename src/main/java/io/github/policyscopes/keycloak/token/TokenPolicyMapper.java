@@ -21,9 +21,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
-import java.util.stream.Collectors;
 import org.jspecify.annotations.Nullable;
 import org.keycloak.OAuth2Constants;
 import org.keycloak.OAuthErrorException;
@@ -127,41 +124,19 @@ public final class TokenPolicyMapper extends AbstractOIDCProtocolMapper
               "allowedScopes", "config grants are for confidential clients only, not public ones"));
     }
     if (!errors.isEmpty()) {
-      String message =
-          errors.stream()
-              .map(e -> consoleField(e.field()) + ": " + e.message())
-              .collect(Collectors.joining("; "));
-      // The console shows the exception message ("error") in the alert's title and the key's text,
-      // "Invalid token policy: {0}" with the message, as its description ("error_description").
-      // Were the key ever missing, Keycloak would use the message itself as a MessageFormat
-      // pattern: quote what MessageFormat would read, so that a scope with ' or { is no 500.
-      String formatSafe = message.replace("'", "''").replace("{", "'{'").replace("}", "'}'");
-      throw new ProtocolMapperConfigException(INVALID_POLICY_KEY, formatSafe, message);
+      throw ConsoleErrors.invalidPolicy(errors);
     }
     // the console cannot show a warning on save, nor compute one on its page: the warnings as of
     // this save go into the mapper's own config, which its page shows (docs/adr/0032)
     List<String> warnings =
         container instanceof ClientScopeModel scope
-            ? PolicyWarnings.forConsole(session, realm, scope, config)
-            : PolicyWarnings.of(config, 1, false);
+            ? PolicyWarnings.forConsole(
+                session, realm, scope, config, PolicyStore.mapperCountAfterSaving(scope, mapper))
+            : PolicyWarnings.of(config, 1);
     Map<String, String> stored =
         mapper.getConfig() == null ? new HashMap<>() : new HashMap<>(mapper.getConfig());
     stored.put(PolicyConfig.WARNINGS, PolicyConfig.warningsText(warnings));
     mapper.setConfig(stored);
-  }
-
-  private static final Pattern ENTRY = Pattern.compile("allowedScopes\\[(\\d{1,9})]");
-
-  /**
-   * A field as the console names it, counting entries from one as the console shows them: {@code
-   * allowedScopes[0]} is "Allowed scopes, entry 1". (The config API's JSON errors keep the JSON
-   * index.)
-   */
-  static String consoleField(String field) {
-    Matcher entry = ENTRY.matcher(field);
-    return entry.matches()
-        ? "Allowed scopes, entry " + (Long.parseLong(entry.group(1)) + 1)
-        : field;
   }
 
   /**

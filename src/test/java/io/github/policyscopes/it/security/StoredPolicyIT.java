@@ -53,6 +53,34 @@ class StoredPolicyIT extends OnSharedKeycloak {
         .containsExactly("openid");
   }
 
+  /**
+   * A policy that is a realm default client scope is warned about as what it does: a Default one
+   * binds every new client, an Optional one binds none (it sat under the Default wording before).
+   */
+  @Test
+  void aRealmDefaultPolicyIsWarnedAsWhatItDoes() {
+    String token = fixtures.allPowerToken();
+    String policy = fixtures.policy("realm-default", "openid");
+    String path = POLICIES + "/" + policy;
+    try {
+      assertThat(http.admin("PUT", "realms/demo/default-optional-client-scopes/" + policy, null))
+          .hasStatus(204);
+      assertThat(ConfigApi.strings(api.get(token, path).json(), "warnings"))
+          .anySatisfy(w -> assertThat(w).contains("of type Optional").contains("binds no client"))
+          .noneSatisfy(w -> assertThat(w).contains("is bound to it"));
+      assertThat(http.admin("DELETE", "realms/demo/default-optional-client-scopes/" + policy, null))
+          .hasStatus(204);
+      assertThat(http.admin("PUT", "realms/demo/default-default-client-scopes/" + policy, null))
+          .hasStatus(204);
+      assertThat(ConfigApi.strings(api.get(token, path).json(), "warnings"))
+          .anySatisfy(w -> assertThat(w).contains("(Default)").contains("is bound to it"))
+          .noneSatisfy(w -> assertThat(w).contains("of type Optional"));
+    } finally {
+      http.admin("DELETE", "realms/demo/default-default-client-scopes/" + policy, null);
+      http.admin("DELETE", "realms/demo/default-optional-client-scopes/" + policy, null);
+    }
+  }
+
   // ---- every policy mapper grants: scope form and per-client form ----
 
   @Test
@@ -67,7 +95,19 @@ class StoredPolicyIT extends OnSharedKeycloak {
 
     JsonNode view = api.get(fixtures.allPowerToken(), POLICIES + "/" + policy).json();
     assertThat(ConfigApi.strings(view, "allowedScopes")).contains("openid", "*:**");
-    assertThat(view.get("warnings").toString()).contains("mappers");
+    assertThat(view.get("warnings").toString()).contains("carries 2 token policy mappers");
+    // the console's page of the mapper just saved says the same, as of its save
+    JsonNode saved = null;
+    for (JsonNode m :
+        http.admin("GET", "realms/demo/client-scopes/" + policy + "/protocol-mappers/models", null)
+            .json()) {
+      if (m.path("name").asText().equals("second token policy")) {
+        saved = m;
+      }
+    }
+    assertThat(saved).isNotNull();
+    assertThat(saved.path("config").path("warnings").asText())
+        .contains("carries 2 token policy mappers");
 
     // a caller who can read policies but hand out client powers only may not bind it
     Fixtures.Bound clientsOnly =

@@ -20,6 +20,6 @@ class ConsoleFieldTest {
         "allowedScopes[1]x  | allowedScopes[1]x",
       })
   void entriesCountFromOne(String field, String shown) {
-    assertThat(TokenPolicyMapper.consoleField(field)).isEqualTo(shown);
+    assertThat(ConsoleErrors.consoleField(field)).isEqualTo(shown);
   }
 }
