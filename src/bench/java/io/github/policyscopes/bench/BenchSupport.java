@@ -300,4 +300,27 @@ final class BenchSupport {
   static String fmt(double value) {
     return String.format(Locale.ROOT, "%.3f", value);
   }
+
+  /** A benchmark's body. */
+  interface Body {
+    void run() throws Exception;
+  }
+
+  /**
+   * Runs a benchmark's body and ends the JVM with its outcome, as JMH's runner does: {@code exec}
+   * waits for the JVM, and a thread left behind by a library (an HTTP client's, a process reaper's)
+   * must not keep a finished run waiting. A failure exits non-zero, so the build fails.
+   */
+  @SuppressWarnings("SystemExitOutsideMain")
+  static void exitWhenDone(Body body) {
+    int status = 0;
+    try {
+      body.run();
+    } catch (Exception | Error e) {
+      e.printStackTrace();
+      status = 1;
+    }
+    System.out.flush();
+    System.exit(status);
+  }
 }

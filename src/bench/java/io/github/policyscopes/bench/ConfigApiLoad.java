@@ -87,7 +87,12 @@ public final class ConfigApiLoad {
     this.config = http.clientTokens(REALM, "config-admin", "config-admin-secret", "*:**");
   }
 
-  public static void main(String[] args) throws Exception {
+  /** Runs the benchmark, then ends the JVM (see {@link BenchSupport#exitWhenDone}). */
+  public static void main(String[] args) {
+    BenchSupport.exitWhenDone(() -> measure());
+  }
+
+  private static void measure() throws Exception {
     Path realms = OUT_DIR.resolve("load-realms");
     writeRealm(realms);
     Path imports = Path.of(BenchSupport.required("keycloak.home"), "data", "import");

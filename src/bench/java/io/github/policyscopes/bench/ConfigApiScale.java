@@ -112,7 +112,12 @@ public final class ConfigApiScale {
     }
   }
 
-  public static void main(String[] args) throws Exception {
+  /** Runs the benchmark, then ends the JVM (see {@link BenchSupport#exitWhenDone}). */
+  public static void main(String[] args) {
+    BenchSupport.exitWhenDone(() -> measure());
+  }
+
+  private static void measure() throws Exception {
     long started = System.nanoTime();
     Path realms = OUT_DIR.resolve("realms");
     writeRealms(realms);

@@ -76,7 +76,12 @@ public final class IssuanceThroughput {
         URI.create(server.baseUrl() + "/realms/demo/protocol/openid-connect/token");
   }
 
-  public static void main(String[] args) throws Exception {
+  /** Runs the benchmark, then ends the JVM (see {@link BenchSupport#exitWhenDone}). */
+  public static void main(String[] args) {
+    BenchSupport.exitWhenDone(() -> measure());
+  }
+
+  private static void measure() throws Exception {
     if (PAIRS < 6) {
       throw new IllegalArgumentException("-Dbench.pairs must be at least 6");
     }
