@@ -231,9 +231,8 @@ public final class Fixtures {
    */
   public void addAudience(String clientUuid, String audience) {
     Reply mapper =
-        client.admin(
-            "POST",
-            "realms/" + realm + "/clients/" + clientUuid + "/protocol-mappers/models",
+        addClientMapper(
+            clientUuid,
             Map.of(
                 "name",
                 "audience " + audience,
@@ -249,6 +248,23 @@ public final class Fixtures {
     if (mapper.status() != 201) {
       throw new IllegalStateException("audience mapper: " + mapper);
     }
+  }
+
+  /** Adds a protocol mapper to the client; Keycloak's answer, to check. */
+  public Reply addClientMapper(String clientUuid, Object mapper) {
+    return client.admin(
+        "POST", "realms/" + realm + "/clients/" + clientUuid + "/protocol-mappers/models", mapper);
+  }
+
+  /** A one-use initial access token of the realm, for a dynamic client registration. */
+  public String initialAccessToken() {
+    Reply iat =
+        client.admin(
+            "POST",
+            "realms/" + realm + "/clients-initial-access",
+            Map.of("expiration", 600, "count", 1));
+    assertThat(iat).hasStatus(201);
+    return iat.json().get("token").asText();
   }
 
   public void bind(String clientUuid, String policyId) {

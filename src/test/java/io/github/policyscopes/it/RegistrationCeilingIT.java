@@ -136,14 +136,7 @@ class RegistrationCeilingIT extends OnSharedKeycloak {
     String clientId = created.json().get("clientId").asText();
     assertThat(created.json().get("defaultClientScopes").toString()).contains(CEILING);
     assertThat(defaultScopes(client, clientId)).contains(CEILING, "email").doesNotContain(WIDE);
-    Reply token =
-        client.token(
-            realm,
-            TestClient.form(
-                "grant_type", "client_credentials",
-                "client_id", clientId,
-                "client_secret", "s3cret",
-                "scope", "phone"));
+    Reply token = client.clientCredentials(realm, clientId, "s3cret", "phone");
     assertThat(token).hasStatus(200);
     assertThat(token.json().get("scope").asText().split(" "))
         .containsExactlyInAnyOrder("email", "phone");
@@ -333,17 +326,11 @@ class RegistrationCeilingIT extends OnSharedKeycloak {
 
   /** An authenticated registration (an initial access token) of Keycloak's own representation. */
   private static Reply registerDefault(TestClient client, Map<String, Object> rep) {
-    Reply iat =
-        client.admin(
-            "POST",
-            "realms/" + realm + "/clients-initial-access",
-            Map.of("expiration", 600, "count", 1));
-    assertThat(iat).hasStatus(201);
     return registrationRequest(
         client,
         "POST",
         client.realmUrl(realm) + "/clients-registrations/default",
-        iat.json().get("token").asText(),
+        admin.initialAccessToken(),
         rep);
   }
 

@@ -57,8 +57,13 @@ public final class TestClient {
   }
 
   public Reply clientCredentials(String clientId, String secret, String scope) {
+    return clientCredentials(REALM, clientId, secret, scope);
+  }
+
+  /** A {@code client_credentials} request to {@code realm}'s token endpoint. */
+  public Reply clientCredentials(String realm, String clientId, String secret, String scope) {
     return token(
-        REALM,
+        realm,
         form(
             "grant_type", "client_credentials",
             "client_id", clientId,

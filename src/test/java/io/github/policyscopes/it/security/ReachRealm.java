@@ -29,14 +29,7 @@ record ReachRealm(
     String policy = fixtures.createPolicy("all-power", List.of("openid", "*:**"), null, null);
     String caller = fixtures.createClient("caller", Fixtures.SECRET);
     fixtures.bind(caller, policy);
-    Reply issued =
-        http.token(
-            name,
-            TestClient.form(
-                "grant_type", "client_credentials",
-                "client_id", "caller",
-                "client_secret", Fixtures.SECRET,
-                "scope", "*:**"));
+    Reply issued = http.clientCredentials(name, "caller", Fixtures.SECRET, "*:**");
     assertThat(issued).hasStatus(200);
     String realmManagement = fixtures.internalId("realm-management");
     Reply role =
@@ -51,6 +44,15 @@ record ReachRealm(
     Reply reply = http.admin(method, "realms/" + name + "/" + path, body);
     assertThat(reply).as(method + " " + path).hasStatus(expected);
     return reply.body() == null || reply.body().isBlank() ? null : reply.json();
+  }
+
+  /** Gives the user realm-management's view-users role. */
+  void grantViewUsers(String userId) {
+    admin(
+        "POST",
+        "users/" + userId + "/role-mappings/clients/" + viewUsers.get("containerId").asText(),
+        List.of(viewUsers),
+        204);
   }
 
   /** A confidential client handed over to the config API, from these representation fields. */

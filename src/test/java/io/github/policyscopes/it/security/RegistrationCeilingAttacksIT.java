@@ -228,15 +228,9 @@ class RegistrationCeilingAttacksIT extends OnSharedKeycloak {
 
   /** An authenticated registration (an initial access token) of Keycloak's own representation. */
   private static Reply register(Map<String, Object> rep) {
-    Reply iat =
-        http.admin(
-            "POST",
-            "realms/" + realm + "/clients-initial-access",
-            Map.of("expiration", 600, "count", 1));
-    assertThat(iat).hasStatus(201);
     return http.send(
         HttpRequest.newBuilder(URI.create(http.realmUrl(realm) + "/clients-registrations/default"))
-            .header("Authorization", "Bearer " + iat.json().get("token").asText())
+            .header("Authorization", "Bearer " + admin.initialAccessToken())
             .header("Content-Type", "application/json")
             .POST(HttpRequest.BodyPublishers.ofString(TestClient.toJson(rep))));
   }
