@@ -57,13 +57,12 @@ public final class Flows {
       return new Ciba(authentication, request, approved);
     }
     Reply token =
-        http.token(
-            client.realm(),
-            TestClient.form(
-                "grant_type", "urn:openid:params:grant-type:ciba",
-                "client_id", client.clientId(),
-                "client_secret", client.secret(),
-                "auth_req_id", authentication.json().get("auth_req_id").asText()));
+        tokenRequest(
+            http,
+            client,
+            "urn:openid:params:grant-type:ciba",
+            "auth_req_id",
+            authentication.json().get("auth_req_id").asText());
     return new Ciba(authentication, request, token);
   }
 
@@ -103,13 +102,28 @@ public final class Flows {
       return new Device(authorization, approved);
     }
     Reply token =
-        http.token(
-            client.realm(),
-            TestClient.form(
-                "grant_type", "urn:ietf:params:oauth:grant-type:device_code",
-                "client_id", client.clientId(),
-                "client_secret", client.secret(),
-                "device_code", codes.get("device_code").asText()));
+        tokenRequest(
+            http,
+            client,
+            "urn:ietf:params:oauth:grant-type:device_code",
+            "device_code",
+            codes.get("device_code").asText());
     return new Device(authorization, token);
+  }
+
+  /** The confidential client's token request of {@code grantType}, with its one parameter. */
+  private static Reply tokenRequest(
+      TestClient http, Client client, String grantType, String name, String value) {
+    return http.token(
+        client.realm(),
+        TestClient.form(
+            "grant_type",
+            grantType,
+            "client_id",
+            client.clientId(),
+            "client_secret",
+            client.secret(),
+            name,
+            value));
   }
 }
