@@ -74,15 +74,8 @@ class RegistrationCeilingAttacksIT extends OnSharedKeycloak {
     String clientId = Fixtures.unique("mapper-agent");
     Reply registered =
         register(
-            Map.of(
-                "clientId",
-                clientId,
-                "secret",
-                "s3cret",
-                "directAccessGrantsEnabled",
-                true,
-                "protocolMappers",
-                List.of(mapper)));
+            registrant(
+                clientId, "directAccessGrantsEnabled", true, "protocolMappers", List.of(mapper)));
     assertThat(registered)
         .as("a registrant's own protocol mapper would carry claims past the ceiling: refused")
         .hasStatus(403)
@@ -100,11 +93,8 @@ class RegistrationCeilingAttacksIT extends OnSharedKeycloak {
     String pairwiseId = Fixtures.unique("pairwise-agent");
     assertThat(
             register(
-                Map.of(
-                    "clientId",
+                registrant(
                     pairwiseId,
-                    "secret",
-                    "s3cret",
                     "directAccessGrantsEnabled",
                     true,
                     "redirectUris",
@@ -125,11 +115,8 @@ class RegistrationCeilingAttacksIT extends OnSharedKeycloak {
     String clientId = Fixtures.unique("implicit-agent");
     Reply registered =
         register(
-            Map.of(
-                "clientId",
+            registrant(
                 clientId,
-                "secret",
-                "s3cret",
                 "standardFlowEnabled",
                 true,
                 "implicitFlowEnabled",
@@ -208,15 +195,7 @@ class RegistrationCeilingAttacksIT extends OnSharedKeycloak {
   void aRegistrantCannotSetTheExtensionsAttributes() {
     for (String attribute : List.of("pbs.managed", "pbs.registration.ceiling")) {
       String clientId = Fixtures.unique("marker-agent");
-      Reply registered =
-          register(
-              Map.of(
-                  "clientId",
-                  clientId,
-                  "secret",
-                  "s3cret",
-                  "attributes",
-                  Map.of(attribute, "true")));
+      Reply registered = register(registrant(clientId, "attributes", Map.of(attribute, "true")));
       assertThat(registered).as(attribute).hasStatus(403).hasError("insufficient_scope");
       assertThat(registered.json().path("error_description").asText())
           .contains("cannot set the attribute " + attribute);
@@ -225,6 +204,17 @@ class RegistrationCeilingAttacksIT extends OnSharedKeycloak {
   }
 
   // ---- helpers ----
+
+  /** A registrant's representation: its clientId, its secret and {@code more} (name, value, …). */
+  private static Map<String, Object> registrant(String clientId, Object... more) {
+    Map<String, Object> rep = new LinkedHashMap<>();
+    rep.put("clientId", clientId);
+    rep.put("secret", "s3cret");
+    for (int i = 0; i + 1 < more.length; i += 2) {
+      rep.put((String) more[i], more[i + 1]);
+    }
+    return rep;
+  }
 
   /** An authenticated registration (an initial access token) of Keycloak's own representation. */
   private static Reply register(Map<String, Object> rep) {
