@@ -76,13 +76,11 @@ class RegistrationCeilingAttacksIT extends OnSharedKeycloak {
         register(
             registrant(
                 clientId, "directAccessGrantsEnabled", true, "protocolMappers", List.of(mapper)));
-    assertThat(registered)
-        .as("a registrant's own protocol mapper would carry claims past the ceiling: refused")
-        .hasStatus(403)
-        .hasError("insufficient_scope");
-    assertThat(registered.json().path("error_description").asText())
-        .contains("brings no protocol mapper of its own");
-    assertThat(admin.keycloakHasClient(clientId)).isFalse();
+    assertRefused(
+        registered,
+        clientId,
+        "a registrant's own protocol mapper would carry claims past the ceiling: refused",
+        "brings no protocol mapper of its own");
 
     // a pairwise subject (changes sub only) is still welcome
     Map<String, Object> pairwise = new LinkedHashMap<>();
@@ -178,13 +176,11 @@ class RegistrationCeilingAttacksIT extends OnSharedKeycloak {
                 List.of(REDIRECT),
                 "attributes",
                 Map.of("saml_assertion_consumer_url_post", REDIRECT)));
-    assertThat(registered)
-        .as("a SAML client cannot be bound to an OpenID Connect policy: refused")
-        .hasStatus(403)
-        .hasError("insufficient_scope");
-    assertThat(registered.json().path("error_description").asText())
-        .contains("only OpenID Connect clients");
-    assertThat(admin.keycloakHasClient(clientId)).isFalse();
+    assertRefused(
+        registered,
+        clientId,
+        "a SAML client cannot be bound to an OpenID Connect policy: refused",
+        "only OpenID Connect clients");
   }
 
   /**
@@ -196,14 +192,18 @@ class RegistrationCeilingAttacksIT extends OnSharedKeycloak {
     for (String attribute : List.of("pbs.managed", "pbs.registration.ceiling")) {
       String clientId = Fixtures.unique("marker-agent");
       Reply registered = register(registrant(clientId, "attributes", Map.of(attribute, "true")));
-      assertThat(registered).as(attribute).hasStatus(403).hasError("insufficient_scope");
-      assertThat(registered.json().path("error_description").asText())
-          .contains("cannot set the attribute " + attribute);
-      assertThat(admin.keycloakHasClient(clientId)).isFalse();
+      assertRefused(registered, clientId, attribute, "cannot set the attribute " + attribute);
     }
   }
 
   // ---- helpers ----
+
+  /** The ceiling refused the registration ({@code why}) saying {@code said}: no client was made. */
+  private static void assertRefused(Reply registered, String clientId, String why, String said) {
+    assertThat(registered).as(why).hasStatus(403).hasError("insufficient_scope");
+    assertThat(registered.json().path("error_description").asText()).as(why).contains(said);
+    assertThat(admin.keycloakHasClient(clientId)).as(why).isFalse();
+  }
 
   /** A registrant's representation: its clientId, its secret and {@code more} (name, value, …). */
   private static Map<String, Object> registrant(String clientId, Object... more) {
