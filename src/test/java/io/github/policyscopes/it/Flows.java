@@ -15,7 +15,13 @@ public final class Flows {
   private Flows() {}
 
   /** A client of the realm and its secret. */
-  public record Client(String realm, String clientId, String secret) {}
+  public record Client(String realm, String clientId, String secret) {
+
+    /** This client's token request of {@code grantType} ({@link TestClient#grant}). */
+    Reply grant(TestClient http, String grantType, String... more) {
+      return http.grant(realm, grantType, clientId, secret, more);
+    }
+  }
 
   /**
    * A CIBA run: the backchannel authentication answer, what Keycloak sent the user's device (null
@@ -57,9 +63,8 @@ public final class Flows {
       return new Ciba(authentication, request, approved);
     }
     Reply token =
-        tokenRequest(
+        client.grant(
             http,
-            client,
             "urn:openid:params:grant-type:ciba",
             "auth_req_id",
             authentication.json().get("auth_req_id").asText());
@@ -102,28 +107,11 @@ public final class Flows {
       return new Device(authorization, approved);
     }
     Reply token =
-        tokenRequest(
+        client.grant(
             http,
-            client,
             "urn:ietf:params:oauth:grant-type:device_code",
             "device_code",
             codes.get("device_code").asText());
     return new Device(authorization, token);
-  }
-
-  /** The confidential client's token request of {@code grantType}, with its one parameter. */
-  private static Reply tokenRequest(
-      TestClient http, Client client, String grantType, String name, String value) {
-    return http.token(
-        client.realm(),
-        TestClient.form(
-            "grant_type",
-            grantType,
-            "client_id",
-            client.clientId(),
-            "client_secret",
-            client.secret(),
-            name,
-            value));
   }
 }
