@@ -379,6 +379,35 @@ public final class Fixtures {
     return realm().clients().get(clientUuid).getSecret().getValue();
   }
 
+  /** {@code rep} with {@code more} ({@code name, value, …}) put into it. */
+  public static Map<String, Object> with(Map<String, Object> rep, Object... more) {
+    for (int i = 0; i + 1 < more.length; i += 2) {
+      rep.put((String) more[i], more[i + 1]);
+    }
+    return rep;
+  }
+
+  /**
+   * A confidential client users sign in through: its service account, the password grant and the
+   * code flow back to {@code redirectUri}; then {@code more} (name, value…).
+   */
+  public static Map<String, Object> signInClient(
+      String clientId, String secret, String redirectUri, Object... more) {
+    Map<String, Object> client =
+        confidentialClient(
+            clientId,
+            secret,
+            "serviceAccountsEnabled",
+            true,
+            "directAccessGrantsEnabled",
+            true,
+            "standardFlowEnabled",
+            true,
+            "redirectUris",
+            List.of(redirectUri));
+    return with(client, more);
+  }
+
   /**
    * A confidential client's representation, enabled, with this secret, and {@code more} keys and
    * values (Keycloak's client representation fields).
@@ -390,10 +419,7 @@ public final class Fixtures {
     client.put("enabled", true);
     client.put("publicClient", false);
     client.put("secret", secret);
-    for (int i = 0; i + 1 < more.length; i += 2) {
-      client.put((String) more[i], more[i + 1]);
-    }
-    return client;
+    return with(client, more);
   }
 
   /** Creates a client through admin REST from a full representation; returns its internal id. */

@@ -56,17 +56,10 @@ class ClaimsFollowScopesIT extends OnSharedKeycloak {
     String clientId = Fixtures.unique("claims-client");
     String uuid =
         admin.createClientRepresentation(
-            Fixtures.confidentialClient(
+            Fixtures.signInClient(
                 clientId,
                 SECRET,
-                "serviceAccountsEnabled",
-                true,
-                "directAccessGrantsEnabled",
-                true,
-                "standardFlowEnabled",
-                true,
-                "redirectUris",
-                List.of(REDIRECT),
+                REDIRECT,
                 "attributes",
                 Map.of("standard.token.exchange.enabled", "true")));
     String policy = admin.createPolicy(Fixtures.unique("claims"), allowed, null, null);

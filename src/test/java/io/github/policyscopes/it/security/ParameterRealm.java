@@ -133,19 +133,7 @@ final class ParameterRealm {
     String clientId = Fixtures.unique("orgs-client");
     String uuid =
         admin.createClientRepresentation(
-            Fixtures.confidentialClient(
-                clientId,
-                Fixtures.SECRET,
-                "serviceAccountsEnabled",
-                true,
-                "directAccessGrantsEnabled",
-                true,
-                "standardFlowEnabled",
-                true,
-                "redirectUris",
-                List.of(REDIRECT),
-                "fullScopeAllowed",
-                false));
+            Fixtures.signInClient(clientId, Fixtures.SECRET, REDIRECT, "fullScopeAllowed", false));
     assertThat(
             http.admin(
                 "PUT",

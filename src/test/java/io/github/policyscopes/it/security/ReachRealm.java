@@ -9,7 +9,6 @@ import io.github.policyscopes.it.Reply;
 import io.github.policyscopes.it.TestClient;
 import java.net.URI;
 import java.net.http.HttpRequest;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -57,15 +56,18 @@ record ReachRealm(
 
   /** A confidential client handed over to the config API, from these representation fields. */
   String managedClient(String prefix, Map<String, Object> fields) {
-    Map<String, Object> rep = new HashMap<>();
-    rep.put("clientId", Fixtures.unique(prefix));
-    rep.put("enabled", true);
-    rep.put("publicClient", false);
-    rep.put("secret", Fixtures.SECRET);
-    rep.put("serviceAccountsEnabled", true);
-    rep.put("standardFlowEnabled", false);
-    rep.put("directAccessGrantsEnabled", false);
-    rep.put("fullScopeAllowed", false);
+    Map<String, Object> rep =
+        Fixtures.confidentialClient(
+            Fixtures.unique(prefix),
+            Fixtures.SECRET,
+            "serviceAccountsEnabled",
+            true,
+            "standardFlowEnabled",
+            false,
+            "directAccessGrantsEnabled",
+            false,
+            "fullScopeAllowed",
+            false);
     rep.putAll(fields);
     String uuid = fixtures.createClientRepresentation(rep);
     fixtures.handOver(uuid);

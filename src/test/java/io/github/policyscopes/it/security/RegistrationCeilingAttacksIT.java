@@ -210,10 +210,7 @@ class RegistrationCeilingAttacksIT extends OnSharedKeycloak {
     Map<String, Object> rep = new LinkedHashMap<>();
     rep.put("clientId", clientId);
     rep.put("secret", "s3cret");
-    for (int i = 0; i + 1 < more.length; i += 2) {
-      rep.put((String) more[i], more[i + 1]);
-    }
-    return rep;
+    return Fixtures.with(rep, more);
   }
 
   /** An authenticated registration (an initial access token) of Keycloak's own representation. */
