@@ -495,6 +495,12 @@ public final class ConfigApiScale {
           "ours_list_page1000",
           1,
           () -> timedGet(policies + "?first=0&max=" + PAGE_CAP, tokens));
+      int last = (pages - 1) * PAGE_CAP;
+      measure(
+          n,
+          "ours_list_page1000_deep",
+          1,
+          () -> timedGet(policies + "?first=" + last + "&max=" + PAGE_CAP, tokens));
     }
     measure(n, "keycloak_client_scopes", 1, () -> timedGet(adminPath(n) + "client-scopes", admin));
     measure(n, "ours_page20_first", 1, () -> timedGet(policies + "?first=0&max=20", tokens));
@@ -712,6 +718,27 @@ public final class ConfigApiScale {
         small,
         p50(find(large, "ours_page20_first")) / p50(find(small, "ours_page20_first")),
         p50(find(large, "ours_page20_middle")) / p50(find(small, "ours_page20_middle")));
+    int largest = SIZES.stream().filter(n -> n > PAGE_CAP).reduce((a, b) -> b).orElse(large);
+    int thousand = SIZES.contains(1000) ? 1000 : large;
+    System.out.println(
+        "=== The three targets (issue 21 item 2), each against its anchor of this run ===");
+    System.out.printf(
+        Locale.ROOT,
+        "  list of %d / Keycloak client-scopes of the same realm (p50): %.2fx   (target <= 1.0)%n",
+        thousand,
+        p50(find(thousand, "ours_list_all")) / p50(find(thousand, "keycloak_client_scopes")));
+    System.out.printf(
+        Locale.ROOT,
+        "  page of 20 at N=%d / at N=%d (p50): first %.2fx, middle %.2fx   (target <= 1.3)%n",
+        large,
+        small,
+        p50(find(large, "ours_page20_first")) / p50(find(small, "ours_page20_first")),
+        p50(find(large, "ours_page20_middle")) / p50(find(small, "ours_page20_middle")));
+    System.out.printf(
+        Locale.ROOT,
+        "  deep page of 1000 / first page of 1000 at N=%d (p50): %.2fx   (target: about 1)%n",
+        largest,
+        p50(find(largest, "ours_list_page1000_deep")) / p50(find(largest, "ours_list_page1000")));
     System.out.printf(
         "(the config API caps max at %d: above that, 'list all' is consecutive pages of %d timed"
             + " together)%n",

@@ -23,7 +23,9 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * client_credentials throughput of a policy-bound client against an unbound client on one real
- * server (issue 11 item 3), fairly:
+ * server (issue 11 item 3), then the same for a refresh_token grant (issue 21: two clients with
+ * client_credentials refresh tokens, the bound one's policy dropping the default scopes profile and
+ * email), fairly, each:
  *
  * <ol>
  *   <li>warm-up until the throughput stops climbing: rounds of {@code -Dbench.warmup.round} s (half
@@ -128,7 +130,18 @@ public final class IssuanceThroughput {
         ROUND_S);
 
     warmUp(bound, unbound);
-    abba(bound, unbound);
+    abba("client_credentials", bound, unbound);
+
+    Target[] refresh = refreshTargets(admin);
+    System.out.printf(
+        "%nRefresh: bound = bench-refresh-bound, its policy allows only openid (drops the default"
+            + " scopes profile and email, so their claims are filtered); unbound ="
+            + " bench-refresh-unbound; both refresh a client_credentials refresh token%n");
+    warmUp(refresh[0], refresh[1]);
+    abba("refresh_token", refresh[0], refresh[1]);
+    if (JFR) {
+      profile(refresh[0]);
+    }
     if (JFR) {
       profile(bound);
       if (JFR_UNBOUND) {
@@ -182,7 +195,115 @@ public final class IssuanceThroughput {
     return (max - min) / max;
   }
 
-  private void abba(Target bound, Target unbound) throws Exception {
+  /**
+   * Two clients with client_credentials refresh tokens, one bound to a policy of only {@code
+   * openid} (so that the realm's default scopes profile and email are dropped), one unbound; the
+   * targets refresh their first refresh token again and again (Keycloak does not rotate it).
+   */
+  private Target[] refreshTargets(Http admin) {
+    String token = admin.adminTokens().get();
+    String[] ids = new String[2];
+    String[] names = {"bench-refresh-bound", "bench-refresh-unbound"};
+    for (int i = 0; i < 2; i++) {
+      BenchSupport.Reply created =
+          admin
+              .send(
+                  "POST",
+                  "admin/realms/demo/clients",
+                  token,
+                  Map.of(
+                      "clientId",
+                      names[i],
+                      "secret",
+                      names[i] + "-secret",
+                      "publicClient",
+                      false,
+                      "serviceAccountsEnabled",
+                      true,
+                      "standardFlowEnabled",
+                      false,
+                      "attributes",
+                      Map.of("client_credentials.use_refresh_token", "true")),
+                  Map.of())
+              .expect(201, "create " + names[i]);
+      ids[i] = lastSegment(created);
+    }
+    BenchSupport.Reply scope =
+        admin
+            .send(
+                "POST",
+                "admin/realms/demo/client-scopes",
+                token,
+                Map.of(
+                    "name", "token-policy-bench-refresh",
+                    "protocol", "openid-connect",
+                    "attributes", Map.of("include.in.token.scope", "false")),
+                Map.of())
+            .expect(201, "create the refresh policy");
+    String scopeId = lastSegment(scope);
+    admin
+        .send(
+            "POST",
+            "admin/realms/demo/client-scopes/" + scopeId + "/protocol-mappers/models",
+            token,
+            Map.of(
+                "name", "token policy",
+                "protocol", "openid-connect",
+                "protocolMapper", "pbs-token-policy",
+                "config", Map.of("allowedScopes", "openid")),
+            Map.of())
+        .expect(201, "its policy mapper");
+    admin
+        .send(
+            "PUT",
+            "admin/realms/demo/clients/" + ids[0] + "/default-client-scopes/" + scopeId,
+            token,
+            null,
+            Map.of())
+        .expect(204, "bind the refresh policy");
+    Target[] targets = new Target[2];
+    for (int i = 0; i < 2; i++) {
+      String secret = names[i] + "-secret";
+      String refreshToken =
+          admin
+              .postForm(
+                  "realms/demo/protocol/openid-connect/token",
+                  Map.of(
+                      "grant_type",
+                      "client_credentials",
+                      "client_id",
+                      names[i],
+                      "client_secret",
+                      secret,
+                      "scope",
+                      "openid"))
+              .expect(200, names[i] + " client_credentials")
+              .json()
+              .path("refresh_token")
+              .asText();
+      if (refreshToken.isEmpty()) {
+        throw new IllegalStateException(names[i] + ": no refresh token");
+      }
+      Map<String, String> form = new LinkedHashMap<>();
+      form.put("grant_type", "refresh_token");
+      form.put("client_id", names[i]);
+      form.put("client_secret", secret);
+      form.put("refresh_token", refreshToken);
+      targets[i] =
+          new Target(i == 0 ? "refresh-bound" : "refresh-unbound", BenchSupport.form(form));
+    }
+    return targets;
+  }
+
+  private static String lastSegment(BenchSupport.Reply created) {
+    String location = created.header("Location");
+    if (location == null) {
+      throw new IllegalStateException("no Location: " + created.status());
+    }
+    return location.substring(location.lastIndexOf('/') + 1);
+  }
+
+  private void abba(String grant, Target bound, Target unbound) throws Exception {
     Duration length = seconds(ROUND_S);
     double[] ratios = new double[PAIRS];
     double boundSum = 0;
@@ -207,9 +328,10 @@ public final class IssuanceThroughput {
     double[] sorted = ratios.clone();
     java.util.Arrays.sort(sorted);
     System.out.printf(
-        "RESULT median bound/unbound over %d ABBA pairs = %.3f (target >= 0.97); pair ratios"
+        "RESULT %s: median bound/unbound over %d ABBA pairs = %.3f (target >= 0.98); pair ratios"
             + " min %.3f max %.3f; mean throughput bound %.0f req/s, unbound %.0f req/s (ratio of"
             + " means %.3f)%n",
+        grant,
         PAIRS,
         BenchSupport.median(ratios),
         sorted[0],

@@ -1,5 +1,6 @@
 package io.github.policyscopes.keycloak;
 
+import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import com.github.benmanes.caffeine.cache.LoadingCache;
 import com.github.benmanes.caffeine.cache.Weigher;
@@ -17,8 +18,8 @@ public final class CacheBudget {
 
   private static final long MIB = 1024L * 1024L;
 
-  /** All caches of the extension together, estimated: 32 MiB per Keycloak node. */
-  public static final long TOTAL_BYTES = 32 * MIB;
+  /** All caches of the extension together, estimated: 64 MiB per Keycloak node. */
+  public static final long TOTAL_BYTES = 64 * MIB;
 
   /** The config API's compiled scope claims with their worth under current policies. */
   public static final long CALLER_SCOPES_BYTES = 24 * MIB;
@@ -28,6 +29,13 @@ public final class CacheBudget {
 
   /** Lint warnings, by entry list. */
   public static final long POLICY_LINT_BYTES = 4 * MIB;
+
+  /**
+   * The config API's lists: each realm's policy index and its parsed policies with their bindings
+   * ({@code keycloak.store.PolicyCache}, docs/adr/0035): the index and the parsed policies of a
+   * realm of about 10,000 policies, so that no page of its list goes back to the model.
+   */
+  public static final long POLICY_LISTS_BYTES = 32 * MIB;
 
   /**
    * What one cache entry costs beyond its key and value: Caffeine's node (key, value, weight,
@@ -51,6 +59,20 @@ public final class CacheBudget {
                     Integer.MAX_VALUE,
                     ENTRY_OVERHEAD + estimate.applyAsLong(new Entry<>(key, value)));
     return Caffeine.newBuilder().maximumWeight(budget).weigher(weigher).build(loader::apply);
+  }
+
+  /**
+   * A cache bounded by {@code budget} bytes, filled by its callers ({@code put}), each entry
+   * weighed as in {@link #weighed}.
+   */
+  public static <K, V> Cache<K, V> weighedCache(long budget, ToLongFunction<Entry<K, V>> estimate) {
+    Weigher<K, V> weigher =
+        (key, value) ->
+            (int)
+                Math.min(
+                    Integer.MAX_VALUE,
+                    ENTRY_OVERHEAD + estimate.applyAsLong(new Entry<>(key, value)));
+    return Caffeine.newBuilder().maximumWeight(budget).weigher(weigher).build();
   }
 
   /** A key and its value, for an estimate. */

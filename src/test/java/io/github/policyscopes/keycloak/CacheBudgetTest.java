@@ -14,9 +14,10 @@ class CacheBudgetTest {
     assertThat(
             CacheBudget.CALLER_SCOPES_BYTES
                 + CacheBudget.MERGED_POLICIES_BYTES
-                + CacheBudget.POLICY_LINT_BYTES)
+                + CacheBudget.POLICY_LINT_BYTES
+                + CacheBudget.POLICY_LISTS_BYTES)
         .isEqualTo(CacheBudget.TOTAL_BYTES)
-        .isEqualTo(32L * 1024 * 1024);
+        .isEqualTo(64L * 1024 * 1024);
   }
 
   @Test

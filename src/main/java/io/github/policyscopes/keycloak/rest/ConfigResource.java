@@ -59,16 +59,10 @@ public final class ConfigResource {
   // ---- the collections; each member is a sub-resource, as Keycloak's ClientResource ----
 
   @Path(ApiLayout.TOKEN_POLICIES)
-  public CollectionResource<
-          TokenPolicyService.View,
-          TokenPolicyService.Input,
-          MemberResource<TokenPolicyService.View, TokenPolicyService.Input>>
+  public CollectionResource<PolicyView, PolicyInput, MemberResource<PolicyView, PolicyInput>>
       tokenPolicies() {
     return new CollectionResource<>(
-        this,
-        TokenPolicyService.INSTANCE,
-        session,
-        MemberResource<TokenPolicyService.View, TokenPolicyService.Input>::new);
+        this, TokenPolicyService.INSTANCE, session, MemberResource<PolicyView, PolicyInput>::new);
   }
 
   @Path(ApiLayout.CLIENTS)

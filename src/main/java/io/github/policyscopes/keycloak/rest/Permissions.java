@@ -1,5 +1,7 @@
 package io.github.policyscopes.keycloak.rest;
 
+import io.github.policyscopes.access.ApiLayout;
+import io.github.policyscopes.access.CollectionReads;
 import io.github.policyscopes.access.Decision;
 import io.github.policyscopes.access.EscalationCheck;
 import io.github.policyscopes.access.Route;
@@ -14,6 +16,7 @@ import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.keycloak.models.ClientModel;
@@ -77,6 +80,29 @@ final class Permissions {
    */
   boolean canRead(String path) {
     return caller.scopes().decide("GET", path).allowed();
+  }
+
+  /**
+   * The members of a collection ({@code tokenPolicies}) the caller may read, in their order:
+   * exactly those whose {@code GET} {@link #canRead} allows, decided once for the whole collection
+   * when that is exact ({@link CollectionReads}): with {@code memberIds} (every id makes a plain
+   * member path) and a caller who may read every member, the list itself, with no decision per
+   * member.
+   */
+  <T> List<T> readableMembers(
+      String collection, List<T> members, Function<T, String> id, boolean memberIds) {
+    CollectionReads reads =
+        CollectionReads.of(caller.scopes(), ApiLayout.collectionPath(collection));
+    if (memberIds && reads.everyMember()) {
+      return members;
+    }
+    List<T> readable = new ArrayList<>();
+    for (T member : members) {
+      if (reads.canRead(ApiLayout.memberPath(collection, id.apply(member)))) {
+        readable.add(member);
+      }
+    }
+    return readable;
   }
 
   /**

@@ -1,20 +1,20 @@
 package io.github.policyscopes.keycloak.rest;
 
-import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.github.policyscopes.access.ApiLayout;
 import io.github.policyscopes.keycloak.metrics.PolicyMetrics.Refusal;
 import io.github.policyscopes.keycloak.store.HandOver;
+import io.github.policyscopes.keycloak.store.PolicyCache;
 import io.github.policyscopes.keycloak.store.PolicyConfig;
+import io.github.policyscopes.keycloak.store.PolicyEntry;
 import io.github.policyscopes.keycloak.store.PolicyIndex;
 import io.github.policyscopes.keycloak.store.PolicyStore;
 import io.github.policyscopes.keycloak.store.PolicyWarnings;
 import io.github.policyscopes.keycloak.store.Revisions;
-import io.github.policyscopes.policy.PolicyValidator;
+import io.github.policyscopes.policy.PolicyList;
 import io.github.policyscopes.policy.TokenPolicy;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -27,30 +27,13 @@ import org.keycloak.models.ClientScopeModel;
 import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.RealmModel;
 
-/** Token policies over Keycloak's client scope model (ADR 0003). */
-final class TokenPolicyService
-    implements ResourceCollection<TokenPolicyService.View, TokenPolicyService.Input> {
+/**
+ * Token policies over Keycloak's client scope model (ADR 0003); lists and reads from {@link
+ * PolicyCache} (ADR 0035), writes through the model, their answers read fresh.
+ */
+final class TokenPolicyService implements ResourceCollection<PolicyView, PolicyInput> {
 
   static final TokenPolicyService INSTANCE = new TokenPolicyService();
-
-  static final Set<String> WRITABLE =
-      Set.of("title", "allowedScopes", "accessTokenLifetime", "disallowedScopes");
-  static final Set<String> READ_ONLY = Set.of("id", "clients", "boundClients", "warnings");
-
-  /** The representation of docs/contract.md §4. */
-  @JsonInclude(JsonInclude.Include.NON_NULL)
-  record View(
-      String id,
-      String title,
-      List<String> allowedScopes,
-      @Nullable Integer accessTokenLifetime,
-      String disallowedScopes,
-      List<String> clients,
-      List<BoundClient> boundClients,
-      List<String> warnings) {}
-
-  /** A bound client in a view: its API id and its clientId (what an operator recognises). */
-  record BoundClient(String id, String clientId) {}
 
   private TokenPolicyService() {}
 
@@ -67,48 +50,53 @@ final class TokenPolicyService
   // ---- reads ----
 
   /**
-   * A page costs a page of views: the index lists the policies' ids and titles from the database
-   * (no model is loaded), each is decided as a {@code GET} of it would be (allocation-free), so
-   * {@code total} counts exactly what the caller may read; then only the page's views are built.
+   * A page costs a page of views: the realm's policy index ({@link PolicyCache#list}) is filtered
+   * by the decision a {@code GET} of each policy gets, taken once for the whole collection when the
+   * caller may read every member ({@link Permissions#readableMembers}), so {@code total} counts
+   * exactly what the caller may read; then only the page's views are built, from cached entries.
    */
   @Override
-  public Page<View> page(
+  public Page<PolicyView> page(
       KeycloakSession session, RealmModel realm, Permissions permissions, int first, int max) {
-    List<String> ids =
-        PolicyIndex.inListOrder(session, realm).stream()
-            .map(PolicyIndex.Listed::id)
-            .filter(id -> permissions.canRead(path(id)))
+    PolicyCache.Listing listing = PolicyCache.list(session, realm);
+    List<PolicyList.Entry> readable =
+        permissions.readableMembers(
+            ApiLayout.TOKEN_POLICIES,
+            listing.list().inOrder(),
+            PolicyList.Entry::id,
+            listing.memberIds());
+    int from = Math.min(first, readable.size());
+    List<String> shown =
+        readable.subList(from, from + Math.min(max, readable.size() - from)).stream()
+            .map(PolicyList.Entry::id)
             .toList();
-    int from = Math.min(first, ids.size());
-    List<String> shown = ids.subList(from, from + Math.min(max, ids.size() - from));
-    return new Page<>(ids.size(), views(session, realm, permissions, shown));
+    return new Page<>(readable.size(), views(session, realm, permissions, shown));
   }
 
   /** The views of the given policies, in order; one that vanished meanwhile is left out. */
-  private static List<View> views(
+  private static List<PolicyView> views(
       KeycloakSession session, RealmModel realm, Permissions permissions, List<String> ids) {
-    Map<String, PolicyIndex.Bindings> bindings = PolicyIndex.bindings(session, ids);
-    Set<String> realmDefaults = realmDefaults(realm);
-    List<View> views = new ArrayList<>(ids.size());
+    Map<String, PolicyEntry> entries = PolicyCache.entries(session, realm, ids);
+    Set<String> realmDefaults = PolicyView.realmDefaults(realm);
+    List<PolicyView> views = new ArrayList<>(ids.size());
     for (String id : ids) {
-      ClientScopeModel scope = realm.getClientScopeById(id);
-      if (scope != null && PolicyStore.isPolicy(scope)) {
-        views.add(
-            view(
-                session,
-                realm,
-                scope,
-                PolicyIndex.entry(bindings, id),
-                realmDefaults,
-                permissions));
+      PolicyEntry entry = entries.get(id);
+      if (entry != null) {
+        views.add(PolicyView.of(session, realm, entry, realmDefaults, permissions));
       }
     }
     return views;
   }
 
   @Override
-  public View get(KeycloakSession session, RealmModel realm, Permissions permissions, String id) {
-    return view(session, realm, find(realm, id), permissions);
+  public PolicyView get(
+      KeycloakSession session, RealmModel realm, Permissions permissions, String id) {
+    ClientScopeModel scope = find(realm, id);
+    PolicyEntry entry = PolicyCache.entries(session, realm, List.of(scope.getId())).get(id);
+    if (entry == null) {
+      throw ApiError.notFound("no token policy " + id);
+    }
+    return PolicyView.of(session, realm, entry, PolicyView.realmDefaults(realm), permissions);
   }
 
   // ---- writes ----
@@ -118,9 +106,9 @@ final class TokenPolicyService
    * out what it allows: all before any lock.
    */
   @Override
-  public Checked<Input> check(
+  public Checked<PolicyInput> check(
       KeycloakSession session, RealmModel realm, Permissions permissions, ObjectNode body) {
-    Input input = Input.parse(body);
+    PolicyInput input = PolicyInput.parse(body);
     permissions.requireCanHandOut(input.config().allowedScopes());
     return Checked.body(input);
   }
@@ -131,8 +119,8 @@ final class TokenPolicyService
   }
 
   @Override
-  public Created<View> create(
-      KeycloakSession session, RealmModel realm, Permissions permissions, Input input) {
+  public Created<PolicyView> create(
+      KeycloakSession session, RealmModel realm, Permissions permissions, PolicyInput input) {
     checkTitleFree(session, realm, input.title(), null);
     ClientScopeModel scope =
         PolicyStore.create(
@@ -141,7 +129,7 @@ final class TokenPolicyService
             input.title(),
             input.config(),
             PolicyWarnings.of(input.config(), 1, false));
-    View view = view(session, realm, scope, permissions);
+    PolicyView view = view(session, realm, scope, permissions);
     AdminEvents.record(
         session,
         realm,
@@ -155,13 +143,13 @@ final class TokenPolicyService
   }
 
   @Override
-  public View update(
+  public PolicyView update(
       KeycloakSession session,
       RealmModel realm,
       Permissions permissions,
       Checked<String> target,
       @Nullable String ifMatch,
-      Input input) {
+      PolicyInput input) {
     String id = target.value();
     long revision = Writes.claim(session, realm, Revisions.Kind.POLICY, id, ifMatch);
     ClientScopeModel scope = find(realm, id);
@@ -173,7 +161,7 @@ final class TokenPolicyService
         input.title(),
         input.config(),
         PolicyWarnings.forConsole(session, realm, scope, input.config()));
-    View view = view(session, realm, scope, permissions);
+    PolicyView view = view(session, realm, scope, permissions);
     AdminEvents.record(
         session,
         realm,
@@ -207,7 +195,12 @@ final class TokenPolicyService
               "clients",
               readableClients(
                   permissions,
-                  handedOver(session, realm, Map.of(id, bound)).getOrDefault(id, List.of())));
+                  handedOver(
+                          session,
+                          realm,
+                          Map.of(
+                              id, bound.subList(0, Math.min(bound.size(), PolicyIndex.MAX_BOUND))))
+                      .getOrDefault(id, List.of())));
     }
     realm.removeClientScope(scope.getId());
     Revisions.deleted(session, realm, Revisions.Kind.POLICY, id);
@@ -253,10 +246,9 @@ final class TokenPolicyService
     return PolicyStore.policyOf(scope);
   }
 
-  /** The ids of the clients the policy is bound to (as a default client scope), as stored. */
+  /** The ids of every client the policy is bound to (as a default client scope), as stored. */
   private static List<String> boundClients(KeycloakSession session, ClientScopeModel scope) {
-    return PolicyIndex.boundClients(session, List.of(scope.getId()))
-        .getOrDefault(scope.getId(), List.of());
+    return PolicyIndex.boundClientIds(session, scope.getId());
   }
 
   /** The bindings with only the clients handed over to the API: what a view may name. */
@@ -277,14 +269,6 @@ final class TokenPolicyService
     return shown;
   }
 
-  /** The ids of the policies that are realm default client scopes (default or optional). */
-  private static Set<String> realmDefaults(RealmModel realm) {
-    Set<String> ids = new HashSet<>();
-    realm.getDefaultClientScopesStream(true).forEach(s -> ids.add(s.getId()));
-    realm.getDefaultClientScopesStream(false).forEach(s -> ids.add(s.getId()));
-    return ids;
-  }
-
   /**
    * The client ids the caller may read (of clients handed over to the API): a reference it may not
    * read is not shown.
@@ -296,69 +280,14 @@ final class TokenPolicyService
         .toList();
   }
 
-  static View view(
+  /** The view of a policy scope as it is now in this transaction (a write's answer). */
+  static PolicyView view(
       KeycloakSession session, RealmModel realm, ClientScopeModel scope, Permissions permissions) {
-    return view(
-        session,
-        realm,
-        scope,
-        PolicyIndex.bindingsOf(session, scope.getId()),
-        realmDefaults(realm),
-        permissions);
-  }
-
-  private static View view(
-      KeycloakSession session,
-      RealmModel realm,
-      ClientScopeModel scope,
-      PolicyIndex.Bindings bindings,
-      Set<String> realmDefaults,
-      Permissions permissions) {
-    PolicyConfig config = configOf(scope);
-    List<String> allowed = config.allowedScopes().stream().sorted().toList();
-    List<String> warnings =
-        new ArrayList<>(
-            PolicyWarnings.of(
-                config, PolicyStore.mapperCount(scope), realmDefaults.contains(scope.getId())));
-    // Optional bindings: only the clients the caller may read are named, the others not counted
-    List<String> optionalNamed = new ArrayList<>();
-    for (PolicyIndex.BoundClient c : bindings.optional()) {
-      if (optionalNamed.size() == PolicyWarnings.MAX_NAMED) {
-        break;
-      }
-      if (shown(session, realm, permissions, c.id())) {
-        optionalNamed.add(c.clientId());
-      }
+    PolicyEntry entry = PolicyCache.fresh(session, scope);
+    if (entry == null) {
+      throw ApiError.notFound("no token policy " + scope.getId());
     }
-    String optional = PolicyWarnings.optional(optionalNamed, bindings.optionalCount(), false);
-    if (optional != null) {
-      warnings.add(optional);
-    }
-    List<BoundClient> bound =
-        bindings.bound().stream()
-            .filter(c -> shown(session, realm, permissions, c.id()))
-            .map(c -> new BoundClient(c.id(), c.clientId()))
-            .sorted(java.util.Comparator.comparing(BoundClient::id))
-            .toList();
-    return new View(
-        scope.getId(),
-        PolicyStore.titleOf(scope),
-        allowed,
-        config.accessTokenLifetime(),
-        config.disallowedScopes().value(),
-        bound.stream().map(BoundClient::id).toList(),
-        bound,
-        List.copyOf(warnings));
-  }
-
-  /** Whether a view may name the client: handed over to the API and readable by the caller. */
-  private static boolean shown(
-      KeycloakSession session, RealmModel realm, Permissions permissions, String id) {
-    if (!permissions.canRead(ManagedClientService.path(id))) {
-      return false;
-    }
-    ClientModel client = session.clients().getClientById(realm, id);
-    return client != null && HandOver.isHandedOver(client);
+    return PolicyView.of(session, realm, entry, PolicyView.realmDefaults(realm), permissions);
   }
 
   /**
@@ -383,7 +312,8 @@ final class TokenPolicyService
     if (!before.isValid() || PolicyStore.mapperCount(scope) > 1) {
       for (String clientId : bound) {
         ClientModel client = session.clients().getClientById(realm, clientId);
-        if (!permissions.coversPoliciesOf(client)) {
+        // a bound client that cannot be read now is one this caller cannot be shown to cover
+        if (client == null || !permissions.coversPoliciesOf(client)) {
           throw new ApiError(
                   403,
                   "insufficient_scope",
@@ -397,7 +327,7 @@ final class TokenPolicyService
 
   private static void checkTitleFree(
       KeycloakSession session, RealmModel realm, String title, @Nullable String exceptId) {
-    if (PolicyIndex.titleTaken(session, realm, title, exceptId)) {
+    if (PolicyCache.list(session, realm).list().titleTaken(title, exceptId)) {
       throw ApiError.conflict("a token policy titled \"" + title + "\" already exists")
           .with("field", "title");
     }
@@ -428,29 +358,5 @@ final class TokenPolicyService
       name = base + "-" + UUID.randomUUID().toString().substring(0, 6);
     }
     return name;
-  }
-
-  /** A validated policy body: the title and exactly the config that will be stored. */
-  record Input(String title, PolicyConfig config) {
-
-    static Input parse(ObjectNode body) {
-      Json.onlyFields(body, WRITABLE, READ_ONLY);
-      String title = Json.text(body, "title");
-      List<String> allowed = Json.strings(body, "allowedScopes");
-      Integer lifetime = Json.integer(body, "accessTokenLifetime");
-      String mode = Json.text(body, "disallowedScopes");
-      List<PolicyValidator.FieldError> errors = new ArrayList<>(PolicyValidator.titleErrors(title));
-      if (allowed == null) {
-        errors.add(new PolicyValidator.FieldError("allowedScopes", "is required"));
-      }
-      PolicyConfig config =
-          PolicyConfig.of(
-              allowed == null ? List.of() : allowed.stream().distinct().toList(), lifetime, mode);
-      errors.addAll(config.problems());
-      if (title == null || !errors.isEmpty()) {
-        throw ApiError.invalidFields(errors);
-      }
-      return new Input(title.trim(), config);
-    }
   }
 }

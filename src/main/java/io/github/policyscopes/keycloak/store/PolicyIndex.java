@@ -1,13 +1,14 @@
 package io.github.policyscopes.keycloak.store;
 
+import io.github.policyscopes.policy.PolicyList;
+import io.github.policyscopes.scope.Footprint;
 import jakarta.persistence.EntityManager;
 import java.util.ArrayList;
 import java.util.Collection;
-import java.util.Comparator;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import org.jspecify.annotations.Nullable;
 import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.RealmModel;
 
@@ -25,16 +26,13 @@ import org.keycloak.models.RealmModel;
  */
 public final class PolicyIndex {
 
-  /** One policy in the list: its id and its title. */
-  public record Listed(String id, String title) {}
-
-  private static final Comparator<Listed> LIST_ORDER =
-      Comparator.comparing(Listed::title, String.CASE_INSENSITIVE_ORDER).thenComparing(Listed::id);
-
   private PolicyIndex() {}
 
-  /** Every token policy of the realm, id and title, in list order. */
-  public static List<Listed> inListOrder(KeycloakSession session, RealmModel realm) {
+  /**
+   * Every token policy of the realm, id and title, in list order: one query over the realm's client
+   * scopes, read from the database (the cache of {@link PolicyCache#list} calls this on a miss).
+   */
+  public static PolicyList load(KeycloakSession session, RealmModel realm) {
     List<Object[]> rows =
         Revisions.em(session)
             .createQuery(
@@ -45,20 +43,13 @@ public final class PolicyIndex {
             .setParameter("realm", realm.getId())
             .setParameter("mapper", PolicyStore.MAPPER_PROVIDER_ID)
             .getResultList();
-    List<Listed> listed = new ArrayList<>(rows.size());
+    List<PolicyList.Entry> listed = new ArrayList<>(rows.size());
     for (Object[] row : rows) {
       listed.add(
-          new Listed((String) row[0], PolicyStore.titleOf((String) row[1], (String) row[2])));
+          new PolicyList.Entry(
+              (String) row[0], PolicyStore.titleOf((String) row[1], (String) row[2])));
     }
-    listed.sort(LIST_ORDER);
-    return listed;
-  }
-
-  /** Whether another policy of the realm (not {@code exceptId}) has this title, ignoring case. */
-  public static boolean titleTaken(
-      KeycloakSession session, RealmModel realm, String title, @Nullable String exceptId) {
-    return inListOrder(session, realm).stream()
-        .anyMatch(p -> !p.id().equals(exceptId) && p.title().equalsIgnoreCase(title));
+    return PolicyList.of(listed);
   }
 
   /** Whether the realm has a client scope of this name (policy or not). */
@@ -78,61 +69,66 @@ public final class PolicyIndex {
 
   /**
    * The clients that have a policy as a client scope, each list in client id order: {@code bound}
-   * as a Default client scope (a binding: the policy governs them), {@code optional} as an Optional
-   * one (the policy does nothing for them, docs/adr/0032), of which only the first {@link
-   * #MAX_OPTIONAL} are kept and {@code optionalCount} counts all.
+   * as a Default client scope (a binding: the policy governs them), the first {@link #MAX_BOUND} of
+   * {@code boundCount}; {@code optional} as an Optional one (the policy does nothing for them,
+   * docs/adr/0032), the first {@link #MAX_OPTIONAL} of {@code optionalCount}. Bounded: a ceiling
+   * policy may bind thousands of self-registered clients (docs/adr/0035).
    */
-  public record Bindings(List<BoundClient> bound, List<BoundClient> optional, int optionalCount) {
+  public record Bindings(
+      List<BoundClient> bound, int boundCount, List<BoundClient> optional, int optionalCount) {
 
-    static final Bindings NONE = new Bindings(List.of(), List.of(), 0);
+    /** Whether the policy binds more clients than {@link #bound} holds. */
+    public boolean boundTruncated() {
+      return boundCount > bound.size();
+    }
 
-    /** The ids of the bound clients. */
-    public List<String> boundIds() {
-      return bound.stream().map(BoundClient::id).toList();
+    /** A conservative estimate of the heap these bindings retain. */
+    public long estimatedBytes() {
+      long bytes =
+          Footprint.object(4) + Footprint.list(bound.size()) + Footprint.list(optional.size());
+      for (BoundClient c : bound) {
+        bytes += Footprint.object(2) + Footprint.string(c.id()) + Footprint.string(c.clientId());
+      }
+      for (BoundClient c : optional) {
+        bytes += Footprint.object(2) + Footprint.string(c.id()) + Footprint.string(c.clientId());
+      }
+      return bytes;
     }
   }
+
+  /** How many Default bindings of one policy {@link #bindings} keeps (and a view names at most). */
+  public static final int MAX_BOUND = 100;
 
   /** How many Optional bindings of one policy are kept by {@link #bindings}. */
   public static final int MAX_OPTIONAL = 50;
 
   /**
-   * Policy id → ids of the clients that have it as a default client scope (a binding), for the
-   * given policies only, each list in client id order; a policy bound to nothing is absent.
+   * The ids of every client that has the policy as a default client scope (a binding), in client id
+   * order, unbounded: for the checks of a write (deleting or rewriting a policy must see every
+   * client it governs), never for a view.
    */
-  public static Map<String, List<String>> boundClients(
-      KeycloakSession session, Collection<String> policyIds) {
-    Map<String, List<String>> bound = new LinkedHashMap<>();
-    bindings(session, policyIds)
-        .forEach(
-            (policy, b) -> {
-              if (!b.bound().isEmpty()) {
-                bound.put(policy, b.boundIds());
-              }
-            });
-    return bound;
+  public static List<String> boundClientIds(KeycloakSession session, String policyId) {
+    return Revisions.em(session)
+        .createQuery(
+            "select m.clientId from ClientScopeClientMappingEntity m"
+                + " where m.clientScopeId = :scope and m.defaultScope = true order by m.clientId",
+            String.class)
+        .setParameter("scope", policyId)
+        .getResultList();
   }
 
-  /** The bindings of one policy: {@link #bindings} for its id alone. */
+  /** The bindings of one policy ({@link #bindings}). */
   public static Bindings bindingsOf(KeycloakSession session, String policyId) {
-    return entry(bindings(session, List.of(policyId)), policyId);
-  }
-
-  /**
-   * The entry of {@code policyId} in what {@link #bindings} answered: there is one for every id
-   * asked for, so a missing one is a bug of the caller.
-   */
-  public static Bindings entry(Map<String, Bindings> bindings, String policyId) {
-    Bindings entry = bindings.get(policyId);
-    if (entry == null) {
-      throw new IllegalArgumentException("the bindings of policy " + policyId + " were not read");
-    }
-    return entry;
+    Bindings b = bindings(session, List.of(policyId)).get(policyId);
+    return b != null ? b : new Bindings(List.of(), 0, List.of(), 0);
   }
 
   /**
    * Policy id → the clients that have it as a client scope, Default or Optional, with their
-   * clientIds: one query over Keycloak's client scope mappings joined to its clients, for the given
-   * policies only (a page of them). Every policy asked for is present.
+   * clientIds, for the given policies only (a page of them); every policy asked for is present.
+   * Bounded whatever the bindings: one query counts them; the policies with few bindings are read
+   * in one query, each other one by two queries of at most {@link #MAX_BOUND} and {@link
+   * #MAX_OPTIONAL} rows.
    */
   public static Map<String, Bindings> bindings(
       KeycloakSession session, Collection<String> policyIds) {
@@ -140,40 +136,70 @@ public final class PolicyIndex {
     if (policyIds.isEmpty()) {
       return all;
     }
-    Map<String, List<BoundClient>> bound = new LinkedHashMap<>();
-    Map<String, List<BoundClient>> optional = new LinkedHashMap<>();
-    Map<String, Integer> optionalCount = new LinkedHashMap<>();
     EntityManager em = Revisions.em(session);
-    List<Object[]> rows =
+    Map<String, Integer> boundCount = new HashMap<>();
+    Map<String, Integer> optionalCount = new HashMap<>();
+    for (Object[] row :
         em.createQuery(
-                "select m.clientScopeId, m.clientId, c.clientId, m.defaultScope"
-                    + " from ClientScopeClientMappingEntity m, ClientEntity c"
-                    + " where m.clientScopeId in :scopes and c.id = m.clientId"
-                    + " order by m.clientId",
+                "select m.clientScopeId, m.defaultScope, count(m)"
+                    + " from ClientScopeClientMappingEntity m where m.clientScopeId in :scopes"
+                    + " group by m.clientScopeId, m.defaultScope",
                 Object[].class)
             .setParameter("scopes", policyIds)
-            .getResultList();
-    for (Object[] row : rows) {
-      String policy = (String) row[0];
-      BoundClient client = new BoundClient((String) row[1], (String) row[2]);
-      if (Boolean.TRUE.equals(row[3])) {
-        bound.computeIfAbsent(policy, k -> new ArrayList<>()).add(client);
-      } else {
-        List<BoundClient> kept = optional.computeIfAbsent(policy, k -> new ArrayList<>());
-        if (kept.size() < MAX_OPTIONAL) {
-          kept.add(client);
-        }
-        optionalCount.merge(policy, 1, Integer::sum);
+            .getResultList()) {
+      (Boolean.TRUE.equals(row[1]) ? boundCount : optionalCount)
+          .put((String) row[0], ((Number) row[2]).intValue());
+    }
+    List<String> small = new ArrayList<>();
+    Map<String, List<BoundClient>> bound = new HashMap<>();
+    Map<String, List<BoundClient>> optional = new HashMap<>();
+    for (String id : policyIds) {
+      int b = boundCount.getOrDefault(id, 0);
+      int o = optionalCount.getOrDefault(id, 0);
+      if (b == 0 && o == 0) {
+        continue;
       }
+      if (b <= MAX_BOUND && o <= MAX_OPTIONAL) {
+        small.add(id);
+      } else {
+        bound.put(id, clients(em, List.of(id), true, MAX_BOUND).getOrDefault(id, List.of()));
+        optional.put(id, clients(em, List.of(id), false, MAX_OPTIONAL).getOrDefault(id, List.of()));
+      }
+    }
+    if (!small.isEmpty()) {
+      bound.putAll(clients(em, small, true, Integer.MAX_VALUE));
+      optional.putAll(clients(em, small, false, Integer.MAX_VALUE));
     }
     for (String id : policyIds) {
       all.put(
           id,
           new Bindings(
               List.copyOf(bound.getOrDefault(id, List.of())),
+              boundCount.getOrDefault(id, 0),
               List.copyOf(optional.getOrDefault(id, List.of())),
               optionalCount.getOrDefault(id, 0)));
     }
     return all;
+  }
+
+  /** Policy id → its Default ({@code bound}) or Optional clients, in client id order. */
+  private static Map<String, List<BoundClient>> clients(
+      EntityManager em, Collection<String> policyIds, boolean bound, int max) {
+    Map<String, List<BoundClient>> out = new HashMap<>();
+    for (Object[] row :
+        em.createQuery(
+                "select m.clientScopeId, m.clientId, c.clientId"
+                    + " from ClientScopeClientMappingEntity m, ClientEntity c"
+                    + " where m.clientScopeId in :scopes and c.id = m.clientId"
+                    + " and m.defaultScope = :bound order by m.clientId",
+                Object[].class)
+            .setParameter("scopes", policyIds)
+            .setParameter("bound", bound)
+            .setMaxResults(max)
+            .getResultList()) {
+      out.computeIfAbsent((String) row[0], k -> new ArrayList<>())
+          .add(new BoundClient((String) row[1], (String) row[2]));
+    }
+    return out;
   }
 }

@@ -62,12 +62,15 @@ public final class PolicyWarnings {
               + " into one.");
     }
     if (realmDefault) {
-      warnings.add(
-          "This policy is a realm default client scope: every new client, however it is"
-              + " registered, gets it.");
+      warnings.add(REALM_DEFAULT);
     }
     return warnings;
   }
+
+  /** The warning of a policy that is a realm default client scope (the last of {@link #of}). */
+  public static final String REALM_DEFAULT =
+      "This policy is a realm default client scope: every new client, however it is"
+          + " registered, gets it.";
 
   /**
    * The warning for a policy some clients have as an Optional client scope, or null when none has.

@@ -4,6 +4,7 @@ import static io.github.policyscopes.it.ReplyAssert.assertThat;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.github.policyscopes.it.AdminRest;
 import io.github.policyscopes.it.Fixtures;
 import io.github.policyscopes.it.KeycloakServerExtension;
@@ -176,6 +177,56 @@ class ClusterIT {
         "Propagation: right after the edit on kc-A, kc-B read it and issued by it (%.3f s for the"
             + " read and the token request): %s%n",
         seconds, grantedOnB);
+  }
+
+  /**
+   * The config API's lists are cached on each node (docs/adr/0035): an edit made through Keycloak's
+   * own admin REST API on node A (a title, a binding, a deletion) is in node B's list, page and
+   * {@code GET}, which B read (and cached) just before.
+   */
+  @Test
+  @Order(2)
+  void anEditInKeycloakOnOneNodeIsInTheListOnTheOther() {
+    String token = fixturesA.allPowerToken();
+    String id = fixturesA.policy("cluster-list", ".:config/clients/*");
+    String path = "config/tokenPolicies/" + id;
+    assertThat(listedOn(apiB, token, id)).as("on B before the edit").isNotNull();
+    assertThat(apiB.get(token, path)).hasStatus(200);
+
+    String scope = "realms/" + TestClient.REALM + "/client-scopes/" + id;
+    ObjectNode rep = (ObjectNode) httpA.admin("GET", scope, null).json();
+    String title = Fixtures.unique("Renamed on A");
+    rep.put("description", title);
+    assertThat(httpA.admin("PUT", scope, rep)).hasStatus(204);
+    assertThat(listedOn(apiB, token, id).get("title").asText()).isEqualTo(title);
+    assertThat(apiB.get(token, path).json().get("title").asText()).isEqualTo(title);
+
+    String clientUuid =
+        apiA.createClient(token, Fixtures.unique("cluster-list-client")).get("id").asText();
+    assertThat(ConfigApi.strings(listedOn(apiB, token, id), "clients")).isEmpty();
+    fixturesA.bind(clientUuid, id);
+    assertThat(ConfigApi.strings(listedOn(apiB, token, id), "clients")).containsExactly(clientUuid);
+    fixturesA.unbind(clientUuid, id);
+    assertThat(ConfigApi.strings(apiB.get(token, path).json(), "clients")).isEmpty();
+
+    assertThat(httpA.admin("DELETE", scope, null)).hasStatus(204);
+    assertThat(listedOn(apiB, token, id)).as("deleted on A").isNull();
+    assertThat(apiB.get(token, path)).hasStatus(404);
+  }
+
+  /** A policy's view in a node's list (every page walked), or null when it is not listed. */
+  private static JsonNode listedOn(ConfigApi api, String token, String id) {
+    JsonNode found = null;
+    int total = api.get(token, "config/tokenPolicies?max=1").json().get("total").asInt();
+    for (int first = 0; first < total; first += 1000) {
+      JsonNode page = api.get(token, "config/tokenPolicies?first=" + first + "&max=1000").json();
+      for (JsonNode p : page.get("tokenPolicies")) {
+        if (p.get("id").asText().equals(id)) {
+          found = p;
+        }
+      }
+    }
+    return found;
   }
 
   static List<String> grantedOn(TestClient node, String clientId, String secret, String scope) {

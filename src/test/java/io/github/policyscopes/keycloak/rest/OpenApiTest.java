@@ -122,22 +122,21 @@ class OpenApiTest {
 
   @Test
   void theViewsAreTheRecords() {
-    assertFields("TokenPolicy", TokenPolicyService.View.class, Map.of());
+    assertFields("TokenPolicy", PolicyView.class, Map.of());
     assertFields("Client", ClientView.class, Map.of("secret", String.class));
     assertFields("Evaluation", ClientEvaluation.View.class, Map.of());
   }
 
   @Test
   void theInputsAreWhatTheServicesAccept() {
-    assertThat(names(schema("TokenPolicyInput")))
-        .isEqualTo(new TreeSet<>(TokenPolicyService.WRITABLE));
+    assertThat(names(schema("TokenPolicyInput"))).isEqualTo(new TreeSet<>(PolicyInput.WRITABLE));
     assertThat(names(schema("ClientInput"))).isEqualTo(new TreeSet<>(ClientInput.WRITABLE));
     assertFields("ClientInput", ClientInput.Body.class, Map.of());
     assertThat(names(schema("EvaluateInput"))).isEqualTo(new TreeSet<>(ClientEvaluation.FIELDS));
     // what a view adds to its input is read-only, and ignored in a body
     Set<String> policyReadOnly = names(schema("TokenPolicy"));
-    policyReadOnly.removeAll(TokenPolicyService.WRITABLE);
-    assertThat(policyReadOnly).isEqualTo(new TreeSet<>(TokenPolicyService.READ_ONLY));
+    policyReadOnly.removeAll(PolicyInput.WRITABLE);
+    assertThat(policyReadOnly).isEqualTo(new TreeSet<>(PolicyInput.READ_ONLY));
     Set<String> clientReadOnly = names(schema("Client"));
     clientReadOnly.removeAll(ClientInput.WRITABLE);
     assertThat(clientReadOnly).isEqualTo(new TreeSet<>(ClientInput.READ_ONLY));

@@ -1,0 +1,425 @@
+package io.github.policyscopes.it.security;
+
+import static io.github.policyscopes.it.ReplyAssert.assertThat;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.github.policyscopes.it.Fixtures;
+import io.github.policyscopes.it.KeycloakServerExtension;
+import io.github.policyscopes.it.Reply;
+import io.github.policyscopes.it.TestClient;
+import java.net.URI;
+import java.net.http.HttpRequest;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * I4 against Keycloak itself, the strongest check of the claim plan (ADR 0034): for varied mapper
+ * configurations on a dropped client scope D and a kept one K (Keycloak's built-in types:
+ * hard-coded claims, nested claims, the same claim name on both, multivalued realm roles with and
+ * without a prefix, client roles under {@code resource_access.${client_id}.roles}, a user property,
+ * the full name and address mappers, audiences; each with its token switches drawn at random), a
+ * bound client whose policy drops D (and, in some runs, {@code profile} and {@code email}) gets
+ * exactly the claims of a twin UNBOUND client that simply does not have the dropped scopes: access
+ * token, ID token, userinfo, introspection, after refresh too, and a service account's access
+ * token. Only the per-token claims ({@code jti}, {@code iat}, {@code exp}, {@code sid}, {@code
+ * azp}, …) and the clients' own ids are left out of the comparison. The seed and the mappers of
+ * each run are in the failure message.
+ */
+@ExtendWith(KeycloakServerExtension.class)
+class ClaimPlanIT {
+
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final String SECRET = "plan-secret";
+  private static final String PASSWORD = "plan-pass";
+  private static final String REALM = "realms/" + TestClient.REALM;
+
+  /** Per token or per client, not what a scope contributes. */
+  private static final Set<String> PER_TOKEN =
+      Set.of(
+          "jti",
+          "iat",
+          "exp",
+          "nbf",
+          "auth_time",
+          "sid",
+          "session_state",
+          "azp",
+          "at_hash",
+          "c_hash",
+          "s_hash",
+          "nonce",
+          "client_id",
+          "clientAddress",
+          "clientHost");
+
+  @ParameterizedTest(name = "seed {0}")
+  @ValueSource(longs = {1, 2, 3, 4})
+  void aBoundClientGetsExactlyTheClaimsOfATwinWithoutTheDroppedScopes(long seed, TestClient http) {
+    Random random = new Random(seed);
+    Fixtures admin = new Fixtures(http);
+    String user = Fixtures.unique("plan-user");
+    admin.createUser(
+        Map.of(
+            "username",
+            user,
+            "email",
+            user + "@example.com",
+            "emailVerified",
+            true,
+            "firstName",
+            "Pia",
+            "lastName",
+            "Plan",
+            "enabled",
+            true,
+            "credentials",
+            List.of(Map.of("type", "password", "value", PASSWORD, "temporary", false))));
+
+    List<Map<String, Object>> droppedMappers = mappers(random, 5, "d");
+    List<Map<String, Object>> keptMappers = mappers(random, 3, "k");
+    String dropped = scope(http, Fixtures.unique("plan-drop"), droppedMappers);
+    String kept = scope(http, Fixtures.unique("plan-keep"), keptMappers);
+    boolean keepProfile = random.nextBoolean();
+    List<String> allowed = new ArrayList<>(List.of("openid", name(http, kept)));
+    if (keepProfile) {
+      allowed.addAll(List.of("profile", "email"));
+    }
+    String context =
+        "seed "
+            + seed
+            + ", policy "
+            + allowed
+            + "\n dropped scope's mappers "
+            + droppedMappers
+            + "\n kept scope's mappers "
+            + keptMappers;
+
+    String boundId = Fixtures.unique("plan-bound");
+    String bound = client(admin, boundId);
+    String twinId = Fixtures.unique("plan-twin");
+    String twin = client(admin, twinId);
+    // Keycloak 26.7 lets a client introspect only tokens it is an audience of; the policy mapper
+    // adds the bound client, a client mapper the twin (both ids are left out of the comparison)
+    admin.addAudience(twin, twinId);
+    addDefault(http, bound, dropped);
+    addDefault(http, bound, kept);
+    addDefault(http, twin, kept);
+    if (!keepProfile) {
+      for (String scope : List.of("profile", "email")) {
+        Reply removed =
+            http.admin(
+                "DELETE",
+                REALM + "/clients/" + twin + "/default-client-scopes/" + scopeId(http, scope),
+                null);
+        assertThat(removed).hasStatus(204);
+      }
+    }
+    admin.bind(bound, admin.createPolicy(Fixtures.unique("plan"), allowed, null, null));
+
+    Set<String> ids = Set.of(boundId, twinId);
+    Reply boundTokens = ok(http.password(boundId, SECRET, user, PASSWORD, "openid"));
+    Reply twinTokens = ok(http.password(twinId, SECRET, user, PASSWORD, "openid"));
+    compare(context, "password", http, boundId, boundTokens, twinId, twinTokens, ids);
+
+    Reply boundRefreshed = ok(http.refresh(boundId, SECRET, refreshToken(boundTokens), null));
+    Reply twinRefreshed = ok(http.refresh(twinId, SECRET, refreshToken(twinTokens), null));
+    compare(context, "refresh", http, boundId, boundRefreshed, twinId, twinRefreshed, ids);
+
+    JsonNode boundService =
+        TestClient.claims(access(ok(http.clientCredentials(boundId, SECRET, "openid"))));
+    JsonNode twinService =
+        TestClient.claims(access(ok(http.clientCredentials(twinId, SECRET, "openid"))));
+    assertThat(serviceAccount(normal(boundService, ids), boundId))
+        .as("client_credentials access token\n" + context)
+        .isEqualTo(serviceAccount(normal(twinService, ids), twinId));
+  }
+
+  private static void compare(
+      String context,
+      String grant,
+      TestClient http,
+      String boundId,
+      Reply bound,
+      String twinId,
+      Reply twin,
+      Set<String> ids) {
+    assertThat(normal(TestClient.claims(access(bound)), ids))
+        .as(grant + " access token\n" + context)
+        .isEqualTo(normal(TestClient.claims(access(twin)), ids));
+    assertThat(normal(TestClient.claims(bound.json().get("id_token").asText()), ids))
+        .as(grant + " ID token\n" + context)
+        .isEqualTo(normal(TestClient.claims(twin.json().get("id_token").asText()), ids));
+    assertThat(normal(userinfo(http, bound), ids))
+        .as(grant + " userinfo\n" + context)
+        .isEqualTo(normal(userinfo(http, twin), ids));
+    assertThat(normal(introspect(http, boundId, bound), ids))
+        .as(grant + " introspection\n" + context)
+        .isEqualTo(normal(introspect(http, twinId, twin), ids));
+  }
+
+  /**
+   * Random mappers of Keycloak's built-in types with random token switches, after two that every
+   * run has on both sides, switched on everywhere: the same hard-coded claim with another value,
+   * and multivalued realm roles into the same claim (the dropped side's with a prefix).
+   */
+  private static List<Map<String, Object>> mappers(Random random, int max, String side) {
+    List<Map<String, Object>> out = new ArrayList<>();
+    Map<String, String> both = new LinkedHashMap<>(everywhere());
+    both.putAll(Map.of("claim.name", "plan_both", "claim.value", side, "jsonType.label", "String"));
+    out.add(mapper(side + "-both", "oidc-hardcoded-claim-mapper", both));
+    Map<String, String> roles = new LinkedHashMap<>(everywhere());
+    roles.putAll(
+        Map.of(
+            "claim.name", "plan_both_roles",
+            "multivalued", "true",
+            "usermodel.realmRoleMapping.rolePrefix", side.equals("d") ? "d-" : "",
+            "jsonType.label", "String"));
+    out.add(mapper(side + "-roles", "oidc-usermodel-realm-role-mapper", roles));
+    int count = 2 + random.nextInt(max - 1);
+    for (int i = 0; i < count; i++) {
+      Map<String, String> config = new LinkedHashMap<>();
+      String type;
+      switch (random.nextInt(9)) {
+        case 0 -> {
+          type = "oidc-hardcoded-claim-mapper";
+          config.put("claim.name", "plan_shared");
+          config.put("claim.value", side + random.nextInt(2));
+          config.put("jsonType.label", "String");
+        }
+        case 1 -> {
+          type = "oidc-hardcoded-claim-mapper";
+          config.put("claim.name", "plan_org." + (random.nextBoolean() ? "unit" : side));
+          config.put("claim.value", side);
+          config.put("jsonType.label", "String");
+        }
+        case 2 -> {
+          type = "oidc-usermodel-realm-role-mapper";
+          config.put("claim.name", "plan_roles");
+          config.put("multivalued", "true");
+          config.put("usermodel.realmRoleMapping.rolePrefix", random.nextBoolean() ? "" : side);
+          config.put("jsonType.label", "String");
+        }
+        case 3 -> {
+          type = "oidc-usermodel-client-role-mapper";
+          config.put("claim.name", "resource_access.${client_id}.roles");
+          config.put("multivalued", "true");
+          config.put("usermodel.clientRoleMapping.rolePrefix", random.nextBoolean() ? "" : side);
+          config.put("jsonType.label", "String");
+        }
+        case 4 -> {
+          type = "oidc-usermodel-property-mapper";
+          config.put("user.attribute", random.nextBoolean() ? "email" : "firstName");
+          config.put("claim.name", random.nextBoolean() ? "plan_property" : "email");
+          config.put("jsonType.label", "String");
+        }
+        case 5 -> type = "oidc-full-name-mapper";
+        case 6 -> type = "oidc-address-mapper";
+        case 7 -> {
+          type = "oidc-audience-mapper";
+          config.put("included.custom.audience", "plan-api-" + random.nextInt(2));
+        }
+        default -> {
+          type = "oidc-hardcoded-claim-mapper";
+          config.put("claim.name", "plan_" + side + "_solo");
+          config.put("claim.value", "solo");
+          config.put("jsonType.label", "String");
+        }
+      }
+      for (String flag :
+          List.of(
+              "access.token.claim",
+              "id.token.claim",
+              "userinfo.token.claim",
+              "introspection.token.claim")) {
+        config.put(flag, String.valueOf(random.nextInt(4) > 0));
+      }
+      out.add(mapper(side + i + "-" + type, type, config));
+    }
+    return out;
+  }
+
+  private static Map<String, String> everywhere() {
+    return Map.of(
+        "access.token.claim", "true",
+        "id.token.claim", "true",
+        "userinfo.token.claim", "true",
+        "introspection.token.claim", "true");
+  }
+
+  private static Map<String, Object> mapper(String name, String type, Map<String, String> config) {
+    Map<String, Object> mapper = new LinkedHashMap<>();
+    mapper.put("name", name);
+    mapper.put("protocol", "openid-connect");
+    mapper.put("protocolMapper", type);
+    mapper.put("config", config);
+    return mapper;
+  }
+
+  private static String scope(TestClient http, String name, List<Map<String, Object>> mappers) {
+    Map<String, Object> scope = new LinkedHashMap<>();
+    scope.put("name", name);
+    scope.put("protocol", "openid-connect");
+    scope.put("attributes", Map.of("include.in.token.scope", "true"));
+    Reply created = http.admin("POST", REALM + "/client-scopes", scope);
+    assertThat(created).hasStatus(201);
+    String location = created.header("Location");
+    String id = location.substring(location.lastIndexOf('/') + 1);
+    for (Map<String, Object> mapper : mappers) {
+      Reply added =
+          http.admin("POST", REALM + "/client-scopes/" + id + "/protocol-mappers/models", mapper);
+      assertThat(added).as(mapper.toString()).hasStatus(201);
+    }
+    return id;
+  }
+
+  private static String name(TestClient http, String scopeId) {
+    Reply reply = http.admin("GET", REALM + "/client-scopes/" + scopeId, null);
+    assertThat(reply).hasStatus(200);
+    return reply.json().get("name").asText();
+  }
+
+  private static String scopeId(TestClient http, String name) {
+    Reply reply = http.admin("GET", REALM + "/client-scopes", null);
+    assertThat(reply).hasStatus(200);
+    for (JsonNode scope : reply.json()) {
+      if (name.equals(scope.path("name").asText())) {
+        return scope.get("id").asText();
+      }
+    }
+    throw new AssertionError("no client scope " + name);
+  }
+
+  private static String client(Fixtures admin, String clientId) {
+    return admin.createClientRepresentation(
+        Map.of(
+            "clientId", clientId,
+            "enabled", true,
+            "publicClient", false,
+            "secret", SECRET,
+            "serviceAccountsEnabled", true,
+            "directAccessGrantsEnabled", true,
+            "standardFlowEnabled", false,
+            "fullScopeAllowed", true));
+  }
+
+  private static void addDefault(TestClient http, String clientUuid, String scopeId) {
+    Reply added =
+        http.admin(
+            "PUT", REALM + "/clients/" + clientUuid + "/default-client-scopes/" + scopeId, null);
+    assertThat(added).hasStatus(204);
+  }
+
+  private static Reply ok(Reply reply) {
+    assertThat(reply).hasStatus(200);
+    return reply;
+  }
+
+  private static String access(Reply tokens) {
+    return tokens.json().get("access_token").asText();
+  }
+
+  private static String refreshToken(Reply tokens) {
+    return tokens.json().get("refresh_token").asText();
+  }
+
+  private static JsonNode userinfo(TestClient http, Reply tokens) {
+    return ok(http.send(
+            HttpRequest.newBuilder(
+                    URI.create(
+                        http.realmUrl(TestClient.REALM) + "/protocol/openid-connect/userinfo"))
+                .header("Authorization", "Bearer " + access(tokens))
+                .GET()))
+        .json();
+  }
+
+  private static JsonNode introspect(TestClient http, String clientId, Reply tokens) {
+    JsonNode json = ok(http.introspect(TestClient.REALM, clientId, SECRET, access(tokens))).json();
+    assertThat(json.path("active").asBoolean()).as(json.toString()).isTrue();
+    return json;
+  }
+
+  /**
+   * The claims without the per-token ones and the clients' own ids (in {@code aud}, as keys of
+   * {@code resource_access}); arrays of strings sorted (Keycloak writes sets), objects by key.
+   */
+  private static JsonNode normal(JsonNode claims, Set<String> ids) {
+    ObjectNode out = JSON.createObjectNode();
+    Map<String, JsonNode> sorted = new TreeMap<>();
+    claims.fields().forEachRemaining(e -> sorted.put(e.getKey(), e.getValue()));
+    sorted.forEach(
+        (name, value) -> {
+          if (PER_TOKEN.contains(name)) {
+            return;
+          }
+          JsonNode v = value;
+          if (name.equals("aud")) {
+            ArrayNode aud = JSON.createArrayNode();
+            List<String> values = new ArrayList<>();
+            (value.isArray() ? value : JSON.createArrayNode().add(value))
+                .forEach(a -> values.add(a.asText()));
+            values.stream().filter(a -> !ids.contains(a)).sorted().forEach(aud::add);
+            if (aud.isEmpty()) {
+              return;
+            }
+            v = aud;
+          } else if (name.equals("scope")) {
+            v =
+                JSON.getNodeFactory()
+                    .textNode(String.join(" ", new TreeSet<>(List.of(value.asText().split(" ")))));
+          } else if (name.equals("resource_access") && value.isObject()) {
+            ObjectNode access = ((ObjectNode) value).deepCopy();
+            ids.forEach(access::remove);
+            if (access.isEmpty()) {
+              return;
+            }
+            v = access;
+          }
+          out.set(name, sorted(v));
+        });
+    return out;
+  }
+
+  /** Each client has its own service account user: its id and name are not the scopes' doing. */
+  private static JsonNode serviceAccount(JsonNode claims, String clientId) {
+    ObjectNode out = ((ObjectNode) claims).deepCopy();
+    out.remove("sub");
+    if (out.path("preferred_username").asText().equals("service-account-" + clientId)) {
+      out.put("preferred_username", "service-account-{client}");
+    }
+    return out;
+  }
+
+  private static JsonNode sorted(JsonNode value) {
+    if (value.isObject()) {
+      Map<String, JsonNode> fields = new TreeMap<>();
+      value.fields().forEachRemaining(e -> fields.put(e.getKey(), e.getValue()));
+      ObjectNode out = JSON.createObjectNode();
+      fields.forEach((k, v) -> out.set(k, sorted(v)));
+      return out;
+    }
+    if (value.isArray()) {
+      List<JsonNode> items = new ArrayList<>();
+      value.forEach(items::add);
+      if (items.stream().allMatch(JsonNode::isTextual)) {
+        items.sort(java.util.Comparator.comparing(JsonNode::asText));
+      }
+      ArrayNode out = JSON.createArrayNode();
+      items.forEach(i -> out.add(sorted(i)));
+      return out;
+    }
+    return value;
+  }
+}
