@@ -68,18 +68,16 @@ public final class BenchMain {
       }
     }
     double ours = score(byName, "ours");
-    System.out.printf(
-        "ours / AntPathMatcher             = %.2fx (target >= 2)%n",
-        ours / score(byName, "springAntPathMatcher"));
-    System.out.printf(
-        "ours / PathPattern (parse/request) = %.2fx (target >= 1)%n",
-        ours / score(byName, "springPathPattern"));
-    System.out.printf(
-        "ours / PathPattern (pre-parsed)    = %.2fx%n",
-        ours / score(byName, "springPathPatternPreparsed"));
-    System.out.printf(
-        "ours / ours uncached (claim parsed per request) = %.2fx%n",
-        ours / score(byName, "oursUncached"));
+    String[][] ratios = {
+      {"springAntPathMatcher", "AntPathMatcher             ", " (target >= 2)"},
+      {"springPathPattern", "PathPattern (parse/request)", " (target >= 1)"},
+      {"springPathPatternPreparsed", "PathPattern (pre-parsed)   ", ""},
+      {"oursUncached", "ours uncached (claim parsed per request)", ""},
+    };
+    for (String[] ratio : ratios) {
+      System.out.printf(
+          "ours / %s = %.2fx%s%n", ratio[1], ours / score(byName, ratio[0]), ratio[2]);
+    }
     System.out.printf(
         "ours allocation                    = %.1f B/op (target 0)%n", allocation(byName));
   }

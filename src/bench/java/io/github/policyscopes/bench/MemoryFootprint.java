@@ -169,8 +169,7 @@ public final class MemoryFootprint {
         oldPerEntry * (double) OLD_MAX_ENTRIES / mib,
         "-",
         "-");
-    System.out.printf(
-        "%-44s %9d %10d %,10d B %,9.1f MiB %,8.1f MiB %9.2f%n",
+    printNow(
         "now: worst accepted ("
             + IssuanceDecision.MAX_REQUESTED_DENIES
             + " denies), "
@@ -178,19 +177,14 @@ public final class MemoryFootprint {
             + " driven",
         sample.length(),
         newSize,
-        newRetained / Math.max(1, newSize),
-        newRetained / mib,
-        newEstimate / mib,
-        newEstimate / (double) newRetained);
-    System.out.printf(
-        "%-44s %9d %10d %,10d B %,9.1f MiB %,8.1f MiB %9.2f%n",
+        newRetained,
+        newEstimate);
+    printNow(
         "now: old tokens' claims, " + oldDriven + " driven",
         oldClaimLength,
         oldNowSize,
-        oldNowRetained / Math.max(1, oldNowSize),
-        oldNowRetained / mib,
-        oldNowEstimate / mib,
-        oldNowEstimate / (double) oldNowRetained);
+        oldNowRetained,
+        oldNowEstimate);
     System.out.printf(
         "retained in total now / before = %.3f (%,.1f MiB at most, was %,.1f MiB)%n",
         Math.max(newRetained, oldNowRetained) / (oldPerEntry * (double) OLD_MAX_ENTRIES),
@@ -206,5 +200,20 @@ public final class MemoryFootprint {
       System.out.println("FAILED: over the budget, or the estimate is below what is retained");
       System.exit(1);
     }
+  }
+
+  /** One row of today's cache: the claim length, entries, retained and estimated bytes. */
+  private static void printNow(
+      String label, int claimLength, long size, long retained, long estimate) {
+    double mib = 1024.0 * 1024.0;
+    System.out.printf(
+        "%-44s %9d %10d %,10d B %,9.1f MiB %,8.1f MiB %9.2f%n",
+        label,
+        claimLength,
+        size,
+        retained / Math.max(1, size),
+        retained / mib,
+        estimate / mib,
+        estimate / (double) retained);
   }
 }

@@ -15,8 +15,10 @@ import org.jspecify.annotations.Nullable;
 public sealed interface Decision
     permits Decision.Allowed, Decision.Denied, Decision.NotGranted, Decision.NotCanonical {
 
-  /** Whether the request may proceed. */
-  boolean allowed();
+  /** Whether the request may proceed: only an {@link Allowed} does (fail closed). */
+  default boolean allowed() {
+    return this instanceof Allowed;
+  }
 
   /** A human sentence: why the request to {@code path} is allowed or refused. */
   String reason(String path);
@@ -34,11 +36,6 @@ public sealed interface Decision
   /** Allowed by {@code grant}, a grant with enough access whose pattern matches the path. */
   record Allowed(ConfigScope grant) implements Decision {
     @Override
-    public boolean allowed() {
-      return true;
-    }
-
-    @Override
     public String reason(String path) {
       return "allowed by " + grant.text();
     }
@@ -46,11 +43,6 @@ public sealed interface Decision
 
   /** Refused by {@code deny}, whose pattern matches the path or one of its ancestors. */
   record Denied(ConfigScope deny) implements Decision {
-    @Override
-    public boolean allowed() {
-      return false;
-    }
-
     @Override
     public String reason(String path) {
       return "denied by " + deny.text();
@@ -73,11 +65,6 @@ public sealed interface Decision
     }
 
     @Override
-    public boolean allowed() {
-      return false;
-    }
-
-    @Override
     public String reason(String path) {
       return "no scope grants " + (required == Access.WRITE ? "write" : "read") + " on " + path;
     }
@@ -88,11 +75,6 @@ public sealed interface Decision
 
     /** The one instance. */
     public static final NotCanonical INSTANCE = new NotCanonical();
-
-    @Override
-    public boolean allowed() {
-      return false;
-    }
 
     @Override
     public String reason(String path) {

@@ -57,36 +57,28 @@ final class PatternAlgebra {
   static boolean intersects(Segment[] a, Segment[] b) {
     final int n = a.length;
     final int m = b.length;
-    boolean[][] seen = new boolean[n + 1][m + 1];
-    Deque<int[]> todo = new ArrayDeque<>();
-    seen[0][0] = true;
-    todo.push(new int[] {0, 0});
-    while (!todo.isEmpty()) {
-      int[] st = todo.pop();
-      int i = st[0];
-      int j = st[1];
-      if (i == n && j == m) {
-        return true;
-      }
-      boolean aStar = i < n && a[i].isDoubleStar();
-      boolean bStar = j < m && b[j].isDoubleStar();
-      if (aStar) {
-        visit(seen, todo, i + 1, j);
-      }
-      if (bStar) {
-        visit(seen, todo, i, j + 1);
-      }
-      if (i < n && j < m) {
-        if (!aStar && !bStar && intersects(a[i], b[j])) {
-          visit(seen, todo, i + 1, j + 1);
-        } else if (aStar && !bStar) {
-          visit(seen, todo, i, j + 1);
-        } else if (!aStar && bStar) {
-          visit(seen, todo, i + 1, j);
-        }
-      }
-    }
-    return false;
+    return reaches(
+        n,
+        m,
+        (i, j, next) -> {
+          boolean aStar = i < n && a[i].isDoubleStar();
+          boolean bStar = j < m && b[j].isDoubleStar();
+          if (aStar) {
+            next.to(i + 1, j);
+          }
+          if (bStar) {
+            next.to(i, j + 1);
+          }
+          if (i < n && j < m) {
+            if (!aStar && !bStar && intersects(a[i], b[j])) {
+              next.to(i + 1, j + 1);
+            } else if (aStar && !bStar) {
+              next.to(i, j + 1);
+            } else if (!aStar && bStar) {
+              next.to(i + 1, j);
+            }
+          }
+        });
   }
 
   /**
@@ -140,43 +132,64 @@ final class PatternAlgebra {
     String y = b.text;
     int lx = x.length();
     int ly = y.length();
-    boolean[][] seen = new boolean[lx + 1][ly + 1];
-    Deque<int[]> todo = new ArrayDeque<>();
-    seen[0][0] = true;
-    todo.push(new int[] {0, 0});
-    while (!todo.isEmpty()) {
-      int[] st = todo.pop();
-      int p = st[0];
-      int q = st[1];
-      if (p == lx && q == ly) {
-        return true;
-      }
-      boolean xs = p < lx && x.charAt(p) == '*';
-      boolean ys = q < ly && y.charAt(q) == '*';
-      if (xs) {
-        visit(seen, todo, p + 1, q);
-        if (q < ly && !ys) {
-          visit(seen, todo, p, q + 1);
-        }
-      }
-      if (ys) {
-        visit(seen, todo, p, q + 1);
-        if (p < lx && !xs) {
-          visit(seen, todo, p + 1, q);
-        }
-      }
-      if (p < lx && q < ly && !xs && !ys && x.charAt(p) == y.charAt(q)) {
-        visit(seen, todo, p + 1, q + 1);
-      }
-    }
-    return false;
+    return reaches(
+        lx,
+        ly,
+        (p, q, next) -> {
+          boolean xs = p < lx && x.charAt(p) == '*';
+          boolean ys = q < ly && y.charAt(q) == '*';
+          if (xs) {
+            next.to(p + 1, q);
+            if (q < ly && !ys) {
+              next.to(p, q + 1);
+            }
+          }
+          if (ys) {
+            next.to(p, q + 1);
+            if (p < lx && !xs) {
+              next.to(p + 1, q);
+            }
+          }
+          if (p < lx && q < ly && !xs && !ys && x.charAt(p) == y.charAt(q)) {
+            next.to(p + 1, q + 1);
+          }
+        });
   }
 
-  private static void visit(boolean[][] seen, Deque<int[]> todo, int i, int j) {
-    if (!seen[i][j]) {
-      seen[i][j] = true;
-      todo.push(new int[] {i, j});
+  /** Where a search of a product of two sequences may go next. */
+  private interface Step {
+    void to(int i, int j);
+  }
+
+  /** The moves of such a search from the pair of positions {@code (i, j)}. */
+  private interface Moves {
+    void from(int i, int j, Step next);
+  }
+
+  /**
+   * Whether {@code (n, m)} is reachable from {@code (0, 0)} by {@code moves}: the depth-first
+   * search both intersections run, each pair of positions visited once (at most {@code
+   * (n+1)(m+1)}).
+   */
+  private static boolean reaches(int n, int m, Moves moves) {
+    boolean[][] seen = new boolean[n + 1][m + 1];
+    Deque<int[]> todo = new ArrayDeque<>();
+    Step visit =
+        (i, j) -> {
+          if (!seen[i][j]) {
+            seen[i][j] = true;
+            todo.push(new int[] {i, j});
+          }
+        };
+    visit.to(0, 0);
+    while (!todo.isEmpty()) {
+      int[] st = todo.pop();
+      if (st[0] == n && st[1] == m) {
+        return true;
+      }
+      moves.from(st[0], st[1], visit);
     }
+    return false;
   }
 
   /** The subset construction of {@link #contains(Segment[], Segment[])}. */

@@ -7,6 +7,7 @@ import io.github.policyscopes.policy.EffectivePolicy;
 import io.github.policyscopes.policy.ScopeGrant;
 import io.github.policyscopes.scope.Access;
 import io.github.policyscopes.scope.ConfigScope;
+import io.github.policyscopes.scope.PathArbitraries;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashSet;
@@ -30,8 +31,7 @@ class DecisionPropertiesTest {
 
   @Provide
   Arbitrary<String> scopes() {
-    Arbitrary<String> pattern =
-        Arbitraries.of(SEGMENTS).list().ofMinSize(1).ofMaxSize(4).map(l -> String.join("/", l));
+    Arbitrary<String> pattern = PathArbitraries.joined(SEGMENTS, 4);
     Arbitrary<String> config =
         Combinators.combine(Arbitraries.of("*:", ".:", "-:"), pattern).as(String::concat);
     Arbitrary<String> other = Arbitraries.of("openid", "email", "*:", "*:a//b", "*.**", "-:");
@@ -46,16 +46,12 @@ class DecisionPropertiesTest {
 
   @Provide
   Arbitrary<String> paths() {
-    return Arbitraries.of(CONCRETE).list().ofMinSize(1).ofMaxSize(5).map(l -> String.join("/", l));
+    return PathArbitraries.joined(CONCRETE, 5);
   }
 
   @Provide
   Arbitrary<String> denies() {
-    return Arbitraries.of(SEGMENTS)
-        .list()
-        .ofMinSize(1)
-        .ofMaxSize(4)
-        .map(l -> "-:" + String.join("/", l));
+    return PathArbitraries.joined(SEGMENTS, 4).map(p -> "-:" + p);
   }
 
   @Provide

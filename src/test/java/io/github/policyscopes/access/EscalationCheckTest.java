@@ -67,6 +67,12 @@ class EscalationCheckTest {
           *:config/**                | *:config/clients/*/secret     | true
           *:config/a*                | *:config/ab*                  | true
           *:*/**                     | *:**/x                        | true
+          *:**                       | *:config/clients/*            | true
+          *:config/**                | .:config/clients              | true
+          .:x                        | .:x                           | true
+          *:x                        | .:x                           | true
+          *:config/tokenPolicies/**  | *:config/tokenPolicies        | true
+          *:config/tokenPolicies     | *:config/tokenPolicies/1      | false
           """)
   void configCoverage(String allowed, String requested, boolean expected) {
     assertThat(ConfigScope.parse(allowed).covers(ConfigScope.parse(requested))).isEqualTo(expected);

@@ -7,7 +7,6 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeSet;
@@ -105,22 +104,23 @@ class EveryGrantIT extends OnSharedKeycloak {
    */
   private static Flows.Client boundClient(Fixtures fixtures, String prefix, String mode) {
     String clientId = Fixtures.unique(prefix);
-    Map<String, Object> rep = new LinkedHashMap<>();
-    rep.put("clientId", clientId);
-    rep.put("secret", Fixtures.SECRET);
-    rep.put("publicClient", false);
-    rep.put("standardFlowEnabled", true);
-    rep.put("directAccessGrantsEnabled", true);
-    rep.put("serviceAccountsEnabled", true);
-    rep.put("fullScopeAllowed", false);
-    rep.put("redirectUris", List.of(CALLBACK));
-    rep.put(
-        "attributes",
-        Map.of(
-            "oauth2.device.authorization.grant.enabled", "true",
-            "oidc.ciba.grant.enabled", "true",
-            "ciba.backchannel.token.delivery.mode", "poll",
-            "standard.token.exchange.enabled", "true"));
+    Map<String, Object> rep =
+        Fixtures.signInClient(
+            clientId,
+            Fixtures.SECRET,
+            CALLBACK,
+            "fullScopeAllowed",
+            false,
+            "attributes",
+            Map.of(
+                "oauth2.device.authorization.grant.enabled",
+                "true",
+                "oidc.ciba.grant.enabled",
+                "true",
+                "ciba.backchannel.token.delivery.mode",
+                "poll",
+                "standard.token.exchange.enabled",
+                "true"));
     String uuid = fixtures.createClientRepresentation(rep);
     fixtures.bind(uuid, fixtures.createPolicy(Fixtures.unique(prefix), ALLOWED, null, mode));
     return new Flows.Client(realm, clientId, Fixtures.SECRET);

@@ -231,9 +231,8 @@ public final class Fixtures {
    */
   public void addAudience(String clientUuid, String audience) {
     Reply mapper =
-        client.admin(
-            "POST",
-            "realms/" + realm + "/clients/" + clientUuid + "/protocol-mappers/models",
+        addClientMapper(
+            clientUuid,
             Map.of(
                 "name",
                 "audience " + audience,
@@ -249,6 +248,23 @@ public final class Fixtures {
     if (mapper.status() != 201) {
       throw new IllegalStateException("audience mapper: " + mapper);
     }
+  }
+
+  /** Adds a protocol mapper to the client; Keycloak's answer, to check. */
+  public Reply addClientMapper(String clientUuid, Object mapper) {
+    return client.admin(
+        "POST", "realms/" + realm + "/clients/" + clientUuid + "/protocol-mappers/models", mapper);
+  }
+
+  /** A one-use initial access token of the realm, for a dynamic client registration. */
+  public String initialAccessToken() {
+    Reply iat =
+        client.admin(
+            "POST",
+            "realms/" + realm + "/clients-initial-access",
+            Map.of("expiration", 600, "count", 1));
+    assertThat(iat).hasStatus(201);
+    return iat.json().get("token").asText();
   }
 
   public void bind(String clientUuid, String policyId) {
@@ -363,6 +379,35 @@ public final class Fixtures {
     return realm().clients().get(clientUuid).getSecret().getValue();
   }
 
+  /** {@code rep} with {@code more} ({@code name, value, …}) put into it. */
+  public static Map<String, Object> with(Map<String, Object> rep, Object... more) {
+    for (int i = 0; i + 1 < more.length; i += 2) {
+      rep.put((String) more[i], more[i + 1]);
+    }
+    return rep;
+  }
+
+  /**
+   * A confidential client users sign in through: its service account, the password grant and the
+   * code flow back to {@code redirectUri}; then {@code more} (name, value…).
+   */
+  public static Map<String, Object> signInClient(
+      String clientId, String secret, String redirectUri, Object... more) {
+    Map<String, Object> client =
+        confidentialClient(
+            clientId,
+            secret,
+            "serviceAccountsEnabled",
+            true,
+            "directAccessGrantsEnabled",
+            true,
+            "standardFlowEnabled",
+            true,
+            "redirectUris",
+            List.of(redirectUri));
+    return with(client, more);
+  }
+
   /**
    * A confidential client's representation, enabled, with this secret, and {@code more} keys and
    * values (Keycloak's client representation fields).
@@ -374,10 +419,7 @@ public final class Fixtures {
     client.put("enabled", true);
     client.put("publicClient", false);
     client.put("secret", secret);
-    for (int i = 0; i + 1 < more.length; i += 2) {
-      client.put((String) more[i], more[i + 1]);
-    }
-    return client;
+    return with(client, more);
   }
 
   /** Creates a client through admin REST from a full representation; returns its internal id. */

@@ -15,7 +15,13 @@ public final class Flows {
   private Flows() {}
 
   /** A client of the realm and its secret. */
-  public record Client(String realm, String clientId, String secret) {}
+  public record Client(String realm, String clientId, String secret) {
+
+    /** This client's token request of {@code grantType} ({@link TestClient#grant}). */
+    Reply grant(TestClient http, String grantType, String... more) {
+      return http.grant(realm, grantType, clientId, secret, more);
+    }
+  }
 
   /**
    * A CIBA run: the backchannel authentication answer, what Keycloak sent the user's device (null
@@ -57,13 +63,11 @@ public final class Flows {
       return new Ciba(authentication, request, approved);
     }
     Reply token =
-        http.token(
-            client.realm(),
-            TestClient.form(
-                "grant_type", "urn:openid:params:grant-type:ciba",
-                "client_id", client.clientId(),
-                "client_secret", client.secret(),
-                "auth_req_id", authentication.json().get("auth_req_id").asText()));
+        client.grant(
+            http,
+            "urn:openid:params:grant-type:ciba",
+            "auth_req_id",
+            authentication.json().get("auth_req_id").asText());
     return new Ciba(authentication, request, token);
   }
 
@@ -103,13 +107,11 @@ public final class Flows {
       return new Device(authorization, approved);
     }
     Reply token =
-        http.token(
-            client.realm(),
-            TestClient.form(
-                "grant_type", "urn:ietf:params:oauth:grant-type:device_code",
-                "client_id", client.clientId(),
-                "client_secret", client.secret(),
-                "device_code", codes.get("device_code").asText()));
+        client.grant(
+            http,
+            "urn:ietf:params:oauth:grant-type:device_code",
+            "device_code",
+            codes.get("device_code").asText());
     return new Device(authorization, token);
   }
 }

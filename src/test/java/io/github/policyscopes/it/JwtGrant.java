@@ -49,8 +49,13 @@ import org.jspecify.annotations.Nullable;
  *
  * <p>The grant issues no refresh token. Failures are {@code 400 invalid_grant} with Keycloak's
  * reason as {@code error_description} (e.g. {@code Invalid signature}).
+ *
+ * @param alias the identity provider's alias
+ * @param issuer the issuer ({@code iss}) the provider trusts
+ * @param keyId the key id ({@code kid}) of {@code key}, the provider's signing key
  */
-public final class JwtGrant {
+public record JwtGrant(
+    TestClient http, String realm, String alias, String issuer, String keyId, PrivateKey key) {
 
   /** The grant type of RFC 7523 §2.1. */
   public static final String GRANT_TYPE = "urn:ietf:params:oauth:grant-type:jwt-bearer";
@@ -64,23 +69,6 @@ public final class JwtGrant {
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final Base64.Encoder B64URL = Base64.getUrlEncoder().withoutPadding();
   private static final long LIFETIME_SECONDS = 60;
-
-  private final TestClient http;
-  private final String realm;
-  private final String alias;
-  private final String issuer;
-  private final String keyId;
-  private final PrivateKey key;
-
-  private JwtGrant(
-      TestClient http, String realm, String alias, String issuer, String keyId, PrivateKey key) {
-    this.http = http;
-    this.realm = realm;
-    this.alias = alias;
-    this.issuer = issuer;
-    this.keyId = keyId;
-    this.key = key;
-  }
 
   /**
    * Creates the identity provider (a unique alias and issuer, a fresh 2048-bit RSA key) in {@code
@@ -144,16 +132,6 @@ public final class JwtGrant {
       }
     }
     return false;
-  }
-
-  /** The identity provider's alias. */
-  public String alias() {
-    return alias;
-  }
-
-  /** The issuer ({@code iss}) the provider trusts. */
-  public String issuer() {
-    return issuer;
   }
 
   /**

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.github.policyscopes.it.api.ConfigApi;
 import java.util.Arrays;
 import org.assertj.core.api.AbstractAssert;
+import org.assertj.core.api.AbstractStringAssert;
 import org.assertj.core.api.Assertions;
 
 /**
@@ -142,11 +143,7 @@ public final class ReplyAssert extends AbstractAssert<ReplyAssert, Reply> {
   public ReplyAssert isInsufficientScope(String method, String path) {
     String required = ConfigApi.requiredScope(method, path);
     hasStatus(403);
-    Assertions.assertThat(actual.header("WWW-Authenticate"))
-        .as("WWW-Authenticate of " + actual)
-        .isNotNull()
-        .startsWith("Bearer ")
-        .contains("realm=\"" + TestClient.REALM + "\"")
+    bearerChallenge()
         .contains("error=\"insufficient_scope\"")
         .contains("scope=\"" + required + "\"");
     if (method.equals("HEAD")) {
@@ -163,16 +160,20 @@ public final class ReplyAssert extends AbstractAssert<ReplyAssert, Reply> {
   /** The config API's 401 for a bad token: {@code invalid_token}, with a description. */
   public ReplyAssert isInvalidToken() {
     hasStatus(401);
-    Assertions.assertThat(actual.header("WWW-Authenticate"))
-        .as("WWW-Authenticate of " + actual)
-        .isNotNull()
-        .startsWith("Bearer ")
-        .contains("realm=\"" + TestClient.REALM + "\"")
-        .contains("error=\"invalid_token\"");
+    bearerChallenge().contains("error=\"invalid_token\"");
     hasError("invalid_token");
     Assertions.assertThat(actual.json().path("error_description").isTextual())
         .as(actual.toString())
         .isTrue();
     return this;
+  }
+
+  /** The {@code WWW-Authenticate} header of the reply: a Bearer challenge of the demo realm. */
+  private AbstractStringAssert<?> bearerChallenge() {
+    return Assertions.assertThat(actual.header("WWW-Authenticate"))
+        .as("WWW-Authenticate of " + actual)
+        .isNotNull()
+        .startsWith("Bearer ")
+        .contains("realm=\"" + TestClient.REALM + "\"");
   }
 }

@@ -57,52 +57,61 @@ public final class TestClient {
   }
 
   public Reply clientCredentials(String clientId, String secret, String scope) {
-    return token(
-        REALM,
-        form(
-            "grant_type", "client_credentials",
-            "client_id", clientId,
-            "client_secret", secret,
-            "scope", scope));
+    return clientCredentials(REALM, clientId, secret, scope);
+  }
+
+  /** A {@code client_credentials} request to {@code realm}'s token endpoint. */
+  public Reply clientCredentials(String realm, String clientId, String secret, String scope) {
+    return grant(realm, "client_credentials", clientId, secret, "scope", scope);
   }
 
   /** A resource owner password grant of the demo realm; a null scope is left out. */
   public Reply password(
       String clientId, String secret, String username, String password, String scope) {
-    return token(
+    return grant(
         REALM,
-        form(
-            "grant_type", "password",
-            "client_id", clientId,
-            "client_secret", secret,
-            "username", username,
-            "password", password,
-            "scope", scope));
+        "password",
+        clientId,
+        secret,
+        "username",
+        username,
+        "password",
+        password,
+        "scope",
+        scope);
   }
 
   /** A refresh of the demo realm; a null scope is left out. */
   public Reply refresh(String clientId, String secret, String refreshToken, String scope) {
-    return token(
-        REALM,
-        form(
-            "grant_type", "refresh_token",
-            "client_id", clientId,
-            "client_secret", secret,
-            "refresh_token", refreshToken,
-            "scope", scope));
+    return grant(
+        REALM, "refresh_token", clientId, secret, "refresh_token", refreshToken, "scope", scope);
   }
 
   /** A standard token exchange (an access token for another) of the demo realm. */
   public Reply exchange(String clientId, String secret, String subjectToken, String scope) {
-    return token(
+    return grant(
         REALM,
-        form(
-            "grant_type", "urn:ietf:params:oauth:grant-type:token-exchange",
-            "client_id", clientId,
-            "client_secret", secret,
-            "subject_token", subjectToken,
-            "subject_token_type", "urn:ietf:params:oauth:token-type:access_token",
-            "scope", scope));
+        "urn:ietf:params:oauth:grant-type:token-exchange",
+        clientId,
+        secret,
+        "subject_token",
+        subjectToken,
+        "subject_token_type",
+        "urn:ietf:params:oauth:token-type:access_token",
+        "scope",
+        scope);
+  }
+
+  /**
+   * A confidential client's token request of {@code grantType} to {@code realm}: its {@code
+   * client_id} and {@code client_secret}, then {@code more} ({@link #form}: null values left out).
+   */
+  public Reply grant(
+      String realm, String grantType, String clientId, String secret, String... more) {
+    Map<String, String> form =
+        form("grant_type", grantType, "client_id", clientId, "client_secret", secret);
+    form.putAll(form(more));
+    return token(realm, form);
   }
 
   public Reply introspect(String realm, String clientId, String secret, String token) {

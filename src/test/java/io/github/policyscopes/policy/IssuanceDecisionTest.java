@@ -44,9 +44,7 @@ class IssuanceDecisionTest {
     List<String> defaults = List.of("profile", "email");
     IssuanceDecision.Tally tally = tally(List.of(".:**"), defaults, defaults, READ_ONLY);
 
-    assertThat(tally.outcome()).isEqualTo(Outcome.GRANTED_ALL);
-    assertThat(tally.dropped()).isEmpty();
-    assertThat(tally.filteredDefaults()).containsExactly("profile", "email");
+    assertTally(tally, Outcome.GRANTED_ALL, List.of(), List.of("profile", "email"));
   }
 
   @Test
@@ -54,9 +52,7 @@ class IssuanceDecisionTest {
     List<String> defaults = List.of("profile", "email");
     IssuanceDecision.Tally tally = tally(List.of(".:**", "profile"), defaults, defaults, READ_ONLY);
 
-    assertThat(tally.outcome()).isEqualTo(Outcome.DROPPED_SOME);
-    assertThat(tally.dropped()).containsExactly("profile");
-    assertThat(tally.filteredDefaults()).containsExactly("email");
+    assertTally(tally, Outcome.DROPPED_SOME, List.of("profile"), List.of("email"));
   }
 
   @Test
@@ -65,9 +61,7 @@ class IssuanceDecisionTest {
     IssuanceDecision.Tally tally =
         tally(List.of(), List.of(".:**", "phone", "profile"), List.of("profile"), READ_ONLY);
 
-    assertThat(tally.outcome()).isEqualTo(Outcome.DROPPED_SOME);
-    assertThat(tally.dropped()).containsExactly("phone");
-    assertThat(tally.filteredDefaults()).containsExactly("profile");
+    assertTally(tally, Outcome.DROPPED_SOME, List.of("phone"), List.of("profile"));
   }
 
   @Test
@@ -271,5 +265,13 @@ class IssuanceDecisionTest {
       List<String> asked, List<String> added, List<String> defaults, EffectivePolicy policy) {
     return IssuanceDecision.tally(
         IssuanceDecision.decide(asked, added, Ceiling.NONE, policy), asked, defaults);
+  }
+
+  /** The tally's outcome, its dropped scopes and its filtered defaults, each in order. */
+  private static void assertTally(
+      IssuanceDecision.Tally tally, Outcome outcome, List<String> dropped, List<String> filtered) {
+    assertThat(tally.outcome()).isEqualTo(outcome);
+    assertThat(tally.dropped()).containsExactlyElementsOf(dropped);
+    assertThat(tally.filteredDefaults()).containsExactlyElementsOf(filtered);
   }
 }

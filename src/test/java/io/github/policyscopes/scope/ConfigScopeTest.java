@@ -59,14 +59,7 @@ class ConfigScopeTest {
           *:é        | NON_ASCII_CHARACTER | 2
           """)
   void malformed(String s, Reason reason, int position) {
-    assertThatThrownBy(() -> Scope.parse(s))
-        .isInstanceOfSatisfying(
-            ScopeParseException.class,
-            e -> {
-              assertThat(e.reason()).isEqualTo(reason);
-              assertThat(e.position()).isEqualTo(position);
-              assertThat(e.input()).isEqualTo(s);
-            });
+    ParseFailures.assertRefused(() -> Scope.parse(s), s, reason, position);
   }
 
   @Test
@@ -98,32 +91,7 @@ class ConfigScopeTest {
     assertThat(read.hashCode()).isEqualTo(ConfigScope.parse(".:config/**").hashCode());
   }
 
-  @ParameterizedTest(name = "{0} covers {1}: {2}")
-  @CsvSource(
-      delimiter = '|',
-      textBlock =
-          """
-          *:**                     | .:config/clients/*         | true
-          *:**                     | *:config/clients/*         | true
-          *:**                     | *:**                       | true
-          *:config/**              | *:**                       | false
-          *:config/**              | .:config/clients           | true
-          .:x                      | *:x                        | false
-          .:x                      | .:x                        | true
-          *:x                      | .:x                        | true
-          .:**                     | *:config                   | false
-          *:config/*               | *:config/a/b               | false
-          *:config/a*              | *:config/*                 | false
-          *:x                      | *:x/**                     | false
-          *:**                     | -:x                        | false
-          -:**                     | *:x                        | false
-          -:x                      | -:x                        | false
-          *:config/tokenPolicies   | *:config/tokenPolicies/1   | false
-          *:config/tokenPolicies/**| *:config/tokenPolicies     | true
-          """)
-  void covers(String allowed, String requested, boolean expected) {
-    assertThat(ConfigScope.parse(allowed).covers(ConfigScope.parse(requested))).isEqualTo(expected);
-  }
+  // ConfigScope.covers: the whole table, attacks and controls, is EscalationCheckTest's
 
   @ParameterizedTest(name = "{0} overlaps {1}: {2}")
   @CsvSource(

@@ -192,14 +192,7 @@ class PathPatternTest {
           äb          | NON_ASCII_CHARACTER | 0
           """)
   void parseErrors(String path, Reason reason, int position) {
-    assertThatThrownBy(() -> PathPattern.parse(path))
-        .isInstanceOfSatisfying(
-            ScopeParseException.class,
-            e -> {
-              assertThat(e.reason()).isEqualTo(reason);
-              assertThat(e.position()).isEqualTo(position);
-              assertThat(e.input()).isEqualTo(path);
-            });
+    ParseFailures.assertRefused(() -> PathPattern.parse(path), path, reason, position);
   }
 
   @Test

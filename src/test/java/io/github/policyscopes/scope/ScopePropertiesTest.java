@@ -24,12 +24,7 @@ class ScopePropertiesTest {
 
   @Provide
   Arbitrary<String> patterns() {
-    return Arbitraries.of(SEGMENTS)
-        .list()
-        .ofMinSize(1)
-        .ofMaxSize(5)
-        .map(l -> String.join("/", l))
-        .filter(ScopePropertiesTest::withinLimits);
+    return PathArbitraries.joined(SEGMENTS, 5).filter(ScopePropertiesTest::withinLimits);
   }
 
   /** Patterns the parser accepts: at most {@link PathPattern#MAX_WILDCARDS} wildcards. */
@@ -44,7 +39,7 @@ class ScopePropertiesTest {
 
   @Provide
   Arbitrary<String> paths() {
-    return Arbitraries.of(CONCRETE).list().ofMinSize(1).ofMaxSize(6).map(l -> String.join("/", l));
+    return PathArbitraries.joined(CONCRETE, 6);
   }
 
   @Provide

@@ -23,6 +23,8 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Function;
+import java.util.function.Predicate;
 import org.jspecify.annotations.Nullable;
 
 /** JSON in and out: bounded reading, typed field access with errors naming the field, ETags. */
@@ -148,52 +150,54 @@ final class Json {
 
   /** A string, or null when absent or JSON null. */
   static @Nullable String text(ObjectNode body, String field) {
-    JsonNode value = body.get(field);
-    if (value == null || value.isNull()) {
-      return null;
-    }
-    if (!value.isTextual()) {
-      throw ApiError.invalidField(field, "must be a string");
-    }
-    return value.asText();
+    return typed(body, field, JsonNode::isTextual, "must be a string", JsonNode::asText);
   }
 
   /** An integer, or null when absent or JSON null. */
   static @Nullable Integer integer(ObjectNode body, String field) {
-    JsonNode value = body.get(field);
-    if (value == null || value.isNull()) {
-      return null;
-    }
-    if (!value.isIntegralNumber() || !value.canConvertToInt()) {
-      throw ApiError.invalidField(field, "must be an integer");
-    }
-    return value.intValue();
+    return typed(
+        body,
+        field,
+        v -> v.isIntegralNumber() && v.canConvertToInt(),
+        "must be an integer",
+        JsonNode::intValue);
   }
 
   /** A boolean, or null when absent or JSON null. */
   static @Nullable Boolean bool(ObjectNode body, String field) {
-    JsonNode value = body.get(field);
-    if (value == null || value.isNull()) {
-      return null;
-    }
-    if (!value.isBoolean()) {
-      throw ApiError.invalidField(field, "must be true or false");
-    }
-    return value.booleanValue();
+    return typed(body, field, JsonNode::isBoolean, "must be true or false", JsonNode::booleanValue);
   }
 
-  /** A list of strings, or null when absent. */
+  /** A list of strings, or null when absent or JSON null. */
   static @Nullable List<String> strings(ObjectNode body, String field) {
+    return typed(
+        body, field, JsonNode::isArray, "must be an array of strings", v -> items(field, v));
+  }
+
+  /**
+   * The one reading of an optional field: null when absent or JSON null, else {@code read} of a
+   * value that {@code is} accepts, else a 400 naming the field and what it {@code must} be.
+   */
+  private static <T> @Nullable T typed(
+      ObjectNode body,
+      String field,
+      Predicate<JsonNode> is,
+      String must,
+      Function<JsonNode, T> read) {
     JsonNode value = body.get(field);
     if (value == null || value.isNull()) {
       return null;
     }
-    if (!value.isArray()) {
-      throw ApiError.invalidField(field, "must be an array of strings");
+    if (!is.test(value)) {
+      throw ApiError.invalidField(field, must);
     }
-    List<String> strings = new ArrayList<>(value.size());
-    for (int i = 0; i < value.size(); i++) {
-      JsonNode item = value.get(i);
+    return read.apply(value);
+  }
+
+  private static List<String> items(String field, JsonNode array) {
+    List<String> strings = new ArrayList<>(array.size());
+    for (int i = 0; i < array.size(); i++) {
+      JsonNode item = array.get(i);
       if (!item.isTextual()) {
         throw ApiError.invalidField(field + "[" + i + "]", "must be a string");
       }

@@ -4,6 +4,7 @@ import io.github.policyscopes.scope.Scope;
 import io.github.policyscopes.scope.Scopes;
 import jakarta.ws.rs.core.MultivaluedMap;
 import java.util.List;
+import java.util.function.Function;
 import org.jboss.logging.Logger;
 import org.jspecify.annotations.Nullable;
 import org.keycloak.OAuth2Constants;
@@ -73,33 +74,28 @@ sealed interface GrantKind {
 
     @Override
     public Presented presented(MultivaluedMap<String, String> form) {
-      String token = form.getFirst(OAuth2Constants.REFRESH_TOKEN);
-      if (token == null) {
-        return Presented.NOTHING;
+      return presentedToken(
+          form, OAuth2Constants.REFRESH_TOKEN, RefreshToken.class, Refreshed::ceiling, LOG);
+    }
+
+    private static Presented ceiling(RefreshToken refresh) {
+      Object grant = refresh.getOtherClaims().get(Issuance.GRANT_CLAIM);
+      Object notAfter = refresh.getOtherClaims().get(Issuance.NOT_AFTER_CLAIM);
+      Long expiry = notAfter instanceof Number n ? n.longValue() : null;
+      if (grant instanceof String granted) {
+        return new Presented(Scopes.split(granted), expiry);
       }
-      try {
-        RefreshToken refresh = new JWSInput(token).readJsonContent(RefreshToken.class);
-        Object grant = refresh.getOtherClaims().get(Issuance.GRANT_CLAIM);
-        Object notAfter = refresh.getOtherClaims().get(Issuance.NOT_AFTER_CLAIM);
-        Long expiry = notAfter instanceof Number n ? n.longValue() : null;
-        if (grant instanceof String granted) {
-          return new Presented(Scopes.split(granted), expiry);
-        }
-        if (grant != null) {
-          // not what this extension writes: read as a token without the claim (fail closed)
-          LOG.debugf(
-              "refresh token's %s claim is not a string (%s): ignored, plain scopes only",
-              Issuance.GRANT_CLAIM, grant.getClass().getSimpleName());
-        }
-        List<String> plainOnly =
-            Scopes.split(refresh.getScope()).stream()
-                .filter(s -> !Scope.isConfigScopeSyntax(s))
-                .toList();
-        return new Presented(plainOnly, expiry);
-      } catch (JWSInputException | RuntimeException unreadable) {
-        LOG.debugf("unreadable refresh token: nothing to inherit (%s)", unreadable.toString());
-        return Presented.NOTHING;
+      if (grant != null) {
+        // not what this extension writes: read as a token without the claim (fail closed)
+        LOG.debugf(
+            "refresh token's %s claim is not a string (%s): ignored, plain scopes only",
+            Issuance.GRANT_CLAIM, grant.getClass().getSimpleName());
       }
+      List<String> plainOnly =
+          Scopes.split(refresh.getScope()).stream()
+              .filter(s -> !Scope.isConfigScopeSyntax(s))
+              .toList();
+      return new Presented(plainOnly, expiry);
     }
   }
 
@@ -110,17 +106,34 @@ sealed interface GrantKind {
 
     @Override
     public Presented presented(MultivaluedMap<String, String> form) {
-      String token = form.getFirst(OAuth2Constants.SUBJECT_TOKEN);
-      if (token == null) {
-        return Presented.NOTHING;
-      }
-      try {
-        AccessToken subject = new JWSInput(token).readJsonContent(AccessToken.class);
-        return new Presented(Scopes.split(subject.getScope()), subject.getExp());
-      } catch (JWSInputException | RuntimeException unreadable) {
-        LOG.debugf("unreadable subject token: nothing to inherit (%s)", unreadable.toString());
-        return Presented.NOTHING;
-      }
+      return presentedToken(
+          form,
+          OAuth2Constants.SUBJECT_TOKEN,
+          AccessToken.class,
+          subject -> new Presented(Scopes.split(subject.getScope()), subject.getExp()),
+          LOG);
+    }
+  }
+
+  /**
+   * What the token in the form's {@code param} lets the new token inherit ({@code ceiling} of it):
+   * nothing when it is absent or unreadable (the grant itself refuses such a token; fail closed).
+   */
+  private static <T> Presented presentedToken(
+      MultivaluedMap<String, String> form,
+      String param,
+      Class<T> type,
+      Function<T, Presented> ceiling,
+      Logger log) {
+    String token = form.getFirst(param);
+    if (token == null) {
+      return Presented.NOTHING;
+    }
+    try {
+      return ceiling.apply(new JWSInput(token).readJsonContent(type));
+    } catch (JWSInputException | RuntimeException unreadable) {
+      log.debugf("unreadable %s: nothing to inherit (%s)", param, unreadable.toString());
+      return Presented.NOTHING;
     }
   }
 }

@@ -72,15 +72,18 @@ final class UmaGrantType extends DelegatingGrantType {
   }
 
   private @Nullable String bearer() {
-    String header =
-        session
-            .getContext()
-            .getHttpRequest()
-            .getHttpHeaders()
-            .getHeaderString(HttpHeaders.AUTHORIZATION);
+    String header = authorization();
     return header == null || !header.regionMatches(true, 0, "Bearer ", 0, 7)
         ? null
         : header.substring(7).trim();
+  }
+
+  private @Nullable String authorization() {
+    return session
+        .getContext()
+        .getHttpRequest()
+        .getHttpHeaders()
+        .getHeaderString(HttpHeaders.AUTHORIZATION);
   }
 
   /** The client a token names ({@code azp}), read without verifying it: only to refuse. */
@@ -102,12 +105,7 @@ final class UmaGrantType extends DelegatingGrantType {
   /** The client a request names: {@code client_id}, else the user of HTTP Basic. */
   private @Nullable ClientModel namedClient(MultivaluedMap<String, String> form) {
     String clientId = form.getFirst(OAuth2Constants.CLIENT_ID);
-    String header =
-        session
-            .getContext()
-            .getHttpRequest()
-            .getHttpHeaders()
-            .getHeaderString(HttpHeaders.AUTHORIZATION);
+    String header = authorization();
     if (clientId == null && header != null && header.regionMatches(true, 0, "Basic ", 0, 6)) {
       try {
         String decoded =

@@ -192,7 +192,8 @@ public final class ConfigApi {
     }
   }
 
-  private static Reply parse(String request, InputStream in, boolean head) throws IOException {
+  /** Everything a raw socket answers until the server closes it (or resets it: kept as read). */
+  public static byte[] readUntilClosed(InputStream in) throws IOException {
     ByteArrayOutputStream all = new ByteArrayOutputStream();
     byte[] buffer = new byte[8192];
     try {
@@ -202,7 +203,11 @@ public final class ConfigApi {
     } catch (java.net.SocketException e) {
       // a reset after (or instead of) the answer: keep what arrived
     }
-    byte[] bytes = all.toByteArray();
+    return all.toByteArray();
+  }
+
+  private static Reply parse(String request, InputStream in, boolean head) throws IOException {
+    byte[] bytes = readUntilClosed(in);
     String text = new String(bytes, StandardCharsets.ISO_8859_1);
     if (bytes.length == 0) {
       // the server closed the connection without answering: status 0, certainly not a 2xx

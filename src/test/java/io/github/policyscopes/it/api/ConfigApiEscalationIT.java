@@ -206,11 +206,7 @@ class ConfigApiEscalationIT extends OnSharedKeycloak {
       assertNoPolicyTitled(title);
     }
     // the collection itself and everything beside the denied member are fine
-    for (String entry : List.of("*:config/clients/**", "*:config/tokenPolicies")) {
-      Reply ok = createPolicy(token, Fixtures.unique("Esc beside"), entry);
-      assertThat(ok).as(entry).hasStatus(201);
-      api.delete(token, POLICIES + "/" + ok.json().get("id").asText());
-    }
+    assertMayHandOut(token, "Esc beside", List.of("*:config/clients/**", "*:config/tokenPolicies"));
   }
 
   @Test
@@ -225,16 +221,14 @@ class ConfigApiEscalationIT extends OnSharedKeycloak {
         createPolicy(token, Fixtures.unique("Esc d2"), ".:config/clients/*"), ".:config/clients/*");
     assertExceeding(createPolicy(token, Fixtures.unique("Esc d3"), "*:**"), "*:**");
 
-    for (String entry :
+    assertMayHandOut(
+        token,
+        "Esc d-ok",
         List.of(
             "*:config/tokenPolicies/**",
             "*:config/clients/other/**",
             "-:config/clients/secretive",
-            "*:config/clients")) {
-      Reply ok = createPolicy(token, Fixtures.unique("Esc d-ok"), entry);
-      assertThat(ok).as(entry).hasStatus(201);
-      api.delete(token, POLICIES + "/" + ok.json().get("id").asText());
-    }
+            "*:config/clients"));
   }
 
   @Test
@@ -274,5 +268,14 @@ class ConfigApiEscalationIT extends OnSharedKeycloak {
     String token = fixtures.configReader();
     assertThat(createPolicy(token, Fixtures.unique("Esc reader"), "openid"))
         .isInsufficientScope("POST", POLICIES);
+  }
+
+  /** The caller may create (then deletes) a policy of each of {@code entries}. */
+  private static void assertMayHandOut(String token, String title, List<String> entries) {
+    for (String entry : entries) {
+      Reply ok = createPolicy(token, Fixtures.unique(title), entry);
+      assertThat(ok).as(entry).hasStatus(201);
+      api.delete(token, POLICIES + "/" + ok.json().get("id").asText());
+    }
   }
 }

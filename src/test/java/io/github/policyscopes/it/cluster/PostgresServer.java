@@ -82,18 +82,18 @@ public final class PostgresServer implements AutoCloseable {
       List<String> asUser = runAsUnprivileged(data);
 
       Path initLog = logDir.resolve("postgres-initdb.log");
-      List<String> initdb = new ArrayList<>(asUser);
-      initdb.addAll(
-          List.of(
-              binaries.resolve("bin/initdb").toString(),
-              "-D",
-              data.toString(),
+      List<String> initdb =
+          command(
+              asUser,
+              binaries,
+              data,
+              "initdb",
               "-U",
               USER,
               "--auth=trust",
               "--encoding=UTF8",
               "--locale=C",
-              "--no-instructions"));
+              "--no-instructions");
       Process init = builder(initdb, root).redirectOutput(initLog.toFile()).start();
       if (!init.waitFor(120, java.util.concurrent.TimeUnit.SECONDS) || init.exitValue() != 0) {
         init.destroyForcibly();
@@ -102,12 +102,12 @@ public final class PostgresServer implements AutoCloseable {
 
       int port = freePort();
       Path log = logDir.resolve("postgres.log");
-      List<String> postgres = new ArrayList<>(asUser);
-      postgres.addAll(
-          List.of(
-              binaries.resolve("bin/postgres").toString(),
-              "-D",
-              data.toString(),
+      List<String> postgres =
+          command(
+              asUser,
+              binaries,
+              data,
+              "postgres",
               "-p",
               Integer.toString(port),
               "-h",
@@ -116,7 +116,7 @@ public final class PostgresServer implements AutoCloseable {
               "", // no Unix socket
               // two Keycloak nodes, each with a pool of up to 100 connections (db-pool-max-size)
               "-c",
-              "max_connections=250"));
+              "max_connections=250");
       process = builder(postgres, root).redirectOutput(log.toFile()).start();
       awaitReady(process, port, log);
       return new PostgresServer(root, process, port, log, (System.nanoTime() - started) / 1e9);
@@ -127,6 +127,19 @@ public final class PostgresServer implements AutoCloseable {
       deleteTree(root);
       throw e;
     }
+  }
+
+  /**
+   * {@code asUser}, then the PostgreSQL program {@code bin/<program> -D <data>} and {@code args}.
+   */
+  private static List<String> command(
+      List<String> asUser, Path binaries, Path data, String program, String... args) {
+    List<String> command = new ArrayList<>(asUser);
+    command.add(binaries.resolve("bin/" + program).toString());
+    command.add("-D");
+    command.add(data.toString());
+    command.addAll(List.of(args));
+    return command;
   }
 
   public int port() {

@@ -56,17 +56,10 @@ class ClaimsFollowScopesIT extends OnSharedKeycloak {
     String clientId = Fixtures.unique("claims-client");
     String uuid =
         admin.createClientRepresentation(
-            Fixtures.confidentialClient(
+            Fixtures.signInClient(
                 clientId,
                 SECRET,
-                "serviceAccountsEnabled",
-                true,
-                "directAccessGrantsEnabled",
-                true,
-                "standardFlowEnabled",
-                true,
-                "redirectUris",
-                List.of(REDIRECT),
+                REDIRECT,
                 "attributes",
                 Map.of("standard.token.exchange.enabled", "true")));
     String policy = admin.createPolicy(Fixtures.unique("claims"), allowed, null, null);
@@ -249,22 +242,27 @@ class ClaimsFollowScopesIT extends OnSharedKeycloak {
     }
   }
 
-  /** Every place a claim can show up for one token response of a user. */
+  /** Every place a claim can show up for one token response of a user, by name. */
+  private static Map<String, JsonNode> places(TestClient http, Fixture f, Reply tokens) {
+    Map<String, JsonNode> places = new LinkedHashMap<>();
+    places.put("access token", accessClaims(tokens));
+    places.put("ID token", idClaims(tokens));
+    places.put("userinfo", userinfo(http, tokens));
+    places.put("introspection", introspection(http, f, tokens));
+    return places;
+  }
+
   private static void assertNowhere(
       String grant, TestClient http, Fixture f, Reply tokens, List<String> names) {
-    assertLacks(grant + " access token", accessClaims(tokens), names);
-    assertLacks(grant + " ID token", idClaims(tokens), names);
-    assertLacks(grant + " userinfo", userinfo(http, tokens), names);
-    assertLacks(grant + " introspection", introspection(http, f, tokens), names);
+    places(http, f, tokens)
+        .forEach((where, claims) -> assertLacks(grant + " " + where, claims, names));
     assertLacks(grant + " token response", tokens.json(), names);
   }
 
   private static void assertEverywhere(
       String grant, TestClient http, Fixture f, Reply tokens, List<String> names) {
-    assertHas(grant + " access token", accessClaims(tokens), names);
-    assertHas(grant + " ID token", idClaims(tokens), names);
-    assertHas(grant + " userinfo", userinfo(http, tokens), names);
-    assertHas(grant + " introspection", introspection(http, f, tokens), names);
+    places(http, f, tokens)
+        .forEach((where, claims) -> assertHas(grant + " " + where, claims, names));
   }
 
   @Test

@@ -12,6 +12,7 @@ import io.github.policyscopes.it.TestClient;
 import io.github.policyscopes.it.api.ConfigApi;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.BiConsumer;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -65,53 +66,58 @@ class ConfigApiAudienceIT extends OnSharedKeycloak {
     return values;
   }
 
+  /**
+   * Runs {@code test} with another service and a requester whose tokens may name it as audience
+   * ({@link #requesterFor}); removes all three afterwards.
+   */
+  private static void withOtherService(BiConsumer<String, Fixtures.Bound> test) {
+    String other = Fixtures.unique("other-service");
+    String otherUuid = fixtures.createClient(other, Fixtures.SECRET);
+    Fixtures.Bound requester = requesterFor(other);
+    try {
+      test.accept(other, requester);
+    } finally {
+      delete("clients/" + requester.uuid());
+      delete("client-scopes/" + requester.policyId());
+      delete("clients/" + otherUuid);
+    }
+  }
+
   private static void delete(String path) {
     http.admin("DELETE", "realms/demo/" + path, null);
   }
 
   @Test
   void aTokenExchangedForAnotherServiceIsRefusedAtWhoamiAndAtARead() {
-    String other = Fixtures.unique("other-service");
-    String otherUuid = fixtures.createClient(other, Fixtures.SECRET);
-    Fixtures.Bound requester = requesterFor(other);
-    try {
-      String token = exchange(requester, other);
-      assertThat(audience(token))
-          .as("Keycloak keeps only the requested audience")
-          .contains(other)
-          .doesNotContain(requester.clientId());
-      assertThat(ConfigApi.scopeOf(token)).contains(".:config/**");
+    withOtherService(
+        (other, requester) -> {
+          String token = exchange(requester, other);
+          assertThat(audience(token))
+              .as("Keycloak keeps only the requested audience")
+              .contains(other)
+              .doesNotContain(requester.clientId());
+          assertThat(ConfigApi.scopeOf(token)).contains(".:config/**");
 
-      for (String path : List.of("config/whoami", "config/tokenPolicies")) {
-        Reply refused = api.get(token, path);
-        assertThat(refused).as(path).isInvalidToken();
-        assertThat(refused.header("WWW-Authenticate")).contains("audience");
-        assertThat(refused.body()).doesNotContain(token);
-      }
-    } finally {
-      delete("clients/" + requester.uuid());
-      delete("client-scopes/" + requester.policyId());
-      delete("clients/" + otherUuid);
-    }
+          for (String path : List.of("config/whoami", "config/tokenPolicies")) {
+            Reply refused = api.get(token, path);
+            assertThat(refused).as(path).isInvalidToken();
+            assertThat(refused.header("WWW-Authenticate")).contains("audience");
+            assertThat(refused.body()).doesNotContain(token);
+          }
+        });
   }
 
   @Test
   void theSameExchangeWithTheRequesterAsAudienceIsAccepted() {
-    String other = Fixtures.unique("other-service");
-    String otherUuid = fixtures.createClient(other, Fixtures.SECRET);
-    Fixtures.Bound requester = requesterFor(other);
-    try {
-      String token = exchange(requester, requester.clientId());
-      assertThat(audience(token)).contains(requester.clientId()).doesNotContain(other);
+    withOtherService(
+        (other, requester) -> {
+          String token = exchange(requester, requester.clientId());
+          assertThat(audience(token)).contains(requester.clientId()).doesNotContain(other);
 
-      Reply me = api.get(token, "config/whoami");
-      assertThat(me).hasStatus(200);
-      assertThat(me.json().path("clientId").asText()).isEqualTo(requester.clientId());
-      assertThat(api.get(token, "config/tokenPolicies")).hasStatus(200);
-    } finally {
-      delete("clients/" + requester.uuid());
-      delete("client-scopes/" + requester.policyId());
-      delete("clients/" + otherUuid);
-    }
+          Reply me = api.get(token, "config/whoami");
+          assertThat(me).hasStatus(200);
+          assertThat(me.json().path("clientId").asText()).isEqualTo(requester.clientId());
+          assertThat(api.get(token, "config/tokenPolicies")).hasStatus(200);
+        });
   }
 }

@@ -109,11 +109,7 @@ class IssuanceSecurityIT extends OnSharedKeycloak {
     assertThat(accessClaims(token).path("scope").asText()).isEqualTo("openid");
 
     // a per-client policy with a config grant is refused on a public client
-    Reply mapper =
-        http.admin(
-            "POST",
-            "realms/demo/clients/" + uuid + "/protocol-mappers/models",
-            Fixtures.mapper(List.of("*:**"), null, null));
+    Reply mapper = admin.addClientMapper(uuid, Fixtures.mapper(List.of("*:**"), null, null));
     assertThat(mapper).hasStatus(400);
   }
 

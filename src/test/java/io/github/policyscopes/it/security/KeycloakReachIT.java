@@ -46,11 +46,7 @@ class KeycloakReachIT extends OnSharedKeycloak {
     viewUsers = plain.viewUsers();
     // an administrator who holds view-users
     String helpdesk = plain.user("helpdesk");
-    plain.admin(
-        "POST",
-        "users/" + helpdesk + "/role-mappings/clients/" + viewUsers.get("containerId").asText(),
-        List.of(viewUsers),
-        204);
+    plain.grantViewUsers(helpdesk);
   }
 
   @AfterAll
@@ -245,11 +241,7 @@ class KeycloakReachIT extends OnSharedKeycloak {
   void aHardcodedRoleMapperIsInTheClientsReach() {
     String username = Fixtures.unique("helpdesk").toLowerCase();
     String user = plain.user(username);
-    plain.admin(
-        "POST",
-        "users/" + user + "/role-mappings/clients/" + plain.viewUsers().get("containerId").asText(),
-        List.of(plain.viewUsers()),
-        204);
+    plain.grantViewUsers(user);
     String uuid = plain.managedClient("review-mapper", Map.of("directAccessGrantsEnabled", true));
     // without the mapper: the administrator's token through this client lists no users
     assertThat(plain.listUsers(plain.passwordToken(uuid, username))).hasStatus(403);
@@ -332,11 +324,7 @@ class KeycloakReachIT extends OnSharedKeycloak {
   void aRequestingPartyTokenCarriesAResourceServersScope() {
     String username = Fixtures.unique("umaadmin").toLowerCase();
     String user = plain.user(username);
-    plain.admin(
-        "POST",
-        "users/" + user + "/role-mappings/clients/" + plain.viewUsers().get("containerId").asText(),
-        List.of(plain.viewUsers()),
-        204);
+    plain.grantViewUsers(user);
     // any resource server of the realm, with Keycloak's defaults (full scope) and a permissive mode
     String serverClientId = Fixtures.unique("review-rs");
     String server =

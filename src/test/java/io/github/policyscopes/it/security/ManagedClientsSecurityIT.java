@@ -195,14 +195,7 @@ class ManagedClientsSecurityIT extends OnSharedKeycloak {
               "realms/" + realm + "/clients/" + target + "/roles",
               Map.of("name", Fixtures.HAND_OVER_ROLE));
       assertThat(handOver).hasStatus(201);
-      Reply issued =
-          http.token(
-              realm,
-              TestClient.form(
-                  "grant_type", "client_credentials",
-                  "client_id", "caller",
-                  "client_secret", Fixtures.SECRET,
-                  "scope", "*:**"));
+      Reply issued = http.clientCredentials(realm, "caller", Fixtures.SECRET, "*:**");
       assertThat(issued).hasStatus(200);
       String token = issued.json().get("access_token").asText();
       String secretUrl = http.realmUrl(realm) + "/config/clients/" + target + "/secret";

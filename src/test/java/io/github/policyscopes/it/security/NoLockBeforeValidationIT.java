@@ -39,6 +39,16 @@ class NoLockBeforeValidationIT extends OnSharedKeycloak {
     return body;
   }
 
+  /** A create of a managed client by a token that may do anything. */
+  private static Reply createClient(Object body) {
+    return api.post(fixtures.allPowerToken(), "config/clients", body);
+  }
+
+  /** Refused for its first token policy id, as an unknown (or impossible) one. */
+  private static void assertFirstPolicyRefused(Reply reply) {
+    assertThat(reply).hasStatus(400).hasJson("/field", "tokenPolicies[0]");
+  }
+
   private static void assertLimitNamed(Reply reply) {
     assertThat(reply).hasStatus(400).hasError("invalid_request").hasJson("/field", "tokenPolicies");
     assertThat(reply.json().path("error_description").asText())
@@ -48,10 +58,8 @@ class NoLockBeforeValidationIT extends OnSharedKeycloak {
 
   @Test
   void aCreateNamingMoreTokenPoliciesThanTheLimitIs400NamingTheLimit() {
-    String token = fixtures.allPowerToken();
     String clientId = Fixtures.unique("too-many-policies");
-    Reply created =
-        api.post(token, "config/clients", clientWithPolicies(clientId, MAX_TOKEN_POLICIES + 1));
+    Reply created = createClient(clientWithPolicies(clientId, MAX_TOKEN_POLICIES + 1));
     assertLimitNamed(created);
     assertThat(fixtures.keycloakHasClient(clientId)).isFalse();
   }
@@ -69,30 +77,22 @@ class NoLockBeforeValidationIT extends OnSharedKeycloak {
   void theLimitItselfIsAnsweredAsUnknownPoliciesNotAsTheLimit() {
     // exactly the limit passes the count and is checked id by id: the first unknown one is named
     // (ids "0".."63": on main too, an answer of 400 for it; the limit does not change it)
-    String token = fixtures.allPowerToken();
     Reply created =
-        api.post(
-            token,
-            "config/clients",
-            clientWithPolicies(Fixtures.unique("at-the-limit"), MAX_TOKEN_POLICIES));
-    assertThat(created).hasStatus(400).hasJson("/field", "tokenPolicies[0]");
+        createClient(clientWithPolicies(Fixtures.unique("at-the-limit"), MAX_TOKEN_POLICIES));
+    assertFirstPolicyRefused(created);
   }
 
   @Test
   void aTokenPolicyIdNoKeycloakIdCanBeIsRefusedBeforeAnyClaim() {
-    String token = fixtures.allPowerToken();
-    Reply created =
-        api.post(
-            token,
-            "config/clients",
-            ConfigApi.clientBody(Fixtures.unique("long-policy-id"), LONG_ID));
-    assertThat(created).hasStatus(400).hasJson("/field", "tokenPolicies[0]");
+    Reply created = createClient(ConfigApi.clientBody(Fixtures.unique("long-policy-id"), LONG_ID));
+    assertFirstPolicyRefused(created);
     assertThat(created.body()).doesNotContain(LONG_ID);
 
+    String token = fixtures.allPowerToken();
     String clientId = Fixtures.unique("long-policy-id-update");
     String id = api.createClient(token, clientId).get("id").asText();
     Reply updated = api.put(token, "config/clients/" + id, ConfigApi.clientBody(clientId, LONG_ID));
-    assertThat(updated).hasStatus(400).hasJson("/field", "tokenPolicies[0]");
+    assertFirstPolicyRefused(updated);
   }
 
   @Test

@@ -6,9 +6,7 @@ import io.github.policyscopes.it.Fixtures;
 import io.github.policyscopes.it.OnSharedKeycloak;
 import io.github.policyscopes.it.TestClient;
 import io.github.policyscopes.it.api.ConfigApi;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
@@ -66,17 +64,9 @@ class OddInputIT extends OnSharedKeycloak {
       out.write(request.toString().getBytes(StandardCharsets.ISO_8859_1));
       out.write(bytes);
       out.flush();
-      InputStream in = socket.getInputStream();
-      ByteArrayOutputStream all = new ByteArrayOutputStream();
-      byte[] buffer = new byte[8192];
-      try {
-        for (int n; (n = in.read(buffer)) >= 0; ) {
-          all.write(buffer, 0, n);
-        }
-      } catch (java.net.SocketException reset) {
-        // keep what arrived
-      }
-      String text = all.toString(StandardCharsets.ISO_8859_1);
+      String text =
+          new String(
+              ConfigApi.readUntilClosed(socket.getInputStream()), StandardCharsets.ISO_8859_1);
       if (text.isEmpty()) {
         return 0;
       }

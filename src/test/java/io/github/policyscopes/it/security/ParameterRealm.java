@@ -133,19 +133,7 @@ final class ParameterRealm {
     String clientId = Fixtures.unique("orgs-client");
     String uuid =
         admin.createClientRepresentation(
-            Fixtures.confidentialClient(
-                clientId,
-                Fixtures.SECRET,
-                "serviceAccountsEnabled",
-                true,
-                "directAccessGrantsEnabled",
-                true,
-                "standardFlowEnabled",
-                true,
-                "redirectUris",
-                List.of(REDIRECT),
-                "fullScopeAllowed",
-                false));
+            Fixtures.signInClient(clientId, Fixtures.SECRET, REDIRECT, "fullScopeAllowed", false));
     assertThat(
             http.admin(
                 "PUT",
@@ -249,24 +237,23 @@ final class ParameterRealm {
 
   /** The values of the access token's {@code tenant} claim (Keycloak's parameter mapper). */
   static List<String> tenants(Reply tokens) {
-    JsonNode claim = access(tokens).path("tenant");
-    List<String> out = new ArrayList<>();
-    if (claim.isArray()) {
-      claim.forEach(t -> out.add(t.asText()));
-    } else if (!claim.isMissingNode()) {
-      out.add(claim.asText());
-    }
-    return out;
+    return claimValues(access(tokens).path("tenant"));
   }
 
   /** The organizations the access token's {@code organization} claim names (empty: no claim). */
   static List<String> organizations(Reply tokens) {
-    JsonNode claim = access(tokens).path("organization");
+    return claimValues(access(tokens).path("organization"));
+  }
+
+  /** A claim's values: an array's texts, an object's names, else the one value (none if absent). */
+  private static List<String> claimValues(JsonNode claim) {
     List<String> out = new ArrayList<>();
     if (claim.isArray()) {
-      claim.forEach(o -> out.add(o.asText()));
+      claim.forEach(v -> out.add(v.asText()));
     } else if (claim.isObject()) {
       claim.fieldNames().forEachRemaining(out::add);
+    } else if (!claim.isMissingNode()) {
+      out.add(claim.asText());
     }
     return out;
   }

@@ -61,21 +61,29 @@ class ParameterizedScopesIT extends OnSharedKeycloak {
   }
 
   /**
+   * A client-credentials request for {@code organization:acme} by an unbound and a bound client.
+   */
+  private record AskedForAcme(String bound, Reply stock, Reply policed) {}
+
+  private static AskedForAcme serviceAccountsAskForAcme() {
+    String bound = realm.bound("openid", "organization:*");
+    Reply stock = ok(realm.clientCredentials(realm.unbound(), "organization:acme"));
+    Reply policed = ok(realm.clientCredentials(bound, "organization:acme"));
+    return new AskedForAcme(bound, stock, policed);
+  }
+
+  /**
    * A service account is no member of an organization: stock Keycloak maps no organization for
    * {@code organization:acme} in the client-credentials grant (no refusal either), and a bound
    * client gets no more.
    */
   @Test
   void theClientCredentialsGrantMapsWhatItMapsForAnUnboundClient() {
-    String bound = realm.bound("openid", "organization:*");
-    String unbound = realm.unbound();
+    AskedForAcme asked = serviceAccountsAskForAcme();
 
-    Reply stock = ok(realm.clientCredentials(unbound, "organization:acme"));
-    Reply policed = ok(realm.clientCredentials(bound, "organization:acme"));
-
-    assertThat(access(policed).path("organization"))
+    assertThat(access(asked.policed()).path("organization"))
         .as("the organization claim, as Keycloak gives it to an unbound client")
-        .isEqualTo(access(stock).path("organization"));
+        .isEqualTo(access(asked.stock()).path("organization"));
   }
 
   /**
@@ -86,15 +94,12 @@ class ParameterizedScopesIT extends OnSharedKeycloak {
    */
   @Test
   void theClientCredentialsGrantNamesNoOrganizationKeycloakLeftOut() {
-    String bound = realm.bound("openid", "organization:*");
-    String unbound = realm.unbound();
+    AskedForAcme asked = serviceAccountsAskForAcme();
 
-    Reply stock = ok(realm.clientCredentials(unbound, "organization:acme"));
-    Reply policed = ok(realm.clientCredentials(bound, "organization:acme"));
-
-    assertThat(realm.grantedScope(bound, policed).contains("organization:acme"))
+    assertThat(realm.grantedScope(asked.bound(), asked.policed()).contains("organization:acme"))
         .as("organization:acme in the scope of the bound client as of the unbound one")
-        .isEqualTo(words(access(stock).path("scope").asText()).contains("organization:acme"));
+        .isEqualTo(
+            words(access(asked.stock()).path("scope").asText()).contains("organization:acme"));
   }
 
   @Test

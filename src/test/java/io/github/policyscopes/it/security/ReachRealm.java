@@ -9,7 +9,6 @@ import io.github.policyscopes.it.Reply;
 import io.github.policyscopes.it.TestClient;
 import java.net.URI;
 import java.net.http.HttpRequest;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -29,14 +28,7 @@ record ReachRealm(
     String policy = fixtures.createPolicy("all-power", List.of("openid", "*:**"), null, null);
     String caller = fixtures.createClient("caller", Fixtures.SECRET);
     fixtures.bind(caller, policy);
-    Reply issued =
-        http.token(
-            name,
-            TestClient.form(
-                "grant_type", "client_credentials",
-                "client_id", "caller",
-                "client_secret", Fixtures.SECRET,
-                "scope", "*:**"));
+    Reply issued = http.clientCredentials(name, "caller", Fixtures.SECRET, "*:**");
     assertThat(issued).hasStatus(200);
     String realmManagement = fixtures.internalId("realm-management");
     Reply role =
@@ -53,17 +45,29 @@ record ReachRealm(
     return reply.body() == null || reply.body().isBlank() ? null : reply.json();
   }
 
+  /** Gives the user realm-management's view-users role. */
+  void grantViewUsers(String userId) {
+    admin(
+        "POST",
+        "users/" + userId + "/role-mappings/clients/" + viewUsers.get("containerId").asText(),
+        List.of(viewUsers),
+        204);
+  }
+
   /** A confidential client handed over to the config API, from these representation fields. */
   String managedClient(String prefix, Map<String, Object> fields) {
-    Map<String, Object> rep = new HashMap<>();
-    rep.put("clientId", Fixtures.unique(prefix));
-    rep.put("enabled", true);
-    rep.put("publicClient", false);
-    rep.put("secret", Fixtures.SECRET);
-    rep.put("serviceAccountsEnabled", true);
-    rep.put("standardFlowEnabled", false);
-    rep.put("directAccessGrantsEnabled", false);
-    rep.put("fullScopeAllowed", false);
+    Map<String, Object> rep =
+        Fixtures.confidentialClient(
+            Fixtures.unique(prefix),
+            Fixtures.SECRET,
+            "serviceAccountsEnabled",
+            true,
+            "standardFlowEnabled",
+            false,
+            "directAccessGrantsEnabled",
+            false,
+            "fullScopeAllowed",
+            false);
     rep.putAll(fields);
     String uuid = fixtures.createClientRepresentation(rep);
     fixtures.handOver(uuid);

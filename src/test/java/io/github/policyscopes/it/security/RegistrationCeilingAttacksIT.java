@@ -74,22 +74,13 @@ class RegistrationCeilingAttacksIT extends OnSharedKeycloak {
     String clientId = Fixtures.unique("mapper-agent");
     Reply registered =
         register(
-            Map.of(
-                "clientId",
-                clientId,
-                "secret",
-                "s3cret",
-                "directAccessGrantsEnabled",
-                true,
-                "protocolMappers",
-                List.of(mapper)));
-    assertThat(registered)
-        .as("a registrant's own protocol mapper would carry claims past the ceiling: refused")
-        .hasStatus(403)
-        .hasError("insufficient_scope");
-    assertThat(registered.json().path("error_description").asText())
-        .contains("brings no protocol mapper of its own");
-    assertThat(admin.keycloakHasClient(clientId)).isFalse();
+            registrant(
+                clientId, "directAccessGrantsEnabled", true, "protocolMappers", List.of(mapper)));
+    assertRefused(
+        registered,
+        clientId,
+        "a registrant's own protocol mapper would carry claims past the ceiling: refused",
+        "brings no protocol mapper of its own");
 
     // a pairwise subject (changes sub only) is still welcome
     Map<String, Object> pairwise = new LinkedHashMap<>();
@@ -100,11 +91,8 @@ class RegistrationCeilingAttacksIT extends OnSharedKeycloak {
     String pairwiseId = Fixtures.unique("pairwise-agent");
     assertThat(
             register(
-                Map.of(
-                    "clientId",
+                registrant(
                     pairwiseId,
-                    "secret",
-                    "s3cret",
                     "directAccessGrantsEnabled",
                     true,
                     "redirectUris",
@@ -125,11 +113,8 @@ class RegistrationCeilingAttacksIT extends OnSharedKeycloak {
     String clientId = Fixtures.unique("implicit-agent");
     Reply registered =
         register(
-            Map.of(
-                "clientId",
+            registrant(
                 clientId,
-                "secret",
-                "s3cret",
                 "standardFlowEnabled",
                 true,
                 "implicitFlowEnabled",
@@ -191,13 +176,11 @@ class RegistrationCeilingAttacksIT extends OnSharedKeycloak {
                 List.of(REDIRECT),
                 "attributes",
                 Map.of("saml_assertion_consumer_url_post", REDIRECT)));
-    assertThat(registered)
-        .as("a SAML client cannot be bound to an OpenID Connect policy: refused")
-        .hasStatus(403)
-        .hasError("insufficient_scope");
-    assertThat(registered.json().path("error_description").asText())
-        .contains("only OpenID Connect clients");
-    assertThat(admin.keycloakHasClient(clientId)).isFalse();
+    assertRefused(
+        registered,
+        clientId,
+        "a SAML client cannot be bound to an OpenID Connect policy: refused",
+        "only OpenID Connect clients");
   }
 
   /**
@@ -208,35 +191,33 @@ class RegistrationCeilingAttacksIT extends OnSharedKeycloak {
   void aRegistrantCannotSetTheExtensionsAttributes() {
     for (String attribute : List.of("pbs.managed", "pbs.registration.ceiling")) {
       String clientId = Fixtures.unique("marker-agent");
-      Reply registered =
-          register(
-              Map.of(
-                  "clientId",
-                  clientId,
-                  "secret",
-                  "s3cret",
-                  "attributes",
-                  Map.of(attribute, "true")));
-      assertThat(registered).as(attribute).hasStatus(403).hasError("insufficient_scope");
-      assertThat(registered.json().path("error_description").asText())
-          .contains("cannot set the attribute " + attribute);
-      assertThat(admin.keycloakHasClient(clientId)).isFalse();
+      Reply registered = register(registrant(clientId, "attributes", Map.of(attribute, "true")));
+      assertRefused(registered, clientId, attribute, "cannot set the attribute " + attribute);
     }
   }
 
   // ---- helpers ----
 
+  /** The ceiling refused the registration ({@code why}) saying {@code said}: no client was made. */
+  private static void assertRefused(Reply registered, String clientId, String why, String said) {
+    assertThat(registered).as(why).hasStatus(403).hasError("insufficient_scope");
+    assertThat(registered.json().path("error_description").asText()).as(why).contains(said);
+    assertThat(admin.keycloakHasClient(clientId)).as(why).isFalse();
+  }
+
+  /** A registrant's representation: its clientId, its secret and {@code more} (name, value, …). */
+  private static Map<String, Object> registrant(String clientId, Object... more) {
+    Map<String, Object> rep = new LinkedHashMap<>();
+    rep.put("clientId", clientId);
+    rep.put("secret", "s3cret");
+    return Fixtures.with(rep, more);
+  }
+
   /** An authenticated registration (an initial access token) of Keycloak's own representation. */
   private static Reply register(Map<String, Object> rep) {
-    Reply iat =
-        http.admin(
-            "POST",
-            "realms/" + realm + "/clients-initial-access",
-            Map.of("expiration", 600, "count", 1));
-    assertThat(iat).hasStatus(201);
     return http.send(
         HttpRequest.newBuilder(URI.create(http.realmUrl(realm) + "/clients-registrations/default"))
-            .header("Authorization", "Bearer " + iat.json().get("token").asText())
+            .header("Authorization", "Bearer " + admin.initialAccessToken())
             .header("Content-Type", "application/json")
             .POST(HttpRequest.BodyPublishers.ofString(TestClient.toJson(rep))));
   }

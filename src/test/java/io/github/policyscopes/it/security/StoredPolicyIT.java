@@ -126,11 +126,7 @@ class StoredPolicyIT extends OnSharedKeycloak {
     String clientId = Fixtures.unique("per-client");
     String uuid = fixtures.createClient(clientId, Fixtures.SECRET);
     handOver(uuid);
-    Reply mapper =
-        http.admin(
-            "POST",
-            "realms/demo/clients/" + uuid + "/protocol-mappers/models",
-            Fixtures.mapper(List.of("*:**"), null, null));
+    Reply mapper = fixtures.addClientMapper(uuid, Fixtures.mapper(List.of("*:**"), null, null));
     assertThat(mapper).hasStatus(201);
     // the per-client policy grants: its tokens carry *:**
     assertThat(ConfigApi.scopeOf(api.token(clientId, Fixtures.SECRET, "*:**"))).isEqualTo("*:**");

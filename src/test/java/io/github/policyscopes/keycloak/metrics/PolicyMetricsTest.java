@@ -37,8 +37,7 @@ class PolicyMetricsTest {
                 .counter()
                 .count())
         .isEqualTo(5);
-    assertThat(registry.get(PolicyMetrics.ISSUANCE).tag("outcome", "rejected").counter().count())
-        .isEqualTo(1);
+    assertCounted(PolicyMetrics.ISSUANCE, "outcome", "rejected");
     // bounded by default: no client id anywhere
     assertThat(registry.getMeters())
         .allSatisfy(m -> assertThat(m.getId().getTag("client_id")).isNull());
@@ -51,13 +50,10 @@ class PolicyMetricsTest {
     metrics.countConfigApi("demo", "clients/{id}", "GET", 200, "c1", null, 1_000_000);
     metrics.countConfigApi("demo", "clients", "GET", 401, null, null, 1_000_000);
 
-    assertThat(registry.get(PolicyMetrics.ISSUANCE).tag("client_id", "c1").counter().count())
-        .isEqualTo(1);
-    assertThat(registry.get(PolicyMetrics.REQUESTS).tag("client_id", "c1").counter().count())
-        .isEqualTo(1);
+    assertCounted(PolicyMetrics.ISSUANCE, "client_id", "c1");
+    assertCounted(PolicyMetrics.REQUESTS, "client_id", "c1");
     // before the token is verified there is no client: an empty value, as Keycloak's own meters
-    assertThat(registry.get(PolicyMetrics.REQUESTS).tag("client_id", "").counter().count())
-        .isEqualTo(1);
+    assertCounted(PolicyMetrics.REQUESTS, "client_id", "");
   }
 
   @Test
@@ -77,14 +73,10 @@ class PolicyMetricsTest {
                 .counter()
                 .count())
         .isEqualTo(1);
-    assertThat(registry.get(PolicyMetrics.FORBIDDEN).tag("reason", "deny").counter().count())
-        .isEqualTo(1);
-    assertThat(registry.get(PolicyMetrics.FORBIDDEN).tag("reason", "escalation").counter().count())
-        .isEqualTo(1);
-    assertThat(registry.get(PolicyMetrics.CONFLICTS).tag("kind", "if_match").counter().count())
-        .isEqualTo(1);
-    assertThat(registry.get(PolicyMetrics.CONFLICTS).tag("kind", "bound").counter().count())
-        .isEqualTo(1);
+    assertCounted(PolicyMetrics.FORBIDDEN, "reason", "deny");
+    assertCounted(PolicyMetrics.FORBIDDEN, "reason", "escalation");
+    assertCounted(PolicyMetrics.CONFLICTS, "kind", "if_match");
+    assertCounted(PolicyMetrics.CONFLICTS, "kind", "bound");
     var timer =
         registry
             .get(PolicyMetrics.DURATION)
@@ -114,5 +106,12 @@ class PolicyMetricsTest {
     assertThat(PolicyMetrics.start()).isZero();
     assertThat(io.micrometer.core.instrument.Metrics.globalRegistry.getMeters())
         .noneMatch(m -> m.getId().getName().startsWith("keycloak."));
+  }
+
+  /** Exactly one count on the counter {@code name} whose tag {@code key} is {@code value}. */
+  private void assertCounted(String name, String key, String value) {
+    assertThat(registry.get(name).tag(key, value).counter().count())
+        .as(name + " " + key + "=" + value)
+        .isEqualTo(1);
   }
 }

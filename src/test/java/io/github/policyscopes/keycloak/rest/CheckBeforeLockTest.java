@@ -5,9 +5,6 @@ import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import com.tngtech.archunit.core.domain.JavaClasses;
-import com.tngtech.archunit.core.importer.ClassFileImporter;
-import com.tngtech.archunit.core.importer.ImportOption;
 import io.github.policyscopes.keycloak.store.Revisions;
 import java.lang.reflect.Method;
 import java.util.Arrays;
@@ -26,11 +23,6 @@ import org.junit.jupiter.api.Test;
  */
 class CheckBeforeLockTest {
 
-  private static final JavaClasses KEYCLOAK_GLUE =
-      new ClassFileImporter()
-          .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
-          .importPackages("io.github.policyscopes.keycloak");
-
   @Test
   void theWriteLockIsTakenOnlyForCheckedInput() {
     List<Method> entries =
@@ -45,28 +37,13 @@ class CheckBeforeLockTest {
 
   @Test
   void onlyTheLockFreeChecksMakeCheckedInput() {
-    List<String> callers =
-        KEYCLOAK_GLUE.get(Checked.class).getMethodCallsToSelf().stream()
-            .filter(call -> call.getTarget().getName().equals("body"))
-            .map(
-                call ->
-                    call.getOrigin().getOwner().getSimpleName() + "." + call.getOrigin().getName())
-            .distinct()
-            .sorted()
-            .toList();
+    List<String> callers = KeycloakGlue.callersOf(Checked.class, "body");
     assertThat(callers).containsExactly("ManagedClientService.check", "TokenPolicyService.check");
   }
 
   @Test
   void everyClaimGoesThroughWrites() {
-    List<String> callers =
-        KEYCLOAK_GLUE.get(Revisions.class).getMethodCallsToSelf().stream()
-            .filter(call -> call.getTarget().getName().equals("claim"))
-            .map(
-                call ->
-                    call.getOrigin().getOwner().getSimpleName() + "." + call.getOrigin().getName())
-            .distinct()
-            .toList();
+    List<String> callers = KeycloakGlue.callersOf(Revisions.class, "claim");
     assertThat(callers).containsExactly("Writes.claim");
   }
 

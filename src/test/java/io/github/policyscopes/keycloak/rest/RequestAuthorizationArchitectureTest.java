@@ -3,9 +3,6 @@ package io.github.policyscopes.keycloak.rest;
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.tngtech.archunit.core.domain.JavaClasses;
-import com.tngtech.archunit.core.importer.ClassFileImporter;
-import com.tngtech.archunit.core.importer.ImportOption;
 import io.github.policyscopes.access.Route;
 import java.lang.reflect.Method;
 import java.util.Arrays;
@@ -19,11 +16,6 @@ import org.junit.jupiter.api.Test;
  */
 class RequestAuthorizationArchitectureTest {
 
-  private static final JavaClasses KEYCLOAK_GLUE =
-      new ClassFileImporter()
-          .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
-          .importPackages("io.github.policyscopes.keycloak");
-
   @Test
   void onlyTheRootResourceDecidesARequest() {
     noClasses()
@@ -33,7 +25,7 @@ class RequestAuthorizationArchitectureTest {
         .callMethod(Permissions.class, "requireAllowed", String.class, String.class)
         .orShould()
         .callMethod(Permissions.class, "refuseDenied", String.class, String.class)
-        .check(KEYCLOAK_GLUE);
+        .check(KeycloakGlue.CLASSES);
   }
 
   @Test
@@ -70,6 +62,6 @@ class RequestAuthorizationArchitectureTest {
         .orShould()
         .dependOnClassesThat()
         .haveSimpleName("Decision")
-        .check(KEYCLOAK_GLUE);
+        .check(KeycloakGlue.CLASSES);
   }
 }

@@ -109,13 +109,7 @@ public final class Actions {
   }
 
   private Action.Independent<Model> deletePolicy() {
-    return action(
-        Combinators.combine(anyone(), target())
-            .as(
-                (a, t) ->
-                    Transformer.mutate(
-                        a.describe(fx) + " deletes policy@" + t,
-                        m -> Operations.deletePolicy(m, a, t))));
+    return deletes("policy", Operations::deletePolicy);
   }
 
   private Action.Independent<Model> createClient() {
@@ -157,13 +151,22 @@ public final class Actions {
   }
 
   private Action.Independent<Model> deleteClient() {
+    return deletes("client", Operations::deleteClient);
+  }
+
+  /** A deletion by anyone of a target (of {@code kind}): {@code op}. */
+  private Action.Independent<Model> deletes(String kind, OnTarget op) {
     return action(
         Combinators.combine(anyone(), target())
             .as(
                 (a, t) ->
                     Transformer.mutate(
-                        a.describe(fx) + " deletes client@" + t,
-                        m -> Operations.deleteClient(m, a, t))));
+                        a.describe(fx) + " deletes " + kind + "@" + t, m -> op.apply(m, a, t))));
+  }
+
+  /** An operation of an actor on the target at an index. */
+  private interface OnTarget {
+    void apply(Model m, Act a, int target);
   }
 
   private Action.Independent<Model> list() {

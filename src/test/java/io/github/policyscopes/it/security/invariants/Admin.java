@@ -84,17 +84,19 @@ public final class Admin {
       List<String> policies,
       boolean handedOver,
       boolean privileged) {
-    Map<String, Object> client = new LinkedHashMap<>();
+    Map<String, Object> client =
+        Fixtures.confidentialClient(
+            clientId,
+            secret,
+            "serviceAccountsEnabled",
+            true,
+            "directAccessGrantsEnabled",
+            false,
+            "standardFlowEnabled",
+            false);
     if (id != null) {
       client.put("id", id);
     }
-    client.put("clientId", clientId);
-    client.put("enabled", true);
-    client.put("publicClient", false);
-    client.put("secret", secret);
-    client.put("serviceAccountsEnabled", true);
-    client.put("directAccessGrantsEnabled", false);
-    client.put("standardFlowEnabled", false);
     Map<String, String> attributes = new LinkedHashMap<>();
     attributes.put("client_credentials.use_refresh_token", "false");
     if (handedOver) {
