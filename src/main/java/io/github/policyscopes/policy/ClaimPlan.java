@@ -63,7 +63,12 @@ public final class ClaimPlan {
     /** Whether one of the two is this path or lies below the other. */
     boolean meets(Path other) {
       int common = Math.min(segments.size(), other.segments.size());
-      return segments.subList(0, common).equals(other.segments.subList(0, common));
+      for (int i = 0; i < common; i++) {
+        if (!segments.get(i).equals(other.segments.get(i))) {
+          return false;
+        }
+      }
+      return true;
     }
   }
 
