@@ -163,6 +163,11 @@ public final class ConfigApiLoad {
         t.serverErrors.get());
   }
 
+  /** The policy read {@code i} of thread {@code client} reads: the threads spread over all. */
+  private String spread(int client, long i) {
+    return ids.get((int) ((i * 7 + client) % ids.size()));
+  }
+
   /** The config API's load. */
   private Load ours() {
     String base = "realms/" + REALM + "/config/tokenPolicies";
@@ -172,7 +177,7 @@ public final class ConfigApiLoad {
         String token = config.get();
         return switch ((int) (i % 3)) {
           case 0 -> http.get(base + "?first=0&max=20", token);
-          case 1 -> http.get(base + "/" + ids.get((int) ((i * 7 + client) % ids.size())), token);
+          case 1 -> http.get(base + "/" + spread(client, i), token);
           default -> http.get(base + "?first=" + (i * 13 % ids.size()) + "&max=100", token);
         };
       }
@@ -198,7 +203,7 @@ public final class ConfigApiLoad {
       public Reply read(int client, long i) {
         String token = admin.get();
         return (i % 3) == 1
-            ? http.get(base + "/" + ids.get((int) ((i * 7 + client) % ids.size())), token)
+            ? http.get(base + "/" + spread(client, i), token)
             : http.get(base, token);
       }
 
@@ -282,43 +287,15 @@ public final class ConfigApiLoad {
         Files.delete(file);
       }
     }
-    ObjectNode realm = BenchSupport.JSON.createObjectNode();
-    realm.put("realm", REALM);
-    realm.put("enabled", true);
-    ArrayNode scopes = realm.putArray("clientScopes");
-    scopes.add(scope("bench-config-admin", "Bench config admin", List.of("*:**")));
+    List<ObjectNode> policies = new ArrayList<>();
     for (int i = 0; i < POLICIES; i++) {
       String title = String.format(Locale.ROOT, "Load policy %05d", i);
-      scopes.add(scope(title.toLowerCase(Locale.ROOT).replace(' ', '-'), title, allowedScopes(i)));
+      policies.add(
+          BenchSupport.policyScope(
+              title.toLowerCase(Locale.ROOT).replace(' ', '-'), title, allowedScopes(i)));
     }
-    ObjectNode client = realm.putArray("clients").addObject();
-    client.put("clientId", "config-admin");
-    client.put("secret", "config-admin-secret");
-    client.put("publicClient", false);
-    client.put("serviceAccountsEnabled", true);
-    client.put("standardFlowEnabled", false);
-    client.putArray("defaultClientScopes").add("bench-config-admin");
-    client.putArray("optionalClientScopes");
+    ObjectNode realm = BenchSupport.configAdminRealm(REALM, policies);
     BenchSupport.JSON.writeValue(dir.resolve(REALM + "-realm.json").toFile(), realm);
-  }
-
-  /** The stored form the config API writes: a client scope with one policy mapper. */
-  private static ObjectNode scope(String name, String title, List<String> allowed) {
-    ObjectNode scope = BenchSupport.JSON.createObjectNode();
-    scope.put("name", name);
-    scope.put("description", title);
-    scope.put("protocol", "openid-connect");
-    ObjectNode attributes = scope.putObject("attributes");
-    attributes.put("include.in.token.scope", "false");
-    attributes.put("display.on.consent.screen", "false");
-    ObjectNode mapper = scope.putArray("protocolMappers").addObject();
-    mapper.put("name", "token policy");
-    mapper.put("protocol", "openid-connect");
-    mapper.put("protocolMapper", "pbs-token-policy");
-    ObjectNode config = mapper.putObject("config");
-    config.put("allowedScopes", String.join("##", allowed));
-    config.put("disallowedScopes", "ignore");
-    return scope;
   }
 
   private static void removeImport(Path imports) throws IOException {

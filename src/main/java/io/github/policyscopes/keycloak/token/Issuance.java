@@ -76,20 +76,8 @@ final class Issuance {
 
   /**
    * A grant whose token request names the scopes ({@link GrantKind.Requested}), or refreshes or
-   * exchanges a token. Parameters as {@link #Issuance}.
-   */
-  static Issuance requested(
-      EffectivePolicy policy,
-      Set<String> defaultScopes,
-      List<String> requested,
-      boolean explicit,
-      Ceiling ceiling,
-      @Nullable Long notAfter,
-      @Nullable EventBuilder event) {
-    return new Issuance(policy, defaultScopes, requested, explicit, ceiling, notAfter, event);
-  }
-
-  /**
+   * exchanges a token.
+   *
    * @param policy the client's policies, merged, as read at the start of the request
    * @param defaultScopes the names of the client's default client scopes
    * @param requested the scopes the client asked for, or for refresh and exchange without a {@code
@@ -102,7 +90,7 @@ final class Issuance {
    * @param event the request's event, still open: the details land in it before it is sent; null
    *     when Keycloak gives none (then nothing is recorded in an event)
    */
-  private Issuance(
+  Issuance(
       EffectivePolicy policy,
       Set<String> defaultScopes,
       List<String> requested,

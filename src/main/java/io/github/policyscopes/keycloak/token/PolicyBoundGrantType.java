@@ -146,7 +146,7 @@ final class PolicyBoundGrantType extends DelegatingGrantType {
     }
     keepOnlyKnownGrantedScopes(form, client, defaultScopes, asked, decided.granted());
     List<String> requested = asked.isEmpty() && ceiling.isSet() ? ceiling.scopes() : asked;
-    return Issuance.requested(
+    return new Issuance(
         policy,
         defaultScopes.keySet(),
         requested,

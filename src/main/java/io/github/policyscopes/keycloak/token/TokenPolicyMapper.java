@@ -21,6 +21,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
+import java.util.function.UnaryOperator;
 import org.jspecify.annotations.Nullable;
 import org.keycloak.OAuth2Constants;
 import org.keycloak.OAuthErrorException;
@@ -328,10 +329,8 @@ public final class TokenPolicyMapper extends AbstractOIDCProtocolMapper
       KeycloakSession session,
       UserSessionModel userSession,
       ClientSessionContext clientSessionCtx) {
-    if (!KeycloakRuntime.active()) {
-      return Withheld.idToken(token);
-    }
-    return ClaimFilter.idToken(token, session, userSession, clientSessionCtx);
+    return filtered(
+        ClaimFilter.Kind.ID, token, Withheld::idToken, session, userSession, clientSessionCtx);
   }
 
   @Override
@@ -341,10 +340,13 @@ public final class TokenPolicyMapper extends AbstractOIDCProtocolMapper
       KeycloakSession session,
       UserSessionModel userSession,
       ClientSessionContext clientSessionCtx) {
-    if (!KeycloakRuntime.active()) {
-      return Withheld.accessToken(token);
-    }
-    return ClaimFilter.userInfo(token, session, userSession, clientSessionCtx);
+    return filtered(
+        ClaimFilter.Kind.USERINFO,
+        token,
+        Withheld::accessToken,
+        session,
+        userSession,
+        clientSessionCtx);
   }
 
   @Override
@@ -354,10 +356,13 @@ public final class TokenPolicyMapper extends AbstractOIDCProtocolMapper
       KeycloakSession session,
       UserSessionModel userSession,
       ClientSessionContext clientSessionCtx) {
-    if (!KeycloakRuntime.active()) {
-      return Withheld.accessToken(token);
-    }
-    return ClaimFilter.introspection(token, session, userSession, clientSessionCtx);
+    return filtered(
+        ClaimFilter.Kind.INTROSPECTION,
+        token,
+        Withheld::accessToken,
+        session,
+        userSession,
+        clientSessionCtx);
   }
 
   @Override
@@ -367,7 +372,25 @@ public final class TokenPolicyMapper extends AbstractOIDCProtocolMapper
       KeycloakSession session,
       UserSessionModel userSession,
       ClientSessionContext clientSessionCtx) {
-    return ClaimFilter.tokenResponse(response, session, userSession, clientSessionCtx);
+    return ClaimFilter.afterIssuance(
+        ClaimFilter.Kind.RESPONSE, response, session, userSession, clientSessionCtx);
+  }
+
+  /**
+   * A token built after the access token, filtered by {@link ClaimFilter}; while the running
+   * Keycloak is not one this extension supports, what {@code withheld} leaves of it instead.
+   */
+  private static <T> T filtered(
+      ClaimFilter.Kind kind,
+      T token,
+      UnaryOperator<T> withheld,
+      KeycloakSession session,
+      UserSessionModel userSession,
+      ClientSessionContext clientSessionCtx) {
+    if (!KeycloakRuntime.active()) {
+      return withheld.apply(token);
+    }
+    return ClaimFilter.afterIssuance(kind, token, session, userSession, clientSessionCtx);
   }
 
   private static @Nullable EffectivePolicy policyOf(ClientModel client) {

@@ -71,22 +71,7 @@ class ClaimPlanIT {
     Random random = new Random(seed);
     Fixtures admin = new Fixtures(http);
     String user = Fixtures.unique("plan-user");
-    admin.createUser(
-        Map.of(
-            "username",
-            user,
-            "email",
-            user + "@example.com",
-            "emailVerified",
-            true,
-            "firstName",
-            "Pia",
-            "lastName",
-            "Plan",
-            "enabled",
-            true,
-            "credentials",
-            List.of(Map.of("type", "password", "value", PASSWORD, "temporary", false))));
+    admin.createUser(Fixtures.user(user, PASSWORD, user + "@example.com", "Pia", "Plan"));
 
     List<Map<String, Object>> droppedMappers = mappers(random, 5, "d");
     List<Map<String, Object>> keptMappers = mappers(random, 3, "k");

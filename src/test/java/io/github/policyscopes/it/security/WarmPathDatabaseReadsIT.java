@@ -62,22 +62,7 @@ class WarmPathDatabaseReadsIT {
   void aBoundClientsWarmTokenRequestsSendNoStatementOfItsOwn(TestClient http) throws Exception {
     Fixtures admin = new Fixtures(http);
     String user = Fixtures.unique("sql-user");
-    admin.createUser(
-        Map.of(
-            "username",
-            user,
-            "email",
-            user + "@example.com",
-            "emailVerified",
-            true,
-            "firstName",
-            "Sue",
-            "lastName",
-            "Sql",
-            "enabled",
-            true,
-            "credentials",
-            List.of(Map.of("type", "password", "value", PASSWORD, "temporary", false))));
+    admin.createUser(Fixtures.user(user, PASSWORD, user + "@example.com", "Sue", "Sql"));
     String bound = client(admin, Fixtures.unique("sql-bound"));
     String unbound = client(admin, Fixtures.unique("sql-unbound"));
     admin.bind(
