@@ -394,6 +394,17 @@ public final class Fixtures {
   public static Map<String, Object> signInClient(
       String clientId, String secret, String redirectUri, Object... more) {
     Map<String, Object> client =
+        passwordClient(
+            clientId, secret, "standardFlowEnabled", true, "redirectUris", List.of(redirectUri));
+    return with(client, more);
+  }
+
+  /**
+   * A confidential client with its service account and the password grant, no code flow; then
+   * {@code more} (name, value…).
+   */
+  public static Map<String, Object> passwordClient(String clientId, String secret, Object... more) {
+    Map<String, Object> client =
         confidentialClient(
             clientId,
             secret,
@@ -402,9 +413,7 @@ public final class Fixtures {
             "directAccessGrantsEnabled",
             true,
             "standardFlowEnabled",
-            true,
-            "redirectUris",
-            List.of(redirectUri));
+            false);
     return with(client, more);
   }
 

@@ -120,6 +120,14 @@ public final class TestClient {
         form("client_id", clientId, "client_secret", secret, "token", token));
   }
 
+  /** The userinfo endpoint's answer to a GET with this access token. */
+  public Reply userinfo(String realm, String accessToken) {
+    return send(
+        HttpRequest.newBuilder(URI.create(realmUrl(realm) + "/protocol/openid-connect/userinfo"))
+            .header("Authorization", "Bearer " + accessToken)
+            .GET());
+  }
+
   public Reply postForm(String url, Map<String, String> form) {
     StringJoiner body = new StringJoiner("&");
     form.forEach((k, v) -> body.add(encode(k) + "=" + encode(v)));

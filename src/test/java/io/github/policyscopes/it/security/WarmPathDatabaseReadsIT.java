@@ -1,6 +1,7 @@
 package io.github.policyscopes.it.security;
 
 import static io.github.policyscopes.it.ReplyAssert.assertThat;
+import static io.github.policyscopes.it.ReplyAssert.ok;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.github.policyscopes.it.FeatureServer;
@@ -14,7 +15,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import org.junit.jupiter.api.Test;
@@ -147,20 +147,7 @@ class WarmPathDatabaseReadsIT {
   }
 
   private static String client(Fixtures admin, String clientId) {
-    admin.createClientRepresentation(
-        Map.of(
-            "clientId", clientId,
-            "enabled", true,
-            "publicClient", false,
-            "secret", SECRET,
-            "serviceAccountsEnabled", true,
-            "directAccessGrantsEnabled", true,
-            "standardFlowEnabled", false));
+    admin.createClientRepresentation(Fixtures.passwordClient(clientId, SECRET));
     return clientId;
-  }
-
-  private static Reply ok(Reply reply) {
-    assertThat(reply).hasStatus(200);
-    return reply;
   }
 }
