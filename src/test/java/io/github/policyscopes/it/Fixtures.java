@@ -141,16 +141,14 @@ public final class Fixtures {
   public Bound browserClient(String prefix, String origin) {
     String clientId = unique(prefix + "-client");
     String uuid =
-        createClientRepresentation(
-            confidentialClient(
-                clientId,
-                SECRET,
-                "serviceAccountsEnabled",
-                true,
-                "standardFlowEnabled",
-                false,
-                "webOrigins",
-                List.of(origin)));
+        createConfidentialClient(
+            clientId,
+            "serviceAccountsEnabled",
+            true,
+            "standardFlowEnabled",
+            false,
+            "webOrigins",
+            List.of(origin));
     String policy = policy(prefix, ".:**", "web-origins");
     bind(uuid, policy);
     return new Bound(clientId, uuid, policy, api);
@@ -429,6 +427,14 @@ public final class Fixtures {
     client.put("publicClient", false);
     client.put("secret", secret);
     return with(client, more);
+  }
+
+  /**
+   * Creates a {@link #confidentialClient} with secret {@link #SECRET} and {@code more}; returns its
+   * internal id.
+   */
+  public String createConfidentialClient(String clientId, Object... more) {
+    return createClientRepresentation(confidentialClient(clientId, SECRET, more));
   }
 
   /** Creates a client through admin REST from a full representation; returns its internal id. */
