@@ -18,9 +18,9 @@ class ClaimPlanTest {
     return ClaimPlan.of(dropped, kept, SHARED, BASE);
   }
 
-  /** A mapper that writes the claim at {@code path}. */
-  private static Mapper writes(String id, String... path) {
-    return Mapper.writing(id, Path.of(path));
+  /** A mapper that writes {@code claim}, nested as Keycloak's claim names: {@code org.unit}. */
+  private static Mapper writes(String id, String claim) {
+    return Mapper.writing(id, Path.of(claim.split("\\.")));
   }
 
   /** A mapper that writes anywhere below the claim {@code top} (an open path). */
@@ -32,8 +32,8 @@ class ClaimPlanTest {
   void knownClaimsOfDroppedScopesAreRemovedWithoutRunningAnything() {
     ClaimPlan plan =
         plan(
-            List.of(writes("email", "email"), writes("nested", "org", "unit")),
-            List.of(writes("roles", "realm_access", "roles")));
+            List.of(writes("email", "email"), writes("nested", "org.unit")),
+            List.of(writes("roles", "realm_access.roles")));
     assertThat(plan.removals()).containsExactly(Path.of("email"), Path.of("org", "unit"));
     assertThat(plan.droppedToRun()).isEmpty();
   }
@@ -43,13 +43,11 @@ class ClaimPlanTest {
     ClaimPlan plan =
         plan(
             List.of(
-                writes("same", "name"),
-                writes("below", "org", "unit"),
-                writes("sibling", "dept", "a")),
+                writes("same", "name"), writes("below", "org.unit"), writes("sibling", "dept.a")),
             List.of(
                 writes("keptName", "name"),
                 writes("keptOrg", "org"),
-                writes("keptSibling", "dept", "b")));
+                writes("keptSibling", "dept.b")));
     assertThat(plan.droppedToRun()).containsExactly("same", "below");
     assertThat(plan.removals()).containsExactly(Path.of("dept", "a"));
     assertThat(plan.keptToRun(Set.of("name"))).containsExactly("keptName");
@@ -84,7 +82,7 @@ class ClaimPlanTest {
   void anOpenPathOfAKeptMapperCollidesWithAnythingBelowIt() {
     ClaimPlan plan =
         plan(
-            List.of(writes("d", "resource_access", "api", "roles")),
+            List.of(writes("d", "resource_access.api.roles")),
             List.of(below("k", "resource_access")));
     assertThat(plan.droppedToRun()).containsExactly("d");
   }
@@ -95,7 +93,7 @@ class ClaimPlanTest {
         plan(
             List.of(
                 writes("colliding", "org"),
-                writes("below", "org", "unit"),
+                writes("below", "org.unit"),
                 writes("elsewhere", "email")),
             List.of(writes("kept", "org")));
     assertThat(plan.droppedToRun()).containsExactly("colliding", "below");
