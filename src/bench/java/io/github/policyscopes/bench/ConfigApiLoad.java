@@ -70,10 +70,11 @@ public final class ConfigApiLoad {
   }
 
   /** One kind of load: what a reader and a writer send. */
-  private interface Load {
-    Reply read(int client, long i);
+  private record Load(Request read, Request write) {}
 
-    Reply write(int client, long i);
+  /** The {@code i}th request of thread {@code client}. */
+  private interface Request {
+    Reply send(int client, long i);
   }
 
   private final Http http;
@@ -168,57 +169,54 @@ public final class ConfigApiLoad {
     return ids.get((int) ((i * 7 + client) % ids.size()));
   }
 
+  /** The policy write {@code i} of thread {@code client} changes: one of its own four. */
+  private int own(int client, long i) {
+    return client * (ids.size() / CLIENTS) + (int) (i % 4);
+  }
+
   /** The config API's load. */
   private Load ours() {
     String base = "realms/" + REALM + "/config/tokenPolicies";
-    return new Load() {
-      @Override
-      public Reply read(int client, long i) {
-        String token = config.get();
-        return switch ((int) (i % 3)) {
-          case 0 -> http.get(base + "?first=0&max=20", token);
-          case 1 -> http.get(base + "/" + spread(client, i), token);
-          default -> http.get(base + "?first=" + (i * 13 % ids.size()) + "&max=100", token);
-        };
-      }
-
-      @Override
-      public Reply write(int client, long i) {
-        int own = client * (ids.size() / CLIENTS) + (int) (i % 4);
-        ObjectNode body = BenchSupport.JSON.createObjectNode();
-        body.put("title", String.format(Locale.ROOT, "Load policy %05d w%d", own, i));
-        ArrayNode allowed = body.putArray("allowedScopes");
-        allowedScopes(own).forEach(allowed::add);
-        body.put("disallowedScopes", "ignore");
-        return http.send("PUT", base + "/" + ids.get(own), config.get(), body, Map.of());
-      }
-    };
+    return new Load(
+        (client, i) -> {
+          String token = config.get();
+          return switch ((int) (i % 3)) {
+            case 0 -> http.get(base + "?first=0&max=20", token);
+            case 1 -> http.get(base + "/" + spread(client, i), token);
+            default -> http.get(base + "?first=" + (i * 13 % ids.size()) + "&max=100", token);
+          };
+        },
+        (client, i) -> {
+          int own = own(client, i);
+          ObjectNode body = BenchSupport.JSON.createObjectNode();
+          body.put("title", String.format(Locale.ROOT, "Load policy %05d w%d", own, i));
+          ArrayNode allowed = body.putArray("allowedScopes");
+          allowedScopes(own).forEach(allowed::add);
+          body.put("disallowedScopes", "ignore");
+          return http.send("PUT", base + "/" + ids.get(own), config.get(), body, Map.of());
+        });
   }
 
   /** Keycloak's admin API under the same load: the anchor. */
   private Load keycloak() {
     String base = "admin/realms/" + REALM + "/client-scopes";
-    return new Load() {
-      @Override
-      public Reply read(int client, long i) {
-        String token = admin.get();
-        return (i % 3) == 1
-            ? http.get(base + "/" + spread(client, i), token)
-            : http.get(base, token);
-      }
-
-      @Override
-      public Reply write(int client, long i) {
-        int own = client * (ids.size() / CLIENTS) + (int) (i % 4);
-        String path = base + "/" + ids.get(own);
-        String token = admin.get();
-        ObjectNode scope = (ObjectNode) http.get(path, token).expect(200, "GET " + path).json();
-        scope.put("description", String.format(Locale.ROOT, "Load policy %05d k%d", own, i));
-        long start = System.nanoTime();
-        Reply reply = http.send("PUT", path, token, scope, Map.of());
-        return new Reply(reply.status(), Long.toString(System.nanoTime() - start), reply.raw());
-      }
-    };
+    return new Load(
+        (client, i) -> {
+          String token = admin.get();
+          return (i % 3) == 1
+              ? http.get(base + "/" + spread(client, i), token)
+              : http.get(base, token);
+        },
+        (client, i) -> {
+          int own = own(client, i);
+          String path = base + "/" + ids.get(own);
+          String token = admin.get();
+          ObjectNode scope = (ObjectNode) http.get(path, token).expect(200, "GET " + path).json();
+          scope.put("description", String.format(Locale.ROOT, "Load policy %05d k%d", own, i));
+          long start = System.nanoTime();
+          Reply reply = http.send("PUT", path, token, scope, Map.of());
+          return new Reply(reply.status(), Long.toString(System.nanoTime() - start), reply.raw());
+        });
   }
 
   /** {@code CLIENTS} threads, back to back, for {@code seconds}. */
@@ -237,7 +235,8 @@ public final class ConfigApiLoad {
                   start.await();
                   for (long i = 0; System.nanoTime() < end; i++) {
                     long began = System.nanoTime();
-                    Reply reply = writer ? load.write(client, i) : load.read(client, i);
+                    Reply reply =
+                        writer ? load.write().send(client, i) : load.read().send(client, i);
                     long nanos = System.nanoTime() - began;
                     if (writer && reply.body().matches("\\d+")) {
                       nanos = Long.parseLong(reply.body()); // Keycloak's PUT alone is timed
