@@ -261,8 +261,7 @@ final class PolicyBoundGrantType extends DelegatingGrantType {
       Context context, ClientModel client, List<String> dropped) {
     String description = IssuanceDecision.REJECTED_DESCRIPTION + String.join(" ", dropped);
     context.getEvent().detail(Details.REASON, description);
-    context.getEvent().detail(Issuance.DROPPED_DETAIL, String.join(" ", dropped));
-    context.getEvent().detail(Issuance.DROPPED_COUNT_DETAIL, String.valueOf(dropped.size()));
+    ScopeDetail.DROPPED.record(context.getEvent(), dropped);
     context.getEvent().error(INVALID_SCOPE_EVENT);
     count(client, IssuanceDecision.rejected(dropped));
     return new CorsErrorResponseException(
