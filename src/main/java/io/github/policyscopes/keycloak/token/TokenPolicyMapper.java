@@ -5,6 +5,7 @@ import io.github.policyscopes.keycloak.compat.KeycloakRuntime;
 import io.github.policyscopes.keycloak.store.PolicyConfig;
 import io.github.policyscopes.keycloak.store.PolicyStore;
 import io.github.policyscopes.keycloak.store.PolicyWarnings;
+import io.github.policyscopes.keycloak.token.ClaimFilter.Kind;
 import io.github.policyscopes.policy.Ceiling;
 import io.github.policyscopes.policy.EffectivePolicy;
 import io.github.policyscopes.policy.IssuanceDecision;
@@ -328,9 +329,8 @@ public final class TokenPolicyMapper extends AbstractOIDCProtocolMapper
       ProtocolMapperModel mapper,
       KeycloakSession session,
       UserSessionModel userSession,
-      ClientSessionContext clientSessionCtx) {
-    return filtered(
-        ClaimFilter.Kind.ID, token, Withheld::idToken, session, userSession, clientSessionCtx);
+      ClientSessionContext ctx) {
+    return filtered(Kind.ID, token, Withheld::idToken, session, userSession, ctx);
   }
 
   @Override
@@ -339,14 +339,8 @@ public final class TokenPolicyMapper extends AbstractOIDCProtocolMapper
       ProtocolMapperModel mapper,
       KeycloakSession session,
       UserSessionModel userSession,
-      ClientSessionContext clientSessionCtx) {
-    return filtered(
-        ClaimFilter.Kind.USERINFO,
-        token,
-        Withheld::accessToken,
-        session,
-        userSession,
-        clientSessionCtx);
+      ClientSessionContext ctx) {
+    return filtered(Kind.USERINFO, token, Withheld::accessToken, session, userSession, ctx);
   }
 
   @Override
@@ -355,14 +349,8 @@ public final class TokenPolicyMapper extends AbstractOIDCProtocolMapper
       ProtocolMapperModel mapper,
       KeycloakSession session,
       UserSessionModel userSession,
-      ClientSessionContext clientSessionCtx) {
-    return filtered(
-        ClaimFilter.Kind.INTROSPECTION,
-        token,
-        Withheld::accessToken,
-        session,
-        userSession,
-        clientSessionCtx);
+      ClientSessionContext ctx) {
+    return filtered(Kind.INTROSPECTION, token, Withheld::accessToken, session, userSession, ctx);
   }
 
   @Override
@@ -371,9 +359,8 @@ public final class TokenPolicyMapper extends AbstractOIDCProtocolMapper
       ProtocolMapperModel mapper,
       KeycloakSession session,
       UserSessionModel userSession,
-      ClientSessionContext clientSessionCtx) {
-    return ClaimFilter.afterIssuance(
-        ClaimFilter.Kind.RESPONSE, response, session, userSession, clientSessionCtx);
+      ClientSessionContext ctx) {
+    return ClaimFilter.afterIssuance(Kind.RESPONSE, response, session, userSession, ctx);
   }
 
   /**
@@ -381,16 +368,16 @@ public final class TokenPolicyMapper extends AbstractOIDCProtocolMapper
    * Keycloak is not one this extension supports, what {@code withheld} leaves of it instead.
    */
   private static <T> T filtered(
-      ClaimFilter.Kind kind,
+      Kind kind,
       T token,
       UnaryOperator<T> withheld,
       KeycloakSession session,
       UserSessionModel userSession,
-      ClientSessionContext clientSessionCtx) {
+      ClientSessionContext ctx) {
     if (!KeycloakRuntime.active()) {
       return withheld.apply(token);
     }
-    return ClaimFilter.afterIssuance(kind, token, session, userSession, clientSessionCtx);
+    return ClaimFilter.afterIssuance(kind, token, session, userSession, ctx);
   }
 
   private static @Nullable EffectivePolicy policyOf(ClientModel client) {
