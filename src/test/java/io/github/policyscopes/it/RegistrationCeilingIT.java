@@ -345,16 +345,11 @@ class RegistrationCeilingIT extends OnSharedKeycloak {
 
   private static Reply registrationRequest(
       TestClient client, String method, String url, String token, Object body) {
-    HttpRequest.Builder request =
-        HttpRequest.newBuilder(URI.create(url)).header("Authorization", "Bearer " + token);
-    if (body == null) {
-      request.method(method, HttpRequest.BodyPublishers.noBody());
-    } else {
-      request
-          .header("Content-Type", "application/json")
-          .method(method, HttpRequest.BodyPublishers.ofString(TestClient.toJson(body)));
-    }
-    return client.send(request);
+    return client.send(
+        TestClient.withJson(
+            HttpRequest.newBuilder(URI.create(url)).header("Authorization", "Bearer " + token),
+            method,
+            body));
   }
 
   private static List<String> defaultScopes(TestClient client, String clientId) {
