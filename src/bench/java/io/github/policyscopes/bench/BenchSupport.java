@@ -2,6 +2,8 @@ package io.github.policyscopes.bench;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.github.policyscopes.it.DistributionServer;
 import io.github.policyscopes.it.KeycloakServer;
 import java.io.IOException;
@@ -299,6 +301,51 @@ final class BenchSupport {
 
   static String fmt(double value) {
     return String.format(Locale.ROOT, "%.3f", value);
+  }
+
+  /** The title of the policy of {@link #configAdminRealm}'s {@code config-admin}. */
+  static final String CONFIG_ADMIN_TITLE = "Bench config admin";
+
+  /**
+   * A realm file to import: the realm with the given policies, and the confidential client {@code
+   * config-admin} (secret {@code config-admin-secret}, a service account) whose policy {@code
+   * bench-config-admin} grants {@code *:**}.
+   */
+  static ObjectNode configAdminRealm(String name, List<ObjectNode> policies) {
+    ObjectNode realm = JSON.createObjectNode();
+    realm.put("realm", name);
+    realm.put("enabled", true);
+    ArrayNode scopes = realm.putArray("clientScopes");
+    scopes.add(policyScope("bench-config-admin", CONFIG_ADMIN_TITLE, List.of("*:**")));
+    scopes.addAll(policies);
+    ObjectNode client = realm.putArray("clients").addObject();
+    client.put("clientId", "config-admin");
+    client.put("secret", "config-admin-secret");
+    client.put("publicClient", false);
+    client.put("serviceAccountsEnabled", true);
+    client.put("standardFlowEnabled", false);
+    client.putArray("defaultClientScopes").add("bench-config-admin");
+    client.putArray("optionalClientScopes");
+    return realm;
+  }
+
+  /** The stored form PolicyStore.create writes: a client scope with one policy mapper. */
+  static ObjectNode policyScope(String name, String title, List<String> allowed) {
+    ObjectNode scope = JSON.createObjectNode();
+    scope.put("name", name);
+    scope.put("description", title);
+    scope.put("protocol", "openid-connect");
+    ObjectNode attributes = scope.putObject("attributes");
+    attributes.put("include.in.token.scope", "false");
+    attributes.put("display.on.consent.screen", "false");
+    ObjectNode mapper = scope.putArray("protocolMappers").addObject();
+    mapper.put("name", "token policy");
+    mapper.put("protocol", "openid-connect");
+    mapper.put("protocolMapper", "pbs-token-policy");
+    ObjectNode config = mapper.putObject("config");
+    config.put("allowedScopes", String.join("##", allowed));
+    config.put("disallowedScopes", "ignore");
+    return scope;
   }
 
   /** A benchmark's body. */

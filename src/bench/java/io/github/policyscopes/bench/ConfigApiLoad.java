@@ -70,10 +70,11 @@ public final class ConfigApiLoad {
   }
 
   /** One kind of load: what a reader and a writer send. */
-  private interface Load {
-    Reply read(int client, long i);
+  private record Load(Request read, Request write) {}
 
-    Reply write(int client, long i);
+  /** The {@code i}th request of thread {@code client}. */
+  private interface Request {
+    Reply send(int client, long i);
   }
 
   private final Http http;
@@ -163,57 +164,59 @@ public final class ConfigApiLoad {
         t.serverErrors.get());
   }
 
+  /** The policy read {@code i} of thread {@code client} reads: the threads spread over all. */
+  private String spread(int client, long i) {
+    return ids.get((int) ((i * 7 + client) % ids.size()));
+  }
+
+  /** The policy write {@code i} of thread {@code client} changes: one of its own four. */
+  private int own(int client, long i) {
+    return client * (ids.size() / CLIENTS) + (int) (i % 4);
+  }
+
   /** The config API's load. */
   private Load ours() {
     String base = "realms/" + REALM + "/config/tokenPolicies";
-    return new Load() {
-      @Override
-      public Reply read(int client, long i) {
-        String token = config.get();
-        return switch ((int) (i % 3)) {
-          case 0 -> http.get(base + "?first=0&max=20", token);
-          case 1 -> http.get(base + "/" + ids.get((int) ((i * 7 + client) % ids.size())), token);
-          default -> http.get(base + "?first=" + (i * 13 % ids.size()) + "&max=100", token);
-        };
-      }
-
-      @Override
-      public Reply write(int client, long i) {
-        int own = client * (ids.size() / CLIENTS) + (int) (i % 4);
-        ObjectNode body = BenchSupport.JSON.createObjectNode();
-        body.put("title", String.format(Locale.ROOT, "Load policy %05d w%d", own, i));
-        ArrayNode allowed = body.putArray("allowedScopes");
-        allowedScopes(own).forEach(allowed::add);
-        body.put("disallowedScopes", "ignore");
-        return http.send("PUT", base + "/" + ids.get(own), config.get(), body, Map.of());
-      }
-    };
+    return new Load(
+        (client, i) -> {
+          String token = config.get();
+          return switch ((int) (i % 3)) {
+            case 0 -> http.get(base + "?first=0&max=20", token);
+            case 1 -> http.get(base + "/" + spread(client, i), token);
+            default -> http.get(base + "?first=" + (i * 13 % ids.size()) + "&max=100", token);
+          };
+        },
+        (client, i) -> {
+          int own = own(client, i);
+          ObjectNode body = BenchSupport.JSON.createObjectNode();
+          body.put("title", String.format(Locale.ROOT, "Load policy %05d w%d", own, i));
+          ArrayNode allowed = body.putArray("allowedScopes");
+          allowedScopes(own).forEach(allowed::add);
+          body.put("disallowedScopes", "ignore");
+          return http.send("PUT", base + "/" + ids.get(own), config.get(), body, Map.of());
+        });
   }
 
   /** Keycloak's admin API under the same load: the anchor. */
   private Load keycloak() {
     String base = "admin/realms/" + REALM + "/client-scopes";
-    return new Load() {
-      @Override
-      public Reply read(int client, long i) {
-        String token = admin.get();
-        return (i % 3) == 1
-            ? http.get(base + "/" + ids.get((int) ((i * 7 + client) % ids.size())), token)
-            : http.get(base, token);
-      }
-
-      @Override
-      public Reply write(int client, long i) {
-        int own = client * (ids.size() / CLIENTS) + (int) (i % 4);
-        String path = base + "/" + ids.get(own);
-        String token = admin.get();
-        ObjectNode scope = (ObjectNode) http.get(path, token).expect(200, "GET " + path).json();
-        scope.put("description", String.format(Locale.ROOT, "Load policy %05d k%d", own, i));
-        long start = System.nanoTime();
-        Reply reply = http.send("PUT", path, token, scope, Map.of());
-        return new Reply(reply.status(), Long.toString(System.nanoTime() - start), reply.raw());
-      }
-    };
+    return new Load(
+        (client, i) -> {
+          String token = admin.get();
+          return (i % 3) == 1
+              ? http.get(base + "/" + spread(client, i), token)
+              : http.get(base, token);
+        },
+        (client, i) -> {
+          int own = own(client, i);
+          String path = base + "/" + ids.get(own);
+          String token = admin.get();
+          ObjectNode scope = (ObjectNode) http.get(path, token).expect(200, "GET " + path).json();
+          scope.put("description", String.format(Locale.ROOT, "Load policy %05d k%d", own, i));
+          long start = System.nanoTime();
+          Reply reply = http.send("PUT", path, token, scope, Map.of());
+          return new Reply(reply.status(), Long.toString(System.nanoTime() - start), reply.raw());
+        });
   }
 
   /** {@code CLIENTS} threads, back to back, for {@code seconds}. */
@@ -232,7 +235,8 @@ public final class ConfigApiLoad {
                   start.await();
                   for (long i = 0; System.nanoTime() < end; i++) {
                     long began = System.nanoTime();
-                    Reply reply = writer ? load.write(client, i) : load.read(client, i);
+                    Reply reply =
+                        writer ? load.write().send(client, i) : load.read().send(client, i);
                     long nanos = System.nanoTime() - began;
                     if (writer && reply.body().matches("\\d+")) {
                       nanos = Long.parseLong(reply.body()); // Keycloak's PUT alone is timed
@@ -282,43 +286,15 @@ public final class ConfigApiLoad {
         Files.delete(file);
       }
     }
-    ObjectNode realm = BenchSupport.JSON.createObjectNode();
-    realm.put("realm", REALM);
-    realm.put("enabled", true);
-    ArrayNode scopes = realm.putArray("clientScopes");
-    scopes.add(scope("bench-config-admin", "Bench config admin", List.of("*:**")));
+    List<ObjectNode> policies = new ArrayList<>();
     for (int i = 0; i < POLICIES; i++) {
       String title = String.format(Locale.ROOT, "Load policy %05d", i);
-      scopes.add(scope(title.toLowerCase(Locale.ROOT).replace(' ', '-'), title, allowedScopes(i)));
+      policies.add(
+          BenchSupport.policyScope(
+              title.toLowerCase(Locale.ROOT).replace(' ', '-'), title, allowedScopes(i)));
     }
-    ObjectNode client = realm.putArray("clients").addObject();
-    client.put("clientId", "config-admin");
-    client.put("secret", "config-admin-secret");
-    client.put("publicClient", false);
-    client.put("serviceAccountsEnabled", true);
-    client.put("standardFlowEnabled", false);
-    client.putArray("defaultClientScopes").add("bench-config-admin");
-    client.putArray("optionalClientScopes");
+    ObjectNode realm = BenchSupport.configAdminRealm(REALM, policies);
     BenchSupport.JSON.writeValue(dir.resolve(REALM + "-realm.json").toFile(), realm);
-  }
-
-  /** The stored form the config API writes: a client scope with one policy mapper. */
-  private static ObjectNode scope(String name, String title, List<String> allowed) {
-    ObjectNode scope = BenchSupport.JSON.createObjectNode();
-    scope.put("name", name);
-    scope.put("description", title);
-    scope.put("protocol", "openid-connect");
-    ObjectNode attributes = scope.putObject("attributes");
-    attributes.put("include.in.token.scope", "false");
-    attributes.put("display.on.consent.screen", "false");
-    ObjectNode mapper = scope.putArray("protocolMappers").addObject();
-    mapper.put("name", "token policy");
-    mapper.put("protocol", "openid-connect");
-    mapper.put("protocolMapper", "pbs-token-policy");
-    ObjectNode config = mapper.putObject("config");
-    config.put("allowedScopes", String.join("##", allowed));
-    config.put("disallowedScopes", "ignore");
-    return scope;
   }
 
   private static void removeImport(Path imports) throws IOException {

@@ -66,7 +66,6 @@ import org.jspecify.annotations.Nullable;
 public final class ConfigApiScale {
 
   private static final int PAGE_CAP = 1000; // Paging.MAX_MAX, docs/config-api.md
-  private static final String CONFIG_ADMIN_TITLE = "Bench config admin";
 
   private static final List<Integer> SIZES =
       Arrays.stream(System.getProperty("bench.scale.sizes", "10,100,1000,10000").split(","))
@@ -187,22 +186,11 @@ public final class ConfigApiScale {
       }
     }
     for (int n : SIZES) {
-      ObjectNode realm = BenchSupport.JSON.createObjectNode();
-      realm.put("realm", realm(n));
-      realm.put("enabled", true);
-      ArrayNode scopes = realm.putArray("clientScopes");
-      scopes.add(policyScope("bench-config-admin", CONFIG_ADMIN_TITLE, List.of("*:**")));
+      List<ObjectNode> policies = new ArrayList<>();
       for (int i = 1; i < Math.min(n, IMPORT_MAX + 1); i++) {
-        scopes.add(policyScope(i));
+        policies.add(policyScope(i));
       }
-      ObjectNode client = realm.putArray("clients").addObject();
-      client.put("clientId", "config-admin");
-      client.put("secret", "config-admin-secret");
-      client.put("publicClient", false);
-      client.put("serviceAccountsEnabled", true);
-      client.put("standardFlowEnabled", false);
-      client.putArray("defaultClientScopes").add("bench-config-admin");
-      client.putArray("optionalClientScopes");
+      ObjectNode realm = BenchSupport.configAdminRealm(realm(n), policies);
       BenchSupport.JSON.writeValue(dir.resolve(realm(n) + "-realm.json").toFile(), realm);
     }
   }
@@ -220,7 +208,8 @@ public final class ConfigApiScale {
 
   private static ObjectNode policyScope(int i) {
     String title = String.format(Locale.ROOT, "Bench policy %05d", i);
-    return policyScope(title.toLowerCase(Locale.ROOT).replace(' ', '-'), title, allowedScopes(i));
+    return BenchSupport.policyScope(
+        title.toLowerCase(Locale.ROOT).replace(' ', '-'), title, allowedScopes(i));
   }
 
   /**
@@ -262,25 +251,6 @@ public final class ConfigApiScale {
         realm(n), from, n - from, seconds, (n - from) / seconds);
   }
 
-  /** The stored form PolicyStore.create writes: a client scope with one policy mapper. */
-  private static ObjectNode policyScope(String name, String title, List<String> allowed) {
-    ObjectNode scope = BenchSupport.JSON.createObjectNode();
-    scope.put("name", name);
-    scope.put("description", title);
-    scope.put("protocol", "openid-connect");
-    ObjectNode attributes = scope.putObject("attributes");
-    attributes.put("include.in.token.scope", "false");
-    attributes.put("display.on.consent.screen", "false");
-    ObjectNode mapper = scope.putArray("protocolMappers").addObject();
-    mapper.put("name", "token policy");
-    mapper.put("protocol", "openid-connect");
-    mapper.put("protocolMapper", "pbs-token-policy");
-    ObjectNode mapperConfig = mapper.putObject("config");
-    mapperConfig.put("allowedScopes", String.join("##", allowed));
-    mapperConfig.put("disallowedScopes", "ignore");
-    return scope;
-  }
-
   /** Realistic entries: a plain scope, read on one client's subtree, write on its secret. */
   private static List<String> allowedScopes(int i) {
     String client = String.format(Locale.ROOT, "config/clients/bench-%05d", i);
@@ -303,7 +273,8 @@ public final class ConfigApiScale {
             .expect(200, "config list")
             .json();
     for (JsonNode policy : page.path("tokenPolicies")) {
-      if (!CONFIG_ADMIN_TITLE.equals(policy.path("title").asText()) && ids.size() < count) {
+      if (!BenchSupport.CONFIG_ADMIN_TITLE.equals(policy.path("title").asText())
+          && ids.size() < count) {
         ids.add(policy.path("id").asText());
       }
     }

@@ -52,13 +52,7 @@ public final class CacheBudget {
    */
   public static <K, V> LoadingCache<K, V> weighed(
       long budget, Function<K, V> loader, ToLongFunction<Entry<K, V>> estimate) {
-    Weigher<K, V> weigher =
-        (key, value) ->
-            (int)
-                Math.min(
-                    Integer.MAX_VALUE,
-                    ENTRY_OVERHEAD + estimate.applyAsLong(new Entry<>(key, value)));
-    return Caffeine.newBuilder().maximumWeight(budget).weigher(weigher).build(loader::apply);
+    return bounded(budget, estimate).build(loader::apply);
   }
 
   /**
@@ -66,13 +60,17 @@ public final class CacheBudget {
    * weighed as in {@link #weighed}.
    */
   public static <K, V> Cache<K, V> weighedCache(long budget, ToLongFunction<Entry<K, V>> estimate) {
+    return bounded(budget, estimate).build();
+  }
+
+  private static <K, V> Caffeine<K, V> bounded(long budget, ToLongFunction<Entry<K, V>> estimate) {
     Weigher<K, V> weigher =
         (key, value) ->
             (int)
                 Math.min(
                     Integer.MAX_VALUE,
                     ENTRY_OVERHEAD + estimate.applyAsLong(new Entry<>(key, value)));
-    return Caffeine.newBuilder().maximumWeight(budget).weigher(weigher).build();
+    return Caffeine.newBuilder().maximumWeight(budget).weigher(weigher);
   }
 
   /** A key and its value, for an estimate. */

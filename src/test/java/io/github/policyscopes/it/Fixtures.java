@@ -141,16 +141,14 @@ public final class Fixtures {
   public Bound browserClient(String prefix, String origin) {
     String clientId = unique(prefix + "-client");
     String uuid =
-        createClientRepresentation(
-            confidentialClient(
-                clientId,
-                SECRET,
-                "serviceAccountsEnabled",
-                true,
-                "standardFlowEnabled",
-                false,
-                "webOrigins",
-                List.of(origin)));
+        createConfidentialClient(
+            clientId,
+            "serviceAccountsEnabled",
+            true,
+            "standardFlowEnabled",
+            false,
+            "webOrigins",
+            List.of(origin));
     String policy = policy(prefix, ".:**", "web-origins");
     bind(uuid, policy);
     return new Bound(clientId, uuid, policy, api);
@@ -394,6 +392,17 @@ public final class Fixtures {
   public static Map<String, Object> signInClient(
       String clientId, String secret, String redirectUri, Object... more) {
     Map<String, Object> client =
+        passwordClient(
+            clientId, secret, "standardFlowEnabled", true, "redirectUris", List.of(redirectUri));
+    return with(client, more);
+  }
+
+  /**
+   * A confidential client with its service account and the password grant, no code flow; then
+   * {@code more} (name, value…).
+   */
+  public static Map<String, Object> passwordClient(String clientId, String secret, Object... more) {
+    Map<String, Object> client =
         confidentialClient(
             clientId,
             secret,
@@ -402,9 +411,7 @@ public final class Fixtures {
             "directAccessGrantsEnabled",
             true,
             "standardFlowEnabled",
-            true,
-            "redirectUris",
-            List.of(redirectUri));
+            false);
     return with(client, more);
   }
 
@@ -420,6 +427,14 @@ public final class Fixtures {
     client.put("publicClient", false);
     client.put("secret", secret);
     return with(client, more);
+  }
+
+  /**
+   * Creates a {@link #confidentialClient} with secret {@link #SECRET} and {@code more}; returns its
+   * internal id.
+   */
+  public String createConfidentialClient(String clientId, Object... more) {
+    return createClientRepresentation(confidentialClient(clientId, SECRET, more));
   }
 
   /** Creates a client through admin REST from a full representation; returns its internal id. */

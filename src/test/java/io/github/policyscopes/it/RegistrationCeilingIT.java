@@ -13,8 +13,10 @@ import java.net.http.HttpRequest;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Base64;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.assertj.core.api.AbstractStringAssert;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.keycloak.representations.idm.ClientRepresentation;
@@ -121,12 +123,15 @@ class RegistrationCeilingIT extends OnSharedKeycloak {
     Reply created =
         registerDefault(
             client,
-            Map.of(
-                "clientId", Fixtures.unique("own-defaults"),
-                "secret", "s3cret",
-                "serviceAccountsEnabled", true,
-                "defaultClientScopes", List.of("basic", "email"),
-                "optionalClientScopes", List.of("phone")));
+            "own-defaults",
+            "secret",
+            "s3cret",
+            "serviceAccountsEnabled",
+            true,
+            "defaultClientScopes",
+            List.of("basic", "email"),
+            "optionalClientScopes",
+            List.of("phone"));
 
     assertThat(created).hasStatus(201);
     String clientId = created.json().get("clientId").asText();
@@ -156,10 +161,7 @@ class RegistrationCeilingIT extends OnSharedKeycloak {
 
     Reply refused = registrationRequest(client, "PUT", url, rat, unbinding);
 
-    assertThat(refused).hasStatus(403).hasError("insufficient_scope");
-    assertThat(refused.json().get("error_description").asText())
-        .contains(COMPONENT_NAME)
-        .contains("stays bound");
+    assertRefused(refused).contains(COMPONENT_NAME).contains("stays bound");
     assertThat(defaultScopes(client, clientId)).contains(CEILING);
 
     // the same representation keeping the ceiling is an ordinary update
@@ -177,25 +179,16 @@ class RegistrationCeilingIT extends OnSharedKeycloak {
   void aRegistrationAskingForAScopeThePolicyCannotAllowIsRefused() {
     JsonNode refused = mcp.run("register.mjs", issuer(), "email address");
 
-    assertThat(refused.get("ok").asBoolean()).as(refused.toString()).isFalse();
-    assertThat(refused.get("error").asText()).isEqualTo("insufficient_scope");
-    assertThat(refused.get("error_description").asText())
+    assertSdkRefused(refused)
         .contains("Policy '" + COMPONENT_NAME + "' rejected request to client-registration service")
         .contains("does not allow the scopes address");
   }
 
   @Test
   void aRegistrationNamingAnotherPolicyIsRefused(TestClient client) {
-    Reply refused =
-        registerDefault(
-            client,
-            Map.of(
-                "clientId", Fixtures.unique("other-policy"),
-                "optionalClientScopes", List.of(WIDE)));
+    Reply refused = registerDefault(client, "other-policy", "optionalClientScopes", List.of(WIDE));
 
-    assertThat(refused).hasStatus(403).hasError("insufficient_scope");
-    assertThat(refused.json().get("error_description").asText())
-        .contains("other token policies: " + WIDE);
+    assertRefused(refused).contains("other token policies: " + WIDE);
   }
 
   // ---- fail closed ----
@@ -209,10 +202,7 @@ class RegistrationCeilingIT extends OnSharedKeycloak {
     try {
       JsonNode refused = mcp.run("register.mjs", issuer());
 
-      assertThat(refused.get("ok").asBoolean()).as(refused.toString()).isFalse();
-      assertThat(refused.get("error").asText()).isEqualTo("insufficient_scope");
-      assertThat(refused.get("error_description").asText())
-          .contains("\"" + CEILING + "\" is not a token policy");
+      assertSdkRefused(refused).contains("\"" + CEILING + "\" is not a token policy");
     } finally {
       assertThat(client.admin("POST", models, Fixtures.mapper(CEILING_ALLOWS, null, null)))
           .hasStatus(201);
@@ -325,28 +315,41 @@ class RegistrationCeilingIT extends OnSharedKeycloak {
         .containsExactlyInAnyOrderElementsOf(CEILING_ALLOWS);
   }
 
-  /** An authenticated registration (an initial access token) of Keycloak's own representation. */
-  private static Reply registerDefault(TestClient client, Map<String, Object> rep) {
+  /**
+   * An authenticated registration (an initial access token) of Keycloak's own representation: a
+   * unique {@code clientId} from {@code prefix}, then {@code more} (name, value…).
+   */
+  private static Reply registerDefault(TestClient client, String prefix, Object... more) {
+    Map<String, Object> rep = new LinkedHashMap<>();
+    rep.put("clientId", Fixtures.unique(prefix));
     return registrationRequest(
         client,
         "POST",
         client.realmUrl(realm) + "/clients-registrations/default",
         admin.initialAccessToken(),
-        rep);
+        Fixtures.with(rep, more));
+  }
+
+  /** A refusal of the registration endpoint (403 insufficient_scope); its description. */
+  private static AbstractStringAssert<?> assertRefused(Reply refused) {
+    assertThat(refused).hasStatus(403).hasError("insufficient_scope");
+    return assertThat(refused.json().get("error_description").asText());
+  }
+
+  /** A registration the MCP SDK saw refused with insufficient_scope; its description. */
+  private static AbstractStringAssert<?> assertSdkRefused(JsonNode refused) {
+    assertThat(refused.get("ok").asBoolean()).as(refused.toString()).isFalse();
+    assertThat(refused.get("error").asText()).isEqualTo("insufficient_scope");
+    return assertThat(refused.get("error_description").asText());
   }
 
   private static Reply registrationRequest(
       TestClient client, String method, String url, String token, Object body) {
-    HttpRequest.Builder request =
-        HttpRequest.newBuilder(URI.create(url)).header("Authorization", "Bearer " + token);
-    if (body == null) {
-      request.method(method, HttpRequest.BodyPublishers.noBody());
-    } else {
-      request
-          .header("Content-Type", "application/json")
-          .method(method, HttpRequest.BodyPublishers.ofString(TestClient.toJson(body)));
-    }
-    return client.send(request);
+    return client.send(
+        TestClient.withJson(
+            HttpRequest.newBuilder(URI.create(url)).header("Authorization", "Bearer " + token),
+            method,
+            body));
   }
 
   private static List<String> defaultScopes(TestClient client, String clientId) {

@@ -58,6 +58,16 @@ public record Reply(String request, int status, Map<String, List<String>> header
     }
   }
 
+  /** A token response's {@code access_token}. */
+  public String accessToken() {
+    return json().get("access_token").asText();
+  }
+
+  /** A token response's {@code refresh_token}. */
+  public String refreshToken() {
+    return json().get("refresh_token").asText();
+  }
+
   /** The first value of a header, or null. */
   public String header(String name) {
     List<String> values = headers.get(name);

@@ -28,6 +28,12 @@ public final class ReplyAssert extends AbstractAssert<ReplyAssert, Reply> {
     return new ReplyAssert(actual);
   }
 
+  /** {@code reply}, once asserted to be 200: for an answer the test goes on to read. */
+  public static Reply ok(Reply reply) {
+    assertThat(reply).hasStatus(200);
+    return reply;
+  }
+
   public ReplyAssert hasStatus(int expected) {
     isNotNull();
     if (actual.status() != expected) {

@@ -120,6 +120,14 @@ public final class TestClient {
         form("client_id", clientId, "client_secret", secret, "token", token));
   }
 
+  /** The userinfo endpoint's answer to a GET with this access token. */
+  public Reply userinfo(String realm, String accessToken) {
+    return send(
+        HttpRequest.newBuilder(URI.create(realmUrl(realm) + "/protocol/openid-connect/userinfo"))
+            .header("Authorization", "Bearer " + accessToken)
+            .GET());
+  }
+
   public Reply postForm(String url, Map<String, String> form) {
     StringJoiner body = new StringJoiner("&");
     form.forEach((k, v) -> body.add(encode(k) + "=" + encode(v)));
@@ -165,17 +173,26 @@ public final class TestClient {
 
   /** An admin REST call with an admin token the caller holds (and may reuse). */
   public Reply admin(String adminToken, String method, String path, Object body) {
-    HttpRequest.Builder request =
-        HttpRequest.newBuilder(URI.create(baseUrl + "/admin/" + path))
-            .header("Authorization", "Bearer " + adminToken);
+    return send(
+        withJson(
+            HttpRequest.newBuilder(URI.create(baseUrl + "/admin/" + path))
+                .header("Authorization", "Bearer " + adminToken),
+            method,
+            body));
+  }
+
+  /**
+   * {@code request} with {@code method} and {@code body} as JSON ({@link #toJson}: a string is sent
+   * as it is), or with no body when {@code body} is null.
+   */
+  public static HttpRequest.Builder withJson(
+      HttpRequest.Builder request, String method, Object body) {
     if (body == null) {
-      request.method(method, HttpRequest.BodyPublishers.noBody());
-    } else {
-      request
-          .header("Content-Type", "application/json")
-          .method(method, HttpRequest.BodyPublishers.ofString(toJson(body)));
+      return request.method(method, HttpRequest.BodyPublishers.noBody());
     }
-    return send(request);
+    return request
+        .header("Content-Type", "application/json")
+        .method(method, HttpRequest.BodyPublishers.ofString(toJson(body)));
   }
 
   public static String toJson(Object body) {

@@ -18,14 +18,22 @@ class ClaimPlanTest {
     return ClaimPlan.of(dropped, kept, SHARED, BASE);
   }
 
+  /** A mapper that writes {@code claim}, nested as Keycloak's claim names: {@code org.unit}. */
+  private static Mapper writes(String id, String claim) {
+    return Mapper.writing(id, Path.of(claim.split("\\.")));
+  }
+
+  /** A mapper that writes anywhere below the claim {@code top} (an open path). */
+  private static Mapper below(String id, String top) {
+    return new Mapper(id, List.of(new Path(List.of(top), true)));
+  }
+
   @Test
   void knownClaimsOfDroppedScopesAreRemovedWithoutRunningAnything() {
     ClaimPlan plan =
         plan(
-            List.of(
-                Mapper.writing("email", Path.of("email")),
-                Mapper.writing("nested", Path.of("org", "unit"))),
-            List.of(Mapper.writing("roles", Path.of("realm_access", "roles"))));
+            List.of(writes("email", "email"), writes("nested", "org.unit")),
+            List.of(writes("roles", "realm_access.roles")));
     assertThat(plan.removals()).containsExactly(Path.of("email"), Path.of("org", "unit"));
     assertThat(plan.droppedToRun()).isEmpty();
   }
@@ -35,13 +43,11 @@ class ClaimPlanTest {
     ClaimPlan plan =
         plan(
             List.of(
-                Mapper.writing("same", Path.of("name")),
-                Mapper.writing("below", Path.of("org", "unit")),
-                Mapper.writing("sibling", Path.of("dept", "a"))),
+                writes("same", "name"), writes("below", "org.unit"), writes("sibling", "dept.a")),
             List.of(
-                Mapper.writing("keptName", Path.of("name")),
-                Mapper.writing("keptOrg", Path.of("org")),
-                Mapper.writing("keptSibling", Path.of("dept", "b"))));
+                writes("keptName", "name"),
+                writes("keptOrg", "org"),
+                writes("keptSibling", "dept.b")));
     assertThat(plan.droppedToRun()).containsExactly("same", "below");
     assertThat(plan.removals()).containsExactly(Path.of("dept", "a"));
     assertThat(plan.keptToRun(Set.of("name"))).containsExactly("keptName");
@@ -49,37 +55,26 @@ class ClaimPlanTest {
 
   @Test
   void unknownMappersRunAndAnUnknownKeptOneCollidesWithEverything() {
-    ClaimPlan plan =
-        plan(
-            List.of(Mapper.unknown("script"), Mapper.writing("email", Path.of("email"))),
-            List.of());
+    ClaimPlan plan = plan(List.of(Mapper.unknown("script"), writes("email", "email")), List.of());
     // an unknown dropped mapper may write where a known one does: they run together
     assertThat(plan.droppedToRun()).containsExactly("script", "email");
     assertThat(plan.removals()).isEmpty();
 
-    ClaimPlan unknownKept =
-        plan(List.of(Mapper.writing("email", Path.of("email"))), List.of(Mapper.unknown("k")));
+    ClaimPlan unknownKept = plan(List.of(writes("email", "email")), List.of(Mapper.unknown("k")));
     assertThat(unknownKept.droppedToRun()).containsExactly("email");
     assertThat(unknownKept.keptToRun(Set.of("email"))).containsExactly("k");
   }
 
   @Test
   void sharedClaimsGoValueByValueAndBaseClaimsAreNeverRemoved() {
-    ClaimPlan plan =
-        plan(
-            List.of(
-                Mapper.writing("audience", Path.of("aud")), Mapper.writing("sub", Path.of("sub"))),
-            List.of());
+    ClaimPlan plan = plan(List.of(writes("audience", "aud"), writes("sub", "sub")), List.of());
     assertThat(plan.droppedToRun()).containsExactly("audience");
     assertThat(plan.removals()).isEmpty();
   }
 
   @Test
   void anOpenPathOfADroppedMapperRunsIt() {
-    ClaimPlan plan =
-        plan(
-            List.of(new Mapper("clientRoles", List.of(new Path(List.of("resource_access"), true)))),
-            List.of());
+    ClaimPlan plan = plan(List.of(below("clientRoles", "resource_access")), List.of());
     assertThat(plan.droppedToRun()).containsExactly("clientRoles");
   }
 
@@ -87,8 +82,8 @@ class ClaimPlanTest {
   void anOpenPathOfAKeptMapperCollidesWithAnythingBelowIt() {
     ClaimPlan plan =
         plan(
-            List.of(Mapper.writing("d", Path.of("resource_access", "api", "roles"))),
-            List.of(new Mapper("k", List.of(new Path(List.of("resource_access"), true)))));
+            List.of(writes("d", "resource_access.api.roles")),
+            List.of(below("k", "resource_access")));
     assertThat(plan.droppedToRun()).containsExactly("d");
   }
 
@@ -97,10 +92,10 @@ class ClaimPlanTest {
     ClaimPlan plan =
         plan(
             List.of(
-                Mapper.writing("colliding", Path.of("org")),
-                Mapper.writing("below", Path.of("org", "unit")),
-                Mapper.writing("elsewhere", Path.of("email"))),
-            List.of(Mapper.writing("kept", Path.of("org"))));
+                writes("colliding", "org"),
+                writes("below", "org.unit"),
+                writes("elsewhere", "email")),
+            List.of(writes("kept", "org")));
     assertThat(plan.droppedToRun()).containsExactly("colliding", "below");
     assertThat(plan.removals()).containsExactly(Path.of("email"));
   }

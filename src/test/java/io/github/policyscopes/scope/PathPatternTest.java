@@ -10,159 +10,148 @@ import org.junit.jupiter.params.provider.CsvSource;
 
 class PathPatternTest {
 
-  @ParameterizedTest(name = "{0} matches {1}: {2}")
+  /** How a pattern relates to a path, or to another pattern. */
+  enum Relation {
+    MATCHES,
+    MATCHES_SELF_OR_ANCESTOR_OF,
+    CONTAINS,
+    INTERSECTS
+  }
+
+  @ParameterizedTest(name = "{0} {1} {2}: {3}")
   @CsvSource(
       delimiter = '|',
       textBlock =
           """
+          # a pattern matches a path
           # docs/contract.md §2: whole paths, segment by segment
-          config/tokenPolicies          | config/tokenPolicies                                       | true
-          config/tokenPolicies          | config/tokenPolicies/8cdb3f99-ceee-403d-a01d-daf392e18350  | false
-          config/tokenPolicies          | config                                                     | false
-          config/tokenPolicies/**       | config/tokenPolicies                                       | true
-          config/tokenPolicies/**       | config/tokenPolicies/8cdb3f99-ceee-403d-a01d-daf392e18350  | true
-          config/tokenPolicies/**       | config/tokenPolicies/a/b/c                                 | true
-          config/tokenPolicies/**       | config/tokenPoliciesX                                      | false
-          config/**                     | config                                                     | true
-          config/**                     | config/clients                                             | true
-          config/**                     | config/clients/abc/secret                                  | true
-          config/**                     | configuration                                              | false
-          config/**                     | other/config                                               | false
-          **                            | config                                                     | true
-          **                            | config/clients/abc/secret                                  | true
-          **                            | x                                                          | true
+          config/tokenPolicies    | MATCHES                     | config/tokenPolicies                                      | true
+          config/tokenPolicies    | MATCHES                     | config/tokenPolicies/8cdb3f99-ceee-403d-a01d-daf392e18350 | false
+          config/tokenPolicies    | MATCHES                     | config                                                    | false
+          config/tokenPolicies/** | MATCHES                     | config/tokenPolicies                                      | true
+          config/tokenPolicies/** | MATCHES                     | config/tokenPolicies/8cdb3f99-ceee-403d-a01d-daf392e18350 | true
+          config/tokenPolicies/** | MATCHES                     | config/tokenPolicies/a/b/c                                | true
+          config/tokenPolicies/** | MATCHES                     | config/tokenPoliciesX                                     | false
+          config/**               | MATCHES                     | config                                                    | true
+          config/**               | MATCHES                     | config/clients                                            | true
+          config/**               | MATCHES                     | config/clients/abc/secret                                 | true
+          config/**               | MATCHES                     | configuration                                             | false
+          config/**               | MATCHES                     | other/config                                              | false
+          **                      | MATCHES                     | config                                                    | true
+          **                      | MATCHES                     | config/clients/abc/secret                                 | true
+          **                      | MATCHES                     | x                                                         | true
           # a whole segment * is exactly one segment
-          config/clients/*              | config/clients/abc                                         | true
-          config/clients/*              | config/clients                                             | false
-          config/clients/*              | config/clients/abc/secret                                  | false
-          config/*/abc                  | config/clients/abc                                         | true
-          config/*/abc                  | config/abc                                                 | false
-          *                             | config                                                     | true
-          *                             | config/clients                                             | false
+          config/clients/*        | MATCHES                     | config/clients/abc                                        | true
+          config/clients/*        | MATCHES                     | config/clients                                            | false
+          config/clients/*        | MATCHES                     | config/clients/abc/secret                                 | false
+          config/*/abc            | MATCHES                     | config/clients/abc                                        | true
+          config/*/abc            | MATCHES                     | config/abc                                                | false
+          *                       | MATCHES                     | config                                                    | true
+          *                       | MATCHES                     | config/clients                                            | false
           # * inside a segment: any run, possibly empty, never a /
-          config/client*                | config/clients                                             | true
-          config/client*                | config/client                                              | true
-          config/client*                | config/clients/abc                                         | false
-          a*                            | ab                                                         | true
-          a*                            | ba                                                         | false
-          *b                            | ab                                                         | true
-          a*b*c                         | abc                                                        | true
-          a*b*c                         | aXbYbZc                                                    | true
-          a*b*c                         | aXbYc/c                                                    | false
-          a*b*c                         | acb                                                        | false
-          a*a                           | a                                                          | false
-          a*a                           | aa                                                         | true
-          *-*                           | 8cdb3f99-ceee                                              | true
+          config/client*          | MATCHES                     | config/clients                                            | true
+          config/client*          | MATCHES                     | config/client                                             | true
+          config/client*          | MATCHES                     | config/clients/abc                                        | false
+          a*                      | MATCHES                     | ab                                                        | true
+          a*                      | MATCHES                     | ba                                                        | false
+          *b                      | MATCHES                     | ab                                                        | true
+          a*b*c                   | MATCHES                     | abc                                                       | true
+          a*b*c                   | MATCHES                     | aXbYbZc                                                   | true
+          a*b*c                   | MATCHES                     | aXbYc/c                                                   | false
+          a*b*c                   | MATCHES                     | acb                                                       | false
+          a*a                     | MATCHES                     | a                                                         | false
+          a*a                     | MATCHES                     | aa                                                        | true
+          *-*                     | MATCHES                     | 8cdb3f99-ceee                                             | true
           # ** in the middle and at the start
-          config/**/secret              | config/secret                                              | true
-          config/**/secret              | config/clients/abc/secret                                  | true
-          config/**/secret              | config/clients/abc/secrets                                 | false
-          **/secret                     | secret                                                     | true
-          **/secret                     | config/clients/abc/secret                                  | true
-          **/secret                     | config/clients/abc                                         | false
-          **/a/**/b                     | a/x/a/y/b                                                  | true
-          **/a/**/b                     | x/b                                                        | false
-          **/**/x                       | a/b/x                                                      | true
+          config/**/secret        | MATCHES                     | config/secret                                             | true
+          config/**/secret        | MATCHES                     | config/clients/abc/secret                                 | true
+          config/**/secret        | MATCHES                     | config/clients/abc/secrets                                | false
+          **/secret               | MATCHES                     | secret                                                    | true
+          **/secret               | MATCHES                     | config/clients/abc/secret                                 | true
+          **/secret               | MATCHES                     | config/clients/abc                                        | false
+          **/a/**/b               | MATCHES                     | a/x/a/y/b                                                 | true
+          **/a/**/b               | MATCHES                     | x/b                                                       | false
+          **/**/x                 | MATCHES                     | a/b/x                                                     | true
           # case-sensitive, literal
-          config/Clients                | config/clients                                             | false
-          a.b                           | aXb                                                        | false
+          config/Clients          | MATCHES                     | config/clients                                            | false
+          a.b                     | MATCHES                     | aXb                                                       | false
+          # a pattern matches a path or one of its ancestors
+          config/clients/abc      | MATCHES_SELF_OR_ANCESTOR_OF | config/clients/abc                                        | true
+          config/clients/abc      | MATCHES_SELF_OR_ANCESTOR_OF | config/clients/abc/secret                                 | true
+          config/clients/abc      | MATCHES_SELF_OR_ANCESTOR_OF | config/clients/abcd                                       | false
+          config/clients/abc      | MATCHES_SELF_OR_ANCESTOR_OF | config/clients                                            | false
+          config/clients/*        | MATCHES_SELF_OR_ANCESTOR_OF | config/clients/x/secret                                   | true
+          config/clients/*        | MATCHES_SELF_OR_ANCESTOR_OF | config/clients                                            | false
+          config                  | MATCHES_SELF_OR_ANCESTOR_OF | config/tokenPolicies/1                                    | true
+          config                  | MATCHES_SELF_OR_ANCESTOR_OF | configX/tokenPolicies                                     | false
+          **                      | MATCHES_SELF_OR_ANCESTOR_OF | a/b                                                       | true
+          a/**/c                  | MATCHES_SELF_OR_ANCESTOR_OF | a/b/c/d                                                   | true
+          a/**/c                  | MATCHES_SELF_OR_ANCESTOR_OF | a/b/d                                                     | false
+          # a pattern contains another (every path the other matches)
+          **                      | CONTAINS                    | config/clients/*                                          | true
+          **                      | CONTAINS                    | **                                                        | true
+          **                      | CONTAINS                    | config/**                                                 | true
+          config/**               | CONTAINS                    | **                                                        | false
+          config/**               | CONTAINS                    | config                                                    | true
+          config/**               | CONTAINS                    | config/clients/abc                                        | true
+          config/**               | CONTAINS                    | config/clients/**                                         | true
+          config/**               | CONTAINS                    | configX                                                   | false
+          *                       | CONTAINS                    | **                                                        | false
+          *                       | CONTAINS                    | config                                                    | true
+          *                       | CONTAINS                    | a*                                                        | true
+          a*                      | CONTAINS                    | ab*                                                       | true
+          ab*                     | CONTAINS                    | a*                                                        | false
+          a*                      | CONTAINS                    | *                                                         | false
+          */x                     | CONTAINS                    | a*/x                                                      | true
+          a*/x                    | CONTAINS                    | */x                                                       | false
+          */**                    | CONTAINS                    | **/x                                                      | true
+          **/x                    | CONTAINS                    | */**                                                      | false
+          */**                    | CONTAINS                    | **/*                                                      | true
+          **/*                    | CONTAINS                    | */**                                                      | true
+          config/*                | CONTAINS                    | config/a/b                                                | false
+          config/*                | CONTAINS                    | config/**                                                 | false
+          config/a*               | CONTAINS                    | config/*                                                  | false
+          config/x                | CONTAINS                    | config/x/**                                               | false
+          config/x/**             | CONTAINS                    | config/x                                                  | true
+          config/tokenPolicies    | CONTAINS                    | config/tokenPolicies/**                                   | false
+          config/tokenPolicies/** | CONTAINS                    | config/tokenPolicies/*                                    | true
+          *a*                     | CONTAINS                    | a*                                                        | true
+          *a*                     | CONTAINS                    | b*a                                                       | true
+          *a*                     | CONTAINS                    | b*                                                        | false
+          a*b*c                   | CONTAINS                    | a*c                                                       | false
+          a*c                     | CONTAINS                    | a*b*c                                                     | true
+          **/secret               | CONTAINS                    | config/**/secret                                          | true
+          config/**/secret        | CONTAINS                    | **/secret                                                 | false
+          a/**/b/**               | CONTAINS                    | a/b                                                       | true
+          a/**/b/**               | CONTAINS                    | a/**/b                                                    | true
+          # two patterns match a path in common (checked both ways)
+          **                      | INTERSECTS                  | x                                                         | true
+          config/**               | INTERSECTS                  | **/secret                                                 | true
+          config/clients/*        | INTERSECTS                  | config/tokens/*                                           | false
+          a*                      | INTERSECTS                  | *b                                                        | true
+          a*                      | INTERSECTS                  | b*                                                        | false
+          a*b                     | INTERSECTS                  | *c                                                        | false
+          a*c                     | INTERSECTS                  | *b*                                                       | true
+          a/*                     | INTERSECTS                  | a                                                         | false
+          a/**                    | INTERSECTS                  | a                                                         | true
+          */x                     | INTERSECTS                  | y/*                                                       | true
+          a/**/c                  | INTERSECTS                  | **/b/**                                                   | true
+          a/b                     | INTERSECTS                  | a/b/**                                                    | true
+          a/b                     | INTERSECTS                  | a/c/**                                                    | false
+          *                       | INTERSECTS                  | *                                                         | true
           """)
-  void matches(String pattern, String path, boolean expected) {
-    assertThat(PathPattern.parse(pattern).matches(path)).isEqualTo(expected);
-  }
-
-  @ParameterizedTest(name = "{0} matches {1} or an ancestor: {2}")
-  @CsvSource(
-      delimiter = '|',
-      textBlock =
-          """
-          config/clients/abc  | config/clients/abc         | true
-          config/clients/abc  | config/clients/abc/secret  | true
-          config/clients/abc  | config/clients/abcd        | false
-          config/clients/abc  | config/clients             | false
-          config/clients/*    | config/clients/x/secret    | true
-          config/clients/*    | config/clients             | false
-          config              | config/tokenPolicies/1     | true
-          config              | configX/tokenPolicies      | false
-          **                  | a/b                        | true
-          a/**/c              | a/b/c/d                    | true
-          a/**/c              | a/b/d                      | false
-          """)
-  void matchesSelfOrAncestorOf(String pattern, String path, boolean expected) {
-    assertThat(PathPattern.parse(pattern).matchesSelfOrAncestorOf(path)).isEqualTo(expected);
-  }
-
-  @ParameterizedTest(name = "{0} contains {1}: {2}")
-  @CsvSource(
-      delimiter = '|',
-      textBlock =
-          """
-          **                       | config/clients/*         | true
-          **                       | **                       | true
-          **                       | config/**                | true
-          config/**                | **                       | false
-          config/**                | config                   | true
-          config/**                | config/clients/abc       | true
-          config/**                | config/clients/**        | true
-          config/**                | configX                  | false
-          *                        | **                       | false
-          *                        | config                   | true
-          *                        | a*                       | true
-          a*                       | ab*                      | true
-          ab*                      | a*                       | false
-          a*                       | *                        | false
-          */x                      | a*/x                     | true
-          a*/x                     | */x                      | false
-          */**                     | **/x                     | true
-          **/x                     | */**                     | false
-          */**                     | **/*                     | true
-          **/*                     | */**                     | true
-          config/*                 | config/a/b               | false
-          config/*                 | config/**                | false
-          config/a*                | config/*                 | false
-          config/x                 | config/x/**              | false
-          config/x/**              | config/x                 | true
-          config/tokenPolicies     | config/tokenPolicies/**  | false
-          config/tokenPolicies/**  | config/tokenPolicies/*   | true
-          *a*                      | a*                       | true
-          *a*                      | b*a                      | true
-          *a*                      | b*                       | false
-          a*b*c                    | a*c                      | false
-          a*c                      | a*b*c                    | true
-          **/secret                | config/**/secret         | true
-          config/**/secret         | **/secret                | false
-          a/**/b/**                | a/b                      | true
-          a/**/b/**                | a/**/b                   | true
-          """)
-  void contains(String a, String b, boolean expected) {
-    assertThat(PathPattern.parse(a).contains(PathPattern.parse(b))).isEqualTo(expected);
-  }
-
-  @ParameterizedTest(name = "{0} intersects {1}: {2}")
-  @CsvSource(
-      delimiter = '|',
-      textBlock =
-          """
-          **                | x                  | true
-          config/**         | **/secret          | true
-          config/clients/*  | config/tokens/*    | false
-          a*                | *b                 | true
-          a*                | b*                 | false
-          a*b               | *c                 | false
-          a*c               | *b*                | true
-          a/*               | a                  | false
-          a/**              | a                  | true
-          */x               | y/*                | true
-          a/**/c            | **/b/**            | true
-          a/b               | a/b/**             | true
-          a/b               | a/c/**             | false
-          *                 | *                  | true
-          """)
-  void intersects(String a, String b, boolean expected) {
-    PathPattern pa = PathPattern.parse(a);
-    PathPattern pb = PathPattern.parse(b);
-    assertThat(pa.intersects(pb)).isEqualTo(expected);
-    assertThat(pb.intersects(pa)).isEqualTo(expected);
+  void relation(String pattern, Relation relation, String other, boolean expected) {
+    PathPattern p = PathPattern.parse(pattern);
+    switch (relation) {
+      case MATCHES -> assertThat(p.matches(other)).isEqualTo(expected);
+      case MATCHES_SELF_OR_ANCESTOR_OF ->
+          assertThat(p.matchesSelfOrAncestorOf(other)).isEqualTo(expected);
+      case CONTAINS -> assertThat(p.contains(PathPattern.parse(other))).isEqualTo(expected);
+      case INTERSECTS -> {
+        assertThat(p.intersects(PathPattern.parse(other))).isEqualTo(expected);
+        assertThat(PathPattern.parse(other).intersects(p)).isEqualTo(expected);
+      }
+    }
   }
 
   @ParameterizedTest(name = "{0} is canonically {1}")

@@ -161,36 +161,37 @@ public final class PolicyMetrics {
    *     io.github.policyscopes.access.Routes#UNKNOWN_TAG}), never a raw path
    * @param clientId the caller's client, or null before the token is verified
    * @param refusal why a 403, 409 or 412 was answered, when it is one the meters count; else null
-   * @param started {@link #start()}
    */
-  public static void configApi(
+  public record Answered(
       String realm,
       String resource,
       String method,
       int status,
       @Nullable String clientId,
-      @Nullable Refusal refusal,
-      long started) {
+      @Nullable Refusal refusal) {}
+
+  /**
+   * Counts an answered config API request and the time it took.
+   *
+   * @param started {@link #start()}
+   */
+  public static void configApi(Answered answered, long started) {
     PolicyMetrics m = current;
     if (m != null) {
-      m.countConfigApi(
-          realm, resource, method, status, clientId, refusal, System.nanoTime() - started);
+      m.countConfigApi(answered, System.nanoTime() - started);
     }
   }
 
-  void countConfigApi(
-      String realm,
-      String resource,
-      String method,
-      int status,
-      @Nullable String clientId,
-      @Nullable Refusal refusal,
-      long nanos) {
+  void countConfigApi(Answered answered, long nanos) {
+    String realm = answered.realm();
+    @Nullable String clientId = answered.clientId();
+    @Nullable Refusal refusal = answered.refusal();
     Tags realmTags = withClient(Tags.of("realm", value(realm)), clientId);
-    Tags route = realmTags.and("resource", value(resource), "method", value(method));
+    Tags route =
+        realmTags.and("resource", value(answered.resource()), "method", value(answered.method()));
     Counter.builder(REQUESTS)
         .description("Config API requests, by route template and status")
-        .tags(route.and("status", String.valueOf(status)))
+        .tags(route.and("status", String.valueOf(answered.status())))
         .register(registry)
         .increment();
     Timer.builder(DURATION)

@@ -295,12 +295,13 @@ public final class ConfigResource {
     Response answer = cors(permissions, SecurityHeaders.survivable(session, response));
     if (PolicyMetrics.enabled()) {
       PolicyMetrics.configApi(
-          realm.getName(),
-          route,
-          guard.method(),
-          answer.getStatus(),
-          permissions == null ? null : permissions.caller().client().getClientId(),
-          refusal,
+          new PolicyMetrics.Answered(
+              realm.getName(),
+              route,
+              guard.method(),
+              answer.getStatus(),
+              permissions == null ? null : permissions.caller().client().getClientId(),
+              refusal),
           started);
     }
     return answer;

@@ -129,14 +129,7 @@ final class TokenPolicyService implements ResourceCollection<PolicyView, PolicyI
             input.config(),
             PolicyWarnings.of(input.config(), 1));
     PolicyView view = view(session, realm, scope, permissions);
-    AdminEvents.record(
-        session,
-        realm,
-        permissions,
-        AdminEvents.TOKEN_POLICY,
-        OperationType.CREATE,
-        path(scope.getId()),
-        view);
+    recordEvent(session, realm, permissions, OperationType.CREATE, scope.getId(), view);
     Revisions.created(session, realm, Revisions.Kind.POLICY, scope.getId());
     return new Created<>(scope.getId(), view, Map.of());
   }
@@ -161,14 +154,7 @@ final class TokenPolicyService implements ResourceCollection<PolicyView, PolicyI
         input.config(),
         PolicyWarnings.forConsole(session, realm, scope, input.config(), 1));
     PolicyView view = view(session, realm, scope, permissions);
-    AdminEvents.record(
-        session,
-        realm,
-        permissions,
-        AdminEvents.TOKEN_POLICY,
-        OperationType.UPDATE,
-        path(id),
-        view);
+    recordEvent(session, realm, permissions, OperationType.UPDATE, id, view);
     return view;
   }
 
@@ -203,17 +189,22 @@ final class TokenPolicyService implements ResourceCollection<PolicyView, PolicyI
     }
     realm.removeClientScope(scope.getId());
     Revisions.deleted(session, realm, Revisions.Kind.POLICY, id);
-    AdminEvents.record(
-        session,
-        realm,
-        permissions,
-        AdminEvents.TOKEN_POLICY,
-        OperationType.DELETE,
-        path(id),
-        null);
+    recordEvent(session, realm, permissions, OperationType.DELETE, id, null);
   }
 
   // ---- helpers ----
+
+  /** Records a write to the policy with this id as Keycloak's admin event (view null: deleted). */
+  private static void recordEvent(
+      KeycloakSession session,
+      RealmModel realm,
+      Permissions permissions,
+      OperationType operation,
+      String id,
+      @Nullable PolicyView view) {
+    AdminEvents.record(
+        session, realm, permissions, AdminEvents.TOKEN_POLICY, operation, path(id), view);
+  }
 
   static String path(String id) {
     return ApiLayout.tokenPolicyPath(id);

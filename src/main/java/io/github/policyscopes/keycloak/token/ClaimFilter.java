@@ -35,8 +35,6 @@ import org.keycloak.protocol.oidc.mappers.OIDCIDTokenMapper;
 import org.keycloak.protocol.oidc.mappers.TokenIntrospectionTokenMapper;
 import org.keycloak.protocol.oidc.mappers.UserInfoTokenMapper;
 import org.keycloak.representations.AccessToken;
-import org.keycloak.representations.AccessTokenResponse;
-import org.keycloak.representations.IDToken;
 
 /**
  * Claims follow scopes (invariant I4 of docs/contract.md): takes out of a token what the client
@@ -132,44 +130,21 @@ final class ClaimFilter {
     filter(Kind.ACCESS, token, session, userSession, ctx, grantedBy(session, ctx, granted));
   }
 
-  /** Filters an ID token. */
-  static IDToken idToken(
-      IDToken token,
+  /**
+   * Filters a token built after the access token (an ID token, a userinfo or introspection
+   * response, the extra claims of the token response body) by what the policies grant now.
+   *
+   * @param kind which token this is: it picks the mappers that write into it
+   * @return the same token
+   */
+  static <T> T afterIssuance(
+      Kind kind,
+      T token,
       KeycloakSession session,
       UserSessionModel userSession,
       ClientSessionContext ctx) {
-    filter(Kind.ID, token, session, userSession, ctx, grantedNow(session, ctx));
+    filter(kind, token, session, userSession, ctx, grantedNow(session, ctx));
     return token;
-  }
-
-  /** Filters the claims of a userinfo response. */
-  static AccessToken userInfo(
-      AccessToken token,
-      KeycloakSession session,
-      UserSessionModel userSession,
-      ClientSessionContext ctx) {
-    filter(Kind.USERINFO, token, session, userSession, ctx, grantedNow(session, ctx));
-    return token;
-  }
-
-  /** Filters the claims of an introspection response. */
-  static AccessToken introspection(
-      AccessToken token,
-      KeycloakSession session,
-      UserSessionModel userSession,
-      ClientSessionContext ctx) {
-    filter(Kind.INTROSPECTION, token, session, userSession, ctx, grantedNow(session, ctx));
-    return token;
-  }
-
-  /** Filters the extra claims mappers put in the token response body. */
-  static AccessTokenResponse tokenResponse(
-      AccessTokenResponse response,
-      KeycloakSession session,
-      UserSessionModel userSession,
-      ClientSessionContext ctx) {
-    filter(Kind.RESPONSE, response, session, userSession, ctx, grantedNow(session, ctx));
-    return response;
   }
 
   // ---- which client scopes are granted ----

@@ -40,20 +40,6 @@ final class Issuance {
    */
   static final String NOT_AFTER_CLAIM = "policy_not_after";
 
-  /** Event detail keys, next to Keycloak's own ({@code scope}, {@code grant_type}, …). */
-  static final String GRANTED_DETAIL = "granted_scopes";
-
-  static final String DROPPED_DETAIL = "dropped_scopes";
-
-  /**
-   * Keycloak's default client scopes of the client that it did not ask for and the policy left out
-   * ({@link IssuanceDecision.Tally#filteredDefaults}): filtered by design, not dropped.
-   */
-  static final String FILTERED_DEFAULTS_DETAIL = "filtered_default_scopes";
-
-  static final String GRANTED_COUNT_DETAIL = "granted_count";
-  static final String DROPPED_COUNT_DETAIL = "dropped_count";
-
   private final EffectivePolicy policy;
   private final Set<String> defaultScopes;
   private final List<String> requested;
@@ -76,20 +62,8 @@ final class Issuance {
 
   /**
    * A grant whose token request names the scopes ({@link GrantKind.Requested}), or refreshes or
-   * exchanges a token. Parameters as {@link #Issuance}.
-   */
-  static Issuance requested(
-      EffectivePolicy policy,
-      Set<String> defaultScopes,
-      List<String> requested,
-      boolean explicit,
-      Ceiling ceiling,
-      @Nullable Long notAfter,
-      @Nullable EventBuilder event) {
-    return new Issuance(policy, defaultScopes, requested, explicit, ceiling, notAfter, event);
-  }
-
-  /**
+   * exchanges a token.
+   *
    * @param policy the client's policies, merged, as read at the start of the request
    * @param defaultScopes the names of the client's default client scopes
    * @param requested the scopes the client asked for, or for refresh and exchange without a {@code
@@ -102,7 +76,7 @@ final class Issuance {
    * @param event the request's event, still open: the details land in it before it is sent; null
    *     when Keycloak gives none (then nothing is recorded in an event)
    */
-  private Issuance(
+  Issuance(
       EffectivePolicy policy,
       Set<String> defaultScopes,
       List<String> requested,
@@ -221,12 +195,9 @@ final class Issuance {
     Tally counted = IssuanceDecision.tally(result, requested, defaultScopes);
     this.tally = counted;
     if (event != null) {
-      // Keycloak leaves out empty details: the counts tell "nothing granted" from "not recorded"
-      event.detail(GRANTED_DETAIL, result.scopeString());
-      event.detail(GRANTED_COUNT_DETAIL, String.valueOf(result.granted().size()));
-      event.detail(DROPPED_DETAIL, String.join(" ", counted.dropped()));
-      event.detail(DROPPED_COUNT_DETAIL, String.valueOf(counted.dropped().size()));
-      event.detail(FILTERED_DEFAULTS_DETAIL, String.join(" ", counted.filteredDefaults()));
+      ScopeDetail.GRANTED.record(event, result.granted());
+      ScopeDetail.DROPPED.record(event, counted.dropped());
+      ScopeDetail.FILTERED_DEFAULTS.record(event, counted.filteredDefaults());
     }
   }
 

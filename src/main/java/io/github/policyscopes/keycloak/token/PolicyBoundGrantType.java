@@ -146,7 +146,7 @@ final class PolicyBoundGrantType extends DelegatingGrantType {
     }
     keepOnlyKnownGrantedScopes(form, client, defaultScopes, asked, decided.granted());
     List<String> requested = asked.isEmpty() && ceiling.isSet() ? ceiling.scopes() : asked;
-    return Issuance.requested(
+    return new Issuance(
         policy,
         defaultScopes.keySet(),
         requested,
@@ -261,8 +261,7 @@ final class PolicyBoundGrantType extends DelegatingGrantType {
       Context context, ClientModel client, List<String> dropped) {
     String description = IssuanceDecision.REJECTED_DESCRIPTION + String.join(" ", dropped);
     context.getEvent().detail(Details.REASON, description);
-    context.getEvent().detail(Issuance.DROPPED_DETAIL, String.join(" ", dropped));
-    context.getEvent().detail(Issuance.DROPPED_COUNT_DETAIL, String.valueOf(dropped.size()));
+    ScopeDetail.DROPPED.record(context.getEvent(), dropped);
     context.getEvent().error(INVALID_SCOPE_EVENT);
     count(client, IssuanceDecision.rejected(dropped));
     return new CorsErrorResponseException(

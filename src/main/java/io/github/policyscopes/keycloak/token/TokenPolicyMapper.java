@@ -5,6 +5,7 @@ import io.github.policyscopes.keycloak.compat.KeycloakRuntime;
 import io.github.policyscopes.keycloak.store.PolicyConfig;
 import io.github.policyscopes.keycloak.store.PolicyStore;
 import io.github.policyscopes.keycloak.store.PolicyWarnings;
+import io.github.policyscopes.keycloak.token.ClaimFilter.Kind;
 import io.github.policyscopes.policy.Ceiling;
 import io.github.policyscopes.policy.EffectivePolicy;
 import io.github.policyscopes.policy.IssuanceDecision;
@@ -21,6 +22,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
+import java.util.function.UnaryOperator;
 import org.jspecify.annotations.Nullable;
 import org.keycloak.OAuth2Constants;
 import org.keycloak.OAuthErrorException;
@@ -327,11 +329,8 @@ public final class TokenPolicyMapper extends AbstractOIDCProtocolMapper
       ProtocolMapperModel mapper,
       KeycloakSession session,
       UserSessionModel userSession,
-      ClientSessionContext clientSessionCtx) {
-    if (!KeycloakRuntime.active()) {
-      return Withheld.idToken(token);
-    }
-    return ClaimFilter.idToken(token, session, userSession, clientSessionCtx);
+      ClientSessionContext ctx) {
+    return filtered(Kind.ID, token, Withheld::idToken, session, userSession, ctx);
   }
 
   @Override
@@ -340,11 +339,8 @@ public final class TokenPolicyMapper extends AbstractOIDCProtocolMapper
       ProtocolMapperModel mapper,
       KeycloakSession session,
       UserSessionModel userSession,
-      ClientSessionContext clientSessionCtx) {
-    if (!KeycloakRuntime.active()) {
-      return Withheld.accessToken(token);
-    }
-    return ClaimFilter.userInfo(token, session, userSession, clientSessionCtx);
+      ClientSessionContext ctx) {
+    return filtered(Kind.USERINFO, token, Withheld::accessToken, session, userSession, ctx);
   }
 
   @Override
@@ -353,11 +349,8 @@ public final class TokenPolicyMapper extends AbstractOIDCProtocolMapper
       ProtocolMapperModel mapper,
       KeycloakSession session,
       UserSessionModel userSession,
-      ClientSessionContext clientSessionCtx) {
-    if (!KeycloakRuntime.active()) {
-      return Withheld.accessToken(token);
-    }
-    return ClaimFilter.introspection(token, session, userSession, clientSessionCtx);
+      ClientSessionContext ctx) {
+    return filtered(Kind.INTROSPECTION, token, Withheld::accessToken, session, userSession, ctx);
   }
 
   @Override
@@ -366,8 +359,25 @@ public final class TokenPolicyMapper extends AbstractOIDCProtocolMapper
       ProtocolMapperModel mapper,
       KeycloakSession session,
       UserSessionModel userSession,
-      ClientSessionContext clientSessionCtx) {
-    return ClaimFilter.tokenResponse(response, session, userSession, clientSessionCtx);
+      ClientSessionContext ctx) {
+    return ClaimFilter.afterIssuance(Kind.RESPONSE, response, session, userSession, ctx);
+  }
+
+  /**
+   * A token built after the access token, filtered by {@link ClaimFilter}; while the running
+   * Keycloak is not one this extension supports, what {@code withheld} leaves of it instead.
+   */
+  private static <T> T filtered(
+      Kind kind,
+      T token,
+      UnaryOperator<T> withheld,
+      KeycloakSession session,
+      UserSessionModel userSession,
+      ClientSessionContext ctx) {
+    if (!KeycloakRuntime.active()) {
+      return withheld.apply(token);
+    }
+    return ClaimFilter.afterIssuance(kind, token, session, userSession, ctx);
   }
 
   private static @Nullable EffectivePolicy policyOf(ClientModel client) {

@@ -97,43 +97,45 @@ class ConfigApiAuthorizationMatrixIT extends OnSharedKeycloak {
   }
 
   /**
-   * One row: method, path template, then the status for NONE, READ, COLL, MEMBERS, ALL,
-   * CLIENT_READ.
+   * The matrix: a row a request (method, path template; {@code {demo}} is the demo realm's config
+   * policy), then the status for each {@link Token}, in order.
    */
-  private static Object[] row(String method, String path, int... expected) {
-    return new Object[] {method, path, expected};
-  }
+  private static final String MATRIX =
+      """
+      method | template                                  | NONE READ COLL MEMB ALL  CLIENT_READ
+      GET    | config/tokenPolicies                      | 403  200  200  200  200  403
+      POST   | config/tokenPolicies                      | 403  403  201  201  201  403
+      GET    | config/tokenPolicies/{P}                  | 403  200  403  200  200  403
+      GET    | config/tokenPolicies/{missing}            | 403  404  403  404  404  403
+      PUT    | config/tokenPolicies/{throwaway policy}   | 403  403  403  200  200  403
+      DELETE | config/tokenPolicies/{throwaway policy}   | 403  403  403  204  204  403
+      GET    | config/tokenPolicies/{demo}               | 403  200  403  403  403  403
+      PUT    | config/tokenPolicies/{demo}               | 403  403  403  403  403  403
+      DELETE | config/tokenPolicies/{demo}               | 403  403  403  403  403  403
+      GET    | config/clients                            | 403  200  403  403  200  403
+      POST   | config/clients                            | 403  403  403  403  201  403
+      GET    | config/clients/{C}                        | 403  200  403  403  200  200
+      GET    | config/clients/{missing}                  | 403  404  403  403  404  404
+      PUT    | config/clients/{throwaway client}         | 403  403  403  403  200  403
+      DELETE | config/clients/{throwaway client}         | 403  403  403  403  204  403
+      GET    | config/clients/{C}/secret                 | 403  403  403  403  200  403
+      POST   | config/clients/{C}/secret                 | 403  403  403  403  200  403
+      GET    | config/whoami                             | 200  200  200  200  200  200
+      GET    | config/openapi.json                       | 200  200  200  200  200  200
+      """;
 
   static Stream<Arguments> matrix() {
-    List<Object[]> rows =
-        List.of(
-            //                                                  NONE READ COLL MEMB ALL  CLIENT_READ
-            row("GET", "config/tokenPolicies", /*            */ 403, 200, 200, 200, 200, 403),
-            row("POST", "config/tokenPolicies", /*           */ 403, 403, 201, 201, 201, 403),
-            row("GET", "config/tokenPolicies/" + P, /*       */ 403, 200, 403, 200, 200, 403),
-            row("GET", "config/tokenPolicies/" + MISSING, /* */ 403, 404, 403, 404, 404, 403),
-            row("PUT", "config/tokenPolicies/" + THROWAWAY_POLICY, 403, 403, 403, 200, 200, 403),
-            row("DELETE", "config/tokenPolicies/" + THROWAWAY_POLICY, 403, 403, 403, 204, 204, 403),
-            row("GET", "config/tokenPolicies/" + DEMO, /*    */ 403, 200, 403, 403, 403, 403),
-            row("PUT", "config/tokenPolicies/" + DEMO, /*    */ 403, 403, 403, 403, 403, 403),
-            row("DELETE", "config/tokenPolicies/" + DEMO, /* */ 403, 403, 403, 403, 403, 403),
-            row("GET", "config/clients", /*                  */ 403, 200, 403, 403, 200, 403),
-            row("POST", "config/clients", /*                 */ 403, 403, 403, 403, 201, 403),
-            row("GET", "config/clients/" + C, /*             */ 403, 200, 403, 403, 200, 200),
-            row("GET", "config/clients/" + MISSING, /*       */ 403, 404, 403, 403, 404, 404),
-            row("PUT", "config/clients/" + THROWAWAY_CLIENT, 403, 403, 403, 403, 200, 403),
-            row("DELETE", "config/clients/" + THROWAWAY_CLIENT, 403, 403, 403, 403, 204, 403),
-            row("GET", "config/clients/" + C + "/secret", /* */ 403, 403, 403, 403, 200, 403),
-            row("POST", "config/clients/" + C + "/secret", /**/ 403, 403, 403, 403, 200, 403),
-            row("GET", "config/whoami", /*                   */ 200, 200, 200, 200, 200, 200),
-            row("GET", "config/openapi.json", /*             */ 200, 200, 200, 200, 200, 200));
+    Token[] tokens = Token.values();
     List<Arguments> cells = new ArrayList<>();
-    for (Object[] r : rows) {
-      int[] expected = (int[]) r[2];
-      Token[] tokens = Token.values();
-      assertThat(expected).hasSize(tokens.length);
+    List<String> lines = MATRIX.lines().toList();
+    for (String line : lines.subList(1, lines.size())) {
+      String[] columns = line.split("\\|");
+      String method = columns[0].strip();
+      String template = columns[1].strip().replace("{demo}", DEMO);
+      String[] expected = columns[2].strip().split(" +");
+      assertThat(expected).as(line).hasSize(tokens.length);
       for (int i = 0; i < tokens.length; i++) {
-        cells.add(Arguments.of(tokens[i], r[0], r[1], expected[i]));
+        cells.add(Arguments.of(tokens[i], method, template, Integer.parseInt(expected[i])));
       }
     }
     return cells.stream();

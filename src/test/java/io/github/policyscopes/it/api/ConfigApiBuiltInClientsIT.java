@@ -83,14 +83,7 @@ class ConfigApiBuiltInClientsIT extends OnSharedKeycloak {
   void theLegacyAttributeStillHandsAClientOver() {
     String clientId = Fixtures.unique("legacy");
     String uuid =
-        fixtures.createClientRepresentation(
-            Map.of(
-                "clientId",
-                clientId,
-                "publicClient",
-                false,
-                "attributes",
-                Map.of("pbs.managed", "true")));
+        fixtures.createConfidentialClient(clientId, "attributes", Map.of("pbs.managed", "true"));
     Reply managed = api.get(fixtures.configReader(), "config/clients/" + uuid);
     assertThat(managed).hasStatus(200);
   }

@@ -155,16 +155,14 @@ class ConfigApiTokenIT extends OnSharedKeycloak {
     // Keycloak's per-client access token lifespan (seconds): 1 s instead of waiting for 60
     String clientId = Fixtures.unique("short-lived");
     String uuid =
-        fixtures.createClientRepresentation(
-            Fixtures.confidentialClient(
-                clientId,
-                Fixtures.SECRET,
-                "serviceAccountsEnabled",
-                true,
-                "standardFlowEnabled",
-                false,
-                "attributes",
-                Map.of("access.token.lifespan", "1")));
+        fixtures.createConfidentialClient(
+            clientId,
+            "serviceAccountsEnabled",
+            true,
+            "standardFlowEnabled",
+            false,
+            "attributes",
+            Map.of("access.token.lifespan", "1"));
     fixtures.addAudience(uuid, clientId); // a token meant for the API (docs/adr/0026)
     String token = api.token(clientId, Fixtures.SECRET, null);
 

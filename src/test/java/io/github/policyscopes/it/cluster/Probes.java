@@ -32,10 +32,6 @@ final class Probes {
   }
 
   static Reply userInfo(TestClient http, String token) {
-    return http.send(
-        HttpRequest.newBuilder(
-                URI.create(http.realmUrl(TestClient.REALM) + "/protocol/openid-connect/userinfo"))
-            .GET()
-            .header("Authorization", "Bearer " + token));
+    return http.userinfo(TestClient.REALM, token);
   }
 }

@@ -1,6 +1,7 @@
 package io.github.policyscopes.it.security;
 
 import static io.github.policyscopes.it.ReplyAssert.assertThat;
+import static io.github.policyscopes.it.ReplyAssert.ok;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -11,8 +12,6 @@ import io.github.policyscopes.it.Fixtures;
 import io.github.policyscopes.it.KeycloakServerExtension;
 import io.github.policyscopes.it.Reply;
 import io.github.policyscopes.it.TestClient;
-import java.net.URI;
-import java.net.http.HttpRequest;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -71,22 +70,7 @@ class ClaimPlanIT {
     Random random = new Random(seed);
     Fixtures admin = new Fixtures(http);
     String user = Fixtures.unique("plan-user");
-    admin.createUser(
-        Map.of(
-            "username",
-            user,
-            "email",
-            user + "@example.com",
-            "emailVerified",
-            true,
-            "firstName",
-            "Pia",
-            "lastName",
-            "Plan",
-            "enabled",
-            true,
-            "credentials",
-            List.of(Map.of("type", "password", "value", PASSWORD, "temporary", false))));
+    admin.createUser(Fixtures.user(user, PASSWORD, user + "@example.com", "Pia", "Plan"));
 
     List<Map<String, Object>> droppedMappers = mappers(random, 5, "d");
     List<Map<String, Object>> keptMappers = mappers(random, 3, "k");
@@ -134,14 +118,14 @@ class ClaimPlanIT {
     Reply twinTokens = ok(http.password(twinId, SECRET, user, PASSWORD, "openid"));
     compare(context, "password", http, boundId, boundTokens, twinId, twinTokens, ids);
 
-    Reply boundRefreshed = ok(http.refresh(boundId, SECRET, refreshToken(boundTokens), null));
-    Reply twinRefreshed = ok(http.refresh(twinId, SECRET, refreshToken(twinTokens), null));
+    Reply boundRefreshed = ok(http.refresh(boundId, SECRET, boundTokens.refreshToken(), null));
+    Reply twinRefreshed = ok(http.refresh(twinId, SECRET, twinTokens.refreshToken(), null));
     compare(context, "refresh", http, boundId, boundRefreshed, twinId, twinRefreshed, ids);
 
     JsonNode boundService =
-        TestClient.claims(access(ok(http.clientCredentials(boundId, SECRET, "openid"))));
+        TestClient.claims(ok(http.clientCredentials(boundId, SECRET, "openid")).accessToken());
     JsonNode twinService =
-        TestClient.claims(access(ok(http.clientCredentials(twinId, SECRET, "openid"))));
+        TestClient.claims(ok(http.clientCredentials(twinId, SECRET, "openid")).accessToken());
     assertThat(serviceAccount(normal(boundService, ids), boundId))
         .as("client_credentials access token\n" + context)
         .isEqualTo(serviceAccount(normal(twinService, ids), twinId));
@@ -156,9 +140,9 @@ class ClaimPlanIT {
       String twinId,
       Reply twin,
       Set<String> ids) {
-    assertThat(normal(TestClient.claims(access(bound)), ids))
+    assertThat(normal(TestClient.claims(bound.accessToken()), ids))
         .as(grant + " access token\n" + context)
-        .isEqualTo(normal(TestClient.claims(access(twin)), ids));
+        .isEqualTo(normal(TestClient.claims(twin.accessToken()), ids));
     assertThat(normal(TestClient.claims(bound.json().get("id_token").asText()), ids))
         .as(grant + " ID token\n" + context)
         .isEqualTo(normal(TestClient.claims(twin.json().get("id_token").asText()), ids));
@@ -177,67 +161,39 @@ class ClaimPlanIT {
    */
   private static List<Map<String, Object>> mappers(Random random, int max, String side) {
     List<Map<String, Object>> out = new ArrayList<>();
-    Map<String, String> both = new LinkedHashMap<>(everywhere());
-    both.putAll(Map.of("claim.name", "plan_both", "claim.value", side, "jsonType.label", "String"));
-    out.add(mapper(side + "-both", "oidc-hardcoded-claim-mapper", both));
-    Map<String, String> roles = new LinkedHashMap<>(everywhere());
-    roles.putAll(
-        Map.of(
-            "claim.name", "plan_both_roles",
-            "multivalued", "true",
-            "usermodel.realmRoleMapping.rolePrefix", side.equals("d") ? "d-" : "",
-            "jsonType.label", "String"));
-    out.add(mapper(side + "-roles", "oidc-usermodel-realm-role-mapper", roles));
+    out.add(everywhere(side + "-both", hardcoded("plan_both", side)));
+    out.add(
+        everywhere(
+            side + "-roles", roles("realm", "plan_both_roles", side.equals("d") ? "d-" : "")));
     int count = 2 + random.nextInt(max - 1);
     for (int i = 0; i < count; i++) {
-      Map<String, String> config = new LinkedHashMap<>();
-      String type;
-      switch (random.nextInt(9)) {
-        case 0 -> {
-          type = "oidc-hardcoded-claim-mapper";
-          config.put("claim.name", "plan_shared");
-          config.put("claim.value", side + random.nextInt(2));
-          config.put("jsonType.label", "String");
-        }
-        case 1 -> {
-          type = "oidc-hardcoded-claim-mapper";
-          config.put("claim.name", "plan_org." + (random.nextBoolean() ? "unit" : side));
-          config.put("claim.value", side);
-          config.put("jsonType.label", "String");
-        }
-        case 2 -> {
-          type = "oidc-usermodel-realm-role-mapper";
-          config.put("claim.name", "plan_roles");
-          config.put("multivalued", "true");
-          config.put("usermodel.realmRoleMapping.rolePrefix", random.nextBoolean() ? "" : side);
-          config.put("jsonType.label", "String");
-        }
-        case 3 -> {
-          type = "oidc-usermodel-client-role-mapper";
-          config.put("claim.name", "resource_access.${client_id}.roles");
-          config.put("multivalued", "true");
-          config.put("usermodel.clientRoleMapping.rolePrefix", random.nextBoolean() ? "" : side);
-          config.put("jsonType.label", "String");
-        }
-        case 4 -> {
-          type = "oidc-usermodel-property-mapper";
-          config.put("user.attribute", random.nextBoolean() ? "email" : "firstName");
-          config.put("claim.name", random.nextBoolean() ? "plan_property" : "email");
-          config.put("jsonType.label", "String");
-        }
-        case 5 -> type = "oidc-full-name-mapper";
-        case 6 -> type = "oidc-address-mapper";
-        case 7 -> {
-          type = "oidc-audience-mapper";
-          config.put("included.custom.audience", "plan-api-" + random.nextInt(2));
-        }
-        default -> {
-          type = "oidc-hardcoded-claim-mapper";
-          config.put("claim.name", "plan_" + side + "_solo");
-          config.put("claim.value", "solo");
-          config.put("jsonType.label", "String");
-        }
-      }
+      Kind kind =
+          switch (random.nextInt(9)) {
+            case 0 -> hardcoded("plan_shared", side + random.nextInt(2));
+            case 1 -> hardcoded("plan_org." + (random.nextBoolean() ? "unit" : side), side);
+            case 2 -> roles("realm", "plan_roles", random.nextBoolean() ? "" : side);
+            case 3 ->
+                roles(
+                    "client",
+                    "resource_access.${client_id}.roles",
+                    random.nextBoolean() ? "" : side);
+            case 4 ->
+                new Kind(
+                    "oidc-usermodel-property-mapper",
+                    Map.of(
+                        "user.attribute", random.nextBoolean() ? "email" : "firstName",
+                        "claim.name", random.nextBoolean() ? "plan_property" : "email",
+                        "jsonType.label", "String"));
+            case 5 -> new Kind("oidc-full-name-mapper", Map.of());
+            case 6 -> new Kind("oidc-address-mapper", Map.of());
+            case 7 ->
+                new Kind(
+                    "oidc-audience-mapper",
+                    Map.of("included.custom.audience", "plan-api-" + random.nextInt(2)));
+            default -> hardcoded("plan_" + side + "_solo", "solo");
+          };
+      String type = kind.type();
+      Map<String, String> config = new LinkedHashMap<>(kind.config());
       for (String flag :
           List.of(
               "access.token.claim",
@@ -249,6 +205,37 @@ class ClaimPlanIT {
       out.add(mapper(side + i + "-" + type, type, config));
     }
     return out;
+  }
+
+  /** A mapper type of Keycloak's and its config, but for the token switches. */
+  private record Kind(String type, Map<String, String> config) {}
+
+  private static Kind hardcoded(String claim, String value) {
+    return new Kind(
+        "oidc-hardcoded-claim-mapper",
+        Map.of("claim.name", claim, "claim.value", value, "jsonType.label", "String"));
+  }
+
+  /** Realm or client roles ({@code which}), multivalued, into {@code claim}, with a prefix. */
+  private static Kind roles(String which, String claim, String prefix) {
+    return new Kind(
+        "oidc-usermodel-" + which + "-role-mapper",
+        Map.of(
+            "claim.name",
+            claim,
+            "multivalued",
+            "true",
+            "usermodel." + which + "RoleMapping.rolePrefix",
+            prefix,
+            "jsonType.label",
+            "String"));
+  }
+
+  /** A mapper of this kind switched on for every token. */
+  private static Map<String, Object> everywhere(String name, Kind kind) {
+    Map<String, String> config = new LinkedHashMap<>(everywhere());
+    config.putAll(kind.config());
+    return mapper(name, kind.type(), config);
   }
 
   private static Map<String, String> everywhere() {
@@ -304,15 +291,7 @@ class ClaimPlanIT {
 
   private static String client(Fixtures admin, String clientId) {
     return admin.createClientRepresentation(
-        Map.of(
-            "clientId", clientId,
-            "enabled", true,
-            "publicClient", false,
-            "secret", SECRET,
-            "serviceAccountsEnabled", true,
-            "directAccessGrantsEnabled", true,
-            "standardFlowEnabled", false,
-            "fullScopeAllowed", true));
+        Fixtures.passwordClient(clientId, SECRET, "fullScopeAllowed", true));
   }
 
   private static void addDefault(TestClient http, String clientUuid, String scopeId) {
@@ -322,31 +301,13 @@ class ClaimPlanIT {
     assertThat(added).hasStatus(204);
   }
 
-  private static Reply ok(Reply reply) {
-    assertThat(reply).hasStatus(200);
-    return reply;
-  }
-
-  private static String access(Reply tokens) {
-    return tokens.json().get("access_token").asText();
-  }
-
-  private static String refreshToken(Reply tokens) {
-    return tokens.json().get("refresh_token").asText();
-  }
-
   private static JsonNode userinfo(TestClient http, Reply tokens) {
-    return ok(http.send(
-            HttpRequest.newBuilder(
-                    URI.create(
-                        http.realmUrl(TestClient.REALM) + "/protocol/openid-connect/userinfo"))
-                .header("Authorization", "Bearer " + access(tokens))
-                .GET()))
-        .json();
+    return ok(http.userinfo(TestClient.REALM, tokens.accessToken())).json();
   }
 
   private static JsonNode introspect(TestClient http, String clientId, Reply tokens) {
-    JsonNode json = ok(http.introspect(TestClient.REALM, clientId, SECRET, access(tokens))).json();
+    JsonNode json =
+        ok(http.introspect(TestClient.REALM, clientId, SECRET, tokens.accessToken())).json();
     assertThat(json.path("active").asBoolean()).as(json.toString()).isTrue();
     return json;
   }

@@ -1,6 +1,7 @@
 package io.github.policyscopes.it.security;
 
 import static io.github.policyscopes.it.ReplyAssert.assertThat;
+import static io.github.policyscopes.it.ReplyAssert.ok;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -9,8 +10,6 @@ import io.github.policyscopes.it.Fixtures;
 import io.github.policyscopes.it.OnSharedKeycloak;
 import io.github.policyscopes.it.Reply;
 import io.github.policyscopes.it.TestClient;
-import java.net.URI;
-import java.net.http.HttpRequest;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -184,25 +183,15 @@ class ClaimsFollowScopesIT extends OnSharedKeycloak {
   }
 
   private static Reply refresh(TestClient http, Fixture f, Reply tokens) {
-    return ok(
-        http.refresh(f.clientId(), SECRET, tokens.json().get("refresh_token").asText(), null));
+    return ok(http.refresh(f.clientId(), SECRET, tokens.refreshToken(), null));
   }
 
   private static Reply exchange(TestClient http, Fixture f, Reply tokens) {
-    return ok(http.exchange(f.clientId(), SECRET, accessToken(tokens), ASKED));
-  }
-
-  private static Reply ok(Reply reply) {
-    assertThat(reply).hasStatus(200);
-    return reply;
-  }
-
-  private static String accessToken(Reply tokens) {
-    return tokens.json().get("access_token").asText();
+    return ok(http.exchange(f.clientId(), SECRET, tokens.accessToken(), ASKED));
   }
 
   private static JsonNode accessClaims(Reply tokens) {
-    return TestClient.claims(accessToken(tokens));
+    return TestClient.claims(tokens.accessToken());
   }
 
   private static JsonNode idClaims(Reply tokens) {
@@ -211,19 +200,12 @@ class ClaimsFollowScopesIT extends OnSharedKeycloak {
   }
 
   private static JsonNode userinfo(TestClient http, Reply tokens) {
-    Reply reply =
-        http.send(
-            HttpRequest.newBuilder(
-                    URI.create(
-                        http.realmUrl(TestClient.REALM) + "/protocol/openid-connect/userinfo"))
-                .header("Authorization", "Bearer " + accessToken(tokens))
-                .GET());
-    return ok(reply).json();
+    return ok(http.userinfo(TestClient.REALM, tokens.accessToken())).json();
   }
 
   private static JsonNode introspection(TestClient http, Fixture f, Reply tokens) {
     JsonNode json =
-        ok(http.introspect(TestClient.REALM, f.clientId(), SECRET, accessToken(tokens))).json();
+        ok(http.introspect(TestClient.REALM, f.clientId(), SECRET, tokens.accessToken())).json();
     assertThat(json.path("active").asBoolean()).as(json.toString()).isTrue();
     return json;
   }

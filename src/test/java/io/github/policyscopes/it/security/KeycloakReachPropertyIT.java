@@ -15,10 +15,12 @@ import jakarta.ws.rs.core.Response;
 import java.net.URI;
 import java.net.http.HttpRequest;
 import java.util.ArrayList;
+import java.util.EnumSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ThreadLocalRandom;
@@ -100,18 +102,7 @@ class KeycloakReachPropertyIT extends OnSharedKeycloak {
     String policy = fixtures.createPolicy("reach-all-power", List.of("openid", "*:**"), null, null);
     String caller = fixtures.createClient(CALLER_ID, Fixtures.SECRET);
     fixtures.bind(caller, policy);
-    Reply token =
-        http.token(
-            realm,
-            TestClient.form(
-                "grant_type",
-                "client_credentials",
-                "client_id",
-                CALLER_ID,
-                "client_secret",
-                Fixtures.SECRET,
-                "scope",
-                "*:**"));
+    Reply token = http.clientCredentials(realm, CALLER_ID, Fixtures.SECRET, "*:**");
     assertThat(token).as("config token of " + CALLER_ID).hasStatus(200);
     callerToken = token.json().get("access_token").asText();
   }
@@ -207,77 +198,74 @@ class KeycloakReachPropertyIT extends OnSharedKeycloak {
     }
   }
 
+  /** The example's switches that are on (the others are off). */
+  enum On {
+    SERVICE_ACCOUNT,
+    DEFAULT_ROLES,
+    FULL_SCOPE,
+    CODE,
+    DEVICE
+  }
+
+  /**
+   * An example: no account role, scope mapping, own or hard-coded role, password or CIBA; a client
+   * scope linked by {@code link} mapping {@code mapping}, and the switches {@code on}.
+   */
+  private static Case example(
+      String label, String role, ScopeLink link, Mapping mapping, On... on) {
+    Set<On> set = on.length == 0 ? EnumSet.noneOf(On.class) : EnumSet.copyOf(List.of(on));
+    return new Case(
+        label,
+        role,
+        set.contains(On.SERVICE_ACCOUNT),
+        AccountRole.NONE,
+        set.contains(On.DEFAULT_ROLES),
+        set.contains(On.FULL_SCOPE),
+        Mapping.NONE,
+        link,
+        mapping,
+        false,
+        false,
+        set.contains(On.CODE),
+        false,
+        set.contains(On.DEVICE),
+        false);
+  }
+
   /** The examples of the issue, each a configuration today's main called unprivileged. */
   private static List<Case> examples() {
     return List.of(
         // default roles holding view-users, a full-scope service account client
-        new Case(
+        example(
             "example-default-roles",
             "view-users",
-            true,
-            AccountRole.NONE,
-            true,
-            true,
-            Mapping.NONE,
             ScopeLink.NONE,
             Mapping.NONE,
-            false,
-            false,
-            false,
-            false,
-            false,
-            false),
+            On.SERVICE_ACCOUNT,
+            On.DEFAULT_ROLES,
+            On.FULL_SCOPE),
         // the device flow only, full scope: an admin approving a user code
-        new Case(
+        example(
             "example-device-full-scope",
             "realm-admin",
-            false,
-            AccountRole.NONE,
-            false,
-            true,
-            Mapping.NONE,
             ScopeLink.NONE,
             Mapping.NONE,
-            false,
-            false,
-            false,
-            false,
-            true,
-            false),
+            On.DEVICE,
+            On.FULL_SCOPE),
         // the device flow, full scope off, a default client scope mapping view-users
-        new Case(
+        example(
             "example-device-client-scope",
             "view-users",
-            false,
-            AccountRole.NONE,
-            false,
-            false,
-            Mapping.NONE,
             ScopeLink.DEFAULT,
             Mapping.ROLE,
-            false,
-            false,
-            false,
-            false,
-            true,
-            false),
+            On.DEVICE),
         // the code flow, full scope off, an optional client scope mapping a composite
-        new Case(
+        example(
             "example-code-client-scope",
             "view-clients",
-            false,
-            AccountRole.NONE,
-            false,
-            false,
-            Mapping.NONE,
             ScopeLink.OPTIONAL,
             Mapping.COMPOSITE,
-            false,
-            false,
-            true,
-            false,
-            false,
-            false));
+            On.CODE));
   }
 
   private static Case randomCase(int index, Random random) {
@@ -641,18 +629,7 @@ class KeycloakReachPropertyIT extends OnSharedKeycloak {
       flows.add(
           new Flow(
               "client_credentials",
-              () ->
-                  http.token(
-                      realm,
-                      TestClient.form(
-                          "grant_type",
-                          "client_credentials",
-                          "client_id",
-                          built.clientId,
-                          "client_secret",
-                          Fixtures.SECRET,
-                          "scope",
-                          scope))));
+              () -> http.clientCredentials(realm, built.clientId, Fixtures.SECRET, scope)));
     }
     if (c.password()) {
       flows.add(new Flow("password(admin)", () -> password(built, ADMIN_USER, scope)));

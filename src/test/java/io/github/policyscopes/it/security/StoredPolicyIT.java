@@ -322,20 +322,14 @@ class StoredPolicyIT extends OnSharedKeycloak {
   void aFullScopeSignInClientIsPrivileged() {
     String clientId = Fixtures.unique("full-scope");
     String uuid =
-        fixtures.createClientRepresentation(
-            Map.of(
-                "clientId",
-                clientId,
-                "publicClient",
-                false,
-                "secret",
-                Fixtures.SECRET,
-                "directAccessGrantsEnabled",
-                true,
-                "standardFlowEnabled",
-                true,
-                "redirectUris",
-                List.of("https://app.example/*")));
+        fixtures.createConfidentialClient(
+            clientId,
+            "directAccessGrantsEnabled",
+            true,
+            "standardFlowEnabled",
+            true,
+            "redirectUris",
+            List.of("https://app.example/*"));
     handOver(uuid);
 
     Reply hijack =

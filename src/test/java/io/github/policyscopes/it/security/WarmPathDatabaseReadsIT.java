@@ -1,6 +1,7 @@
 package io.github.policyscopes.it.security;
 
 import static io.github.policyscopes.it.ReplyAssert.assertThat;
+import static io.github.policyscopes.it.ReplyAssert.ok;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.github.policyscopes.it.FeatureServer;
@@ -14,7 +15,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import org.junit.jupiter.api.Test;
@@ -62,22 +62,7 @@ class WarmPathDatabaseReadsIT {
   void aBoundClientsWarmTokenRequestsSendNoStatementOfItsOwn(TestClient http) throws Exception {
     Fixtures admin = new Fixtures(http);
     String user = Fixtures.unique("sql-user");
-    admin.createUser(
-        Map.of(
-            "username",
-            user,
-            "email",
-            user + "@example.com",
-            "emailVerified",
-            true,
-            "firstName",
-            "Sue",
-            "lastName",
-            "Sql",
-            "enabled",
-            true,
-            "credentials",
-            List.of(Map.of("type", "password", "value", PASSWORD, "temporary", false))));
+    admin.createUser(Fixtures.user(user, PASSWORD, user + "@example.com", "Sue", "Sql"));
     String bound = client(admin, Fixtures.unique("sql-bound"));
     String unbound = client(admin, Fixtures.unique("sql-unbound"));
     admin.bind(
@@ -162,20 +147,7 @@ class WarmPathDatabaseReadsIT {
   }
 
   private static String client(Fixtures admin, String clientId) {
-    admin.createClientRepresentation(
-        Map.of(
-            "clientId", clientId,
-            "enabled", true,
-            "publicClient", false,
-            "secret", SECRET,
-            "serviceAccountsEnabled", true,
-            "directAccessGrantsEnabled", true,
-            "standardFlowEnabled", false));
+    admin.createClientRepresentation(Fixtures.passwordClient(clientId, SECRET));
     return clientId;
-  }
-
-  private static Reply ok(Reply reply) {
-    assertThat(reply).hasStatus(200);
-    return reply;
   }
 }

@@ -2,6 +2,7 @@ package io.github.policyscopes.keycloak.metrics;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.github.policyscopes.keycloak.metrics.PolicyMetrics.Answered;
 import io.github.policyscopes.keycloak.metrics.PolicyMetrics.Refusal;
 import io.github.policyscopes.policy.IssuanceDecision.Outcome;
 import io.micrometer.core.instrument.Meter;
@@ -47,8 +48,8 @@ class PolicyMetricsTest {
   void theClientIdTagOnlyWhenTheOptionIsOn() {
     PolicyMetrics metrics = new PolicyMetrics(registry, true);
     metrics.countIssuance("demo", "client_credentials", "c1", Outcome.GRANTED_ALL, 0);
-    metrics.countConfigApi("demo", "clients/{id}", "GET", 200, "c1", null, 1_000_000);
-    metrics.countConfigApi("demo", "clients", "GET", 401, null, null, 1_000_000);
+    metrics.countConfigApi(new Answered("demo", "clients/{id}", "GET", 200, "c1", null), 1_000_000);
+    metrics.countConfigApi(new Answered("demo", "clients", "GET", 401, null, null), 1_000_000);
 
     assertCounted(PolicyMetrics.ISSUANCE, "client_id", "c1");
     assertCounted(PolicyMetrics.REQUESTS, "client_id", "c1");
@@ -59,12 +60,16 @@ class PolicyMetricsTest {
   @Test
   void configApiCountsRequestsRefusalsAndLatency() {
     PolicyMetrics metrics = new PolicyMetrics(registry, false);
-    metrics.countConfigApi("demo", "tokenPolicies/{id}", "GET", 403, "c", Refusal.DENY, 2_000_000);
     metrics.countConfigApi(
-        "demo", "tokenPolicies", "POST", 403, "c", Refusal.ESCALATION, 2_000_000);
-    metrics.countConfigApi("demo", "tokenPolicies/{id}", "PUT", 412, "c", Refusal.IF_MATCH, 1);
-    metrics.countConfigApi("demo", "tokenPolicies/{id}", "DELETE", 409, "c", Refusal.BOUND, 1);
-    metrics.countConfigApi("demo", "tokenPolicies/{id}", "GET", 200, "c", null, 30_000_000);
+        new Answered("demo", "tokenPolicies/{id}", "GET", 403, "c", Refusal.DENY), 2_000_000);
+    metrics.countConfigApi(
+        new Answered("demo", "tokenPolicies", "POST", 403, "c", Refusal.ESCALATION), 2_000_000);
+    metrics.countConfigApi(
+        new Answered("demo", "tokenPolicies/{id}", "PUT", 412, "c", Refusal.IF_MATCH), 1);
+    metrics.countConfigApi(
+        new Answered("demo", "tokenPolicies/{id}", "DELETE", 409, "c", Refusal.BOUND), 1);
+    metrics.countConfigApi(
+        new Answered("demo", "tokenPolicies/{id}", "GET", 200, "c", null), 30_000_000);
 
     assertThat(
             registry
@@ -102,7 +107,8 @@ class PolicyMetricsTest {
         "c",
         new io.github.policyscopes.policy.IssuanceDecision.Tally(
             Outcome.EMPTY, List.of("x"), List.of()));
-    PolicyMetrics.configApi("demo", "clients", "GET", 200, "c", null, PolicyMetrics.start());
+    PolicyMetrics.configApi(
+        new Answered("demo", "clients", "GET", 200, "c", null), PolicyMetrics.start());
     assertThat(PolicyMetrics.start()).isZero();
     assertThat(io.micrometer.core.instrument.Metrics.globalRegistry.getMeters())
         .noneMatch(m -> m.getId().getName().startsWith("keycloak."));
