@@ -22,20 +22,35 @@ public final class CacheBudget {
   public static final long TOTAL_BYTES = 64 * MIB;
 
   /** The config API's compiled scope claims with their worth under current policies. */
-  public static final long CALLER_SCOPES_BYTES = 24 * MIB;
+  public static final long CALLER_SCOPES_BYTES = 18 * MIB;
 
   /** Merged and compiled policies, by content (one entry per client's set of policy versions). */
   public static final long MERGED_POLICIES_BYTES = 4 * MIB;
+
+  /** Stored policy configs as read and validated, by their stored values. */
+  public static final long POLICY_CONFIGS_BYTES = 2 * MIB;
 
   /** Lint warnings, by entry list. */
   public static final long POLICY_LINT_BYTES = 4 * MIB;
 
   /**
-   * The config API's lists: each realm's policy index and its parsed policies with their bindings
-   * ({@code keycloak.store.PolicyCache}, docs/adr/0035): the index and the parsed policies of a
-   * realm of about 10,000 policies, so that no page of its list goes back to the model.
+   * The config API's lists, part 1 ({@code keycloak.store.PolicyCache}, docs/adr/0035 and 0038):
+   * each realm's policy index, ids and titles in list order (about 4 MiB for a realm of 10,000
+   * policies).
    */
-  public static final long POLICY_LISTS_BYTES = 32 * MIB;
+  public static final long POLICY_INDEX_BYTES = 8 * MIB;
+
+  /**
+   * The config API's lists, part 2: the parsed policies with their bounded bindings, so that no
+   * page of the list of a realm of about 10,000 policies goes back to the model.
+   */
+  public static final long POLICY_ENTRIES_BYTES = 24 * MIB;
+
+  /**
+   * The claim filter's plans ({@code keycloak.token.ClaimPlans}, docs/adr/0038): one per kind of
+   * token and set of mapper models, with the models its key holds.
+   */
+  public static final long CLAIM_PLANS_BYTES = 4 * MIB;
 
   /**
    * What one cache entry costs beyond its key and value: Caffeine's node (key, value, weight,

@@ -1,5 +1,6 @@
 package io.github.policyscopes.policy;
 
+import io.github.policyscopes.scope.Footprint;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -60,6 +61,10 @@ public final class ClaimPlan {
       return segments.get(0);
     }
 
+    long estimatedBytes() {
+      return Footprint.object(2) + Footprint.strings(segments);
+    }
+
     /** Whether one of the two is this path or lies below the other. */
     boolean meets(Path other) {
       int common = Math.min(segments.size(), other.segments.size());
@@ -115,6 +120,9 @@ public final class ClaimPlan {
     /** Sets the claim's value, or removes it when null. */
     void set(String claim, @Nullable Object value);
   }
+
+  /** The plan that changes nothing and runs nothing: no dropped mapper writes into the token. */
+  public static final ClaimPlan NONE = new ClaimPlan(List.of(), List.of(), List.of(), Set.of());
 
   private final List<Path> removals;
   private final List<String> droppedToRun;
@@ -196,6 +204,32 @@ public final class ClaimPlan {
         .filter(Objects::nonNull)
         .flatMap(List::stream)
         .anyMatch(path::meets);
+  }
+
+  /**
+   * The bytes the plan retains, estimated ({@link Footprint}); the sets of top-level claims given
+   * to {@link #of} are shared and not counted.
+   */
+  public long estimatedBytes() {
+    long bytes =
+        Footprint.object(4)
+            + Footprint.list(removals.size())
+            + Footprint.strings(droppedToRun)
+            + Footprint.list(kept.size());
+    for (Path p : removals) {
+      bytes += p.estimatedBytes();
+    }
+    for (Mapper m : kept) {
+      bytes += Footprint.object(2) + Footprint.string(m.id());
+      List<Path> paths = m.paths();
+      if (paths != null) {
+        bytes += Footprint.list(paths.size());
+        for (Path p : paths) {
+          bytes += p.estimatedBytes();
+        }
+      }
+    }
+    return bytes;
   }
 
   /** Whether the plan changes nothing and runs nothing. */

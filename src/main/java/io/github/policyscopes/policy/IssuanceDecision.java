@@ -173,8 +173,8 @@ public final class IssuanceDecision {
    */
   public static Tally tally(
       GrantResult issued, Collection<String> asked, Collection<String> defaults) {
-    Set<String> askedSet = new HashSet<>(asked);
-    Set<String> defaultSet = new HashSet<>(defaults);
+    Set<String> askedSet = asked instanceof Set<String> set ? set : new HashSet<>(asked);
+    Set<String> defaultSet = defaults instanceof Set<String> set ? set : new HashSet<>(defaults);
     List<String> dropped = new ArrayList<>();
     List<String> filtered = new ArrayList<>();
     for (String s : issued.dropped()) {

@@ -5,8 +5,10 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -32,11 +34,15 @@ public final class PolicyList {
       Comparator.comparing(Entry::title, String.CASE_INSENSITIVE_ORDER).thenComparing(Entry::id);
 
   private final List<Entry> inOrder;
+  private final Set<String> ids;
   private final Map<String, List<Entry>> byFold;
   private final boolean anySurrogate;
 
   private PolicyList(List<Entry> inOrder) {
     this.inOrder = inOrder;
+    Set<String> all = new HashSet<>();
+    inOrder.forEach(e -> all.add(e.id()));
+    this.ids = all;
     Map<String, List<Entry>> folds = new HashMap<>();
     boolean surrogate = false;
     for (Entry e : inOrder) {
@@ -56,6 +62,27 @@ public final class PolicyList {
     List<Entry> sorted = new ArrayList<>(entries);
     sorted.sort(LIST_ORDER);
     return new PolicyList(List.copyOf(sorted));
+  }
+
+  /**
+   * This list with some policies read again: those of {@code reread} left out, then {@code current}
+   * (what they are now: a policy that is no longer one is not among them) put in their place in
+   * list order.
+   */
+  public PolicyList with(Collection<String> reread, Collection<Entry> current) {
+    List<Entry> entries = new ArrayList<>(inOrder.size() + current.size());
+    for (Entry e : inOrder) {
+      if (!reread.contains(e.id())) {
+        entries.add(e);
+      }
+    }
+    entries.addAll(current);
+    return of(entries);
+  }
+
+  /** Whether a policy of this id is in the list. */
+  public boolean contains(String id) {
+    return ids.contains(id);
   }
 
   /** Every policy, in list order. */
@@ -118,7 +145,7 @@ public final class PolicyList {
    */
   public long estimatedBytes() {
     long bytes = Footprint.object(3) + Footprint.list(inOrder.size());
-    bytes += Footprint.hashed(byFold.size());
+    bytes += Footprint.hashed(byFold.size()) + Footprint.hashed(ids.size());
     for (Entry e : inOrder) {
       bytes += Footprint.object(2) + Footprint.string(e.id()) + 2 * Footprint.string(e.title());
       bytes += Footprint.list(1);

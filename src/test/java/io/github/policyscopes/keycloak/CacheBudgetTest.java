@@ -15,7 +15,10 @@ class CacheBudgetTest {
             CacheBudget.CALLER_SCOPES_BYTES
                 + CacheBudget.MERGED_POLICIES_BYTES
                 + CacheBudget.POLICY_LINT_BYTES
-                + CacheBudget.POLICY_LISTS_BYTES)
+                + CacheBudget.POLICY_INDEX_BYTES
+                + CacheBudget.POLICY_ENTRIES_BYTES
+                + CacheBudget.CLAIM_PLANS_BYTES
+                + CacheBudget.POLICY_CONFIGS_BYTES)
         .isEqualTo(CacheBudget.TOTAL_BYTES)
         .isEqualTo(64L * 1024 * 1024);
   }

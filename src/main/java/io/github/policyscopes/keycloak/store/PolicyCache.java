@@ -10,7 +10,8 @@ import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.atomic.AtomicLong;
+import java.util.Set;
+import java.util.function.Consumer;
 import java.util.function.Predicate;
 import org.jboss.logging.Logger;
 import org.jspecify.annotations.Nullable;
@@ -19,19 +20,23 @@ import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.RealmModel;
 
 /**
- * The config API's lists at Keycloak's speed (docs/adr/0035): per realm, the policy index ({@link
- * PolicyList}: ids and titles in list order, the title clash lookup) and each policy's {@link
- * PolicyEntry} (parsed config and bounded bindings), kept while nothing in Keycloak's realm cache
- * changes.
+ * The config API's lists at Keycloak's speed (docs/adr/0035, 0038): per realm, the policy index
+ * ({@link PolicyList}: ids and titles in list order, the title clash lookup) and each policy's
+ * {@link PolicyEntry} (parsed config and bounded bindings), kept in step with Keycloak's realm
+ * cache.
  *
  * <p>In step: every invalidation of Keycloak's realm cache on this node (its own edits, console and
- * admin REST alike, and the other nodes' through Keycloak's cluster invalidation) bumps {@link
- * #GENERATION} ({@code store.infinispan.RealmCacheEvents}); a value is used only under the
- * generation it was read in. The read-then-store race is closed the same way: a value read from the
- * database is stored only if the generation did not move while it was read (Keycloak invalidates
- * after its transaction commits, so a value read before a commit is stored under an older
- * generation, or not at all). Fail safe: until the listener is registered, or when it cannot be,
- * every call reads the database. Bounded by {@link CacheBudget#POLICY_LISTS_BYTES}.
+ * admin REST alike, and the other nodes' through Keycloak's cluster invalidation) is heard ({@code
+ * store.infinispan.RealmCacheEvents}) and numbered. One that names a policy of a cached index (its
+ * client scope changed) marks that policy changed: the next read takes it again from Keycloak's
+ * model, and patches the index with it. Any other one (a client, a realm, a role, a scope that is
+ * no policy yet, a key this class does not know) may change anything: every cached value read
+ * before it is dropped. Only Keycloak's list of a realm's client scopes is ignored, since every
+ * change that touches it invalidates the scope itself too. A value is stored with the number of the
+ * last invalidation before it was read, so one read while a change committed is used only after
+ * what changed is read again. Fail safe: until the listener is registered, or when it cannot be,
+ * every call reads the database. Bounded by {@link CacheBudget#POLICY_INDEX_BYTES} and {@link
+ * CacheBudget#POLICY_ENTRIES_BYTES}; the policies marked changed by {@link #MAX_CHANGED}.
  */
 public final class PolicyCache {
 
@@ -40,8 +45,11 @@ public final class PolicyCache {
   private static final String EVENTS =
       "io.github.policyscopes.keycloak.store.infinispan.RealmCacheEvents";
 
-  /** Bumped by every invalidation of Keycloak's realm cache on this node. */
-  private static final AtomicLong GENERATION = new AtomicLong();
+  /**
+   * How many policies of one realm may be marked changed one by one; one more counts as a change of
+   * everything, which forgets them all.
+   */
+  static final int MAX_CHANGED = 256;
 
   private enum State {
     NOT_YET,
@@ -51,14 +59,26 @@ public final class PolicyCache {
 
   private static volatile State state = State.NOT_YET;
 
-  /** A value and the generation it was read in. */
-  private record Versioned<T>(long generation, T value) {}
+  /** A value and the number of the last invalidation before it was read. */
+  private record Versioned<T>(long sequence, T value) {}
 
   /** A policy of a realm. */
   private record Key(String realmId, String policyId) {}
 
-  private static final Cache<Object, Versioned<?>> CACHE =
-      CacheBudget.weighedCache(CacheBudget.POLICY_LISTS_BYTES, e -> weight(e.key(), e.value()));
+  private static final Invalidations HEARD = new Invalidations(MAX_CHANGED);
+
+  private static final Cache<String, Versioned<Listing>> INDEXES =
+      CacheBudget.weighedCache(
+          CacheBudget.POLICY_INDEX_BYTES,
+          e -> 2L * e.key().length() + 96 + e.value().value().list().estimatedBytes());
+
+  private static final Cache<Key, Versioned<PolicyEntry>> ENTRIES =
+      CacheBudget.weighedCache(
+          CacheBudget.POLICY_ENTRIES_BYTES,
+          e ->
+              2L * (e.key().realmId().length() + e.key().policyId().length())
+                  + 128
+                  + e.value().value().estimatedBytes());
 
   private PolicyCache() {}
 
@@ -80,13 +100,34 @@ public final class PolicyCache {
     if (!listening(session)) {
       return listing(PolicyIndex.load(session, realm));
     }
-    long generation = GENERATION.get();
-    if (current(realm.getId(), generation) instanceof Listing listing) {
-      return listing;
+    Versioned<Listing> cached = INDEXES.getIfPresent(realm.getId());
+    if (cached != null) {
+      Invalidations.Since since = HEARD.since(realm.getId(), cached.sequence());
+      if (since != null) {
+        if (since.policies().isEmpty()) {
+          return cached.value();
+        }
+        Listing patched = listing(reread(realm, cached.value().list(), since.policies()));
+        INDEXES.put(realm.getId(), new Versioned<>(since.now(), patched));
+        return patched;
+      }
     }
-    Listing listing = listing(PolicyIndex.load(session, realm));
-    store(realm.getId(), generation, listing);
-    return listing;
+    long now = HEARD.now();
+    Listing loaded = listing(PolicyIndex.load(session, realm));
+    INDEXES.put(realm.getId(), new Versioned<>(now, loaded));
+    return loaded;
+  }
+
+  /** The index with the given policies read again from Keycloak's model. */
+  private static PolicyList reread(RealmModel realm, PolicyList list, Set<String> ids) {
+    List<PolicyList.Entry> current = new ArrayList<>(ids.size());
+    for (String id : ids) {
+      ClientScopeModel scope = realm.getClientScopeById(id);
+      if (scope != null && scope.getId().equals(id) && PolicyStore.isPolicy(scope)) {
+        current.add(new PolicyList.Entry(id, PolicyStore.titleOf(scope)));
+      }
+    }
+    return list.with(ids, current);
   }
 
   private static Listing listing(PolicyList list) {
@@ -98,18 +139,19 @@ public final class PolicyCache {
 
   /**
    * The entries of the given policies of the realm, by id; a policy that is not (or no longer) one
-   * is absent. Those not cached under the current generation are read together: their client scopes
-   * through Keycloak's model, their bindings in one bounded query set.
+   * is absent. Those not cached, or changed since, are read together: their client scopes through
+   * Keycloak's model, their bindings in one bounded query set.
    */
   public static Map<String, PolicyEntry> entries(
       KeycloakSession session, RealmModel realm, Collection<String> ids) {
     boolean cached = listening(session);
-    long generation = GENERATION.get();
+    long now = HEARD.now();
     Map<String, PolicyEntry> found = new HashMap<>();
     List<String> missing = new ArrayList<>();
     for (String id : ids) {
-      if (cached && current(new Key(realm.getId(), id), generation) instanceof PolicyEntry e) {
-        found.put(id, e);
+      Versioned<PolicyEntry> e = cached ? ENTRIES.getIfPresent(new Key(realm.getId(), id)) : null;
+      if (e != null && HEARD.unchanged(realm.getId(), id, e.sequence())) {
+        found.put(id, e.value());
       } else {
         missing.add(id);
       }
@@ -126,7 +168,7 @@ public final class PolicyCache {
       if (entry != null) {
         found.put(id, entry);
         if (cached) {
-          store(new Key(realm.getId(), id), generation, entry);
+          ENTRIES.put(new Key(realm.getId(), id), new Versioned<>(now, entry));
         }
       }
     }
@@ -141,21 +183,43 @@ public final class PolicyCache {
     return PolicyEntry.of(scope, PolicyIndex.bindingsOf(session, scope.getId()));
   }
 
-  /** The value cached for the key under this generation, or null. */
-  private static @Nullable Object current(Object key, long generation) {
-    Versioned<?> v = CACHE.getIfPresent(key);
-    return v != null && v.generation() == generation ? v.value() : null;
-  }
+  // ---- the invalidations heard ----
 
-  private static void store(Object key, long generation, Object value) {
-    if (GENERATION.get() == generation) {
-      CACHE.put(key, new Versioned<>(generation, value));
+  /**
+   * Keycloak invalidated the realm cache entry {@code key} (an object's id, or one of its own query
+   * keys): the policy it names is marked changed; any other key counts as a change of everything.
+   */
+  static void changed(Object key) {
+    if (!(key instanceof String id)) {
+      HEARD.everything();
+      return;
+    }
+    if (realmClientScopeList(id)) {
+      return; // every change that touches it invalidates the client scope too (see the class)
+    }
+    String realmId = realmOfPolicy(id);
+    if (realmId == null) {
+      HEARD.everything();
+    } else {
+      HEARD.policy(realmId, id);
     }
   }
 
-  /** Something in Keycloak's realm cache changed: every cached value is out of date. */
-  static void changed() {
-    GENERATION.incrementAndGet();
+  /** Keycloak's key of the list of a realm's client scopes ({@code <realm id>.clientscopes}). */
+  static boolean realmClientScopeList(String key) {
+    return key.endsWith(".clientscopes")
+        && !key.endsWith(".default.clientscopes")
+        && !key.endsWith(".optional.clientscopes");
+  }
+
+  /** The realm whose cached index holds a policy of this id; null when none does. */
+  private static @Nullable String realmOfPolicy(String id) {
+    for (Map.Entry<String, Versioned<Listing>> e : INDEXES.asMap().entrySet()) {
+      if (e.getValue().value().list().contains(id)) {
+        return e.getKey();
+      }
+    }
+    return null;
   }
 
   /** Whether invalidations are heard: registers the listener on first use. */
@@ -176,8 +240,8 @@ public final class PolicyCache {
     try {
       Object ok =
           Class.forName(EVENTS)
-              .getMethod("listen", KeycloakSession.class, Runnable.class)
-              .invoke(null, session, (Runnable) PolicyCache::changed);
+              .getMethod("listen", KeycloakSession.class, Consumer.class)
+              .invoke(null, session, (Consumer<Object>) PolicyCache::changed);
       if (Boolean.TRUE.equals(ok)) {
         return true;
       }
@@ -189,16 +253,5 @@ public final class PolicyCache {
           e);
     }
     return false;
-  }
-
-  private static long weight(Object key, Versioned<?> value) {
-    long keyBytes =
-        key instanceof Key k ? 2L * (k.realmId().length() + k.policyId().length()) + 96 : 96;
-    Object v = value.value();
-    long valueBytes =
-        v instanceof Listing l
-            ? l.list().estimatedBytes()
-            : v instanceof PolicyEntry e ? e.estimatedBytes() : 0;
-    return keyBytes + 32 + valueBytes;
   }
 }

@@ -1,9 +1,12 @@
 package io.github.policyscopes.keycloak.store;
 
+import com.github.benmanes.caffeine.cache.LoadingCache;
+import io.github.policyscopes.keycloak.CacheBudget;
 import io.github.policyscopes.policy.DisallowedScopesMode;
 import io.github.policyscopes.policy.PolicyValidator;
 import io.github.policyscopes.policy.PolicyValidator.FieldError;
 import io.github.policyscopes.policy.TokenPolicy;
+import io.github.policyscopes.scope.Footprint;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -116,15 +119,52 @@ public record PolicyConfig(
     return new PolicyConfig(entries, accessTokenLifetime, mode, problems);
   }
 
+  /** A stored config's three values, the key of {@link #STORED}. */
+  private record Stored(
+      @Nullable String allowedScopes, @Nullable String lifetime, @Nullable String mode) {
+
+    long estimatedBytes() {
+      return Footprint.object(3)
+          + Footprint.string(allowedScopes)
+          + Footprint.string(lifetime)
+          + Footprint.string(mode);
+    }
+  }
+
+  /**
+   * Stored configs as read, by their stored values: a policy is read and validated once per
+   * version, not at every token of a bound client (docs/adr/0038). Keycloak hands out the same
+   * strings while its cached mapper is unchanged, so a lookup hashes nothing again.
+   */
+  private static final LoadingCache<Stored, PolicyConfig> STORED =
+      CacheBudget.weighed(
+          CacheBudget.POLICY_CONFIGS_BYTES,
+          k -> read(k.allowedScopes(), k.lifetime(), k.mode()),
+          // the values, and what they are read into: their entries and the field errors
+          e -> 3 * e.key().estimatedBytes() + Footprint.object(4));
+
+  /** {@link #read}, from {@link #STORED}: for reading policies at every token request. */
+  public static PolicyConfig readStored(@Nullable Map<String, String> config) {
+    Map<String, String> c = config == null ? Map.of() : config;
+    return STORED.get(
+        new Stored(c.get(ALLOWED_SCOPES), c.get(ACCESS_TOKEN_LIFETIME), c.get(DISALLOWED_SCOPES)));
+  }
+
   /** Reads a mapper's stored config, leniently; see the class comment. */
   public static PolicyConfig read(@Nullable Map<String, String> config) {
     Map<String, String> c = config == null ? Map.of() : config;
+    return read(c.get(ALLOWED_SCOPES), c.get(ACCESS_TOKEN_LIFETIME), c.get(DISALLOWED_SCOPES));
+  }
+
+  private static PolicyConfig read(
+      @Nullable String storedEntries,
+      @Nullable String storedLifetime,
+      @Nullable String storedMode) {
     List<FieldError> problems = new ArrayList<>();
-    List<String> entries = split(c.get(ALLOWED_SCOPES));
+    List<String> entries = split(storedEntries);
     problems.addAll(PolicyValidator.entryErrors(entries));
 
     Integer lifetime = null;
-    String storedLifetime = c.get(ACCESS_TOKEN_LIFETIME);
     if (storedLifetime != null && !storedLifetime.isBlank()) {
       try {
         lifetime = Integer.valueOf(storedLifetime.trim());
@@ -140,7 +180,7 @@ public record PolicyConfig(
 
     DisallowedScopesMode mode;
     try {
-      mode = DisallowedScopesMode.parse(c.get(DISALLOWED_SCOPES));
+      mode = DisallowedScopesMode.parse(storedMode);
     } catch (IllegalArgumentException e) {
       problems.add(new FieldError(DISALLOWED_SCOPES, "must be ignore or reject"));
       mode = DisallowedScopesMode.REJECT; // closed: refuse rather than silently grant less

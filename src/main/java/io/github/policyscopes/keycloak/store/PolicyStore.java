@@ -10,6 +10,7 @@ import io.github.policyscopes.scope.Footprint;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Supplier;
 import java.util.stream.Stream;
 import org.jboss.logging.Logger;
 import org.jspecify.annotations.Nullable;
@@ -70,13 +71,14 @@ public final class PolicyStore {
           .forEach(
               m ->
                   policies.add(
-                      PolicyConfig.read(m.getConfig()).toPolicy(scope.getId(), titleOf(scope))));
+                      PolicyConfig.readStored(m.getConfig())
+                          .toPolicy(scope.getId(), titleOf(scope))));
     }
     policyMappers(client)
         .forEach(
             m ->
                 policies.add(
-                    PolicyConfig.read(m.getConfig())
+                    PolicyConfig.readStored(m.getConfig())
                         .toPolicy(client.getId(), client.getClientId())));
     return policies;
   }
@@ -94,6 +96,17 @@ public final class PolicyStore {
   /** As {@link #effectiveFor(ClientModel)}, given the client's default client scopes. */
   public static @Nullable EffectivePolicy effectiveFor(
       ClientModel client, Map<String, ClientScopeModel> defaultScopes) {
+    return effectiveFor(client, defaultScopes, () -> client.getClientScopes(false));
+  }
+
+  /**
+   * As {@link #effectiveFor(ClientModel)}, given the client's default client scopes and a way to
+   * its optional ones (read only when a policy entry may be parameterized).
+   */
+  public static @Nullable EffectivePolicy effectiveFor(
+      ClientModel client,
+      Map<String, ClientScopeModel> defaultScopes,
+      Supplier<Map<String, ClientScopeModel>> optionalScopes) {
     if (!KeycloakRuntime.active()) {
       // a Keycloak the extension cannot run on: the grant wrapper and the policy mapper refuse
       // bound clients (docs/adr/0027); nothing here decides for them
@@ -112,7 +125,7 @@ public final class PolicyStore {
                   client.getRealm(),
                   Stream.concat(
                       defaultScopes.values().stream(),
-                      client.getClientScopes(false).values().stream())));
+                      Stream.of(optionalScopes).flatMap(o -> o.get().values().stream()))));
     }
     return client.isPublicClient() || client.isBearerOnly() ? merged.withoutConfigGrants() : merged;
   }

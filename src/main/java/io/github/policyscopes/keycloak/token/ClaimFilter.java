@@ -5,20 +5,15 @@ import io.github.policyscopes.policy.Ceiling;
 import io.github.policyscopes.policy.ClaimPlan;
 import io.github.policyscopes.policy.EffectivePolicy;
 import io.github.policyscopes.policy.IssuanceDecision;
+import io.github.policyscopes.policy.ScopeGrant.GrantResult;
 import io.github.policyscopes.scope.ClientScopeGrant;
 import io.github.policyscopes.scope.Scopes;
-import java.util.ArrayList;
-import java.util.Collection;
 import java.util.Collections;
-import java.util.HashMap;
 import java.util.IdentityHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
-import java.util.function.Predicate;
-import java.util.stream.Collectors;
 import org.jboss.logging.Logger;
 import org.jspecify.annotations.Nullable;
 import org.keycloak.models.ClientScopeModel;
@@ -26,8 +21,6 @@ import org.keycloak.models.ClientSessionContext;
 import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.ProtocolMapperModel;
 import org.keycloak.models.UserSessionModel;
-import org.keycloak.protocol.ProtocolMapper;
-import org.keycloak.protocol.ProtocolMapperUtils;
 import org.keycloak.protocol.oidc.OIDCLoginProtocol;
 import org.keycloak.protocol.oidc.mappers.OIDCAccessTokenMapper;
 import org.keycloak.protocol.oidc.mappers.OIDCAccessTokenResponseMapper;
@@ -93,12 +86,6 @@ final class ClaimFilter {
           "scope",
           "cnf");
 
-  /**
-   * Claims something other than the context's mappers writes too: the policy mapper adds the client
-   * itself as an audience. A dropped mapper's value there is taken out value by value.
-   */
-  private static final Set<String> SHARED = Set.of("aud");
-
   /** The token kinds, each with the mapper interface Keycloak runs for it. */
   enum Kind {
     ACCESS(OIDCAccessTokenMapper.class),
@@ -126,8 +113,8 @@ final class ClaimFilter {
       KeycloakSession session,
       UserSessionModel userSession,
       ClientSessionContext ctx,
-      Collection<String> granted) {
-    filter(Kind.ACCESS, token, session, userSession, ctx, grantedBy(session, ctx, granted));
+      List<String> granted) {
+    filter(Kind.ACCESS, token, session, userSession, ctx, granted);
   }
 
   /**
@@ -155,32 +142,61 @@ final class ClaimFilter {
    * now of the scopes of the context (the same decision as for the access token). Null when no
    * policy governs the client: nothing is filtered.
    */
-  private static @Nullable Predicate<String> grantedNow(
+  private static @Nullable List<String> grantedNow(
       KeycloakSession session, ClientSessionContext ctx) {
     Issuance issuance = Issuance.current(session);
-    if (issuance != null && issuance.result() != null) {
-      return grantedBy(session, ctx, issuance.result().granted());
+    GrantResult decided = issuance == null ? null : issuance.result();
+    if (decided != null) {
+      return decided.granted();
     }
     EffectivePolicy policy = issuance != null ? issuance.policy() : policyOf(ctx);
     if (policy == null) {
       return null;
     }
     Set<String> candidates = new LinkedHashSet<>(Scopes.split(ctx.getScopeString()));
-    SessionScopes.governed(ctx).forEach(s -> candidates.add(s.getName()));
-    List<String> granted =
-        IssuanceDecision.decide(List.of(), candidates, Ceiling.NONE, policy).granted();
-    return grantedBy(session, ctx, granted);
+    SessionScopes.governed(session, ctx).forEach(s -> candidates.add(s.getName()));
+    return IssuanceDecision.decide(List.of(), candidates, Ceiling.NONE, policy).granted();
   }
 
   private static @Nullable EffectivePolicy policyOf(ClientSessionContext ctx) {
     return PolicyStore.effectiveFor(ctx.getClientSession().getClient());
   }
 
-  /** Whether a client scope is granted: the one rule of {@link ClientScopeGrant}. */
-  private static Predicate<String> grantedBy(
-      KeycloakSession session, ClientSessionContext ctx, Collection<String> granted) {
-    return SessionScopes.grant(session, ctx, granted)::grants;
+  /**
+   * The mappers of the client scopes of the context that {@code granted} does not grant (by the one
+   * rule of {@link ClientScopeGrant}): worked out once per context and granted set, as the access
+   * token, the ID token and the response body of one request are filtered by the same set.
+   */
+  private static Dropped dropped(
+      KeycloakSession session, ClientSessionContext ctx, List<String> granted) {
+    Dropped known = ctx.getAttribute(DROPPED, Dropped.class);
+    if (known != null && known.granted().equals(granted)) {
+      return known;
+    }
+    ClientScopeGrant grant = SessionScopes.grant(session, ctx, granted);
+    List<ClientScopeModel> scopes =
+        SessionScopes.governed(session, ctx).stream()
+            .filter(s -> !grant.grants(s.getName()))
+            .toList();
+    String protocol =
+        Objects.requireNonNullElse(
+            ctx.getClientSession().getClient().getProtocol(), OIDCLoginProtocol.LOGIN_PROTOCOL);
+    List<ProtocolMapperModel> mappers =
+        scopes.stream()
+            .flatMap(ClientScopeModel::getProtocolMappersStream)
+            .filter(m -> protocol.equals(m.getProtocol()))
+            .toList();
+    Dropped dropped = new Dropped(List.copyOf(granted), scopes, mappers);
+    ctx.setAttribute(DROPPED, dropped);
+    return dropped;
   }
+
+  /** The context attribute holding the last {@link #dropped} answer. */
+  private static final String DROPPED = ClaimFilter.class.getName() + ".dropped";
+
+  /** The dropped client scopes of a context for one granted set, and their mappers. */
+  private record Dropped(
+      List<String> granted, List<ClientScopeModel> scopes, List<ProtocolMapperModel> mappers) {}
 
   // ---- the filter ----
 
@@ -190,78 +206,30 @@ final class ClaimFilter {
       KeycloakSession session,
       UserSessionModel userSession,
       ClientSessionContext ctx,
-      @Nullable Predicate<String> granted) {
+      @Nullable List<String> granted) {
     if (granted == null || token == null || !firstTime(session, token)) {
       return;
     }
-    List<ClientScopeModel> droppedScopes =
-        SessionScopes.governed(ctx).stream().filter(s -> !granted.test(s.getName())).toList();
-    if (droppedScopes.isEmpty()) {
+    Dropped dropped = dropped(session, ctx, granted);
+    if (dropped.mappers().isEmpty()) {
       return;
     }
-    String protocol =
-        Objects.requireNonNullElse(
-            ctx.getClientSession().getClient().getProtocol(), OIDCLoginProtocol.LOGIN_PROTOCOL);
-    Map<String, Map.Entry<ProtocolMapperModel, ProtocolMapper>> running = new HashMap<>();
-    List<ProtocolMapperModel> droppedModels =
-        droppedScopes.stream()
-            .flatMap(ClientScopeModel::getProtocolMappersStream)
-            .filter(m -> protocol.equals(m.getProtocol()))
-            .toList();
-    List<ClaimPlan.Mapper> dropped = new ArrayList<>();
-    droppedModels.forEach(m -> describe(kind, m, session, running, dropped));
-    if (dropped.isEmpty()) {
-      return;
-    }
-    Set<String> droppedIds =
-        droppedModels.stream().map(ProtocolMapperModel::getId).collect(Collectors.toSet());
-    List<ClaimPlan.Mapper> kept = new ArrayList<>();
-    ctx.getProtocolMappersStream()
-        .filter(m -> !droppedIds.contains(m.getId()))
-        .forEach(m -> describe(kind, m, session, running, kept));
-    ClaimPlan plan = ClaimPlan.of(dropped, kept, SHARED, BASE_CLAIMS);
-    if (plan.isEmpty()) {
+    ClaimPlans.Planned planned =
+        ClaimPlans.of(kind, dropped.mappers(), ctx.getProtocolMappersStream().toList(), session);
+    if (planned.plan().isEmpty()) {
       return;
     }
     TokenClaims claims = new TokenClaims(token);
     ScratchTokens scratch =
-        new ScratchTokens(kind, token, claims, running, session, userSession, ctx);
-    Set<String> changed = plan.apply(claims, scratch::contribution);
+        new ScratchTokens(kind, token, claims, planned.running(), session, userSession, ctx);
+    Set<String> changed = planned.plan().apply(claims, scratch::contribution);
     if (LOG.isDebugEnabled()) {
       LOG.debugf(
           "Claims of dropped client scopes %s removed from the %s: %s (ran %d mappers again)",
-          droppedScopes.stream().map(ClientScopeModel::getName).toList(),
+          dropped.scopes().stream().map(ClientScopeModel::getName).toList(),
           kind,
           changed,
           scratch.ran());
-    }
-  }
-
-  /**
-   * Adds a mapper that writes into this kind of token, as the plan sees it, and remembers how to
-   * run it; skips the policy mappers, disabled ones and those that do not run for this kind.
-   */
-  private static void describe(
-      Kind kind,
-      ProtocolMapperModel model,
-      KeycloakSession session,
-      Map<String, Map.Entry<ProtocolMapperModel, ProtocolMapper>> running,
-      List<ClaimPlan.Mapper> into) {
-    if (PolicyStore.isPolicyMapper(model) || !ProtocolMapperUtils.isEnabled(session, model)) {
-      return;
-    }
-    ProtocolMapper mapper =
-        (ProtocolMapper)
-            session
-                .getKeycloakSessionFactory()
-                .getProviderFactory(ProtocolMapper.class, model.getProtocolMapper());
-    if (!kind.mapperType.isInstance(mapper)) {
-      return;
-    }
-    ClaimPlan.Mapper described = MapperClaims.describe(kind, model, mapper);
-    if (described != null) {
-      running.put(model.getId(), Map.entry(model, mapper));
-      into.add(described);
     }
   }
 

@@ -7,10 +7,14 @@ import io.github.policyscopes.policy.IssuanceDecision.Tally;
 import io.github.policyscopes.policy.ScopeGrant;
 import io.github.policyscopes.policy.ScopeGrant.GrantResult;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
+import java.util.function.Predicate;
+import java.util.function.Supplier;
 import org.jspecify.annotations.Nullable;
 import org.keycloak.events.EventBuilder;
 import org.keycloak.models.ClientModel;
+import org.keycloak.models.ClientScopeModel;
 import org.keycloak.models.KeycloakSession;
 import org.keycloak.representations.RefreshToken;
 
@@ -41,7 +45,8 @@ final class Issuance {
   static final String NOT_AFTER_CLAIM = "policy_not_after";
 
   private final EffectivePolicy policy;
-  private final Set<String> defaultScopes;
+  private final Map<String, ClientScopeModel> defaultScopes;
+  private final Supplier<Map<String, ClientScopeModel>> optionalScopes;
   private final List<String> requested;
   private final boolean explicit;
   private final Ceiling ceiling;
@@ -50,14 +55,19 @@ final class Issuance {
   private @Nullable GrantResult result;
   private @Nullable String clientId;
   private @Nullable Tally tally;
+  private @Nullable Predicate<String> known;
 
   /**
    * A grant whose scopes the user approved at another endpoint ({@link GrantKind.Consented}): the
    * scopes Keycloak grants from that approval are the request.
    */
   static Issuance consented(
-      EffectivePolicy policy, Set<String> defaultScopes, @Nullable EventBuilder event) {
-    return new Issuance(policy, defaultScopes, List.of(), false, Ceiling.NONE, null, event);
+      EffectivePolicy policy,
+      Map<String, ClientScopeModel> defaultScopes,
+      Supplier<Map<String, ClientScopeModel>> optionalScopes,
+      @Nullable EventBuilder event) {
+    return new Issuance(
+        policy, defaultScopes, optionalScopes, List.of(), false, Ceiling.NONE, null, event);
   }
 
   /**
@@ -65,7 +75,9 @@ final class Issuance {
    * exchanges a token.
    *
    * @param policy the client's policies, merged, as read at the start of the request
-   * @param defaultScopes the names of the client's default client scopes
+   * @param defaultScopes the client's default client scopes by name, as read at the start of the
+   *     request (the rest of the request asks them here instead of Keycloak's model again)
+   * @param optionalScopes the client's optional client scopes by name, read at most once
    * @param requested the scopes the client asked for, or for refresh and exchange without a {@code
    *     scope} parameter, the original grant
    * @param explicit whether the client sent a {@code scope} parameter; if so, Keycloak's scopes
@@ -78,14 +90,16 @@ final class Issuance {
    */
   Issuance(
       EffectivePolicy policy,
-      Set<String> defaultScopes,
+      Map<String, ClientScopeModel> defaultScopes,
+      Supplier<Map<String, ClientScopeModel>> optionalScopes,
       List<String> requested,
       boolean explicit,
       Ceiling ceiling,
       @Nullable Long notAfter,
       @Nullable EventBuilder event) {
     this.policy = policy;
-    this.defaultScopes = Set.copyOf(defaultScopes);
+    this.defaultScopes = Map.copyOf(defaultScopes);
+    this.optionalScopes = optionalScopes;
     this.requested = List.copyOf(requested);
     this.explicit = explicit;
     this.ceiling = ceiling;
@@ -130,8 +144,27 @@ final class Issuance {
     return policy;
   }
 
+  /** The names of the client's default client scopes. */
   Set<String> defaultScopes() {
+    return defaultScopes.keySet();
+  }
+
+  /** The client's default client scopes by name, as read at the start of the request. */
+  Map<String, ClientScopeModel> defaultScopeModels() {
     return defaultScopes;
+  }
+
+  /**
+   * What Keycloak accepts in the {@code scope} parameter of {@code client}'s requests ({@link
+   * KnownScopes}): read once per request, for the grant wrapper and the policy mapper alike.
+   */
+  Predicate<String> knownScopes(ClientModel client) {
+    Predicate<String> read = known;
+    if (read == null) {
+      read = KnownScopes.of(client.getRealm(), client, defaultScopes, optionalScopes.get());
+      known = read;
+    }
+    return read;
   }
 
   List<String> requested() {
@@ -192,7 +225,7 @@ final class Issuance {
    */
   void record(GrantResult result) {
     this.result = result;
-    Tally counted = IssuanceDecision.tally(result, requested, defaultScopes);
+    Tally counted = IssuanceDecision.tally(result, requested, defaultScopes.keySet());
     this.tally = counted;
     if (event != null) {
       ScopeDetail.GRANTED.record(event, result.granted());

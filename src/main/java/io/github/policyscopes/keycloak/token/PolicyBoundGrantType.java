@@ -15,6 +15,8 @@ import jakarta.ws.rs.core.MultivaluedMap;
 import jakarta.ws.rs.core.Response;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Predicate;
+import java.util.function.Supplier;
 import org.jboss.logging.Logger;
 import org.jspecify.annotations.Nullable;
 import org.keycloak.OAuth2Constants;
@@ -83,15 +85,20 @@ final class PolicyBoundGrantType extends DelegatingGrantType {
       count(client, IssuanceDecision.refused());
       throw unauthorizedClient(context, PolicyStore.CEILING_LOST);
     }
-    EffectivePolicy policy =
-        client == null ? null : PolicyStore.effectiveFor(client, defaultScopes);
+    if (client == null) {
+      return delegate.process(context);
+    }
+    // the optional client scopes are read at most once in this request, and only when needed
+    Once<Map<String, ClientScopeModel>> optionalScopes =
+        new Once<>(() -> client.getClientScopes(false));
+    EffectivePolicy policy = PolicyStore.effectiveFor(client, defaultScopes, optionalScopes);
     if (policy == null) {
       return delegate.process(context);
     }
     Issuance issuance =
         kind.scopeInRequest()
-            ? requested(context, client, policy, defaultScopes)
-            : Issuance.consented(policy, defaultScopes.keySet(), context.getEvent());
+            ? requested(context, client, policy, defaultScopes, optionalScopes)
+            : Issuance.consented(policy, defaultScopes, optionalScopes, context.getEvent());
     issuance.attach(session, client);
     try {
       Response response = delegate.process(context);
@@ -130,7 +137,8 @@ final class PolicyBoundGrantType extends DelegatingGrantType {
       Context context,
       ClientModel client,
       EffectivePolicy policy,
-      Map<String, ClientScopeModel> defaultScopes) {
+      Map<String, ClientScopeModel> defaultScopes,
+      Supplier<Map<String, ClientScopeModel>> optionalScopes) {
     MultivaluedMap<String, String> form = context.getFormParams();
     refuseDroppedScopeParameter(context, client, form);
     List<String> asked = Scopes.split(form.getFirst(OAuth2Constants.SCOPE));
@@ -144,16 +152,19 @@ final class PolicyBoundGrantType extends DelegatingGrantType {
     if (IssuanceDecision.rejects(decided, policy)) {
       throw reject(context, client, decided.dropped());
     }
-    keepOnlyKnownGrantedScopes(form, client, defaultScopes, asked, decided.granted());
     List<String> requested = asked.isEmpty() && ceiling.isSet() ? ceiling.scopes() : asked;
-    return new Issuance(
-        policy,
-        defaultScopes.keySet(),
-        requested,
-        !asked.isEmpty(),
-        ceiling,
-        presented == null ? null : presented.expiry(),
-        context.getEvent());
+    Issuance issuance =
+        new Issuance(
+            policy,
+            defaultScopes,
+            optionalScopes,
+            requested,
+            !asked.isEmpty(),
+            ceiling,
+            presented == null ? null : presented.expiry(),
+            context.getEvent());
+    keepOnlyKnownGrantedScopes(form, asked, decided.granted(), () -> issuance.knownScopes(client));
+    return issuance;
   }
 
   /**
@@ -226,10 +237,9 @@ final class PolicyBoundGrantType extends DelegatingGrantType {
    */
   private static void keepOnlyKnownGrantedScopes(
       MultivaluedMap<String, String> form,
-      ClientModel client,
-      Map<String, ClientScopeModel> defaultScopes,
       List<String> asked,
-      List<String> granted) {
+      List<String> granted,
+      Supplier<Predicate<String>> known) {
     if (asked.isEmpty()) {
       if (form.containsKey(OAuth2Constants.SCOPE)) {
         form.remove(OAuth2Constants.SCOPE); // stock Keycloak rejects an empty scope
@@ -237,13 +247,7 @@ final class PolicyBoundGrantType extends DelegatingGrantType {
       return;
     }
     List<String> kept =
-        asked.stream()
-            .filter(
-                KnownScopes.of(
-                    client.getRealm(), client, defaultScopes, client.getClientScopes(false)))
-            .filter(granted::contains)
-            .distinct()
-            .toList();
+        asked.stream().filter(known.get()).filter(granted::contains).distinct().toList();
     if (kept.isEmpty()) {
       form.remove(OAuth2Constants.SCOPE);
     } else {

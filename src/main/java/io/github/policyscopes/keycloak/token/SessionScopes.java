@@ -41,7 +41,7 @@ final class SessionScopes {
   }
 
   /** The client scopes of the context that the policy decides (all but the infrastructure). */
-  static List<ClientScopeModel> governed(ClientSessionContext ctx) {
+  static List<ClientScopeModel> governed(KeycloakSession session, ClientSessionContext ctx) {
     // asked once per token kind and per decision: computed once per context, whose client scopes
     // are fixed once Keycloak built it (JFR put it at 5 % of a bound token's samples)
     @SuppressWarnings("unchecked")
@@ -49,8 +49,14 @@ final class SessionScopes {
     if (known != null) {
       return known;
     }
+    ClientModel client = ctx.getClientSession().getClient();
+    Issuance issuance = Issuance.current(session);
+    // in a token request, the default client scopes the grant wrapper read (Keycloak's model
+    // answers each with a cache lookup per scope)
     Map<String, ClientScopeModel> defaults =
-        ctx.getClientSession().getClient().getClientScopes(true);
+        issuance != null && issuance.isFor(client)
+            ? issuance.defaultScopeModels()
+            : client.getClientScopes(true);
     List<ClientScopeModel> governed =
         ctx.getClientScopesStream().filter(s -> !infrastructure(s, defaults)).toList();
     ctx.setAttribute(GOVERNED, governed);
@@ -65,8 +71,8 @@ final class SessionScopes {
    * include.in.token.scope=false}, so optional ones that were asked for): candidates of the
    * decision like the scopes Keycloak does list, so that the policy grants or drops them too.
    */
-  static List<String> unlisted(ClientSessionContext ctx) {
-    return governed(ctx).stream()
+  static List<String> unlisted(KeycloakSession session, ClientSessionContext ctx) {
+    return governed(session, ctx).stream()
         .filter(s -> !s.isIncludeInTokenScope())
         .map(ClientScopeModel::getName)
         .distinct()

@@ -179,9 +179,11 @@ public final class TokenPolicyMapper extends AbstractOIDCProtocolMapper
     // what Keycloak puts into the token: the scopes it lists, and the optional ones it does not
     // list (include.in.token.scope=false) but whose mappers run all the same
     Set<String> inToken = new LinkedHashSet<>(Scopes.split(token.getScope()));
-    inToken.addAll(SessionScopes.unlisted(clientSessionCtx));
+    inToken.addAll(SessionScopes.unlisted(session, clientSessionCtx));
     List<String> requested =
-        issuance == null ? List.of() : keptByKeycloak(issuance.requested(), inToken, client);
+        issuance == null
+            ? List.of()
+            : keptByKeycloak(issuance.requested(), inToken, issuance, client);
     List<String> keycloakScopes = List.copyOf(inToken);
     if (issuance != null && issuance.explicit()) {
       // Keycloak was handed only part of the request (or none of it, and then re-grants what the
@@ -223,13 +225,11 @@ public final class TokenPolicyMapper extends AbstractOIDCProtocolMapper
    * scope only the policy allows) is the policy's alone.
    */
   private static List<String> keptByKeycloak(
-      List<String> requested, Set<String> inToken, ClientModel client) {
-    if (requested.isEmpty()) {
-      return requested;
+      List<String> requested, Set<String> inToken, Issuance issuance, ClientModel client) {
+    if (inToken.containsAll(requested)) {
+      return requested; // a refresh without scope, most often: nothing to ask Keycloak's model
     }
-    Predicate<String> known =
-        KnownScopes.of(
-            client.getRealm(), client, client.getClientScopes(true), client.getClientScopes(false));
+    Predicate<String> known = issuance.knownScopes(client);
     return requested.stream().filter(s -> inToken.contains(s) || !known.test(s)).toList();
   }
 

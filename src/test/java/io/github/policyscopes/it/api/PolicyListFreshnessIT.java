@@ -132,6 +132,25 @@ class PolicyListFreshnessIT {
   }
 
   @Test
+  void aPolicyWhoseMapperIsRemovedInKeycloakLeavesTheListAtOnceAndTheOthersStay() {
+    String token = fixtures.allPowerToken();
+    String id = fixtures.policy("fresh-unmapped", ".:config/clients/*");
+    String other = fixtures.policy("fresh-neighbour", ".:config/clients/*");
+    int before = total(token);
+    assertThat(listed(token, id)).isNotNull();
+    JsonNode neighbour = listed(token, other);
+
+    String models = realmPath + "client-scopes/" + id + "/protocol-mappers/models";
+    String mapper = client.admin("GET", models, null).json().get(0).get("id").asText();
+    assertThat(client.admin("DELETE", models + "/" + mapper, null)).hasStatus(204);
+
+    assertThat(total(token)).isEqualTo(before - 1);
+    assertThat(listed(token, id)).isNull();
+    assertThat(api.get(token, POLICIES + "/" + id)).hasStatus(404);
+    assertThat(listed(token, other)).isEqualTo(neighbour);
+  }
+
+  @Test
   void aMapperEditAndABindingChangeInKeycloakAreInTheNextView() {
     String token = fixtures.allPowerToken();
     String id = fixtures.policy("fresh-binding", ".:config/clients/*");

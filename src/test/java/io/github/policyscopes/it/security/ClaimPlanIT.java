@@ -20,6 +20,7 @@ import java.util.Random;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -129,6 +130,127 @@ class ClaimPlanIT {
     assertThat(serviceAccount(normal(boundService, ids), boundId))
         .as("client_credentials access token\n" + context)
         .isEqualTo(serviceAccount(normal(twinService, ids), twinId));
+  }
+
+  /**
+   * The server keeps each claim plan (ADR 0038): after every edit of a mapper on the dropped or the
+   * kept side (one added, one renamed, a kept one writing the dropped one's claim, that one
+   * removed) and of the policy, the next tokens are again exactly the twin's, and a client that
+   * keeps the dropped scope shows that each edit took effect in Keycloak.
+   */
+  @Test
+  void everyEditOfAMapperOrThePolicyReachesTheNextToken(TestClient http) {
+    Fixtures admin = new Fixtures(http);
+    String user = Fixtures.unique("edit-user");
+    admin.createUser(Fixtures.user(user, PASSWORD, user + "@example.com", "Eda", "Edit"));
+    String dropped =
+        scope(
+            http,
+            Fixtures.unique("edit-drop"),
+            List.of(everywhere("d-edit", hardcoded("plan_edit", "d"))));
+    String kept =
+        scope(
+            http,
+            Fixtures.unique("edit-keep"),
+            List.of(everywhere("k-kept", hardcoded("plan_kept", "k"))));
+    String boundId = Fixtures.unique("edit-bound");
+    String bound = client(admin, boundId);
+    String twinId = Fixtures.unique("edit-twin");
+    String twin = client(admin, twinId);
+    String keeperId = Fixtures.unique("edit-keeper");
+    String keeper = client(admin, keeperId);
+    admin.addAudience(twin, twinId);
+    admin.addAudience(keeper, keeperId);
+    for (String c : List.of(bound, keeper)) {
+      addDefault(http, c, dropped);
+    }
+    for (String c : List.of(bound, twin, keeper)) {
+      addDefault(http, c, kept);
+    }
+    List<String> allowed = new ArrayList<>(List.of("openid", "profile", "email", name(http, kept)));
+    String policy = admin.createPolicy(Fixtures.unique("edit"), allowed, null, null);
+    admin.bind(bound, policy);
+    Set<String> ids = Set.of(boundId, twinId, keeperId);
+    String droppedModels = REALM + "/client-scopes/" + dropped + "/protocol-mappers/models";
+    String keptModels = REALM + "/client-scopes/" + kept + "/protocol-mappers/models";
+
+    Runnable same =
+        () -> {
+          compare(
+              "as the twin",
+              "password",
+              http,
+              boundId,
+              ok(http.password(boundId, SECRET, user, PASSWORD, "openid")),
+              twinId,
+              ok(http.password(twinId, SECRET, user, PASSWORD, "openid")),
+              ids);
+        };
+    same.run();
+    same.run(); // the plan kept from the first tokens
+
+    assertThat(
+            http.admin("POST", droppedModels, everywhere("d-added", hardcoded("plan_added", "d"))))
+        .hasStatus(201);
+    assertThat(keeperClaims(http, keeperId, user).path("plan_added").asText()).isEqualTo("d");
+    same.run();
+
+    JsonNode edit = modelNamed(http, droppedModels, "d-edit");
+    ((ObjectNode) edit.get("config")).put("claim.name", "plan_renamed");
+    assertThat(http.admin("PUT", droppedModels + "/" + edit.get("id").asText(), edit))
+        .hasStatus(204);
+    assertThat(keeperClaims(http, keeperId, user).path("plan_renamed").asText()).isEqualTo("d");
+    same.run();
+
+    assertThat(
+            http.admin(
+                "POST", keptModels, everywhere("k-same-claim", hardcoded("plan_renamed", "k"))))
+        .hasStatus(201);
+    same.run();
+    assertThat(
+            TestClient.claims(
+                    ok(http.password(boundId, SECRET, user, PASSWORD, "openid")).accessToken())
+                .path("plan_renamed")
+                .asText())
+        .as("a kept mapper writing the dropped one's claim")
+        .isEqualTo("k");
+
+    String sameClaim = modelNamed(http, keptModels, "k-same-claim").get("id").asText();
+    assertThat(http.admin("DELETE", keptModels + "/" + sameClaim, null)).hasStatus(204);
+    same.run();
+
+    assertThat(
+            admin.editPolicy(
+                policy,
+                List.of("openid", "profile", "email", name(http, kept), name(http, dropped)),
+                null,
+                null))
+        .hasStatus(204);
+    compare(
+        "the policy now grants the dropped scope",
+        "password",
+        http,
+        boundId,
+        ok(http.password(boundId, SECRET, user, PASSWORD, "openid")),
+        keeperId,
+        ok(http.password(keeperId, SECRET, user, PASSWORD, "openid")),
+        ids);
+  }
+
+  private static JsonNode keeperClaims(TestClient http, String keeperId, String user) {
+    return TestClient.claims(
+        ok(http.password(keeperId, SECRET, user, PASSWORD, "openid")).accessToken());
+  }
+
+  private static JsonNode modelNamed(TestClient http, String models, String name) {
+    Reply reply = http.admin("GET", models, null);
+    assertThat(reply).hasStatus(200);
+    for (JsonNode m : reply.json()) {
+      if (name.equals(m.path("name").asText())) {
+        return m;
+      }
+    }
+    throw new AssertionError("no mapper " + name);
   }
 
   private static void compare(

@@ -1,5 +1,6 @@
 package io.github.policyscopes.keycloak.store.infinispan;
 
+import java.util.function.Consumer;
 import org.infinispan.Cache;
 import org.infinispan.notifications.Listener;
 import org.infinispan.notifications.cachelistener.annotation.CacheEntryCreated;
@@ -17,33 +18,34 @@ import org.keycloak.models.KeycloakSession;
  * changed it commits ({@code CacheManager.invalidateObject}): it removes the entry from the local
  * {@code realms} cache and puts a new revision for its id into the local {@code realmRevisions}
  * cache, whether the entry was cached or not; on every other node the same happens when the
- * invalidation event arrives. This listener runs {@code onChange} for every put and removal in
- * {@code realmRevisions} and every removal in {@code realms}. Evictions are not changes and are not
- * heard. A put also happens when Keycloak first caches an object (its revision recorded): heard
- * too, which costs a reload, never a stale read.
+ * invalidation event arrives. This listener hands {@code onChange} the key (the object's id, or a
+ * query key of Keycloak's) of every put and removal in {@code realmRevisions} and every removal in
+ * {@code realms}. Evictions are not changes and are not heard. A put also happens when Keycloak
+ * first caches an object (its revision recorded): heard too, which costs a reload, never a stale
+ * read.
  */
 @Listener
 public final class RealmCacheEvents {
 
-  private final Runnable onChange;
+  private final Consumer<Object> onChange;
 
-  private RealmCacheEvents(Runnable onChange) {
+  private RealmCacheEvents(Consumer<Object> onChange) {
     this.onChange = onChange;
   }
 
-  /** A revision recorded, changed or dropped: something of some realm changed. */
+  /** A revision recorded, changed or dropped: the object of that id changed. */
   @CacheEntryCreated
   @CacheEntryModified
   @CacheEntryRemoved
   public void changed(CacheEntryEvent<?, ?> event) {
-    onChange.run();
+    onChange.accept(event.getKey());
   }
 
   /**
    * Registers a listener on this node's {@code realmRevisions} and {@code realms} caches; false
    * when Keycloak has no Infinispan here (then nothing may be cached).
    */
-  public static boolean listen(KeycloakSession session, Runnable onChange) {
+  public static boolean listen(KeycloakSession session, Consumer<Object> onChange) {
     InfinispanConnectionProvider ispn = session.getProvider(InfinispanConnectionProvider.class);
     if (ispn == null) {
       return false;
@@ -64,16 +66,16 @@ public final class RealmCacheEvents {
   @Listener
   public static final class Removals {
 
-    private final Runnable onChange;
+    private final Consumer<Object> onChange;
 
-    Removals(Runnable onChange) {
+    Removals(Consumer<Object> onChange) {
       this.onChange = onChange;
     }
 
     /** An entry of the realm cache invalidated. */
     @CacheEntryRemoved
     public void removed(CacheEntryEvent<?, ?> event) {
-      onChange.run();
+      onChange.accept(event.getKey());
     }
   }
 }
