@@ -145,15 +145,18 @@ final class TokenPolicyService implements ResourceCollection<PolicyView, PolicyI
     String id = target.value();
     long revision = Writes.claim(session, realm, Revisions.Kind.POLICY, id, ifMatch);
     ClientScopeModel scope = find(realm, id);
-    Writes.checkIfMatch(ifMatch, Json.etag(view(session, realm, scope, permissions), revision));
-    checkNoLiftedPower(session, realm, permissions, scope, input.config());
+    // read once: a binding claims the policy too, so none changes while this write holds it
+    PolicyIndex.Bindings bindings = PolicyIndex.bindingsOf(session, id);
+    Writes.checkIfMatch(
+        ifMatch, Json.etag(view(session, realm, scope, bindings, permissions), revision));
+    checkNoLiftedPower(session, realm, permissions, scope, bindings, input.config());
     checkTitleFree(session, realm, input.title(), scope.getId());
     PolicyStore.update(
         scope,
         input.title(),
         input.config(),
-        PolicyWarnings.forConsole(session, realm, scope, input.config(), 1));
-    PolicyView view = view(session, realm, scope, permissions);
+        PolicyWarnings.forConsole(realm, scope, input.config(), 1, bindings));
+    PolicyView view = view(session, realm, scope, bindings, permissions);
     recordEvent(session, realm, permissions, OperationType.UPDATE, id, view);
     return view;
   }
@@ -273,7 +276,17 @@ final class TokenPolicyService implements ResourceCollection<PolicyView, PolicyI
   /** The view of a policy scope as it is now in this transaction (a write's answer). */
   static PolicyView view(
       KeycloakSession session, RealmModel realm, ClientScopeModel scope, Permissions permissions) {
-    PolicyEntry entry = PolicyCache.fresh(session, scope);
+    return view(session, realm, scope, PolicyIndex.bindingsOf(session, scope.getId()), permissions);
+  }
+
+  /** {@link #view}, with the policy's bindings as this transaction read them. */
+  private static PolicyView view(
+      KeycloakSession session,
+      RealmModel realm,
+      ClientScopeModel scope,
+      PolicyIndex.Bindings bindings,
+      Permissions permissions) {
+    PolicyEntry entry = PolicyEntry.of(scope, bindings);
     if (entry == null) {
       throw ApiError.notFound("no token policy " + scope.getId());
     }
@@ -292,15 +305,15 @@ final class TokenPolicyService implements ResourceCollection<PolicyView, PolicyI
       RealmModel realm,
       Permissions permissions,
       ClientScopeModel scope,
+      PolicyIndex.Bindings bindings,
       PolicyConfig next) {
     PolicyConfig before = configOf(scope);
-    List<String> bound = boundClients(session, scope);
     // a policy bound to no client restricts nobody yet: binding it later is checked on its grants
-    if (!bound.isEmpty()) {
+    if (bindings.boundCount() > 0) {
       permissions.requireCanLift(before.allowedScopes(), next.allowedScopes());
     }
-    if (!before.isValid() || PolicyStore.mapperCount(scope) > 1) {
-      for (String clientId : bound) {
+    if (bindings.boundCount() > 0 && (!before.isValid() || PolicyStore.mapperCount(scope) > 1)) {
+      for (String clientId : boundClients(session, scope)) {
         ClientModel client = session.clients().getClientById(realm, clientId);
         // a bound client that cannot be read now is one this caller cannot be shown to cover
         if (client == null || !permissions.coversPoliciesOf(client)) {

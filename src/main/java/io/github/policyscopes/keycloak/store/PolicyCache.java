@@ -175,14 +175,6 @@ public final class PolicyCache {
     return found;
   }
 
-  /**
-   * The entry of one policy scope, read now (a write's view: never cached, never stale); null when
-   * the scope is no (longer a) policy.
-   */
-  public static @Nullable PolicyEntry fresh(KeycloakSession session, ClientScopeModel scope) {
-    return PolicyEntry.of(scope, PolicyIndex.bindingsOf(session, scope.getId()));
-  }
-
   // ---- the invalidations heard ----
 
   /**

@@ -137,12 +137,22 @@ public final class PolicyWarnings {
       ClientScopeModel scope,
       PolicyConfig config,
       long mapperCount) {
+    return forConsole(
+        realm, scope, config, mapperCount, PolicyIndex.bindingsOf(session, scope.getId()));
+  }
+
+  /** {@link #forConsole}, given the policy's bindings as the caller's transaction read them. */
+  public static List<String> forConsole(
+      RealmModel realm,
+      ClientScopeModel scope,
+      PolicyConfig config,
+      long mapperCount,
+      PolicyIndex.Bindings bindings) {
     List<String> warnings = new ArrayList<>(of(config, mapperCount));
     String realmDefault = realmDefaults(realm).get(scope.getId());
     if (realmDefault != null) {
       warnings.add(realmDefault);
     }
-    PolicyIndex.Bindings bindings = PolicyIndex.bindingsOf(session, scope.getId());
     String optional =
         optional(
             bindings.optional().stream().map(PolicyIndex.BoundClient::clientId).toList(),
