@@ -53,8 +53,8 @@ public final class IssuanceThroughput {
   private static final double WARMUP_MAX_S = doubleProp("bench.warmup.max", 150);
   private static final double WARMUP_ROUND_S = doubleProp("bench.warmup.round", 10);
   private static final double WARMUP_TOLERANCE = doubleProp("bench.warmup.tolerance", 0.02);
-  private static final double ROUND_S = doubleProp("bench.round", 8);
-  private static final int PAIRS = (int) longProp("bench.pairs", 8);
+  private static final double ROUND_S = doubleProp("bench.round", 6);
+  private static final int PAIRS = (int) longProp("bench.pairs", 12);
   private static final boolean JFR = Boolean.getBoolean("bench.jfr");
   private static final boolean JFR_UNBOUND = Boolean.getBoolean("bench.jfr.unbound");
   private static final double JFR_SECONDS = doubleProp("bench.jfr.seconds", 30);

@@ -2,9 +2,7 @@ package io.github.policyscopes.keycloak.token;
 
 import io.github.policyscopes.keycloak.compat.ParameterizedClientScopes;
 import io.github.policyscopes.scope.ScopeParameters;
-import java.util.HashSet;
 import java.util.Map;
-import java.util.Set;
 import java.util.function.Predicate;
 import java.util.stream.Stream;
 import org.keycloak.OAuth2Constants;
@@ -35,16 +33,19 @@ final class KnownScopes {
       ClientModel client,
       Map<String, ClientScopeModel> defaultScopes,
       Map<String, ClientScopeModel> optionalScopes) {
-    Set<String> names = new HashSet<>(defaultScopes.keySet());
-    names.addAll(optionalScopes.keySet());
-    names.add(OAuth2Constants.SCOPE_OPENID);
+    // asked of the maps Keycloak's model gave: nothing copied per request
+    Predicate<String> named =
+        scope ->
+            OAuth2Constants.SCOPE_OPENID.equals(scope)
+                || defaultScopes.containsKey(scope)
+                || optionalScopes.containsKey(scope);
     ScopeParameters parameters =
         ParameterizedClientScopes.of(
             realm,
             Stream.concat(defaultScopes.values().stream(), optionalScopes.values().stream()));
     if (parameters.isEmpty()) {
-      return names::contains;
+      return named;
     }
-    return scope -> names.contains(scope) || parameters.read(scope) != null;
+    return scope -> named.test(scope) || parameters.read(scope) != null;
   }
 }
