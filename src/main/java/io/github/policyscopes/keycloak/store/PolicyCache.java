@@ -186,22 +186,24 @@ public final class PolicyCache {
       HEARD.everything();
       return;
     }
-    if (realmClientScopeList(id)) {
-      return; // every change that touches it invalidates the client scope too (see the class)
-    }
     String realmId = realmOfPolicy(id);
-    if (realmId == null) {
-      HEARD.everything();
-    } else {
+    if (realmId != null) {
       HEARD.policy(realmId, id);
+    } else if (!realmClientScopeList(id)) {
+      HEARD.everything();
     }
+    // else Keycloak's list of a cached realm's client scopes: every change that touches it on this
+    // node invalidates the client scope too (see the class)
   }
 
-  /** Keycloak's key of the list of a realm's client scopes ({@code <realm id>.clientscopes}). */
-  static boolean realmClientScopeList(String key) {
-    return key.endsWith(".clientscopes")
-        && !key.endsWith(".default.clientscopes")
-        && !key.endsWith(".optional.clientscopes");
+  /**
+   * Whether the key is Keycloak's key of the list of client scopes of a realm whose index is cached
+   * ({@code <realm id>.clientscopes}).
+   */
+  private static boolean realmClientScopeList(String key) {
+    String suffix = ".clientscopes";
+    return key.endsWith(suffix)
+        && INDEXES.getIfPresent(key.substring(0, key.length() - suffix.length())) != null;
   }
 
   /** The realm whose cached index holds a policy of this id; null when none does. */

@@ -145,6 +145,9 @@ final class ClaimFilter {
   private static @Nullable List<String> grantedNow(
       KeycloakSession session, ClientSessionContext ctx) {
     Issuance issuance = Issuance.current(session);
+    if (issuance != null && !issuance.isFor(ctx.getClientSession().getClient())) {
+      issuance = null; // a token of another client in the same request: its own policy decides
+    }
     GrantResult decided = issuance == null ? null : issuance.result();
     if (decided != null) {
       return decided.granted();

@@ -7,8 +7,10 @@ import org.infinispan.notifications.cachelistener.annotation.CacheEntryCreated;
 import org.infinispan.notifications.cachelistener.annotation.CacheEntryModified;
 import org.infinispan.notifications.cachelistener.annotation.CacheEntryRemoved;
 import org.infinispan.notifications.cachelistener.event.CacheEntryEvent;
+import org.keycloak.cluster.ClusterProvider;
 import org.keycloak.connections.infinispan.InfinispanConnectionProvider;
 import org.keycloak.models.KeycloakSession;
+import org.keycloak.models.cache.infinispan.InfinispanCacheRealmProviderFactory;
 
 /**
  * Hears every invalidation of Keycloak's realm cache on this node, from this node's edits and, via
@@ -38,7 +40,9 @@ public final class RealmCacheEvents {
   @CacheEntryModified
   @CacheEntryRemoved
   public void changed(CacheEntryEvent<?, ?> event) {
-    onChange.accept(event.getKey());
+    if (!event.isPre()) {
+      onChange.accept(event.getKey());
+    }
   }
 
   /**
@@ -59,6 +63,14 @@ public final class RealmCacheEvents {
     RealmCacheEvents listener = new RealmCacheEvents(onChange);
     revisions.addListener(listener);
     realms.addListener(new Removals(onChange));
+    // "Clear realm cache" (admin console, on every node) clears both caches without an event per
+    // entry: heard as a change of everything
+    ClusterProvider cluster = session.getProvider(ClusterProvider.class);
+    if (cluster != null) {
+      cluster.registerListener(
+          InfinispanCacheRealmProviderFactory.REALM_CLEAR_CACHE_EVENTS,
+          event -> onChange.accept(event));
+    }
     return true;
   }
 
@@ -75,7 +87,9 @@ public final class RealmCacheEvents {
     /** An entry of the realm cache invalidated. */
     @CacheEntryRemoved
     public void removed(CacheEntryEvent<?, ?> event) {
-      onChange.accept(event.getKey());
+      if (!event.isPre()) {
+        onChange.accept(event.getKey());
+      }
     }
   }
 }
