@@ -41,11 +41,12 @@ import org.keycloak.representations.AccessToken;
  *   <li>finds the dropped client scopes of the context: every one the policy decides (all but
  *       Keycloak's infrastructure, {@link SessionScopes#infrastructure}) that is not granted, by
  *       the one rule of {@link ClientScopeGrant};
- *   <li>describes every mapper of the context that writes into this kind of token ({@link
- *       MapperClaims}: the claim paths it can write, or unknown) and lets the pure {@link
- *       ClaimPlan} decide: a path only dropped mappers can write is removed outright; only the
- *       mappers whose output is unknown or whose path meets the kept side (or {@code aud}, which
- *       the policy mapper writes too) run again, on scratch tokens ({@link ScratchTokens});
+ *   <li>takes the plan for this kind of token and these mappers ({@link ClaimPlans}: made once per
+ *       set of Keycloak's cached mapper models, from where each mapper can write, {@link
+ *       MapperClaims}), in which the pure {@link ClaimPlan} decided: a path only dropped mappers
+ *       can write is removed outright; only the mappers whose output is unknown or whose path meets
+ *       the kept side (or {@code aud}, which the policy mapper writes too) run again, on scratch
+ *       tokens ({@link ScratchTokens});
  *   <li>removes from the real token ({@link TokenClaims}, one claim at a time, no serialization of
  *       the whole token), value by value ({@link io.github.policyscopes.policy.ClaimDiff}), what
  *       the dropped mappers wrote and the kept ones did not: the same tokens as running every
@@ -56,7 +57,7 @@ import org.keycloak.representations.AccessToken;
  * optional scope without one is dropped like any other when the policy does not grant it. Only the
  * default client scopes without one ({@code basic}, {@code roles}, {@code web-origins}, {@code
  * acr}, {@code service_account}, the policies themselves) are Keycloak's infrastructure and never
- * dropped. See docs/adr/0010, 0023 and 0034.
+ * dropped. See docs/adr/0010, 0023, 0034 and 0038.
  */
 final class ClaimFilter {
 
