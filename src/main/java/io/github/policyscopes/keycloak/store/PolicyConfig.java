@@ -140,8 +140,18 @@ public record PolicyConfig(
       CacheBudget.weighed(
           CacheBudget.POLICY_CONFIGS_BYTES,
           k -> read(k.allowedScopes(), k.lifetime(), k.mode()),
-          // the values, and what they are read into: their entries and the field errors
-          e -> 3 * e.key().estimatedBytes() + Footprint.object(4));
+          e -> e.key().estimatedBytes() + e.value().estimatedBytes());
+
+  /**
+   * A conservative estimate of the heap this config retains ({@link Footprint}): its entries, and
+   * each field error counted at 512 bytes.
+   */
+  public long estimatedBytes() {
+    return Footprint.object(4)
+        + Footprint.strings(allowedScopes)
+        + Footprint.list(problems.size())
+        + 512L * problems.size();
+  }
 
   /** {@link #read}, from {@link #STORED}: for reading policies at every token request. */
   public static PolicyConfig readStored(@Nullable Map<String, String> config) {

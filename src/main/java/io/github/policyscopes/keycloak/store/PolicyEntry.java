@@ -48,8 +48,7 @@ public record PolicyEntry(
   /** A conservative estimate of the heap this entry retains ({@link Footprint}). */
   public long estimatedBytes() {
     long bytes = Footprint.object(5) + Footprint.string(id) + Footprint.string(title);
-    bytes += Footprint.object(4) + Footprint.strings(config.allowedScopes());
-    bytes += Footprint.list(config.problems().size()) + 512L * config.problems().size();
+    bytes += config.estimatedBytes();
     bytes += Footprint.list(allowedSorted.size()) + Footprint.strings(contentWarnings);
     return bytes + bindings.estimatedBytes();
   }

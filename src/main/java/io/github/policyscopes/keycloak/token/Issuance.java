@@ -161,7 +161,7 @@ final class Issuance {
   Predicate<String> knownScopes(ClientModel client) {
     Predicate<String> read = known;
     if (read == null) {
-      read = KnownScopes.of(client.getRealm(), client, defaultScopes, optionalScopes.get());
+      read = KnownScopes.of(client.getRealm(), defaultScopes, optionalScopes.get());
       known = read;
     }
     return read;

@@ -6,7 +6,6 @@ import java.util.Map;
 import java.util.function.Predicate;
 import java.util.stream.Stream;
 import org.keycloak.OAuth2Constants;
-import org.keycloak.models.ClientModel;
 import org.keycloak.models.ClientScopeModel;
 import org.keycloak.models.RealmModel;
 
@@ -25,12 +24,11 @@ final class KnownScopes {
   private KnownScopes() {}
 
   /**
-   * The scope strings Keycloak knows for {@code client} in {@code realm}, given the client's
-   * default and optional client scopes (by name).
+   * The scope strings Keycloak knows for a client in {@code realm}, given the client's default and
+   * optional client scopes (by name).
    */
   static Predicate<String> of(
       RealmModel realm,
-      ClientModel client,
       Map<String, ClientScopeModel> defaultScopes,
       Map<String, ClientScopeModel> optionalScopes) {
     // asked of the maps Keycloak's model gave: nothing copied per request

@@ -174,32 +174,21 @@ class ClaimPlanIT {
     String droppedModels = REALM + "/client-scopes/" + dropped + "/protocol-mappers/models";
     String keptModels = REALM + "/client-scopes/" + kept + "/protocol-mappers/models";
 
-    Runnable same =
-        () -> {
-          compare(
-              "as the twin",
-              "password",
-              http,
-              boundId,
-              ok(http.password(boundId, SECRET, user, PASSWORD, "openid")),
-              twinId,
-              ok(http.password(twinId, SECRET, user, PASSWORD, "openid")),
-              ids);
-        };
+    Runnable same = () -> sameTokens("as the twin", http, boundId, twinId, user, ids);
     same.run();
     same.run(); // the plan kept from the first tokens
 
     assertThat(
             http.admin("POST", droppedModels, everywhere("d-added", hardcoded("plan_added", "d"))))
         .hasStatus(201);
-    assertThat(keeperClaims(http, keeperId, user).path("plan_added").asText()).isEqualTo("d");
+    assertThat(accessClaims(http, keeperId, user).path("plan_added").asText()).isEqualTo("d");
     same.run();
 
     JsonNode edit = modelNamed(http, droppedModels, "d-edit");
     ((ObjectNode) edit.get("config")).put("claim.name", "plan_renamed");
     assertThat(http.admin("PUT", droppedModels + "/" + edit.get("id").asText(), edit))
         .hasStatus(204);
-    assertThat(keeperClaims(http, keeperId, user).path("plan_renamed").asText()).isEqualTo("d");
+    assertThat(accessClaims(http, keeperId, user).path("plan_renamed").asText()).isEqualTo("d");
     same.run();
 
     assertThat(
@@ -207,11 +196,7 @@ class ClaimPlanIT {
                 "POST", keptModels, everywhere("k-same-claim", hardcoded("plan_renamed", "k"))))
         .hasStatus(201);
     same.run();
-    assertThat(
-            TestClient.claims(
-                    ok(http.password(boundId, SECRET, user, PASSWORD, "openid")).accessToken())
-                .path("plan_renamed")
-                .asText())
+    assertThat(accessClaims(http, boundId, user).path("plan_renamed").asText())
         .as("a kept mapper writing the dropped one's claim")
         .isEqualTo("k");
 
@@ -226,20 +211,31 @@ class ClaimPlanIT {
                 null,
                 null))
         .hasStatus(204);
+    sameTokens("the policy now grants the dropped scope", http, boundId, keeperId, user, ids);
+  }
+
+  /** A password grant's tokens of the two clients, compared as {@link #compare} does. */
+  private static void sameTokens(
+      String context,
+      TestClient http,
+      String boundId,
+      String otherId,
+      String user,
+      Set<String> ids) {
     compare(
-        "the policy now grants the dropped scope",
+        context,
         "password",
         http,
         boundId,
         ok(http.password(boundId, SECRET, user, PASSWORD, "openid")),
-        keeperId,
-        ok(http.password(keeperId, SECRET, user, PASSWORD, "openid")),
+        otherId,
+        ok(http.password(otherId, SECRET, user, PASSWORD, "openid")),
         ids);
   }
 
-  private static JsonNode keeperClaims(TestClient http, String keeperId, String user) {
+  private static JsonNode accessClaims(TestClient http, String clientId, String user) {
     return TestClient.claims(
-        ok(http.password(keeperId, SECRET, user, PASSWORD, "openid")).accessToken());
+        ok(http.password(clientId, SECRET, user, PASSWORD, "openid")).accessToken());
   }
 
   private static JsonNode modelNamed(TestClient http, String models, String name) {
