@@ -127,7 +127,7 @@ public final class PolicyList {
    * The case fold {@code equalsIgnoreCase} compares chars by, or null for a text holding a
    * surrogate char (compared by code point, not bucketed).
    */
-  static @Nullable String fold(String s) {
+  public static @Nullable String fold(String s) {
     char[] out = new char[s.length()];
     for (int i = 0; i < out.length; i++) {
       char c = s.charAt(i);

@@ -41,13 +41,13 @@ record ClientInput(
 
   /**
    * The most token policies one client body may name: every one is resolved, and claimed when new,
-   * under the realm's write lock, so their count bounds that work (docs/adr/0025).
+   * under its write's locks, so their count bounds that work (docs/adr/0025).
    */
   static final int MAX_TOKEN_POLICIES = 64;
 
   /**
-   * The most redirect URIs of one client: Keycloak writes each under the realm's write lock. Far
-   * more than a sign-in client uses (Keycloak's own clients have one or two).
+   * The most redirect URIs of one client: Keycloak writes each under the write's locks. Far more
+   * than a sign-in client uses (Keycloak's own clients have one or two).
    */
   static final int MAX_REDIRECT_URIS = 100;
 

@@ -97,12 +97,15 @@ final class ManagedClientService implements ResourceCollection<ClientView, Clien
     if (policies != null) {
       ClientBindings.resolve(realm, permissions, policies);
     }
-    return Checked.body(parsed);
+    // a new client makes its clientId unique; a client's clientId never changes
+    String clientId = parsed.clientId();
+    return Checked.body(
+        parsed, clientId == null ? Writes.Keys.NONE : Writes.Keys.unique("clientId", clientId));
   }
 
   @Override
   public Checked<String> checkId(String id) {
-    return Checked.id(id, "no managed client " + id);
+    return Checked.id(kind(), id, "no managed client " + id);
   }
 
   /** Creates the client; returns its view and, for a confidential client, its secret. */

@@ -100,7 +100,7 @@ public class MemberResource<V, I> {
           Tagged<V> written =
               Writes.inTransaction(
                   session,
-                  input,
+                  input.and(target),
                   (s, r, checked) -> {
                     // … and again where the write is serialised, against the state it changes
                     checkIfNoneMatch(s, r, permissions, ifNoneMatch);

@@ -109,12 +109,15 @@ final class TokenPolicyService implements ResourceCollection<PolicyView, PolicyI
       KeycloakSession session, RealmModel realm, Permissions permissions, ObjectNode body) {
     PolicyInput input = PolicyInput.parse(body);
     permissions.requireCanHandOut(input.config().allowedScopes());
-    return Checked.body(input);
+    // what a policy of this title makes unique: its title and the name of its client scope
+    return Checked.body(
+        input,
+        Writes.Keys.title(input.title()).and(Writes.Keys.unique("name", slug(input.title()))));
   }
 
   @Override
   public Checked<String> checkId(String id) {
-    return Checked.id(id, "no token policy " + id);
+    return Checked.id(kind(), id, "no token policy " + id);
   }
 
   @Override
@@ -346,15 +349,21 @@ final class TokenPolicyService implements ResourceCollection<PolicyView, PolicyI
   static final String NAME_PREFIX = "token-policy";
 
   /**
+   * The part of a policy's client scope name its title gives: lower case, {@code -} between words.
+   */
+  static String slug(String title) {
+    String slug =
+        title.toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9]+", "-").replaceAll("(^-+|-+$)", "");
+    // lower case can lengthen a title; the column holds 255
+    return slug.length() > MAX_SLUG ? slug.substring(0, MAX_SLUG) : slug;
+  }
+
+  /**
    * A client scope name for a title: {@link #NAME_PREFIX} and a slug, since Keycloak allows no
    * spaces in scope names.
    */
   static String freeName(KeycloakSession session, RealmModel realm, String title) {
-    String slug =
-        title.toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9]+", "-").replaceAll("(^-+|-+$)", "");
-    if (slug.length() > MAX_SLUG) {
-      slug = slug.substring(0, MAX_SLUG); // lower case can lengthen a title; the column holds 255
-    }
+    String slug = slug(title);
     String base = slug.isEmpty() ? NAME_PREFIX : NAME_PREFIX + "-" + slug;
     String name = base;
     while (PolicyIndex.nameTaken(session, realm, name)) {

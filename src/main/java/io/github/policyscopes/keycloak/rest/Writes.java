@@ -4,8 +4,16 @@ import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import io.github.policyscopes.keycloak.metrics.PolicyMetrics.Refusal;
 import io.github.policyscopes.keycloak.store.Revisions;
+import io.github.policyscopes.policy.PolicyList;
+import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
+import java.util.Set;
+import java.util.SortedSet;
+import java.util.TreeSet;
+import java.util.concurrent.locks.Lock;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
 import org.jboss.logging.Logger;
 import org.jspecify.annotations.Nullable;
 import org.keycloak.models.KeycloakSession;
@@ -14,28 +22,86 @@ import org.keycloak.models.RealmModel;
 import org.keycloak.models.utils.KeycloakModelUtils;
 
 /**
- * Every write of the config API runs here: serialised per realm on this node, in its own Keycloak
- * transaction that commits before the response is sent. So a check (If-Match, a unique title, a
- * binding) and the write it guards see the same state, and a failed request leaves nothing behind.
- * Of two writers with the same If-Match exactly one wins, on one node and across a cluster: each
- * write {@linkplain #claim claims} its resource's revision in the database first
- * (docs/adr/0017-cluster-compare-and-set.md).
+ * Every write of the config API runs here, in its own Keycloak transaction that commits before the
+ * response is sent, holding on this node what it writes and what it makes unique ({@link Keys}):
+ * the member named in the path and the unique values its body claims (a folded title, a scope name,
+ * a clientId). So a check (If-Match, a unique title, a binding) and the write it guards see the
+ * same state, a failed request leaves nothing behind, and writes that share nothing run side by
+ * side (docs/adr/0039). Of two writers with the same If-Match exactly one wins, on one node and
+ * across a cluster: each write {@linkplain #claim claims} its resource's revision in the database
+ * first (docs/adr/0017-cluster-compare-and-set.md).
  *
- * <p>The lock is taken only for input already {@link Checked} (docs/adr/0025): a write validates
- * its body, its counts and the resources it names first, so what runs under the lock (claims
- * included) is bounded by what those checks let through, and a write refused for its input takes no
- * lock at all.
+ * <p>The locks are taken only for input already {@link Checked} (docs/adr/0025): a write validates
+ * its body, its counts and the resources it names first, so what runs under them (claims included)
+ * is bounded by what those checks let through, and a write refused for its input takes no lock at
+ * all.
  */
 final class Writes {
 
   private static final Logger LOG = Logger.getLogger(Writes.class);
 
   /**
-   * One lock per realm id, held weakly: a lock lives while a write holds or waits for it, so the
-   * map never outgrows the writes in flight (realms come and go; none is remembered forever).
+   * What one write holds while it runs: keys of its realm, or the whole realm. Two writes that
+   * share a key take turns; a write that holds the whole realm (a title Java folds by code point,
+   * which no key can name) takes turns with every other write of the realm.
+   *
+   * @param wholeRealm whether the write holds its whole realm
+   * @param keys the keys it holds, in the one order every write takes them (no deadlock)
    */
-  private static final Cache<String, ReentrantLock> LOCKS =
+  record Keys(boolean wholeRealm, SortedSet<String> keys) {
+
+    Keys {
+      keys = Collections.unmodifiableSortedSet(new TreeSet<>(keys));
+    }
+
+    /** Nothing of the realm but its lock's shared side. */
+    static final Keys NONE = new Keys(false, new TreeSet<>());
+
+    /** The member {@code id} of {@code kind}: one writer of a resource at a time. */
+    static Keys member(Revisions.Kind kind, String id) {
+      return of(kind.name() + "/" + id);
+    }
+
+    /** A unique value of the realm ({@code what}: {@code name}, {@code clientId}). */
+    static Keys unique(String what, String value) {
+      return of(what + "=" + value);
+    }
+
+    /**
+     * A policy title: titles are unique as {@code equalsIgnoreCase} compares them, so two titles
+     * that compare equal share the key of their fold; a title with a surrogate char (compared by
+     * code point, not folded) holds the whole realm.
+     */
+    static Keys title(String title) {
+      String fold = PolicyList.fold(title);
+      return fold == null ? new Keys(true, new TreeSet<>()) : of("title=" + fold);
+    }
+
+    private static Keys of(String key) {
+      return new Keys(false, new TreeSet<>(Set.of(key)));
+    }
+
+    /** Both: every key of each, the whole realm if either holds it. */
+    Keys and(Keys other) {
+      SortedSet<String> both = new TreeSet<>(keys);
+      both.addAll(other.keys);
+      return new Keys(wholeRealm || other.wholeRealm, both);
+    }
+  }
+
+  /**
+   * One read-write lock per realm id (a write holding the whole realm takes its write side, every
+   * other write its read side) and one lock per held key; all held weakly: a lock lives while a
+   * write holds or waits for it, so neither map outgrows the writes in flight (realms come and go;
+   * none is remembered forever).
+   */
+  private static final Cache<String, ReentrantReadWriteLock> REALMS =
       Caffeine.newBuilder().weakValues().build();
+
+  private static final Cache<Held, ReentrantLock> KEYS = Caffeine.newBuilder().weakValues().build();
+
+  /** A key of one realm. */
+  private record Held(String realmId, String key) {}
 
   /**
    * The part of a write that runs under the lock, in its own transaction.
@@ -60,7 +126,7 @@ final class Writes {
 
   private Writes() {}
 
-  /** {@link #inTransaction} for an {@link Action}: under the realm's lock, committed on return. */
+  /** {@link #inTransaction} for an {@link Action}: holding its keys, committed on return. */
   static <I> void runInTransaction(KeycloakSession session, Checked<I> input, Action<I> action) {
     Work<I, Boolean> work =
         (s, r, checked) -> {
@@ -71,16 +137,15 @@ final class Writes {
   }
 
   /**
-   * Runs {@code work} on {@code input} under the realm's lock, in a transaction of its own that
-   * commits before this returns. {@code input} passed the checks that need no lock ({@link
-   * Checked}): only they make one.
+   * Runs {@code work} on {@code input} holding what the input names ({@link Keys}), in a
+   * transaction of its own that commits before this returns. {@code input} passed the checks that
+   * need no lock ({@link Checked}): only they make one.
    */
   static <I, T extends @Nullable Object> T inTransaction(
       KeycloakSession session, Checked<I> input, Work<I, T> work) {
     I checked = input.value();
     String realmId = session.getContext().getRealm().getId();
-    ReentrantLock lock = LOCKS.get(realmId, id -> new ReentrantLock());
-    lock.lock();
+    Hold hold = Hold.take(realmId, input.keys());
     try {
       return KeycloakModelUtils.runJobInTransactionWithResult(
           session.getKeycloakSessionFactory(),
@@ -94,7 +159,47 @@ final class Writes {
     } catch (ModelDuplicateException e) {
       throw ApiError.conflict("already exists: " + e.getMessage());
     } finally {
-      lock.unlock();
+      hold.release();
+    }
+  }
+
+  /**
+   * The locks one write holds. It keeps its realm's lock object too: a read side alone does not
+   * keep the weakly held lock it belongs to, and a new one made meanwhile would not exclude it.
+   */
+  record Hold(ReentrantReadWriteLock realm, List<Lock> locks) {
+
+    /**
+     * Takes the realm's lock (its write side for the whole realm, else its read side), then each
+     * key in order: every write takes them in this one order, so none waits for another that waits
+     * for it.
+     */
+    static Hold take(String realmId, Keys keys) {
+      ReentrantReadWriteLock realm = REALMS.get(realmId, id -> new ReentrantReadWriteLock());
+      List<Lock> locks = new ArrayList<>(keys.keys().size() + 1);
+      Lock side = keys.wholeRealm() ? realm.writeLock() : realm.readLock();
+      side.lock();
+      locks.add(side);
+      try {
+        if (!keys.wholeRealm()) {
+          for (String key : keys.keys()) {
+            ReentrantLock lock = KEYS.get(new Held(realmId, key), k -> new ReentrantLock());
+            lock.lock();
+            locks.add(lock);
+          }
+        }
+      } catch (RuntimeException | Error e) {
+        new Hold(realm, locks).release();
+        throw e;
+      }
+      return new Hold(realm, locks);
+    }
+
+    /** Releases them in the reverse order. */
+    void release() {
+      for (int i = locks.size() - 1; i >= 0; i--) {
+        locks.get(i).unlock();
+      }
     }
   }
 

@@ -20,7 +20,9 @@ import org.junit.jupiter.api.Test;
 /**
  * Writes to one resource are serialised (docs/config-api.md): of N concurrent PUTs with the same
  * {@code If-Match}, exactly one gets 200, all others 412, and the resource ends as the winner wrote
- * it. Across cluster nodes: ClusterIT.
+ * it. Writes that share a unique value (a title as {@code equalsIgnoreCase} compares it, a scope
+ * name, a clientId) take turns, and writes that share nothing all succeed side by side
+ * (docs/adr/0039). Across cluster nodes: ClusterIT.
  */
 class ConfigApiConcurrencyIT extends OnSharedKeycloak {
 
@@ -56,6 +58,36 @@ class ConfigApiConcurrencyIT extends OnSharedKeycloak {
     } finally {
       pool.shutdownNow();
     }
+  }
+
+  /** N policies created at once, writer {@code i} titling its own {@code title(i)}. */
+  private List<Outcome> createAtOnce(String token, java.util.function.IntFunction<String> title)
+      throws Exception {
+    return race(
+        writer ->
+            api.post(
+                token,
+                "config/tokenPolicies",
+                ConfigApi.policyBody(title.apply(writer), "race-creator-" + writer)));
+  }
+
+  /** Writer {@code i} puts {@code body(i)} to policy {@code ids[i]} with its current ETag. */
+  private List<Outcome> writeEachAtOnce(
+      String token, List<String> ids, java.util.function.IntFunction<Object> body)
+      throws Exception {
+    List<String> etags =
+        ids.stream()
+            .map(id -> api.get(token, "config/tokenPolicies/" + id).header("ETag"))
+            .toList();
+    return race(
+        writer ->
+            api.send(
+                "PUT",
+                "config/tokenPolicies/" + ids.get(writer),
+                token,
+                body.apply(writer),
+                "If-Match",
+                etags.get(writer)));
   }
 
   @RepeatedTest(3)
@@ -149,13 +181,7 @@ class ConfigApiConcurrencyIT extends OnSharedKeycloak {
     String title = Fixtures.unique("Race create");
     int before = fixtures.total(token, "config/tokenPolicies");
 
-    List<Outcome> outcomes =
-        race(
-            writer ->
-                api.post(
-                    token,
-                    "config/tokenPolicies",
-                    ConfigApi.policyBody(title, "race-creator-" + writer)));
+    List<Outcome> outcomes = createAtOnce(token, writer -> title);
 
     assertThat(outcomes.stream().filter(o -> o.reply().status() == 201).count())
         .as("%s", outcomes)
@@ -168,5 +194,125 @@ class ConfigApiConcurrencyIT extends OnSharedKeycloak {
     JsonNode created =
         outcomes.stream().filter(o -> o.reply().status() == 201).findFirst().get().reply().json();
     api.delete(token, "config/tokenPolicies/" + created.get("id").asText());
+  }
+
+  @Test
+  void concurrentCreatesWhoseTitlesDifferOnlyInCaseCreateOnce() throws Exception {
+    String token = fixtures.allPowerToken();
+    String title = Fixtures.unique("Race case") + " k";
+    List<String> spellings = new ArrayList<>();
+    for (int i = 0; i < THREADS; i++) {
+      StringBuilder spelled = new StringBuilder(title);
+      for (int c = 0; c < spelled.length(); c++) {
+        if (((i >> (c % 3)) & 1) == 1) {
+          spelled.setCharAt(c, Character.toUpperCase(spelled.charAt(c)));
+        } else {
+          spelled.setCharAt(c, Character.toLowerCase(spelled.charAt(c)));
+        }
+      }
+      spellings.add(spelled.toString());
+    }
+    // the Kelvin sign: equalsIgnoreCase K, though no ASCII case of it is
+    spellings.set(
+        THREADS - 1, spellings.get(THREADS - 1).replace('k', '\u212A').replace('K', '\u212A'));
+
+    List<Outcome> outcomes = createAtOnce(token, spellings::get);
+
+    assertThat(outcomes).allSatisfy(o -> assertThat(o.reply()).hasStatusIn(201, 409));
+    List<Outcome> created = outcomes.stream().filter(o -> o.reply().status() == 201).toList();
+    assertThat(created).as("%s", outcomes).hasSize(1);
+    assertThat(fixtures.clientScopes())
+        .filteredOn(scope -> title.equalsIgnoreCase(scope.path("description").asText()))
+        .hasSize(1);
+    api.delete(token, "config/tokenPolicies/" + created.get(0).reply().json().get("id").asText());
+  }
+
+  @Test
+  void concurrentRenamesOfEveryPolicyToOneTitleLeaveOneHolder() throws Exception {
+    String token = fixtures.allPowerToken();
+    List<String> ids = new ArrayList<>();
+    for (int i = 0; i < THREADS; i++) {
+      ids.add(api.createPolicy(token, Fixtures.unique("Rename " + i), "x").get("id").asText());
+    }
+    String title = Fixtures.unique("Race rename");
+
+    List<Outcome> outcomes =
+        writeEachAtOnce(
+            token,
+            ids,
+            writer ->
+                ConfigApi.policyBody(
+                    writer % 2 == 0 ? title : title.toUpperCase(java.util.Locale.ROOT), "x"));
+
+    assertThat(outcomes).allSatisfy(o -> assertThat(o.reply()).hasStatusIn(200, 409));
+    assertThat(outcomes.stream().filter(o -> o.reply().status() == 200).count())
+        .as("%s", outcomes)
+        .isEqualTo(1);
+    assertThat(fixtures.clientScopes())
+        .filteredOn(scope -> title.equalsIgnoreCase(scope.path("description").asText()))
+        .hasSize(1);
+    ids.forEach(id -> api.delete(token, "config/tokenPolicies/" + id));
+  }
+
+  @Test
+  void concurrentCreatesOfTitlesThatShareAScopeNameAllSucceedUnderDistinctNames() throws Exception {
+    // different titles, one slug: each must get a client scope name of its own
+    String token = fixtures.allPowerToken();
+    String base = Fixtures.unique("Race slug");
+    List<String> separators = List.of(" ", ".", "-", "_", "/", ":", "+", ",");
+    int before = fixtures.total(token, "config/tokenPolicies");
+
+    List<Outcome> outcomes = createAtOnce(token, writer -> base + separators.get(writer) + "end");
+
+    assertThat(outcomes).allSatisfy(o -> assertThat(o.reply()).hasStatus(201));
+    assertThat(fixtures.total(token, "config/tokenPolicies")).isEqualTo(before + THREADS);
+    List<String> names =
+        fixtures.clientScopes().stream()
+            .filter(scope -> scope.path("description").asText().startsWith(base))
+            .map(scope -> scope.path("name").asText())
+            .toList();
+    assertThat(names).hasSize(THREADS).doesNotHaveDuplicates();
+    outcomes.forEach(
+        o -> api.delete(token, "config/tokenPolicies/" + o.reply().json().get("id").asText()));
+  }
+
+  @Test
+  void concurrentWritesOfDifferentPoliciesAllSucceed() throws Exception {
+    String token = fixtures.allPowerToken();
+    List<String> ids = new ArrayList<>();
+    for (int i = 0; i < THREADS; i++) {
+      ids.add(api.createPolicy(token, Fixtures.unique("Side " + i), "x").get("id").asText());
+    }
+
+    List<Outcome> outcomes =
+        writeEachAtOnce(
+            token,
+            ids,
+            writer ->
+                ConfigApi.policyBody(Fixtures.unique("Side renamed " + writer), "w" + writer));
+
+    assertThat(outcomes).allSatisfy(o -> assertThat(o.reply()).hasStatus(200));
+    for (Outcome o : outcomes) {
+      Reply now = api.get(token, "config/tokenPolicies/" + ids.get(o.writer()));
+      assertThat(now.json()).isEqualTo(o.reply().json());
+      assertThat(now.header("ETag")).isEqualTo(o.reply().header("ETag"));
+    }
+    ids.forEach(id -> api.delete(token, "config/tokenPolicies/" + id));
+  }
+
+  @Test
+  void concurrentCreatesOfOneClientIdCreateOnce() throws Exception {
+    String token = fixtures.allPowerToken();
+    String clientId = Fixtures.unique("race-client").toLowerCase(java.util.Locale.ROOT);
+
+    List<Outcome> outcomes =
+        race(writer -> api.post(token, "config/clients", ConfigApi.clientBody(clientId)));
+
+    assertThat(outcomes).allSatisfy(o -> assertThat(o.reply()).hasStatusIn(201, 409));
+    List<Outcome> created = outcomes.stream().filter(o -> o.reply().status() == 201).toList();
+    assertThat(created).as("%s", outcomes).hasSize(1);
+    assertThat(fixtures.internalId(clientId))
+        .isEqualTo(created.get(0).reply().json().get("id").asText());
+    api.delete(token, "config/clients/" + created.get(0).reply().json().get("id").asText());
   }
 }
