@@ -3,6 +3,7 @@ package io.github.policyscopes.policy;
 import io.github.policyscopes.scope.Footprint;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Collections;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -34,55 +35,113 @@ public final class PolicyList {
       Comparator.comparing(Entry::title, String.CASE_INSENSITIVE_ORDER).thenComparing(Entry::id);
 
   private final List<Entry> inOrder;
-  private final Set<String> ids;
+  private final Map<String, Entry> byId;
   private final Map<String, List<Entry>> byFold;
-  private final boolean anySurrogate;
 
-  private PolicyList(List<Entry> inOrder) {
+  /** How many titles hold a surrogate char (not bucketed, see the class). */
+  private final int surrogates;
+
+  /** The estimate of the entries' own bytes ({@link #entryBytes}), summed. */
+  private final long entriesBytes;
+
+  private PolicyList(
+      List<Entry> inOrder,
+      Map<String, Entry> byId,
+      Map<String, List<Entry>> byFold,
+      int surrogates,
+      long entriesBytes) {
     this.inOrder = inOrder;
-    Set<String> all = new HashSet<>();
-    inOrder.forEach(e -> all.add(e.id()));
-    this.ids = all;
-    Map<String, List<Entry>> folds = new HashMap<>();
-    boolean surrogate = false;
-    for (Entry e : inOrder) {
-      String fold = fold(e.title());
-      if (fold == null) {
-        surrogate = true;
-      } else {
-        folds.computeIfAbsent(fold, k -> new ArrayList<>(1)).add(e);
-      }
-    }
-    this.byFold = folds;
-    this.anySurrogate = surrogate;
+    this.byId = byId;
+    this.byFold = byFold;
+    this.surrogates = surrogates;
+    this.entriesBytes = entriesBytes;
   }
 
   /** The policies, sorted into list order. */
   public static PolicyList of(Collection<Entry> entries) {
     List<Entry> sorted = new ArrayList<>(entries);
     sorted.sort(LIST_ORDER);
-    return new PolicyList(List.copyOf(sorted));
+    Map<String, Entry> byId = new HashMap<>();
+    Map<String, List<Entry>> byFold = new HashMap<>();
+    int surrogates = 0;
+    long bytes = 0;
+    for (Entry e : sorted) {
+      byId.put(e.id(), e);
+      surrogates += bucket(byFold, e, true) ? 0 : 1;
+      bytes += entryBytes(e);
+    }
+    return new PolicyList(List.copyOf(sorted), byId, byFold, surrogates, bytes);
   }
 
   /**
    * This list with some policies read again: those of {@code reread} left out, then {@code current}
    * (what they are now: a policy that is no longer one is not among them) put in their place in
-   * list order.
+   * list order. The same list {@link #of} would build from those entries, at the cost of what
+   * changed: no title of a policy left as it was is compared or folded again.
    */
   public PolicyList with(Collection<String> reread, Collection<Entry> current) {
+    Map<String, Entry> ids = new HashMap<>(byId);
+    Map<String, List<Entry>> folds = new HashMap<>(byFold);
+    int surrogateCount = surrogates;
+    long bytes = entriesBytes;
+    Set<Entry> left = new HashSet<>();
+    for (String id : reread) {
+      Entry old = ids.remove(id);
+      if (old != null) {
+        left.add(old);
+        surrogateCount -= bucket(folds, old, false) ? 0 : 1;
+        bytes -= entryBytes(old);
+      }
+    }
     List<Entry> entries = new ArrayList<>(inOrder.size() + current.size());
     for (Entry e : inOrder) {
-      if (!reread.contains(e.id())) {
+      if (!left.contains(e)) {
         entries.add(e);
       }
     }
-    entries.addAll(current);
-    return of(entries);
+    for (Entry e : current) {
+      Entry replaced = ids.put(e.id(), e);
+      if (replaced != null) {
+        // an id given twice in current: the last one stands, as in a list built of them all
+        entries.remove(Collections.binarySearch(entries, replaced, LIST_ORDER));
+        surrogateCount -= bucket(folds, replaced, false) ? 0 : 1;
+        bytes -= entryBytes(replaced);
+      }
+      int at = Collections.binarySearch(entries, e, LIST_ORDER);
+      entries.add(at < 0 ? -at - 1 : at, e);
+      surrogateCount += bucket(folds, e, true) ? 0 : 1;
+      bytes += entryBytes(e);
+    }
+    return new PolicyList(List.copyOf(entries), ids, folds, surrogateCount, bytes);
+  }
+
+  /**
+   * Adds the entry to its title's bucket, or removes it; a bucket is copied before it changes (the
+   * map may share it with the list this one was made from). False for a title that has no bucket (a
+   * surrogate char).
+   */
+  private static boolean bucket(Map<String, List<Entry>> folds, Entry e, boolean add) {
+    String fold = fold(e.title());
+    if (fold == null) {
+      return false;
+    }
+    List<Entry> bucket = new ArrayList<>(folds.getOrDefault(fold, List.of()));
+    if (add) {
+      bucket.add(e);
+    } else {
+      bucket.remove(e);
+    }
+    if (bucket.isEmpty()) {
+      folds.remove(fold);
+    } else {
+      folds.put(fold, bucket);
+    }
+    return true;
   }
 
   /** Whether a policy of this id is in the list. */
   public boolean contains(String id) {
-    return ids.contains(id);
+    return byId.containsKey(id);
   }
 
   /** Every policy, in list order. */
@@ -108,7 +167,7 @@ public final class PolicyList {
         return true;
       }
     }
-    if (anySurrogate) {
+    if (surrogates > 0) {
       // titles with surrogates are not bucketed: compare them as Java does
       for (Entry e : inOrder) {
         if (fold(e.title()) == null && clashes(e, title, exceptId)) {
@@ -144,12 +203,18 @@ public final class PolicyList {
    * entries with their ids and titles, and the lookup with a folded copy of each title.
    */
   public long estimatedBytes() {
-    long bytes = Footprint.object(3) + Footprint.list(inOrder.size());
-    bytes += Footprint.hashed(byFold.size()) + Footprint.hashed(ids.size());
-    for (Entry e : inOrder) {
-      bytes += Footprint.object(2) + Footprint.string(e.id()) + 2 * Footprint.string(e.title());
-      bytes += Footprint.list(1);
-    }
-    return bytes;
+    return Footprint.object(5)
+        + Footprint.list(inOrder.size())
+        + Footprint.hashed(byFold.size())
+        + Footprint.hashed(byId.size())
+        + entriesBytes;
+  }
+
+  /** One entry's share: the entry, its id and title, the folded copy and its bucket. */
+  private static long entryBytes(Entry e) {
+    return Footprint.object(2)
+        + Footprint.string(e.id())
+        + 2 * Footprint.string(e.title())
+        + Footprint.list(1);
   }
 }

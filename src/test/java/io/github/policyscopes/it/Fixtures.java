@@ -163,10 +163,20 @@ public final class Fixtures {
     scope.setAttributes(
         Map.of("include.in.token.scope", "false", "display.on.consent.screen", "false"));
     String id = created(realm().clientScopes().create(scope));
+    addPolicyMapper(id, allowed, lifetime, mode);
+    return id;
+  }
+
+  /** Adds one more policy mapper to a policy's client scope (a policy of several mappers). */
+  public void addPolicyMapper(
+      String policyId, List<String> allowed, Integer lifetime, String mode) {
     ProtocolMapperRepresentation mapper =
         JSON.convertValue(mapper(allowed, lifetime, mode), ProtocolMapperRepresentation.class);
-    created(realm().clientScopes().get(id).getProtocolMappers().createMapper(mapper));
-    return id;
+    var mappers = realm().clientScopes().get(policyId).getProtocolMappers();
+    if (!mappers.getMappers().isEmpty()) {
+      mapper.setName(unique("token policy")); // a scope's mapper names are unique
+    }
+    created(mappers.createMapper(mapper));
   }
 
   public static Map<String, Object> mapper(List<String> allowed, Integer lifetime, String mode) {

@@ -93,4 +93,68 @@ class PolicyListTest {
     assertThat(PolicyList.of(many).estimatedBytes())
         .isGreaterThan(1000 * small.estimatedBytes() / 2);
   }
+
+  @Property(tries = 1000)
+  void aPatchedListIsTheListBuiltAfresh(
+      @ForAll("titleLists") List<String> titles,
+      @ForAll("titleLists") List<String> newTitles,
+      @ForAll("titles") String asked,
+      @ForAll long seed) {
+    java.util.Random random = new java.util.Random(seed);
+    List<PolicyList.Entry> entries = new ArrayList<>();
+    for (int i = 0; i < titles.size(); i++) {
+      entries.add(new PolicyList.Entry("id" + i, titles.get(i)));
+    }
+    PolicyList before = PolicyList.of(entries);
+    List<PolicyList.Entry> beforeOrder = before.inOrder();
+    long beforeBytes = before.estimatedBytes();
+
+    // some policies read again: renamed, gone (no longer a policy), or new ones
+    java.util.Set<String> reread = new java.util.LinkedHashSet<>();
+    List<PolicyList.Entry> current = new ArrayList<>();
+    java.util.Map<String, PolicyList.Entry> expected = new java.util.LinkedHashMap<>();
+    entries.forEach(e -> expected.put(e.id(), e));
+    for (int i = 0; i < newTitles.size(); i++) {
+      String id = "id" + random.nextInt(titles.size() + 4);
+      reread.add(id);
+      expected.remove(id);
+      if (random.nextInt(4) > 0) {
+        PolicyList.Entry now = new PolicyList.Entry(id, newTitles.get(i));
+        current.removeIf(e -> e.id().equals(id));
+        current.add(now);
+        expected.put(id, now);
+      } else {
+        current.removeIf(e -> e.id().equals(id));
+      }
+    }
+    if (random.nextBoolean()) {
+      reread.add("never-a-policy");
+    }
+
+    PolicyList patched = before.with(reread, current);
+    PolicyList fresh = PolicyList.of(expected.values());
+    assertThat(patched.inOrder()).isEqualTo(fresh.inOrder());
+    assertThat(patched.size()).isEqualTo(fresh.size());
+    assertThat(patched.estimatedBytes()).isEqualTo(fresh.estimatedBytes());
+    for (String id : List.of("id0", "id1", "id2", "id5", "never-a-policy")) {
+      assertThat(patched.contains(id)).as(id).isEqualTo(fresh.contains(id));
+    }
+    for (String except : new String[] {null, "id0", "id1"}) {
+      for (String title : List.of(asked, newTitles.isEmpty() ? asked : newTitles.get(0))) {
+        assertThat(patched.titleTaken(title, except))
+            .as(title + " except " + except)
+            .isEqualTo(fresh.titleTaken(title, except));
+      }
+    }
+    // the list it was made from is unchanged (they share what did not change)
+    assertThat(before.inOrder()).isEqualTo(beforeOrder);
+    assertThat(before.estimatedBytes()).isEqualTo(beforeBytes);
+    PolicyList again = PolicyList.of(entries);
+    for (String except : new String[] {null, "id0"}) {
+      for (PolicyList.Entry e : current) {
+        assertThat(before.titleTaken(e.title(), except))
+            .isEqualTo(again.titleTaken(e.title(), except));
+      }
+    }
+  }
 }

@@ -1,7 +1,5 @@
 package io.github.policyscopes.keycloak.rest;
 
-import io.github.policyscopes.keycloak.store.Revisions;
-
 /**
  * An input of a config API write that passed every check that needs no lock: its shape, its counts
  * and lengths, the resources it names and whether the caller may name them (docs/adr/0025). {@link
@@ -48,13 +46,14 @@ final class Checked<T> {
 
   /**
    * A member's id from the path: one Keycloak could hold, else 404 before any lock (the answer for
-   * any id that names nothing). Its write holds the member ({@link Writes.Keys#member}).
+   * any id that names nothing). Its write holds {@code keys} (the member, {@link
+   * Writes.Keys#member}, or more).
    */
-  static Checked<String> id(Revisions.Kind kind, String id, String notFound) {
+  static Checked<String> id(String id, String notFound, Writes.Keys keys) {
     if (!possibleId(id)) {
       throw ApiError.notFound(notFound);
     }
-    return new Checked<>(id, Writes.Keys.member(kind, id));
+    return new Checked<>(id, keys);
   }
 
   /**

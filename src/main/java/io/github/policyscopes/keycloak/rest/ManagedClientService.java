@@ -97,15 +97,13 @@ final class ManagedClientService implements ResourceCollection<ClientView, Clien
     if (policies != null) {
       ClientBindings.resolve(realm, permissions, policies);
     }
-    // a new client makes its clientId unique; a client's clientId never changes
-    String clientId = parsed.clientId();
-    return Checked.body(
-        parsed, clientId == null ? Writes.Keys.NONE : Writes.Keys.unique("clientId", clientId));
+    // a client write checks and binds the policies of the client: it holds the whole realm
+    return Checked.body(parsed, Writes.Keys.WHOLE_REALM);
   }
 
   @Override
   public Checked<String> checkId(String id) {
-    return Checked.id(kind(), id, "no managed client " + id);
+    return Checked.id(id, "no managed client " + id, Writes.Keys.WHOLE_REALM);
   }
 
   /** Creates the client; returns its view and, for a confidential client, its secret. */

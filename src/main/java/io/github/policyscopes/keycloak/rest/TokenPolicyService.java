@@ -117,7 +117,7 @@ final class TokenPolicyService implements ResourceCollection<PolicyView, PolicyI
 
   @Override
   public Checked<String> checkId(String id) {
-    return Checked.id(kind(), id, "no token policy " + id);
+    return Checked.id(id, "no token policy " + id, Writes.Keys.member(kind(), id));
   }
 
   @Override
@@ -316,6 +316,8 @@ final class TokenPolicyService implements ResourceCollection<PolicyView, PolicyI
       permissions.requireCanLift(before.allowedScopes(), next.allowedScopes());
     }
     if (bindings.boundCount() > 0 && (!before.isValid() || PolicyStore.mapperCount(scope) > 1)) {
+      // the clients bound to it, and their other policies, must not change meanwhile
+      Writes.requireWholeRealm(session);
       for (String clientId : boundClients(session, scope)) {
         ClientModel client = session.clients().getClientById(realm, clientId);
         // a bound client that cannot be read now is one this caller cannot be shown to cover

@@ -14,6 +14,7 @@ import java.util.TreeSet;
 import java.util.concurrent.locks.Lock;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
+import java.util.function.Function;
 import org.jboss.logging.Logger;
 import org.jspecify.annotations.Nullable;
 import org.keycloak.models.KeycloakSession;
@@ -57,6 +58,12 @@ final class Writes {
     /** Nothing of the realm but its lock's shared side. */
     static final Keys NONE = new Keys(false, new TreeSet<>());
 
+    /**
+     * The whole realm: for a write whose checks read resources other than the one it writes (a
+     * client's: the policies it is bound to and binds).
+     */
+    static final Keys WHOLE_REALM = new Keys(true, new TreeSet<>());
+
     /** The member {@code id} of {@code kind}: one writer of a resource at a time. */
     static Keys member(Revisions.Kind kind, String id) {
       return of(kind.name() + "/" + id);
@@ -74,7 +81,7 @@ final class Writes {
      */
     static Keys title(String title) {
       String fold = PolicyList.fold(title);
-      return fold == null ? new Keys(true, new TreeSet<>()) : of("title=" + fold);
+      return fold == null ? WHOLE_REALM : of("title=" + fold);
     }
 
     private static Keys of(String key) {
@@ -143,23 +150,74 @@ final class Writes {
    */
   static <I, T extends @Nullable Object> T inTransaction(
       KeycloakSession session, Checked<I> input, Work<I, T> work) {
-    I checked = input.value();
     String realmId = session.getContext().getRealm().getId();
-    Hold hold = Hold.take(realmId, input.keys());
+    return holding(
+        realmId,
+        input.keys(),
+        whole -> {
+          try {
+            return KeycloakModelUtils.runJobInTransactionWithResult(
+                session.getKeycloakSessionFactory(),
+                session.getContext(),
+                job -> {
+                  RealmModel realm = job.realms().getRealm(realmId);
+                  job.getContext().setRealm(realm);
+                  job.setAttribute(WHOLE_REALM, whole);
+                  return work.run(job, realm, input.value());
+                },
+                "config API write");
+          } catch (ModelDuplicateException e) {
+            throw ApiError.conflict("already exists: " + e.getMessage());
+          }
+        });
+  }
+
+  /**
+   * Runs {@code attempt} holding {@code keys}; when it finds it needs the whole realm ({@link
+   * #requireWholeRealm}: its transaction rolled back), once more holding the whole realm. The
+   * attempt is told whether it holds the whole realm.
+   */
+  static <T extends @Nullable Object> T holding(
+      String realmId, Keys keys, Function<Boolean, T> attempt) {
+    Hold hold = Hold.take(realmId, keys);
     try {
-      return KeycloakModelUtils.runJobInTransactionWithResult(
-          session.getKeycloakSessionFactory(),
-          session.getContext(),
-          job -> {
-            RealmModel realm = job.realms().getRealm(realmId);
-            job.getContext().setRealm(realm);
-            return work.run(job, realm, checked);
-          },
-          "config API write");
-    } catch (ModelDuplicateException e) {
-      throw ApiError.conflict("already exists: " + e.getMessage());
+      return attempt.apply(keys.wholeRealm());
+    } catch (WholeRealmNeeded needed) {
+      if (keys.wholeRealm()) {
+        throw new IllegalStateException("a write holding its whole realm asked for it", needed);
+      }
     } finally {
       hold.release();
+    }
+    Hold whole = Hold.take(realmId, Keys.WHOLE_REALM);
+    try {
+      return attempt.apply(true);
+    } finally {
+      whole.release();
+    }
+  }
+
+  /** The session attribute that says whether the write holds its whole realm. */
+  private static final String WHOLE_REALM = Writes.class.getName() + ".wholeRealm";
+
+  /**
+   * For a check that reads resources of the realm other than those the write holds (the clients
+   * bound to a policy, and their other policies): unless the write holds the whole realm, it stops
+   * here, its transaction rolls back, and it runs again holding the whole realm ({@link #holding}).
+   * So every check of a write sees the realm as no concurrent write of this node changes it.
+   */
+  static void requireWholeRealm(KeycloakSession session) {
+    if (!Boolean.TRUE.equals(session.getAttribute(WHOLE_REALM))) {
+      throw new WholeRealmNeeded();
+    }
+  }
+
+  /** Stops a write that needs the whole realm ({@link #requireWholeRealm}); never answered. */
+  static final class WholeRealmNeeded extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+
+    WholeRealmNeeded() {
+      super("the write needs its whole realm", null, false, false);
     }
   }
 

@@ -107,7 +107,7 @@ public final class PolicyCache {
         if (since.policies().isEmpty()) {
           return cached.value();
         }
-        Listing patched = listing(reread(realm, cached.value().list(), since.policies()));
+        Listing patched = reread(realm, cached.value(), since.policies());
         INDEXES.put(realm.getId(), new Versioned<>(since.now(), patched));
         return patched;
       }
@@ -118,8 +118,11 @@ public final class PolicyCache {
     return loaded;
   }
 
-  /** The index with the given policies read again from Keycloak's model. */
-  private static PolicyList reread(RealmModel realm, PolicyList list, Set<String> ids) {
+  /**
+   * The index with the given policies read again from Keycloak's model: a patch that costs what
+   * changed ({@link PolicyList#with}), not the realm's every policy.
+   */
+  private static Listing reread(RealmModel realm, Listing before, Set<String> ids) {
     List<PolicyList.Entry> current = new ArrayList<>(ids.size());
     for (String id : ids) {
       ClientScopeModel scope = realm.getClientScopeById(id);
@@ -127,14 +130,19 @@ public final class PolicyCache {
         current.add(new PolicyList.Entry(id, PolicyStore.titleOf(scope)));
       }
     }
-    return list.with(ids, current);
+    PolicyList list = before.list().with(ids, current);
+    // every id a member path still, when it was so before and each policy read again is one
+    return before.memberIds() && current.stream().allMatch(PolicyCache::memberPath)
+        ? new Listing(list, true)
+        : listing(list);
   }
 
   private static Listing listing(PolicyList list) {
-    return new Listing(
-        list,
-        list.inOrder().stream()
-            .allMatch(e -> MEMBER_PATHS.test(ApiLayout.tokenPolicyPath(e.id()))));
+    return new Listing(list, list.inOrder().stream().allMatch(PolicyCache::memberPath));
+  }
+
+  private static boolean memberPath(PolicyList.Entry e) {
+    return MEMBER_PATHS.test(ApiLayout.tokenPolicyPath(e.id()));
   }
 
   /**

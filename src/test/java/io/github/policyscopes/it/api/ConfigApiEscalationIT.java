@@ -263,6 +263,34 @@ class ConfigApiEscalationIT extends OnSharedKeycloak {
   }
 
   @Test
+  void aPolicyOfSeveralMappersIsRewrittenOnlyByATokenThatCouldActAsEveryClientBoundToIt() {
+    // a policy with a second policy mapper (admin REST), bound to a client that also has
+    // *:config/clients/**, which the policy writer below does not hold:
+    // its rewrite reads the clients bound to it and their other policies (docs/adr/0039)
+    String twoMappers = fixtures.policy("esc-two", ".:config/clients/*", "openid");
+    fixtures.addPolicyMapper(twoMappers, List.of("openid"), null, null);
+    fixtures.clientBoundTo(
+        "esc-two", twoMappers, fixtures.policy("esc-two-other", "*:config/clients/**"));
+    String path = POLICIES + "/" + twoMappers;
+    String title = Fixtures.unique("Esc two rewritten");
+
+    Reply refused =
+        api.put(
+            membersCaller.token("*:config/tokenPolicies/**"),
+            path,
+            ConfigApi.policyBody(title, "openid"));
+    assertThat(refused).hasStatus(403);
+    assertThat(refused.json().path("error").asText()).isEqualTo("insufficient_scope");
+    assertThat(refused.json().path("error_description").asText()).contains("several mappers");
+    assertNoPolicyTitled(title);
+
+    Reply rewritten =
+        api.put(fixtures.allPowerToken(), path, ConfigApi.policyBody(title, "openid"));
+    assertThat(rewritten).hasStatus(200);
+    assertThat(rewritten.json().path("title").asText()).isEqualTo(title);
+  }
+
+  @Test
   void aReadOnlyCallerCannotCreateAnything() {
     // the decision (write needed on the collection) comes first: 403 insufficient_scope
     String token = fixtures.configReader();

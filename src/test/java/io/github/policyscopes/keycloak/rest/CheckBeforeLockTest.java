@@ -92,11 +92,11 @@ class CheckBeforeLockTest {
 
   @Test
   void aMemberIdNoKeycloakIdCanBeIsNotFound() {
-    assertThat(Checked.id(Revisions.Kind.POLICY, "a".repeat(Checked.MAX_ID), "none").value())
+    assertThat(Checked.id("a".repeat(Checked.MAX_ID), "none", Writes.Keys.NONE).value())
         .hasSize(Checked.MAX_ID);
     for (String id : List.of("", "a".repeat(Checked.MAX_ID + 1))) {
       ApiError error =
-          catchThrowableOfType(ApiError.class, () -> Checked.id(Revisions.Kind.POLICY, id, "none"));
+          catchThrowableOfType(ApiError.class, () -> Checked.id(id, "none", Writes.Keys.NONE));
       assertThat(error.status()).as(id).isEqualTo(404);
     }
   }

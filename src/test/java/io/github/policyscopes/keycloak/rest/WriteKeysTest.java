@@ -110,6 +110,57 @@ class WriteKeysTest {
     assertThat(next.holds()).isTrue();
   }
 
+  @Test
+  void aWriteThatFindsItNeedsTheWholeRealmRunsAgainHoldingIt() throws Exception {
+    List<Boolean> attempts = java.util.Collections.synchronizedList(new ArrayList<>());
+    CountDownLatch again = new CountDownLatch(1);
+    CountDownLatch finish = new CountDownLatch(1);
+    Thread write =
+        new Thread(
+            () ->
+                Writes.holding(
+                    realm,
+                    Writes.Keys.title("Broken").and(Writes.Keys.member(Revisions.Kind.POLICY, "p")),
+                    whole -> {
+                      attempts.add(whole);
+                      if (!whole) {
+                        throw new Writes.WholeRealmNeeded(); // as requireWholeRealm does
+                      }
+                      again.countDown();
+                      try {
+                        finish.await();
+                      } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                      }
+                      return "done";
+                    }));
+    write.setDaemon(true);
+    write.start();
+    assertThat(again.await(10, TimeUnit.SECONDS)).isTrue();
+    Writer other = new Writer(realm, Writes.Keys.title("unrelated"));
+    assertThat(other.waits()).as("any other write of the realm waits for the second run").isTrue();
+    finish.countDown();
+    write.join(10_000);
+    assertThat(other.holds()).isTrue();
+    assertThat(attempts).containsExactly(false, true);
+  }
+
+  @Test
+  void aWriteThatNeedsNoMoreRunsOnceUnderItsKeys() {
+    List<Boolean> attempts = new ArrayList<>();
+    String result =
+        Writes.holding(
+            realm,
+            Writes.Keys.title("Fine"),
+            whole -> {
+              attempts.add(whole);
+              return "done";
+            });
+    assertThat(result).isEqualTo("done");
+    assertThat(attempts).containsExactly(false);
+    assertThat(Writes.Keys.WHOLE_REALM.wholeRealm()).isTrue();
+  }
+
   @AfterEach
   void releaseAll() throws InterruptedException {
     for (Writer w : writers) {
