@@ -25,12 +25,14 @@ import org.keycloak.models.utils.KeycloakModelUtils;
 /**
  * Every write of the config API runs here, in its own Keycloak transaction that commits before the
  * response is sent, holding on this node what it writes and what it makes unique ({@link Keys}):
- * the member named in the path and the unique values its body claims (a folded title, a scope name,
- * a clientId). So a check (If-Match, a unique title, a binding) and the write it guards see the
- * same state, a failed request leaves nothing behind, and writes that share nothing run side by
- * side (docs/adr/0039). Of two writers with the same If-Match exactly one wins, on one node and
- * across a cluster: each write {@linkplain #claim claims} its resource's revision in the database
- * first (docs/adr/0017-cluster-compare-and-set.md).
+ * the policy named in the path and the unique values its body claims (a folded title, a scope
+ * name). A write whose checks read other resources (a client's write; the rewrite of a broken
+ * policy bound to clients) holds the whole realm ({@link #requireWholeRealm}). So a check
+ * (If-Match, a unique title, a binding) and the write it guards see the same state, a failed
+ * request leaves nothing behind, and writes that share nothing run side by side (docs/adr/0039). Of
+ * two writers with the same If-Match exactly one wins, on one node and across a cluster: each write
+ * {@linkplain #claim claims} its resource's revision in the database first
+ * (docs/adr/0017-cluster-compare-and-set.md).
  *
  * <p>The locks are taken only for input already {@link Checked} (docs/adr/0025): a write validates
  * its body, its counts and the resources it names first, so what runs under them (claims included)
@@ -43,8 +45,9 @@ final class Writes {
 
   /**
    * What one write holds while it runs: keys of its realm, or the whole realm. Two writes that
-   * share a key take turns; a write that holds the whole realm (a title Java folds by code point,
-   * which no key can name) takes turns with every other write of the realm.
+   * share a key take turns; a write that holds the whole realm (a client's, one whose checks read
+   * other resources, one of a title Java compares by code point, which no key can name) takes turns
+   * with every other write of the realm.
    *
    * @param wholeRealm whether the write holds its whole realm
    * @param keys the keys it holds, in the one order every write takes them (no deadlock)

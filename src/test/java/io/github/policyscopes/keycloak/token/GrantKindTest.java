@@ -1,0 +1,98 @@
+package io.github.policyscopes.keycloak.token;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import jakarta.ws.rs.core.MultivaluedHashMap;
+import java.nio.charset.StandardCharsets;
+import java.util.Base64;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.keycloak.OAuth2Constants;
+import org.keycloak.jose.jws.JWSInput;
+import org.keycloak.representations.AccessToken;
+import org.keycloak.representations.RefreshToken;
+import org.keycloak.util.JsonSerialization;
+
+/**
+ * What a refreshed or exchanged token may not exceed is read from the presented token's own claims
+ * only ({@link GrantKind.Claims}); the same as reading it as Keycloak's {@code RefreshToken} or
+ * {@code AccessToken}, for every shape of token Keycloak writes and for unreadable ones.
+ */
+class GrantKindTest {
+
+  /** A refresh token as Keycloak writes one, with this extension's claims, unsigned. */
+  private static String jws(Object body) throws Exception {
+    Base64.Encoder b64 = Base64.getUrlEncoder().withoutPadding();
+    String header = b64.encodeToString("{\"alg\":\"none\"}".getBytes(StandardCharsets.UTF_8));
+    return header + "." + b64.encodeToString(JsonSerialization.writeValueAsBytes(body)) + ".c2ln";
+  }
+
+  private static GrantKind.Presented refreshed(String token) {
+    MultivaluedHashMap<String, String> form = new MultivaluedHashMap<>();
+    form.putSingle(OAuth2Constants.REFRESH_TOKEN, token);
+    return new GrantKind.Refreshed().presented(form);
+  }
+
+  private static RefreshToken refreshToken() {
+    AccessToken access = new AccessToken();
+    access.id("a1").issuer("https://kc/realms/demo").subject("user").exp(2_000_000_000L);
+    access.issuedFor("client");
+    access.setSessionId("session");
+    RefreshToken refresh = new RefreshToken(access, null, "session");
+    refresh.setScope("openid profile *:config/tokenPolicies");
+    return refresh;
+  }
+
+  @Test
+  void theGrantClaimIsTheCeilingAndItsNotAfterTheExpiry() throws Exception {
+    RefreshToken refresh = refreshToken();
+    refresh.setOtherClaims(Issuance.GRANT_CLAIM, "openid *:config/tokenPolicies");
+    refresh.setOtherClaims(Issuance.NOT_AFTER_CLAIM, 1_900_000_000L);
+    refresh.setOtherClaims("nested", java.util.Map.of("a", List.of(1, 2)));
+
+    GrantKind.Presented presented = refreshed(jws(refresh));
+
+    assertThat(presented.grant()).containsExactly("openid", "*:config/tokenPolicies");
+    assertThat(presented.expiry()).isEqualTo(1_900_000_000L);
+  }
+
+  @Test
+  void withoutTheGrantClaimOnlyThePlainScopesAndAGrantOfAnotherTypeCountsAsNone() throws Exception {
+    RefreshToken refresh = refreshToken();
+    assertThat(refreshed(jws(refresh)).grant()).containsExactly("openid", "profile");
+    refresh.setOtherClaims(Issuance.GRANT_CLAIM, List.of("*:**"));
+    refresh.setOtherClaims(Issuance.NOT_AFTER_CLAIM, "later");
+    GrantKind.Presented presented = refreshed(jws(refresh));
+    assertThat(presented.grant()).containsExactly("openid", "profile");
+    assertThat(presented.expiry()).isNull();
+  }
+
+  @Test
+  void anUnreadableTokenGivesNothing() throws Exception {
+    assertThat(refreshed("not-a-jws")).isEqualTo(GrantKind.Presented.NOTHING);
+    assertThat(refreshed(jws(java.util.Map.of("scope", List.of("a")))))
+        .isEqualTo(GrantKind.Presented.NOTHING);
+    assertThat(refreshed(jws(java.util.Map.of("exp", "soon"))))
+        .isEqualTo(GrantKind.Presented.NOTHING);
+    assertThat(new GrantKind.Refreshed().presented(new MultivaluedHashMap<>()))
+        .isEqualTo(GrantKind.Presented.NOTHING);
+  }
+
+  @Test
+  void anExchangedTokenGivesItsScopeAndExpiry() throws Exception {
+    AccessToken subject = new AccessToken();
+    subject.id("a1").issuer("https://kc/realms/demo").subject("user").exp(1_800_000_000L);
+    subject.setScope("openid .:**");
+    subject.setOtherClaims("email", "a@example.com");
+    MultivaluedHashMap<String, String> form = new MultivaluedHashMap<>();
+    form.putSingle(OAuth2Constants.SUBJECT_TOKEN, jws(subject));
+
+    GrantKind.Presented presented = new GrantKind.Exchanged().presented(form);
+
+    assertThat(presented.grant()).containsExactly("openid", ".:**");
+    assertThat(presented.expiry()).isEqualTo(1_800_000_000L);
+    // the same as Keycloak's own reading of it
+    AccessToken read = new JWSInput(jws(subject)).readJsonContent(AccessToken.class);
+    assertThat(presented.expiry()).isEqualTo(read.getExp());
+  }
+}
