@@ -1,7 +1,5 @@
 package io.github.policyscopes.keycloak.token;
 
-import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
-import com.fasterxml.jackson.annotation.JsonProperty;
 import io.github.policyscopes.scope.Scope;
 import io.github.policyscopes.scope.Scopes;
 import jakarta.ws.rs.core.MultivaluedMap;
@@ -12,6 +10,8 @@ import org.jspecify.annotations.Nullable;
 import org.keycloak.OAuth2Constants;
 import org.keycloak.jose.jws.JWSInput;
 import org.keycloak.jose.jws.JWSInputException;
+import org.keycloak.representations.AccessToken;
+import org.keycloak.representations.RefreshToken;
 
 /**
  * How a grant type asks for scopes, and what its new token may not exceed. Every grant the wrapper
@@ -74,12 +74,13 @@ sealed interface GrantKind {
 
     @Override
     public Presented presented(MultivaluedMap<String, String> form) {
-      return presentedToken(form, OAuth2Constants.REFRESH_TOKEN, Refreshed::ceiling, LOG);
+      return presentedToken(
+          form, OAuth2Constants.REFRESH_TOKEN, RefreshToken.class, Refreshed::ceiling, LOG);
     }
 
-    private static Presented ceiling(Claims refresh) {
-      Object grant = refresh.grant();
-      Object notAfter = refresh.notAfter();
+    private static Presented ceiling(RefreshToken refresh) {
+      Object grant = refresh.getOtherClaims().get(Issuance.GRANT_CLAIM);
+      Object notAfter = refresh.getOtherClaims().get(Issuance.NOT_AFTER_CLAIM);
       Long expiry = notAfter instanceof Number n ? n.longValue() : null;
       if (grant instanceof String granted) {
         return new Presented(Scopes.split(granted), expiry);
@@ -91,7 +92,7 @@ sealed interface GrantKind {
             Issuance.GRANT_CLAIM, grant.getClass().getSimpleName());
       }
       List<String> plainOnly =
-          Scopes.split(refresh.scope()).stream()
+          Scopes.split(refresh.getScope()).stream()
               .filter(s -> !Scope.isConfigScopeSyntax(s))
               .toList();
       return new Presented(plainOnly, expiry);
@@ -108,42 +109,28 @@ sealed interface GrantKind {
       return presentedToken(
           form,
           OAuth2Constants.SUBJECT_TOKEN,
-          subject -> new Presented(Scopes.split(subject.scope()), subject.exp()),
+          AccessToken.class,
+          subject -> new Presented(Scopes.split(subject.getScope()), subject.getExp()),
           LOG);
     }
   }
 
   /**
-   * The claims of a presented token that bound the new one; every other claim is skipped, not bound
-   * (Keycloak's grant reads the whole token again when it verifies it).
-   *
-   * @param scope its {@code scope}
-   * @param exp its expiry
-   * @param grant the {@value Issuance#GRANT_CLAIM} claim this extension writes into refresh tokens
-   * @param notAfter the {@value Issuance#NOT_AFTER_CLAIM} claim
-   */
-  @JsonIgnoreProperties(ignoreUnknown = true)
-  record Claims(
-      @JsonProperty("scope") @Nullable String scope,
-      @JsonProperty("exp") @Nullable Long exp,
-      @JsonProperty(Issuance.GRANT_CLAIM) @Nullable Object grant,
-      @JsonProperty(Issuance.NOT_AFTER_CLAIM) @Nullable Object notAfter) {}
-
-  /**
    * What the token in the form's {@code param} lets the new token inherit ({@code ceiling} of it):
    * nothing when it is absent or unreadable (the grant itself refuses such a token; fail closed).
    */
-  private static Presented presentedToken(
+  private static <T> Presented presentedToken(
       MultivaluedMap<String, String> form,
       String param,
-      Function<Claims, Presented> ceiling,
+      Class<T> type,
+      Function<T, Presented> ceiling,
       Logger log) {
     String token = form.getFirst(param);
     if (token == null) {
       return Presented.NOTHING;
     }
     try {
-      return ceiling.apply(new JWSInput(token).readJsonContent(Claims.class));
+      return ceiling.apply(new JWSInput(token).readJsonContent(type));
     } catch (JWSInputException | RuntimeException unreadable) {
       log.debugf("unreadable %s: nothing to inherit (%s)", param, unreadable.toString());
       return Presented.NOTHING;

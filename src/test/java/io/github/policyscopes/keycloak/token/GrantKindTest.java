@@ -14,9 +14,9 @@ import org.keycloak.representations.RefreshToken;
 import org.keycloak.util.JsonSerialization;
 
 /**
- * What a refreshed or exchanged token may not exceed is read from the presented token's own claims
- * only ({@link GrantKind.Claims}); the same as reading it as Keycloak's {@code RefreshToken} or
- * {@code AccessToken}, for every shape of token Keycloak writes and for unreadable ones.
+ * What a refreshed or exchanged token may not exceed, read from the presented token: its {@value
+ * Issuance#GRANT_CLAIM} claim (or its plain scopes), the expiry it carries, and nothing from a
+ * token that cannot be read (fail closed).
  */
 class GrantKindTest {
 
