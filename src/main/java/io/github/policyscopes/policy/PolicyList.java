@@ -76,8 +76,8 @@ public final class PolicyList {
   /**
    * This list with some policies read again: those of {@code reread} left out, then {@code current}
    * (what they are now: a policy that is no longer one is not among them) put in their place in
-   * list order. The same list {@link #of} would build from those entries, at the cost of what
-   * changed: no title of a policy left as it was is compared or folded again.
+   * list order. The same list {@link #of} would build from those entries; no title of a policy left
+   * as it was is compared or folded again (the list and maps are copied, references only).
    */
   public PolicyList with(Collection<String> reread, Collection<Entry> current) {
     Map<String, Entry> ids = new HashMap<>(byId);

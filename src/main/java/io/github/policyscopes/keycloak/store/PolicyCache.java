@@ -119,8 +119,8 @@ public final class PolicyCache {
   }
 
   /**
-   * The index with the given policies read again from Keycloak's model: a patch that costs what
-   * changed ({@link PolicyList#with}), not the realm's every policy.
+   * The index with the given policies read again from Keycloak's model: a patch ({@link
+   * PolicyList#with}) that compares and folds only the titles that changed.
    */
   private static Listing reread(RealmModel realm, Listing before, Set<String> ids) {
     List<PolicyList.Entry> current = new ArrayList<>(ids.size());
