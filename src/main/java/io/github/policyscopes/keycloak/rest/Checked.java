@@ -58,7 +58,7 @@ final class Checked<T> {
 
   /**
    * A body a collection's lock-free check accepted ({@link ResourceCollection#check}), with the
-   * unique values it claims in the realm (a title, a name, a clientId).
+   * unique values it claims in the realm (a policy's title and scope name), or the whole realm.
    */
   static <T> Checked<T> body(T input, Writes.Keys keys) {
     return new Checked<>(input, keys);

@@ -67,12 +67,12 @@ final class Writes {
      */
     static final Keys WHOLE_REALM = new Keys(true, new TreeSet<>());
 
-    /** The member {@code id} of {@code kind}: one writer of a resource at a time. */
+    /** The member {@code id} of {@code kind}: one writer of a resource at a time on this node. */
     static Keys member(Revisions.Kind kind, String id) {
       return of(kind.name() + "/" + id);
     }
 
-    /** A unique value of the realm ({@code what}: {@code name}, {@code clientId}). */
+    /** A unique value of the realm ({@code what}: {@code name}, a policy's client scope name). */
     static Keys unique(String what, String value) {
       return of(what + "=" + value);
     }
