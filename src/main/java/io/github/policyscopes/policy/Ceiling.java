@@ -18,6 +18,9 @@ public final class Ceiling {
   /** The original grant's scopes; null for {@link #NONE}. */
   private final @Nullable List<String> scopes;
 
+  /** {@link #asPolicy()}, compiled the first time it is asked for. */
+  private volatile @Nullable EffectivePolicy asPolicy;
+
   private Ceiling(@Nullable List<String> scopes) {
     this.scopes = scopes;
   }
@@ -42,6 +45,22 @@ public final class Ceiling {
       throw new IllegalStateException("no ceiling");
     }
     return scopes;
+  }
+
+  /**
+   * The original grant as the "policy" the requested scopes are first narrowed by ({@link
+   * EffectivePolicy#ofGrantedScopes}): compiled once per ceiling, however many times one request
+   * decides within it (the grant wrapper, the policy mapper, the refresh token's own ceiling).
+   *
+   * @throws IllegalStateException for {@link #NONE}
+   */
+  public EffectivePolicy asPolicy() {
+    EffectivePolicy compiled = asPolicy;
+    if (compiled == null) {
+      compiled = EffectivePolicy.ofGrantedScopes(scopes());
+      asPolicy = compiled;
+    }
+    return compiled;
   }
 
   @Override

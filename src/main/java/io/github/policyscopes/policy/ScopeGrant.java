@@ -110,8 +110,7 @@ public final class ScopeGrant {
     if (!ceiling.isSet()) {
       return compute(requested, policy);
     }
-    List<String> narrowed =
-        compute(requested, EffectivePolicy.ofGrantedScopes(ceiling.scopes())).granted();
+    List<String> narrowed = compute(requested, ceiling.asPolicy()).granted();
     List<String> granted = compute(narrowed, policy).granted();
     Set<String> kept = new HashSet<>(granted);
     List<String> dropped =

@@ -8,8 +8,7 @@ import io.github.policyscopes.policy.IssuanceDecision;
 import io.github.policyscopes.policy.ScopeGrant.GrantResult;
 import io.github.policyscopes.scope.ClientScopeGrant;
 import io.github.policyscopes.scope.Scopes;
-import java.util.Collections;
-import java.util.IdentityHashMap;
+import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Objects;
@@ -62,9 +61,6 @@ import org.keycloak.representations.AccessToken;
 final class ClaimFilter {
 
   private static final Logger LOG = Logger.getLogger(ClaimFilter.class);
-
-  /** The token objects already filtered in this request (several policy mappers may run). */
-  private static final String DONE = ClaimFilter.class.getName() + ".done";
 
   /**
    * Claims Keycloak sets before any mapper runs: the scratch tokens start with them, so that a
@@ -168,12 +164,13 @@ final class ClaimFilter {
 
   /**
    * The mappers of the client scopes of the context that {@code granted} does not grant (by the one
-   * rule of {@link ClientScopeGrant}): worked out once per context and granted set, as the access
-   * token, the ID token and the response body of one request are filtered by the same set.
+   * rule of {@link ClientScopeGrant}), and their plans: worked out once per context and granted
+   * set, as the access token, the ID token and the response body of one request are filtered by the
+   * same set.
    */
   private static Dropped dropped(
-      KeycloakSession session, ClientSessionContext ctx, List<String> granted) {
-    Dropped known = ctx.getAttribute(DROPPED, Dropped.class);
+      KeycloakSession session, ClientSessionContext ctx, Filtered filtered, List<String> granted) {
+    Dropped known = filtered.dropped;
     if (known != null && known.granted().equals(granted)) {
       return known;
     }
@@ -190,17 +187,46 @@ final class ClaimFilter {
             .flatMap(ClientScopeModel::getProtocolMappersStream)
             .filter(m -> protocol.equals(m.getProtocol()))
             .toList();
-    Dropped dropped = new Dropped(List.copyOf(granted), scopes, mappers);
-    ctx.setAttribute(DROPPED, dropped);
+    Dropped dropped =
+        new Dropped(
+            List.copyOf(granted),
+            scopes,
+            mappers.isEmpty()
+                ? null
+                : ClaimPlans.of(mappers, ctx.getProtocolMappersStream().toList()));
+    filtered.dropped = dropped;
     return dropped;
   }
 
-  /** The context attribute holding the last {@link #dropped} answer. */
-  private static final String DROPPED = ClaimFilter.class.getName() + ".dropped";
-
-  /** The dropped client scopes of a context for one granted set, and their mappers. */
+  /**
+   * The dropped client scopes of a context for one granted set, and the plans for their mappers
+   * (null when they carry none of the client's protocol).
+   */
   private record Dropped(
-      List<String> granted, List<ClientScopeModel> scopes, List<ProtocolMapperModel> mappers) {}
+      List<String> granted, List<ClientScopeModel> scopes, ClaimPlans.@Nullable Plans plans) {}
+
+  /**
+   * What was filtered in one context: the tokens (several policy mappers may run for each) and the
+   * last {@link #dropped} answer. A context attribute.
+   */
+  private static final class Filtered {
+    private final List<Object> tokens = new ArrayList<>(2);
+    private @Nullable Dropped dropped;
+
+    /** Whether {@code token} is filtered here for the first time (by identity). */
+    boolean firstTime(Object token) {
+      for (Object done : tokens) {
+        if (done == token) {
+          return false;
+        }
+      }
+      tokens.add(token);
+      return true;
+    }
+  }
+
+  /** The context attribute holding the context's {@link Filtered}. */
+  private static final String FILTERED = ClaimFilter.class.getName() + ".filtered";
 
   // ---- the filter ----
 
@@ -211,15 +237,23 @@ final class ClaimFilter {
       UserSessionModel userSession,
       ClientSessionContext ctx,
       @Nullable List<String> granted) {
-    if (granted == null || token == null || !firstTime(session, token)) {
+    if (granted == null || token == null) {
       return;
     }
-    Dropped dropped = dropped(session, ctx, granted);
-    if (dropped.mappers().isEmpty()) {
+    Filtered filtered = ctx.getAttribute(FILTERED, Filtered.class);
+    if (filtered == null) {
+      filtered = new Filtered();
+      ctx.setAttribute(FILTERED, filtered);
+    }
+    if (!filtered.firstTime(token)) {
       return;
     }
-    ClaimPlans.Planned planned =
-        ClaimPlans.of(kind, dropped.mappers(), ctx.getProtocolMappersStream().toList(), session);
+    Dropped dropped = dropped(session, ctx, filtered, granted);
+    ClaimPlans.Plans plans = dropped.plans();
+    if (plans == null) {
+      return;
+    }
+    ClaimPlans.Planned planned = plans.of(kind, session);
     if (planned.plan().isEmpty()) {
       return;
     }
@@ -235,15 +269,5 @@ final class ClaimFilter {
           changed,
           scratch.ran());
     }
-  }
-
-  @SuppressWarnings("unchecked")
-  private static boolean firstTime(KeycloakSession session, Object token) {
-    Set<Object> done = (Set<Object>) session.getAttribute(DONE);
-    if (done == null) {
-      done = Collections.newSetFromMap(new IdentityHashMap<>());
-      session.setAttribute(DONE, done);
-    }
-    return done.add(token);
   }
 }

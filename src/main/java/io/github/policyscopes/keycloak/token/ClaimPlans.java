@@ -12,6 +12,8 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentMap;
 import org.jspecify.annotations.Nullable;
 import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.ProtocolMapperModel;
@@ -19,9 +21,9 @@ import org.keycloak.protocol.ProtocolMapper;
 import org.keycloak.protocol.ProtocolMapperUtils;
 
 /**
- * The claim plans of this node ({@link ClaimPlan}, docs/adr/0034 and 0038): one per kind of token
- * and set of mapper models, made once and kept, so that a token pays for applying its plan, not for
- * making it.
+ * The claim plans of this node ({@link ClaimPlan}, docs/adr/0034 and 0038): per set of mapper
+ * models, one plan per kind of token, made once and kept, so that a token pays for applying its
+ * plan, not for making it, and a request looks its context's plans up once for all its tokens.
  *
  * <p>The key is the mapper models themselves, compared by identity: Keycloak's realm cache hands
  * out the same {@link ProtocolMapperModel} objects for a client scope or client until it changes,
@@ -43,31 +45,63 @@ final class ClaimPlans {
   record Planned(
       ClaimPlan plan, Map<String, Map.Entry<ProtocolMapperModel, ProtocolMapper>> running) {}
 
-  /** Which mappers a plan was made from: the token kind and the models, by identity. */
-  private record Key(Kind kind, Models dropped, Models context) {}
-
-  private static final Cache<Key, Planned> CACHE =
+  private static final Cache<Key, Plans> CACHE =
       CacheBudget.weighedCache(CacheBudget.CLAIM_PLANS_BYTES, e -> weight(e.key(), e.value()));
 
   private ClaimPlans() {}
 
   /**
-   * The plan for filtering this kind of token, whose context runs {@code context} and whose dropped
-   * client scopes carry {@code dropped} (mappers of the client's protocol).
+   * The plans for a context that runs {@code context} and whose dropped client scopes carry {@code
+   * dropped} (mappers of the client's protocol): one look-up per context, whichever tokens of it
+   * are filtered; each kind's plan is made the first time it is asked for ({@link Plans#of}).
    */
-  static Planned of(
-      Kind kind,
-      List<ProtocolMapperModel> dropped,
-      List<ProtocolMapperModel> context,
-      KeycloakSession session) {
-    Key key = new Key(kind, new Models(dropped), new Models(context));
-    Planned planned = CACHE.getIfPresent(key);
-    if (planned == null) {
-      // made outside the cache's lock: two requests may make the same plan, neither waits
-      planned = plan(kind, dropped, context, session);
-      CACHE.put(key, planned);
+  static Plans of(List<ProtocolMapperModel> dropped, List<ProtocolMapperModel> context) {
+    Key key = new Key(new Models(dropped), new Models(context));
+    Plans plans = CACHE.getIfPresent(key);
+    return plans != null ? plans : new Plans(key, dropped, context);
+  }
+
+  /**
+   * The plans of one set of mapper models, by token kind. A kind's plan is made outside the cache's
+   * lock the first time a token of that kind is filtered (two requests may make the same plan,
+   * neither waits), and the entry is put again so that its weight counts it.
+   */
+  static final class Plans {
+
+    private final Key key;
+    private final List<ProtocolMapperModel> dropped;
+    private final List<ProtocolMapperModel> context;
+    private final ConcurrentMap<Kind, Planned> byKind = new ConcurrentHashMap<>(8);
+
+    private Plans(Key key, List<ProtocolMapperModel> dropped, List<ProtocolMapperModel> context) {
+      this.key = key;
+      this.dropped = List.copyOf(dropped);
+      this.context = List.copyOf(context);
     }
-    return planned;
+
+    /** The plan for filtering this kind of token. */
+    Planned of(Kind kind, KeycloakSession session) {
+      Planned planned = byKind.get(kind);
+      if (planned == null) {
+        Planned made = plan(kind, dropped, context, session);
+        Planned raced = byKind.putIfAbsent(kind, made);
+        planned = raced == null ? made : raced;
+        CACHE.put(key, this);
+      }
+      return planned;
+    }
+
+    /** The estimated bytes of the plans made so far. */
+    private long estimatedBytes() {
+      long bytes = Footprint.object(4) + Footprint.hashed(Kind.values().length);
+      for (Planned planned : byKind.values()) {
+        bytes +=
+            Footprint.object(2)
+                + planned.plan().estimatedBytes()
+                + Footprint.hashed(planned.running().size());
+      }
+      return bytes;
+    }
   }
 
   private static Planned plan(
@@ -127,13 +161,46 @@ final class ClaimPlans {
     }
   }
 
-  /** The estimated bytes an entry retains: its plan, and the mapper models its key holds. */
-  private static long weight(Key key, Planned planned) {
+  /**
+   * The estimated bytes an entry retains: its plans, and the mapper models its key holds (the
+   * plans' own lists hold the same models).
+   */
+  private static long weight(Key key, Plans plans) {
     return Footprint.object(3)
-        + key.dropped().estimatedBytes()
-        + key.context().estimatedBytes()
-        + planned.plan().estimatedBytes()
-        + Footprint.hashed(planned.running().size());
+        + key.dropped.estimatedBytes()
+        + key.context.estimatedBytes()
+        + 2 * Footprint.list(key.dropped.models.length + key.context.models.length)
+        + plans.estimatedBytes();
+  }
+
+  /**
+   * Which mappers plans were made from: the models, by identity. Equality written out (not a
+   * record's): it is asked on every token of a bound client.
+   */
+  private static final class Key {
+
+    private final Models dropped;
+    private final Models context;
+    private final int hash;
+
+    Key(Models dropped, Models context) {
+      this.dropped = dropped;
+      this.context = context;
+      this.hash = 31 * dropped.hash + context.hash;
+    }
+
+    @Override
+    public boolean equals(@Nullable Object o) {
+      return o instanceof Key other
+          && other.hash == hash
+          && other.dropped.equals(dropped)
+          && other.context.equals(context);
+    }
+
+    @Override
+    public int hashCode() {
+      return hash;
+    }
   }
 
   /** Mapper models compared by identity: the objects of Keycloak's realm cache. */

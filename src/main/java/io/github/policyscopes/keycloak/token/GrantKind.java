@@ -3,15 +3,14 @@ package io.github.policyscopes.keycloak.token;
 import io.github.policyscopes.scope.Scope;
 import io.github.policyscopes.scope.Scopes;
 import jakarta.ws.rs.core.MultivaluedMap;
+import java.io.IOException;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import java.util.function.Function;
 import org.jboss.logging.Logger;
 import org.jspecify.annotations.Nullable;
 import org.keycloak.OAuth2Constants;
-import org.keycloak.jose.jws.JWSInput;
-import org.keycloak.jose.jws.JWSInputException;
-import org.keycloak.representations.AccessToken;
-import org.keycloak.representations.RefreshToken;
 
 /**
  * How a grant type asks for scopes, and what its new token may not exceed. Every grant the wrapper
@@ -72,15 +71,18 @@ sealed interface GrantKind {
 
     private static final Logger LOG = Logger.getLogger(Refreshed.class);
 
+    /** The claims a refresh token's ceiling is read from. */
+    private static final Set<String> CLAIMS =
+        Set.of(Issuance.GRANT_CLAIM, Issuance.NOT_AFTER_CLAIM, SCOPE);
+
     @Override
     public Presented presented(MultivaluedMap<String, String> form) {
-      return presentedToken(
-          form, OAuth2Constants.REFRESH_TOKEN, RefreshToken.class, Refreshed::ceiling, LOG);
+      return presentedToken(form, OAuth2Constants.REFRESH_TOKEN, CLAIMS, Refreshed::ceiling, LOG);
     }
 
-    private static Presented ceiling(RefreshToken refresh) {
-      Object grant = refresh.getOtherClaims().get(Issuance.GRANT_CLAIM);
-      Object notAfter = refresh.getOtherClaims().get(Issuance.NOT_AFTER_CLAIM);
+    private static Presented ceiling(Map<String, Object> claims) {
+      Object grant = claims.get(Issuance.GRANT_CLAIM);
+      Object notAfter = claims.get(Issuance.NOT_AFTER_CLAIM);
       Long expiry = notAfter instanceof Number n ? n.longValue() : null;
       if (grant instanceof String granted) {
         return new Presented(Scopes.split(granted), expiry);
@@ -88,11 +90,11 @@ sealed interface GrantKind {
       if (grant != null) {
         // not what this extension writes: read as a token without the claim (fail closed)
         LOG.debugf(
-            "refresh token's %s claim is not a string (%s): ignored, plain scopes only",
-            Issuance.GRANT_CLAIM, grant.getClass().getSimpleName());
+            "refresh token's %s claim is not a string: ignored, plain scopes only",
+            Issuance.GRANT_CLAIM);
       }
       List<String> plainOnly =
-          Scopes.split(refresh.getScope()).stream()
+          Scopes.split(string(claims, SCOPE)).stream()
               .filter(s -> !Scope.isConfigScopeSyntax(s))
               .toList();
       return new Presented(plainOnly, expiry);
@@ -102,6 +104,9 @@ sealed interface GrantKind {
   /** Token exchange: at most the subject token's grant, never past its expiry. */
   record Exchanged() implements GrantKind {
 
+    /** The claims a subject token's ceiling is read from. */
+    private static final Set<String> CLAIMS = Set.of(SCOPE, EXP);
+
     private static final Logger LOG = Logger.getLogger(Exchanged.class);
 
     @Override
@@ -109,31 +114,59 @@ sealed interface GrantKind {
       return presentedToken(
           form,
           OAuth2Constants.SUBJECT_TOKEN,
-          AccessToken.class,
-          subject -> new Presented(Scopes.split(subject.getScope()), subject.getExp()),
+          CLAIMS,
+          subject -> new Presented(Scopes.split(string(subject, SCOPE)), number(subject, EXP)),
           LOG);
     }
   }
 
+  /** The standard claims a ceiling is read from. */
+  String SCOPE = "scope";
+
+  String EXP = "exp";
+
   /**
-   * What the token in the form's {@code param} lets the new token inherit ({@code ceiling} of it):
-   * nothing when it is absent or unreadable (the grant itself refuses such a token; fail closed).
+   * What the token in the form's {@code param} lets the new token inherit ({@code ceiling} of its
+   * {@code claims}): nothing when it is absent or unreadable (the grant itself refuses such a
+   * token; fail closed). Only the payload's top-level {@code claims} are read ({@link JwsClaims}),
+   * in one pass that skips the rest, instead of binding the whole token to Keycloak's class (JFR
+   * put that at 1 % of a refresh). A {@code scope} that is not a string or an {@code exp} that is
+   * not a number makes the token unreadable: binding would fail on most such values and coerce the
+   * rest ({@code "scope": true}), and here any of them fails closed. The signature is Keycloak's to
+   * verify, afterwards.
    */
-  private static <T> Presented presentedToken(
+  private static Presented presentedToken(
       MultivaluedMap<String, String> form,
       String param,
-      Class<T> type,
-      Function<T, Presented> ceiling,
+      Set<String> claims,
+      Function<Map<String, Object>, Presented> ceiling,
       Logger log) {
     String token = form.getFirst(param);
     if (token == null) {
       return Presented.NOTHING;
     }
     try {
-      return ceiling.apply(new JWSInput(token).readJsonContent(type));
-    } catch (JWSInputException | RuntimeException unreadable) {
+      Map<String, Object> read = JwsClaims.read(token, claims);
+      Object scope = read.get(SCOPE);
+      Object exp = read.get(EXP);
+      if ((scope != null && !(scope instanceof String))
+          || (exp != null && !(exp instanceof Number))) {
+        throw new IllegalArgumentException("a scope that is no string or an exp that is no number");
+      }
+      return ceiling.apply(read);
+    } catch (IOException | RuntimeException unreadable) {
       log.debugf("unreadable %s: nothing to inherit (%s)", param, unreadable.toString());
       return Presented.NOTHING;
     }
+  }
+
+  /** A string claim read by {@link JwsClaims#read}, or null. */
+  private static @Nullable String string(Map<String, Object> claims, String name) {
+    return claims.get(name) instanceof String value ? value : null;
+  }
+
+  /** A numeric claim read by {@link JwsClaims#read}, as seconds, or null. */
+  private static @Nullable Long number(Map<String, Object> claims, String name) {
+    return claims.get(name) instanceof Number value ? value.longValue() : null;
   }
 }

@@ -6,6 +6,7 @@ import io.github.policyscopes.policy.IssuanceDecision;
 import io.github.policyscopes.policy.IssuanceDecision.Tally;
 import io.github.policyscopes.policy.ScopeGrant;
 import io.github.policyscopes.policy.ScopeGrant.GrantResult;
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -98,7 +99,7 @@ final class Issuance {
       @Nullable Long notAfter,
       @Nullable EventBuilder event) {
     this.policy = policy;
-    this.defaultScopes = Map.copyOf(defaultScopes);
+    this.defaultScopes = Collections.unmodifiableMap(defaultScopes);
     this.optionalScopes = optionalScopes;
     this.requested = List.copyOf(requested);
     this.explicit = explicit;

@@ -2,10 +2,13 @@ package io.github.policyscopes.keycloak.token;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.github.policyscopes.scope.Scope;
+import io.github.policyscopes.scope.Scopes;
 import jakarta.ws.rs.core.MultivaluedHashMap;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import java.util.List;
+import java.util.Random;
 import org.junit.jupiter.api.Test;
 import org.keycloak.OAuth2Constants;
 import org.keycloak.jose.jws.JWSInput;
@@ -94,5 +97,85 @@ class GrantKindTest {
     // the same as Keycloak's own reading of it
     AccessToken read = new JWSInput(jws(subject)).readJsonContent(AccessToken.class);
     assertThat(presented.expiry()).isEqualTo(read.getExp());
+  }
+
+  /** The ceiling as read before: Keycloak's whole refresh token bound to its class. */
+  private static GrantKind.Presented boundAsKeycloakDoes(String token) {
+    try {
+      RefreshToken refresh = new JWSInput(token).readJsonContent(RefreshToken.class);
+      Object grant = refresh.getOtherClaims().get(Issuance.GRANT_CLAIM);
+      Object notAfter = refresh.getOtherClaims().get(Issuance.NOT_AFTER_CLAIM);
+      Long expiry = notAfter instanceof Number n ? n.longValue() : null;
+      if (grant instanceof String granted) {
+        return new GrantKind.Presented(Scopes.split(granted), expiry);
+      }
+      return new GrantKind.Presented(
+          Scopes.split(refresh.getScope()).stream()
+              .filter(s -> !Scope.isConfigScopeSyntax(s))
+              .toList(),
+          expiry);
+    } catch (Exception unreadable) {
+      return GrantKind.Presented.NOTHING;
+    }
+  }
+
+  private static String rawJws(String json) {
+    Base64.Encoder b64 = Base64.getUrlEncoder().withoutPadding();
+    return b64.encodeToString("{\"alg\":\"none\"}".getBytes(StandardCharsets.UTF_8))
+        + "."
+        + b64.encodeToString(json.getBytes(StandardCharsets.UTF_8))
+        + ".c2ln";
+  }
+
+  @Test
+  void theOnePassReadGivesWhatBindingKeycloaksTokenGave() throws Exception {
+    Random random = new Random(21);
+    List<Object> values =
+        List.of(
+            "openid *:config/tokenPolicies",
+            "profile email",
+            "",
+            1_900_000_000L,
+            1.9e9,
+            true,
+            List.of("openid"),
+            java.util.Map.of("nested", List.of(1, java.util.Map.of("scope", "*:**"))));
+    List<String> names = List.of(Issuance.GRANT_CLAIM, Issuance.NOT_AFTER_CLAIM, "scope", "other");
+    for (int i = 0; i < 2_000; i++) {
+      java.util.Map<String, Object> claims = new java.util.LinkedHashMap<>();
+      claims.put("exp", 2_000_000_000L);
+      for (String name : names) {
+        if (random.nextBoolean()) {
+          claims.put(name, values.get(random.nextInt(values.size())));
+        }
+      }
+      String token = jws(claims);
+      Object scope = claims.get("scope");
+      if (scope == null || scope instanceof String) {
+        assertThat(refreshed(token)).as("%s", claims).isEqualTo(boundAsKeycloakDoes(token));
+      } else {
+        // Keycloak's class coerces "scope": true or 1.9e9 to a string; read here, it fails closed
+        assertThat(refreshed(token)).as("%s", claims).isEqualTo(GrantKind.Presented.NOTHING);
+      }
+    }
+  }
+
+  @Test
+  void aClaimGivenTwiceCountsAsItsLastValueAndABrokenPayloadAsNothing() {
+    String twice = "{\"policy_grant\":\"*:**\",\"exp\":2000000000,\"policy_grant\":\"openid\"}";
+    assertThat(refreshed(rawJws(twice)).grant()).containsExactly("openid");
+    assertThat(refreshed(rawJws(twice))).isEqualTo(boundAsKeycloakDoes(rawJws(twice)));
+    for (String broken :
+        List.of("{\"policy_grant\":\"openid\"", "[1]", "\"openid\"", "{\"scope\":}", "")) {
+      assertThat(refreshed(rawJws(broken))).as(broken).isEqualTo(GrantKind.Presented.NOTHING);
+    }
+    String nulls = "{\"scope\":null,\"policy_grant\":\"openid\",\"exp\":2000000000}";
+    assertThat(refreshed(rawJws(nulls))).isEqualTo(boundAsKeycloakDoes(rawJws(nulls)));
+    assertThat(refreshed(rawJws(nulls)).grant()).containsExactly("openid");
+    String plain = "{\"scope\":\"openid *:**\",\"policy_grant\":null}";
+    assertThat(refreshed(rawJws(plain)).grant()).containsExactly("openid");
+    assertThat(refreshed(rawJws(plain))).isEqualTo(boundAsKeycloakDoes(rawJws(plain)));
+    assertThat(refreshed("a.b.c.d")).isEqualTo(GrantKind.Presented.NOTHING);
+    assertThat(refreshed("a.%%%.c")).isEqualTo(GrantKind.Presented.NOTHING);
   }
 }
