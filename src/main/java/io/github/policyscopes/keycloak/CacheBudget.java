@@ -22,7 +22,7 @@ public final class CacheBudget {
   public static final long TOTAL_BYTES = 64 * MIB;
 
   /** The config API's compiled scope claims with their worth under current policies. */
-  public static final long CALLER_SCOPES_BYTES = 18 * MIB;
+  public static final long CALLER_SCOPES_BYTES = 16 * MIB;
 
   /** Merged and compiled policies, by content (one entry per client's set of policy versions). */
   public static final long MERGED_POLICIES_BYTES = 4 * MIB;
@@ -47,10 +47,17 @@ public final class CacheBudget {
   public static final long POLICY_ENTRIES_BYTES = 24 * MIB;
 
   /**
-   * The claim filter's plans ({@code keycloak.token.ClaimPlans}, docs/adr/0038): one per kind of
-   * token and set of mapper models, with the models its key holds.
+   * The claim filter's plans ({@code keycloak.token.ClaimPlans}, docs/adr/0038): per set of mapper
+   * models, a plan per kind of token, with the models its key holds.
    */
   public static final long CLAIM_PLANS_BYTES = 4 * MIB;
+
+  /**
+   * What a token request of a client reads of Keycloak's model before its grant runs ({@code
+   * keycloak.token.ClientFacts}, docs/adr/0040): per client, its default client scopes, its merged
+   * policy and the scopes Keycloak knows for it.
+   */
+  public static final long CLIENT_FACTS_BYTES = 2 * MIB;
 
   /**
    * What one cache entry costs beyond its key and value: Caffeine's node (key, value, weight,

@@ -18,6 +18,7 @@ class CacheBudgetTest {
                 + CacheBudget.POLICY_INDEX_BYTES
                 + CacheBudget.POLICY_ENTRIES_BYTES
                 + CacheBudget.CLAIM_PLANS_BYTES
+                + CacheBudget.CLIENT_FACTS_BYTES
                 + CacheBudget.POLICY_CONFIGS_BYTES)
         .isEqualTo(CacheBudget.TOTAL_BYTES)
         .isEqualTo(64L * 1024 * 1024);

@@ -24,7 +24,10 @@ final class Invalidations {
   }
 
   private final int maxPerRealm;
-  private long sequence;
+
+  /** Written under the lock, read without it ({@link #now}). */
+  private volatile long sequence;
+
   private long everything;
   private final Map<String, Realm> realms = new HashMap<>();
 
@@ -36,8 +39,11 @@ final class Invalidations {
     this.maxPerRealm = maxPerRealm;
   }
 
-  /** The number of the last invalidation: store it with a value read after this call. */
-  synchronized long now() {
+  /**
+   * The number of the last invalidation: store it with a value read after this call. Read without
+   * the lock, so that a token request never waits for it.
+   */
+  long now() {
     return sequence;
   }
 
@@ -80,7 +86,7 @@ final class Invalidations {
       everythingLocked();
       return;
     }
-    long at = ++sequence;
+    long at = next();
     realm.policies.put(policyId, at);
     realm.last = at;
   }
@@ -91,7 +97,13 @@ final class Invalidations {
   }
 
   private void everythingLocked() {
-    everything = ++sequence;
+    everything = next();
     realms.clear();
+  }
+
+  /** The number of a new invalidation; called under the lock, so the update is atomic. */
+  @SuppressWarnings("NonAtomicVolatileUpdate")
+  private long next() {
+    return ++sequence;
   }
 }

@@ -183,6 +183,17 @@ public final class PolicyCache {
     return found;
   }
 
+  /**
+   * The number of the last invalidation of Keycloak's realm cache heard on this node, or -1 when
+   * invalidations are not heard (then nothing read from the model may be kept). A value read from
+   * Keycloak's realm cache after this call may be used for as long as this number stays the same:
+   * any invalidation on this node, or arriving from another one, moves it, in the same call in
+   * which Keycloak's own cache drops what changed. Lock-free.
+   */
+  public static long heard(KeycloakSession session) {
+    return listening(session) ? HEARD.now() : -1;
+  }
+
   // ---- the invalidations heard ----
 
   /**

@@ -6,16 +6,13 @@ import io.github.policyscopes.policy.IssuanceDecision;
 import io.github.policyscopes.policy.IssuanceDecision.Tally;
 import io.github.policyscopes.policy.ScopeGrant;
 import io.github.policyscopes.policy.ScopeGrant.GrantResult;
-import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.Predicate;
-import java.util.function.Supplier;
 import org.jspecify.annotations.Nullable;
 import org.keycloak.events.EventBuilder;
 import org.keycloak.models.ClientModel;
-import org.keycloak.models.ClientScopeModel;
 import org.keycloak.models.KeycloakSession;
 import org.keycloak.representations.RefreshToken;
 
@@ -46,8 +43,7 @@ final class Issuance {
   static final String NOT_AFTER_CLAIM = "policy_not_after";
 
   private final EffectivePolicy policy;
-  private final Map<String, ClientScopeModel> defaultScopes;
-  private final Supplier<Map<String, ClientScopeModel>> optionalScopes;
+  private final ClientFacts client;
   private final List<String> requested;
   private final boolean explicit;
   private final Ceiling ceiling;
@@ -56,19 +52,14 @@ final class Issuance {
   private @Nullable GrantResult result;
   private @Nullable String clientId;
   private @Nullable Tally tally;
-  private @Nullable Predicate<String> known;
 
   /**
    * A grant whose scopes the user approved at another endpoint ({@link GrantKind.Consented}): the
    * scopes Keycloak grants from that approval are the request.
    */
   static Issuance consented(
-      EffectivePolicy policy,
-      Map<String, ClientScopeModel> defaultScopes,
-      Supplier<Map<String, ClientScopeModel>> optionalScopes,
-      @Nullable EventBuilder event) {
-    return new Issuance(
-        policy, defaultScopes, optionalScopes, List.of(), false, Ceiling.NONE, null, event);
+      EffectivePolicy policy, ClientFacts client, @Nullable EventBuilder event) {
+    return new Issuance(policy, client, List.of(), false, Ceiling.NONE, null, event);
   }
 
   /**
@@ -76,9 +67,8 @@ final class Issuance {
    * exchanges a token.
    *
    * @param policy the client's policies, merged, as read at the start of the request
-   * @param defaultScopes the client's default client scopes by name, as read at the start of the
-   *     request (the rest of the request asks them here instead of Keycloak's model again)
-   * @param optionalScopes the client's optional client scopes by name, read at most once
+   * @param client what the request read of the client at its start ({@link ClientFacts}): the rest
+   *     of the request asks it here instead of Keycloak's model again
    * @param requested the scopes the client asked for, or for refresh and exchange without a {@code
    *     scope} parameter, the original grant
    * @param explicit whether the client sent a {@code scope} parameter; if so, Keycloak's scopes
@@ -91,16 +81,14 @@ final class Issuance {
    */
   Issuance(
       EffectivePolicy policy,
-      Map<String, ClientScopeModel> defaultScopes,
-      Supplier<Map<String, ClientScopeModel>> optionalScopes,
+      ClientFacts client,
       List<String> requested,
       boolean explicit,
       Ceiling ceiling,
       @Nullable Long notAfter,
       @Nullable EventBuilder event) {
     this.policy = policy;
-    this.defaultScopes = Collections.unmodifiableMap(defaultScopes);
-    this.optionalScopes = optionalScopes;
+    this.client = client;
     this.requested = List.copyOf(requested);
     this.explicit = explicit;
     this.ceiling = ceiling;
@@ -147,25 +135,20 @@ final class Issuance {
 
   /** The names of the client's default client scopes. */
   Set<String> defaultScopes() {
-    return defaultScopes.keySet();
+    return client.defaultScopes();
   }
 
-  /** The client's default client scopes by name, as read at the start of the request. */
-  Map<String, ClientScopeModel> defaultScopeModels() {
-    return defaultScopes;
+  /** The client's default client scopes, name → id, as read at the start of the request. */
+  Map<String, String> defaultScopeIds() {
+    return client.defaultIds();
   }
 
   /**
-   * What Keycloak accepts in the {@code scope} parameter of {@code client}'s requests ({@link
-   * KnownScopes}): read once per request, for the grant wrapper and the policy mapper alike.
+   * What Keycloak accepts in the {@code scope} parameter of the client's requests ({@link
+   * KnownScopes}), for the grant wrapper and the policy mapper alike.
    */
-  Predicate<String> knownScopes(ClientModel client) {
-    Predicate<String> read = known;
-    if (read == null) {
-      read = KnownScopes.of(client.getRealm(), defaultScopes, optionalScopes.get());
-      known = read;
-    }
-    return read;
+  Predicate<String> knownScopes() {
+    return client.knownScopes();
   }
 
   List<String> requested() {
@@ -226,7 +209,7 @@ final class Issuance {
    */
   void record(GrantResult result) {
     this.result = result;
-    Tally counted = IssuanceDecision.tally(result, requested, defaultScopes.keySet());
+    Tally counted = IssuanceDecision.tally(result, requested, client.defaultScopes());
     this.tally = counted;
     if (event != null) {
       ScopeDetail.GRANTED.record(event, result.granted());

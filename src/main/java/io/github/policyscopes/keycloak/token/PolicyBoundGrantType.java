@@ -14,9 +14,7 @@ import io.github.policyscopes.scope.Scopes;
 import jakarta.ws.rs.core.MultivaluedMap;
 import jakarta.ws.rs.core.Response;
 import java.util.List;
-import java.util.Map;
 import java.util.function.Predicate;
-import java.util.function.Supplier;
 import org.jboss.logging.Logger;
 import org.jspecify.annotations.Nullable;
 import org.keycloak.OAuth2Constants;
@@ -24,7 +22,6 @@ import org.keycloak.OAuthErrorException;
 import org.keycloak.events.Details;
 import org.keycloak.events.Errors;
 import org.keycloak.models.ClientModel;
-import org.keycloak.models.ClientScopeModel;
 import org.keycloak.models.KeycloakSession;
 import org.keycloak.protocol.oidc.grants.OAuth2GrantType;
 import org.keycloak.representations.AccessTokenResponse;
@@ -78,27 +75,23 @@ final class PolicyBoundGrantType extends DelegatingGrantType {
       }
       return delegate.process(context);
     }
-    Map<String, ClientScopeModel> defaultScopes =
-        client == null ? Map.of() : client.getClientScopes(true);
-    if (client != null && PolicyStore.ceilingLost(client, defaultScopes)) {
+    if (client == null) {
+      return delegate.process(context);
+    }
+    ClientFacts facts = ClientFacts.of(session, client);
+    if (facts.ceilingLost()) {
       // registered under a ceiling it no longer has, whatever else is bound to it (docs/adr/0029)
       count(client, IssuanceDecision.refused());
       throw unauthorizedClient(context, PolicyStore.CEILING_LOST);
     }
-    if (client == null) {
-      return delegate.process(context);
-    }
-    // the optional client scopes are read at most once in this request, and only when needed
-    Once<Map<String, ClientScopeModel>> optionalScopes =
-        new Once<>(() -> client.getClientScopes(false));
-    EffectivePolicy policy = PolicyStore.effectiveFor(client, defaultScopes, optionalScopes);
+    EffectivePolicy policy = facts.policy();
     if (policy == null) {
       return delegate.process(context);
     }
     Issuance issuance =
         kind.scopeInRequest()
-            ? requested(context, client, policy, defaultScopes, optionalScopes)
-            : Issuance.consented(policy, defaultScopes, optionalScopes, context.getEvent());
+            ? requested(context, client, policy, facts)
+            : Issuance.consented(policy, facts, context.getEvent());
     issuance.attach(session, client);
     try {
       Response response = delegate.process(context);
@@ -134,11 +127,7 @@ final class PolicyBoundGrantType extends DelegatingGrantType {
    * form cut down to the granted scopes Keycloak knows.
    */
   private Issuance requested(
-      Context context,
-      ClientModel client,
-      EffectivePolicy policy,
-      Map<String, ClientScopeModel> defaultScopes,
-      Supplier<Map<String, ClientScopeModel>> optionalScopes) {
+      Context context, ClientModel client, EffectivePolicy policy, ClientFacts facts) {
     MultivaluedMap<String, String> form = context.getFormParams();
     refuseDroppedScopeParameter(context, client, form);
     List<String> asked = Scopes.split(form.getFirst(OAuth2Constants.SCOPE));
@@ -156,14 +145,13 @@ final class PolicyBoundGrantType extends DelegatingGrantType {
     Issuance issuance =
         new Issuance(
             policy,
-            defaultScopes,
-            optionalScopes,
+            facts,
             requested,
             !asked.isEmpty(),
             ceiling,
             presented == null ? null : presented.expiry(),
             context.getEvent());
-    keepOnlyKnownGrantedScopes(form, asked, decided.granted(), () -> issuance.knownScopes(client));
+    keepOnlyKnownGrantedScopes(form, asked, decided.granted(), facts.knownScopes());
     return issuance;
   }
 
@@ -239,15 +227,14 @@ final class PolicyBoundGrantType extends DelegatingGrantType {
       MultivaluedMap<String, String> form,
       List<String> asked,
       List<String> granted,
-      Supplier<Predicate<String>> known) {
+      Predicate<String> known) {
     if (asked.isEmpty()) {
       if (form.containsKey(OAuth2Constants.SCOPE)) {
         form.remove(OAuth2Constants.SCOPE); // stock Keycloak rejects an empty scope
       }
       return;
     }
-    List<String> kept =
-        asked.stream().filter(known.get()).filter(granted::contains).distinct().toList();
+    List<String> kept = asked.stream().filter(granted::contains).filter(known).distinct().toList();
     if (kept.isEmpty()) {
       form.remove(OAuth2Constants.SCOPE);
     } else {

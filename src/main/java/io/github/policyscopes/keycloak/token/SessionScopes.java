@@ -29,15 +29,14 @@ final class SessionScopes {
    * policy can name them. Every other client scope of the context (any optional one, whatever its
    * flag; any with the flag on; a decorated {@code organization:acme}) is the policy's to grant.
    */
-  static boolean infrastructure(ClientScopeModel scope, Map<String, ClientScopeModel> defaults) {
+  static boolean infrastructure(ClientScopeModel scope, Map<String, String> defaultIds) {
     if (scope instanceof ClientModel) {
       return true;
     }
     if (scope.isIncludeInTokenScope()) {
       return false;
     }
-    ClientScopeModel asDefault = defaults.get(scope.getName());
-    return asDefault != null && asDefault.getId().equals(scope.getId());
+    return scope.getId().equals(defaultIds.get(scope.getName()));
   }
 
   /** The client scopes of the context that the policy decides (all but the infrastructure). */
@@ -51,12 +50,11 @@ final class SessionScopes {
     }
     ClientModel client = ctx.getClientSession().getClient();
     Issuance issuance = Issuance.current(session);
-    // in a token request, the default client scopes the grant wrapper read (Keycloak's model
-    // answers each with a cache lookup per scope)
-    Map<String, ClientScopeModel> defaults =
+    // in a token request, the default client scopes the grant wrapper read
+    Map<String, String> defaults =
         issuance != null && issuance.isFor(client)
-            ? issuance.defaultScopeModels()
-            : client.getClientScopes(true);
+            ? issuance.defaultScopeIds()
+            : ClientFacts.defaultIds(client.getClientScopes(true));
     List<ClientScopeModel> governed =
         ctx.getClientScopesStream().filter(s -> !infrastructure(s, defaults)).toList();
     ctx.setAttribute(GOVERNED, governed);

@@ -181,9 +181,7 @@ public final class TokenPolicyMapper extends AbstractOIDCProtocolMapper
     Set<String> inToken = new LinkedHashSet<>(Scopes.split(token.getScope()));
     inToken.addAll(SessionScopes.unlisted(session, clientSessionCtx));
     List<String> requested =
-        issuance == null
-            ? List.of()
-            : keptByKeycloak(issuance.requested(), inToken, issuance, client);
+        issuance == null ? List.of() : keptByKeycloak(issuance.requested(), inToken, issuance);
     List<String> keycloakScopes = List.copyOf(inToken);
     if (issuance != null && issuance.explicit()) {
       // Keycloak was handed only part of the request (or none of it, and then re-grants what the
@@ -225,11 +223,11 @@ public final class TokenPolicyMapper extends AbstractOIDCProtocolMapper
    * scope only the policy allows) is the policy's alone.
    */
   private static List<String> keptByKeycloak(
-      List<String> requested, Set<String> inToken, Issuance issuance, ClientModel client) {
+      List<String> requested, Set<String> inToken, Issuance issuance) {
     if (inToken.containsAll(requested)) {
       return requested; // a refresh without scope, most often: nothing to ask Keycloak's model
     }
-    Predicate<String> known = issuance.knownScopes(client);
+    Predicate<String> known = issuance.knownScopes();
     return requested.stream().filter(s -> inToken.contains(s) || !known.test(s)).toList();
   }
 

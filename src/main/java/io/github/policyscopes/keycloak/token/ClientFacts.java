@@ -1,0 +1,145 @@
+package io.github.policyscopes.keycloak.token;
+
+import com.github.benmanes.caffeine.cache.Cache;
+import io.github.policyscopes.keycloak.CacheBudget;
+import io.github.policyscopes.keycloak.store.PolicyCache;
+import io.github.policyscopes.keycloak.store.PolicyStore;
+import io.github.policyscopes.policy.EffectivePolicy;
+import io.github.policyscopes.scope.Footprint;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Predicate;
+import org.jspecify.annotations.Nullable;
+import org.keycloak.models.ClientModel;
+import org.keycloak.models.ClientScopeModel;
+import org.keycloak.models.KeycloakSession;
+
+/**
+ * What a token request of a client reads of Keycloak's model before its grant runs: the client's
+ * default client scopes (name and id), whether it lost the ceiling it was registered under, its
+ * policies merged ({@link PolicyStore#effectiveFor}) and, for a bound client, what Keycloak accepts
+ * in its {@code scope} parameter ({@link KnownScopes}). Only names, ids and the compiled policy are
+ * kept, never one of Keycloak's per-session models.
+ *
+ * <p>Read once per version of Keycloak's realm cache (docs/adr/0040): kept with the number of the
+ * last invalidation heard before it was read ({@link PolicyCache#heard}), and used only while that
+ * number has not moved, so never staler than Keycloak's own realm cache on this node. Any
+ * invalidation, of any object of any realm, on this node or arriving from another, makes every
+ * client read afresh. Kept only when the client came from Keycloak's realm cache and its
+ * invalidations are heard; otherwise read for every request, as before. Bounded by {@link
+ * CacheBudget#CLIENT_FACTS_BYTES}.
+ */
+final class ClientFacts {
+
+  /** The package of Keycloak's realm-cache models: only a client read from that cache is kept. */
+  private static final String REALM_CACHE_MODELS = "org.keycloak.models.cache.";
+
+  private static final Cache<String, ClientFacts> CACHE =
+      CacheBudget.weighedCache(
+          CacheBudget.CLIENT_FACTS_BYTES,
+          e -> Footprint.string(e.key()) + e.value().estimatedBytes());
+
+  private final long heard;
+  private final Map<String, String> defaultIds;
+  private final boolean ceilingLost;
+  private final @Nullable EffectivePolicy policy;
+  private final @Nullable KnownScopes known;
+
+  private ClientFacts(
+      long heard,
+      Map<String, String> defaultIds,
+      boolean ceilingLost,
+      @Nullable EffectivePolicy policy,
+      @Nullable KnownScopes known) {
+    this.heard = heard;
+    this.defaultIds = defaultIds;
+    this.ceilingLost = ceilingLost;
+    this.policy = policy;
+    this.known = known;
+  }
+
+  /** The facts of {@code client} as Keycloak's model has them now. */
+  static ClientFacts of(KeycloakSession session, ClientModel client) {
+    long heard = PolicyCache.heard(session);
+    boolean keep = heard >= 0 && client.getClass().getName().startsWith(REALM_CACHE_MODELS);
+    if (keep) {
+      ClientFacts kept = CACHE.getIfPresent(client.getId());
+      if (kept != null && kept.heard == heard) {
+        return kept;
+      }
+    }
+    ClientFacts read = read(client, heard);
+    if (keep) {
+      CACHE.put(client.getId(), read);
+    }
+    return read;
+  }
+
+  private static ClientFacts read(ClientModel client, long heard) {
+    Map<String, ClientScopeModel> defaults = client.getClientScopes(true);
+    boolean ceilingLost = PolicyStore.ceilingLost(client, defaults);
+    Once<Map<String, ClientScopeModel>> optional = new Once<>(() -> client.getClientScopes(false));
+    EffectivePolicy policy = PolicyStore.effectiveFor(client, defaults, optional);
+    KnownScopes known =
+        policy == null ? null : KnownScopes.of(client.getRealm(), defaults, optional.get());
+    return new ClientFacts(heard, defaultIds(defaults), ceilingLost, policy, known);
+  }
+
+  /** Client scopes by name, as their ids. */
+  static Map<String, String> defaultIds(Map<String, ClientScopeModel> scopes) {
+    Map<String, String> ids = new HashMap<>(scopes.size() * 2);
+    scopes.forEach((name, scope) -> ids.put(name, scope.getId()));
+    return Map.copyOf(ids);
+  }
+
+  /** The client's default client scopes: name → id. */
+  Map<String, String> defaultIds() {
+    return defaultIds;
+  }
+
+  /** The names of the client's default client scopes. */
+  Set<String> defaultScopes() {
+    return defaultIds.keySet();
+  }
+
+  /**
+   * Whether the client was registered under a token policy ceiling that is no longer bound to it
+   * ({@link PolicyStore#ceilingLost}).
+   */
+  boolean ceilingLost() {
+    return ceilingLost;
+  }
+
+  /** The client's policies merged, as it may use them now; null for a client no policy governs. */
+  @Nullable EffectivePolicy policy() {
+    return policy;
+  }
+
+  /**
+   * What Keycloak accepts in the {@code scope} parameter of the client's requests; read for bound
+   * clients only.
+   *
+   * @throws IllegalStateException for a client no policy governs
+   */
+  Predicate<String> knownScopes() {
+    if (known == null) {
+      throw new IllegalStateException("known scopes are read for bound clients only");
+    }
+    return known;
+  }
+
+  private long estimatedBytes() {
+    long bytes = Footprint.object(5) + Footprint.hashed(defaultIds.size());
+    for (Map.Entry<String, String> e : defaultIds.entrySet()) {
+      bytes += Footprint.string(e.getKey()) + Footprint.string(e.getValue());
+    }
+    if (policy != null) {
+      bytes += policy.estimatedBytes();
+    }
+    if (known != null) {
+      bytes += known.estimatedBytes();
+    }
+    return bytes;
+  }
+}
