@@ -24,10 +24,7 @@ final class Invalidations {
   }
 
   private final int maxPerRealm;
-
-  /** Written under the lock, read without it ({@link #now}). */
-  private volatile long sequence;
-
+  private long sequence;
   private long everything;
   private final Map<String, Realm> realms = new HashMap<>();
 
@@ -39,11 +36,8 @@ final class Invalidations {
     this.maxPerRealm = maxPerRealm;
   }
 
-  /**
-   * The number of the last invalidation: store it with a value read after this call. Read without
-   * the lock, so that a token request never waits for it.
-   */
-  long now() {
+  /** The number of the last invalidation: store it with a value read after this call. */
+  synchronized long now() {
     return sequence;
   }
 
@@ -86,7 +80,7 @@ final class Invalidations {
       everythingLocked();
       return;
     }
-    long at = next();
+    long at = ++sequence;
     realm.policies.put(policyId, at);
     realm.last = at;
   }
@@ -97,13 +91,7 @@ final class Invalidations {
   }
 
   private void everythingLocked() {
-    everything = next();
+    everything = ++sequence;
     realms.clear();
-  }
-
-  /** The number of a new invalidation; called under the lock, so the update is atomic. */
-  @SuppressWarnings("NonAtomicVolatileUpdate")
-  private long next() {
-    return ++sequence;
   }
 }

@@ -11,6 +11,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 import java.util.function.Predicate;
 import org.jboss.logging.Logger;
@@ -184,15 +185,18 @@ public final class PolicyCache {
   }
 
   /**
-   * The number of the last invalidation of Keycloak's realm cache heard on this node, or -1 when
-   * invalidations are not heard (then nothing read from the model may be kept). A value read from
-   * Keycloak's realm cache after this call may be used for as long as this number stays the same:
-   * any invalidation on this node, or arriving from another one, moves it, in the same call in
-   * which Keycloak's own cache drops what changed. Lock-free.
+   * How many invalidations of Keycloak's realm cache this node has heard, or -1 when invalidations
+   * are not heard (then nothing read from the model may be kept). A value read from Keycloak's
+   * realm cache after this call may be used for as long as this number stays the same: every
+   * invalidation heard moves it, on this node or arriving from another one, in the same call in
+   * which Keycloak's own cache drops what changed — the keys the lists ignore too. Lock-free.
    */
   public static long heard(KeycloakSession session) {
-    return listening(session) ? HEARD.now() : -1;
+    return listening(session) ? EVERY_INVALIDATION.get() : -1;
   }
+
+  /** Every invalidation heard, whatever its key ({@link #heard}). */
+  private static final AtomicLong EVERY_INVALIDATION = new AtomicLong();
 
   // ---- the invalidations heard ----
 
@@ -201,6 +205,7 @@ public final class PolicyCache {
    * keys): the policy it names is marked changed; any other key counts as a change of everything.
    */
   static void changed(Object key) {
+    EVERY_INVALIDATION.incrementAndGet();
     if (!(key instanceof String id)) {
       HEARD.everything();
       return;

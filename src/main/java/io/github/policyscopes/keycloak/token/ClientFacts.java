@@ -2,6 +2,7 @@ package io.github.policyscopes.keycloak.token;
 
 import com.github.benmanes.caffeine.cache.Cache;
 import io.github.policyscopes.keycloak.CacheBudget;
+import io.github.policyscopes.keycloak.compat.KeycloakRuntime;
 import io.github.policyscopes.keycloak.store.PolicyCache;
 import io.github.policyscopes.keycloak.store.PolicyStore;
 import io.github.policyscopes.policy.EffectivePolicy;
@@ -22,10 +23,10 @@ import org.keycloak.models.KeycloakSession;
  * in its {@code scope} parameter ({@link KnownScopes}). Only names, ids and the compiled policy are
  * kept, never one of Keycloak's per-session models.
  *
- * <p>Read once per version of Keycloak's realm cache (docs/adr/0040): kept with the number of the
- * last invalidation heard before it was read ({@link PolicyCache#heard}), and used only while that
- * number has not moved, so never staler than Keycloak's own realm cache on this node. Any
- * invalidation, of any object of any realm, on this node or arriving from another, makes every
+ * <p>Read once per version of Keycloak's realm cache (docs/adr/0040): kept with the number of
+ * invalidations heard before the request read the client ({@link PolicyCache#heard}), and used only
+ * while that number has not moved, so never staler than Keycloak's own realm cache on this node.
+ * Any invalidation, of any object of any realm, on this node or arriving from another, makes every
  * client read afresh. Kept only when the client came from Keycloak's realm cache and its
  * invalidations are heard; otherwise read for every request, as before. Bounded by {@link
  * CacheBudget#CLIENT_FACTS_BYTES}.
@@ -41,6 +42,7 @@ final class ClientFacts {
           e -> Footprint.string(e.key()) + e.value().estimatedBytes());
 
   private final long heard;
+  private final boolean organizations;
   private final Map<String, String> defaultIds;
   private final boolean ceilingLost;
   private final @Nullable EffectivePolicy policy;
@@ -48,42 +50,53 @@ final class ClientFacts {
 
   private ClientFacts(
       long heard,
+      boolean organizations,
       Map<String, String> defaultIds,
       boolean ceilingLost,
       @Nullable EffectivePolicy policy,
       @Nullable KnownScopes known) {
     this.heard = heard;
+    this.organizations = organizations;
     this.defaultIds = defaultIds;
     this.ceilingLost = ceilingLost;
     this.policy = policy;
     this.known = known;
   }
 
-  /** The facts of {@code client} as Keycloak's model has them now. */
-  static ClientFacts of(KeycloakSession session, ClientModel client) {
-    long heard = PolicyCache.heard(session);
+  /**
+   * The facts of {@code client} as Keycloak's model has them for this request.
+   *
+   * @param heard {@link PolicyCache#heard} when the request's grant was created, before the client
+   *     was authenticated: Keycloak's model of the client is the one read then, kept for the whole
+   *     session, so a change committed after that moves the number past the one its facts are kept
+   *     with
+   */
+  static ClientFacts of(KeycloakSession session, ClientModel client, long heard) {
+    // the realm's model was read earlier still: the facts that depend on it are kept with the
+    // value they were read with, and used only by requests whose realm model says the same
+    boolean organizations = KeycloakRuntime.organizationsOn(client.getRealm());
     boolean keep = heard >= 0 && client.getClass().getName().startsWith(REALM_CACHE_MODELS);
     if (keep) {
       ClientFacts kept = CACHE.getIfPresent(client.getId());
-      if (kept != null && kept.heard == heard) {
+      if (kept != null && kept.heard == heard && kept.organizations == organizations) {
         return kept;
       }
     }
-    ClientFacts read = read(client, heard);
-    if (keep) {
+    ClientFacts read = read(client, heard, organizations);
+    if (keep && PolicyCache.heard(session) == heard) {
       CACHE.put(client.getId(), read);
     }
     return read;
   }
 
-  private static ClientFacts read(ClientModel client, long heard) {
+  private static ClientFacts read(ClientModel client, long heard, boolean organizations) {
     Map<String, ClientScopeModel> defaults = client.getClientScopes(true);
     boolean ceilingLost = PolicyStore.ceilingLost(client, defaults);
     Once<Map<String, ClientScopeModel>> optional = new Once<>(() -> client.getClientScopes(false));
     EffectivePolicy policy = PolicyStore.effectiveFor(client, defaults, optional);
     KnownScopes known =
         policy == null ? null : KnownScopes.of(client.getRealm(), defaults, optional.get());
-    return new ClientFacts(heard, defaultIds(defaults), ceilingLost, policy, known);
+    return new ClientFacts(heard, organizations, defaultIds(defaults), ceilingLost, policy, known);
   }
 
   /** Client scopes by name, as their ids. */
@@ -130,7 +143,7 @@ final class ClientFacts {
   }
 
   private long estimatedBytes() {
-    long bytes = Footprint.object(5) + Footprint.hashed(defaultIds.size());
+    long bytes = Footprint.object(6) + Footprint.hashed(defaultIds.size());
     for (Map.Entry<String, String> e : defaultIds.entrySet()) {
       bytes += Footprint.string(e.getKey()) + Footprint.string(e.getValue());
     }

@@ -3,6 +3,7 @@ package io.github.policyscopes.keycloak.token;
 import io.github.policyscopes.keycloak.compat.KeycloakRuntime;
 import io.github.policyscopes.keycloak.compat.RefreshTokenResigning;
 import io.github.policyscopes.keycloak.metrics.PolicyMetrics;
+import io.github.policyscopes.keycloak.store.PolicyCache;
 import io.github.policyscopes.keycloak.store.PolicyStore;
 import io.github.policyscopes.keycloak.token.GrantKind.Presented;
 import io.github.policyscopes.policy.Ceiling;
@@ -55,11 +56,18 @@ final class PolicyBoundGrantType extends DelegatingGrantType {
   /** The grant type's id ({@code client_credentials}, …): a bounded metrics tag. */
   private final String grantType;
 
+  /**
+   * The realm-cache invalidations heard when Keycloak created this grant, before it authenticated
+   * the client ({@link ClientFacts#of}).
+   */
+  private final long heard;
+
   PolicyBoundGrantType(
       KeycloakSession session, OAuth2GrantType delegate, GrantKind kind, String grantType) {
     super(session, delegate);
     this.kind = kind;
     this.grantType = grantType;
+    this.heard = PolicyCache.heard(session);
   }
 
   @Override
@@ -78,7 +86,7 @@ final class PolicyBoundGrantType extends DelegatingGrantType {
     if (client == null) {
       return delegate.process(context);
     }
-    ClientFacts facts = ClientFacts.of(session, client);
+    ClientFacts facts = ClientFacts.of(session, client, heard);
     if (facts.ceilingLost()) {
       // registered under a ceiling it no longer has, whatever else is bound to it (docs/adr/0029)
       count(client, IssuanceDecision.refused());
