@@ -56,6 +56,12 @@ public final class IssuanceThroughput {
   private static final double ROUND_S = doubleProp("bench.round", 6);
   private static final int PAIRS = (int) longProp("bench.pairs", 12);
   private static final boolean JFR = Boolean.getBoolean("bench.jfr");
+
+  /**
+   * {@code -Dbench.events=false} stops the demo realm's saving of login events, for both clients.
+   */
+  private static final boolean EVENTS = !"false".equals(System.getProperty("bench.events"));
+
   private static final boolean JFR_UNBOUND = Boolean.getBoolean("bench.jfr.unbound");
   private static final double JFR_SECONDS = doubleProp("bench.jfr.seconds", 30);
   private static final Path OUT = Path.of(System.getProperty("bench.out", "target/bench"));
@@ -112,6 +118,17 @@ public final class IssuanceThroughput {
                 "standardFlowEnabled", false),
             Map.of())
         .expect(201, "create the unbound client");
+    if (!EVENTS) {
+      admin
+          .send(
+              "PUT",
+              "admin/realms/demo/events/config",
+              admin.adminTokens().get(),
+              Map.of("eventsEnabled", false),
+              Map.of())
+          .expect(204, "stop saving events");
+      System.out.println("Events: the demo realm saves no login events in this run");
+    }
     Target bound =
         new Target(
             "bound",
