@@ -15,6 +15,7 @@ import org.jspecify.annotations.Nullable;
 import org.keycloak.models.ClientModel;
 import org.keycloak.models.ClientScopeModel;
 import org.keycloak.models.KeycloakSession;
+import org.keycloak.storage.StorageId;
 
 /**
  * What a token request of a client reads of Keycloak's model before its grant runs: the client's
@@ -27,9 +28,10 @@ import org.keycloak.models.KeycloakSession;
  * invalidations heard before the request read the client ({@link PolicyCache#heard}), and used only
  * while that number has not moved, so never staler than Keycloak's own realm cache on this node.
  * Any invalidation, of any object of any realm, on this node or arriving from another, makes every
- * client read afresh. Kept only when the client came from Keycloak's realm cache and its
- * invalidations are heard; otherwise read for every request, as before. Bounded by {@link
- * CacheBudget#CLIENT_FACTS_BYTES}.
+ * client read afresh. Kept only for a client of Keycloak's own database that came from its realm
+ * cache, while invalidations are heard (a client of an external client store leaves that cache by
+ * expiring, which is not an invalidation); otherwise read for every request, as before. Bounded by
+ * {@link CacheBudget#CLIENT_FACTS_BYTES}.
  */
 final class ClientFacts {
 
@@ -75,7 +77,10 @@ final class ClientFacts {
     // the realm's model was read earlier still: the facts that depend on it are kept with the
     // value they were read with, and used only by requests whose realm model says the same
     boolean organizations = KeycloakRuntime.organizationsOn(client.getRealm());
-    boolean keep = heard >= 0 && client.getClass().getName().startsWith(REALM_CACHE_MODELS);
+    boolean keep =
+        heard >= 0
+            && client.getClass().getName().startsWith(REALM_CACHE_MODELS)
+            && StorageId.isLocalStorage(client.getId());
     if (keep) {
       ClientFacts kept = CACHE.getIfPresent(client.getId());
       if (kept != null && kept.heard == heard && kept.organizations == organizations) {

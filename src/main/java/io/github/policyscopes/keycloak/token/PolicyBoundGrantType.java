@@ -58,7 +58,7 @@ final class PolicyBoundGrantType extends DelegatingGrantType {
 
   /**
    * The realm-cache invalidations heard when Keycloak created this grant, before it authenticated
-   * the client ({@link ClientFacts#of}).
+   * the client ({@link ClientFacts#of}); -1 (nothing kept) when the client was read before.
    */
   private final long heard;
 
@@ -67,7 +67,13 @@ final class PolicyBoundGrantType extends DelegatingGrantType {
     super(session, delegate);
     this.kind = kind;
     this.grantType = grantType;
-    this.heard = PolicyCache.heard(session);
+    // Keycloak's token endpoint creates the grant before it reads the client; a grant created
+    // after that (the UMA grant runs client_credentials inside itself, having read the client)
+    // reads the client afresh and keeps nothing
+    this.heard =
+        session.getContext().getClient() != null || Issuance.served(session)
+            ? -1
+            : PolicyCache.heard(session);
   }
 
   @Override
