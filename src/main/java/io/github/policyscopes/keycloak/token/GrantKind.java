@@ -120,9 +120,10 @@ sealed interface GrantKind {
     }
   }
 
-  /** The standard claims a ceiling is read from. */
+  /** The presented token's standard claim a ceiling's scopes are read from. */
   String SCOPE = "scope";
 
+  /** The presented token's standard claim an exchanged token's ceiling expiry is read from. */
   String EXP = "exp";
 
   /**
