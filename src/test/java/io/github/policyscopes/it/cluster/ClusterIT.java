@@ -132,6 +132,12 @@ class ClusterIT {
         .contains(".:config/tokenPolicies")
         .doesNotContain(".:config/clients");
 
+    // each node serves a few more tokens, so that what it read of the client is kept
+    // (docs/adr/0040) and the edit on the other node has something to go stale
+    for (int i = 0; i < 3; i++) {
+      grantedOn(httpA, clientId, secret, requested);
+      grantedOn(httpB, clientId, secret, requested);
+    }
     // edit on A, with the ETag read on B (binding a client changed it): B reads the new policy
     // and issues by it at once (no wait, no retry)
     String etagOnB = apiB.get(token, path).header("ETag");

@@ -42,6 +42,10 @@ class IssuanceFreshnessIT extends OnSharedKeycloak {
     return token(clientId, scope);
   }
 
+  private static Reply password(String clientId, String scope) {
+    return http.password(clientId, SECRET, "demo", "demo", scope);
+  }
+
   private static JsonNode claims(Reply reply) {
     assertThat(reply).hasStatus(200);
     return TestClient.claims(reply.json().get("access_token").asText());
@@ -63,6 +67,23 @@ class IssuanceFreshnessIT extends OnSharedKeycloak {
       assertThat(scopeOf(token(bound.clientId(), asked))).as("round %d", round).isEqualTo(now);
       warm(bound.clientId(), asked);
     }
+  }
+
+  @Test
+  void aPolicyEditedInTheConsoleShapesTheVeryNextTokenOfAUser() {
+    Fixtures.Bound bound = fixtures.boundClient("fresh-user", List.of("openid", "profile"));
+    Reply first = password(bound.clientId(), "openid profile email");
+    password(bound.clientId(), "openid profile email");
+    assertThat(scopeOf(password(bound.clientId(), "openid profile email")))
+        .isEqualTo("openid profile");
+    assertThat(fixtures.editPolicy(bound.policyId(), List.of("openid", "email"), null, null))
+        .hasStatus(204);
+    assertThat(scopeOf(password(bound.clientId(), "openid profile email")))
+        .isEqualTo("openid email");
+    // a refresh decides by the policy as it is now, within what was granted at login
+    Reply refreshed =
+        http.refresh(bound.clientId(), SECRET, first.json().get("refresh_token").asText(), null);
+    assertThat(scopeOf(refreshed)).isEqualTo("openid");
   }
 
   @Test
