@@ -23,9 +23,12 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * client_credentials throughput of a policy-bound client against an unbound client on one real
- * server (issue 11 item 3), then the same for a refresh_token grant (issue 21: two clients with
- * client_credentials refresh tokens, the bound one's policy dropping the default scopes profile and
- * email), fairly, each:
+ * server (issue 11 item 3: the demo's config-admin asking for three scopes, against a client of the
+ * realm's defaults asking for none), then of two clients that send the same request (bench-cc-bound
+ * made like the unbound one, its policy dropping the default scopes profile and email: the
+ * extension's cost alone), then the same for a refresh_token grant (issue 21: two clients with
+ * client_credentials refresh tokens, the bound one's policy dropping profile and email), fairly,
+ * each:
  *
  * <ol>
  *   <li>warm-up until the throughput stops climbing: rounds of {@code -Dbench.warmup.round} s (half
@@ -76,6 +79,9 @@ public final class IssuanceThroughput {
           .build();
   private final ExecutorService pool = Executors.newFixedThreadPool(THREADS);
   private final URI tokenEndpoint;
+
+  /** The client scope of the refresh benchmark's policy of only {@code openid}, once made. */
+  private String refreshPolicyScopeId = "";
 
   private IssuanceThroughput(KeycloakServer server) {
     this.tokenEndpoint =
@@ -155,6 +161,14 @@ public final class IssuanceThroughput {
     abba("client_credentials", bound, unbound);
 
     Target[] refresh = refreshTargets(admin);
+    Target sameRequest = boundLikeUnbound(admin);
+    System.out.printf(
+        "%nclient_credentials, the same request: bound = bench-cc-bound, created as bench-unbound"
+            + " and bound to the policy of only openid (drops the default scopes profile and email,"
+            + " so their claims are filtered); unbound = bench-unbound; neither sends a scope%n");
+    warmUp(sameRequest, unbound);
+    abba("client_credentials (same request)", sameRequest, unbound);
+
     System.out.printf(
         "%nRefresh: bound = bench-refresh-bound, its policy allows only openid (drops the default"
             + " scopes profile and email, so their claims are filtered); unbound ="
@@ -263,6 +277,7 @@ public final class IssuanceThroughput {
                 Map.of())
             .expect(201, "create the refresh policy");
     String scopeId = lastSegment(scope);
+    refreshPolicyScopeId = scopeId;
     admin
         .send(
             "POST",
@@ -315,6 +330,38 @@ public final class IssuanceThroughput {
           new Target(i == 0 ? "refresh-bound" : "refresh-unbound", BenchSupport.form(form));
     }
     return targets;
+  }
+
+  /**
+   * A client made like bench-unbound, bound to the refresh benchmark's policy of only {@code
+   * openid}: the two send the same request, so their ratio is the extension's cost alone.
+   */
+  private Target boundLikeUnbound(Http admin) {
+    String token = admin.adminTokens().get();
+    String id =
+        lastSegment(
+            admin
+                .send(
+                    "POST",
+                    "admin/realms/demo/clients",
+                    token,
+                    Map.of(
+                        "clientId", "bench-cc-bound",
+                        "secret", "bench-cc-bound-secret",
+                        "publicClient", false,
+                        "serviceAccountsEnabled", true,
+                        "standardFlowEnabled", false),
+                    Map.of())
+                .expect(201, "create bench-cc-bound"));
+    admin
+        .send(
+            "PUT",
+            "admin/realms/demo/clients/" + id + "/default-client-scopes/" + refreshPolicyScopeId,
+            token,
+            null,
+            Map.of())
+        .expect(204, "bind the policy of only openid to bench-cc-bound");
+    return new Target("cc-bound", form("bench-cc-bound", "bench-cc-bound-secret", null));
   }
 
   private static String lastSegment(BenchSupport.Reply created) {

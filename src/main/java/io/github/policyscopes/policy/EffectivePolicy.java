@@ -260,13 +260,23 @@ public final class EffectivePolicy {
       }
       return null;
     }
-    if (plain.contains(requested.text())) {
-      return requested;
-    }
+    return plain.contains(requested.text()) ? requested : anyValueEntry(requested.text());
+  }
+
+  /**
+   * {@link #covers} of the plain scope {@code text} (one that does not start like a config scope),
+   * without parsing it: the path of every token request.
+   */
+  public boolean coversPlain(String text) {
+    return plain.contains(text) || anyValueEntry(text) != null;
+  }
+
+  /** The entry {@code name:*} whose parameterized client scope {@code text} is a value of. */
+  private @Nullable Scope anyValueEntry(String text) {
     if (anyValue.isEmpty()) {
       return null;
     }
-    ScopeParameters.Parameter asked = parameters.read(requested.text());
+    ScopeParameters.Parameter asked = parameters.read(text);
     return asked == null ? null : anyValue.get(asked.name());
   }
 

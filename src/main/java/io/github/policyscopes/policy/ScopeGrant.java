@@ -1,13 +1,11 @@
 package io.github.policyscopes.policy;
 
 import io.github.policyscopes.scope.ConfigScope;
-import io.github.policyscopes.scope.PlainScope;
 import io.github.policyscopes.scope.Scope;
 import io.github.policyscopes.scope.Scopes;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashSet;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
 import org.jspecify.annotations.Nullable;
@@ -52,30 +50,27 @@ public final class ScopeGrant {
     List<String> dropped = new ArrayList<>();
     Set<ConfigScope> grantedConfig = new HashSet<>();
     boolean configGrant = false;
-    Set<String> seen = new LinkedHashSet<>();
+    Set<String> seen = new HashSet<>();
     if (requested != null) {
       for (String s : requested) {
         if (s == null || s.isBlank() || !seen.add(s)) {
           continue;
         }
-        Scope scope = Scopes.parseOrNull(s);
-        if (scope == null) {
-          dropped.add(s);
+        if (!Scope.isConfigScopeSyntax(s)) {
+          // a plain scope: decided by its text, nothing to parse
+          (policy.coversPlain(s) ? granted : dropped).add(s);
           continue;
         }
-        if (scope instanceof ConfigScope c) {
-          if (c.isDeny()) {
-            granted.add(s);
-            grantedConfig.add(c);
-          } else if (policy.covers(c)) {
-            granted.add(s);
-            grantedConfig.add(c);
-            configGrant = true;
-          } else {
-            dropped.add(s);
-          }
-        } else if (policy.covers((PlainScope) scope)) {
+        ConfigScope c = Scopes.configOrNull(s);
+        if (c == null) {
+          dropped.add(s); // a malformed config scope
+        } else if (c.isDeny()) {
           granted.add(s);
+          grantedConfig.add(c);
+        } else if (policy.covers(c)) {
+          granted.add(s);
+          grantedConfig.add(c);
+          configGrant = true;
         } else {
           dropped.add(s);
         }

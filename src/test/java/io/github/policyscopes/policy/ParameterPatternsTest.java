@@ -3,8 +3,13 @@ package io.github.policyscopes.policy;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.github.policyscopes.policy.ScopeGrant.GrantResult;
+import io.github.policyscopes.scope.Scope;
 import io.github.policyscopes.scope.ScopeParameters;
+import io.github.policyscopes.scope.Scopes;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
+import java.util.Random;
 import org.junit.jupiter.api.Test;
 
 /** A policy's {@code name:*} entries with and without parameterized client scopes (ADR 0030). */
@@ -108,5 +113,47 @@ class ParameterPatternsTest {
         IssuanceDecision.decide(List.of("organization:globex"), List.of(), Ceiling.NONE, policy);
     assertThat(IssuanceDecision.rejects(asked, policy)).isTrue();
     assertThat(asked.dropped()).containsExactly("organization:globex");
+  }
+
+  /**
+   * Issuance decides a plain scope by its text ({@link EffectivePolicy#coversPlain}); the API and
+   * the dry run by the parsed scope ({@link EffectivePolicy#covers}): the same answer, over
+   * policies with and without parameterized client scopes and every kind of request text.
+   */
+  @Test
+  void aPlainScopeIsCoveredByItsTextAsByItsParsedForm() {
+    Random random = new Random(21);
+    String[] parts = {"openid", "email", "organization", "tenant", "acme", "*", ":", "", "x"};
+    int checked = 0;
+    for (int i = 0; i < 5_000; i++) {
+      List<String> allowed = new ArrayList<>();
+      for (int n = random.nextInt(4); n > 0; n--) {
+        allowed.add(text(random, parts));
+      }
+      EffectivePolicy policy = EffectivePolicy.of(allowed, null, null);
+      if (random.nextBoolean()) {
+        policy =
+            policy.withParameters(
+                random.nextBoolean() ? ORGS : ScopeParameters.of(List.of("tenant")));
+      }
+      String requested = text(random, parts);
+      if (requested.isBlank() || Scope.isConfigScopeSyntax(requested)) {
+        continue;
+      }
+      boolean parsed = policy.covers(Objects.requireNonNull(Scopes.parseOrNull(requested)));
+      assertThat(policy.coversPlain(requested))
+          .as("%s by %s", requested, allowed)
+          .isEqualTo(parsed);
+      checked++;
+    }
+    assertThat(checked).isGreaterThan(3_000);
+  }
+
+  private static String text(Random random, String[] parts) {
+    StringBuilder text = new StringBuilder();
+    for (int n = 1 + random.nextInt(3); n > 0; n--) {
+      text.append(parts[random.nextInt(parts.length)]);
+    }
+    return text.toString();
   }
 }

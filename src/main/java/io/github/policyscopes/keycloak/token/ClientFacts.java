@@ -5,9 +5,13 @@ import io.github.policyscopes.keycloak.CacheBudget;
 import io.github.policyscopes.keycloak.compat.KeycloakRuntime;
 import io.github.policyscopes.keycloak.store.PolicyCache;
 import io.github.policyscopes.keycloak.store.PolicyStore;
+import io.github.policyscopes.policy.Ceiling;
+import io.github.policyscopes.policy.Decisions;
 import io.github.policyscopes.policy.EffectivePolicy;
+import io.github.policyscopes.policy.ScopeGrant.GrantResult;
 import io.github.policyscopes.scope.Footprint;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.Predicate;
@@ -43,25 +47,28 @@ final class ClientFacts {
           CacheBudget.CLIENT_FACTS_BYTES,
           e -> Footprint.string(e.key()) + e.value().estimatedBytes());
 
+  private final String clientId;
   private final long heard;
   private final boolean organizations;
   private final Map<String, String> defaultIds;
   private final boolean ceilingLost;
-  private final @Nullable EffectivePolicy policy;
+  private final @Nullable Decisions decisions;
   private final @Nullable KnownScopes known;
 
   private ClientFacts(
+      String clientId,
       long heard,
       boolean organizations,
       Map<String, String> defaultIds,
       boolean ceilingLost,
       @Nullable EffectivePolicy policy,
       @Nullable KnownScopes known) {
+    this.clientId = clientId;
     this.heard = heard;
     this.organizations = organizations;
     this.defaultIds = defaultIds;
     this.ceilingLost = ceilingLost;
-    this.policy = policy;
+    this.decisions = policy == null ? null : new Decisions(policy);
     this.known = known;
   }
 
@@ -101,7 +108,8 @@ final class ClientFacts {
     EffectivePolicy policy = PolicyStore.effectiveFor(client, defaults, optional);
     KnownScopes known =
         policy == null ? null : KnownScopes.of(client.getRealm(), defaults, optional.get());
-    return new ClientFacts(heard, organizations, defaultIds(defaults), ceilingLost, policy, known);
+    return new ClientFacts(
+        client.getId(), heard, organizations, defaultIds(defaults), ceilingLost, policy, known);
   }
 
   /** Client scopes by name, as their ids. */
@@ -131,7 +139,32 @@ final class ClientFacts {
 
   /** The client's policies merged, as it may use them now; null for a client no policy governs. */
   @Nullable EffectivePolicy policy() {
-    return policy;
+    return decisions == null ? null : decisions.policy();
+  }
+
+  /**
+   * The decisions of the client's policies ({@link Decisions}): kept with these facts, so let go
+   * with them when anything in Keycloak's realm cache changes.
+   *
+   * @throws IllegalStateException for a client no policy governs
+   */
+  Decisions decisions() {
+    if (decisions == null) {
+      throw new IllegalStateException("decisions are made for bound clients only");
+    }
+    return decisions;
+  }
+
+  /**
+   * {@link io.github.policyscopes.policy.IssuanceDecision#decide} by the client's policies, kept
+   * with these facts; when kept facts keep one more answer, the cache weighs them again.
+   */
+  GrantResult decide(List<String> requested, List<String> keycloakScopes, Ceiling ceiling) {
+    Decisions.Decided decided = decisions().decide(requested, keycloakScopes, ceiling);
+    if (decided.keptNow()) {
+      CACHE.asMap().replace(clientId, this, this); // only while these are the kept facts
+    }
+    return decided.result();
   }
 
   /**
@@ -148,12 +181,12 @@ final class ClientFacts {
   }
 
   private long estimatedBytes() {
-    long bytes = Footprint.object(6) + Footprint.hashed(defaultIds.size());
+    long bytes = Footprint.object(7) + Footprint.hashed(defaultIds.size());
     for (Map.Entry<String, String> e : defaultIds.entrySet()) {
       bytes += Footprint.string(e.getKey()) + Footprint.string(e.getValue());
     }
-    if (policy != null) {
-      bytes += policy.estimatedBytes();
+    if (decisions != null) {
+      bytes += decisions.policy().estimatedBytes() + decisions.estimatedBytes();
     }
     if (known != null) {
       bytes += known.estimatedBytes();

@@ -42,7 +42,6 @@ final class Issuance {
    */
   static final String NOT_AFTER_CLAIM = "policy_not_after";
 
-  private final EffectivePolicy policy;
   private final ClientFacts client;
   private final List<String> requested;
   private final boolean explicit;
@@ -57,18 +56,17 @@ final class Issuance {
    * A grant whose scopes the user approved at another endpoint ({@link GrantKind.Consented}): the
    * scopes Keycloak grants from that approval are the request.
    */
-  static Issuance consented(
-      EffectivePolicy policy, ClientFacts client, @Nullable EventBuilder event) {
-    return new Issuance(policy, client, List.of(), false, Ceiling.NONE, null, event);
+  static Issuance consented(ClientFacts client, @Nullable EventBuilder event) {
+    return new Issuance(client, List.of(), false, Ceiling.NONE, null, event);
   }
 
   /**
    * A grant whose token request names the scopes ({@link GrantKind.Requested}), or refreshes or
    * exchanges a token.
    *
-   * @param policy the client's policies, merged, as read at the start of the request
-   * @param client what the request read of the client at its start ({@link ClientFacts}): the rest
-   *     of the request asks it here instead of Keycloak's model again
+   * @param client what the request read of the client at its start ({@link ClientFacts}), a bound
+   *     client's: its policies merged, and the rest the request asks here instead of Keycloak's
+   *     model again
    * @param requested the scopes the client asked for, or for refresh and exchange without a {@code
    *     scope} parameter, the original grant
    * @param explicit whether the client sent a {@code scope} parameter; if so, Keycloak's scopes
@@ -80,14 +78,12 @@ final class Issuance {
    *     when Keycloak gives none (then nothing is recorded in an event)
    */
   Issuance(
-      EffectivePolicy policy,
       ClientFacts client,
       List<String> requested,
       boolean explicit,
       Ceiling ceiling,
       @Nullable Long notAfter,
       @Nullable EventBuilder event) {
-    this.policy = policy;
     this.client = client;
     this.requested = List.copyOf(requested);
     this.explicit = explicit;
@@ -114,6 +110,22 @@ final class Issuance {
     return session.getAttribute(SERVED_ATTRIBUTE) != null;
   }
 
+  /** The client whose registration ceiling the grant wrapper checked in this request. */
+  private static final String CEILING_CHECKED_ATTRIBUTE = ATTRIBUTE + ".ceilingChecked";
+
+  /**
+   * Marks that the grant wrapper found {@code client} still under its registration ceiling (or
+   * registered under none) in this request ({@link ClientFacts#ceilingLost}).
+   */
+  static void markCeilingChecked(KeycloakSession session, ClientModel client) {
+    session.setAttribute(CEILING_CHECKED_ATTRIBUTE, client.getId());
+  }
+
+  /** Whether {@link #markCeilingChecked} was called for {@code client} in this request. */
+  static boolean ceilingChecked(KeycloakSession session, ClientModel client) {
+    return client.getId().equals(session.getAttribute(CEILING_CHECKED_ATTRIBUTE));
+  }
+
   /** Attaches this issuance of {@code client}'s token request to the request's session. */
   void attach(KeycloakSession session, ClientModel client) {
     this.clientId = client.getId();
@@ -129,8 +141,17 @@ final class Issuance {
     session.removeAttribute(ATTRIBUTE);
   }
 
+  /** The client's policies merged, as read at the start of the request. */
   EffectivePolicy policy() {
-    return policy;
+    return client.decisions().policy();
+  }
+
+  /**
+   * {@link io.github.policyscopes.policy.IssuanceDecision#decide} by the client's policies, kept
+   * with what the request read of the client ({@link ClientFacts#decide}).
+   */
+  GrantResult decide(List<String> requested, List<String> keycloakScopes, Ceiling ceiling) {
+    return client.decide(requested, keycloakScopes, ceiling);
   }
 
   /** The names of the client's default client scopes. */
@@ -177,7 +198,7 @@ final class Issuance {
     if (!ceiling.isSet()) {
       return result == null ? List.of() : result.granted();
     }
-    return ScopeGrant.computeWithin(ceiling.scopes(), ceiling, policy).granted();
+    return ScopeGrant.computeWithin(ceiling.scopes(), ceiling, policy()).granted();
   }
 
   /**

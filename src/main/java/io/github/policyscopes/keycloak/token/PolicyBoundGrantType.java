@@ -98,6 +98,7 @@ final class PolicyBoundGrantType extends DelegatingGrantType {
       count(client, IssuanceDecision.refused());
       throw unauthorizedClient(context, PolicyStore.CEILING_LOST);
     }
+    Issuance.markCeilingChecked(session, client);
     EffectivePolicy policy = facts.policy();
     if (policy == null) {
       return delegate.process(context);
@@ -105,7 +106,7 @@ final class PolicyBoundGrantType extends DelegatingGrantType {
     Issuance issuance =
         kind.scopeInRequest()
             ? requested(context, client, policy, facts)
-            : Issuance.consented(policy, facts, context.getEvent());
+            : Issuance.consented(facts, context.getEvent());
     issuance.attach(session, client);
     try {
       Response response = delegate.process(context);
@@ -151,14 +152,13 @@ final class PolicyBoundGrantType extends DelegatingGrantType {
     if (refusal != null) {
       throw refuse(context, client, refusal);
     }
-    GrantResult decided = IssuanceDecision.decide(asked, List.of(), ceiling, policy);
+    GrantResult decided = facts.decide(asked, List.of(), ceiling);
     if (IssuanceDecision.rejects(decided, policy)) {
       throw reject(context, client, decided.dropped());
     }
     List<String> requested = asked.isEmpty() && ceiling.isSet() ? ceiling.scopes() : asked;
     Issuance issuance =
         new Issuance(
-            policy,
             facts,
             requested,
             !asked.isEmpty(),

@@ -3,6 +3,7 @@ package io.github.policyscopes.keycloak.token;
 import io.github.policyscopes.keycloak.store.PolicyStore;
 import jakarta.ws.rs.core.Response;
 import org.keycloak.OAuthErrorException;
+import org.keycloak.models.ClientModel;
 import org.keycloak.models.ClientSessionContext;
 import org.keycloak.models.KeycloakSession;
 import org.keycloak.protocol.oidc.token.TokenPostProcessor;
@@ -31,10 +32,14 @@ final class RefreshTokenScopeProcessor implements TokenPostProcessor {
       issuance.stamp(context.refreshToken());
       return;
     }
-    // a token no grant wrapper decided (another extension's grant type): a client registered
-    // under a token policy ceiling that it has lost gets none (docs/adr/0029)
+    // a token no grant wrapper decided (an unbound client's, another extension's grant type): a
+    // client registered under a token policy ceiling that it has lost gets none (docs/adr/0029);
+    // asked of the model only when the grant wrapper did not check this client already
     ClientSessionContext ctx = context.clientSessionCtx();
-    if (ctx != null && PolicyStore.ceilingLost(ctx.getClientSession().getClient())) {
+    ClientModel client = ctx == null ? null : ctx.getClientSession().getClient();
+    if (client != null
+        && !Issuance.ceilingChecked(session, client)
+        && PolicyStore.ceilingLost(client)) {
       throw new ErrorResponseException(
           OAuthErrorException.UNAUTHORIZED_CLIENT,
           PolicyStore.CEILING_LOST,

@@ -193,7 +193,10 @@ public final class TokenPolicyMapper extends AbstractOIDCProtocolMapper
               .toList();
     }
 
-    GrantResult result = IssuanceDecision.decide(requested, keycloakScopes, ceiling, policy);
+    GrantResult result =
+        issuance != null
+            ? issuance.decide(requested, keycloakScopes, ceiling)
+            : IssuanceDecision.decide(requested, keycloakScopes, ceiling, policy);
     if (issuance != null && requested.size() < issuance.requested().size()) {
       // asked for, and left out by Keycloak: dropped, as the event and the metrics say
       List<String> dropped = new ArrayList<>(result.dropped());
