@@ -14,9 +14,10 @@ import org.jspecify.annotations.Nullable;
  * so a kept answer is the answer; this only saves making it again.
  *
  * <p>Bounded: at most {@link #MAX_ENTRIES} answers, each to a question of at most {@link
- * #MAX_CHARS} characters (a larger one is decided afresh every time, never kept); when full, every
- * answer is let go before the next one is kept, so that questions asked once cannot crowd out the
- * ones asked all the time for long. {@link #estimatedBytes} counts what is kept.
+ * #MAX_CHARS} characters (a larger one, or one with a null scope, is decided afresh every time,
+ * never kept); when full, every answer is let go before the next one is kept, so that questions
+ * asked once cannot crowd out the ones asked all the time for long. {@link #estimatedBytes} counts
+ * what is kept.
  */
 public final class Decisions {
 
@@ -98,7 +99,10 @@ public final class Decisions {
   private static long chars(Collection<String> scopes) {
     long chars = 0;
     for (String s : scopes) {
-      chars += s == null ? 0 : s.length();
+      if (s == null) {
+        return MAX_CHARS + 1L; // decided, never kept
+      }
+      chars += s.length();
     }
     return chars;
   }

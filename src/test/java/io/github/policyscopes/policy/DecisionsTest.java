@@ -82,6 +82,14 @@ class DecisionsTest {
     assertThat(fresh.size()).isZero();
     assertThat(fresh.estimatedBytes()).isEqualTo(empty);
 
+    List<String> withNull = new ArrayList<>(List.of("openid"));
+    withNull.add(null);
+    Decided odd = fresh.decide(withNull, List.of("email"), Ceiling.NONE);
+    assertThat(odd.keptNow()).isFalse();
+    assertThat(odd.result())
+        .isEqualTo(IssuanceDecision.decide(withNull, List.of("email"), Ceiling.NONE, POLICY));
+    assertThat(fresh.size()).isZero();
+
     // what one answer is weighed at covers its question's characters
     fresh.decide(List.of("openid", "y".repeat(400)), List.of(), Ceiling.NONE);
     assertThat(fresh.estimatedBytes() - empty).isGreaterThan(2L * 400);
