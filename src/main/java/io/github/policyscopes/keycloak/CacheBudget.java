@@ -55,7 +55,7 @@ public final class CacheBudget {
   /**
    * What a token request of a client reads of Keycloak's model before its grant runs ({@code
    * keycloak.token.ClientFacts}, docs/adr/0040): per client, its default client scopes, its merged
-   * policy and the scopes Keycloak knows for it.
+   * policy, the scopes Keycloak knows for it and its policy's kept decisions (docs/adr/0041).
    */
   public static final long CLIENT_FACTS_BYTES = 2 * MIB;
 

@@ -14,10 +14,10 @@ import org.jspecify.annotations.Nullable;
  * so a kept answer is the answer; this only saves making it again.
  *
  * <p>Bounded: at most {@link #MAX_ENTRIES} answers, each to a question of at most {@link
- * #MAX_CHARS} characters (a larger one, or one with a null scope, is decided afresh every time,
- * never kept); when full, every answer is let go before the next one is kept, so that questions
- * asked once cannot crowd out the ones asked all the time for long. {@link #estimatedBytes} counts
- * what is kept.
+ * #MAX_SCOPES} scopes and {@link #MAX_CHARS} characters (a larger one, or one with a null scope, is
+ * decided afresh every time, never kept); when full, every answer is let go before the next one is
+ * kept, so that questions asked once cannot crowd out the ones asked all the time for long. {@link
+ * #estimatedBytes} counts what is kept.
  */
 public final class Decisions {
 
@@ -26,6 +26,9 @@ public final class Decisions {
 
   /** The most characters, over all its scopes, of a question whose answer is kept. */
   static final int MAX_CHARS = 512;
+
+  /** The most scopes, over its lists, of a question whose answer is kept. */
+  static final int MAX_SCOPES = 32;
 
   private final EffectivePolicy policy;
   private final ConcurrentMap<Question, Answer> kept = new ConcurrentHashMap<>();
@@ -53,7 +56,8 @@ public final class Decisions {
   public Decided decide(List<String> requested, List<String> keycloakScopes, Ceiling ceiling) {
     List<String> limit = ceiling.isSet() ? ceiling.scopes() : null;
     long chars = chars(requested) + chars(keycloakScopes) + (limit == null ? 0 : chars(limit));
-    if (chars > MAX_CHARS) {
+    int scopes = requested.size() + keycloakScopes.size() + (limit == null ? 0 : limit.size());
+    if (chars > MAX_CHARS || scopes > MAX_SCOPES) {
       return new Decided(
           IssuanceDecision.decide(requested, keycloakScopes, ceiling, policy), false);
     }

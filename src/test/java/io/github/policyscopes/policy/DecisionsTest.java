@@ -82,6 +82,15 @@ class DecisionsTest {
     assertThat(fresh.size()).isZero();
     assertThat(fresh.estimatedBytes()).isEqualTo(empty);
 
+    List<String> many = new ArrayList<>();
+    for (int i = 0; i <= Decisions.MAX_SCOPES; i++) {
+      many.add(String.valueOf((char) ('a' + i % 26)) + i / 26);
+    }
+    assertThat(fresh.decide(many, List.of(), Ceiling.NONE).keptNow()).isFalse();
+    assertThat(fresh.decide(many.subList(1, many.size()), List.of(), Ceiling.NONE).keptNow())
+        .isTrue();
+    fresh = new Decisions(POLICY);
+
     List<String> withNull = new ArrayList<>(List.of("openid"));
     withNull.add(null);
     Decided odd = fresh.decide(withNull, List.of("email"), Ceiling.NONE);

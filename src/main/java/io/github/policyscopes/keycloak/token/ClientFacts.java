@@ -162,7 +162,9 @@ final class ClientFacts {
   GrantResult decide(List<String> requested, List<String> keycloakScopes, Ceiling ceiling) {
     Decisions.Decided decided = decisions().decide(requested, keycloakScopes, ceiling);
     if (decided.keptNow()) {
-      CACHE.asMap().replace(clientId, this, this); // only while these are the kept facts
+      // weighed again, only while these are the kept facts: Caffeine weighs inside the entry's
+      // lock here, so the last of concurrent re-weighs counts every answer kept before it
+      CACHE.asMap().computeIfPresent(clientId, (id, kept) -> kept);
     }
     return decided.result();
   }

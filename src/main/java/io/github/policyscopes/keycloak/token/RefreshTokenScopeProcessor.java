@@ -27,16 +27,17 @@ final class RefreshTokenScopeProcessor implements TokenPostProcessor {
 
   @Override
   public void process(TokenPostProcessorContext context) {
+    ClientSessionContext ctx = context.clientSessionCtx();
+    ClientModel client = ctx == null ? null : ctx.getClientSession().getClient();
     Issuance issuance = Issuance.current(session);
-    if (issuance != null) {
+    if (issuance != null && (client == null || issuance.isFor(client))) {
       issuance.stamp(context.refreshToken());
       return;
     }
-    // a token no grant wrapper decided (an unbound client's, another extension's grant type): a
-    // client registered under a token policy ceiling that it has lost gets none (docs/adr/0029);
-    // asked of the model only when the grant wrapper did not check this client already
-    ClientSessionContext ctx = context.clientSessionCtx();
-    ClientModel client = ctx == null ? null : ctx.getClientSession().getClient();
+    // a token no grant wrapper decided (an unbound client's, another client's in the same request,
+    // another extension's grant type): a client registered under a token policy ceiling that it
+    // has lost gets none (docs/adr/0029); asked of the model only when the grant wrapper did not
+    // check this very client in this request
     if (client != null
         && !Issuance.ceilingChecked(session, client)
         && PolicyStore.ceilingLost(client)) {
