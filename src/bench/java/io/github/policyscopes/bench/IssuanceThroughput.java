@@ -80,9 +80,6 @@ public final class IssuanceThroughput {
   private final ExecutorService pool = Executors.newFixedThreadPool(THREADS);
   private final URI tokenEndpoint;
 
-  /** The client scope of the refresh benchmark's policy of only {@code openid}, once made. */
-  private String refreshPolicyScopeId = "";
-
   private IssuanceThroughput(KeycloakServer server) {
     this.tokenEndpoint =
         URI.create(server.baseUrl() + "/realms/demo/protocol/openid-connect/token");
@@ -111,19 +108,7 @@ public final class IssuanceThroughput {
 
   private void run(KeycloakServer server) throws Exception {
     Http admin = new Http(server.baseUrl());
-    admin
-        .send(
-            "POST",
-            "admin/realms/demo/clients",
-            admin.adminTokens().get(),
-            Map.of(
-                "clientId", "bench-unbound",
-                "secret", "bench-unbound-secret",
-                "publicClient", false,
-                "serviceAccountsEnabled", true,
-                "standardFlowEnabled", false),
-            Map.of())
-        .expect(201, "create the unbound client");
+    serviceClient(admin, "bench-unbound", Map.of());
     if (!EVENTS) {
       admin
           .send(
@@ -160,7 +145,8 @@ public final class IssuanceThroughput {
     warmUp(bound, unbound);
     abba("client_credentials", bound, unbound);
 
-    Target[] refresh = refreshTargets(admin);
+    String onlyOpenid = policyOfOnlyOpenid(admin);
+    Target[] refresh = refreshTargets(admin, onlyOpenid);
 
     System.out.printf(
         "%nRefresh: bound = bench-refresh-bound, its policy allows only openid (drops the default"
@@ -171,7 +157,7 @@ public final class IssuanceThroughput {
 
     // last, so that the two series above are measured where they were before: throughput falls
     // the longer a run goes (both clients alike; ABBA cancels a steady drift)
-    Target sameRequest = boundLikeUnbound(admin);
+    Target sameRequest = boundLikeUnbound(admin, onlyOpenid);
     System.out.printf(
         "%nclient_credentials, the same request: bound = bench-cc-bound, created as bench-unbound"
             + " and bound to the policy of only openid (drops the default scopes profile and email,"
@@ -239,68 +225,12 @@ public final class IssuanceThroughput {
    * openid} (so that the realm's default scopes profile and email are dropped), one unbound; the
    * targets refresh their first refresh token again and again (Keycloak does not rotate it).
    */
-  private Target[] refreshTargets(Http admin) {
-    String token = admin.adminTokens().get();
-    String[] ids = new String[2];
+  private Target[] refreshTargets(Http admin, String policyScopeId) {
     String[] names = {"bench-refresh-bound", "bench-refresh-unbound"};
-    for (int i = 0; i < 2; i++) {
-      BenchSupport.Reply created =
-          admin
-              .send(
-                  "POST",
-                  "admin/realms/demo/clients",
-                  token,
-                  Map.of(
-                      "clientId",
-                      names[i],
-                      "secret",
-                      names[i] + "-secret",
-                      "publicClient",
-                      false,
-                      "serviceAccountsEnabled",
-                      true,
-                      "standardFlowEnabled",
-                      false,
-                      "attributes",
-                      Map.of("client_credentials.use_refresh_token", "true")),
-                  Map.of())
-              .expect(201, "create " + names[i]);
-      ids[i] = lastSegment(created);
-    }
-    BenchSupport.Reply scope =
-        admin
-            .send(
-                "POST",
-                "admin/realms/demo/client-scopes",
-                token,
-                Map.of(
-                    "name", "token-policy-bench-refresh",
-                    "protocol", "openid-connect",
-                    "attributes", Map.of("include.in.token.scope", "false")),
-                Map.of())
-            .expect(201, "create the refresh policy");
-    String scopeId = lastSegment(scope);
-    refreshPolicyScopeId = scopeId;
-    admin
-        .send(
-            "POST",
-            "admin/realms/demo/client-scopes/" + scopeId + "/protocol-mappers/models",
-            token,
-            Map.of(
-                "name", "token policy",
-                "protocol", "openid-connect",
-                "protocolMapper", "pbs-token-policy",
-                "config", Map.of("allowedScopes", "openid")),
-            Map.of())
-        .expect(201, "its policy mapper");
-    admin
-        .send(
-            "PUT",
-            "admin/realms/demo/clients/" + ids[0] + "/default-client-scopes/" + scopeId,
-            token,
-            null,
-            Map.of())
-        .expect(204, "bind the refresh policy");
+    Map<String, String> refreshTokens = Map.of("client_credentials.use_refresh_token", "true");
+    String boundId = serviceClient(admin, names[0], refreshTokens);
+    serviceClient(admin, names[1], refreshTokens);
+    bind(admin, boundId, policyScopeId);
     Target[] targets = new Target[2];
     for (int i = 0; i < 2; i++) {
       String secret = names[i] + "-secret";
@@ -339,32 +269,75 @@ public final class IssuanceThroughput {
    * A client made like bench-unbound, bound to the refresh benchmark's policy of only {@code
    * openid}: the two send the same request, so their ratio is the extension's cost alone.
    */
-  private Target boundLikeUnbound(Http admin) {
+  private Target boundLikeUnbound(Http admin, String policyScopeId) {
+    bind(admin, serviceClient(admin, "bench-cc-bound", Map.of()), policyScopeId);
+    return new Target("cc-bound", form("bench-cc-bound", "bench-cc-bound-secret", null));
+  }
+
+  /**
+   * A confidential client of the demo realm with service accounts, secret {@code <name>-secret},
+   * the realm's default client scopes and these attributes; its id.
+   */
+  private static String serviceClient(Http admin, String clientId, Map<String, String> attributes) {
+    Map<String, Object> client = new LinkedHashMap<>();
+    client.put("clientId", clientId);
+    client.put("secret", clientId + "-secret");
+    client.put("publicClient", false);
+    client.put("serviceAccountsEnabled", true);
+    client.put("standardFlowEnabled", false);
+    client.put("attributes", attributes);
+    return lastSegment(
+        admin
+            .send("POST", "admin/realms/demo/clients", admin.adminTokens().get(), client, Map.of())
+            .expect(201, "create " + clientId));
+  }
+
+  /**
+   * The client scope of a token policy of only {@code openid} (it drops the default scopes profile
+   * and email, so their claims are filtered), bound to no client yet; its id.
+   */
+  private static String policyOfOnlyOpenid(Http admin) {
     String token = admin.adminTokens().get();
-    String id =
+    String scopeId =
         lastSegment(
             admin
                 .send(
                     "POST",
-                    "admin/realms/demo/clients",
+                    "admin/realms/demo/client-scopes",
                     token,
                     Map.of(
-                        "clientId", "bench-cc-bound",
-                        "secret", "bench-cc-bound-secret",
-                        "publicClient", false,
-                        "serviceAccountsEnabled", true,
-                        "standardFlowEnabled", false),
+                        "name", "token-policy-bench-refresh",
+                        "protocol", "openid-connect",
+                        "attributes", Map.of("include.in.token.scope", "false")),
                     Map.of())
-                .expect(201, "create bench-cc-bound"));
+                .expect(201, "create the policy of only openid"));
+    admin
+        .send(
+            "POST",
+            "admin/realms/demo/client-scopes/" + scopeId + "/protocol-mappers/models",
+            token,
+            Map.of(
+                "name", "token policy",
+                "protocol", "openid-connect",
+                "protocolMapper", "pbs-token-policy",
+                "config", Map.of("allowedScopes", "openid")),
+            Map.of())
+        .expect(201, "its policy mapper");
+    return scopeId;
+  }
+
+  /**
+   * Binds the policy of client scope {@code policyScopeId} to client {@code id} (a default scope).
+   */
+  private static void bind(Http admin, String id, String policyScopeId) {
     admin
         .send(
             "PUT",
-            "admin/realms/demo/clients/" + id + "/default-client-scopes/" + refreshPolicyScopeId,
-            token,
+            "admin/realms/demo/clients/" + id + "/default-client-scopes/" + policyScopeId,
+            admin.adminTokens().get(),
             null,
             Map.of())
-        .expect(204, "bind the policy of only openid to bench-cc-bound");
-    return new Target("cc-bound", form("bench-cc-bound", "bench-cc-bound-secret", null));
+        .expect(204, "bind the policy to " + id);
   }
 
   private static String lastSegment(BenchSupport.Reply created) {
