@@ -15,6 +15,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -24,11 +25,13 @@ import org.jspecify.annotations.Nullable;
 /**
  * client_credentials throughput of a policy-bound client against an unbound client on one real
  * server (issue 11 item 3: the demo's config-admin asking for three scopes, against a client of the
- * realm's defaults asking for none), then the same for a refresh_token grant (issue 21: two clients
- * with client_credentials refresh tokens, the bound one's policy dropping the default scopes
- * profile and email), then client_credentials of two clients that send the same request
- * (bench-cc-bound made like the unbound one, bound to that policy: the extension's cost alone,
- * docs/adr/0041), fairly, each:
+ * realm's defaults asking for none), then stock Keycloak alone against the same anchor (the unbound
+ * client naming its default scopes: what a request that names scopes costs Keycloak,
+ * docs/adr/0042), then a refresh_token grant (issue 21: two clients with client_credentials refresh
+ * tokens, the bound one's policy dropping the default scopes profile and email), then
+ * client_credentials of two clients that send the same request (bench-cc-bound made like the
+ * unbound one, bound to that policy: the extension's cost alone, docs/adr/0041), fairly, each after
+ * the saved events are deleted:
  *
  * <ol>
  *   <li>warm-up until the throughput stops climbing: rounds of {@code -Dbench.warmup.round} s (half
@@ -66,6 +69,19 @@ public final class IssuanceThroughput {
   private static final boolean EVENTS = !"false".equals(System.getProperty("bench.events"));
 
   private static final boolean JFR_UNBOUND = Boolean.getBoolean("bench.jfr.unbound");
+
+  /**
+   * {@code -Dbench.only=config-admin,stock-scope,refresh,same-request}: the comparisons to run
+   * (default all four, in that order), e.g. one alone for a profile of it. {@code stock-scope} is
+   * Keycloak alone: the unbound client asking for its default scopes by name ({@code scope=profile
+   * email}, the same token; {@code openid} would add an ID token) against the same client asking
+   * for none, so what a request that names scopes costs stock Keycloak.
+   */
+  private static final Set<String> ONLY =
+      Set.of(
+          System.getProperty("bench.only", "config-admin,stock-scope,refresh,same-request")
+              .split(","));
+
   private static final double JFR_SECONDS = doubleProp("bench.jfr.seconds", 30);
   private static final Path OUT = Path.of(System.getProperty("bench.out", "target/bench"));
   private static final long MAX_REQUESTS_PER_ROUND = 2_000_000;
@@ -142,37 +158,71 @@ public final class IssuanceThroughput {
         PAIRS,
         ROUND_S);
 
-    warmUp(bound, unbound);
-    abba("client_credentials", bound, unbound);
+    if (ONLY.contains("config-admin")) {
+      compare("client_credentials", bound, unbound, admin);
+    }
+    if (ONLY.contains("stock-scope")) {
+      // right after config-admin's: the same anchor, and what stock Keycloak pays for a request
+      // that names scopes, which config-admin's does and the anchor's does not
+      Target named =
+          new Target(
+              "unbound-scope", form("bench-unbound", "bench-unbound-secret", "profile email"));
+      System.out.printf(
+          "%nStock Keycloak alone, a request that names scopes: 'bound' = bench-unbound asking for"
+              + " its default scopes profile and email by name (scope=profile email: the same"
+              + " token), 'unbound' = bench-unbound asking for none%n");
+      compare(
+          "client_credentials (stock, scope=profile email against none)", named, unbound, admin);
+    }
 
     String onlyOpenid = policyOfOnlyOpenid(admin);
     Target[] refresh = refreshTargets(admin, onlyOpenid);
+    if (ONLY.contains("refresh")) {
+      System.out.printf(
+          "%nRefresh: bound = bench-refresh-bound, its policy allows only openid (drops the default"
+              + " scopes profile and email, so their claims are filtered); unbound ="
+              + " bench-refresh-unbound; both refresh a client_credentials refresh token%n");
+      compare("refresh_token", refresh[0], refresh[1], admin);
+    }
 
-    System.out.printf(
-        "%nRefresh: bound = bench-refresh-bound, its policy allows only openid (drops the default"
-            + " scopes profile and email, so their claims are filtered); unbound ="
-            + " bench-refresh-unbound; both refresh a client_credentials refresh token%n");
-    warmUp(refresh[0], refresh[1]);
-    abba("refresh_token", refresh[0], refresh[1]);
-
-    // last, so that the two series above are measured where they were before: throughput falls
-    // the longer a run goes (both clients alike; ABBA cancels a steady drift)
     Target sameRequest = boundLikeUnbound(admin, onlyOpenid);
-    System.out.printf(
-        "%nclient_credentials, the same request: bound = bench-cc-bound, created as bench-unbound"
-            + " and bound to the policy of only openid (drops the default scopes profile and email,"
-            + " so their claims are filtered); unbound = bench-unbound; neither sends a scope%n");
-    warmUp(sameRequest, unbound);
-    abba("client_credentials (same request)", sameRequest, unbound);
-    if (JFR) {
-      profile(refresh[0]);
+    if (ONLY.contains("same-request")) {
+      System.out.printf(
+          "%nclient_credentials, the same request: bound = bench-cc-bound, created as bench-unbound"
+              + " and bound to the policy of only openid (drops the default scopes profile and"
+              + " email, so their claims are filtered); unbound = bench-unbound; neither sends a"
+              + " scope%n");
+      compare("client_credentials (same request)", sameRequest, unbound, admin);
     }
     if (JFR) {
-      profile(bound);
+      if (ONLY.contains("refresh")) {
+        profile(refresh[0]);
+      }
+      if (ONLY.contains("same-request")) {
+        profile(sameRequest);
+      }
+      if (ONLY.contains("config-admin")) {
+        profile(bound);
+      }
       if (JFR_UNBOUND) {
         profile(unbound);
       }
     }
+  }
+
+  /**
+   * One comparison: the demo realm's saved events deleted first (the development database slows as
+   * its event table grows, and a run saves one event per token: without this, every comparison
+   * would run on a slower server than the one before), then the warm-up and the ABBA pairs.
+   */
+  private void compare(String grant, Target bound, Target unbound, Http admin) throws Exception {
+    if (EVENTS) {
+      admin
+          .send("DELETE", "admin/realms/demo/events", admin.adminTokens().get(), null, Map.of())
+          .expect(204, "delete the saved events");
+    }
+    warmUp(bound, unbound);
+    abba(grant, bound, unbound);
   }
 
   private void warmUp(Target bound, Target unbound) throws Exception {

@@ -45,6 +45,26 @@ class DecisionsTest {
     }
   }
 
+  /**
+   * A refresh token's ceiling (the original grant decided within itself by the policy as it is now)
+   * asked of the kept decisions, as the issuance does, is what deciding it directly gives.
+   */
+  @Test
+  void theGrantWithinACeilingIsTheKeptDecisionOfTheCeilingItself() {
+    Random random = new Random(41);
+    Decisions decisions = new Decisions(POLICY);
+    for (int i = 0; i < 5_000; i++) {
+      List<String> original = pick(random);
+      if (random.nextInt(4) == 0) {
+        original.addAll(original); // a grant naming a scope twice
+      }
+      Ceiling ceiling = Ceiling.of(original);
+      assertThat(decisions.decide(ceiling.scopes(), List.of(), ceiling).result().granted())
+          .as("%s", original)
+          .isEqualTo(ScopeGrant.computeWithin(ceiling.scopes(), ceiling, POLICY).granted());
+    }
+  }
+
   @Test
   void aQuestionIsDecidedOnceAndItsAnswerKeptApartFromTheCallersLists() {
     Decisions decisions = new Decisions(POLICY);

@@ -4,7 +4,6 @@ import io.github.policyscopes.policy.Ceiling;
 import io.github.policyscopes.policy.EffectivePolicy;
 import io.github.policyscopes.policy.IssuanceDecision;
 import io.github.policyscopes.policy.IssuanceDecision.Tally;
-import io.github.policyscopes.policy.ScopeGrant;
 import io.github.policyscopes.policy.ScopeGrant.GrantResult;
 import java.util.List;
 import java.util.Map;
@@ -198,7 +197,8 @@ final class Issuance {
     if (!ceiling.isSet()) {
       return result == null ? List.of() : result.granted();
     }
-    return ScopeGrant.computeWithin(ceiling.scopes(), ceiling, policy()).granted();
+    // the original grant decided within itself: the one decision, kept with the client's facts
+    return client.decide(ceiling.scopes(), List.of(), ceiling).granted();
   }
 
   /**
