@@ -71,16 +71,35 @@ public final class IssuanceThroughput {
   private static final boolean JFR_UNBOUND = Boolean.getBoolean("bench.jfr.unbound");
 
   /**
-   * {@code -Dbench.only=config-admin,stock-scope,refresh,same-request}: the comparisons to run
-   * (default all four, in that order), e.g. one alone for a profile of it. {@code stock-scope} is
-   * Keycloak alone: the unbound client asking for its default scopes by name ({@code scope=profile
-   * email}, the same token; {@code openid} would add an ID token) against the same client asking
-   * for none, so what a request that names scopes costs stock Keycloak.
+   * {@code -Dbench.only=config-admin,stock-scope,refresh,same-request,same-request-named}: the
+   * comparisons to run (default all five, in that order; an unknown name fails the run), e.g. one
+   * alone for a profile of it. {@code stock-scope} is Keycloak alone: the unbound client asking for
+   * its default scopes by name ({@code scope=profile email}, the same token; {@code openid} would
+   * add an ID token) against the same client asking for none, so what a request that names scopes
+   * costs stock Keycloak.
    */
   private static final Set<String> ONLY =
-      Set.of(
-          System.getProperty("bench.only", "config-admin,stock-scope,refresh,same-request")
-              .split(","));
+      comparisons(
+          System.getProperty(
+              "bench.only", "config-admin,stock-scope,refresh,same-request,same-request-named"));
+
+  /** The default client scopes both clients name in the comparisons of a request naming scopes. */
+  private static final String NAMED_SCOPES = "profile email";
+
+  private static Set<String> comparisons(String names) {
+    Set<String> known =
+        Set.of("config-admin", "stock-scope", "refresh", "same-request", "same-request-named");
+    Set<String> picked = new java.util.LinkedHashSet<>();
+    for (String name : names.split(",")) {
+      String trimmed = name.trim();
+      if (!known.contains(trimmed)) {
+        throw new IllegalArgumentException(
+            "-Dbench.only: unknown comparison '" + trimmed + "', known: " + known);
+      }
+      picked.add(trimmed);
+    }
+    return Set.copyOf(picked);
+  }
 
   private static final double JFR_SECONDS = doubleProp("bench.jfr.seconds", 30);
   private static final Path OUT = Path.of(System.getProperty("bench.out", "target/bench"));
@@ -165,8 +184,7 @@ public final class IssuanceThroughput {
       // right after config-admin's: the same anchor, and what stock Keycloak pays for a request
       // that names scopes, which config-admin's does and the anchor's does not
       Target named =
-          new Target(
-              "unbound-scope", form("bench-unbound", "bench-unbound-secret", "profile email"));
+          new Target("unbound-scope", form("bench-unbound", "bench-unbound-secret", NAMED_SCOPES));
       System.out.printf(
           "%nStock Keycloak alone, a request that names scopes: 'bound' = bench-unbound asking for"
               + " its default scopes profile and email by name (scope=profile email: the same"
@@ -194,6 +212,28 @@ public final class IssuanceThroughput {
               + " scope%n");
       compare("client_credentials (same request)", sameRequest, unbound, admin);
     }
+    if (ONLY.contains("same-request-named")) {
+      // the same request again, now naming scopes (as config-admin's does): Keycloak handles the
+      // scope parameter of both, and the policy drops one of the named default scopes
+      Target boundNamed =
+          new Target(
+              "cc-bound-named", form("bench-cc-named", "bench-cc-named-secret", NAMED_SCOPES));
+      bind(
+          admin,
+          serviceClient(admin, "bench-cc-named", Map.of()),
+          policy(admin, "token-policy-bench-named", "profile"));
+      System.out.printf(
+          "%nclient_credentials, the same request naming scopes: bound = bench-cc-named, created as"
+              + " bench-unbound and bound to a policy of only profile (drops the named default"
+              + " scope email, so its claims are filtered); unbound = bench-unbound; both send"
+              + " scope=%s%n",
+          NAMED_SCOPES);
+      compare(
+          "client_credentials (same request, naming scopes)",
+          boundNamed,
+          new Target("unbound-scope", form("bench-unbound", "bench-unbound-secret", NAMED_SCOPES)),
+          admin);
+    }
     if (JFR) {
       if (ONLY.contains("refresh")) {
         profile(refresh[0]);
@@ -217,9 +257,11 @@ public final class IssuanceThroughput {
    */
   private void compare(String grant, Target bound, Target unbound, Http admin) throws Exception {
     if (EVENTS) {
+      long started = System.nanoTime();
       admin
           .send("DELETE", "admin/realms/demo/events", admin.adminTokens().get(), null, Map.of())
           .expect(204, "delete the saved events");
+      System.out.printf("  saved events deleted in %.1f s%n", (System.nanoTime() - started) / 1e9);
     }
     warmUp(bound, unbound);
     abba(grant, bound, unbound);
@@ -347,6 +389,11 @@ public final class IssuanceThroughput {
    * and email, so their claims are filtered), bound to no client yet; its id.
    */
   private static String policyOfOnlyOpenid(Http admin) {
+    return policy(admin, "token-policy-bench-refresh", "openid");
+  }
+
+  /** The client scope of a token policy allowing these scopes, bound to no client yet; its id. */
+  private static String policy(Http admin, String name, String allowedScopes) {
     String token = admin.adminTokens().get();
     String scopeId =
         lastSegment(
@@ -356,11 +403,14 @@ public final class IssuanceThroughput {
                     "admin/realms/demo/client-scopes",
                     token,
                     Map.of(
-                        "name", "token-policy-bench-refresh",
-                        "protocol", "openid-connect",
-                        "attributes", Map.of("include.in.token.scope", "false")),
+                        "name",
+                        name,
+                        "protocol",
+                        "openid-connect",
+                        "attributes",
+                        Map.of("include.in.token.scope", "false")),
                     Map.of())
-                .expect(201, "create the policy of only openid"));
+                .expect(201, "create the policy " + name));
     admin
         .send(
             "POST",
@@ -370,7 +420,7 @@ public final class IssuanceThroughput {
                 "name", "token policy",
                 "protocol", "openid-connect",
                 "protocolMapper", "pbs-token-policy",
-                "config", Map.of("allowedScopes", "openid")),
+                "config", Map.of("allowedScopes", allowedScopes)),
             Map.of())
         .expect(201, "its policy mapper");
     return scopeId;

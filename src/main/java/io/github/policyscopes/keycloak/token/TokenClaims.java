@@ -8,13 +8,6 @@ import com.fasterxml.jackson.databind.ser.PropertyWriter;
 import com.fasterxml.jackson.databind.ser.std.BeanSerializerBase;
 import io.github.policyscopes.policy.ClaimPlan;
 import java.io.IOException;
-import java.lang.invoke.MethodHandle;
-import java.lang.invoke.MethodHandles;
-import java.lang.invoke.MethodType;
-import java.lang.reflect.Field;
-import java.lang.reflect.Member;
-import java.lang.reflect.Method;
-import java.lang.reflect.Modifier;
 import java.util.HashMap;
 import java.util.Map;
 import org.jspecify.annotations.Nullable;
@@ -30,21 +23,17 @@ import org.keycloak.util.JsonSerialization;
  */
 final class TokenClaims implements ClaimPlan.Claims {
 
-  /**
-   * Per token class, its serialized properties by claim name (a handful of classes), each with a
-   * method handle on its getter or field where one can be had: read without {@link
-   * java.lang.reflect.Method#invoke}'s access check on every call (JFR: 0.2 % of a bound token).
-   */
-  private static final ClassValue<Map<String, Property>> PROPERTIES =
+  /** Per token class, its serialized properties by claim name (a handful of classes). */
+  private static final ClassValue<Map<String, PropertyWriter>> PROPERTIES =
       new ClassValue<>() {
         @Override
-        protected Map<String, Property> computeValue(Class<?> type) {
-          Map<String, Property> properties = new HashMap<>();
+        protected Map<String, PropertyWriter> computeValue(Class<?> type) {
+          Map<String, PropertyWriter> properties = new HashMap<>();
           try {
             JsonSerializer<Object> serializer =
                 JsonSerialization.mapper.getSerializerProviderInstance().findValueSerializer(type);
             if (serializer instanceof BeanSerializerBase bean) {
-              bean.properties().forEachRemaining(p -> properties.put(p.getName(), Property.of(p)));
+              bean.properties().forEachRemaining(p -> properties.put(p.getName(), p));
             }
           } catch (JsonMappingException e) {
             throw new IllegalStateException("cannot read a " + type.getSimpleName(), e);
@@ -52,40 +41,6 @@ final class TokenClaims implements ClaimPlan.Claims {
           return Map.copyOf(properties);
         }
       };
-
-  /** How one property of a token class is read: its handle, else Jackson's writer. */
-  private record Property(@Nullable MethodHandle handle, PropertyWriter writer) {
-
-    private static final MethodType GETTER = MethodType.methodType(Object.class, Object.class);
-
-    static Property of(PropertyWriter writer) {
-      MethodHandle handle = null;
-      try {
-        Member member = writer.getMember() == null ? null : writer.getMember().getMember();
-        if (member instanceof Method method && Modifier.isPublic(method.getModifiers())) {
-          handle = MethodHandles.publicLookup().unreflect(method).asType(GETTER);
-        } else if (member instanceof Field field && Modifier.isPublic(field.getModifiers())) {
-          handle = MethodHandles.publicLookup().unreflectGetter(field).asType(GETTER);
-        }
-      } catch (IllegalAccessException | RuntimeException notPublic) {
-        handle = null; // read through Jackson's writer, as before
-      }
-      return new Property(handle, writer);
-    }
-
-    @Nullable Object get(Object token) throws Exception {
-      if (handle != null) {
-        try {
-          return (Object) handle.invokeExact(token);
-        } catch (Exception | Error e) {
-          throw e;
-        } catch (Throwable t) {
-          throw new IllegalStateException(t);
-        }
-      }
-      return writer instanceof BeanPropertyWriter bean ? bean.get(token) : null;
-    }
-  }
 
   private final Object token;
   private final Map<String, Object> other;
@@ -99,10 +54,10 @@ final class TokenClaims implements ClaimPlan.Claims {
   public @Nullable Object get(String claim) {
     Object raw = other.get(claim);
     if (raw == null && !other.containsKey(claim)) {
-      Property property = PROPERTIES.get(token.getClass()).get(claim);
-      if (property != null) {
+      PropertyWriter property = PROPERTIES.get(token.getClass()).get(claim);
+      if (property instanceof BeanPropertyWriter writer) {
         try {
-          raw = property.get(token);
+          raw = writer.get(token);
         } catch (Exception e) {
           throw new IllegalStateException("cannot read claim " + claim, e);
         }
