@@ -44,8 +44,10 @@ import org.jspecify.annotations.Nullable;
  *   <li>with {@code -Dbench.jfr=true}: a bound-only phase of {@code -Dbench.jfr.seconds} s recorded
  *       by JFR in the server (started and stopped with {@code jcmd} around that phase only, so that
  *       neither the warm-up nor the ABBA rounds are recorded), and the top frames of its {@code
- *       jdk.ExecutionSample} events ({@link JfrTopFrames}); {@code -Dbench.jfr.unbound=true}
- *       records an unbound-only phase the same way, for comparison.
+ *       jdk.ExecutionSample} events ({@link JfrTopFrames}), one phase per bound client of the
+ *       comparisons run, each after the saved events are deleted (so that the phases' rates
+ *       compare); {@code -Dbench.jfr.unbound=true} records the unbound client's phases the same way
+ *       (naming no scopes, and naming them when a comparison did), for comparison.
  * </ol>
  *
  * <p>The load: {@code -Dbench.threads} workers (default 4), each sending the next token request as
@@ -217,12 +219,11 @@ public final class IssuanceThroughput {
               + " scope%n");
       compare("client_credentials (same request)", sameRequest, unbound, admin);
     }
+    // the same request again, now naming scopes (as config-admin's does): Keycloak handles the
+    // scope parameter of both, and the policy drops one of the named default scopes
+    Target boundNamed =
+        new Target("cc-bound-named", form("bench-cc-named", "bench-cc-named-secret", NAMED_SCOPES));
     if (ONLY.contains("same-request-named")) {
-      // the same request again, now naming scopes (as config-admin's does): Keycloak handles the
-      // scope parameter of both, and the policy drops one of the named default scopes
-      Target boundNamed =
-          new Target(
-              "cc-bound-named", form("bench-cc-named", "bench-cc-named-secret", NAMED_SCOPES));
       bind(
           admin,
           serviceClient(admin, "bench-cc-named", Map.of()),
@@ -237,16 +238,22 @@ public final class IssuanceThroughput {
     }
     if (JFR) {
       if (ONLY.contains("refresh")) {
-        profile(refresh[0]);
+        profile(refresh[0], admin);
       }
       if (ONLY.contains("same-request")) {
-        profile(sameRequest);
+        profile(sameRequest, admin);
+      }
+      if (ONLY.contains("same-request-named")) {
+        profile(boundNamed, admin);
       }
       if (ONLY.contains("config-admin")) {
-        profile(bound);
+        profile(bound, admin);
       }
       if (JFR_UNBOUND) {
-        profile(unbound);
+        profile(unbound, admin);
+        if (ONLY.contains("same-request-named") || ONLY.contains("stock-scope")) {
+          profile(unboundNamed, admin);
+        }
       }
     }
   }
@@ -257,6 +264,13 @@ public final class IssuanceThroughput {
    * would run on a slower server than the one before), then the warm-up and the ABBA pairs.
    */
   private void compare(String grant, Target bound, Target unbound, Http admin) throws Exception {
+    deleteEvents(admin);
+    warmUp(bound, unbound);
+    abba(grant, bound, unbound);
+  }
+
+  /** Deletes the demo realm's saved events, when it saves them, and says how long that took. */
+  private static void deleteEvents(Http admin) throws Exception {
     if (EVENTS) {
       long started = System.nanoTime();
       admin
@@ -264,8 +278,6 @@ public final class IssuanceThroughput {
           .expect(204, "delete the saved events");
       System.out.printf("  saved events deleted in %.1f s%n", (System.nanoTime() - started) / 1e9);
     }
-    warmUp(bound, unbound);
-    abba(grant, bound, unbound);
   }
 
   private void warmUp(Target bound, Target unbound) throws Exception {
@@ -488,7 +500,8 @@ public final class IssuanceThroughput {
   }
 
   /** A JFR recording of one target's load only, then its top frames. */
-  private void profile(Target target) throws Exception {
+  private void profile(Target target, Http admin) throws Exception {
+    deleteEvents(admin); // each phase on an event table of the same size, so their rates compare
     long pid = JfrTopFrames.keycloakPid();
     Path file = OUT.resolve("issuance-" + target.name() + ".jfr").toAbsolutePath();
     java.nio.file.Files.createDirectories(file.getParent());

@@ -1,12 +1,12 @@
 package io.github.policyscopes.keycloak.compat;
 
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.stream.Collectors;
 import org.jboss.logging.Logger;
+import org.jspecify.annotations.Nullable;
 import org.keycloak.common.Profile;
 import org.keycloak.common.Version;
 import org.keycloak.models.RealmModel;
@@ -125,23 +125,35 @@ public final class KeycloakRuntime {
   /**
    * The feature that lets Keycloak read a client scope marked parameterized as {@code
    * name:parameter}: {@code PARAMETERIZED_SCOPES} in 26.7, {@code DYNAMIC_SCOPES} before (the enum
-   * constant of the other version does not exist, so it is looked up by name).
+   * constant of the other version does not exist, so it is looked up by name, once); null if this
+   * Keycloak has neither.
    */
-  private static final List<String> PARAMETERIZED_FEATURES =
-      List.of("PARAMETERIZED_SCOPES", "DYNAMIC_SCOPES");
+  private static final Profile.@Nullable Feature PARAMETERIZED_FEATURE =
+      feature("PARAMETERIZED_SCOPES", "DYNAMIC_SCOPES");
+
+  private static Profile.@Nullable Feature feature(String... names) {
+    for (String name : names) {
+      try {
+        return Profile.Feature.valueOf(name);
+      } catch (IllegalArgumentException notThisVersion) {
+        // the next name, or none
+      }
+    }
+    return null;
+  }
 
   /**
    * Whether Keycloak's parameterized (26.4–26.6: dynamic) client scopes are on; false if unknown.
    */
   public static boolean parameterizedScopesOn() {
-    for (String name : PARAMETERIZED_FEATURES) {
-      try {
-        return Profile.isFeatureEnabled(Profile.Feature.valueOf(name));
-      } catch (IllegalArgumentException | NullPointerException notThisVersion) {
-        // the next name, or off
-      }
+    if (PARAMETERIZED_FEATURE == null) {
+      return false;
     }
-    return false;
+    try {
+      return Profile.isFeatureEnabled(PARAMETERIZED_FEATURE);
+    } catch (NullPointerException noProfile) {
+      return false; // no profile loaded: off
+    }
   }
 
   /**

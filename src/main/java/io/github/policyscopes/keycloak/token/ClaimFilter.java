@@ -175,18 +175,24 @@ final class ClaimFilter {
       return known;
     }
     ClientScopeGrant grant = SessionScopes.grant(session, ctx, granted);
-    List<ClientScopeModel> scopes =
-        SessionScopes.governed(session, ctx).stream()
-            .filter(s -> !grant.grants(s.getName()))
-            .toList();
     String protocol =
         Objects.requireNonNullElse(
             ctx.getClientSession().getClient().getProtocol(), OIDCLoginProtocol.LOGIN_PROTOCOL);
-    List<ProtocolMapperModel> mappers =
-        scopes.stream()
-            .flatMap(ClientScopeModel::getProtocolMappersStream)
-            .filter(m -> protocol.equals(m.getProtocol()))
-            .toList();
+    List<ClientScopeModel> scopes = new ArrayList<>(); // once per request: loops, no streams
+    List<ProtocolMapperModel> mappers = new ArrayList<>();
+    for (ClientScopeModel scope : SessionScopes.governed(session, ctx)) {
+      if (!grant.grants(scope.getName())) {
+        scopes.add(scope);
+        scope
+            .getProtocolMappersStream()
+            .forEach(
+                m -> {
+                  if (protocol.equals(m.getProtocol())) {
+                    mappers.add(m);
+                  }
+                });
+      }
+    }
     Dropped dropped =
         new Dropped(
             List.copyOf(granted),

@@ -14,6 +14,7 @@ import io.github.policyscopes.policy.ScopeGrant.GrantResult;
 import io.github.policyscopes.scope.Scopes;
 import jakarta.ws.rs.core.MultivaluedMap;
 import jakarta.ws.rs.core.Response;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Predicate;
 import org.jboss.logging.Logger;
@@ -248,11 +249,19 @@ final class PolicyBoundGrantType extends DelegatingGrantType {
       }
       return;
     }
-    List<String> kept = asked.stream().filter(granted::contains).filter(known).distinct().toList();
+    List<String> kept = new ArrayList<>(asked.size()); // per token: a loop, no stream
+    for (String scope : asked) {
+      if (granted.contains(scope) && known.test(scope) && !kept.contains(scope)) {
+        kept.add(scope);
+      }
+    }
     if (kept.isEmpty()) {
       form.remove(OAuth2Constants.SCOPE);
-    } else {
-      form.putSingle(OAuth2Constants.SCOPE, String.join(" ", kept));
+      return;
+    }
+    String scope = String.join(" ", kept);
+    if (!scope.equals(form.getFirst(OAuth2Constants.SCOPE))) {
+      form.putSingle(OAuth2Constants.SCOPE, scope);
     }
   }
 

@@ -2,7 +2,9 @@ package io.github.policyscopes.keycloak.token;
 
 import io.github.policyscopes.keycloak.compat.ParameterizedClientScopes;
 import io.github.policyscopes.scope.ClientScopeGrant;
+import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -55,10 +57,17 @@ final class SessionScopes {
         issuance != null && issuance.isFor(client)
             ? issuance.defaultScopeIds()
             : ClientFacts.defaultIds(client.getClientScopes(true));
-    List<ClientScopeModel> governed =
-        ctx.getClientScopesStream().filter(s -> !infrastructure(s, defaults)).toList();
-    ctx.setAttribute(GOVERNED, governed);
-    return governed;
+    List<ClientScopeModel> governed = new ArrayList<>();
+    ctx.getClientScopesStream()
+        .forEach(
+            s -> {
+              if (!infrastructure(s, defaults)) {
+                governed.add(s);
+              }
+            });
+    List<ClientScopeModel> kept = Collections.unmodifiableList(governed);
+    ctx.setAttribute(GOVERNED, kept);
+    return kept;
   }
 
   /** The context attribute holding {@link #governed}. */
@@ -70,11 +79,13 @@ final class SessionScopes {
    * decision like the scopes Keycloak does list, so that the policy grants or drops them too.
    */
   static List<String> unlisted(KeycloakSession session, ClientSessionContext ctx) {
-    return governed(session, ctx).stream()
-        .filter(s -> !s.isIncludeInTokenScope())
-        .map(ClientScopeModel::getName)
-        .distinct()
-        .toList();
+    List<String> names = new ArrayList<>(2); // per token: a loop, no stream
+    for (ClientScopeModel scope : governed(session, ctx)) {
+      if (!scope.isIncludeInTokenScope() && !names.contains(scope.getName())) {
+        names.add(scope.getName());
+      }
+    }
+    return names;
   }
 
   /**

@@ -44,17 +44,19 @@ final class TokenClaims implements ClaimPlan.Claims {
 
   private final Object token;
   private final Map<String, Object> other;
+  private final Map<String, PropertyWriter> properties;
 
   TokenClaims(Object token) {
     this.token = token;
     this.other = otherClaims(token);
+    this.properties = PROPERTIES.get(token.getClass());
   }
 
   @Override
   public @Nullable Object get(String claim) {
     Object raw = other.get(claim);
     if (raw == null && !other.containsKey(claim)) {
-      PropertyWriter property = PROPERTIES.get(token.getClass()).get(claim);
+      PropertyWriter property = properties.get(claim);
       if (property instanceof BeanPropertyWriter writer) {
         try {
           raw = writer.get(token);

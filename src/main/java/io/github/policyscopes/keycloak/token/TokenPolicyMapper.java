@@ -187,10 +187,13 @@ public final class TokenPolicyMapper extends AbstractOIDCProtocolMapper
       // Keycloak was handed only part of the request (or none of it, and then re-grants what the
       // refreshed or exchanged token had): count only what was asked and the default client scopes
       Set<String> defaults = issuance.defaultScopes();
-      keycloakScopes =
-          keycloakScopes.stream()
-              .filter(s -> requested.contains(s) || defaults.contains(s))
-              .toList();
+      List<String> counted = new ArrayList<>(inToken.size()); // per token: a loop, no stream
+      for (String scope : inToken) {
+        if (requested.contains(scope) || defaults.contains(scope)) {
+          counted.add(scope);
+        }
+      }
+      keycloakScopes = counted;
     }
 
     GrantResult result =
