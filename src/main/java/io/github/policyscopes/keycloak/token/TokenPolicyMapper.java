@@ -203,13 +203,16 @@ public final class TokenPolicyMapper extends AbstractOIDCProtocolMapper
     if (issuance != null && requested.size() < issuance.requested().size()) {
       // asked for, and left out by Keycloak: dropped, as the event and the metrics say
       List<String> dropped = new ArrayList<>(result.dropped());
-      issuance.requested().stream()
-          .filter(s -> !requested.contains(s) && !dropped.contains(s))
-          .forEach(dropped::add);
+      for (String scope : issuance.requested()) {
+        if (!requested.contains(scope) && !dropped.contains(scope)) {
+          dropped.add(scope);
+        }
+      }
       result = new GrantResult(result.granted(), dropped);
     }
     ClaimFilter.accessToken(token, session, userSession, clientSessionCtx, result.granted());
-    token.setScope(result.scopeString().isEmpty() ? null : result.scopeString());
+    String scope = result.scopeString();
+    token.setScope(scope.isEmpty() ? null : scope);
     token.exp(expiry(token, policy, issuance, userSession, clientSessionCtx));
     if (!token.hasAudience(client.getClientId())) {
       token.addAudience(client.getClientId());
@@ -234,7 +237,13 @@ public final class TokenPolicyMapper extends AbstractOIDCProtocolMapper
       return requested; // a refresh without scope, most often: nothing to ask Keycloak's model
     }
     Predicate<String> known = issuance.knownScopes();
-    return requested.stream().filter(s -> inToken.contains(s) || !known.test(s)).toList();
+    List<String> kept = new ArrayList<>(requested.size()); // per token: a loop, no stream
+    for (String scope : requested) {
+      if (inToken.contains(scope) || !known.test(scope)) {
+        kept.add(scope);
+      }
+    }
+    return kept;
   }
 
   /**
