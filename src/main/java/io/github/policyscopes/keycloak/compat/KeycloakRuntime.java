@@ -135,7 +135,7 @@ public final class KeycloakRuntime {
     for (String name : names) {
       try {
         return Profile.Feature.valueOf(name);
-      } catch (IllegalArgumentException notThisVersion) {
+      } catch (IllegalArgumentException | LinkageError notThisVersion) {
         // the next name, or none
       }
     }

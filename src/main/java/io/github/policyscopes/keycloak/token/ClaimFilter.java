@@ -13,6 +13,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Objects;
 import java.util.Set;
+import java.util.stream.Stream;
 import org.jboss.logging.Logger;
 import org.jspecify.annotations.Nullable;
 import org.keycloak.models.ClientScopeModel;
@@ -183,14 +184,14 @@ final class ClaimFilter {
     for (ClientScopeModel scope : SessionScopes.governed(session, ctx)) {
       if (!grant.grants(scope.getName())) {
         scopes.add(scope);
-        scope
-            .getProtocolMappersStream()
-            .forEach(
-                m -> {
-                  if (protocol.equals(m.getProtocol())) {
-                    mappers.add(m);
-                  }
-                });
+        try (Stream<ProtocolMapperModel> ofScope = scope.getProtocolMappersStream()) {
+          ofScope.forEachOrdered(
+              m -> {
+                if (protocol.equals(m.getProtocol())) {
+                  mappers.add(m);
+                }
+              });
+        }
       }
     }
     Dropped dropped =

@@ -260,7 +260,8 @@ final class PolicyBoundGrantType extends DelegatingGrantType {
       return;
     }
     String scope = String.join(" ", kept);
-    if (!scope.equals(form.getFirst(OAuth2Constants.SCOPE))) {
+    List<String> sent = form.get(OAuth2Constants.SCOPE);
+    if (sent == null || sent.size() != 1 || !scope.equals(sent.get(0))) {
       form.putSingle(OAuth2Constants.SCOPE, scope);
     }
   }

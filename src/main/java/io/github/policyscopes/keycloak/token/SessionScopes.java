@@ -59,7 +59,7 @@ final class SessionScopes {
             : ClientFacts.defaultIds(client.getClientScopes(true));
     List<ClientScopeModel> governed = new ArrayList<>();
     ctx.getClientScopesStream()
-        .forEach(
+        .forEachOrdered(
             s -> {
               if (!infrastructure(s, defaults)) {
                 governed.add(s);
@@ -81,8 +81,11 @@ final class SessionScopes {
   static List<String> unlisted(KeycloakSession session, ClientSessionContext ctx) {
     List<String> names = new ArrayList<>(2); // per token: a loop, no stream
     for (ClientScopeModel scope : governed(session, ctx)) {
-      if (!scope.isIncludeInTokenScope() && !names.contains(scope.getName())) {
-        names.add(scope.getName());
+      if (!scope.isIncludeInTokenScope()) {
+        String name = scope.getName();
+        if (!names.contains(name)) {
+          names.add(name);
+        }
       }
     }
     return names;
