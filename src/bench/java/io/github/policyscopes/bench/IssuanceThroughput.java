@@ -30,8 +30,9 @@ import org.jspecify.annotations.Nullable;
  * docs/adr/0042), then a refresh_token grant (issue 21: two clients with client_credentials refresh
  * tokens, the bound one's policy dropping the default scopes profile and email), then
  * client_credentials of two clients that send the same request (bench-cc-bound made like the
- * unbound one, bound to that policy: the extension's cost alone, docs/adr/0041), fairly, each after
- * the saved events are deleted:
+ * unbound one, bound to that policy: the extension's cost alone, docs/adr/0041), and the same
+ * request naming scopes (both send scope=profile email, the bound one's policy drops email,
+ * docs/adr/0042), fairly, each after the saved events are deleted:
  *
  * <ol>
  *   <li>warm-up until the throughput stops climbing: rounds of {@code -Dbench.warmup.round} s (half
@@ -72,6 +73,10 @@ public final class IssuanceThroughput {
 
   private static final boolean JFR_UNBOUND = Boolean.getBoolean("bench.jfr.unbound");
 
+  /** Every comparison, in the order they run. */
+  private static final List<String> COMPARISONS =
+      List.of("config-admin", "stock-scope", "refresh", "same-request", "same-request-named");
+
   /**
    * {@code -Dbench.only=config-admin,stock-scope,refresh,same-request,same-request-named}: the
    * comparisons to run (default all five, in that order; an unknown name fails the run), e.g. one
@@ -81,22 +86,18 @@ public final class IssuanceThroughput {
    * costs stock Keycloak.
    */
   private static final Set<String> ONLY =
-      comparisons(
-          System.getProperty(
-              "bench.only", "config-admin,stock-scope,refresh,same-request,same-request-named"));
+      comparisons(System.getProperty("bench.only", String.join(",", COMPARISONS)));
 
   /** The default client scopes both clients name in the comparisons of a request naming scopes. */
   private static final String NAMED_SCOPES = "profile email";
 
   private static Set<String> comparisons(String names) {
-    Set<String> known =
-        Set.of("config-admin", "stock-scope", "refresh", "same-request", "same-request-named");
     Set<String> picked = new java.util.LinkedHashSet<>();
     for (String name : names.split(",")) {
       String trimmed = name.trim();
-      if (!known.contains(trimmed)) {
+      if (!COMPARISONS.contains(trimmed)) {
         throw new IllegalArgumentException(
-            "-Dbench.only: unknown comparison '" + trimmed + "', known: " + known);
+            "-Dbench.only: unknown comparison '" + trimmed + "', known: " + COMPARISONS);
       }
       picked.add(trimmed);
     }
