@@ -48,7 +48,11 @@ import org.jspecify.annotations.Nullable;
  *       jdk.ExecutionSample} events ({@link JfrTopFrames}), one phase per bound client of the
  *       comparisons run, each after the saved events are deleted (so that the phases' rates
  *       compare); {@code -Dbench.jfr.unbound=true} records the unbound client's phases the same way
- *       (naming no scopes, and naming them when a comparison did), for comparison.
+ *       (naming no scopes, and naming them when a comparison did), for comparison. A recording of
+ *       {@code -Dbench.jfr.warmup} s (default 120) is made and thrown away before the first phase:
+ *       the server's first recording starts JFR and runs slower than the later ones; each phase
+ *       runs 20 s unrecorded before its recording, after the delete of the saved events ({@code
+ *       -Dbench.jfr.settings}: the recordings' settings, {@code profile} or a {@code .jfc} file).
  * </ol>
  *
  * <p>The load: {@code -Dbench.threads} workers (default 4), each sending the next token request as
@@ -93,7 +97,7 @@ public final class IssuanceThroughput {
 
   private static Set<String> comparisons(String names) {
     Set<String> picked = new java.util.LinkedHashSet<>();
-    for (String name : names.split(",")) {
+    for (String name : names.split(",", -1)) {
       String trimmed = name.trim();
       if (!COMPARISONS.contains(trimmed)) {
         throw new IllegalArgumentException(
@@ -105,6 +109,23 @@ public final class IssuanceThroughput {
   }
 
   private static final double JFR_SECONDS = doubleProp("bench.jfr.seconds", 30);
+
+  /**
+   * Seconds of the thrown-away recording before the first JFR phase: the server's first recording
+   * starts JFR, and the server ran at 30 % of its rate for its first 20 s and at 70 % for the next
+   * 80 s, recompiling, whichever client it served (2026-12-07).
+   */
+  private static final double JFR_WARMUP_S = doubleProp("bench.jfr.warmup", 120);
+
+  /** Seconds each JFR phase runs unrecorded first. */
+  private static final double JFR_SETTLE_S = 20;
+
+  /**
+   * {@code -Dbench.jfr.settings}: the JFR settings of the recordings, {@code profile} (Java samples
+   * every 10 ms) or the path of a {@code .jfc} file, e.g. one sampling every 1 ms.
+   */
+  private static final String JFR_SETTINGS = System.getProperty("bench.jfr.settings", "profile");
+
   private static final Path OUT = Path.of(System.getProperty("bench.out", "target/bench"));
   private static final long MAX_REQUESTS_PER_ROUND = 2_000_000;
 
@@ -238,6 +259,13 @@ public final class IssuanceThroughput {
       compare("client_credentials (same request, naming scopes)", boundNamed, unboundNamed, admin);
     }
     if (JFR) {
+      warmUpRecorder(unbound);
+      if (JFR_UNBOUND) {
+        profile(unbound, admin);
+        if (ONLY.contains("same-request-named") || ONLY.contains("stock-scope")) {
+          profile(unboundNamed, admin);
+        }
+      }
       if (ONLY.contains("refresh")) {
         profile(refresh[0], admin);
       }
@@ -249,12 +277,6 @@ public final class IssuanceThroughput {
       }
       if (ONLY.contains("config-admin")) {
         profile(bound, admin);
-      }
-      if (JFR_UNBOUND) {
-        profile(unbound, admin);
-        if (ONLY.contains("same-request-named") || ONLY.contains("stock-scope")) {
-          profile(unboundNamed, admin);
-        }
       }
     }
   }
@@ -500,14 +522,36 @@ public final class IssuanceThroughput {
         boundSum / unboundSum);
   }
 
+  /**
+   * A JFR recording under load, thrown away: the server's first recording starts JFR itself and ran
+   * at half the rate of the later ones, so without this the first phase's shares would not compare
+   * with the others'.
+   */
+  private void warmUpRecorder(Target target) throws Exception {
+    long pid = JfrTopFrames.keycloakPid();
+    JfrTopFrames.jcmd(pid, "JFR.start", "name=bench-warm-up", "settings=" + JFR_SETTINGS);
+    double rate;
+    try {
+      rate = round(target, seconds(JFR_WARMUP_S));
+    } finally {
+      JfrTopFrames.jcmd(pid, "JFR.stop", "name=bench-warm-up");
+    }
+    System.out.printf(
+        "%nJFR warm-up (recording thrown away): %.0f s of %s at %.0f req/s%n",
+        JFR_WARMUP_S, target.name(), rate);
+  }
+
   /** A JFR recording of one target's load only, then its top frames. */
   private void profile(Target target, Http admin) throws Exception {
     deleteEvents(admin); // each phase on an event table of the same size, so their rates compare
+    // an unrecorded round first, after the delete
+    double settled = round(target, seconds(JFR_SETTLE_S));
+    System.out.printf("%n%s settling before its recording: %.0f req/s%n", target.name(), settled);
     long pid = JfrTopFrames.keycloakPid();
     Path file = OUT.resolve("issuance-" + target.name() + ".jfr").toAbsolutePath();
     java.nio.file.Files.createDirectories(file.getParent());
     String name = "bench-" + target.name();
-    JfrTopFrames.jcmd(pid, "JFR.start", "name=" + name, "settings=profile");
+    JfrTopFrames.jcmd(pid, "JFR.start", "name=" + name, "settings=" + JFR_SETTINGS);
     double rate;
     try {
       rate = round(target, seconds(JFR_SECONDS));
