@@ -48,11 +48,12 @@ import org.jspecify.annotations.Nullable;
  *       jdk.ExecutionSample} events ({@link JfrTopFrames}), one phase per bound client of the
  *       comparisons run, each after the saved events are deleted (so that the phases' rates
  *       compare); {@code -Dbench.jfr.unbound=true} records the unbound client's phases the same way
- *       (naming no scopes, and naming them when a comparison did), for comparison. A recording of
- *       {@code -Dbench.jfr.warmup} s (default 120) is made and thrown away before the first phase:
- *       the server's first recording starts JFR and runs slower than the later ones; each phase
- *       runs 20 s unrecorded before its recording, after the delete of the saved events ({@code
- *       -Dbench.jfr.settings}: the recordings' settings, {@code profile} or a {@code .jfc} file).
+ *       (naming no scopes, and naming them when a comparison did), for comparison, before the bound
+ *       ones. A recording of {@code -Dbench.jfr.warmup} s (default 120) is made and thrown away
+ *       before the first phase: the server's first recording starts JFR and runs slower than the
+ *       later ones; each phase runs 20 s unrecorded before its recording, after the delete of the
+ *       saved events ({@code -Dbench.jfr.period=1ms}: JFR's {@code profile} settings sampling every
+ *       1 ms, not 10).
  * </ol>
  *
  * <p>The load: {@code -Dbench.threads} workers (default 4), each sending the next token request as
@@ -121,10 +122,11 @@ public final class IssuanceThroughput {
   private static final double JFR_SETTLE_S = 20;
 
   /**
-   * {@code -Dbench.jfr.settings}: the JFR settings of the recordings, {@code profile} (Java samples
-   * every 10 ms) or the path of a {@code .jfc} file, e.g. one sampling every 1 ms.
+   * {@code -Dbench.jfr.period}, e.g. {@code 1ms}: how often the recordings sample Java stacks
+   * (JFR's {@code profile} settings, which sample every 10 ms, with this period instead); more
+   * samples, so that pieces of a tenth of a percent can be told apart.
    */
-  private static final String JFR_SETTINGS = System.getProperty("bench.jfr.settings", "profile");
+  private static final @Nullable String JFR_PERIOD = System.getProperty("bench.jfr.period");
 
   private static final Path OUT = Path.of(System.getProperty("bench.out", "target/bench"));
   private static final long MAX_REQUESTS_PER_ROUND = 2_000_000;
@@ -523,13 +525,36 @@ public final class IssuanceThroughput {
   }
 
   /**
+   * The recordings' settings: {@code profile}, or with {@link #JFR_PERIOD} a copy of this JDK's
+   * {@code profile.jfc} sampling Java stacks at that period.
+   */
+  private static String jfrSettings() throws java.io.IOException {
+    if (JFR_PERIOD == null) {
+      return "profile";
+    }
+    Path profile = Path.of(System.getProperty("java.home"), "lib", "jfr", "profile.jfc");
+    String settings = java.nio.file.Files.readString(profile);
+    String sampling = "control=\"method-sampling-java-interval\">10 ms<";
+    if (!settings.contains(sampling)) {
+      throw new IllegalStateException(profile + " has no Java sampling period of 10 ms to change");
+    }
+    Path file = OUT.resolve("sampling.jfc").toAbsolutePath();
+    java.nio.file.Files.createDirectories(file.getParent());
+    java.nio.file.Files.writeString(
+        file,
+        settings.replace(
+            sampling, "control=\"method-sampling-java-interval\">" + JFR_PERIOD + "<"));
+    return file.toString();
+  }
+
+  /**
    * A JFR recording under load, thrown away: the server's first recording starts JFR itself and ran
    * at half the rate of the later ones, so without this the first phase's shares would not compare
    * with the others'.
    */
   private void warmUpRecorder(Target target) throws Exception {
     long pid = JfrTopFrames.keycloakPid();
-    JfrTopFrames.jcmd(pid, "JFR.start", "name=bench-warm-up", "settings=" + JFR_SETTINGS);
+    JfrTopFrames.jcmd(pid, "JFR.start", "name=bench-warm-up", "settings=" + jfrSettings());
     double rate;
     try {
       rate = round(target, seconds(JFR_WARMUP_S));
@@ -551,7 +576,7 @@ public final class IssuanceThroughput {
     Path file = OUT.resolve("issuance-" + target.name() + ".jfr").toAbsolutePath();
     java.nio.file.Files.createDirectories(file.getParent());
     String name = "bench-" + target.name();
-    JfrTopFrames.jcmd(pid, "JFR.start", "name=" + name, "settings=" + JFR_SETTINGS);
+    JfrTopFrames.jcmd(pid, "JFR.start", "name=" + name, "settings=" + jfrSettings());
     double rate;
     try {
       rate = round(target, seconds(JFR_SECONDS));
