@@ -548,9 +548,9 @@ public final class IssuanceThroughput {
   }
 
   /**
-   * A JFR recording under load, thrown away: the server's first recording starts JFR itself and ran
-   * at half the rate of the later ones, so without this the first phase's shares would not compare
-   * with the others'.
+   * A JFR recording under load, thrown away: the server's first recording starts JFR itself, and
+   * the server ran at 30 to 70 % of its rate for about 100 s after it (recompiling), so without
+   * this the first phase would not compare with the others.
    */
   private void warmUpRecorder(Target target) throws Exception {
     long pid = JfrTopFrames.keycloakPid();
