@@ -1,9 +1,7 @@
 package io.github.policyscopes.keycloak.token;
 
 import io.github.policyscopes.keycloak.compat.ParameterizedClientScopes;
-import io.github.policyscopes.scope.ClientScopeGrant;
 import java.util.ArrayList;
-import java.util.Collection;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
@@ -43,10 +41,24 @@ final class SessionScopes {
 
   /** The client scopes of the context that the policy decides (all but the infrastructure). */
   static List<ClientScopeModel> governed(KeycloakSession session, ClientSessionContext ctx) {
+    return read(session, ctx).governed();
+  }
+
+  /**
+   * The client's default client scopes, name to id, as {@link #governed} read them: in a token
+   * request, those the grant wrapper read; elsewhere, the client's.
+   */
+  static Map<String, String> defaultIds(KeycloakSession session, ClientSessionContext ctx) {
+    return read(session, ctx).defaults();
+  }
+
+  /** What {@link #governed} read of a context, kept with it. */
+  private record Read(Map<String, String> defaults, List<ClientScopeModel> governed) {}
+
+  private static Read read(KeycloakSession session, ClientSessionContext ctx) {
     // asked once per token kind and per decision: computed once per context, whose client scopes
     // are fixed once Keycloak built it (JFR put it at 5 % of a bound token's samples)
-    @SuppressWarnings("unchecked")
-    List<ClientScopeModel> known = ctx.getAttribute(GOVERNED, List.class);
+    Read known = ctx.getAttribute(READ, Read.class);
     if (known != null) {
       return known;
     }
@@ -65,13 +77,13 @@ final class SessionScopes {
                 governed.add(s);
               }
             });
-    List<ClientScopeModel> kept = Collections.unmodifiableList(governed);
-    ctx.setAttribute(GOVERNED, kept);
-    return kept;
+    Read read = new Read(defaults, Collections.unmodifiableList(governed));
+    ctx.setAttribute(READ, read);
+    return read;
   }
 
-  /** The context attribute holding {@link #governed}. */
-  private static final String GOVERNED = SessionScopes.class.getName() + ".governed";
+  /** The context attribute holding {@link #read}. */
+  private static final String READ = SessionScopes.class.getName() + ".read";
 
   /**
    * The names of the governed client scopes that Keycloak leaves out of {@code scope} ({@code
@@ -89,14 +101,6 @@ final class SessionScopes {
       }
     }
     return names;
-  }
-
-  /**
-   * The one rule of {@link ClientScopeGrant}, with the parameterized client scopes of the context.
-   */
-  static ClientScopeGrant grant(
-      KeycloakSession session, ClientSessionContext ctx, Collection<String> granted) {
-    return new ClientScopeGrant(granted, parameterized(session, ctx));
   }
 
   /**

@@ -20,6 +20,7 @@ import java.util.Random;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -212,6 +213,102 @@ class ClaimPlanIT {
                 null))
         .hasStatus(204);
     sameTokens("the policy now grants the dropped scope", http, boundId, keeperId, user, ids);
+  }
+
+  /**
+   * What a context's mappers do not show is asked afresh too: a client scope without a {@code
+   * scope} entry ({@code include.in.token.scope=false}) moved from the bound client's default
+   * scopes (Keycloak's infrastructure, never dropped) to its optional ones (the policy's to grant)
+   * and back changes no mapper model, only the client; the next token follows each move, with the
+   * same request and the same granted set as the tokens before it.
+   */
+  @Test
+  void aScopeMovedBetweenDefaultAndOptionalIsDecidedAfreshForTheNextToken(TestClient http) {
+    Fixtures admin = new Fixtures(http);
+    String user = Fixtures.unique("move-user");
+    admin.createUser(Fixtures.user(user, PASSWORD, user + "@example.com", "Mo", "Move"));
+    String scopeName = Fixtures.unique("move-infra");
+    String moved =
+        scope(http, scopeName, List.of(everywhere("m-infra", hardcoded("plan_moved", "m"))));
+    Reply flag = http.admin("GET", REALM + "/client-scopes/" + moved, null);
+    assertThat(flag).hasStatus(200);
+    ObjectNode unlisted = (ObjectNode) flag.json();
+    ((ObjectNode) unlisted.get("attributes")).put("include.in.token.scope", "false");
+    assertThat(http.admin("PUT", REALM + "/client-scopes/" + moved, unlisted)).hasStatus(204);
+    String boundId = Fixtures.unique("move-bound");
+    String bound = client(admin, boundId);
+    addDefault(http, bound, moved);
+    admin.bind(
+        bound,
+        admin.createPolicy(Fixtures.unique("move"), List.of("openid", "profile"), null, null));
+    String request = "openid " + scopeName;
+    String clientScopes = REALM + "/clients/" + bound;
+
+    for (int i = 0; i < 2; i++) { // the second from the kept answer
+      assertThat(movedClaim(http, boundId, user, request))
+          .as("a default scope without a scope entry is Keycloak's infrastructure")
+          .isEqualTo("m");
+    }
+    assertThat(http.admin("DELETE", clientScopes + "/default-client-scopes/" + moved, null))
+        .hasStatus(204);
+    assertThat(http.admin("PUT", clientScopes + "/optional-client-scopes/" + moved, null))
+        .hasStatus(204);
+    for (int i = 0; i < 2; i++) {
+      assertThat(movedClaim(http, boundId, user, request))
+          .as("the same scope as an optional one is the policy's, which drops it")
+          .isNull();
+    }
+    assertThat(http.admin("DELETE", clientScopes + "/optional-client-scopes/" + moved, null))
+        .hasStatus(204);
+    addDefault(http, bound, moved);
+    assertThat(movedClaim(http, boundId, user, request)).as("a default scope again").isEqualTo("m");
+  }
+
+  /**
+   * The granted set is part of what is asked: after the client's policy grants {@code email} and a
+   * token of the same client with the same client scopes carries its claims, a refresh token from
+   * before, whose grant has no {@code email}, still yields tokens without them.
+   */
+  @Test
+  void aRefreshedTokenCarriesNoClaimItsGrantLacksAfterAWiderTokenOfTheSameClient(TestClient http) {
+    Fixtures admin = new Fixtures(http);
+    String user = Fixtures.unique("narrow-user");
+    admin.createUser(Fixtures.user(user, PASSWORD, user + "@example.com", "Nia", "Narrow"));
+    String boundId = Fixtures.unique("narrow-bound");
+    String bound = client(admin, boundId);
+    String policy =
+        admin.createPolicy(Fixtures.unique("narrow"), List.of("openid", "profile"), null, null);
+    admin.bind(bound, policy);
+    Reply narrow = ok(http.password(boundId, SECRET, user, PASSWORD, "openid"));
+    assertThat(TestClient.claims(narrow.accessToken()).has("email")).isFalse();
+
+    assertThat(admin.editPolicy(policy, List.of("openid", "profile", "email"), null, null))
+        .hasStatus(204);
+    for (int i = 0; i < 2; i++) {
+      Reply wide = ok(http.password(boundId, SECRET, user, PASSWORD, "openid"));
+      assertThat(TestClient.claims(wide.accessToken()).path("email").asText())
+          .isEqualTo(user + "@example.com");
+    }
+    for (String scope : java.util.Arrays.asList(null, "openid")) {
+      Reply refreshed = ok(http.refresh(boundId, SECRET, narrow.refreshToken(), scope));
+      JsonNode access = TestClient.claims(refreshed.accessToken());
+      assertThat(access.path("scope").asText()).doesNotContain("email");
+      for (JsonNode claims :
+          List.of(access, TestClient.claims(refreshed.json().get("id_token").asText()))) {
+        assertThat(claims.has("email")).as(claims.toString()).isFalse();
+        assertThat(claims.has("email_verified")).as(claims.toString()).isFalse();
+        assertThat(claims.path("given_name").asText()).isEqualTo("Nia");
+      }
+    }
+  }
+
+  /** The moved scope's claim in an access token of the client for {@code scope}, or null. */
+  private static @Nullable String movedClaim(
+      TestClient http, String clientId, String user, String scope) {
+    JsonNode claim =
+        TestClient.claims(ok(http.password(clientId, SECRET, user, PASSWORD, scope)).accessToken())
+            .get("plan_moved");
+    return claim == null ? null : claim.asText();
   }
 
   /** A password grant's tokens of the two clients, compared as {@link #compare} does. */
