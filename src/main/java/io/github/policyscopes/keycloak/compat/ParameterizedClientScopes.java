@@ -1,9 +1,10 @@
 package io.github.policyscopes.keycloak.compat;
 
 import io.github.policyscopes.scope.ScopeParameters;
-import java.util.Set;
+import java.util.function.Predicate;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
+import org.jspecify.annotations.Nullable;
 import org.keycloak.models.ClientModel;
 import org.keycloak.models.ClientScopeModel;
 import org.keycloak.models.RealmModel;
@@ -23,18 +24,27 @@ public final class ParameterizedClientScopes {
 
   /** The names of the client scopes among {@code scopes} that Keycloak parameterizes in realm. */
   public static ScopeParameters of(RealmModel realm, Stream<ClientScopeModel> scopes) {
+    Predicate<ClientScopeModel> parameterized = reading(realm);
+    if (parameterized == null) {
+      return ScopeParameters.NONE;
+    }
+    return ScopeParameters.of(
+        scopes.filter(parameterized).map(ClientScopeModel::getName).collect(Collectors.toSet()));
+  }
+
+  /**
+   * Whether Keycloak parameterizes a client scope in {@code realm} (never the client itself), for
+   * callers that walk the scopes themselves; null when it parameterizes none there.
+   */
+  public static @Nullable Predicate<ClientScopeModel> reading(RealmModel realm) {
     boolean organizations = KeycloakRuntime.organizationsOn(realm);
     boolean marked = KeycloakRuntime.parameterizedScopesOn();
     if (!organizations && !marked) {
-      return ScopeParameters.NONE;
+      return null;
     }
-    Set<String> names =
-        scopes
-            .filter(s -> !(s instanceof ClientModel))
-            .filter(s -> (marked && marked(s)) || (organizations && organization(s)))
-            .map(ClientScopeModel::getName)
-            .collect(Collectors.toSet());
-    return ScopeParameters.of(names);
+    return s ->
+        !(s instanceof ClientModel)
+            && ((marked && marked(s)) || (organizations && organization(s)));
   }
 
   /**

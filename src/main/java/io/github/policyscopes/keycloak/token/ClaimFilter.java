@@ -174,7 +174,7 @@ final class ClaimFilter {
   private static ClaimPlans.Answer dropped(
       KeycloakSession session, ClientSessionContext ctx, Filtered filtered, List<String> granted) {
     ClaimPlans.Answer known = filtered.dropped;
-    if (known != null && known.granted().equals(granted)) {
+    if (known != null && granted.equals(filtered.droppedFor)) {
       return known;
     }
     ClientModel client = ctx.getClientSession().getClient();
@@ -187,7 +187,7 @@ final class ClaimFilter {
     ClaimPlans.Context context =
         ClaimPlans.context(
             ctx.getProtocolMappersStream().toArray(ProtocolMapperModel[]::new),
-            ClientFacts.fromRealmCache(client));
+            () -> ClientFacts.fromRealmCache(client));
     ClaimPlans.Answer answer = context.known(question);
     if (answer == null) {
       ClientScopeGrant grant = new ClientScopeGrant(granted, parameterized);
@@ -217,16 +217,18 @@ final class ClaimFilter {
       }
     }
     filtered.dropped = answer;
+    filtered.droppedFor = granted;
     return answer;
   }
 
   /**
    * What was filtered in one context: the tokens (several policy mappers may run for each) and the
-   * last {@link #dropped} answer. A context attribute.
+   * last {@link #dropped} answer, with the granted set it was asked for. A context attribute.
    */
   private static final class Filtered {
     private final List<Object> tokens = new ArrayList<>(2);
     private ClaimPlans.@Nullable Answer dropped;
+    private @Nullable List<String> droppedFor;
 
     /** Whether {@code token} is filtered here for the first time (by identity). */
     boolean firstTime(Object token) {

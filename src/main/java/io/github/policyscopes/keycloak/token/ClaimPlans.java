@@ -17,6 +17,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
+import java.util.function.BooleanSupplier;
 import org.jspecify.annotations.Nullable;
 import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.ProtocolMapperModel;
@@ -44,8 +45,8 @@ import org.keycloak.protocol.ProtocolMapperUtils;
  *
  * <p>Bounded by {@link CacheBudget#CLAIM_PLANS_BYTES}, each context weighed with its models (once,
  * whatever its answers), at most {@link #MAX_ANSWERS} answers and {@link #MAX_PLANS} sets of
- * dropped mappers per context (a context that has them all works further answers out as before,
- * without keeping them); a context holds on to its mapper models until it ages out.
+ * dropped mappers per context (a context that has them all lets them go before it keeps the next);
+ * a context holds on to its mapper models until Caffeine evicts it by weight.
  */
 final class ClaimPlans {
 
@@ -80,16 +81,17 @@ final class ClaimPlans {
    * The kept answers of the context that runs {@code models} ({@code
    * ClientSessionContext#getProtocolMappersStream}), or a context of this request alone.
    *
-   * @param keep whether the context may be kept: its client came from Keycloak's realm cache
+   * @param keep whether the context may be kept (its client came from Keycloak's realm cache),
+   *     asked only when none is
    */
-  static Context context(ProtocolMapperModel[] models, boolean keep) {
+  static Context context(ProtocolMapperModel[] models, BooleanSupplier keep) {
     Models key = new Models(models);
     Context known = CACHE.getIfPresent(key);
     if (known != null) {
       return known;
     }
-    Context made = new Context(key, keep);
-    if (!keep) {
+    Context made = new Context(key, keep.getAsBoolean());
+    if (!made.kept) {
       return made;
     }
     Context raced = CACHE.asMap().putIfAbsent(key, made);
@@ -113,14 +115,19 @@ final class ClaimPlans {
     return new Question(granted, defaults, protocol, parameterized);
   }
 
-  /** The kept answers and plans of one context. */
+  /**
+   * The kept answers and plans of one context: of every client session context whose mapper models
+   * are these very objects, whichever client or user it is for (everything else the answer depends
+   * on is in its question).
+   */
   static final class Context {
 
     private final Models models;
     private final boolean kept;
+    private final long modelBytes;
+    private final Set<ProtocolMapperModel> identities;
     private final ConcurrentMap<Question, Answer> answers = new ConcurrentHashMap<>();
     private final ConcurrentMap<Models, Plans> plans = new ConcurrentHashMap<>();
-    private final Set<ProtocolMapperModel> identities;
 
     private Context(Models models, boolean kept) {
       this.models = models;
@@ -129,6 +136,7 @@ final class ClaimPlans {
       if (kept) {
         Collections.addAll(identities, models.models);
       }
+      this.modelBytes = kept ? models.estimatedBytes() : 0;
     }
 
     /** The kept answer to {@code question}, or null. */
@@ -138,15 +146,20 @@ final class ClaimPlans {
 
     /**
      * The answer to {@code question}, just worked out: its dropped client scopes ({@code scopes},
-     * by name) carry {@code dropped} (the enabled mappers of the client's protocol). Kept when
-     * every one of them is one of the context's models (by identity), the granted set is no larger
-     * than {@link #MAX_GRANTED} scopes and {@link #MAX_GRANTED_CHARS} characters, and the context
-     * has fewer than {@link #MAX_ANSWERS} answers.
+     * by name) carry {@code dropped} (the enabled mappers of the client's protocol). Kept, with its
+     * plans, when the context is and every dropped mapper is one of its models (by identity), and
+     * the granted set is no larger than {@link #MAX_GRANTED} scopes and {@link #MAX_GRANTED_CHARS}
+     * characters. A context that holds {@link #MAX_ANSWERS} answers or {@link #MAX_PLANS} sets of
+     * plans lets them all go before it keeps the next one.
      */
     Answer answer(Question question, List<String> scopes, List<ProtocolMapperModel> dropped) {
-      boolean ours = ours(dropped);
-      Answer answer = new Answer(question, List.copyOf(scopes), plans(dropped, ours));
-      if (ours && question.keepable() && answers.size() < MAX_ANSWERS) {
+      boolean ours = kept && identities.containsAll(dropped);
+      Plans made = plans(dropped, ours);
+      Answer answer = new Answer(question, List.copyOf(scopes), made);
+      if (ours && question.keepable()) {
+        if (answers.size() >= MAX_ANSWERS) {
+          answers.clear();
+        }
         Answer raced = answers.putIfAbsent(question, answer);
         if (raced != null) {
           return raced;
@@ -156,15 +169,19 @@ final class ClaimPlans {
       return answer;
     }
 
-    /** The plans for these dropped mappers, kept or made now. */
+    /** The plans for these dropped mappers: kept ones, or made now (and kept if they are ours). */
     private Plans plans(List<ProtocolMapperModel> dropped, boolean ours) {
       Models key = new Models(dropped.toArray(ProtocolMapperModel[]::new));
       Plans known = plans.get(key);
       if (known != null) {
         return known;
       }
-      Plans made = new Plans(this, key);
-      if (ours && plans.size() < MAX_PLANS) {
+      Plans made = new Plans(this, key, ours);
+      if (ours) {
+        if (plans.size() >= MAX_PLANS) {
+          plans.clear();
+          answers.clear(); // every kept answer's plans stay kept, and weighed, with it
+        }
         Plans raced = plans.putIfAbsent(key, made);
         if (raced != null) {
           return raced;
@@ -172,11 +189,6 @@ final class ClaimPlans {
         weighAgain();
       }
       return made;
-    }
-
-    /** Whether every one of {@code dropped} is one of the context's models, by identity. */
-    private boolean ours(List<ProtocolMapperModel> dropped) {
-      return kept && identities.containsAll(dropped);
     }
 
     /**
@@ -187,16 +199,19 @@ final class ClaimPlans {
       CACHE.asMap().computeIfPresent(models, (m, kept) -> kept);
     }
 
-    /** The estimated bytes of the context: its models once, its answers, its plans. */
+    /**
+     * The estimated bytes of the context: its models once, its answers with their plans, and its
+     * plans (those of a kept answer counted twice rather than missed in a race with a clear).
+     */
     private long estimatedBytes() {
       long bytes =
-          Footprint.object(5)
-              + models.estimatedBytes()
+          Footprint.object(6)
+              + modelBytes
               + Footprint.hashed(answers.size())
               + Footprint.hashed(plans.size())
-              + Footprint.hashed(models.models.length); // the identity set
+              + Footprint.hashed(identities.size());
       for (Answer answer : answers.values()) {
-        bytes += answer.estimatedBytes();
+        bytes += answer.estimatedBytes() + answer.plans.estimatedBytes();
       }
       for (Plans plan : plans.values()) {
         bytes += plan.estimatedBytes();
@@ -221,9 +236,9 @@ final class ClaimPlans {
       this.plans = plans;
     }
 
-    /** The granted set this answers for. */
-    List<String> granted() {
-      return question.granted;
+    /** Whether this answer and {@code other} hold the same plans (for tests). */
+    boolean sharesPlansWith(Answer other) {
+      return plans == other.plans;
     }
 
     /** The names of the dropped client scopes that carry mappers of the client's protocol. */
@@ -236,7 +251,7 @@ final class ClaimPlans {
       return plans.of(kind, session);
     }
 
-    /** The question and the scopes' names (the plans are weighed with their context). */
+    /** The question and the scopes' names. */
     private long estimatedBytes() {
       long bytes = Footprint.object(3) + question.estimatedBytes() + Footprint.list(scopes.size());
       for (String scope : scopes) {
@@ -255,11 +270,17 @@ final class ClaimPlans {
 
     private final Context context;
     private final Models dropped;
+    private final boolean keepable;
     private final ConcurrentMap<Kind, Planned> byKind = new ConcurrentHashMap<>(8);
 
-    private Plans(Context context, Models dropped) {
+    /**
+     * @param keepable whether these may be kept: their context is, and the dropped mappers are its
+     *     models
+     */
+    private Plans(Context context, Models dropped, boolean keepable) {
       this.context = context;
       this.dropped = dropped;
+      this.keepable = keepable;
     }
 
     Planned of(Kind kind, KeycloakSession session) {
@@ -271,7 +292,7 @@ final class ClaimPlans {
         Planned made = plan(kind, dropped.list(), context.models.list(), session);
         Planned raced = byKind.putIfAbsent(kind, made);
         planned = raced == null ? made : raced;
-        if (context.kept) {
+        if (keepable) { // weighed only with what its context keeps
           context.weighAgain();
         }
       }
@@ -369,7 +390,7 @@ final class ClaimPlans {
         Map<String, String> defaults,
         String protocol,
         Set<String> parameterized) {
-      this.granted = List.copyOf(granted);
+      this.granted = sorted(granted);
       this.defaults = Map.copyOf(defaults);
       this.protocol = protocol;
       this.parameterized = Set.copyOf(parameterized);
@@ -378,6 +399,21 @@ final class ClaimPlans {
                   * (31 * (31 * this.granted.hashCode() + this.defaults.hashCode())
                       + protocol.hashCode())
               + this.parameterized.hashCode();
+    }
+
+    /**
+     * The granted set in the order of its names: the one rule reads it as a set, so that requests
+     * naming the same scopes in another order ask the same question.
+     */
+    private static List<String> sorted(List<String> granted) {
+      for (int i = 1; i < granted.size(); i++) {
+        if (granted.get(i - 1).compareTo(granted.get(i)) > 0) {
+          String[] names = granted.toArray(String[]::new);
+          Arrays.sort(names);
+          return List.of(names);
+        }
+      }
+      return List.copyOf(granted);
     }
 
     /** Whether the granted set is small enough for its answer to be kept. */

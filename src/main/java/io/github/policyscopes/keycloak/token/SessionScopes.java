@@ -1,16 +1,17 @@
 package io.github.policyscopes.keycloak.token;
 
 import io.github.policyscopes.keycloak.compat.ParameterizedClientScopes;
+import io.github.policyscopes.scope.ScopeParameters;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Predicate;
 import org.keycloak.models.ClientModel;
 import org.keycloak.models.ClientScopeModel;
 import org.keycloak.models.ClientSessionContext;
 import org.keycloak.models.KeycloakSession;
-import org.keycloak.models.RealmModel;
 
 /**
  * What Keycloak says about the client scopes of a client session context, read for the policy:
@@ -52,8 +53,17 @@ final class SessionScopes {
     return read(session, ctx).defaults();
   }
 
-  /** What {@link #governed} read of a context, kept with it. */
-  private record Read(Map<String, String> defaults, List<ClientScopeModel> governed) {}
+  /**
+   * The names of the context's client scopes that Keycloak reads as {@code name:parameter} ({@link
+   * ParameterizedClientScopes}).
+   */
+  static Set<String> parameterized(KeycloakSession session, ClientSessionContext ctx) {
+    return read(session, ctx).parameterized();
+  }
+
+  /** What {@link #governed} read of a context, in one walk of its client scopes, kept with it. */
+  private record Read(
+      Map<String, String> defaults, List<ClientScopeModel> governed, Set<String> parameterized) {}
 
   private static Read read(KeycloakSession session, ClientSessionContext ctx) {
     // asked once per token kind and per decision: computed once per context, whose client scopes
@@ -70,14 +80,24 @@ final class SessionScopes {
             ? issuance.defaultScopeIds()
             : ClientFacts.defaultIds(client.getClientScopes(true));
     List<ClientScopeModel> governed = new ArrayList<>();
+    Predicate<ClientScopeModel> parameterizedIn =
+        ParameterizedClientScopes.reading(ctx.getClientSession().getRealm());
+    List<String> parameterized = new ArrayList<>(2);
     ctx.getClientScopesStream()
         .forEachOrdered(
             s -> {
               if (!infrastructure(s, defaults)) {
                 governed.add(s);
               }
+              if (parameterizedIn != null && parameterizedIn.test(s)) {
+                parameterized.add(s.getName());
+              }
             });
-    Read read = new Read(defaults, Collections.unmodifiableList(governed));
+    Read read =
+        new Read(
+            defaults,
+            Collections.unmodifiableList(governed),
+            ScopeParameters.of(parameterized).names());
     ctx.setAttribute(READ, read);
     return read;
   }
@@ -101,14 +121,5 @@ final class SessionScopes {
       }
     }
     return names;
-  }
-
-  /**
-   * The names of the context's client scopes that Keycloak reads as {@code name:parameter} ({@link
-   * ParameterizedClientScopes}).
-   */
-  static Set<String> parameterized(KeycloakSession session, ClientSessionContext ctx) {
-    RealmModel realm = ctx.getClientSession().getRealm();
-    return ParameterizedClientScopes.of(realm, ctx.getClientScopesStream()).names();
   }
 }

@@ -46,7 +46,7 @@ class ClaimPlansTest {
   }
 
   private static ClaimPlans.Context context(ProtocolMapperModel... models) {
-    return ClaimPlans.context(models, true);
+    return ClaimPlans.context(models, () -> true);
   }
 
   @Test
@@ -59,7 +59,19 @@ class ClaimPlansTest {
 
     assertThat(context(kept, dropped).known(question(List.of("openid")))).isSameAs(answer);
     assertThat(answer.scopes()).containsExactly("email");
-    assertThat(answer.granted()).containsExactly("openid");
+  }
+
+  @Test
+  void theSameGrantedScopesInAnotherOrderAskTheSameQuestion() {
+    ProtocolMapperModel dropped = model("dropped");
+    ClaimPlans.Answer answer =
+        context(dropped)
+            .answer(
+                question(List.of("profile", "openid", "b")), List.of("email"), List.of(dropped));
+
+    assertThat(context(dropped).known(question(List.of("b", "openid", "profile"))))
+        .isSameAs(answer);
+    assertThat(context(dropped).known(question(List.of("b", "openid")))).isNull();
   }
 
   @Test
@@ -113,10 +125,10 @@ class ClaimPlansTest {
   void aContextOfAClientOutsideTheRealmCacheKeepsNothing() {
     ProtocolMapperModel dropped = model("dropped");
     ProtocolMapperModel[] models = {dropped};
-    ClaimPlans.context(models, false)
+    ClaimPlans.context(models, () -> false)
         .answer(question(List.of("openid")), List.of("email"), List.of(dropped));
 
-    assertThat(ClaimPlans.context(models, false).known(question(List.of("openid")))).isNull();
+    assertThat(ClaimPlans.context(models, () -> false).known(question(List.of("openid")))).isNull();
     assertThat(context(dropped).known(question(List.of("openid")))).isNull();
   }
 
@@ -142,16 +154,59 @@ class ClaimPlansTest {
   }
 
   @Test
-  void aContextKeepsAtMostItsBoundOfAnswers() {
+  void aFullContextLetsItsAnswersGoAndKeepsTheNext() {
     ProtocolMapperModel dropped = model("dropped");
     ClaimPlans.Context context = context(dropped);
     for (int i = 0; i < ClaimPlans.MAX_ANSWERS; i++) {
       context.answer(question(List.of("s" + i)), List.of(), List.of(dropped));
     }
-    ClaimPlans.Answer past = context.answer(question(List.of("past")), List.of(), List.of(dropped));
-
     assertThat(context.known(question(List.of("s0")))).isNotNull();
-    assertThat(context.known(question(List.of("past")))).isNull();
-    assertThat(past.granted()).containsExactly("past");
+
+    ClaimPlans.Answer next = context.answer(question(List.of("next")), List.of(), List.of(dropped));
+
+    assertThat(context.known(question(List.of("next")))).isSameAs(next);
+    assertThat(context.known(question(List.of("s0")))).isNull();
+  }
+
+  @Test
+  void plansAreKeptPerSetOfDroppedMappersAcrossAnswers() {
+    ProtocolMapperModel dropped = model("dropped");
+    ClaimPlans.Context context = context(dropped, model("kept"));
+    ClaimPlans.Answer first =
+        context.answer(question(List.of("a")), List.of("x"), List.of(dropped));
+
+    assertThat(
+            context
+                .answer(question(List.of("b")), List.of("x"), List.of(dropped))
+                .sharesPlansWith(first))
+        .isTrue();
+  }
+
+  @Test
+  void aContextFullOfPlansLetsThemGoWithTheirAnswers() {
+    ProtocolMapperModel[] models = new ProtocolMapperModel[ClaimPlans.MAX_PLANS + 1];
+    for (int i = 0; i < models.length; i++) {
+      models[i] = model("m" + i);
+    }
+    ClaimPlans.Context context = context(models);
+    ClaimPlans.Answer first =
+        context.answer(question(List.of("q0")), List.of("x"), List.of(models[0]));
+    for (int i = 1; i < ClaimPlans.MAX_PLANS; i++) {
+      context.answer(question(List.of("q" + i)), List.of("x"), List.of(models[i]));
+    }
+    assertThat(context.known(question(List.of("q0")))).isSameAs(first);
+
+    context.answer(question(List.of("past")), List.of("x"), List.of(models[ClaimPlans.MAX_PLANS]));
+
+    assertThat(context.known(question(List.of("q0"))))
+        .as("an answer goes with the plans it holds")
+        .isNull();
+    assertThat(context.known(question(List.of("past")))).isNotNull();
+    assertThat(
+            context
+                .answer(question(List.of("q0")), List.of("x"), List.of(models[0]))
+                .sharesPlansWith(first))
+        .as("made again once let go")
+        .isFalse();
   }
 }
