@@ -47,9 +47,8 @@ public final class CacheBudget {
   public static final long POLICY_ENTRIES_BYTES = 24 * MIB;
 
   /**
-   * The claim filter's answers ({@code keycloak.token.ClaimPlans}, docs/adr/0038 and 0043): per
-   * context's set of mapper models (held, and weighed, once), its answers per granted set and its
-   * plans per set of dropped mappers and kind of token.
+   * The claim filter's plans ({@code keycloak.token.ClaimPlans}, docs/adr/0038): per set of mapper
+   * models, a plan per kind of token, with the models its key holds.
    */
   public static final long CLAIM_PLANS_BYTES = 4 * MIB;
 

@@ -16,13 +16,11 @@ import java.util.Set;
 import java.util.stream.Stream;
 import org.jboss.logging.Logger;
 import org.jspecify.annotations.Nullable;
-import org.keycloak.models.ClientModel;
 import org.keycloak.models.ClientScopeModel;
 import org.keycloak.models.ClientSessionContext;
 import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.ProtocolMapperModel;
 import org.keycloak.models.UserSessionModel;
-import org.keycloak.protocol.ProtocolMapperUtils;
 import org.keycloak.protocol.oidc.OIDCLoginProtocol;
 import org.keycloak.protocol.oidc.mappers.OIDCAccessTokenMapper;
 import org.keycloak.protocol.oidc.mappers.OIDCAccessTokenResponseMapper;
@@ -42,13 +40,13 @@ import org.keycloak.representations.AccessToken;
  * <ol>
  *   <li>finds the dropped client scopes of the context: every one the policy decides (all but
  *       Keycloak's infrastructure, {@link SessionScopes#infrastructure}) that is not granted, by
- *       the one rule of {@link ClientScopeGrant}; and the plan for this kind of token and their
- *       mappers ({@link ClaimPlans}: both kept per context's mapper models, by identity, and per
- *       granted set; each plan made from where each mapper can write, {@link MapperClaims}), in
- *       which the pure {@link ClaimPlan} decided: a path only dropped mappers can write is removed
- *       outright; only the mappers whose output is unknown or whose path meets the kept side (or
- *       {@code aud}, which the policy mapper writes too) run again, on scratch tokens ({@link
- *       ScratchTokens});
+ *       the one rule of {@link ClientScopeGrant};
+ *   <li>takes the plan for this kind of token and these mappers ({@link ClaimPlans}: made once per
+ *       set of Keycloak's cached mapper models, from where each mapper can write, {@link
+ *       MapperClaims}), in which the pure {@link ClaimPlan} decided: a path only dropped mappers
+ *       can write is removed outright; only the mappers whose output is unknown or whose path meets
+ *       the kept side (or {@code aud}, which the policy mapper writes too) run again, on scratch
+ *       tokens ({@link ScratchTokens});
  *   <li>removes from the real token ({@link TokenClaims}, one claim at a time, no serialization of
  *       the whole token), value by value ({@link io.github.policyscopes.policy.ClaimDiff}), what
  *       the dropped mappers wrote and the kept ones did not: the same tokens as running every
@@ -59,7 +57,7 @@ import org.keycloak.representations.AccessToken;
  * optional scope without one is dropped like any other when the policy does not grant it. Only the
  * default client scopes without one ({@code basic}, {@code roles}, {@code web-origins}, {@code
  * acr}, {@code service_account}, the policies themselves) are Keycloak's infrastructure and never
- * dropped. See docs/adr/0010, 0023, 0034, 0038 and 0043.
+ * dropped. See docs/adr/0010, 0023, 0034 and 0038.
  */
 final class ClaimFilter {
 
@@ -167,68 +165,60 @@ final class ClaimFilter {
 
   /**
    * The mappers of the client scopes of the context that {@code granted} does not grant (by the one
-   * rule of {@link ClientScopeGrant}), and their plans: the answer kept for this question ({@link
-   * ClaimPlans}) or worked out now; once per context and granted set, as the access token, the ID
-   * token and the response body of one request are filtered by the same set.
+   * rule of {@link ClientScopeGrant}), and their plans: worked out once per context and granted
+   * set, as the access token, the ID token and the response body of one request are filtered by the
+   * same set.
    */
-  private static ClaimPlans.Answer dropped(
+  private static Dropped dropped(
       KeycloakSession session, ClientSessionContext ctx, Filtered filtered, List<String> granted) {
-    ClaimPlans.Answer known = filtered.dropped;
-    if (known != null && granted.equals(filtered.droppedFor)) {
+    Dropped known = filtered.dropped;
+    if (known != null && known.granted().equals(granted)) {
       return known;
     }
-    ClientModel client = ctx.getClientSession().getClient();
+    ClientScopeGrant grant = SessionScopes.grant(session, ctx, granted);
     String protocol =
-        Objects.requireNonNullElse(client.getProtocol(), OIDCLoginProtocol.LOGIN_PROTOCOL);
-    Set<String> parameterized = SessionScopes.parameterized(session, ctx);
-    ClaimPlans.Question question =
-        ClaimPlans.question(
-            granted, SessionScopes.defaultIds(session, ctx), protocol, parameterized);
-    ClaimPlans.Context context =
-        ClaimPlans.context(
-            ctx.getProtocolMappersStream().toArray(ProtocolMapperModel[]::new),
-            () -> ClientFacts.fromRealmCache(client));
-    ClaimPlans.Answer answer = context.known(question);
-    if (answer == null) {
-      ClientScopeGrant grant = new ClientScopeGrant(granted, parameterized);
-      List<String> scopes = new ArrayList<>(); // loops, no streams
-      List<ProtocolMapperModel> mappers = new ArrayList<>();
-      for (ClientScopeModel scope : SessionScopes.governed(session, ctx)) {
-        if (!grant.grants(scope.getName())) {
-          int before = mappers.size();
-          try (Stream<ProtocolMapperModel> ofScope = scope.getProtocolMappersStream()) {
-            ofScope.forEachOrdered(
-                m -> {
-                  // those Keycloak runs: a disabled mapper writes nothing to take out
-                  if (protocol.equals(m.getProtocol())
-                      && ProtocolMapperUtils.isEnabled(session, m)) {
-                    mappers.add(m);
-                  }
-                });
-          }
-          if (mappers.size() > before) {
-            scopes.add(scope.getName());
-          }
+        Objects.requireNonNullElse(
+            ctx.getClientSession().getClient().getProtocol(), OIDCLoginProtocol.LOGIN_PROTOCOL);
+    List<ClientScopeModel> scopes = new ArrayList<>(); // once per request: loops, no streams
+    List<ProtocolMapperModel> mappers = new ArrayList<>();
+    for (ClientScopeModel scope : SessionScopes.governed(session, ctx)) {
+      if (!grant.grants(scope.getName())) {
+        scopes.add(scope);
+        try (Stream<ProtocolMapperModel> ofScope = scope.getProtocolMappersStream()) {
+          ofScope.forEachOrdered(
+              m -> {
+                if (protocol.equals(m.getProtocol())) {
+                  mappers.add(m);
+                }
+              });
         }
       }
-      answer = context.answer(question, scopes, mappers);
-      if (LOG.isDebugEnabled()) {
-        LOG.debugf("Dropped client scopes worked out for %s: %s", granted, scopes);
-      }
     }
-    filtered.dropped = answer;
-    filtered.droppedFor = granted;
-    return answer;
+    Dropped dropped =
+        new Dropped(
+            List.copyOf(granted),
+            scopes,
+            mappers.isEmpty()
+                ? null
+                : ClaimPlans.of(mappers, ctx.getProtocolMappersStream().toList()));
+    filtered.dropped = dropped;
+    return dropped;
   }
 
   /**
+   * The dropped client scopes of a context for one granted set, and the plans for their mappers
+   * (null when they carry none of the client's protocol).
+   */
+  private record Dropped(
+      List<String> granted, List<ClientScopeModel> scopes, ClaimPlans.@Nullable Plans plans) {}
+
+  /**
    * What was filtered in one context: the tokens (several policy mappers may run for each) and the
-   * last {@link #dropped} answer, with the granted set it was asked for. A context attribute.
+   * last {@link #dropped} answer. A context attribute.
    */
   private static final class Filtered {
     private final List<Object> tokens = new ArrayList<>(2);
-    private ClaimPlans.@Nullable Answer dropped;
-    private @Nullable List<String> droppedFor;
+    private @Nullable Dropped dropped;
 
     /** Whether {@code token} is filtered here for the first time (by identity). */
     boolean firstTime(Object token) {
@@ -265,8 +255,12 @@ final class ClaimFilter {
     if (!filtered.firstTime(token)) {
       return;
     }
-    ClaimPlans.Answer dropped = dropped(session, ctx, filtered, granted);
-    ClaimPlans.Planned planned = dropped.plan(kind, session);
+    Dropped dropped = dropped(session, ctx, filtered, granted);
+    ClaimPlans.Plans plans = dropped.plans();
+    if (plans == null) {
+      return;
+    }
+    ClaimPlans.Planned planned = plans.of(kind, session);
     if (planned.plan().isEmpty()) {
       return;
     }
@@ -277,7 +271,10 @@ final class ClaimFilter {
     if (LOG.isDebugEnabled()) {
       LOG.debugf(
           "Claims of dropped client scopes %s removed from the %s: %s (ran %d mappers again)",
-          dropped.scopes(), kind, changed, scratch.ran());
+          dropped.scopes().stream().map(ClientScopeModel::getName).toList(),
+          kind,
+          changed,
+          scratch.ran());
     }
   }
 }

@@ -7,17 +7,13 @@ import io.github.policyscopes.keycloak.token.ClaimFilter.Kind;
 import io.github.policyscopes.policy.ClaimPlan;
 import io.github.policyscopes.scope.Footprint;
 import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.Collections;
 import java.util.HashMap;
 import java.util.HashSet;
-import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
-import java.util.function.BooleanSupplier;
 import org.jspecify.annotations.Nullable;
 import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.ProtocolMapperModel;
@@ -25,28 +21,17 @@ import org.keycloak.protocol.ProtocolMapper;
 import org.keycloak.protocol.ProtocolMapperUtils;
 
 /**
- * The claim filter's answers of this node ({@link ClaimPlan}, docs/adr/0034, 0038 and 0043): per
- * client session context, as the set of mapper models Keycloak runs in it, which client scopes and
- * mappers a question drops (a granted set, with what Keycloak says about the client scopes besides
- * their mappers) and, per set of dropped mappers and kind of token, the plan for taking out what
- * they wrote. Made once and kept, so that a token pays for looking its answer up and applying its
- * plan, not for working them out.
+ * The claim plans of this node ({@link ClaimPlan}, docs/adr/0034 and 0038): per set of mapper
+ * models, one plan per kind of token, made once and kept, so that a token pays for applying its
+ * plan, not for making it, and a request looks its context's plans up once for all its tokens.
  *
- * <p>The models are compared by identity: Keycloak's realm cache hands out the same {@link
- * ProtocolMapperModel} objects for a client scope or client until it changes, and then builds new
- * ones (on every node, through its own invalidation), so a changed, added or removed mapper, and
- * any change of a client scope that carries one (its name, its {@code include.in.token.scope}, its
- * attributes), is another context. What a mapper-less client scope changes (whether a granted
- * {@code name:value} reads as a parameter) and what the client says (its default client scopes, its
- * protocol) are in the question by value. A context is kept only for a client of Keycloak's realm
- * cache, and an answer or a plan within it only when every dropped mapper is one of the context's
- * models: where Keycloak hands out new models on every read (an object changed in this transaction,
- * no realm cache), nothing is kept and the answer is worked out as before.
- *
- * <p>Bounded by {@link CacheBudget#CLAIM_PLANS_BYTES}, each context weighed with its models (once,
- * whatever its answers), at most {@link #MAX_ANSWERS} answers and {@link #MAX_PLANS} sets of
- * dropped mappers per context (a context that has them all lets them go before it keeps the next);
- * a context holds on to its mapper models until Caffeine evicts it by weight.
+ * <p>The key is the mapper models themselves, compared by identity: Keycloak's realm cache hands
+ * out the same {@link ProtocolMapperModel} objects for a client scope or client until it changes,
+ * and then builds new ones (on every node, through its own invalidation), so a changed, added or
+ * removed mapper is a new key and no plan is ever used for mappers other than those it was made
+ * from. Where Keycloak hands out new models on every read (an object changed in this transaction,
+ * no realm cache), a lookup misses and the plan is made as before. Bounded by {@link
+ * CacheBudget#CLAIM_PLANS_BYTES}; a plan holds on to its mapper models until it ages out.
  */
 final class ClaimPlans {
 
@@ -56,256 +41,59 @@ final class ClaimPlans {
    */
   private static final Set<String> SHARED = Set.of("aud");
 
-  /** The most scopes, and characters in all, of a granted set whose answer is kept. */
-  static final int MAX_GRANTED = 32;
-
-  static final int MAX_GRANTED_CHARS = 512;
-
-  /** The most answers, and sets of dropped mappers with their plans, kept per context. */
-  static final int MAX_ANSWERS = 16;
-
-  static final int MAX_PLANS = 16;
-
   /** A plan and the mappers it runs on scratch tokens (model and provider, by model id). */
   record Planned(
       ClaimPlan plan, Map<String, Map.Entry<ProtocolMapperModel, ProtocolMapper>> running) {}
 
-  private static final Planned NOTHING = new Planned(ClaimPlan.NONE, Map.of());
-
-  private static final Cache<Models, Context> CACHE =
-      CacheBudget.weighedCache(CacheBudget.CLAIM_PLANS_BYTES, e -> e.value().estimatedBytes());
+  private static final Cache<Key, Plans> CACHE =
+      CacheBudget.weighedCache(CacheBudget.CLAIM_PLANS_BYTES, e -> weight(e.key(), e.value()));
 
   private ClaimPlans() {}
 
   /**
-   * The kept answers of the context that runs {@code models} ({@code
-   * ClientSessionContext#getProtocolMappersStream}), or a context of this request alone.
-   *
-   * @param keep whether the context may be kept (its client came from Keycloak's realm cache),
-   *     asked only when none is
+   * The plans for a context that runs {@code context} and whose dropped client scopes carry {@code
+   * dropped} (mappers of the client's protocol): one look-up per context, whichever tokens of it
+   * are filtered; each kind's plan is made the first time it is asked for ({@link Plans#of}).
    */
-  static Context context(ProtocolMapperModel[] models, BooleanSupplier keep) {
-    Models key = new Models(models);
-    Context known = CACHE.getIfPresent(key);
-    if (known != null) {
-      return known;
-    }
-    Context made = new Context(key, keep.getAsBoolean());
-    if (!made.kept) {
-      return made;
-    }
-    Context raced = CACHE.asMap().putIfAbsent(key, made);
-    return raced == null ? made : raced;
+  static Plans of(List<ProtocolMapperModel> dropped, List<ProtocolMapperModel> context) {
+    Key key = new Key(new Models(dropped), new Models(context));
+    Plans plans = CACHE.getIfPresent(key);
+    return plans != null ? plans : new Plans(key, dropped, context);
   }
 
   /**
-   * What the claim filter asks of a context besides its models.
-   *
-   * @param granted the granted set
-   * @param defaults the client's default client scopes, name to id
-   * @param protocol the client's protocol
-   * @param parameterized the names of the context's client scopes Keycloak reads as {@code
-   *     name:parameter}
+   * The plans of one set of mapper models, by token kind. A kind's plan is made outside the cache's
+   * lock the first time a token of that kind is filtered (two requests may make the same plan,
+   * neither waits), and the entry is put again so that its weight counts it.
    */
-  static Question question(
-      List<String> granted,
-      Map<String, String> defaults,
-      String protocol,
-      Set<String> parameterized) {
-    return new Question(granted, defaults, protocol, parameterized);
-  }
+  static final class Plans {
 
-  /**
-   * The kept answers and plans of one context: of every client session context whose mapper models
-   * are these very objects, whichever client or user it is for (everything else the answer depends
-   * on is in its question).
-   */
-  static final class Context {
+    private final Key key;
+    private final List<ProtocolMapperModel> dropped;
+    private final List<ProtocolMapperModel> context;
+    private final ConcurrentMap<Kind, Planned> byKind = new ConcurrentHashMap<>(8);
 
-    private final Models models;
-    private final boolean kept;
-    private final long modelBytes;
-    private final Set<ProtocolMapperModel> identities;
-    private final ConcurrentMap<Question, Answer> answers = new ConcurrentHashMap<>();
-    private final ConcurrentMap<Models, Plans> plans = new ConcurrentHashMap<>();
-
-    private Context(Models models, boolean kept) {
-      this.models = models;
-      this.kept = kept;
-      this.identities = Collections.newSetFromMap(new IdentityHashMap<>());
-      if (kept) {
-        Collections.addAll(identities, models.models);
-      }
-      this.modelBytes = kept ? models.estimatedBytes() : 0;
-    }
-
-    /** The kept answer to {@code question}, or null. */
-    @Nullable Answer known(Question question) {
-      return answers.get(question);
-    }
-
-    /**
-     * The answer to {@code question}, just worked out: its dropped client scopes ({@code scopes},
-     * by name) carry {@code dropped} (the enabled mappers of the client's protocol). Kept, with its
-     * plans, when the context is and every dropped mapper is one of its models (by identity), and
-     * the granted set is no larger than {@link #MAX_GRANTED} scopes and {@link #MAX_GRANTED_CHARS}
-     * characters. A context that holds {@link #MAX_ANSWERS} answers or {@link #MAX_PLANS} sets of
-     * plans lets them all go before it keeps the next one.
-     */
-    Answer answer(Question question, List<String> scopes, List<ProtocolMapperModel> dropped) {
-      boolean ours = kept && identities.containsAll(dropped);
-      Plans made = plans(dropped, ours);
-      Answer answer = new Answer(question, List.copyOf(scopes), made);
-      if (ours && question.keepable()) {
-        if (answers.size() >= MAX_ANSWERS) {
-          answers.clear();
-        }
-        Answer raced = answers.putIfAbsent(question, answer);
-        if (raced != null) {
-          return raced;
-        }
-        weighAgain();
-      }
-      return answer;
-    }
-
-    /** The plans for these dropped mappers: kept ones, or made now (and kept if they are ours). */
-    private Plans plans(List<ProtocolMapperModel> dropped, boolean ours) {
-      Models key = new Models(dropped.toArray(ProtocolMapperModel[]::new));
-      Plans known = plans.get(key);
-      if (known != null) {
-        return known;
-      }
-      Plans made = new Plans(this, key, ours);
-      if (ours) {
-        if (plans.size() >= MAX_PLANS) {
-          plans.clear();
-          answers.clear(); // every kept answer's plans stay kept, and weighed, with it
-        }
-        Plans raced = plans.putIfAbsent(key, made);
-        if (raced != null) {
-          return raced;
-        }
-        weighAgain();
-      }
-      return made;
-    }
-
-    /**
-     * Weighs the context again, while it is the kept one: Caffeine weighs inside the entry's lock
-     * here, so the last of concurrent re-weighs counts everything kept before it.
-     */
-    private void weighAgain() {
-      CACHE.asMap().computeIfPresent(models, (m, kept) -> kept);
-    }
-
-    /**
-     * The estimated bytes of the context: its models once, its answers with their plans, and its
-     * plans (those of a kept answer counted twice rather than missed in a race with a clear).
-     */
-    private long estimatedBytes() {
-      long bytes =
-          Footprint.object(6)
-              + modelBytes
-              + Footprint.hashed(answers.size())
-              + Footprint.hashed(plans.size())
-              + Footprint.hashed(identities.size());
-      for (Answer answer : answers.values()) {
-        bytes += answer.estimatedBytes() + answer.plans.estimatedBytes();
-      }
-      for (Plans plan : plans.values()) {
-        bytes += plan.estimatedBytes();
-      }
-      return bytes;
-    }
-  }
-
-  /**
-   * One answer: the granted set it is for, the names of the dropped client scopes that carry
-   * mappers of the client's protocol, and the plans for their mappers.
-   */
-  static final class Answer {
-
-    private final Question question;
-    private final List<String> scopes;
-    private final Plans plans;
-
-    private Answer(Question question, List<String> scopes, Plans plans) {
-      this.question = question;
-      this.scopes = scopes;
-      this.plans = plans;
-    }
-
-    /** Whether this answer and {@code other} hold the same plans (for tests). */
-    boolean sharesPlansWith(Answer other) {
-      return plans == other.plans;
-    }
-
-    /** The names of the dropped client scopes that carry mappers of the client's protocol. */
-    List<String> scopes() {
-      return scopes;
+    private Plans(Key key, List<ProtocolMapperModel> dropped, List<ProtocolMapperModel> context) {
+      this.key = key;
+      this.dropped = List.copyOf(dropped);
+      this.context = List.copyOf(context);
     }
 
     /** The plan for filtering this kind of token. */
-    Planned plan(Kind kind, KeycloakSession session) {
-      return plans.of(kind, session);
-    }
-
-    /** The question and the scopes' names. */
-    private long estimatedBytes() {
-      long bytes = Footprint.object(3) + question.estimatedBytes() + Footprint.list(scopes.size());
-      for (String scope : scopes) {
-        bytes += Footprint.string(scope);
-      }
-      return bytes;
-    }
-  }
-
-  /**
-   * The plans for one set of dropped mappers of a context, by token kind. A kind's plan is made
-   * outside the cache's lock the first time a token of that kind is filtered (two requests may make
-   * the same plan, neither waits), and the context is weighed again.
-   */
-  private static final class Plans {
-
-    private final Context context;
-    private final Models dropped;
-    private final boolean keepable;
-    private final ConcurrentMap<Kind, Planned> byKind = new ConcurrentHashMap<>(8);
-
-    /**
-     * @param keepable whether these may be kept: their context is, and the dropped mappers are its
-     *     models
-     */
-    private Plans(Context context, Models dropped, boolean keepable) {
-      this.context = context;
-      this.dropped = dropped;
-      this.keepable = keepable;
-    }
-
     Planned of(Kind kind, KeycloakSession session) {
-      if (dropped.models.length == 0) {
-        return NOTHING;
-      }
       Planned planned = byKind.get(kind);
       if (planned == null) {
-        Planned made = plan(kind, dropped.list(), context.models.list(), session);
+        Planned made = plan(kind, dropped, context, session);
         Planned raced = byKind.putIfAbsent(kind, made);
         planned = raced == null ? made : raced;
-        if (keepable) { // weighed only with what its context keeps
-          context.weighAgain();
-        }
+        CACHE.put(key, this);
       }
       return planned;
     }
 
-    /** The array of dropped models (they are the context's) and the plans made so far. */
+    /** The estimated bytes of the plans made so far. */
     private long estimatedBytes() {
-      long bytes =
-          Footprint.object(3)
-              + Footprint.object(2)
-              + Footprint.refArray(dropped.models.length)
-              + Footprint.hashed(Kind.values().length);
+      long bytes = Footprint.object(4) + Footprint.hashed(Kind.values().length);
       for (Planned planned : byKind.values()) {
         bytes +=
             Footprint.object(2)
@@ -374,93 +162,44 @@ final class ClaimPlans {
   }
 
   /**
-   * What the claim filter asks of a context besides its models, by value. Equality written out (not
-   * a record's): it is asked on every token of a bound client.
+   * The estimated bytes an entry retains: its plans, and the mapper models its key holds (the
+   * plans' own lists hold the same models).
    */
-  static final class Question {
+  private static long weight(Key key, Plans plans) {
+    return Footprint.object(3)
+        + key.dropped.estimatedBytes()
+        + key.context.estimatedBytes()
+        + 2 * Footprint.list(key.dropped.models.length + key.context.models.length)
+        + plans.estimatedBytes();
+  }
 
-    private final List<String> granted;
-    private final Map<String, String> defaults;
-    private final String protocol;
-    private final Set<String> parameterized;
+  /**
+   * Which mappers plans were made from: the models, by identity. Equality written out (not a
+   * record's): it is asked on every token of a bound client.
+   */
+  private static final class Key {
+
+    private final Models dropped;
+    private final Models context;
     private final int hash;
 
-    private Question(
-        List<String> granted,
-        Map<String, String> defaults,
-        String protocol,
-        Set<String> parameterized) {
-      this.granted = sorted(granted);
-      this.defaults = Map.copyOf(defaults);
-      this.protocol = protocol;
-      this.parameterized = Set.copyOf(parameterized);
-      this.hash =
-          31
-                  * (31 * (31 * this.granted.hashCode() + this.defaults.hashCode())
-                      + protocol.hashCode())
-              + this.parameterized.hashCode();
-    }
-
-    /**
-     * The granted set in the order of its names: the one rule reads it as a set, so that requests
-     * naming the same scopes in another order ask the same question.
-     */
-    private static List<String> sorted(List<String> granted) {
-      for (int i = 1; i < granted.size(); i++) {
-        if (granted.get(i - 1).compareTo(granted.get(i)) > 0) {
-          String[] names = granted.toArray(String[]::new);
-          Arrays.sort(names);
-          return List.of(names);
-        }
-      }
-      return List.copyOf(granted);
-    }
-
-    /** Whether the granted set is small enough for its answer to be kept. */
-    private boolean keepable() {
-      if (granted.size() > MAX_GRANTED) {
-        return false;
-      }
-      int chars = 0;
-      for (String scope : granted) {
-        chars += scope.length();
-      }
-      return chars <= MAX_GRANTED_CHARS;
+    Key(Models dropped, Models context) {
+      this.dropped = dropped;
+      this.context = context;
+      this.hash = 31 * dropped.hash + context.hash;
     }
 
     @Override
     public boolean equals(@Nullable Object o) {
-      return o == this
-          || (o instanceof Question other
-              && other.hash == hash
-              && other.granted.equals(granted)
-              && other.protocol.equals(protocol)
-              && other.defaults.equals(defaults)
-              && other.parameterized.equals(parameterized));
+      return o instanceof Key other
+          && other.hash == hash
+          && other.dropped.equals(dropped)
+          && other.context.equals(context);
     }
 
     @Override
     public int hashCode() {
       return hash;
-    }
-
-    private long estimatedBytes() {
-      long bytes =
-          Footprint.object(5)
-              + Footprint.list(granted.size())
-              + Footprint.string(protocol)
-              + Footprint.hashed(defaults.size())
-              + Footprint.hashed(parameterized.size());
-      for (String scope : granted) {
-        bytes += Footprint.string(scope);
-      }
-      for (Map.Entry<String, String> e : defaults.entrySet()) {
-        bytes += Footprint.string(e.getKey()) + Footprint.string(e.getValue());
-      }
-      for (String name : parameterized) {
-        bytes += Footprint.string(name);
-      }
-      return bytes;
     }
   }
 
@@ -470,8 +209,8 @@ final class ClaimPlans {
     private final ProtocolMapperModel[] models;
     private final int hash;
 
-    Models(ProtocolMapperModel[] models) {
-      this.models = models;
+    Models(List<ProtocolMapperModel> models) {
+      this.models = models.toArray(ProtocolMapperModel[]::new);
       int h = 1;
       for (ProtocolMapperModel m : this.models) {
         h = 31 * h + System.identityHashCode(m);
@@ -479,16 +218,8 @@ final class ClaimPlans {
       this.hash = h;
     }
 
-    /** The models, in their order. */
-    List<ProtocolMapperModel> list() {
-      return Arrays.asList(models);
-    }
-
     @Override
     public boolean equals(@Nullable Object o) {
-      if (o == this) {
-        return true;
-      }
       if (!(o instanceof Models other) || other.models.length != models.length) {
         return false;
       }

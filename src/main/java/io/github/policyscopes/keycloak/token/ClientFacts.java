@@ -84,7 +84,10 @@ final class ClientFacts {
     // the realm's model was read earlier still: the facts that depend on it are kept with the
     // value they were read with, and used only by requests whose realm model says the same
     boolean organizations = KeycloakRuntime.organizationsOn(client.getRealm());
-    boolean keep = heard >= 0 && fromRealmCache(client);
+    boolean keep =
+        heard >= 0
+            && client.getClass().getName().startsWith(REALM_CACHE_MODELS)
+            && StorageId.isLocalStorage(client.getId());
     if (keep) {
       ClientFacts kept = CACHE.getIfPresent(client.getId());
       if (kept != null && kept.heard == heard && kept.organizations == organizations) {
@@ -96,15 +99,6 @@ final class ClientFacts {
       CACHE.put(client.getId(), read);
     }
     return read;
-  }
-
-  /**
-   * Whether {@code client} is one of Keycloak's own database that came from its realm cache, whose
-   * models stay the same objects until Keycloak invalidates them.
-   */
-  static boolean fromRealmCache(ClientModel client) {
-    return client.getClass().getName().startsWith(REALM_CACHE_MODELS)
-        && StorageId.isLocalStorage(client.getId());
   }
 
   private static ClientFacts read(ClientModel client, long heard, boolean organizations) {

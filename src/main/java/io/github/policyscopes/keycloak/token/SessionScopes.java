@@ -1,8 +1,10 @@
 package io.github.policyscopes.keycloak.token;
 
 import io.github.policyscopes.keycloak.compat.ParameterizedClientScopes;
+import io.github.policyscopes.scope.ClientScopeGrant;
 import io.github.policyscopes.scope.ScopeParameters;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
@@ -46,14 +48,6 @@ final class SessionScopes {
   }
 
   /**
-   * The client's default client scopes, name to id, as {@link #governed} read them: in a token
-   * request, those the grant wrapper read; elsewhere, the client's.
-   */
-  static Map<String, String> defaultIds(KeycloakSession session, ClientSessionContext ctx) {
-    return read(session, ctx).defaults();
-  }
-
-  /**
    * The names of the context's client scopes that Keycloak reads as {@code name:parameter} ({@link
    * ParameterizedClientScopes}).
    */
@@ -61,9 +55,16 @@ final class SessionScopes {
     return read(session, ctx).parameterized();
   }
 
+  /**
+   * The one rule of {@link ClientScopeGrant}, with the parameterized client scopes of the context.
+   */
+  static ClientScopeGrant grant(
+      KeycloakSession session, ClientSessionContext ctx, Collection<String> granted) {
+    return new ClientScopeGrant(granted, parameterized(session, ctx));
+  }
+
   /** What {@link #governed} read of a context, in one walk of its client scopes, kept with it. */
-  private record Read(
-      Map<String, String> defaults, List<ClientScopeModel> governed, Set<String> parameterized) {}
+  private record Read(List<ClientScopeModel> governed, Set<String> parameterized) {}
 
   private static Read read(KeycloakSession session, ClientSessionContext ctx) {
     // asked once per token kind and per decision: computed once per context, whose client scopes
@@ -94,10 +95,7 @@ final class SessionScopes {
               }
             });
     Read read =
-        new Read(
-            defaults,
-            Collections.unmodifiableList(governed),
-            ScopeParameters.of(parameterized).names());
+        new Read(Collections.unmodifiableList(governed), ScopeParameters.of(parameterized).names());
     ctx.setAttribute(READ, read);
     return read;
   }
