@@ -13,6 +13,7 @@ import io.github.policyscopes.it.KeycloakServerExtension;
 import io.github.policyscopes.it.Reply;
 import io.github.policyscopes.it.TestClient;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -290,7 +291,7 @@ class ClaimPlanIT {
       assertThat(TestClient.claims(wide.accessToken()).path("email").asText())
           .isEqualTo(user + "@example.com");
     }
-    for (String scope : java.util.Arrays.asList(null, "openid")) {
+    for (String scope : Arrays.asList(null, "openid")) {
       Reply refreshed = ok(http.refresh(boundId, SECRET, narrow.refreshToken(), scope));
       JsonNode access = TestClient.claims(refreshed.accessToken());
       assertThat(access.path("scope").asText()).doesNotContain("email");
