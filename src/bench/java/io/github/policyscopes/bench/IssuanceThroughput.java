@@ -39,9 +39,12 @@ import org.jspecify.annotations.Nullable;
  *       bound, half unbound, alternating which goes first) until at least {@code
  *       -Dbench.warmup.min} s have passed and the last three rounds differ by less than {@code
  *       -Dbench.warmup.tolerance} (2 %); at most {@code -Dbench.warmup.max} s (then it says so);
- *   <li>{@code -Dbench.pairs} pairs of rounds of {@code -Dbench.round} s each in ABBA order (bound,
- *       unbound, unbound, bound, …), so that a drifting server favours neither client; each round
- *       is printed, and the result is the MEDIAN of the pairs' bound/unbound ratios;
+ *   <li>{@code -Dbench.pairs} (default 16, even) pairs of rounds of {@code -Dbench.round} s each in
+ *       ABBA order (bound, unbound, unbound, bound, …); every two pairs make an ABBA block whose
+ *       ratio (its bound rounds over its unbound rounds) a steadily drifting server favours neither
+ *       way ({@link AbbaBlocks}); each round is printed, and the result is the MEDIAN of the
+ *       blocks' bound/unbound ratios (docs/adr/0044), printed beside the median of the adjacent
+ *       pairs' ratios (the figure before) and the ratio of the means;
  *   <li>with {@code -Dbench.jfr=true}: a bound-only phase of {@code -Dbench.jfr.seconds} s recorded
  *       by JFR in the server (started and stopped with {@code jcmd} around that phase only, so that
  *       neither the warm-up nor the ABBA rounds are recorded), and the top frames of its {@code
@@ -68,7 +71,7 @@ public final class IssuanceThroughput {
   private static final double WARMUP_ROUND_S = doubleProp("bench.warmup.round", 10);
   private static final double WARMUP_TOLERANCE = doubleProp("bench.warmup.tolerance", 0.02);
   private static final double ROUND_S = doubleProp("bench.round", 6);
-  private static final int PAIRS = (int) longProp("bench.pairs", 12);
+  private static final int PAIRS = (int) longProp("bench.pairs", 16);
   private static final boolean JFR = Boolean.getBoolean("bench.jfr");
 
   /**
@@ -152,9 +155,11 @@ public final class IssuanceThroughput {
   }
 
   private static void measure() throws Exception {
-    if (PAIRS < 6) {
-      throw new IllegalArgumentException("-Dbench.pairs must be at least 6");
+    if (PAIRS < 6 || PAIRS % 2 != 0) {
+      throw new IllegalArgumentException(
+          "-Dbench.pairs must be even (two pairs make an ABBA block) and at least 6");
     }
+    AbbaBlocks.check();
     long started = System.nanoTime();
     try (KeycloakServer server = BenchSupport.startServer()) {
       IssuanceThroughput bench = new IssuanceThroughput(server);
@@ -488,9 +493,8 @@ public final class IssuanceThroughput {
 
   private void abba(String grant, Target bound, Target unbound) throws Exception {
     Duration length = seconds(ROUND_S);
-    double[] ratios = new double[PAIRS];
-    double boundSum = 0;
-    double unboundSum = 0;
+    double[] boundRates = new double[PAIRS];
+    double[] unboundRates = new double[PAIRS];
     int round = 0;
     for (int pair = 0; pair < PAIRS; pair++) {
       // ABBA: pairs alternate BU, UB, BU, UB… so that the sequence reads B U U B B U U B …
@@ -501,27 +505,36 @@ public final class IssuanceThroughput {
       double second = round(boundFirst ? unbound : bound, length);
       System.out.printf(
           "  round %2d  %-7s %7.0f req/s%n", ++round, boundFirst ? "unbound" : "bound", second);
-      double b = boundFirst ? first : second;
-      double u = boundFirst ? second : first;
-      ratios[pair] = b / u;
-      boundSum += b;
-      unboundSum += u;
-      System.out.printf("  pair  %2d  bound/unbound = %.3f%n", pair + 1, ratios[pair]);
+      boundRates[pair] = boundFirst ? first : second;
+      unboundRates[pair] = boundFirst ? second : first;
+      System.out.printf(
+          "  pair  %2d  bound/unbound = %.3f%n", pair + 1, boundRates[pair] / unboundRates[pair]);
+      if (!boundFirst) {
+        System.out.printf(
+            "  block %2d  (rounds %d-%d, B U U B) bound/unbound = %.3f%n",
+            pair / 2 + 1,
+            round - 3,
+            round,
+            AbbaBlocks.blockRatio(boundRates, unboundRates, pair / 2));
+      }
     }
-    double[] sorted = ratios.clone();
-    java.util.Arrays.sort(sorted);
+    AbbaBlocks result = AbbaBlocks.of(boundRates, unboundRates);
     System.out.printf(
-        "RESULT %s: median bound/unbound over %d ABBA pairs = %.3f (target >= 0.98); pair ratios"
-            + " min %.3f max %.3f; mean throughput bound %.0f req/s, unbound %.0f req/s (ratio of"
-            + " means %.3f)%n",
+        "RESULT %s: median bound/unbound over %d ABBA blocks = %.3f (target >= 0.98); block ratios"
+            + " min %.3f max %.3f; median of the %d adjacent pairs' ratios %.3f (pairs min %.3f max"
+            + " %.3f); mean throughput bound %.0f req/s, unbound %.0f req/s (ratio of means %.3f)%n",
         grant,
+        result.count(),
+        result.median(),
+        result.blockMin(),
+        result.blockMax(),
         PAIRS,
-        BenchSupport.median(ratios),
-        sorted[0],
-        sorted[sorted.length - 1],
-        boundSum / PAIRS,
-        unboundSum / PAIRS,
-        boundSum / unboundSum);
+        result.pairMedian(),
+        result.pairMin(),
+        result.pairMax(),
+        result.boundMean(),
+        result.unboundMean(),
+        result.ratioOfMeans());
   }
 
   /**

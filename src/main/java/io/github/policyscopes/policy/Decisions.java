@@ -4,6 +4,7 @@ import io.github.policyscopes.policy.ScopeGrant.GrantResult;
 import io.github.policyscopes.scope.Footprint;
 import java.util.Collection;
 import java.util.List;
+import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 import org.jspecify.annotations.Nullable;
@@ -33,8 +34,27 @@ public final class Decisions {
   private final EffectivePolicy policy;
   private final ConcurrentMap<Question, Answer> kept = new ConcurrentHashMap<>();
 
+  /**
+   * The inputs of one decision. Equality written out, not a record's (whose bootstrap-linked {@code
+   * equals} showed in a bound token's profile): it is asked on every token of a bound client.
+   */
   private record Question(
-      List<String> requested, List<String> keycloakScopes, @Nullable List<String> ceiling) {}
+      List<String> requested, List<String> keycloakScopes, @Nullable List<String> ceiling) {
+
+    @Override
+    public boolean equals(@Nullable Object o) {
+      return o instanceof Question other
+          && requested.equals(other.requested)
+          && keycloakScopes.equals(other.keycloakScopes)
+          && Objects.equals(ceiling, other.ceiling);
+    }
+
+    @Override
+    public int hashCode() {
+      return (31 * requested.hashCode() + keycloakScopes.hashCode()) * 31
+          + Objects.hashCode(ceiling);
+    }
+  }
 
   private record Answer(GrantResult result, long bytes) {}
 

@@ -200,7 +200,8 @@ final class ClaimFilter {
             scopes,
             mappers.isEmpty()
                 ? null
-                : ClaimPlans.of(mappers, ctx.getProtocolMappersStream().toList()));
+                : ClaimPlans.of(
+                    mappers, ctx.getProtocolMappersStream().toArray(ProtocolMapperModel[]::new)));
     filtered.dropped = dropped;
     return dropped;
   }

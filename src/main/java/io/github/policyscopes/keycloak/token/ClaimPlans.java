@@ -55,10 +55,10 @@ final class ClaimPlans {
    * dropped} (mappers of the client's protocol): one look-up per context, whichever tokens of it
    * are filtered; each kind's plan is made the first time it is asked for ({@link Plans#of}).
    */
-  static Plans of(List<ProtocolMapperModel> dropped, List<ProtocolMapperModel> context) {
-    Key key = new Key(new Models(dropped), new Models(context));
+  static Plans of(List<ProtocolMapperModel> dropped, ProtocolMapperModel[] context) {
+    Key key = new Key(new Models(dropped.toArray(ProtocolMapperModel[]::new)), new Models(context));
     Plans plans = CACHE.getIfPresent(key);
-    return plans != null ? plans : new Plans(key, dropped, context);
+    return plans != null ? plans : new Plans(key, dropped, List.of(context));
   }
 
   /**
@@ -209,8 +209,9 @@ final class ClaimPlans {
     private final ProtocolMapperModel[] models;
     private final int hash;
 
-    Models(List<ProtocolMapperModel> models) {
-      this.models = models.toArray(ProtocolMapperModel[]::new);
+    /** Takes the array: the caller made it for this key and keeps no reference to it. */
+    Models(ProtocolMapperModel[] models) {
+      this.models = models;
       int h = 1;
       for (ProtocolMapperModel m : this.models) {
         h = 31 * h + System.identityHashCode(m);

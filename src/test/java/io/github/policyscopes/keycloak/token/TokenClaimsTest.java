@@ -53,6 +53,16 @@ class TokenClaimsTest {
     }
   }
 
+  @Test
+  void theStandardClaimsAreReadThroughTheirGettersCalledDirectly() {
+    for (Class<?> type : List.of(AccessToken.class, IDToken.class)) {
+      for (String claim : List.of("email", "email_verified", "preferred_username", "given_name")) {
+        assertThat(TokenClaims.readsDirectly(type, claim)).as("%s of %s", claim, type).isTrue();
+      }
+    }
+    assertThat(TokenClaims.readsDirectly(AccessTokenResponse.class, "access_token")).isTrue();
+  }
+
   /** The claims a token class models as properties (serialized or, when unset, not). */
   private static Set<String> modelled(Class<?> type) throws Exception {
     Set<String> names = new TreeSet<>();
