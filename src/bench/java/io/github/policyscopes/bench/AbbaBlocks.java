@@ -1,5 +1,7 @@
 package io.github.policyscopes.bench;
 
+import java.util.Arrays;
+
 /**
  * The ABBA estimator of a bound/unbound throughput ratio (docs/adr/0044). Rounds run as B U U B B U
  * U B …: pair {@code 2k} is bound then unbound, pair {@code 2k+1} unbound then bound, and the four
@@ -131,18 +133,10 @@ final class AbbaBlocks {
   }
 
   private static double min(double[] values) {
-    double min = Double.POSITIVE_INFINITY;
-    for (double v : values) {
-      min = Math.min(min, v);
-    }
-    return min;
+    return Arrays.stream(values).min().orElseThrow();
   }
 
   private static double max(double[] values) {
-    double max = Double.NEGATIVE_INFINITY;
-    for (double v : values) {
-      max = Math.max(max, v);
-    }
-    return max;
+    return Arrays.stream(values).max().orElseThrow();
   }
 }
