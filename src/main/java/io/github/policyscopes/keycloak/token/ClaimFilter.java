@@ -11,17 +11,12 @@ import io.github.policyscopes.scope.Scopes;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Objects;
 import java.util.Set;
-import java.util.stream.Stream;
 import org.jboss.logging.Logger;
 import org.jspecify.annotations.Nullable;
-import org.keycloak.models.ClientScopeModel;
 import org.keycloak.models.ClientSessionContext;
 import org.keycloak.models.KeycloakSession;
-import org.keycloak.models.ProtocolMapperModel;
 import org.keycloak.models.UserSessionModel;
-import org.keycloak.protocol.oidc.OIDCLoginProtocol;
 import org.keycloak.protocol.oidc.mappers.OIDCAccessTokenMapper;
 import org.keycloak.protocol.oidc.mappers.OIDCAccessTokenResponseMapper;
 import org.keycloak.protocol.oidc.mappers.OIDCIDTokenMapper;
@@ -155,7 +150,7 @@ final class ClaimFilter {
       return null;
     }
     Set<String> candidates = new LinkedHashSet<>(Scopes.split(ctx.getScopeString()));
-    SessionScopes.governed(session, ctx).forEach(s -> candidates.add(s.getName()));
+    candidates.addAll(SessionScopes.read(session, ctx).governedNames());
     return IssuanceDecision.decide(List.of(), candidates, Ceiling.NONE, policy).granted();
   }
 
@@ -164,62 +159,32 @@ final class ClaimFilter {
   }
 
   /**
-   * The mappers of the client scopes of the context that {@code granted} does not grant (by the one
-   * rule of {@link ClientScopeGrant}), and their plans: worked out once per context and granted
+   * The client scopes of the context that {@code granted} does not grant (by the one rule of {@link
+   * ClientScopeGrant}), and the key of their mappers' plans: asked once per context and granted
    * set, as the access token, the ID token and the response body of one request are filtered by the
-   * same set.
+   * same set, and kept with what the context read ({@link ContextScopes#dropped}).
    */
-  private static Dropped dropped(
+  private static ContextScopes.Dropped dropped(
       KeycloakSession session, ClientSessionContext ctx, Filtered filtered, List<String> granted) {
-    Dropped known = filtered.dropped;
+    ContextScopes.Dropped known = filtered.dropped;
     if (known != null && known.granted().equals(granted)) {
       return known;
     }
-    ClientScopeGrant grant = SessionScopes.grant(session, ctx, granted);
-    String protocol =
-        Objects.requireNonNullElse(
-            ctx.getClientSession().getClient().getProtocol(), OIDCLoginProtocol.LOGIN_PROTOCOL);
-    List<ClientScopeModel> scopes = new ArrayList<>(); // once per request: loops, no streams
-    List<ProtocolMapperModel> mappers = new ArrayList<>();
-    for (ClientScopeModel scope : SessionScopes.governed(session, ctx)) {
-      if (!grant.grants(scope.getName())) {
-        scopes.add(scope);
-        try (Stream<ProtocolMapperModel> ofScope = scope.getProtocolMappersStream()) {
-          ofScope.forEachOrdered(
-              m -> {
-                if (protocol.equals(m.getProtocol())) {
-                  mappers.add(m);
-                }
-              });
-        }
-      }
-    }
-    Dropped dropped =
-        new Dropped(
-            List.copyOf(granted),
-            scopes,
-            mappers.isEmpty()
-                ? null
-                : ClaimPlans.of(
-                    mappers, ctx.getProtocolMappersStream().toArray(ProtocolMapperModel[]::new)));
+    ContextScopes.Dropped dropped = SessionScopes.read(session, ctx).dropped(granted);
+    ClaimPlans.Key key = dropped.plans();
     filtered.dropped = dropped;
+    filtered.plans = key == null ? null : ClaimPlans.of(key);
     return dropped;
   }
 
   /**
-   * The dropped client scopes of a context for one granted set, and the plans for their mappers
-   * (null when they carry none of the client's protocol).
-   */
-  private record Dropped(
-      List<String> granted, List<ClientScopeModel> scopes, ClaimPlans.@Nullable Plans plans) {}
-
-  /**
    * What was filtered in one context: the tokens (several policy mappers may run for each) and the
-   * last {@link #dropped} answer. A context attribute.
+   * last {@link #dropped} answer with its plans. A context attribute.
    */
   private static final class Filtered {
     private final List<Object> tokens = new ArrayList<>(2);
-    private @Nullable Dropped dropped;
+    private ContextScopes.@Nullable Dropped dropped;
+    private ClaimPlans.@Nullable Plans plans;
 
     /** Whether {@code token} is filtered here for the first time (by identity). */
     boolean firstTime(Object token) {
@@ -256,8 +221,8 @@ final class ClaimFilter {
     if (!filtered.firstTime(token)) {
       return;
     }
-    Dropped dropped = dropped(session, ctx, filtered, granted);
-    ClaimPlans.Plans plans = dropped.plans();
+    ContextScopes.Dropped dropped = dropped(session, ctx, filtered, granted);
+    ClaimPlans.Plans plans = filtered.plans;
     if (plans == null) {
       return;
     }
@@ -272,10 +237,7 @@ final class ClaimFilter {
     if (LOG.isDebugEnabled()) {
       LOG.debugf(
           "Claims of dropped client scopes %s removed from the %s: %s (ran %d mappers again)",
-          dropped.scopes().stream().map(ClientScopeModel::getName).toList(),
-          kind,
-          changed,
-          scratch.ran());
+          dropped.scopes(), kind, changed, scratch.ran());
     }
   }
 }

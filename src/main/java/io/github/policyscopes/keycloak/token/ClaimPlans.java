@@ -51,14 +51,34 @@ final class ClaimPlans {
   private ClaimPlans() {}
 
   /**
-   * The plans for a context that runs {@code context} and whose dropped client scopes carry {@code
-   * dropped} (mappers of the client's protocol): one look-up per context, whichever tokens of it
-   * are filtered; each kind's plan is made the first time it is asked for ({@link Plans#of}).
+   * The key of the plans for a context that runs {@code context} and whose dropped client scopes
+   * carry {@code dropped} (mappers of the client's protocol). Takes both arrays: the caller made
+   * them for this key and does not change them.
    */
-  static Plans of(List<ProtocolMapperModel> dropped, ProtocolMapperModel[] context) {
-    Key key = new Key(new Models(dropped.toArray(ProtocolMapperModel[]::new)), new Models(context));
+  static Key key(ProtocolMapperModel[] dropped, ProtocolMapperModel[] context) {
+    return new Key(new Models(dropped), new Models(context));
+  }
+
+  /**
+   * The plans of a key: one look-up per context, whichever tokens of it are filtered; each kind's
+   * plan is made the first time it is asked for ({@link Plans#of}).
+   */
+  static Plans of(Key key) {
     Plans plans = CACHE.getIfPresent(key);
-    return plans != null ? plans : new Plans(key, dropped, List.of(context));
+    return plans != null
+        ? plans
+        : new Plans(key, List.of(key.dropped.models), List.of(key.context.models));
+  }
+
+  /**
+   * The estimated bytes of a key of {@code dropped} and {@code context} mapper models, not counting
+   * the models.
+   */
+  static long keyBytes(int dropped, int context) {
+    return Footprint.object(3)
+        + 2 * Footprint.object(2)
+        + Footprint.refArray(dropped)
+        + Footprint.refArray(context);
   }
 
   /**
@@ -166,18 +186,24 @@ final class ClaimPlans {
    * plans' own lists hold the same models).
    */
   private static long weight(Key key, Plans plans) {
-    return Footprint.object(3)
-        + key.dropped.estimatedBytes()
-        + key.context.estimatedBytes()
-        + 2 * Footprint.list(key.dropped.models.length + key.context.models.length)
-        + plans.estimatedBytes();
+    long bytes =
+        keyBytes(key.dropped.models.length, key.context.models.length)
+            + 2 * Footprint.list(key.dropped.models.length + key.context.models.length)
+            + plans.estimatedBytes();
+    for (ProtocolMapperModel m : key.dropped.models) {
+      bytes += ContextScopes.modelBytes(m);
+    }
+    for (ProtocolMapperModel m : key.context.models) {
+      bytes += ContextScopes.modelBytes(m);
+    }
+    return bytes;
   }
 
   /**
    * Which mappers plans were made from: the models, by identity. Equality written out (not a
    * record's): it is asked on every token of a bound client.
    */
-  private static final class Key {
+  static final class Key {
 
     private final Models dropped;
     private final Models context;
@@ -209,7 +235,7 @@ final class ClaimPlans {
     private final ProtocolMapperModel[] models;
     private final int hash;
 
-    /** Takes the array: the caller made it for this key and keeps no reference to it. */
+    /** Takes the array, which no one changes afterwards. */
     Models(ProtocolMapperModel[] models) {
       this.models = models;
       int h = 1;
@@ -237,27 +263,6 @@ final class ClaimPlans {
     @Override
     public int hashCode() {
       return hash;
-    }
-
-    /** The array, and the models it keeps alive: their ids, names, types and configs. */
-    long estimatedBytes() {
-      long bytes = Footprint.object(2) + Footprint.refArray(models.length);
-      for (ProtocolMapperModel m : models) {
-        bytes +=
-            Footprint.object(6)
-                + Footprint.string(m.getId())
-                + Footprint.string(m.getName())
-                + Footprint.string(m.getProtocol())
-                + Footprint.string(m.getProtocolMapper());
-        Map<String, String> config = m.getConfig();
-        if (config != null) {
-          bytes += Footprint.hashed(config.size());
-          for (Map.Entry<String, String> e : config.entrySet()) {
-            bytes += Footprint.string(e.getKey()) + Footprint.string(e.getValue());
-          }
-        }
-      }
-      return bytes;
     }
   }
 }

@@ -140,6 +140,11 @@ final class Issuance {
     session.removeAttribute(ATTRIBUTE);
   }
 
+  /** What the request read of the client at its start. */
+  ClientFacts facts() {
+    return client;
+  }
+
   /** The client's policies merged, as read at the start of the request. */
   EffectivePolicy policy() {
     return client.decisions().policy();

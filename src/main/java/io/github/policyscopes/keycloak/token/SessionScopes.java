@@ -1,19 +1,19 @@
 package io.github.policyscopes.keycloak.token;
 
 import io.github.policyscopes.keycloak.compat.ParameterizedClientScopes;
-import io.github.policyscopes.scope.ClientScopeGrant;
 import io.github.policyscopes.scope.ScopeParameters;
 import java.util.ArrayList;
-import java.util.Collection;
-import java.util.Collections;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
+import java.util.Objects;
 import java.util.function.Predicate;
+import java.util.stream.Stream;
 import org.keycloak.models.ClientModel;
 import org.keycloak.models.ClientScopeModel;
 import org.keycloak.models.ClientSessionContext;
 import org.keycloak.models.KeycloakSession;
+import org.keycloak.models.ProtocolMapperModel;
+import org.keycloak.protocol.oidc.OIDCLoginProtocol;
 
 /**
  * What Keycloak says about the client scopes of a client session context, read for the policy:
@@ -42,45 +42,43 @@ final class SessionScopes {
     return scope.getId().equals(defaultIds.get(scope.getName()));
   }
 
-  /** The client scopes of the context that the policy decides (all but the infrastructure). */
-  static List<ClientScopeModel> governed(KeycloakSession session, ClientSessionContext ctx) {
-    return read(session, ctx).governed();
-  }
-
   /**
-   * The names of the context's client scopes that Keycloak reads as {@code name:parameter} ({@link
-   * ParameterizedClientScopes}).
+   * What the context's client scopes are to the policy ({@link ContextScopes}): read once per
+   * context, whose client scopes are fixed once Keycloak built it, and in a bound client's token
+   * request taken from its facts when an earlier context was built alike ({@link
+   * ClientFacts#scopesOf}).
    */
-  static Set<String> parameterized(KeycloakSession session, ClientSessionContext ctx) {
-    return read(session, ctx).parameterized();
-  }
-
-  /**
-   * The one rule of {@link ClientScopeGrant}, with the parameterized client scopes of the context.
-   */
-  static ClientScopeGrant grant(
-      KeycloakSession session, ClientSessionContext ctx, Collection<String> granted) {
-    return new ClientScopeGrant(granted, parameterized(session, ctx));
-  }
-
-  /** What {@link #governed} read of a context, in one walk of its client scopes, kept with it. */
-  private record Read(List<ClientScopeModel> governed, Set<String> parameterized) {}
-
-  private static Read read(KeycloakSession session, ClientSessionContext ctx) {
-    // asked once per token kind and per decision: computed once per context, whose client scopes
-    // are fixed once Keycloak built it (JFR put it at 5 % of a bound token's samples)
-    Read known = ctx.getAttribute(READ, Read.class);
+  static ContextScopes read(KeycloakSession session, ClientSessionContext ctx) {
+    ContextScopes known = ctx.getAttribute(READ, ContextScopes.class);
     if (known != null) {
       return known;
     }
     ClientModel client = ctx.getClientSession().getClient();
     Issuance issuance = Issuance.current(session);
-    // in a token request, the default client scopes the grant wrapper read
-    Map<String, String> defaults =
-        issuance != null && issuance.isFor(client)
-            ? issuance.defaultScopeIds()
-            : ClientFacts.defaultIds(client.getClientScopes(true));
-    List<ClientScopeModel> governed = new ArrayList<>();
+    ClientFacts facts = issuance != null && issuance.isFor(client) ? issuance.facts() : null;
+    ContextScopes read = facts == null ? null : facts.scopesOf(session, ctx);
+    if (read == null) {
+      // in a token request, the default client scopes the grant wrapper read
+      read =
+          walk(
+              ctx,
+              facts != null
+                  ? facts.defaultIds()
+                  : ClientFacts.defaultIds(client.getClientScopes(true)));
+      if (facts != null) {
+        facts.keepScopes(session, ctx, read);
+      }
+    }
+    ctx.setAttribute(READ, read);
+    return read;
+  }
+
+  /** The one walk of the context's client scopes and mappers. */
+  private static ContextScopes walk(ClientSessionContext ctx, Map<String, String> defaults) {
+    String protocol =
+        Objects.requireNonNullElse(
+            ctx.getClientSession().getClient().getProtocol(), OIDCLoginProtocol.LOGIN_PROTOCOL);
+    List<ContextScopes.Governed> governed = new ArrayList<>();
     Predicate<ClientScopeModel> parameterizedIn =
         ParameterizedClientScopes.reading(ctx.getClientSession().getRealm());
     List<String> parameterized = new ArrayList<>(2);
@@ -88,36 +86,29 @@ final class SessionScopes {
         .forEachOrdered(
             s -> {
               if (!infrastructure(s, defaults)) {
-                governed.add(s);
+                List<ProtocolMapperModel> mappers = new ArrayList<>();
+                try (Stream<ProtocolMapperModel> ofScope = s.getProtocolMappersStream()) {
+                  ofScope.forEachOrdered(
+                      m -> {
+                        if (protocol.equals(m.getProtocol())) {
+                          mappers.add(m);
+                        }
+                      });
+                }
+                governed.add(
+                    new ContextScopes.Governed(
+                        s.getName(), s.isIncludeInTokenScope(), List.copyOf(mappers)));
               }
               if (parameterizedIn != null && parameterizedIn.test(s)) {
                 parameterized.add(s.getName());
               }
             });
-    Read read =
-        new Read(Collections.unmodifiableList(governed), ScopeParameters.of(parameterized).names());
-    ctx.setAttribute(READ, read);
-    return read;
+    return new ContextScopes(
+        governed,
+        ScopeParameters.of(parameterized).names(),
+        ctx.getProtocolMappersStream().toArray(ProtocolMapperModel[]::new));
   }
 
   /** The context attribute holding {@link #read}. */
   private static final String READ = SessionScopes.class.getName() + ".read";
-
-  /**
-   * The names of the governed client scopes that Keycloak leaves out of {@code scope} ({@code
-   * include.in.token.scope=false}, so optional ones that were asked for): candidates of the
-   * decision like the scopes Keycloak does list, so that the policy grants or drops them too.
-   */
-  static List<String> unlisted(KeycloakSession session, ClientSessionContext ctx) {
-    List<String> names = new ArrayList<>(2); // per token: a loop, no stream
-    for (ClientScopeModel scope : governed(session, ctx)) {
-      if (!scope.isIncludeInTokenScope()) {
-        String name = scope.getName();
-        if (!names.contains(name)) {
-          names.add(name);
-        }
-      }
-    }
-    return names;
-  }
 }

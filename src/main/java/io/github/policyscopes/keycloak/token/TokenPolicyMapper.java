@@ -179,7 +179,7 @@ public final class TokenPolicyMapper extends AbstractOIDCProtocolMapper
     // what Keycloak puts into the token: the scopes it lists, and the optional ones it does not
     // list (include.in.token.scope=false) but whose mappers run all the same
     Set<String> inToken = new LinkedHashSet<>(Scopes.split(token.getScope()));
-    inToken.addAll(SessionScopes.unlisted(session, clientSessionCtx));
+    inToken.addAll(SessionScopes.read(session, clientSessionCtx).unlisted());
     List<String> requested =
         issuance == null ? List.of() : keptByKeycloak(issuance.requested(), inToken, issuance);
     List<String> keycloakScopes = List.copyOf(inToken);

@@ -266,6 +266,67 @@ class ClaimPlanIT {
   }
 
   /**
+   * A dropped client scope that Keycloak puts into a context only for a user with a role (a role
+   * scope mapping of the scope): the same client and request build contexts with and without it as
+   * the role is granted and taken back, and what an earlier context read, kept with the client's
+   * facts (docs/adr/0045), is never taken for a context built otherwise. After each change the next
+   * tokens are exactly those of a twin without the scope, while a client that keeps the scope shows
+   * its claim come and go.
+   */
+  @Test
+  void aScopeInTheContextOnlyForARoleIsFilteredWhicheverContextCameFirst(TestClient http) {
+    Fixtures admin = new Fixtures(http);
+    String user = Fixtures.unique("role-user");
+    String userId =
+        admin.createUser(Fixtures.user(user, PASSWORD, user + "@example.com", "Ro", "Role"));
+    String roleName = Fixtures.unique("plan-role");
+    assertThat(http.admin("POST", REALM + "/roles", Map.of("name", roleName))).hasStatus(201);
+    Reply role = http.admin("GET", REALM + "/roles/" + roleName, null);
+    assertThat(role).hasStatus(200);
+    String dropped =
+        scope(
+            http,
+            Fixtures.unique("role-drop"),
+            List.of(everywhere("r-drop", hardcoded("plan_role", "d"))));
+    assertThat(
+            http.admin(
+                "POST",
+                REALM + "/client-scopes/" + dropped + "/scope-mappings/realm",
+                List.of(role.json())))
+        .hasStatus(204);
+    String boundId = Fixtures.unique("role-bound");
+    String bound = client(admin, boundId);
+    String twinId = Fixtures.unique("role-twin");
+    String twin = client(admin, twinId);
+    String keeperId = Fixtures.unique("role-keeper");
+    String keeper = client(admin, keeperId);
+    admin.addAudience(twin, twinId);
+    admin.addAudience(keeper, keeperId);
+    addDefault(http, bound, dropped);
+    addDefault(http, keeper, dropped);
+    admin.bind(
+        bound,
+        admin.createPolicy(
+            Fixtures.unique("role"), List.of("openid", "profile", "email"), null, null));
+    Set<String> ids = Set.of(boundId, twinId, keeperId);
+    String mappings = REALM + "/users/" + userId + "/role-mappings/realm";
+
+    for (boolean granted : List.of(false, true, false, true)) {
+      if (granted) {
+        assertThat(http.admin("POST", mappings, List.of(role.json()))).hasStatus(204);
+      } else if (accessClaims(http, keeperId, user).has("plan_role")) {
+        assertThat(http.admin("DELETE", mappings, List.of(role.json()))).hasStatus(204);
+      }
+      assertThat(accessClaims(http, keeperId, user).path("plan_role").asText(null))
+          .as("the scope is in the context only with the role")
+          .isEqualTo(granted ? "d" : null);
+      for (int i = 0; i < 2; i++) { // the second from what the first read
+        sameTokens("with the role: " + granted, http, boundId, twinId, user, ids);
+      }
+    }
+  }
+
+  /**
    * Claims follow the granted set, not the context alone: after the client's policy grants {@code
    * email} and a token of the same client with the same client scopes carries its claims, a refresh
    * token from before, whose grant has no {@code email}, still yields tokens without them (a cache
