@@ -22,7 +22,7 @@ public final class CacheBudget {
   public static final long TOTAL_BYTES = 64 * MIB;
 
   /** The config API's compiled scope claims with their worth under current policies. */
-  public static final long CALLER_SCOPES_BYTES = 16 * MIB;
+  public static final long CALLER_SCOPES_BYTES = 10 * MIB;
 
   /** Merged and compiled policies, by content (one entry per client's set of policy versions). */
   public static final long MERGED_POLICIES_BYTES = 4 * MIB;
@@ -55,9 +55,11 @@ public final class CacheBudget {
   /**
    * What a token request of a client reads of Keycloak's model before its grant runs ({@code
    * keycloak.token.ClientFacts}, docs/adr/0040): per client, its default client scopes, its merged
-   * policy, the scopes Keycloak knows for it and its policy's kept decisions (docs/adr/0041).
+   * policy, the scopes Keycloak knows for it, its policy's kept decisions (docs/adr/0041) and what
+   * its first token-request contexts read of their client scopes (docs/adr/0045), which weigh about
+   * 10–30 KB each with their mapper models.
    */
-  public static final long CLIENT_FACTS_BYTES = 2 * MIB;
+  public static final long CLIENT_FACTS_BYTES = 8 * MIB;
 
   /**
    * What one cache entry costs beyond its key and value: Caffeine's node (key, value, weight,

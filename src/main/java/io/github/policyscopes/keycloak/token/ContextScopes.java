@@ -27,10 +27,10 @@ final class ContextScopes {
   static final int MAX_DROPPED = 4;
 
   /** The most scopes of a granted set whose dropped scopes are kept (it names them all). */
-  static final int MAX_GRANTED_SCOPES = 32;
+  static final int MAX_GRANTED_SCOPES = 16;
 
   /** The most characters, over all its scopes, of a granted set whose dropped scopes are kept. */
-  static final int MAX_GRANTED_CHARS = 512;
+  static final int MAX_GRANTED_CHARS = 256;
 
   /** A client scope of the context that the policy decides. */
   record Governed(String name, boolean listed, List<ProtocolMapperModel> mappers) {}
@@ -184,7 +184,9 @@ final class ContextScopes {
     for (Governed g : governed) {
       bytes += Footprint.object(3) + Footprint.list(g.mappers().size());
       for (ProtocolMapperModel m : g.mappers()) {
-        bytes += modelBytes(m);
+        if (!runs(m, 0)) {
+          bytes += modelBytes(m); // one the context does not run: not counted above
+        }
       }
       governedMappers += g.mappers().size();
     }
