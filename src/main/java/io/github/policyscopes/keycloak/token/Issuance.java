@@ -6,7 +6,6 @@ import io.github.policyscopes.policy.IssuanceDecision;
 import io.github.policyscopes.policy.IssuanceDecision.Tally;
 import io.github.policyscopes.policy.ScopeGrant.GrantResult;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import java.util.function.Predicate;
 import org.jspecify.annotations.Nullable;
@@ -161,11 +160,6 @@ final class Issuance {
   /** The names of the client's default client scopes. */
   Set<String> defaultScopes() {
     return client.defaultScopes();
-  }
-
-  /** The client's default client scopes, name → id, as read at the start of the request. */
-  Map<String, String> defaultScopeIds() {
-    return client.defaultIds();
   }
 
   /**
