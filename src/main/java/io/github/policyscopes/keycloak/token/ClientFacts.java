@@ -3,7 +3,6 @@ package io.github.policyscopes.keycloak.token;
 import com.github.benmanes.caffeine.cache.Cache;
 import io.github.policyscopes.keycloak.CacheBudget;
 import io.github.policyscopes.keycloak.compat.KeycloakRuntime;
-import io.github.policyscopes.keycloak.compat.ParameterizedClientScopes;
 import io.github.policyscopes.keycloak.store.PolicyCache;
 import io.github.policyscopes.keycloak.store.PolicyStore;
 import io.github.policyscopes.policy.Ceiling;
@@ -13,18 +12,15 @@ import io.github.policyscopes.policy.ScopeGrant.GrantResult;
 import io.github.policyscopes.scope.Footprint;
 import java.util.Arrays;
 import java.util.HashMap;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.Predicate;
-import java.util.stream.Stream;
 import org.jspecify.annotations.Nullable;
 import org.keycloak.models.ClientModel;
 import org.keycloak.models.ClientScopeModel;
 import org.keycloak.models.ClientSessionContext;
 import org.keycloak.models.KeycloakSession;
-import org.keycloak.models.ProtocolMapperModel;
 import org.keycloak.services.util.DefaultClientSessionContext;
 import org.keycloak.storage.StorageId;
 
@@ -194,175 +190,59 @@ final class ClientFacts {
   /** The most contexts kept per client. */
   static final int MAX_CONTEXTS = 4;
 
-  /**
-   * A context read ({@link ContextScopes}) and the client scopes it was read from, by id: the name
-   * the context gave each ({@link #ITSELF} for the client itself; a decorated {@code
-   * organization:acme} has the id of {@code organization}) and its place, so that a context holding
-   * one of them twice is told apart.
-   */
-  private record Shape(Map<String, Slot> scopes, ContextScopes read) {}
-
-  /**
-   * A client scope of a {@link Shape}: its name in the context, its place (below 64), and for a
-   * scope none of whose mappers the context runs (so that no mapper object tells its version) what
-   * the policy reads of it besides its name ({@link #flags}); {@link #VERSIONED} for the others.
-   */
-  private record Slot(String name, int place, int flags) {}
-
-  /** The flags of a scope whose version its mapper objects in the context tell. */
-  private static final int VERSIONED = -1;
-
-  /** The name a shape gives the client itself, which is no client scope's. */
-  private static final String ITSELF = "\u0000client";
-
-  /** The most client scopes of a context that is kept: one bit each in {@link #sameScopes}. */
-  private static final int MAX_CONTEXT_SCOPES = Long.SIZE;
-
-  private volatile Shape[] shapes = new Shape[0];
+  private volatile ContextScopes[] contexts = new ContextScopes[0];
 
   /**
    * What an earlier context of this client read of its client scopes, when {@code ctx} was built
-   * alike, so that reading it again would give the same; null otherwise. Alike means:
-   *
-   * <ol>
-   *   <li>Keycloak's own context class;
-   *   <li>no invalidation of Keycloak's realm cache heard since these facts were read ({@link
-   *       PolicyCache#heard}), so every client scope the context holds has the content it had for
-   *       the earlier one;
-   *   <li>the same client scopes in the context (those Keycloak left in for the user's roles), by
-   *       id and by the name the context gives them, each once; a scope none of whose mappers the
-   *       context runs also with the same {@code scope} entry and parameterized flag, which no
-   *       mapper object's identity vouches for;
-   *   <li>the very mapper models of Keycloak's realm cache the earlier context ran, none more: a
-   *       mapper added, changed or removed, on this node or another, is a new model object even
-   *       where its invalidation is heard late.
-   * </ol>
+   * alike, so that reading it again would give the same; null otherwise. Alike means Keycloak's own
+   * context class, no invalidation of Keycloak's realm cache heard since these facts were read
+   * ({@link PolicyCache#heard}), so that every client scope and client has the content it had for
+   * the earlier context, and {@link ContextScopes#readFrom}: the same client scopes by id and name,
+   * and the very same mapper objects, which vouch for their scopes' content even where an
+   * invalidation is heard late.
    */
   @Nullable ContextScopes scopesOf(KeycloakSession session, ClientSessionContext ctx) {
-    Shape[] known = shapes;
+    ContextScopes[] known = contexts;
     if (known.length == 0
         || ctx.getClass() != DefaultClientSessionContext.class
         || PolicyCache.heard(session) != heard) {
       return null;
     }
-    for (Shape shape : known) {
-      if (sameScopes(shape.scopes(), ctx) && sameMappers(shape.read(), ctx)) {
-        return shape.read();
+    for (ContextScopes kept : known) {
+      if (kept.readFrom(ctx)) {
+        return kept;
       }
     }
     return null;
   }
 
   /**
-   * Whether the context holds exactly these client scopes, by id and name, each once, and those
-   * without a mapper in the context with the same flags.
-   */
-  private static boolean sameScopes(Map<String, Slot> scopes, ClientSessionContext ctx) {
-    long seen = 0;
-    int n = 0;
-    Once<@Nullable Predicate<ClientScopeModel>> parameterized = parameterizedIn(ctx);
-    for (Iterator<ClientScopeModel> it = ctx.getClientScopesStream().iterator(); it.hasNext(); ) {
-      ClientScopeModel scope = it.next();
-      Slot slot = scopes.get(scope.getId());
-      if (slot == null
-          || !slot.name().equals(nameOf(scope))
-          || (slot.flags() != VERSIONED && slot.flags() != flags(scope, parameterized.get()))) {
-        return false;
-      }
-      long bit = 1L << slot.place();
-      if ((seen & bit) != 0) {
-        return false;
-      }
-      seen |= bit;
-      n++;
-    }
-    return n == scopes.size();
-  }
-
-  /** Whether the context runs exactly the mapper models {@code read} was read with. */
-  private static boolean sameMappers(ContextScopes read, ClientSessionContext ctx) {
-    int n = 0;
-    for (Iterator<ProtocolMapperModel> it = ctx.getProtocolMappersStream().iterator();
-        it.hasNext(); ) {
-      if (n >= read.mapperCount() || !read.runs(it.next(), n)) {
-        return false;
-      }
-      n++;
-    }
-    // as many, each one of them, and the models of one context are distinct objects: the same set
-    return n == read.mapperCount();
-  }
-
-  private static @Nullable String nameOf(ClientScopeModel scope) {
-    return scope instanceof ClientModel ? ITSELF : scope.getName();
-  }
-
-  /**
-   * What the policy reads of a client scope besides its name and mappers ({@link SessionScopes}):
-   * whether Keycloak lists it in {@code scope}, whether it parameterizes it.
-   */
-  private static int flags(
-      ClientScopeModel scope, @Nullable Predicate<ClientScopeModel> parameterized) {
-    return (scope.isIncludeInTokenScope() ? 1 : 0)
-        | (parameterized != null && parameterized.test(scope) ? 2 : 0);
-  }
-
-  private static Once<@Nullable Predicate<ClientScopeModel>> parameterizedIn(
-      ClientSessionContext ctx) {
-    return new Once<>(() -> ParameterizedClientScopes.reading(ctx.getClientSession().getRealm()));
-  }
-
-  /** Whether the context runs one of the scope's mappers, which then tell its version. */
-  private static boolean versioned(ClientScopeModel scope, ContextScopes read) {
-    try (Stream<ProtocolMapperModel> mappers = scope.getProtocolMappersStream()) {
-      return mappers.anyMatch(m -> read.runs(m, 0));
-    }
-  }
-
-  /**
    * Keeps what {@code ctx} read for the next context built alike ({@link #scopesOf}): only for kept
    * facts, only while no invalidation was heard since they were read, and for the first {@value
    * #MAX_CONTEXTS} contexts of these facts (the next invalidation, anywhere in the realm cache,
-   * makes new facts); none with more than {@value #MAX_CONTEXT_SCOPES} client scopes, or with one
-   * of them twice or nameless.
+   * makes new facts).
    */
   void keepScopes(KeycloakSession session, ClientSessionContext ctx, ContextScopes read) {
     if (heard < 0
-        || shapes.length >= MAX_CONTEXTS
+        || contexts.length >= MAX_CONTEXTS
+        || !read.keepable()
         || ctx.getClass() != DefaultClientSessionContext.class
         || CACHE.getIfPresent(clientId) != this) {
       return;
     }
-    Map<String, Slot> scopes = new HashMap<>();
-    Once<@Nullable Predicate<ClientScopeModel>> parameterized = parameterizedIn(ctx);
-    for (Iterator<ClientScopeModel> it = ctx.getClientScopesStream().iterator(); it.hasNext(); ) {
-      ClientScopeModel scope = it.next();
-      String name = nameOf(scope);
-      if (name == null || scopes.size() >= MAX_CONTEXT_SCOPES) {
-        return;
-      }
-      int flags =
-          scope instanceof ClientModel || versioned(scope, read)
-              ? VERSIONED
-              : flags(scope, parameterized.get());
-      if (scopes.put(scope.getId(), new Slot(name, scopes.size(), flags)) != null) {
-        return; // one scope twice: nothing kept
-      }
-    }
-    Shape shape = new Shape(Map.copyOf(scopes), read);
     synchronized (this) {
-      Shape[] now = shapes;
+      ContextScopes[] now = contexts;
       if (now.length >= MAX_CONTEXTS || PolicyCache.heard(session) != heard) {
         return;
       }
-      for (Shape kept : now) {
-        if (sameScopes(kept.scopes(), ctx) && sameMappers(kept.read(), ctx)) {
+      for (ContextScopes kept : now) {
+        if (kept.readFrom(ctx)) {
           return; // kept meanwhile by a request like this one
         }
       }
-      Shape[] next = Arrays.copyOf(now, now.length + 1);
-      next[now.length] = shape;
-      shapes = next;
+      ContextScopes[] next = Arrays.copyOf(now, now.length + 1);
+      next[now.length] = read;
+      contexts = next;
     }
     // weighed again, only while these are the kept facts (as for a decision kept)
     CACHE.asMap().computeIfPresent(clientId, (id, kept) -> kept);
@@ -379,15 +259,8 @@ final class ClientFacts {
     if (known != null) {
       bytes += known.estimatedBytes();
     }
-    for (Shape shape : shapes) {
-      bytes += Footprint.object(2) + Footprint.hashed(shape.scopes().size());
-      for (Map.Entry<String, Slot> e : shape.scopes().entrySet()) {
-        bytes +=
-            Footprint.string(e.getKey())
-                + Footprint.object(2)
-                + Footprint.string(e.getValue().name());
-      }
-      bytes += shape.read().estimatedBytes();
+    for (ContextScopes kept : contexts) {
+      bytes += kept.estimatedBytes();
     }
     return bytes + Footprint.refArray(MAX_CONTEXTS);
   }

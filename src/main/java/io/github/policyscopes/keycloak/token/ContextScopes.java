@@ -4,10 +4,15 @@ import io.github.policyscopes.scope.ClientScopeGrant;
 import io.github.policyscopes.scope.Footprint;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Predicate;
 import org.jspecify.annotations.Nullable;
+import org.keycloak.models.ClientModel;
+import org.keycloak.models.ClientScopeModel;
+import org.keycloak.models.ClientSessionContext;
 import org.keycloak.models.ProtocolMapperModel;
 
 /**
@@ -36,6 +41,24 @@ final class ContextScopes {
   record Governed(String name, boolean listed, List<ProtocolMapperModel> mappers) {}
 
   /**
+   * A client scope of the context, as this was read from it: its name in the context ({@link
+   * #ITSELF} for the client itself; a decorated {@code organization:acme} has the id of {@code
+   * organization}), its place (below {@value #MAX_SOURCES}), and for a scope none of whose mappers
+   * the context runs (so that no mapper object vouches for its version) its {@link
+   * SessionScopes#flags}; {@link #VERSIONED} for the others.
+   */
+  record Slot(String name, int place, int flags) {}
+
+  /** The flags of a slot whose version its mapper objects in the context vouch for. */
+  static final int VERSIONED = -1;
+
+  /** The name a slot gives the client itself, which is no client scope's. */
+  static final String ITSELF = "\u0000client";
+
+  /** The most client scopes of a context that can be kept: one bit each in {@link #readFrom}. */
+  static final int MAX_SOURCES = Long.SIZE;
+
+  /**
    * The governed client scopes a granted set drops, by name, and the key of the plans for their
    * mappers (null when they carry none of the client's protocol).
    */
@@ -46,13 +69,20 @@ final class ContextScopes {
   private final List<String> unlisted;
   private final Set<String> parameterized;
   private final ProtocolMapperModel[] mappers;
+  private final @Nullable Map<String, Slot> sources;
   private volatile Dropped[] dropped = new Dropped[0];
   private int nextSlot;
 
   /**
    * @param mappers the mapper models the context runs, as Keycloak gives them; taken, not copied
+   * @param sources the context's client scopes by id; null when this is not to be kept (a scope
+   *     nameless or twice, more than {@value #MAX_SOURCES})
    */
-  ContextScopes(List<Governed> governed, Set<String> parameterized, ProtocolMapperModel[] mappers) {
+  ContextScopes(
+      List<Governed> governed,
+      Set<String> parameterized,
+      ProtocolMapperModel[] mappers,
+      @Nullable Map<String, Slot> sources) {
     this.governed = List.copyOf(governed);
     List<String> names = new ArrayList<>(governed.size());
     List<String> notListed = new ArrayList<>(2);
@@ -66,6 +96,67 @@ final class ContextScopes {
     this.unlisted = List.copyOf(notListed);
     this.parameterized = Set.copyOf(parameterized);
     this.mappers = mappers;
+    this.sources = sources == null ? null : Map.copyOf(sources);
+  }
+
+  /** Whether this may be kept for other contexts ({@link #readFrom}). */
+  boolean keepable() {
+    return sources != null;
+  }
+
+  /**
+   * Whether reading {@code ctx} again would give this, provided no client scope or client changed
+   * since (ADR 0045): it holds the same client scopes by id and by name, each once, those without a
+   * mapper in it with the same flags, and runs the very same mapper objects, none more.
+   */
+  boolean readFrom(ClientSessionContext ctx) {
+    return sources != null && sameSources(sources, ctx) && sameMappers(ctx);
+  }
+
+  private static boolean sameSources(Map<String, Slot> sources, ClientSessionContext ctx) {
+    long seen = 0;
+    int n = 0;
+    Predicate<ClientScopeModel> parameterized = null;
+    for (Iterator<ClientScopeModel> it = ctx.getClientScopesStream().iterator(); it.hasNext(); ) {
+      ClientScopeModel scope = it.next();
+      Slot slot = sources.get(scope.getId());
+      if (slot == null || !slot.name().equals(nameOf(scope))) {
+        return false;
+      }
+      if (slot.flags() != VERSIONED) {
+        if (parameterized == null) {
+          parameterized = SessionScopes.parameterizedIn(ctx);
+        }
+        if (slot.flags() != SessionScopes.flags(scope, parameterized)) {
+          return false;
+        }
+      }
+      long bit = 1L << slot.place();
+      if ((seen & bit) != 0) {
+        return false;
+      }
+      seen |= bit;
+      n++;
+    }
+    return n == sources.size();
+  }
+
+  private boolean sameMappers(ClientSessionContext ctx) {
+    int n = 0;
+    for (Iterator<ProtocolMapperModel> it = ctx.getProtocolMappersStream().iterator();
+        it.hasNext(); ) {
+      if (n >= mappers.length || !runs(it.next(), n)) {
+        return false;
+      }
+      n++;
+    }
+    // as many, each one of them, and the models of one context are distinct objects: the same set
+    return n == mappers.length;
+  }
+
+  /** The name a slot gives a client scope of a context. */
+  static @Nullable String nameOf(ClientScopeModel scope) {
+    return scope instanceof ClientModel ? ITSELF : scope.getName();
   }
 
   /** The names of the client scopes the policy decides, in the context's order. */
@@ -84,11 +175,6 @@ final class ContextScopes {
   /** The names of the context's client scopes that Keycloak reads as {@code name:parameter}. */
   Set<String> parameterized() {
     return parameterized;
-  }
-
-  /** How many mapper models the context runs. */
-  int mapperCount() {
-    return mappers.length;
   }
 
   /**
@@ -191,6 +277,15 @@ final class ContextScopes {
       governedMappers += g.mappers().size();
     }
     bytes += Footprint.strings(unlisted) + Footprint.strings(parameterized);
+    if (sources != null) {
+      bytes += Footprint.hashed(sources.size());
+      for (Map.Entry<String, Slot> e : sources.entrySet()) {
+        bytes +=
+            Footprint.string(e.getKey())
+                + Footprint.object(3)
+                + Footprint.string(e.getValue().name());
+      }
+    }
     long oneDropped =
         Footprint.object(3)
             + Footprint.list(MAX_GRANTED_SCOPES)

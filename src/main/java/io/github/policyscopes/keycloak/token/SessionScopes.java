@@ -3,11 +3,14 @@ package io.github.policyscopes.keycloak.token;
 import io.github.policyscopes.keycloak.compat.ParameterizedClientScopes;
 import io.github.policyscopes.scope.ScopeParameters;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.function.Predicate;
 import java.util.stream.Stream;
+import org.jspecify.annotations.Nullable;
 import org.keycloak.models.ClientModel;
 import org.keycloak.models.ClientScopeModel;
 import org.keycloak.models.ClientSessionContext;
@@ -73,40 +76,89 @@ final class SessionScopes {
     return read;
   }
 
+  /** {@link #flags}: Keycloak lists the scope in {@code scope}. */
+  static final int LISTED = 1;
+
+  /** {@link #flags}: Keycloak reads the scope as {@code name:parameter}. */
+  static final int PARAMETERIZED = 2;
+
+  /**
+   * What the policy reads of a client scope besides its id, name and mappers: {@link #LISTED},
+   * {@link #PARAMETERIZED} by {@code parameterized} ({@link #parameterizedIn}).
+   */
+  static int flags(ClientScopeModel scope, @Nullable Predicate<ClientScopeModel> parameterized) {
+    return (scope.isIncludeInTokenScope() ? LISTED : 0)
+        | (parameterized != null && parameterized.test(scope) ? PARAMETERIZED : 0);
+  }
+
+  /** Which client scopes Keycloak parameterizes in the context's realm; null when none. */
+  static @Nullable Predicate<ClientScopeModel> parameterizedIn(ClientSessionContext ctx) {
+    return ParameterizedClientScopes.reading(ctx.getClientSession().getRealm());
+  }
+
   /** The one walk of the context's client scopes and mappers. */
   private static ContextScopes walk(ClientSessionContext ctx, Map<String, String> defaults) {
     String protocol =
         Objects.requireNonNullElse(
             ctx.getClientSession().getClient().getProtocol(), OIDCLoginProtocol.LOGIN_PROTOCOL);
+    ProtocolMapperModel[] running =
+        ctx.getProtocolMappersStream().toArray(ProtocolMapperModel[]::new);
     List<ContextScopes.Governed> governed = new ArrayList<>();
-    Predicate<ClientScopeModel> parameterizedIn =
-        ParameterizedClientScopes.reading(ctx.getClientSession().getRealm());
+    Predicate<ClientScopeModel> parameterizedIn = parameterizedIn(ctx);
     List<String> parameterized = new ArrayList<>(2);
-    ctx.getClientScopesStream()
-        .forEachOrdered(
-            s -> {
-              if (!infrastructure(s, defaults)) {
-                List<ProtocolMapperModel> mappers = new ArrayList<>();
-                try (Stream<ProtocolMapperModel> ofScope = s.getProtocolMappersStream()) {
-                  ofScope.forEachOrdered(
-                      m -> {
-                        if (protocol.equals(m.getProtocol())) {
-                          mappers.add(m);
-                        }
-                      });
-                }
-                governed.add(
-                    new ContextScopes.Governed(
-                        s.getName(), s.isIncludeInTokenScope(), List.copyOf(mappers)));
-              }
-              if (parameterizedIn != null && parameterizedIn.test(s)) {
-                parameterized.add(s.getName());
-              }
-            });
+    Map<String, ContextScopes.Slot> sources = new HashMap<>();
+    boolean keepable = true;
+    for (Iterator<ClientScopeModel> it = ctx.getClientScopesStream().iterator(); it.hasNext(); ) {
+      ClientScopeModel s = it.next();
+      int flags = flags(s, parameterizedIn);
+      List<ProtocolMapperModel> mappers = mappersOf(s, protocol);
+      if (!infrastructure(s, defaults)) {
+        governed.add(new ContextScopes.Governed(s.getName(), (flags & LISTED) != 0, mappers));
+      }
+      if ((flags & PARAMETERIZED) != 0) {
+        parameterized.add(s.getName());
+      }
+      String name = ContextScopes.nameOf(s);
+      boolean versioned = s instanceof ClientModel || runsAny(running, mappers);
+      keepable =
+          keepable
+              && name != null
+              && sources.size() < ContextScopes.MAX_SOURCES
+              && sources.putIfAbsent(
+                      s.getId(),
+                      new ContextScopes.Slot(
+                          name, sources.size(), versioned ? ContextScopes.VERSIONED : flags))
+                  == null;
+    }
     return new ContextScopes(
-        governed,
-        ScopeParameters.of(parameterized).names(),
-        ctx.getProtocolMappersStream().toArray(ProtocolMapperModel[]::new));
+        governed, ScopeParameters.of(parameterized).names(), running, keepable ? sources : null);
+  }
+
+  /** A client scope's mappers of the client's protocol. */
+  private static List<ProtocolMapperModel> mappersOf(ClientScopeModel scope, String protocol) {
+    List<ProtocolMapperModel> mappers = new ArrayList<>();
+    try (Stream<ProtocolMapperModel> ofScope = scope.getProtocolMappersStream()) {
+      ofScope.forEachOrdered(
+          m -> {
+            if (protocol.equals(m.getProtocol())) {
+              mappers.add(m);
+            }
+          });
+    }
+    return List.copyOf(mappers);
+  }
+
+  /** Whether the context runs one of {@code mappers}: then their objects vouch for the scope. */
+  @SuppressWarnings("ReferenceEquality") // the very objects of Keycloak's cache, on purpose
+  private static boolean runsAny(ProtocolMapperModel[] running, List<ProtocolMapperModel> mappers) {
+    for (ProtocolMapperModel m : mappers) {
+      for (ProtocolMapperModel r : running) {
+        if (r == m) {
+          return true;
+        }
+      }
+    }
+    return false;
   }
 
   /** The context attribute holding {@link #read}. */

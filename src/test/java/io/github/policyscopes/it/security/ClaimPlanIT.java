@@ -155,14 +155,13 @@ class ClaimPlanIT {
             http,
             Fixtures.unique("edit-keep"),
             List.of(everywhere("k-kept", hardcoded("plan_kept", "k"))));
-    String boundId = Fixtures.unique("edit-bound");
-    String bound = client(admin, boundId);
-    String twinId = Fixtures.unique("edit-twin");
-    String twin = client(admin, twinId);
-    String keeperId = Fixtures.unique("edit-keeper");
-    String keeper = client(admin, keeperId);
-    admin.addAudience(twin, twinId);
-    admin.addAudience(keeper, keeperId);
+    Trio clients = Trio.of(admin, "edit");
+    String boundId = clients.boundId();
+    String bound = clients.bound();
+    String twinId = clients.twinId();
+    String twin = clients.twin();
+    String keeperId = clients.keeperId();
+    String keeper = clients.keeper();
     for (String c : List.of(bound, keeper)) {
       addDefault(http, c, dropped);
     }
@@ -294,18 +293,14 @@ class ClaimPlanIT {
                 REALM + "/client-scopes/" + dropped + "/scope-mappings/realm",
                 List.of(role.json())))
         .hasStatus(204);
-    String boundId = Fixtures.unique("role-bound");
-    String bound = client(admin, boundId);
-    String twinId = Fixtures.unique("role-twin");
-    String twin = client(admin, twinId);
-    String keeperId = Fixtures.unique("role-keeper");
-    String keeper = client(admin, keeperId);
-    admin.addAudience(twin, twinId);
-    admin.addAudience(keeper, keeperId);
-    addDefault(http, bound, dropped);
-    addDefault(http, keeper, dropped);
+    Trio clients = Trio.of(admin, "role");
+    String boundId = clients.boundId();
+    String twinId = clients.twinId();
+    String keeperId = clients.keeperId();
+    addDefault(http, clients.bound(), dropped);
+    addDefault(http, clients.keeper(), dropped);
     admin.bind(
-        bound,
+        clients.bound(),
         admin.createPolicy(
             Fixtures.unique("role"), List.of("openid", "profile", "email"), null, null));
     Set<String> ids = Set.of(boundId, twinId, keeperId);
@@ -362,6 +357,32 @@ class ClaimPlanIT {
         assertThat(claims.has("email_verified")).as(claims.toString()).isFalse();
         assertThat(claims.path("given_name").asText()).isEqualTo("Nia");
       }
+    }
+  }
+
+  /**
+   * Three clients made alike (client ids and ids): one to bind, its twin, and one that keeps what
+   * the bound one drops; the twin and the keeper name themselves as an audience, as the policy
+   * mapper makes the bound one do (Keycloak 26.7 lets a client introspect only its own tokens).
+   */
+  private record Trio(
+      String boundId, String bound, String twinId, String twin, String keeperId, String keeper) {
+
+    static Trio of(Fixtures admin, String prefix) {
+      String boundId = Fixtures.unique(prefix + "-bound");
+      String twinId = Fixtures.unique(prefix + "-twin");
+      String keeperId = Fixtures.unique(prefix + "-keeper");
+      Trio trio =
+          new Trio(
+              boundId,
+              client(admin, boundId),
+              twinId,
+              client(admin, twinId),
+              keeperId,
+              client(admin, keeperId));
+      admin.addAudience(trio.twin(), twinId);
+      admin.addAudience(trio.keeper(), keeperId);
+      return trio;
     }
   }
 

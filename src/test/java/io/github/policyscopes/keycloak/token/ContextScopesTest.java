@@ -29,7 +29,8 @@ class ContextScopesTest {
               new ContextScopes.Governed("email", true, List.of(b)),
               new ContextScopes.Governed("unlisted", false, List.of())),
           Set.of(),
-          new ProtocolMapperModel[] {a, b, c});
+          new ProtocolMapperModel[] {a, b, c},
+          null);
 
   @Test
   void theScopesAGrantedSetLeavesOutAreDroppedWithTheirMappers() {
