@@ -39,11 +39,13 @@ import org.jspecify.annotations.Nullable;
  *       bound, half unbound, alternating which goes first) until at least {@code
  *       -Dbench.warmup.min} s have passed and the last three rounds differ by less than {@code
  *       -Dbench.warmup.tolerance} (2 %); at most {@code -Dbench.warmup.max} s (then it says so);
- *   <li>{@code -Dbench.pairs} (default 16, even) pairs of rounds of {@code -Dbench.round} s each in
- *       ABBA order (bound, unbound, unbound, bound, …); every two pairs make an ABBA block whose
+ *   <li>{@code -Dbench.pairs} (default 32, even: 16 blocks, whose median varies between runs about
+ *       1/√2 as much as that of 8, docs/adr/0044) pairs of rounds of {@code -Dbench.round} s each
+ *       in ABBA order (bound, unbound, unbound, bound, …); every two pairs make an ABBA block whose
  *       ratio (its bound rounds over its unbound rounds) a steadily drifting server favours neither
  *       way ({@link AbbaBlocks}); each round is printed, and the result is the MEDIAN of the
- *       blocks' bound/unbound ratios (docs/adr/0044), printed beside the median of the adjacent
+ *       blocks' bound/unbound ratios (docs/adr/0044), with a distribution-free 90 % interval of
+ *       that median ({@link AbbaBlocks#medianInterval}), printed beside the median of the adjacent
  *       pairs' ratios (the figure before) and the ratio of the means;
  *   <li>with {@code -Dbench.jfr=true}: a bound-only phase of {@code -Dbench.jfr.seconds} s recorded
  *       by JFR in the server (started and stopped with {@code jcmd} around that phase only, so that
@@ -67,11 +69,11 @@ public final class IssuanceThroughput {
 
   private static final int THREADS = (int) longProp("bench.threads", 4);
   private static final double WARMUP_MIN_S = doubleProp("bench.warmup.min", 60);
-  private static final double WARMUP_MAX_S = doubleProp("bench.warmup.max", 150);
+  private static final double WARMUP_MAX_S = doubleProp("bench.warmup.max", 240);
   private static final double WARMUP_ROUND_S = doubleProp("bench.warmup.round", 10);
   private static final double WARMUP_TOLERANCE = doubleProp("bench.warmup.tolerance", 0.02);
   private static final double ROUND_S = doubleProp("bench.round", 6);
-  private static final int PAIRS = (int) longProp("bench.pairs", 16);
+  private static final int PAIRS = (int) longProp("bench.pairs", 32);
   private static final boolean JFR = Boolean.getBoolean("bench.jfr");
 
   /**
@@ -519,13 +521,18 @@ public final class IssuanceThroughput {
       }
     }
     AbbaBlocks result = AbbaBlocks.of(boundRates, unboundRates);
+    double[] interval = result.medianInterval(0.9);
     System.out.printf(
-        "RESULT %s: median bound/unbound over %d ABBA blocks = %.3f (target >= 0.98); block ratios"
+        "RESULT %s: median bound/unbound over %d ABBA blocks = %.3f (target >= 0.98; %.0f %%"
+            + " interval of the median %.3f-%.3f); block ratios"
             + " min %.3f max %.3f; median of the %d adjacent pairs' ratios %.3f (pairs min %.3f max"
             + " %.3f); mean throughput bound %.0f req/s, unbound %.0f req/s (ratio of means %.3f)%n",
         grant,
         result.count(),
         result.median(),
+        100 * interval[2],
+        interval[0],
+        interval[1],
         result.blockMin(),
         result.blockMax(),
         PAIRS,

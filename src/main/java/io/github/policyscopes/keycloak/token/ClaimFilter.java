@@ -123,6 +123,13 @@ final class ClaimFilter {
       KeycloakSession session,
       UserSessionModel userSession,
       ClientSessionContext ctx) {
+    // most contexts have no mapper of a scope the policy can drop that writes the token response
+    // (or a userinfo or introspection one): then there is nothing to decide, nor to filter
+    if (token == null
+        || !SessionScopes.read(session, ctx)
+            .governedWrite(kind, type -> ClaimPlans.provider(session, type))) {
+      return token;
+    }
     filter(kind, token, session, userSession, ctx, grantedNow(session, ctx));
     return token;
   }

@@ -166,12 +166,8 @@ final class ClaimPlans {
     if (PolicyStore.isPolicyMapper(model) || !ProtocolMapperUtils.isEnabled(session, model)) {
       return;
     }
-    ProtocolMapper mapper =
-        (ProtocolMapper)
-            session
-                .getKeycloakSessionFactory()
-                .getProviderFactory(ProtocolMapper.class, model.getProtocolMapper());
-    if (!kind.mapperType.isInstance(mapper)) {
+    if (!(provider(session, model.getProtocolMapper()) instanceof ProtocolMapper mapper)
+        || !kind.mapperType.isInstance(mapper)) {
       return;
     }
     ClaimPlan.Mapper described = MapperClaims.describe(kind, model, mapper);
@@ -179,6 +175,11 @@ final class ClaimPlans {
       running.put(model.getId(), Map.entry(model, mapper));
       into.add(described);
     }
+  }
+
+  /** A protocol mapper type's provider, as Keycloak has it; null for a type it has none of. */
+  static @Nullable Object provider(KeycloakSession session, String type) {
+    return session.getKeycloakSessionFactory().getProviderFactory(ProtocolMapper.class, type);
   }
 
   /**

@@ -1,13 +1,15 @@
 package io.github.policyscopes.keycloak.token;
 
+import io.github.policyscopes.keycloak.store.PolicyStore;
 import io.github.policyscopes.scope.ClientScopeGrant;
 import io.github.policyscopes.scope.Footprint;
 import java.util.ArrayList;
-import java.util.Arrays;
+import java.util.EnumSet;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Function;
 import java.util.function.Predicate;
 import org.jspecify.annotations.Nullable;
 import org.keycloak.models.ClientModel;
@@ -30,6 +32,9 @@ final class ContextScopes {
 
   /** The most granted sets whose dropped scopes are kept. */
   static final int MAX_DROPPED = 4;
+
+  /** The most outcomes of an access token's decision kept ({@link #outcomes}). */
+  static final int MAX_OUTCOMES = 2;
 
   /** The most scopes of a granted set whose dropped scopes are kept (it names them all). */
   static final int MAX_GRANTED_SCOPES = 16;
@@ -70,8 +75,12 @@ final class ContextScopes {
   private final Set<String> parameterized;
   private final ProtocolMapperModel[] mappers;
   private final @Nullable Map<String, Slot> sources;
-  private volatile Dropped[] dropped = new Dropped[0];
-  private int nextSlot;
+  private final RecentAnswers<List<String>, Dropped> dropped = new RecentAnswers<>(MAX_DROPPED);
+  private final RecentAnswers<TokenOutcome.Shape, TokenOutcome> outcomes =
+      new RecentAnswers<>(MAX_OUTCOMES);
+
+  /** {@link #governedWrite}'s answer for every kind of token; null until it is first asked. */
+  private volatile @Nullable Set<ClaimFilter.Kind> kindsWritten;
 
   /**
    * @param mappers the mapper models the context runs, as Keycloak gives them; taken, not copied
@@ -195,16 +204,43 @@ final class ContextScopes {
   }
 
   /**
+   * Whether a governed client scope carries a mapper, other than a token policy, that Keycloak runs
+   * for this {@code kind} of token ({@code providers}: a mapper type's provider, as Keycloak has
+   * it; null for one it has not). Where none does, no client scope the policy can drop wrote into
+   * such a token, and there is nothing to filter. Whether a mapper is enabled is not asked: a
+   * disabled one can only turn the answer into a yes. Worked out once, and kept.
+   */
+  boolean governedWrite(ClaimFilter.Kind kind, Function<String, @Nullable Object> providers) {
+    Set<ClaimFilter.Kind> kinds = kindsWritten;
+    if (kinds == null) {
+      kinds = EnumSet.noneOf(ClaimFilter.Kind.class);
+      for (Governed g : governed) {
+        for (ProtocolMapperModel m : g.mappers()) {
+          if (PolicyStore.isPolicyMapper(m)) {
+            continue;
+          }
+          Object provider = providers.apply(m.getProtocolMapper());
+          for (ClaimFilter.Kind k : ClaimFilter.Kind.values()) {
+            if (k.mapperType.isInstance(provider)) {
+              kinds.add(k);
+            }
+          }
+        }
+      }
+      kindsWritten = kinds; // never changed once published
+    }
+    return kinds.contains(kind);
+  }
+
+  /**
    * The governed client scopes {@code granted} does not grant (by the one rule of {@link
    * ClientScopeGrant}) and the key of their mappers' plans; kept for the last {@value #MAX_DROPPED}
    * granted sets asked.
    */
   Dropped dropped(List<String> granted) {
-    Dropped[] known = dropped;
-    for (Dropped d : known) {
-      if (d.granted().equals(granted)) {
-        return d;
-      }
+    Dropped known = dropped.get(granted);
+    if (known != null) {
+      return known;
     }
     ClientScopeGrant grant = new ClientScopeGrant(granted, parameterized);
     List<String> scopes = new ArrayList<>();
@@ -222,43 +258,41 @@ final class ContextScopes {
             droppedMappers.isEmpty()
                 ? null
                 : ClaimPlans.key(droppedMappers.toArray(ProtocolMapperModel[]::new), mappers));
-    if (granted.size() <= MAX_GRANTED_SCOPES && chars(granted) <= MAX_GRANTED_CHARS) {
-      keep(made);
+    if (small(granted)) {
+      dropped.keep(made.granted(), made);
     }
     return made;
   }
 
-  private static int chars(List<String> scopes) {
+  /**
+   * The access tokens' decisions made in contexts read as this one, by their {@link
+   * TokenOutcome.Shape}: at most {@value #MAX_OUTCOMES}, each of at most {@link
+   * TokenOutcome#MAX_KEPT_BYTES} bytes with its shape (the policy mapper keeps them).
+   */
+  RecentAnswers<TokenOutcome.Shape, TokenOutcome> outcomes() {
+    return outcomes;
+  }
+
+  /**
+   * Whether a set of scopes is small enough for what is worked out from it to be kept: at most
+   * {@value #MAX_GRANTED_SCOPES} scopes of at most {@value #MAX_GRANTED_CHARS} characters in all.
+   */
+  static boolean small(List<String> scopes) {
+    if (scopes.size() > MAX_GRANTED_SCOPES) {
+      return false;
+    }
     int chars = 0;
     for (String scope : scopes) {
       chars += scope.length();
     }
-    return chars;
-  }
-
-  private synchronized void keep(Dropped made) {
-    Dropped[] now = dropped;
-    for (Dropped d : now) {
-      if (d.granted().equals(made.granted())) {
-        return; // kept meanwhile by a request like this one
-      }
-    }
-    if (now.length < MAX_DROPPED) {
-      Dropped[] more = Arrays.copyOf(now, now.length + 1);
-      more[now.length] = made;
-      dropped = more;
-    } else {
-      Dropped[] replaced = now.clone();
-      replaced[nextSlot] = made;
-      nextSlot = (nextSlot + 1) % MAX_DROPPED;
-      dropped = replaced;
-    }
+    return chars <= MAX_GRANTED_CHARS;
   }
 
   /**
    * The estimated bytes this retains at most: what was read, the mapper models it holds (their ids,
    * names, types and configs; the governed scopes' may include disabled ones the context does not
-   * run), and room for {@value #MAX_DROPPED} dropped sets as large as they may be kept.
+   * run), and room for {@value #MAX_DROPPED} dropped sets as large as they may be kept and for
+   * {@value #MAX_OUTCOMES} outcomes ({@link TokenOutcome#MAX_KEPT_BYTES} each).
    */
   long estimatedBytes() {
     long bytes = Footprint.object(7) + Footprint.refArray(mappers.length);
@@ -293,7 +327,12 @@ final class ContextScopes {
             + Footprint.string(MAX_GRANTED_CHARS)
             + Footprint.list(governed.size())
             + ClaimPlans.keyBytes(governedMappers, mappers.length);
-    return bytes + Footprint.refArray(MAX_DROPPED) + MAX_DROPPED * oneDropped;
+    return bytes
+        + 2 * Footprint.object(3)
+        + Footprint.refArray(MAX_DROPPED)
+        + MAX_DROPPED * (Footprint.object(2) + oneDropped)
+        + Footprint.refArray(MAX_OUTCOMES)
+        + MAX_OUTCOMES * (Footprint.object(2) + TokenOutcome.MAX_KEPT_BYTES);
   }
 
   /** The estimated bytes of a mapper model: its ids, names, type and config. */

@@ -223,18 +223,36 @@ final class Issuance {
   }
 
   /**
-   * Records the decision for the access token and puts it into the request's event (the mapper runs
-   * once per bound policy: later calls write the same values again). What counts as dropped is
-   * {@link IssuanceDecision#tally}'s, the same for the event, the meters and the dry run.
+   * What counts as dropped of the access token's decision {@code result}: {@link
+   * IssuanceDecision#tally}'s, the same for the event, the meters and the dry run.
    */
-  void record(GrantResult result) {
-    this.result = result;
-    Tally counted = IssuanceDecision.tally(result, requested, client.defaultScopes());
-    this.tally = counted;
+  Tally tally(GrantResult result) {
+    return IssuanceDecision.tally(result, requested, client.defaultScopes());
+  }
+
+  /**
+   * The shape of this request's access token when Keycloak put {@code keycloakScope} into it
+   * ({@link TokenOutcome.Shape}), by which its outcome is kept; null when it is too large to keep.
+   */
+  TokenOutcome.@Nullable Shape shape(@Nullable String keycloakScope) {
+    return TokenOutcome.Shape.of(
+        keycloakScope,
+        requested,
+        explicit,
+        ceiling.isSet() ? ceiling.scopes() : null,
+        client.decisions());
+  }
+
+  /**
+   * Records the decision for the access token ({@link TokenOutcome#of} with {@link #tally}) and
+   * puts it into the request's event (the mapper runs once per bound policy: later calls write the
+   * same values again).
+   */
+  void record(TokenOutcome outcome) {
+    this.result = outcome.result();
+    this.tally = outcome.tally();
     if (event != null) {
-      ScopeDetail.GRANTED.record(event, result.granted());
-      ScopeDetail.DROPPED.record(event, counted.dropped());
-      ScopeDetail.FILTERED_DEFAULTS.record(event, counted.filteredDefaults());
+      ScopeDetail.put(event, outcome.details());
     }
   }
 

@@ -1,6 +1,7 @@
 package io.github.policyscopes.keycloak.token;
 
 import java.util.Collection;
+import java.util.List;
 import org.jspecify.annotations.Nullable;
 import org.keycloak.events.EventBuilder;
 
@@ -31,9 +32,24 @@ enum ScopeDetail {
 
   /** Puts {@code scopes} (and their count, where this detail has one) into {@code event}. */
   void record(EventBuilder event, Collection<String> scopes) {
-    event.detail(key, String.join(" ", scopes));
-    if (countKey != null) {
-      event.detail(countKey, String.valueOf(scopes.size()));
+    put(event, details(scopes));
+  }
+
+  /**
+   * The event details of {@code scopes}, worked out once for {@link #put}: name, value, name, value
+   * (the scopes, then their count where this detail has one).
+   */
+  List<String> details(Collection<String> scopes) {
+    String joined = String.join(" ", scopes);
+    return countKey == null
+        ? List.of(key, joined)
+        : List.of(key, joined, countKey, String.valueOf(scopes.size()));
+  }
+
+  /** Puts details made by {@link #details} (several, one after the other) into {@code event}. */
+  static void put(EventBuilder event, List<String> details) {
+    for (int i = 0; i + 1 < details.size(); i += 2) {
+      event.detail(details.get(i), details.get(i + 1));
     }
   }
 }

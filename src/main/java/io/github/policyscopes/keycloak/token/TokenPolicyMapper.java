@@ -175,11 +175,52 @@ public final class TokenPolicyMapper extends AbstractOIDCProtocolMapper
     if (issuance == null) {
       refuseGrantNotServed(session, client);
     }
+    ContextScopes read = SessionScopes.read(session, clientSessionCtx);
+    TokenOutcome outcome;
+    if (issuance == null) {
+      outcome = TokenOutcome.of(decide(token.getScope(), read, null, policy), null);
+    } else {
+      // the same shape of request in a context read alike is decided alike: decided once, kept
+      TokenOutcome.Shape shape = issuance.shape(token.getScope());
+      TokenOutcome kept = shape == null ? null : read.outcomes().get(shape);
+      if (kept != null) {
+        outcome = kept;
+      } else {
+        GrantResult result = decide(token.getScope(), read, issuance, policy);
+        outcome = TokenOutcome.of(result, issuance.tally(result));
+        if (shape != null && outcome.estimatedBytes(shape) <= TokenOutcome.MAX_KEPT_BYTES) {
+          read.outcomes().keep(shape, outcome);
+        }
+      }
+    }
+    ClaimFilter.accessToken(
+        token, session, userSession, clientSessionCtx, outcome.result().granted());
+    token.setScope(outcome.scope());
+    token.exp(expiry(token, policy, issuance, userSession, clientSessionCtx));
+    if (!token.hasAudience(client.getClientId())) {
+      token.addAudience(client.getClientId());
+    }
+    if (issuance != null) {
+      issuance.record(outcome);
+    }
+    return token;
+  }
+
+  /**
+   * The access token's decision, when Keycloak put {@code keycloakScope} into it and its context
+   * reads as {@code read}: the request's scopes ({@code issuance}'s, none outside a token request)
+   * decided by the one {@code IssuanceDecision} against the scopes Keycloak gives the token.
+   */
+  private static GrantResult decide(
+      @Nullable String keycloakScope,
+      ContextScopes read,
+      @Nullable Issuance issuance,
+      EffectivePolicy policy) {
     Ceiling ceiling = issuance == null ? Ceiling.NONE : issuance.ceiling();
     // what Keycloak puts into the token: the scopes it lists, and the optional ones it does not
     // list (include.in.token.scope=false) but whose mappers run all the same
-    Set<String> inToken = new LinkedHashSet<>(Scopes.split(token.getScope()));
-    inToken.addAll(SessionScopes.read(session, clientSessionCtx).unlisted());
+    Set<String> inToken = new LinkedHashSet<>(Scopes.split(keycloakScope));
+    inToken.addAll(read.unlisted());
     List<String> requested =
         issuance == null ? List.of() : keptByKeycloak(issuance.requested(), inToken, issuance);
     List<String> keycloakScopes = List.copyOf(inToken);
@@ -195,7 +236,6 @@ public final class TokenPolicyMapper extends AbstractOIDCProtocolMapper
       }
       keycloakScopes = counted;
     }
-
     GrantResult result =
         issuance != null
             ? issuance.decide(requested, keycloakScopes, ceiling)
@@ -210,17 +250,7 @@ public final class TokenPolicyMapper extends AbstractOIDCProtocolMapper
       }
       result = new GrantResult(result.granted(), dropped);
     }
-    ClaimFilter.accessToken(token, session, userSession, clientSessionCtx, result.granted());
-    String scope = result.scopeString();
-    token.setScope(scope.isEmpty() ? null : scope);
-    token.exp(expiry(token, policy, issuance, userSession, clientSessionCtx));
-    if (!token.hasAudience(client.getClientId())) {
-      token.addAudience(client.getClientId());
-    }
-    if (issuance != null) {
-      issuance.record(result);
-    }
-    return token;
+    return result;
   }
 
   /**

@@ -2,10 +2,14 @@ package io.github.policyscopes.keycloak.token;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.github.policyscopes.keycloak.store.PolicyStore;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
+import java.util.function.Function;
 import org.junit.jupiter.api.Test;
 import org.keycloak.models.ProtocolMapperModel;
+import org.keycloak.protocol.oidc.mappers.UserInfoTokenMapper;
 
 class ContextScopesTest {
 
@@ -79,5 +83,39 @@ class ContextScopesTest {
     assertThat(scopes.runs(b, 1)).isTrue();
     assertThat(scopes.runs(b, 0)).as("found wherever it is").isTrue();
     assertThat(scopes.runs(model("b"), 1)).as("an equal model read again is another").isFalse();
+  }
+
+  @Test
+  void aKindOfTokenNoGovernedMapperWritesIsKnownToNeedNoFilter() {
+    ProtocolMapperModel policy = model("policy");
+    policy.setProtocolMapper(PolicyStore.MAPPER_PROVIDER_ID);
+    ProtocolMapperModel userinfoOnly = model("u");
+    userinfoOnly.setProtocolMapper("userinfo-only");
+    ContextScopes read =
+        new ContextScopes(
+            List.of(
+                new ContextScopes.Governed("profile", true, List.of(userinfoOnly)),
+                new ContextScopes.Governed("policy", false, List.of(policy))),
+            Set.of(),
+            new ProtocolMapperModel[] {userinfoOnly, policy},
+            null);
+    List<String> asked = new ArrayList<>();
+    Function<String, Object> providers =
+        type -> {
+          asked.add(type);
+          return switch (type) {
+            case "userinfo-only" ->
+                (UserInfoTokenMapper) (token, model, session, userSession, ctx) -> token;
+              // the policy mapper writes every kind: never counted
+            default -> new TokenPolicyMapper();
+          };
+        };
+    assertThat(read.governedWrite(ClaimFilter.Kind.USERINFO, providers)).isTrue();
+    assertThat(read.governedWrite(ClaimFilter.Kind.RESPONSE, providers)).isFalse();
+    assertThat(read.governedWrite(ClaimFilter.Kind.ACCESS, providers)).isFalse();
+    assertThat(asked).as("worked out once, policies skipped").containsExactly("userinfo-only");
+    assertThat(scopes.governedWrite(ClaimFilter.Kind.RESPONSE, type -> null))
+        .as("a mapper type Keycloak has no provider for writes nothing")
+        .isFalse();
   }
 }
