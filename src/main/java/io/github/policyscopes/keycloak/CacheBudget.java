@@ -57,7 +57,8 @@ public final class CacheBudget {
    * keycloak.token.ClientFacts}, docs/adr/0040): per client, its default client scopes, its merged
    * policy, the scopes Keycloak knows for it, its policy's kept decisions (docs/adr/0041) and what
    * its first token-request contexts read of their client scopes (docs/adr/0045), which weigh about
-   * 10–30 KB each with their mapper models.
+   * 10–30 KB each with their mapper models, and up to 8 KB more with their kept access-token
+   * outcomes (docs/adr/0046).
    */
   public static final long CLIENT_FACTS_BYTES = 8 * MIB;
 

@@ -295,7 +295,8 @@ final class ContextScopes {
    * {@value #MAX_OUTCOMES} outcomes ({@link TokenOutcome#MAX_KEPT_BYTES} each).
    */
   long estimatedBytes() {
-    long bytes = Footprint.object(7) + Footprint.refArray(mappers.length);
+    // its 9 fields, and the set of kinds its mappers write (an EnumSet: an object and its bits)
+    long bytes = Footprint.object(9) + Footprint.object(3) + Footprint.refArray(mappers.length);
     for (ProtocolMapperModel m : mappers) {
       bytes += modelBytes(m);
     }

@@ -180,8 +180,11 @@ public final class TokenPolicyMapper extends AbstractOIDCProtocolMapper
     if (issuance == null) {
       outcome = TokenOutcome.of(decide(token.getScope(), read, null, policy), null);
     } else {
-      // the same shape of request in a context read alike is decided alike: decided once, kept
-      TokenOutcome.Shape shape = issuance.shape(token.getScope());
+      // the same shape of request in a context read alike is decided alike: decided once, kept;
+      // only the first policy mapper's (a second one sees the scope the first one set, and would
+      // take the other kept outcome's place every time)
+      TokenOutcome.Shape shape =
+          issuance.result() == null ? issuance.shape(token.getScope()) : null;
       TokenOutcome kept = shape == null ? null : read.outcomes().get(shape);
       if (kept != null) {
         outcome = kept;
