@@ -21,7 +21,6 @@ import java.util.Base64;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Set;
 import java.util.StringJoiner;
 import java.util.function.Supplier;
 import org.jspecify.annotations.Nullable;
@@ -154,22 +153,9 @@ final class BenchSupport {
       return send(request.build());
     }
 
-    /**
-     * Sends {@code request}; an idempotent one (GET, PUT, DELETE) whose connection the server
-     * closed while it sat idle (a comparison of 32 pairs leaves the admin connection unused for
-     * over 6 minutes) is sent once more, on a new connection.
-     */
     Reply send(HttpRequest request) {
       try {
-        HttpResponse<String> response;
-        try {
-          response = client.send(request, HttpResponse.BodyHandlers.ofString());
-        } catch (IOException closed) {
-          if (!Set.of("GET", "PUT", "DELETE").contains(request.method())) {
-            throw closed;
-          }
-          response = client.send(request, HttpResponse.BodyHandlers.ofString());
-        }
+        HttpResponse<String> response = client.send(request, HttpResponse.BodyHandlers.ofString());
         return new Reply(response.statusCode(), response.body(), response);
       } catch (IOException e) {
         throw new UncheckedIOException(e);

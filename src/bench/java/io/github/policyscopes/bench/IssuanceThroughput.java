@@ -46,7 +46,8 @@ import org.jspecify.annotations.Nullable;
  *       way ({@link AbbaBlocks}); each round is printed, and the result is the MEDIAN of the
  *       blocks' bound/unbound ratios (docs/adr/0044), with a distribution-free 90 % interval of
  *       that median ({@link AbbaBlocks#medianInterval}), printed beside the median of the adjacent
- *       pairs' ratios (the figure before) and the ratio of the means;
+ *       pairs' ratios (the figure before) and the ratio of the means; every 16 pairs the saved
+ *       events are deleted again, followed by two unmeasured warm-up rounds;
  *   <li>with {@code -Dbench.jfr=true}: a bound-only phase of {@code -Dbench.jfr.seconds} s recorded
  *       by JFR in the server (started and stopped with {@code jcmd} around that phase only, so that
  *       neither the warm-up nor the ABBA rounds are recorded), and the top frames of its {@code
@@ -298,7 +299,29 @@ public final class IssuanceThroughput {
   private void compare(String grant, Target bound, Target unbound, Http admin) throws Exception {
     deleteEvents(admin);
     warmUp(bound, unbound);
-    abba(grant, bound, unbound);
+    abba(grant, bound, unbound, admin);
+  }
+
+  /**
+   * The most pairs run before the saved events are deleted again: a comparison of 32 pairs saves
+   * some 350,000 events, whose delete in one transaction ran the development server out of heap
+   * (2026-12-07 15:50 UTC); 16 pairs never did.
+   */
+  private static final int PAIRS_PER_DELETE = 16;
+
+  /**
+   * Between two runs of {@link #PAIRS_PER_DELETE} pairs, at a block's boundary: the saved events
+   * deleted, then two warm-up rounds unmeasured, so that neither client's next round pays for the
+   * delete.
+   */
+  private void settleAfterDelete(Target bound, Target unbound, Http admin) throws Exception {
+    deleteEvents(admin);
+    Duration half = seconds(WARMUP_ROUND_S / 2);
+    for (int i = 1; i <= 2; i++) {
+      double a = round(i == 1 ? bound : unbound, half);
+      double b = round(i == 1 ? unbound : bound, half);
+      System.out.printf("  settle %d: %7.0f req/s (unmeasured)%n", i, (a + b) / 2);
+    }
   }
 
   /** Deletes the demo realm's saved events, when it saves them, and says how long that took. */
@@ -493,12 +516,15 @@ public final class IssuanceThroughput {
     return location.substring(location.lastIndexOf('/') + 1);
   }
 
-  private void abba(String grant, Target bound, Target unbound) throws Exception {
+  private void abba(String grant, Target bound, Target unbound, Http admin) throws Exception {
     Duration length = seconds(ROUND_S);
     double[] boundRates = new double[PAIRS];
     double[] unboundRates = new double[PAIRS];
     int round = 0;
     for (int pair = 0; pair < PAIRS; pair++) {
+      if (pair > 0 && pair % PAIRS_PER_DELETE == 0 && EVENTS) {
+        settleAfterDelete(bound, unbound, admin); // PAIRS_PER_DELETE is even: a block's boundary
+      }
       // ABBA: pairs alternate BU, UB, BU, UB… so that the sequence reads B U U B B U U B …
       boolean boundFirst = pair % 2 == 0;
       double first = round(boundFirst ? bound : unbound, length);
